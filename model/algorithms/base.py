@@ -1,0 +1,148 @@
+"""The algorithm contract and the registry.
+
+An algorithm is a class with a short lower-case ``name``, a one-line ``description``
+and a generator :meth:`Algorithm.steps` that yields :class:`~model.schedule.Slot`
+placements one at a time. A later slot for a task already yielded replaces it (local
+search moves tasks). :meth:`Algorithm.schedule` runs the generator to the end and
+checks the result through :meth:`~model.schedule.Schedule.build`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any, ClassVar, Protocol, TypeVar
+
+from ..graph import GraphError, Platform, TaskGraph
+from ..instance import Instance, compile_instance
+from ..schedule import Schedule, Slot
+
+__all__ = [
+    "ALGORITHMS",
+    "Algorithm",
+    "CancelToken",
+    "Cancelled",
+    "check_cancel",
+    "get_algorithm",
+    "register",
+]
+
+
+class Cancelled(Exception):
+    """Raised inside :meth:`Algorithm.steps` when the cancel token is set."""
+
+
+class CancelToken(Protocol):
+    """Anything with ``is_set()``, e.g. :class:`threading.Event`."""
+
+    def is_set(self) -> bool: ...
+
+
+def check_cancel(cancel: CancelToken | None) -> None:
+    """Raise :class:`Cancelled` if ``cancel`` is set."""
+    if cancel is not None and cancel.is_set():
+        raise Cancelled()
+
+
+class Algorithm:
+    """Base class of every mapping algorithm.
+
+    Subclasses set ``name``, ``description``, ``reference`` and implement
+    :meth:`place` (working on a compiled :class:`~model.instance.Instance`, yielding
+    ``(task_index, worker_index, start, finish)`` tuples), or override :meth:`steps`.
+
+    Parameters
+    ----------
+    seed : int
+        Seed of the algorithm's random choices (results are deterministic for a seed).
+    **params
+        Algorithm-specific options (see each class).
+    """
+
+    name: ClassVar[str] = ""
+    description: ClassVar[str] = ""
+    reference: ClassVar[str] = ""
+    #: whether the algorithm accounts for communication (informational)
+    uses_communication: ClassVar[bool] = True
+
+    def __init__(self, *, seed: int = 0, **params: Any) -> None:
+        self.seed = seed
+        self.params = params
+        #: filled by :meth:`steps`: free information for the result's ``meta``
+        self.info: dict[str, Any] = {}
+
+    def place(
+        self, inst: Instance, cancel: CancelToken | None
+    ) -> Iterator[tuple[int, int, float, float]]:
+        """Yield placements ``(task, worker, start, finish)`` on index-based data."""
+        raise NotImplementedError
+
+    def steps(
+        self, graph: TaskGraph, platform: Platform, *, cancel: CancelToken | None = None
+    ) -> Iterator[Slot]:
+        """Yield the placements of ``graph`` on ``platform`` one at a time.
+
+        Raises :class:`Cancelled` soon after ``cancel`` is set.
+        """
+        inst = compile_instance(graph, platform)
+        tasks, workers = inst.tasks, inst.workers
+        for i, p, s, f in self.place(inst, cancel):
+            yield Slot(tasks[i], workers[p], float(s), float(f))
+
+    def schedule(
+        self,
+        graph: TaskGraph,
+        platform: Platform | None = None,
+        *,
+        cancel: CancelToken | None = None,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> Schedule:
+        """Run :meth:`steps` to the end and return the checked schedule.
+
+        ``progress(done, total)`` is called after each placement when given.
+        """
+        plat = platform if platform is not None else graph.default_platform()
+        placed: dict[str, Slot] = {}
+        total = len(graph)
+        for slot in self.steps(graph, plat, cancel=cancel):
+            placed[slot.task] = slot
+            if progress is not None:
+                progress(len(placed), total)
+        meta = {"graph": graph.name, **self.info}
+        return Schedule.build(self.name, graph, plat, placed.values(), meta=meta)
+
+
+ALGORITHMS: dict[str, type[Algorithm]] = {}
+
+A = TypeVar("A", bound=type[Algorithm])
+
+
+def register(cls: A) -> A:
+    """Class decorator adding an algorithm to :data:`ALGORITHMS` under ``cls.name``."""
+    if not cls.name or cls.name != cls.name.lower() or " " in cls.name:
+        raise ValueError(f"algorithm name must be short and lower-case: {cls.name!r}")
+    if cls.name in ALGORITHMS and ALGORITHMS[cls.name] is not cls:
+        raise ValueError(f"algorithm {cls.name!r} registered twice")
+    ALGORITHMS[cls.name] = cls
+    return cls
+
+
+def get_algorithm(name: str, **params: Any) -> Algorithm:
+    """An instance of the registered algorithm ``name``.
+
+    Raises
+    ------
+    GraphError
+        If no algorithm has that name (the message lists the known ones).
+    """
+    from . import load_all
+
+    load_all()
+    try:
+        cls = ALGORITHMS[name.lower()]
+    except KeyError:
+        raise GraphError(
+            f"unknown algorithm {name!r}; known: {', '.join(sorted(ALGORITHMS))}"
+        ) from None
+    return cls(**params)
+
+

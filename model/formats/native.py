@@ -1,0 +1,249 @@
+"""The native JSON formats: ``taskmapper-graph`` and ``taskmapper-schedule`` (version 1)."""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+from ..graph import GraphError, Network, Platform, TaskGraph, Worker, check_number
+from ..schedule import Schedule, Slot, Transfer
+
+__all__ = [
+    "graph_from_dict",
+    "graph_to_dict",
+    "schedule_from_dict",
+    "schedule_to_dict",
+]
+
+GRAPH_FORMAT = "taskmapper-graph"
+SCHEDULE_FORMAT = "taskmapper-schedule"
+VERSION = 1
+
+_TASK_RESERVED = {"id", "cost", "costs"}
+_EDGE_RESERVED = {"source", "target", "data"}
+_TOP_RESERVED = {"format", "version", "name", "workers", "network", "tasks", "edges"}
+
+
+def _num(v: float) -> float | int:
+    """Write integral floats as integers (smaller, friendlier files)."""
+    if isinstance(v, float) and v.is_integer() and abs(v) < 2**53:
+        return int(v)
+    return v
+
+
+def _check_header(d: Any, fmt: str) -> None:
+    if not isinstance(d, dict):
+        raise GraphError(f"expected a JSON object with \"format\": \"{fmt}\"")
+    if d.get("format") != fmt:
+        raise GraphError(f"unknown format {d.get('format')!r} (expected {fmt!r})")
+    if d.get("version") != VERSION:
+        raise GraphError(f"unsupported {fmt} version {d.get('version')!r} (this program reads {VERSION})")
+
+
+def _platform_from(d: dict[str, Any]) -> tuple[Platform | None, Network | None]:
+    net_d = d.get("network") or {}
+    if not isinstance(net_d, dict):
+        raise GraphError("'network' must be an object")
+    bw = check_number(net_d.get("bandwidth", 1.0), "network bandwidth", allow_zero=False)
+    lat = check_number(net_d.get("latency", 0.0), "network latency")
+    links: dict[tuple[str, str], tuple[float, float]] = {}
+    for k, link in enumerate(net_d.get("links") or []):
+        try:
+            a, b = str(link["source"]), str(link["target"])
+        except (KeyError, TypeError):
+            raise GraphError(f"network link #{k + 1} needs 'source' and 'target'") from None
+        links[(a, b)] = (
+            check_number(link.get("bandwidth", bw), f"bandwidth of link {a}->{b}", allow_zero=False),
+            check_number(link.get("latency", lat), f"latency of link {a}->{b}"),
+        )
+    network = Network(bw, lat, links)
+    return _workers_from(d, network), (network if "network" in d else None)
+
+
+def _workers_from(d: dict[str, Any], network: Network) -> Platform | None:
+    links = network.links
+    wl = d.get("workers")
+    if wl is None:
+        if links:
+            raise GraphError("'network.links' needs a 'workers' list")
+        return None
+    if not isinstance(wl, list):
+        raise GraphError("'workers' must be a list")
+    workers = []
+    for k, wd in enumerate(wl):
+        if not isinstance(wd, dict) or "id" not in wd:
+            raise GraphError(f"worker #{k + 1} needs an 'id'")
+        extra = {kk: vv for kk, vv in wd.items() if kk not in ("id", "speed")}
+        workers.append(
+            Worker(str(wd["id"]), check_number(wd.get("speed", 1.0), f"speed of worker {wd['id']!r}", allow_zero=False), extra)
+        )
+    return Platform(tuple(workers), network)
+
+
+def graph_from_dict(d: Any) -> TaskGraph:
+    """Build a :class:`TaskGraph` from the parsed JSON of a ``taskmapper-graph`` file.
+
+    Raises
+    ------
+    GraphError
+        On any invalid content; the message names the task or edge.
+
+    Examples
+    --------
+    >>> g = graph_from_dict({"format": "taskmapper-graph", "version": 1,
+    ...     "tasks": [{"id": "a", "cost": 1}, {"id": "b", "cost": 2}],
+    ...     "edges": [{"source": "a", "target": "b", "data": 3}]})
+    >>> g.data("a", "b")
+    3.0
+    """
+    _check_header(d, GRAPH_FORMAT)
+    plat, network = _platform_from(d)
+    g = TaskGraph(str(d.get("name", "untitled")), plat)
+    g.network = network
+    g.attrs.update({k: v for k, v in d.items() if k not in _TOP_RESERVED})
+    tasks = d.get("tasks")
+    if not isinstance(tasks, list):
+        raise GraphError("'tasks' must be a list")
+    for k, t in enumerate(tasks):
+        if not isinstance(t, dict) or "id" not in t:
+            raise GraphError(f"task #{k + 1} needs an 'id'")
+        tid = str(t["id"])
+        extra = {kk: vv for kk, vv in t.items() if kk not in _TASK_RESERVED}
+        if "costs" in t and not isinstance(t["costs"], list):
+            raise GraphError(f"'costs' of task {tid!r} must be a list of numbers")
+        g.add_task(tid, t.get("cost"), costs=t.get("costs"), **extra)
+    edges = d.get("edges", [])
+    if not isinstance(edges, list):
+        raise GraphError("'edges' must be a list")
+    for k, e in enumerate(edges):
+        if not isinstance(e, dict) or "source" not in e or "target" not in e:
+            raise GraphError(f"edge #{k + 1} needs 'source' and 'target'")
+        extra = {kk: vv for kk, vv in e.items() if kk not in _EDGE_RESERVED}
+        g.add_edge(str(e["source"]), str(e["target"]), e.get("data", 0.0), **extra)
+    g.validate()
+    return g
+
+
+def graph_to_dict(g: TaskGraph) -> dict[str, Any]:
+    """The JSON-ready dict of a graph (inverse of :func:`graph_from_dict`)."""
+    out: dict[str, Any] = {"format": GRAPH_FORMAT, "version": VERSION, "name": g.name}
+    if g.platform is not None:
+        out["workers"] = [
+            {"id": w.id, **({"speed": _num(w.speed)} if w.speed != 1.0 else {}), **dict(w.attrs)}
+            for w in g.platform.workers
+        ]
+    net = g.platform.network if g.platform is not None else g.network
+    if net is not None:
+        nd: dict[str, Any] = {"bandwidth": _num(net.bandwidth), "latency": _num(net.latency)}
+        if net.links:
+            nd["links"] = [
+                {"source": a, "target": b, "bandwidth": _num(bw), "latency": _num(lat)}
+                for (a, b), (bw, lat) in net.links.items()
+            ]
+        out["network"] = nd
+    out.update(g.attrs)
+    tasks = []
+    for n, a in g.nx.nodes(data=True):
+        t: dict[str, Any] = {"id": n}
+        if "costs" in a:
+            t["costs"] = [_num(c) for c in a["costs"]]
+        else:
+            t["cost"] = _num(a.get("cost", 0.0))
+        t.update({k: v for k, v in a.items() if k not in _TASK_RESERVED})
+        tasks.append(t)
+    out["tasks"] = tasks
+    out["edges"] = [
+        {"source": u, "target": v, "data": _num(a.get("data", 0.0)),
+         **{k: val for k, val in a.items() if k not in _EDGE_RESERVED}}
+        for u, v, a in g.nx.edges(data=True)
+    ]
+    return out
+
+
+def schedule_to_dict(s: Schedule) -> dict[str, Any]:
+    """The JSON-ready dict of a schedule."""
+    incoming: dict[str, list[dict[str, Any]]] = {}
+    for t in s.transfers:
+        incoming.setdefault(t.target, []).append(
+            {"from": t.source, "worker": t.src_worker, "start": _num(t.start),
+             "finish": _num(t.finish), "data": _num(t.data)}
+        )
+    slots = []
+    for sl in s.slots:
+        d: dict[str, Any] = {"task": sl.task, "worker": sl.worker,
+                             "start": _num(sl.start), "finish": _num(sl.finish)}
+        if sl.task in incoming:
+            d["transfers"] = incoming[sl.task]
+        slots.append(d)
+    out: dict[str, Any] = {
+        "format": SCHEDULE_FORMAT,
+        "version": VERSION,
+        "algorithm": s.algorithm,
+        "makespan": _num(s.makespan),
+        "workers": list(s.workers),
+        "slots": slots,
+    }
+    for k, v in s.meta.items():
+        if k not in out and _jsonable(v):
+            out[k] = v
+    return out
+
+
+def _jsonable(v: Any) -> bool:
+    try:
+        json.dumps(v)
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
+def schedule_from_dict(d: Any) -> Schedule:
+    """Build a :class:`Schedule` from the parsed JSON of a ``taskmapper-schedule`` file.
+
+    The schedule is not checked against a graph here (none may be at hand); use
+    :meth:`Schedule.check` when the graph is known.
+    """
+    _check_header(d, SCHEDULE_FORMAT)
+    slots_d = d.get("slots")
+    if not isinstance(slots_d, list):
+        raise GraphError("'slots' must be a list")
+    workers = d.get("workers")
+    slots, transfers, seen = [], [], set()
+    for k, sd in enumerate(slots_d):
+        if not isinstance(sd, dict):
+            raise GraphError(f"slot #{k + 1} must be an object")
+        for key in ("task", "worker", "start", "finish"):
+            if key not in sd:
+                raise GraphError(f"slot #{k + 1} has no {key!r}")
+        task = str(sd["task"])
+        if task in seen:
+            raise GraphError(f"task {task!r} appears in two slots")
+        seen.add(task)
+        start = _time(sd["start"], f"start of task {task!r}")
+        finish = _time(sd["finish"], f"finish of task {task!r}")
+        if finish < start:
+            raise GraphError(f"task {task!r} finishes ({finish:g}) before it starts ({start:g})")
+        slots.append(Slot(task, str(sd["worker"]), start, finish))
+        for td in sd.get("transfers") or []:
+            try:
+                transfers.append(Transfer(str(td["from"]), task, str(td["worker"]), str(sd["worker"]),
+                                          float(td["start"]), float(td["finish"]), float(td.get("data", 0.0))))
+            except (KeyError, TypeError, ValueError):
+                raise GraphError(f"a transfer into task {task!r} is malformed") from None
+    if workers is None:
+        workers = sorted({s.worker for s in slots})
+    if not isinstance(workers, list):
+        raise GraphError("'workers' must be a list of worker ids")
+    workers = [str(w["id"]) if isinstance(w, dict) else str(w) for w in workers]
+    unknown = {s.worker for s in slots} - set(workers)
+    if unknown:
+        raise GraphError(f"slots use workers not in 'workers': {', '.join(sorted(unknown))}")
+    meta = {k: v for k, v in d.items() if k not in {"format", "version", "algorithm", "makespan", "workers", "slots"}}
+    return Schedule(str(d.get("algorithm", "unknown")), workers, slots, transfers, meta)
+
+
+def _time(v: Any, what: str) -> float:
+    if isinstance(v, bool) or not isinstance(v, (int, float)) or math.isnan(v) or math.isinf(v):
+        raise GraphError(f"{what} must be a finite number, got {v!r}")
+    return float(v)

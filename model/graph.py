@@ -1,0 +1,432 @@
+"""Task graphs, workers and platforms.
+
+A :class:`TaskGraph` is a directed acyclic graph of tasks. Each task has either a
+``cost`` (an amount of work; its time on a worker is ``cost / speed``) or a list of
+``costs`` (one execution time per worker, as for unrelated machines in the HEFT
+literature). Each edge carries a ``data`` volume that is sent from the source task to
+the target task when the two run on different workers.
+
+A :class:`Platform` is the set of workers and the network between them.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import networkx as nx
+
+__all__ = [
+    "GraphError",
+    "Network",
+    "Platform",
+    "TaskGraph",
+    "Worker",
+    "check_number",
+]
+
+
+class GraphError(ValueError):
+    """A task graph or platform is invalid; the message names the offending item."""
+
+
+def check_number(value: Any, what: str, *, allow_zero: bool = True) -> float:
+    """Return ``value`` as a finite, non-negative float or raise :class:`GraphError`.
+
+    Parameters
+    ----------
+    value : Any
+        The value to check.
+    what : str
+        A description of the value used in the error message, e.g. ``"cost of task 'T1'"``.
+    allow_zero : bool
+        Whether zero is accepted.
+
+    Examples
+    --------
+    >>> check_number(3, "cost of task 'a'")
+    3.0
+    """
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        try:
+            if isinstance(value, str) or isinstance(value, bool):
+                raise TypeError
+            value = float(value)
+        except (TypeError, ValueError):
+            raise GraphError(f"{what} must be a number, got {value!r}") from None
+    v = float(value)
+    if math.isnan(v):
+        raise GraphError(f"{what} is NaN")
+    if math.isinf(v):
+        raise GraphError(f"{what} is infinite")
+    if v < 0:
+        raise GraphError(f"{what} is negative ({v:g})")
+    if not allow_zero and v == 0:
+        raise GraphError(f"{what} must be positive")
+    return v
+
+
+@dataclass(frozen=True)
+class Worker:
+    """A processing element.
+
+    Parameters
+    ----------
+    id : str
+        Unique name of the worker, e.g. ``"P1"``.
+    speed : float
+        Relative speed; a task of cost ``c`` takes ``c / speed`` on this worker.
+    """
+
+    id: str
+    speed: float = 1.0
+    attrs: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False)
+
+
+@dataclass(frozen=True)
+class Network:
+    """Communication model between workers.
+
+    Sending ``d`` units of data between two different workers takes
+    ``latency + d / bandwidth``; on the same worker it is free. ``links`` optionally
+    overrides bandwidth and latency for an (ordered) pair of worker ids.
+    """
+
+    bandwidth: float = 1.0
+    latency: float = 0.0
+    links: Mapping[tuple[str, str], tuple[float, float]] = field(
+        default_factory=dict, compare=False, hash=False
+    )
+
+    def comm_time(self, data: float, src: str, dst: str) -> float:
+        """Time to move ``data`` from worker ``src`` to worker ``dst``.
+
+        Examples
+        --------
+        >>> Network(bandwidth=2.0, latency=1.0).comm_time(10, "P1", "P2")
+        6.0
+        >>> Network().comm_time(10, "P1", "P1")
+        0.0
+        """
+        if src == dst:
+            return 0.0
+        bw, lat = self.links.get((src, dst), (self.bandwidth, self.latency))
+        return lat + data / bw
+
+
+@dataclass(frozen=True)
+class Platform:
+    """Workers and the network that connects them.
+
+    Examples
+    --------
+    >>> p = Platform.homogeneous(3)
+    >>> [w.id for w in p.workers]
+    ['P1', 'P2', 'P3']
+    """
+
+    workers: tuple[Worker, ...]
+    network: Network = field(default_factory=Network)
+
+    def __post_init__(self) -> None:
+        if not self.workers:
+            raise GraphError("a platform needs at least one worker")
+        seen: set[str] = set()
+        for w in self.workers:
+            if w.id in seen:
+                raise GraphError(f"duplicate worker id {w.id!r}")
+            seen.add(w.id)
+            check_number(w.speed, f"speed of worker {w.id!r}", allow_zero=False)
+        check_number(self.network.bandwidth, "network bandwidth", allow_zero=False)
+        check_number(self.network.latency, "network latency")
+        for (a, b), (bw, lat) in self.network.links.items():
+            for wid in (a, b):
+                if wid not in seen:
+                    raise GraphError(f"network link ({a!r}, {b!r}) names unknown worker {wid!r}")
+            check_number(bw, f"bandwidth of link ({a!r}, {b!r})", allow_zero=False)
+            check_number(lat, f"latency of link ({a!r}, {b!r})")
+
+    @classmethod
+    def homogeneous(
+        cls, n: int, *, bandwidth: float = 1.0, latency: float = 0.0
+    ) -> Platform:
+        """``n`` workers ``P1..Pn`` of speed 1."""
+        if n < 1:
+            raise GraphError(f"number of workers must be at least 1, got {n}")
+        return cls(
+            tuple(Worker(f"P{i + 1}") for i in range(n)),
+            Network(bandwidth=bandwidth, latency=latency),
+        )
+
+    @property
+    def ids(self) -> list[str]:
+        """Worker ids in order."""
+        return [w.id for w in self.workers]
+
+    def __len__(self) -> int:
+        return len(self.workers)
+
+    def with_workers(self, n: int) -> Platform:
+        """A platform with ``n`` workers, keeping the network; new workers get speed 1."""
+        ws = list(self.workers[:n])
+        for i in range(len(ws), n):
+            ws.append(Worker(f"P{i + 1}"))
+        links = {k: v for k, v in self.network.links.items() if k[0] in {w.id for w in ws} and k[1] in {w.id for w in ws}}
+        return Platform(tuple(ws), Network(self.network.bandwidth, self.network.latency, links))
+
+
+_TASK_KEYS = ("cost", "costs")
+
+
+class TaskGraph:
+    """A directed acyclic graph of tasks with costs and data volumes.
+
+    The graph wraps a :class:`networkx.DiGraph` (available as :attr:`nx`). Node
+    attributes: ``cost`` (float) or ``costs`` (list of floats, one per worker),
+    plus free attributes (``x``, ``y``, ``label``, ...). Edge attribute: ``data``.
+
+    Parameters
+    ----------
+    name : str
+        Display name.
+    platform : Platform or None
+        The workers described in the file, if any.
+
+    Examples
+    --------
+    >>> g = TaskGraph("demo")
+    >>> g.add_task("a", cost=2)
+    >>> g.add_task("b", cost=3)
+    >>> g.add_edge("a", "b", data=5)
+    >>> g.validate()
+    >>> sorted(g.tasks)
+    ['a', 'b']
+    """
+
+    def __init__(self, name: str = "untitled", platform: Platform | None = None) -> None:
+        self.name = name
+        self.platform = platform
+        #: the network the file described when it gave no worker list
+        self.network: Network | None = None
+        self.nx: nx.DiGraph = nx.DiGraph()
+        #: free top-level attributes kept on save
+        self.attrs: dict[str, Any] = {}
+
+    # ----------------------------------------------------------------- building
+    def add_task(
+        self,
+        task: str,
+        cost: float | None = None,
+        *,
+        costs: Iterable[float] | None = None,
+        **attrs: Any,
+    ) -> None:
+        """Add a task with a ``cost`` or a per-worker ``costs`` list (not both)."""
+        task = str(task)
+        if task in self.nx:
+            raise GraphError(f"duplicate task id {task!r}")
+        if cost is not None and costs is not None:
+            raise GraphError(f"task {task!r} has both 'cost' and 'costs'")
+        if costs is not None:
+            if isinstance(costs, (str, bytes)) or not isinstance(costs, Iterable):
+                raise GraphError(f"'costs' of task {task!r} must be a list of numbers")
+            cl = [check_number(c, f"cost #{i + 1} of task {task!r}") for i, c in enumerate(costs)]
+            if not cl:
+                raise GraphError(f"'costs' of task {task!r} is empty")
+            self.nx.add_node(task, costs=cl, **attrs)
+        else:
+            c = check_number(0.0 if cost is None else cost, f"cost of task {task!r}")
+            self.nx.add_node(task, cost=c, **attrs)
+
+    def add_edge(self, source: str, target: str, data: float = 0.0, **attrs: Any) -> None:
+        """Add an edge ``source -> target`` carrying ``data`` units."""
+        source, target = str(source), str(target)
+        for t in (source, target):
+            if t not in self.nx:
+                raise GraphError(f"edge {source!r} -> {target!r} names unknown task {t!r}")
+        if source == target:
+            raise GraphError(f"edge {source!r} -> {target!r} is a self-loop (a cycle)")
+        if self.nx.has_edge(source, target):
+            raise GraphError(f"duplicate edge {source!r} -> {target!r}")
+        d = check_number(data, f"data of edge {source!r} -> {target!r}")
+        self.nx.add_edge(source, target, data=d, **attrs)
+
+    def would_create_cycle(self, source: str, target: str) -> list[str] | None:
+        """The cycle an edge ``source -> target`` would close, or ``None``.
+
+        Examples
+        --------
+        >>> g = TaskGraph(); g.add_task("a"); g.add_task("b"); g.add_edge("a", "b")
+        >>> g.would_create_cycle("b", "a")
+        ['b', 'a', 'b']
+        """
+        if source == target:
+            return [source, source]
+        if source not in self.nx or target not in self.nx:
+            return None
+        try:
+            path = nx.shortest_path(self.nx, target, source)
+        except nx.NetworkXNoPath:
+            return None
+        return [source, *path]
+
+    def remove_task(self, task: str) -> None:
+        """Remove a task and its edges."""
+        if task not in self.nx:
+            raise GraphError(f"unknown task {task!r}")
+        self.nx.remove_node(task)
+
+    def remove_edge(self, source: str, target: str) -> None:
+        """Remove an edge."""
+        if not self.nx.has_edge(source, target):
+            raise GraphError(f"unknown edge {source!r} -> {target!r}")
+        self.nx.remove_edge(source, target)
+
+    def copy(self) -> TaskGraph:
+        """A deep-enough copy (attribute dicts and cost lists are copied)."""
+        g = TaskGraph(self.name, self.platform)
+        g.network = self.network
+        g.attrs = dict(self.attrs)
+        for n, a in self.nx.nodes(data=True):
+            a2 = dict(a)
+            if "costs" in a2:
+                a2["costs"] = list(a2["costs"])
+            g.nx.add_node(n, **a2)
+        for u, v, a in self.nx.edges(data=True):
+            g.nx.add_edge(u, v, **dict(a))
+        return g
+
+    # ------------------------------------------------------------------ reading
+    @property
+    def tasks(self) -> list[str]:
+        """Task ids in insertion order."""
+        return list(self.nx.nodes)
+
+    @property
+    def edges(self) -> list[tuple[str, str]]:
+        """Edges as ``(source, target)`` pairs."""
+        return list(self.nx.edges)
+
+    def __len__(self) -> int:
+        return self.nx.number_of_nodes()
+
+    def __contains__(self, task: object) -> bool:
+        return task in self.nx
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.nx.nodes)
+
+    def task_attrs(self, task: str) -> dict[str, Any]:
+        """The attribute dict of a task (live; do not mutate outside an edit)."""
+        try:
+            return self.nx.nodes[task]  # type: ignore[no-any-return]
+        except KeyError:
+            raise GraphError(f"unknown task {task!r}") from None
+
+    def cost(self, task: str) -> float:
+        """The work of a task: ``cost``, or the mean of ``costs``."""
+        a = self.task_attrs(task)
+        if "costs" in a:
+            c = a["costs"]
+            return float(sum(c)) / len(c)
+        return float(a.get("cost", 0.0))
+
+    def costs(self, task: str) -> list[float] | None:
+        """The per-worker execution times of a task, or ``None`` for a plain cost."""
+        c = self.task_attrs(task).get("costs")
+        return None if c is None else list(c)
+
+    def data(self, source: str, target: str) -> float:
+        """The data volume of an edge."""
+        try:
+            return float(self.nx.edges[source, target].get("data", 0.0))
+        except KeyError:
+            raise GraphError(f"unknown edge {source!r} -> {target!r}") from None
+
+    def predecessors(self, task: str) -> list[str]:
+        """Direct predecessors of a task."""
+        return list(self.nx.predecessors(task))
+
+    def successors(self, task: str) -> list[str]:
+        """Direct successors of a task."""
+        return list(self.nx.successors(task))
+
+    def topological_order(self) -> list[str]:
+        """Tasks in a topological order (stable: ties in insertion order)."""
+        self.check_acyclic()
+        return list(nx.lexicographical_topological_sort(self.nx, key=self._order_key()))
+
+    def _order_key(self) -> Any:
+        pos = {n: i for i, n in enumerate(self.nx.nodes)}
+        return pos.__getitem__
+
+    def is_unrelated(self) -> bool:
+        """Whether any task carries a per-worker ``costs`` list."""
+        return any("costs" in a for _, a in self.nx.nodes(data=True))
+
+    def exec_time(self, task: str, worker_index: int, platform: Platform) -> float:
+        """Execution time of ``task`` on worker number ``worker_index`` of ``platform``."""
+        a = self.task_attrs(task)
+        if "costs" in a:
+            return float(a["costs"][worker_index])
+        return float(a.get("cost", 0.0)) / platform.workers[worker_index].speed
+
+    def default_platform(self, workers: int | None = None) -> Platform:
+        """The platform to map onto.
+
+        ``workers`` (from the command line or GUI) wins over the graph's own worker list;
+        without either, the length of the ``costs`` lists, else 2 workers.
+        """
+        if self.platform is not None:
+            if workers is None or workers == len(self.platform):
+                return self.platform
+            return self.platform.with_workers(workers)
+        if workers is None:
+            for _, a in self.nx.nodes(data=True):
+                if "costs" in a:
+                    workers = len(a["costs"])
+                    break
+            else:
+                workers = 2
+        net = self.network or Network()
+        return Platform.homogeneous(workers, bandwidth=net.bandwidth, latency=net.latency)
+
+    # --------------------------------------------------------------- validation
+    def check_acyclic(self) -> None:
+        """Raise :class:`GraphError` naming a cycle if the graph has one."""
+        if nx.is_directed_acyclic_graph(self.nx):
+            return
+        cyc = nx.find_cycle(self.nx)
+        names = [u for u, _ in cyc] + [cyc[0][0]]
+        raise GraphError("the graph has a cycle: " + " -> ".join(map(str, names)))
+
+    def validate(self, platform: Platform | None = None) -> None:
+        """Check the graph (and its fit to ``platform``); raise :class:`GraphError`.
+
+        Checks acyclicity, numeric non-negative costs and data, and that every
+        ``costs`` list has one entry per worker.
+        """
+        self.check_acyclic()
+        plat = platform if platform is not None else self.platform
+        for n, a in self.nx.nodes(data=True):
+            if "costs" in a:
+                cl = a["costs"]
+                for i, c in enumerate(cl):
+                    check_number(c, f"cost #{i + 1} of task {n!r}")
+                if plat is not None and len(cl) != len(plat):
+                    raise GraphError(
+                        f"task {n!r} has {len(cl)} costs but the platform has {len(plat)} workers"
+                    )
+            else:
+                check_number(a.get("cost", 0.0), f"cost of task {n!r}")
+        for u, v, a in self.nx.edges(data=True):
+            check_number(a.get("data", 0.0), f"data of edge {u!r} -> {v!r}")
+        if plat is None:
+            lengths = {len(a["costs"]) for _, a in self.nx.nodes(data=True) if "costs" in a}
+            if len(lengths) > 1:
+                raise GraphError(f"tasks have 'costs' lists of different lengths: {sorted(lengths)}")
+
+    def __repr__(self) -> str:
+        return f"TaskGraph({self.name!r}, {len(self)} tasks, {self.nx.number_of_edges()} edges)"
