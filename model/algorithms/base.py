@@ -86,6 +86,9 @@ class Algorithm:
         inst = compile_instance(graph, platform)
         tasks, workers = inst.tasks, inst.workers
         for i, p, s, f in self.place(inst, cancel):
+            # engines poll the token only now and then; this makes a cancel set between
+            # two placements stop the run at the next one
+            check_cancel(cancel)
             yield Slot(tasks[i], workers[p], float(s), float(f))
 
     def schedule(
