@@ -1,0 +1,198 @@
+"""Chrome Trace Event JSON: schedules that open in Perfetto / ``chrome://tracing``, and back.
+
+Writing: one process (``pid`` 1), one thread (``tid`` 1, 2, ...) per worker named by a
+``thread_name`` metadata event, and one complete event (``"ph": "X"``) per slot with
+``ts`` and ``dur`` in microseconds. The task id is the event ``name``; its worker,
+start and finish in seconds go in ``args``.
+
+Reading accepts the object form (``{"traceEvents": [...]}``) and the bare list form,
+complete ``"X"`` events and ``"B"``/``"E"`` pairs (matched per thread, nested pairs
+allowed). Each (``pid``, ``tid``) becomes a worker, named by its ``thread_name``
+metadata when present, else ``"tid N"`` (with the process when several processes
+appear). Times are turned back to seconds and shifted so the first start is 0.
+Instant, counter, flow and other events are ignored.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from ..graph import GraphError
+from ..schedule import Schedule, Slot
+
+__all__ = ["schedule_from_trace", "schedule_to_trace"]
+
+_US = 1e6
+#: the ``args`` keys this module writes itself (not kept as free information on reading)
+_OWN_ARGS = frozenset({"task", "worker", "start", "finish"})
+
+
+def schedule_to_trace(schedule: Schedule) -> dict[str, Any]:
+    """The Chrome Trace Event dict of a schedule.
+
+    Examples
+    --------
+    >>> s = Schedule("heft", ["P1"], [Slot("a", "P1", 0.0, 1.5)])
+    >>> d = schedule_to_trace(s)
+    >>> [e for e in d["traceEvents"] if e["ph"] == "X"][0]["dur"]
+    1500000.0
+    """
+    tids = {w: i + 1 for i, w in enumerate(schedule.workers)}
+    for sl in schedule.slots:
+        tids.setdefault(sl.worker, len(tids) + 1)
+    events: list[dict[str, Any]] = [
+        {"name": "process_name", "ph": "M", "pid": 1, "tid": 0,
+         "args": {"name": f"TaskMapper: {schedule.algorithm}"}},
+    ]
+    for w, tid in tids.items():
+        events.append({"name": "thread_name", "ph": "M", "pid": 1, "tid": tid, "args": {"name": w}})
+        events.append({"name": "thread_sort_index", "ph": "M", "pid": 1, "tid": tid, "args": {"sort_index": tid}})
+    for sl in sorted(schedule.slots, key=lambda s: (s.start, tids[s.worker])):
+        events.append({
+            "name": sl.task, "cat": "task", "ph": "X", "pid": 1, "tid": tids[sl.worker],
+            "ts": round(sl.start * _US, 3), "dur": round((sl.finish - sl.start) * _US, 3),
+            "args": {"task": sl.task, "worker": sl.worker, "start": sl.start, "finish": sl.finish},
+        })
+    meta = {k: v for k, v in schedule.meta.items() if isinstance(v, (str, int, float, bool))}
+    return {
+        "traceEvents": events,
+        "displayTimeUnit": "ms",
+        "otherData": {"algorithm": schedule.algorithm, "makespan": schedule.makespan, **meta},
+    }
+
+
+def _num(ev: dict[str, Any], key: str, k: int) -> float:
+    v = ev.get(key)
+    if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
+        raise GraphError(f"trace event #{k + 1} ({ev.get('name')!r}): {key!r} must be a finite number, got {v!r}")
+    return float(v)
+
+
+def schedule_from_trace(d: Any) -> Schedule:
+    """Build a :class:`Schedule` from a parsed Chrome Trace Event JSON document.
+
+    Parameters
+    ----------
+    d : dict or list
+        ``{"traceEvents": [...], ...}`` or the bare list of events.
+
+    Returns
+    -------
+    Schedule
+        ``algorithm`` from ``otherData.algorithm`` when present, else ``"trace"``; slot
+        times in seconds with the first start at 0; each event's ``args`` (other than
+        the keys this module writes) kept in ``meta["args"][task]``.
+
+    Raises
+    ------
+    GraphError
+        On a malformed event (it is named), an unmatched ``B``/``E`` or a task seen twice.
+
+    Examples
+    --------
+    >>> s = schedule_from_trace([
+    ...     {"name": "a", "ph": "X", "pid": 1, "tid": 7, "ts": 1000, "dur": 2000000},
+    ...     {"name": "thread_name", "ph": "M", "pid": 1, "tid": 7, "args": {"name": "cpu0"}}])
+    >>> s.slots
+    [Slot(task='a', worker='cpu0', start=0.0, finish=2.0)]
+    """
+    other: dict[str, Any] = {}
+    if isinstance(d, dict):
+        if "traceEvents" not in d:
+            raise GraphError("a Chrome trace object needs a 'traceEvents' list")
+        events = d["traceEvents"]
+        other = d.get("otherData") if isinstance(d.get("otherData"), dict) else {}
+    else:
+        events = d
+    if not isinstance(events, list):
+        raise GraphError("'traceEvents' must be a list of events")
+
+    names: dict[tuple[Any, Any], str] = {}
+    pids: set[Any] = set()
+    raw: list[tuple[str, tuple[Any, Any], float, float, dict[str, Any]]] = []
+    open_: dict[tuple[Any, Any], list[tuple[int, dict[str, Any], float]]] = {}
+    order: list[tuple[Any, Any]] = []
+    for k, ev in enumerate(events):
+        if not isinstance(ev, dict):
+            raise GraphError(f"trace event #{k + 1} must be an object")
+        ph = ev.get("ph")
+        key = (ev.get("pid", 0), ev.get("tid", 0))
+        if ph == "M":
+            if ev.get("name") == "thread_name" and isinstance(ev.get("args"), dict) and "name" in ev["args"]:
+                names[key] = str(ev["args"]["name"])
+            continue
+        if ph not in ("X", "B", "E"):
+            continue
+        if key not in order:
+            order.append(key)
+        pids.add(key[0])
+        if ph == "X":
+            ts = _num(ev, "ts", k)
+            dur = _num(ev, "dur", k) if "dur" in ev else 0.0
+            if dur < 0:
+                raise GraphError(f"trace event #{k + 1} ({ev.get('name')!r}) has a negative duration")
+            raw.append((_task_name(ev, k), key, ts, ts + dur, ev.get("args") or {}))
+        elif ph == "B":
+            open_.setdefault(key, []).append((k, ev, _num(ev, "ts", k)))
+        else:
+            stack = open_.get(key)
+            if not stack:
+                raise GraphError(f"trace event #{k + 1}: 'E' event with no matching 'B' on thread {key[1]!r}")
+            kb, evb, ts0 = stack.pop()
+            ts1 = _num(ev, "ts", k)
+            if ts1 < ts0:
+                raise GraphError(f"trace event #{k + 1}: 'E' of {evb.get('name')!r} is before its 'B'")
+            args = dict(evb.get("args") or {})
+            args.update(ev.get("args") or {})
+            raw.append((_task_name(evb, kb), key, ts0, ts1, args))
+    for key, stack in open_.items():
+        if stack:
+            kb, evb, _ = stack[0]
+            raise GraphError(f"trace event #{kb + 1}: 'B' of {evb.get('name')!r} on thread {key[1]!r} never ends")
+
+    def worker_name(key: tuple[Any, Any]) -> str:
+        if key in names:
+            return names[key]
+        return f"tid {key[1]}" if len(pids) <= 1 else f"pid {key[0]} tid {key[1]}"
+
+    wname = {key: worker_name(key) for key in order}
+    if len(set(wname.values())) < len(wname):  # two threads with one name: keep them apart
+        wname = {key: (f"{wname[key]} ({key[0]}/{key[1]})") for key in order}
+    origin = min((r[2] for r in raw), default=0.0)
+    slots: list[Slot] = []
+    seen: set[str] = set()
+    task_args: dict[str, Any] = {}
+    for task, key, t0, t1, args in sorted(raw, key=lambda r: (r[2], r[3])):
+        if task in seen:
+            raise GraphError(f"task {task!r} appears twice in the trace")
+        seen.add(task)
+        slots.append(Slot(task, wname[key], (t0 - origin) / _US, (t1 - origin) / _US))
+        extra = {k: v for k, v in args.items() if k not in _OWN_ARGS} if isinstance(args, dict) else {}
+        if extra:
+            task_args[task] = extra
+    meta: dict[str, Any] = {k: v for k, v in other.items() if k not in ("algorithm", "makespan")}
+    if task_args:
+        meta["args"] = task_args
+    if origin:
+        meta["trace_origin_us"] = origin
+    algorithm = str(other.get("algorithm", "trace"))
+    return Schedule(algorithm, [wname[k] for k in _order_by_tid(order)], slots, meta=meta)
+
+
+def _order_by_tid(keys: list[tuple[Any, Any]]) -> list[tuple[Any, Any]]:
+    """Threads sorted by (pid, tid), numbers before names."""
+    def k(key: tuple[Any, Any]) -> tuple[Any, ...]:
+        return tuple((0, v, "") if isinstance(v, (int, float)) else (1, 0, str(v)) for v in key)
+
+    return sorted(keys, key=k)
+
+
+def _task_name(ev: dict[str, Any], k: int) -> str:
+    args = ev.get("args")
+    if isinstance(args, dict) and isinstance(args.get("task"), str):
+        return args["task"]
+    name = ev.get("name")
+    if name is None or name == "":
+        raise GraphError(f"trace event #{k + 1} has no 'name'")
+    return str(name)
