@@ -141,3 +141,36 @@ def mean_comm_matrix(inst: Instance) -> float:
         return 0.0
     off = ~np.eye(inst.m, dtype=bool)
     return float(inst.inv_bw[off].mean())
+
+
+def lower_bound(inst: Instance) -> float:
+    """A lower bound on any schedule's makespan.
+
+    The largest of: the longest path of minimum execution times (communication can be
+    avoided by co-location, so it counts zero), the total minimum work divided by the
+    number of workers, and the longest single task at its fastest.
+    """
+    if inst.n == 0:
+        return 0.0
+    wmin = inst.w.min(axis=1)
+    path = static_level(inst, wmin)
+    lb = float(max(path.max(), wmin.sum() / inst.m, wmin.max()))
+    if integral_times(inst):
+        # with integral durations and transfers, some optimal schedule has integral starts
+        lb = float(np.ceil(lb - 1e-9))
+    return lb
+
+
+def integral_times(inst: Instance) -> bool:
+    """Whether every execution time and every transfer time of the instance is an integer."""
+    def whole(a: np.ndarray) -> bool:
+        return bool(np.all(np.abs(a - np.round(a)) <= 1e-9 * np.maximum(1.0, np.abs(a))))
+
+    if not whole(inst.w):
+        return False
+    if inst.m < 2:
+        return True
+    off = ~np.eye(inst.m, dtype=bool)
+    data = np.unique(np.fromiter((d for ds in inst.succ_data for d in ds), dtype=float))
+    pairs = np.unique(np.stack([inst.lat[off], inst.inv_bw[off]], axis=1), axis=0)
+    return whole(pairs[:, 0][None, :] + data[:, None] * pairs[:, 1][None, :])

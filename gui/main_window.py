@@ -1,0 +1,482 @@
+"""The main window: graph editor above, Gantt chart below, panels around them."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from PySide6 import QtCore, QtGui, QtWidgets
+
+from gui.document import Document
+from gui.editor import GraphEditorView
+from gui.gantt import GanttView
+from gui.platform_panel import PlatformPanel
+from gui.playback import Playback, task_states
+from gui.properties import PropertyPanel
+from gui.results import ResultsPanel
+from gui.workers import RunManager
+from model.graph import GraphError
+from model.schedule import Schedule, ScheduleError
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "assets" / "examples"
+GRAPH_FILTER = "Task graphs (*.json *.dot *.gv *.graphml *.stg);;All files (*)"
+IMPORT_FILTER = (
+    "All graph formats (*.json *.dot *.gv *.graphml *.stg);;Graphviz DOT (*.dot *.gv);;GraphML (*.graphml);;"
+    "Standard Task Graph (*.stg);;WfCommons WfFormat (*.json)"
+)
+SCHEDULE_FILTER = "Schedules and traces (*.schedule.json *.trace.json *.json);;All files (*)"
+MAX_RECENT = 8
+
+
+class MainWindow(QtWidgets.QMainWindow):
+    """TaskMapper's window. Holds one :class:`Document` at a time."""
+
+    def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("TaskMapper")
+        self.resize(1280, 800)
+        self.settings = QtCore.QSettings("TaskMapper", "TaskMapper")
+
+        self.document = Document(self)
+        self.manager = RunManager(self)
+        self.playback = Playback(self)
+        self._schedule: Schedule | None = None
+
+        self.editor = GraphEditorView(self.document)
+        self.gantt = GanttView(self.playback)
+        split = QtWidgets.QSplitter(QtCore.Qt.Orientation.Vertical)
+        split.addWidget(self.editor)
+        split.addWidget(self.gantt)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
+        self.setCentralWidget(split)
+
+        self.properties = PropertyPanel(self.document)
+        self.platform_panel = PlatformPanel(self.document)
+        left = QtWidgets.QTabWidget()
+        left.addTab(self.properties, "Properties")
+        left.addTab(self.platform_panel, "Platform")
+        self._dock(left, "Task && platform", QtCore.Qt.DockWidgetArea.LeftDockWidgetArea)
+
+        self.results = ResultsPanel(self.document, self.manager)
+        self._dock(self.results, "Mapping", QtCore.Qt.DockWidgetArea.RightDockWidgetArea)
+
+        self._build_actions()
+        self._connect()
+        self.statusBar().showMessage("Ready")
+        self._update_title()
+
+    # ------------------------------------------------------------------ building
+    def _dock(self, widget: QtWidgets.QWidget, title: str, area: QtCore.Qt.DockWidgetArea) -> None:
+        dock = QtWidgets.QDockWidget(title, self)
+        dock.setObjectName(title)
+        dock.setWidget(widget)
+        self.addDockWidget(area, dock)
+
+    def _action(self, text: str, slot, shortcut=None, tip: str = "") -> QtGui.QAction:  # noqa: ANN001
+        a = QtGui.QAction(text, self)
+        if shortcut is not None:
+            a.setShortcut(QtGui.QKeySequence(shortcut))
+        if tip:
+            a.setStatusTip(tip)
+            a.setToolTip(tip)
+        a.triggered.connect(slot)
+        return a
+
+    def _build_actions(self) -> None:
+        S = QtGui.QKeySequence.StandardKey
+        mb = self.menuBar()
+        file_menu = mb.addMenu("&File")
+        self.act_new = self._action("&New", self.new_document, S.New)
+        self.act_open = self._action("&Open…", self.open_dialog, S.Open, "Open a task graph, schedule or trace")
+        self.act_save = self._action("&Save", self.save, S.Save)
+        self.act_save_as = self._action("Save &As…", self.save_as, S.SaveAs)
+        file_menu.addActions([self.act_new, self.act_open])
+        self.recent_menu = file_menu.addMenu("Open &Recent")
+        self.examples_menu = file_menu.addMenu("&Examples")
+        for p in sorted(EXAMPLES.glob("*")):
+            if p.suffix.lower() in (".json", ".dot", ".graphml", ".stg"):
+                self.examples_menu.addAction(p.name, lambda p=p: self.open_path(str(p)))
+        file_menu.addSeparator()
+        file_menu.addActions([self.act_save, self.act_save_as])
+        file_menu.addSeparator()
+        file_menu.addAction(self._action("&Import…", self.import_dialog, tip="Import DOT, GraphML, STG or WfFormat"))
+        file_menu.addAction(self._action("Export &graph as…", self.export_graph_dialog,
+                                         tip="Write the graph as JSON, DOT, GraphML or STG"))
+        file_menu.addAction(self._action("Open schedule or &trace…", self.open_schedule_dialog))
+        file_menu.addAction(self._action("Save &schedule as…", self.save_schedule_dialog))
+        file_menu.addSeparator()
+        file_menu.addAction(self._action("Export &chart image…", self.export_chart_dialog, "Ctrl+E",
+                                         "Gantt chart as PNG, SVG or PDF"))
+        file_menu.addAction(self._action("Export graph &image…", self.export_graph_image_dialog, "Ctrl+Shift+E",
+                                         "Graph picture as PNG, SVG or PDF"))
+        file_menu.addSeparator()
+        file_menu.addAction(self._action("&Quit", self.close, S.Quit))
+
+        edit = mb.addMenu("&Edit")
+        self.act_undo = self.document.undo_stack.createUndoAction(self, "&Undo")
+        self.act_undo.setShortcut(S.Undo)
+        self.act_redo = self.document.undo_stack.createRedoAction(self, "&Redo")
+        self.act_redo.setShortcut(S.Redo)
+        edit.addActions([self.act_undo, self.act_redo])
+        edit.addSeparator()
+        for a in self.editor.actions():
+            edit.addAction(a)
+
+        view = mb.addMenu("&View")
+        view.addAction(self._action("&Fit graph", self.editor.fit, "F"))
+        view.addAction(self._action("&Layout graph", self.editor.auto_layout, "Ctrl+L", "Layered layout by levels"))
+        view.addSeparator()
+        self.overlay_group = QtGui.QActionGroup(self)
+        for mode, text in (("none", "&Plain"), ("levels", "Colour by &level (independent tasks)"),
+                           ("critical", "&Critical path"), ("slack", "&Slack")):
+            a = QtGui.QAction(text, self, checkable=True)
+            a.setData(mode)
+            a.setChecked(mode == "none")
+            self.overlay_group.addAction(a)
+            view.addAction(a)
+        self.overlay_group.triggered.connect(lambda a: self.editor.set_overlay(a.data()))
+        view.addSeparator()
+        colour = view.addMenu("Gantt &colours")
+        cg = QtGui.QActionGroup(self)
+        for mode in ("task", "level", "algorithm", "worker"):
+            a = QtGui.QAction(f"By {mode}", self, checkable=True)
+            a.setChecked(mode == "task")
+            a.triggered.connect(lambda _=False, m=mode: self.gantt.set_colour_mode(m))
+            cg.addAction(a)
+            colour.addAction(a)
+        for text, setter in (("Show critical path", self.gantt.set_show_critical),
+                             ("Show dependencies", self.gantt.set_show_dependencies),
+                             ("Show transfer lanes", self.gantt.set_show_transfers)):
+            a = QtGui.QAction(text, self, checkable=True)
+            a.toggled.connect(setter)
+            view.addAction(a)
+
+        run = mb.addMenu("&Run")
+        run.addAction(self._action("Run &selected algorithms", self.results.run_selected
+                                   if hasattr(self.results, "run_selected") else self._run_all, "Ctrl+R"))
+        run.addAction(self._action("Run &all algorithms", self._run_all, "Ctrl+Shift+R"))
+        run.addAction(self._action("&Cancel all runs", self.manager.cancel_all, "Esc"))
+        run.addSeparator()
+        run.addAction(self._action("&Play / pause schedule", self.playback.toggle, "Space"))
+        run.addAction(self._action("Animate &construction", self.animate_construction,
+                                   tip="Replay how the algorithm placed the tasks, one by one"))
+
+        help_menu = mb.addMenu("&Help")
+        help_menu.addAction(self._action("&About TaskMapper", self.about))
+
+        tb = self.addToolBar("Main")
+        tb.setObjectName("main-toolbar")
+        tb.addActions([self.act_new, self.act_open, self.act_save])
+        tb.addSeparator()
+        tb.addActions([self.act_undo, self.act_redo])
+        tb.addSeparator()
+        for a in self.editor.actions()[:2]:
+            tb.addAction(a)
+        tb.addAction(self._action("Layout", self.editor.auto_layout))
+        tb.addAction(self._action("Fit", self.editor.fit))
+        tb.addSeparator()
+        combo = QtWidgets.QComboBox()
+        for mode, text in (("none", "Plain"), ("levels", "Levels"), ("critical", "Critical path"), ("slack", "Slack")):
+            combo.addItem(text, mode)
+        combo.setToolTip("Analysis overlay on the graph")
+        combo.currentIndexChanged.connect(lambda _i: self.editor.set_overlay(combo.currentData()))
+        tb.addWidget(combo)
+        tb.addSeparator()
+        tb.addAction(self._action("Run all", self._run_all))
+        self._refresh_recent()
+
+    def _connect(self) -> None:
+        d = self.document
+        d.path_changed.connect(lambda _p: self._update_title())
+        d.dirty_changed.connect(lambda _d: self._update_title())
+        d.selection_changed.connect(self.gantt.select_tasks)
+        self.gantt.task_clicked.connect(lambda t: d.select([t]))
+        self.editor.error.connect(self._show_error_message)
+        self.results.schedule_chosen.connect(self.show_schedule)
+        self.results.comparison_chosen.connect(self.show_comparison)
+        self.playback.time_changed.connect(self._on_playback_time_changed)
+        d.graph_changed.connect(self._on_document_graph_changed)
+
+    # ------------------------------------------------------------------- files
+    def _update_title(self) -> None:
+        name = Path(self.document.path).name if self.document.path else "untitled"
+        self.setWindowTitle(f"{name}{' *' if self.document.dirty else ''} — TaskMapper")
+
+    def maybe_save(self) -> bool:
+        """Ask what to do with unsaved changes; ``False`` means the user cancelled."""
+        if not self.document.dirty:
+            return True
+        r = QtWidgets.QMessageBox.question(
+            self, "Unsaved changes", "The graph has unsaved changes. Save them?",
+            QtWidgets.QMessageBox.StandardButton.Save | QtWidgets.QMessageBox.StandardButton.Discard
+            | QtWidgets.QMessageBox.StandardButton.Cancel,
+        )
+        if r == QtWidgets.QMessageBox.StandardButton.Save:
+            return self.save()
+        return r == QtWidgets.QMessageBox.StandardButton.Discard
+
+    def new_document(self) -> None:
+        if self.maybe_save():
+            self.manager.cancel_all()
+            self.document.new()
+            self._set_schedule(None)
+
+    def open_dialog(self) -> None:
+        path, _ = QtWidgets.QFileDialog.getOpenFileName(self, "Open", self._last_dir(), GRAPH_FILTER)
+        if path:
+            self.open_path(path)
+
+    def import_dialog(self) -> None:
+        path, _ = QtWidgets.QFileDialog.getOpenFileName(self, "Import graph", self._last_dir(), IMPORT_FILTER)
+        if path:
+            self.open_path(path)
+
+    def open_path(self, path: str) -> bool:
+        """Open a graph, or a schedule / trace, by content. Errors are shown, the open work is kept."""
+        from gui.cli import is_schedule_file
+
+        if is_schedule_file(path):
+            return self.open_schedule(path)
+        if not self.maybe_save():
+            return False
+        try:
+            self.document.load(path)
+        except (GraphError, OSError) as e:
+            self._show_error("Cannot open graph", f"{Path(path).name}: {e}")
+            return False
+        self.manager.cancel_all()
+        self._set_schedule(None)
+        self._remember(path)
+        self.editor.fit()
+        self.statusBar().showMessage(
+            f"Opened {Path(path).name}: {len(self.document.graph)} tasks, "
+            f"{self.document.graph.nx.number_of_edges()} edges", 5000)
+        return True
+
+    def open_schedule_dialog(self) -> None:
+        path, _ = QtWidgets.QFileDialog.getOpenFileName(self, "Open schedule or trace", self._last_dir(),
+                                                        SCHEDULE_FILTER)
+        if path:
+            self.open_schedule(path)
+
+    def open_schedule(self, path: str) -> bool:
+        """Show a schedule or execution trace; checked against the open graph when it matches."""
+        from model.formats import load_schedule
+
+        try:
+            sched = load_schedule(path)
+        except (GraphError, OSError) as e:
+            self._show_error("Cannot open schedule", f"{Path(path).name}: {e}")
+            return False
+        graph = self.document.graph
+        note = ""
+        if graph is not None and len(graph) and {s.task for s in sched.slots} <= set(graph.nx):
+            try:
+                from model.graph import Platform, Worker
+
+                plat = Platform(tuple(Worker(w) for w in sched.workers), self.document.platform.network)
+                sched.check(graph, plat, check_durations=False, partial=True)
+            except (ScheduleError, GraphError) as e:
+                note = f" — does not fit the open graph: {e}"
+        if sched.meta.get("reconstructed"):
+            note += " — start times rebuilt from dependencies (the file records runtimes only)"
+        self._set_schedule(sched)
+        self._remember(path)
+        self.statusBar().showMessage(f"Opened {sched.algorithm} schedule, makespan {sched.makespan:g}{note}")
+        return True
+
+    def save(self) -> bool:
+        if not self.document.path or not self.document.path.lower().endswith(".json"):
+            return self.save_as()
+        return self._save_to(self.document.path)
+
+    def save_as(self) -> bool:
+        path, _ = QtWidgets.QFileDialog.getSaveFileName(self, "Save graph", self._last_dir(),
+                                                        "TaskMapper graph (*.taskgraph.json *.json)")
+        if not path:
+            return False
+        if not path.lower().endswith(".json"):
+            path += ".taskgraph.json"
+        return self._save_to(path)
+
+    def _save_to(self, path: str) -> bool:
+        try:
+            self.document.save(path)
+        except (GraphError, OSError) as e:
+            self._show_error("Cannot save", str(e))
+            return False
+        self._remember(path)
+        self.statusBar().showMessage(f"Saved {path}", 4000)
+        return True
+
+    def export_graph_dialog(self) -> None:
+        path, _ = QtWidgets.QFileDialog.getSaveFileName(
+            self, "Export graph", self._last_dir(),
+            "TaskMapper JSON (*.json);;Graphviz DOT (*.dot);;GraphML (*.graphml);;Standard Task Graph (*.stg)")
+        if not path:
+            return
+        from model.formats import save_graph
+
+        try:
+            save_graph(self.document.graph, path)
+        except (GraphError, OSError) as e:
+            self._show_error("Cannot export graph", str(e))
+            return
+        self.statusBar().showMessage(f"Exported {path}", 4000)
+
+    def save_schedule_dialog(self) -> None:
+        if self._schedule is None:
+            self._show_error_message("No schedule to save: run an algorithm and choose a result first")
+            return
+        path, _ = QtWidgets.QFileDialog.getSaveFileName(
+            self, "Save schedule", self._last_dir(),
+            "Schedule (*.schedule.json);;Chrome trace for Perfetto (*.trace.json)")
+        if not path:
+            return
+        from model.formats import save_schedule
+
+        if not path.lower().endswith(".json"):
+            path += ".schedule.json"
+        try:
+            save_schedule(self._schedule, path)
+        except (GraphError, OSError) as e:
+            self._show_error("Cannot save schedule", str(e))
+            return
+        self.statusBar().showMessage(f"Saved {path}", 4000)
+
+    def export_chart_dialog(self) -> None:
+        if not self._shown_schedules():
+            self._show_error_message("No Gantt chart to export: run an algorithm and choose a result first")
+            return
+        path, _ = QtWidgets.QFileDialog.getSaveFileName(self, "Export chart", self._last_dir(),
+                                                        "PNG image (*.png);;SVG image (*.svg);;PDF (*.pdf)")
+        if path:
+            self.export_chart(path)
+
+    def export_chart(self, path: str) -> bool:
+        from gui.export import export_schedule_image
+
+        scheds = self._shown_schedules()
+        try:
+            export_schedule_image(scheds[0], path, graph=self.document.graph, schedules=scheds)
+        except (GraphError, OSError, ValueError) as e:
+            self._show_error("Cannot export chart", str(e))
+            return False
+        self.statusBar().showMessage(f"Exported {path}", 4000)
+        return True
+
+    def export_graph_image_dialog(self) -> None:
+        path, _ = QtWidgets.QFileDialog.getSaveFileName(self, "Export graph image", self._last_dir(),
+                                                        "PNG image (*.png);;SVG image (*.svg);;PDF (*.pdf)")
+        if not path:
+            return
+        from gui.export import export_scene_image
+
+        try:
+            export_scene_image(self.editor.scene(), path, title=self.document.graph.name)
+        except (GraphError, OSError, ValueError) as e:
+            self._show_error("Cannot export graph image", str(e))
+            return
+        self.statusBar().showMessage(f"Exported {path}", 4000)
+
+    def _last_dir(self) -> str:
+        return str(self.settings.value("last_dir", os.getcwd()))
+
+    def _remember(self, path: str) -> None:
+        path = str(Path(path).resolve())
+        self.settings.setValue("last_dir", str(Path(path).parent))
+        recent = [p for p in self._recent() if p != path]
+        recent.insert(0, path)
+        self.settings.setValue("recent", recent[:MAX_RECENT])
+        self._refresh_recent()
+
+    def _recent(self) -> list[str]:
+        v = self.settings.value("recent", [])
+        if isinstance(v, str):
+            v = [v]
+        return [str(p) for p in (v or [])]
+
+    def _refresh_recent(self) -> None:
+        self.recent_menu.clear()
+        for p in self._recent():
+            self.recent_menu.addAction(Path(p).name, lambda p=p: self.open_path(p)).setStatusTip(p)
+        self.recent_menu.setEnabled(bool(self._recent()))
+
+    # -------------------------------------------------------------- schedules
+    def _run_all(self) -> None:
+        from model.algorithms import ALGORITHMS, available
+
+        names = [n for n in available() if not getattr(ALGORITHMS[n], "slow", False)]
+        self.results.run(names)
+
+    def _shown_schedules(self) -> list[Schedule]:
+        return list(getattr(self, "_shown", []) or ([self._schedule] if self._schedule else []))
+
+    def _set_schedule(self, sched: Schedule | None) -> None:
+        self._schedule = sched
+        self._shown = [sched] if sched is not None else []
+        self.gantt.set_schedule(sched, self.document.graph if sched is not None else None)
+        self.editor.set_schedule(sched)
+        self.playback.pause()
+        self.playback.duration = sched.makespan if sched is not None else 0.0
+        self.playback.seek(0.0)
+        if sched is None:
+            self.editor.set_task_states({})
+
+    def show_schedule(self, sched: Schedule) -> None:
+        self._set_schedule(sched)
+        self.statusBar().showMessage(f"{sched.algorithm}: makespan {sched.makespan:g}", 4000)
+
+    def show_comparison(self, schedules: list[Schedule]) -> None:
+        if not schedules:
+            return
+        self._schedule = schedules[0]
+        self._shown = list(schedules)
+        self.gantt.set_schedules(schedules, self.document.graph)
+        self.editor.set_schedule(schedules[0])
+        self.playback.duration = max(s.makespan for s in schedules)
+
+    def animate_construction(self) -> None:
+        if self._schedule is None:
+            self._show_error_message("Choose a result first: its construction is replayed placement by placement")
+            return
+        order = self._schedule.meta.get("placement_order")
+        slots = self._schedule.slots
+        if order:
+            at = self._schedule.slot_of()
+            slots = [at[t] for t in order if t in at]
+        self.gantt.animate_construction(slots)
+
+    def _on_playback_time_changed(self, t: float) -> None:
+        if self._schedule is not None:
+            self.editor.set_task_states(task_states(self._schedule, t))
+
+    def _on_document_graph_changed(self) -> None:
+        if self._schedule is not None and self._schedule.algorithm != "trace":
+            self.statusBar().showMessage("The graph changed: results are stale, run again", 4000)
+
+    # ------------------------------------------------------------------ misc
+    def _show_error(self, title: str, text: str) -> None:
+        self.statusBar().showMessage(text, 10000)
+        if os.environ.get("TASKMAPPER_NO_DIALOGS"):
+            return
+        QtWidgets.QMessageBox.warning(self, title, text)
+
+    def _show_error_message(self, text: str) -> None:
+        self.statusBar().showMessage(text, 8000)
+
+    def about(self) -> None:
+        QtWidgets.QMessageBox.about(
+            self, "About TaskMapper",
+            "<b>TaskMapper</b><br>Design how parallel work is mapped onto workers: draw task graphs, "
+            "run mapping algorithms, watch the schedules play out.")
+
+    def closeEvent(self, event: QtGui.QCloseEvent) -> None:  # noqa: N802 (Qt override)
+        if not self.maybe_save():
+            event.ignore()
+            return
+        self.playback.pause()
+        self.manager.wait_all(3000)
+        event.accept()

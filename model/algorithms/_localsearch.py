@@ -1,0 +1,240 @@
+"""Re-timing of a fixed mapping and the local search behind ``improve`` and ``best``.
+
+A solution is an assignment of tasks to workers plus a sequence (a topological order);
+each worker runs its tasks in sequence order, each as early as its inputs and its
+worker allow. Re-timing a schedule in the order of its start times never makes it
+later, so any heuristic's schedule is a valid starting point.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import time
+from collections.abc import Callable, Iterator
+
+import numpy as np
+
+from ..instance import Instance
+from .base import CancelToken, check_cancel
+
+Placement = tuple[int, int, float, float]
+
+
+class Timer:
+    """Timing of a fixed (assignment, sequence) pair with plain Python lists (fast for small loops)."""
+
+    def __init__(self, inst: Instance) -> None:
+        self.inst = inst
+        self.w = inst.w.tolist()
+        self.lat = inst.lat.tolist()
+        self.inv_bw = inst.inv_bw.tolist()
+        self.preds = inst.preds
+        self.pdata = inst.pred_data
+
+    def times(self, assign: list[int], seq: list[int]) -> tuple[list[float], list[float]]:
+        """Start and finish of every task."""
+        n = self.inst.n
+        start = [0.0] * n
+        finish = [0.0] * n
+        wend = [0.0] * self.inst.m
+        w, lat, ibw, preds, pdata = self.w, self.lat, self.inv_bw, self.preds, self.pdata
+        for i in seq:
+            p = assign[i]
+            r = wend[p]
+            for j, d in zip(preds[i], pdata[i]):
+                q = assign[j]
+                t = finish[j] if q == p else finish[j] + lat[q][p] + d * ibw[q][p]
+                if t > r:
+                    r = t
+            start[i] = r
+            f = r + w[i][p]
+            finish[i] = f
+            wend[p] = f
+        return start, finish
+
+    def makespan(self, assign: list[int], seq: list[int]) -> float:
+        """Makespan of the timed solution."""
+        _, finish = self.times(assign, seq)
+        return max(finish, default=0.0)
+
+    def critical(self, assign: list[int], seq: list[int], start: list[float], finish: list[float]) -> list[int]:
+        """Tasks on a critical chain: each one waits on the previous (by data or by its worker)."""
+        if not finish:
+            return []
+        prev_on_worker = {}
+        last: dict[int, int] = {}
+        for i in seq:
+            p = assign[i]
+            prev_on_worker[i] = last.get(p, -1)
+            last[p] = i
+        i = max(range(len(finish)), key=finish.__getitem__)
+        chain = [i]
+        eps = 1e-9
+        while start[i] > eps:
+            nxt = -1
+            k = prev_on_worker[i]
+            if k >= 0 and abs(finish[k] - start[i]) <= eps * max(1.0, start[i]):
+                nxt = k
+            else:
+                p = assign[i]
+                for j, d in zip(self.preds[i], self.pdata[i]):
+                    q = assign[j]
+                    t = finish[j] if q == p else finish[j] + self.lat[q][p] + d * self.inv_bw[q][p]
+                    if abs(t - start[i]) <= eps * max(1.0, start[i]):
+                        nxt = j
+                        break
+            if nxt < 0:
+                break
+            chain.append(nxt)
+            i = nxt
+        return chain
+
+
+def from_placements(inst: Instance, placements: list[Placement]) -> tuple[list[int], list[int]]:
+    """(assignment, sequence) of a schedule given as placements: sequence by start time."""
+    pos = {t: k for k, t in enumerate(inst.topo)}
+    assign = [0] * inst.n
+    for i, p, _s, _f in placements:
+        assign[i] = p
+    seq = [i for i, _p, _s, _f in sorted(placements, key=lambda x: (x[2], x[3], pos[x[0]]))]
+    return assign, seq
+
+
+def to_placements(timer: Timer, assign: list[int], seq: list[int]) -> list[Placement]:
+    """Placements of a timed solution, in sequence order."""
+    start, finish = timer.times(assign, seq)
+    return [(i, assign[i], start[i], finish[i]) for i in seq]
+
+
+def _move_earlier(seq: list[int], pos_of: list[int], i: int, inst: Instance, rng: random.Random) -> list[int] | None:
+    """A copy of ``seq`` with ``i`` moved to a random earlier position still after all its predecessors."""
+    k = pos_of[i]
+    lo = max((pos_of[j] for j in inst.preds[i]), default=-1) + 1
+    if lo >= k:
+        return None
+    t = rng.randint(lo, k - 1)
+    s = seq[:t] + [i] + seq[t:k] + seq[k + 1:]
+    return s
+
+
+def local_search(
+    inst: Instance,
+    assign: list[int],
+    seq: list[int],
+    *,
+    time_limit: float,
+    seed: int = 0,
+    max_iterations: int | None = None,
+    target: float = 0.0,
+    cancel: CancelToken | None = None,
+    on_improve: Callable[[float, list[int], list[int]], None] | None = None,
+) -> Iterator[tuple[float, list[int], list[int]]]:
+    """Improve a solution by moves of critical tasks; yield each new best ``(makespan, assign, seq)``.
+
+    Moves: reassign a critical task to its best other worker, swap the workers of a
+    critical task and a task running beside it, and move a critical task earlier in the
+    sequence. Equal-makespan moves are accepted (plateaus) and worse ones with a
+    simulated-annealing probability that cools to zero over ``time_limit``. Stops at
+    ``time_limit`` seconds, ``max_iterations`` moves, or when ``target`` (a lower bound)
+    is reached.
+    """
+    timer = Timer(inst)
+    rng = random.Random(seed)
+    m, n = inst.m, inst.n
+    if n == 0 or (m == 1 and all(len(p) == 0 for p in inst.preds)):
+        return
+    t0 = time.perf_counter()
+    cur_a, cur_s = list(assign), list(seq)
+    start, finish = timer.times(cur_a, cur_s)
+    cur = max(finish)
+    best = cur
+    it = 0
+    t_init = 0.02 * cur
+    eps = 1e-9 * max(1.0, cur)
+    while True:
+        it += 1
+        if it & 15 == 0:
+            check_cancel(cancel)
+        elapsed = time.perf_counter() - t0
+        if elapsed >= time_limit or (max_iterations is not None and it > max_iterations) or best <= target + eps:
+            return
+        crit = timer.critical(cur_a, cur_s, start, finish)
+        i = rng.choice(crit)
+        kind = rng.random()
+        cand: list[tuple[list[int], list[int]]] = []
+        if kind < 0.5 and m > 1:
+            for p in range(m):
+                if p != cur_a[i]:
+                    a = cur_a.copy()
+                    a[i] = p
+                    cand.append((a, cur_s))
+        elif kind < 0.75 and m > 1:
+            others = [j for j in range(n) if cur_a[j] != cur_a[i] and start[j] < finish[i] and finish[j] > start[i]]
+            if not others:
+                others = [j for j in rng.sample(range(n), min(n, 8)) if cur_a[j] != cur_a[i]]
+            for j in rng.sample(others, min(len(others), 4)):
+                a = cur_a.copy()
+                a[i], a[j] = a[j], a[i]
+                cand.append((a, cur_s))
+        else:
+            pos_of = [0] * n
+            for k, t in enumerate(cur_s):
+                pos_of[t] = k
+            s = _move_earlier(cur_s, pos_of, i, inst, rng)
+            if s is not None:
+                cand.append((cur_a, s))
+        if not cand:
+            continue
+        scored = [(timer.makespan(a, s), a, s) for a, s in cand]
+        ms, a, s = min(scored, key=lambda x: x[0])
+        temp = t_init * max(0.0, 1.0 - elapsed / time_limit) if time_limit > 0 else 0.0
+        if ms <= cur + eps or (temp > 0 and rng.random() < math.exp(-(ms - cur) / temp)):
+            cur_a, cur_s, cur = a, s, ms
+            start, finish = timer.times(cur_a, cur_s)
+            if cur < best - eps:
+                best = cur
+                yield best, cur_a, cur_s
+
+
+def improve_placements(
+    inst: Instance,
+    placements: list[Placement],
+    *,
+    time_limit: float,
+    seed: int,
+    max_iterations: int | None,
+    target: float,
+    cancel: CancelToken | None,
+) -> Iterator[list[Placement]]:
+    """Yield improved schedules (as full placement lists) of a starting schedule."""
+    timer = Timer(inst)
+    assign, seq = from_placements(inst, placements)
+    yield to_placements(timer, assign, seq)
+    for _ms, a, s in local_search(inst, assign, seq, time_limit=time_limit, seed=seed,
+                                  max_iterations=max_iterations, target=target, cancel=cancel):
+        yield to_placements(timer, a, s)
+
+
+def changed(old: dict[int, Placement], new: list[Placement]) -> list[Placement]:
+    """Placements of ``new`` that differ from ``old`` (updates ``old``)."""
+    out = []
+    for pl in new:
+        o = old.get(pl[0])
+        if o is None or o[1] != pl[1] or not (math.isclose(o[2], pl[2]) and math.isclose(o[3], pl[3])):
+            out.append(pl)
+            old[pl[0]] = pl
+    return out
+
+
+def makespan_of(placements: list[Placement]) -> float:
+    """Latest finish of a placement list."""
+    return max((f for _i, _p, _s, f in placements), default=0.0)
+
+
+def as_array(placements: list[Placement], n: int) -> np.ndarray:
+    """Worker of each task as an array."""
+    a = np.zeros(n, dtype=np.int64)
+    for i, p, _s, _f in placements:
+        a[i] = p
+    return a

@@ -1,0 +1,75 @@
+"""The portfolio: every heuristic, local search, and the exact solver when it fits."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+
+from ..instance import Instance
+from ._common import lower_bound
+from ._localsearch import Placement, changed, improve_placements, makespan_of
+from .base import Algorithm, CancelToken, register
+from .improve import START_FROM, best_heuristic
+
+#: largest graph (tasks × workers) handed to the exact solver
+EXACT_SIZE = 4000
+
+
+@register
+class Best(Algorithm):
+    """Portfolio: the best heuristic, improved by local search, then CP-SAT when it fits.
+
+    Runs the fast heuristics, improves the best by local search (see ``improve``) for
+    part of the budget, then — when OR-Tools is installed and the graph is small enough —
+    gives the exact solver (see ``optimal``) the rest with the best schedule as its hint.
+    The result carries the proven lower bound and the gap.
+
+    Parameters
+    ----------
+    time_limit : float
+        Seconds in all (default 10).
+
+    Examples
+    --------
+    >>> from model.graph import TaskGraph, Platform
+    >>> g = TaskGraph(); _ = [g.add_task(t, c) for t, c in zip("abcd", (3, 3, 2, 2))]
+    >>> Best(time_limit=2).schedule(g, Platform.homogeneous(2)).makespan
+    5.0
+    """
+
+    name = "best"
+    description = "Portfolio: best heuristic + local search + exact solver when small; reports the gap"
+    reference = "portfolio of heuristics, local search and CP-SAT"
+
+    def place(self, inst: Instance, cancel: CancelToken | None) -> Iterator[Placement]:
+        from .optimal import have_ortools, solve
+
+        t0 = time.perf_counter()
+        budget = float(self.params.get("time_limit", 10.0))
+        name, cur = best_heuristic(inst, START_FROM, cancel)
+        lb = lower_bound(inst)
+        shown: dict[int, Placement] = {}
+        yield from changed(shown, cur)
+        exact = have_ortools() and inst.n * inst.m <= EXACT_SIZE
+        ls_budget = budget * (0.3 if exact else 0.95)
+        for pl in improve_placements(inst, cur, time_limit=ls_budget, seed=self.seed,
+                                     max_iterations=self.params.get("max_iterations"), target=lb, cancel=cancel):
+            if makespan_of(pl) < makespan_of(cur) - 1e-9:
+                cur = pl
+                yield from changed(shown, pl)
+        bound, proven = lb, makespan_of(cur) <= lb + 1e-9
+        if exact and not proven:
+            history: list[tuple[float, float, float]] = []
+            self.info["history"] = history
+            left = max(0.2, budget - (time.perf_counter() - t0))
+            for pl, bnd, prv in solve(inst, hint=cur, time_limit=left, seed=self.seed, cancel=cancel,
+                                      history=history):
+                bound, proven = max(bound, bnd), prv
+                if pl and makespan_of(pl) < makespan_of(cur) - 1e-9:
+                    cur = pl
+                    yield from changed(shown, pl)
+        best = makespan_of(cur)
+        if best <= bound + 1e-9 * max(1.0, best):
+            proven = True
+        self.info.update(started_from=name, lower_bound=bound, proven_optimal=proven,
+                         gap=best / bound - 1.0 if bound > 0 else 0.0)
