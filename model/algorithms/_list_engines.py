@@ -15,6 +15,7 @@ Three shapes of list scheduling cover the family:
 from __future__ import annotations
 
 import heapq
+from bisect import bisect_right
 from collections.abc import Callable, Iterator
 
 import numpy as np
@@ -24,6 +25,7 @@ from ._common import Timeline
 from .base import CancelToken, check_cancel
 
 __all__ = [
+    "GapTimeline",
     "below",
     "mean_comm_coefficients",
     "pair_place",
@@ -34,6 +36,32 @@ __all__ = [
 ]
 
 Placement = tuple[int, int, float, float]
+
+
+class GapTimeline(Timeline):
+    """A :class:`~model.algorithms._common.Timeline` that also keeps zero-length slots in order.
+
+    Slots are kept sorted by ``(start, finish)``, so a zero-length slot booked at the
+    start of a longer one goes before it and the finish times stay sorted, which
+    :meth:`Timeline.earliest` relies on (zero-cost tasks are common in workflows).
+
+    Examples
+    --------
+    >>> t = GapTimeline(); t.insert(0, 10); t.insert(0, 0)
+    >>> t.finishes, t.earliest(4, 0)
+    ([0, 10], 10)
+    """
+
+    __slots__ = ()
+
+    def insert(self, start: float, finish: float) -> None:
+        """Book ``[start, finish)``."""
+        starts, fins = self.starts, self.finishes
+        k = bisect_right(starts, start)
+        while k > 0 and starts[k - 1] == start and fins[k - 1] > finish:
+            k -= 1
+        starts.insert(k, start)
+        fins.insert(k, finish)
 
 
 def within(best: float) -> float:
@@ -199,7 +227,7 @@ def ready_queue_place(
     n = inst.n
     proc = np.full(n, -1, dtype=np.int64)
     finish = np.zeros(n)
-    lines = [Timeline() for _ in range(inst.m)]
+    lines: list[Timeline] = [GapTimeline() for _ in range(inst.m)]
     missing = [len(p) for p in inst.preds]
     pos = topo_position(inst).tolist()
     prio = priority.tolist()
