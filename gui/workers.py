@@ -1,0 +1,270 @@
+"""Algorithm runs off the GUI thread.
+
+An :class:`AlgorithmWorker` is a :class:`QtCore.QRunnable` that steps an algorithm's
+placement generator (:meth:`model.algorithms.Algorithm.steps`) on a private copy of
+the graph and platform, and reports through a separate :class:`WorkerSignals` object
+(a QRunnable is not a QObject, so it cannot carry signals itself). It never touches a
+widget: it only emits signals, which Qt queues to the GUI thread.
+
+:class:`RunManager` starts workers on ``QThreadPool.globalInstance()``, keeps them
+referenced until they finish, and re-emits their signals tagged with a unique run key.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import threading
+import time
+from typing import Any
+
+from PySide6 import QtCore
+
+from model.algorithms import Cancelled, get_algorithm, load_all
+from model.graph import GraphError, Platform, TaskGraph
+from model.schedule import Schedule, ScheduleError, Slot
+
+__all__ = ["AlgorithmWorker", "RunManager", "WorkerSignals", "error_message"]
+
+log = logging.getLogger(__name__)
+
+#: Default minimum interval between two progress (and placed) emissions, in seconds.
+THROTTLE_S = 0.030
+
+
+def error_message(exc: BaseException) -> str:
+    """A one-line message for an exception raised by a run.
+
+    Input problems (:class:`GraphError`, :class:`ScheduleError`) already name the
+    offending item, so their text is shown as is; anything else is prefixed by the
+    exception type so the user can report it.
+    """
+    if isinstance(exc, (GraphError, ScheduleError)):
+        return str(exc)
+    text = str(exc)
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+class WorkerSignals(QtCore.QObject):
+    """Signals of one :class:`AlgorithmWorker`.
+
+    Exactly one of ``result``, ``failed`` or ``cancelled`` is emitted at the end of a
+    run, followed by ``finished``.
+    """
+
+    #: (tasks placed so far, total tasks); throttled
+    progress = QtCore.Signal(int, int)
+    #: list[Slot]: the placements since the previous emission, in order; throttled
+    placed = QtCore.Signal(object)
+    #: the checked Schedule
+    result = QtCore.Signal(object)
+    #: readable message
+    failed = QtCore.Signal(str)
+    cancelled = QtCore.Signal()
+    #: always last, whatever the outcome
+    finished = QtCore.Signal()
+
+
+class AlgorithmWorker(QtCore.QRunnable):
+    """Run one algorithm on one graph in a pool thread.
+
+    Parameters
+    ----------
+    algorithm : str
+        Registered algorithm name.
+    graph, platform
+        Private copies made on the GUI thread; the worker only reads them.
+    params : dict, optional
+        Keyword arguments of the algorithm (``seed``, options).
+    throttle : float
+        Minimum seconds between two ``progress``/``placed`` emissions.
+    """
+
+    def __init__(
+        self,
+        algorithm: str,
+        graph: TaskGraph,
+        platform: Platform,
+        params: dict[str, Any] | None = None,
+        *,
+        throttle: float = THROTTLE_S,
+    ) -> None:
+        super().__init__()
+        # The manager keeps the Python object alive; the pool must not delete it.
+        self.setAutoDelete(False)
+        self.algorithm = algorithm
+        self.graph = graph
+        self.platform = platform
+        self.params = dict(params or {})
+        self.throttle = throttle
+        self.signals = WorkerSignals()
+        self.cancel_event = threading.Event()
+        #: the run key given by :class:`RunManager`
+        self.key = ""
+        #: seconds spent stepping the algorithm (set when the run ends)
+        self.runtime: float | None = None
+        #: "pending", "running", "done", "failed" or "cancelled"
+        self.state = "pending"
+
+    def cancel(self) -> None:
+        """Ask the run to stop at its next step (thread-safe)."""
+        self.cancel_event.set()
+
+    def run(self) -> None:  # called in a pool thread
+        self.state = "running"
+        try:
+            outcome, payload = self._execute()
+        except BaseException as exc:  # a run must never die silently in a pool thread
+            if not isinstance(exc, (GraphError, ScheduleError)):
+                # unexpected: keep the traceback for a bug report (the message goes to the window)
+                log.warning("algorithm %s failed", self.algorithm, exc_info=True)
+            outcome, payload = "failed", error_message(exc)
+        self.state = outcome
+        sig = self.signals
+        try:
+            if outcome == "done":
+                sig.result.emit(payload)
+            elif outcome == "cancelled":
+                sig.cancelled.emit()
+            else:
+                sig.failed.emit(payload)
+            sig.finished.emit()
+        except RuntimeError:
+            # the signals object was deleted (application shutting down)
+            pass
+
+    def _execute(self) -> tuple[str, Any]:
+        cancel = self.cancel_event
+        if cancel.is_set():
+            return "cancelled", None
+        graph, platform = self.graph, self.platform
+        total = len(graph)
+        sig = self.signals
+        sig.progress.emit(0, total)
+        t0 = time.perf_counter()
+        try:
+            algo = get_algorithm(self.algorithm, **self.params)
+            placed: dict[str, Slot] = {}
+            batch: list[Slot] = []
+            interval = self.throttle
+            last = t0
+            for slot in algo.steps(graph, platform, cancel=cancel):
+                placed[slot.task] = slot
+                batch.append(slot)
+                if cancel.is_set():
+                    return "cancelled", None
+                now = time.perf_counter()
+                if now - last >= interval:
+                    last = now
+                    sig.placed.emit(batch)
+                    batch = []
+                    sig.progress.emit(len(placed), total)
+        except Cancelled:
+            return "cancelled", None
+        self.runtime = time.perf_counter() - t0
+        if batch:
+            sig.placed.emit(batch)
+        sig.progress.emit(len(placed), total)
+        if cancel.is_set():
+            return "cancelled", None
+        meta = {"graph": graph.name, **algo.info}
+        schedule = Schedule.build(algo.name, graph, platform, placed.values(), meta=meta)
+        schedule.meta["runtime_s"] = round(self.runtime, 6)
+        if cancel.is_set():
+            return "cancelled", None
+        return "done", schedule
+
+
+class RunManager(QtCore.QObject):
+    """Start algorithm runs on the global thread pool and track them by key.
+
+    Keys are unique per run (``"heft#3"``). The signals below are emitted on the GUI
+    thread.
+    """
+
+    run_started = QtCore.Signal(str)
+    run_progress = QtCore.Signal(str, int, int)
+    #: (key, list[Slot]) placements since the previous emission, for construction replays
+    run_placed = QtCore.Signal(str, object)
+    run_finished = QtCore.Signal(str, object)
+    run_failed = QtCore.Signal(str, str)
+    run_cancelled = QtCore.Signal(str)
+
+    def __init__(self, parent: QtCore.QObject | None = None, *, throttle: float = THROTTLE_S) -> None:
+        super().__init__(parent)
+        self.pool = QtCore.QThreadPool.globalInstance()
+        self.throttle = throttle
+        self._workers: dict[str, AlgorithmWorker] = {}
+        self._counter = itertools.count(1)
+        # Import every algorithm module here, on the GUI thread, not concurrently in workers.
+        load_all()
+
+    # ------------------------------------------------------------------ control
+    def start(
+        self,
+        algorithm: str,
+        graph: TaskGraph,
+        platform: Platform,
+        params: dict[str, Any] | None = None,
+    ) -> str:
+        """Run ``algorithm`` on ``graph``/``platform`` in the background; return its key.
+
+        ``graph`` and ``platform`` must be copies the caller no longer mutates
+        (``Document.snapshot()``).
+        """
+        key = f"{algorithm}#{next(self._counter)}"
+        worker = AlgorithmWorker(algorithm, graph, platform, params, throttle=self.throttle)
+        worker.key = key
+        s = worker.signals
+        # Connections use the signals object (GUI thread) as context, so they are queued.
+        s.progress.connect(lambda done, total, k=key: self.run_progress.emit(k, done, total))
+        s.placed.connect(lambda slots, k=key: self.run_placed.emit(k, slots))
+        s.result.connect(lambda sched, k=key: self.run_finished.emit(k, sched))
+        s.failed.connect(lambda msg, k=key: self.run_failed.emit(k, msg))
+        s.cancelled.connect(lambda k=key: self.run_cancelled.emit(k))
+        s.finished.connect(lambda k=key: self._forget(k))
+        self._workers[key] = worker
+        self.run_started.emit(key)
+        self.pool.start(worker)
+        return key
+
+    def cancel(self, key: str) -> bool:
+        """Ask run ``key`` to stop; ``False`` if it is not running."""
+        w = self._workers.get(key)
+        if w is None:
+            return False
+        w.cancel()
+        return True
+
+    def cancel_all(self) -> None:
+        """Ask every run to stop."""
+        for w in list(self._workers.values()):
+            w.cancel()
+
+    def wait_all(self, ms: int = 5000) -> bool:
+        """Cancel every run and wait up to ``ms`` milliseconds for the pool to drain.
+
+        Pending end-of-run signals are delivered before returning, so the manager is
+        empty afterwards when it returns ``True``.
+        """
+        self.cancel_all()
+        ok = bool(self.pool.waitForDone(ms))
+        QtCore.QCoreApplication.sendPostedEvents()
+        return ok and not self._workers
+
+    # ------------------------------------------------------------------ queries
+    def running(self) -> list[str]:
+        """Keys of runs not finished yet."""
+        return list(self._workers)
+
+    def worker(self, key: str) -> AlgorithmWorker | None:
+        """The worker of a running run (``None`` once finished)."""
+        return self._workers.get(key)
+
+    @staticmethod
+    def algorithm_of(key: str) -> str:
+        """The algorithm name of a run key."""
+        return key.rsplit("#", 1)[0]
+
+    def _forget(self, key: str) -> None:
+        self._workers.pop(key, None)
