@@ -107,15 +107,21 @@ def to_placements(timer: Timer, assign: list[int], seq: list[int]) -> list[Place
     return [(i, assign[i], start[i], finish[i]) for i in seq]
 
 
-def _move_earlier(seq: list[int], pos_of: list[int], i: int, inst: Instance, rng: random.Random) -> list[int] | None:
-    """A copy of ``seq`` with ``i`` moved to a random earlier position still after all its predecessors."""
+def _move(seq: list[int], pos_of: list[int], i: int, inst: Instance, rng: random.Random,
+          earlier: bool = True) -> list[int] | None:
+    """A copy of ``seq`` with ``i`` moved to a random other position between its predecessors and successors."""
     k = pos_of[i]
-    lo = max((pos_of[j] for j in inst.preds[i]), default=-1) + 1
-    if lo >= k:
+    if earlier:
+        lo = max((pos_of[j] for j in inst.preds[i]), default=-1) + 1
+        if lo >= k:
+            return None
+        t = rng.randint(lo, k - 1)
+        return seq[:t] + [i] + seq[t:k] + seq[k + 1:]
+    hi = min((pos_of[j] for j in inst.succs[i]), default=len(seq)) - 1
+    if hi <= k:
         return None
-    t = rng.randint(lo, k - 1)
-    s = seq[:t] + [i] + seq[t:k] + seq[k + 1:]
-    return s
+    t = rng.randint(k + 1, hi)
+    return seq[:k] + seq[k + 1:t + 1] + [i] + seq[t + 1:]
 
 
 def local_search(
@@ -148,8 +154,10 @@ def local_search(
     cur_a, cur_s = list(assign), list(seq)
     start, finish = timer.times(cur_a, cur_s)
     cur = max(finish)
-    best = cur
+    best, best_a, best_s = cur, cur_a, cur_s
     it = 0
+    since_best = 0
+    stall = 300 + 2 * n
     t_init = 0.02 * cur
     eps = 1e-9 * max(1.0, cur)
     while True:
@@ -159,17 +167,37 @@ def local_search(
         elapsed = time.perf_counter() - t0
         if elapsed >= time_limit or (max_iterations is not None and it > max_iterations) or best <= target + eps:
             return
+        # how far along the budget is (time or iterations, whichever binds first)
+        frac = elapsed / time_limit if time_limit > 0 else 1.0
+        if max_iterations:
+            frac = max(frac, it / max_iterations)
+        if since_best > stall:
+            # restart from the best solution found, cooler
+            cur_a, cur_s, cur = best_a, best_s, best
+            start, finish = timer.times(cur_a, cur_s)
+            since_best = 0
         crit = timer.critical(cur_a, cur_s, start, finish)
-        i = rng.choice(crit)
+        i = rng.choice(crit) if rng.random() < 0.85 else rng.randrange(n)
         kind = rng.random()
         cand: list[tuple[list[int], list[int]]] = []
-        if kind < 0.5 and m > 1:
+        pos_of: list[int] | None = None
+        if kind < 0.35 and m > 1:
             for p in range(m):
                 if p != cur_a[i]:
                     a = cur_a.copy()
                     a[i] = p
                     cand.append((a, cur_s))
-        elif kind < 0.75 and m > 1:
+        elif kind < 0.6 and m > 1:
+            pos_of = [0] * n
+            for k, t in enumerate(cur_s):
+                pos_of[t] = k
+            s2 = _move(cur_s, pos_of, i, inst, rng) or cur_s
+            for p in range(m):
+                if p != cur_a[i]:
+                    a = cur_a.copy()
+                    a[i] = p
+                    cand.append((a, s2))
+        elif kind < 0.8 and m > 1:
             others = [j for j in range(n) if cur_a[j] != cur_a[i] and start[j] < finish[i] and finish[j] > start[i]]
             if not others:
                 others = [j for j in rng.sample(range(n), min(n, 8)) if cur_a[j] != cur_a[i]]
@@ -181,19 +209,21 @@ def local_search(
             pos_of = [0] * n
             for k, t in enumerate(cur_s):
                 pos_of[t] = k
-            s = _move_earlier(cur_s, pos_of, i, inst, rng)
-            if s is not None:
-                cand.append((cur_a, s))
+            s2 = _move(cur_s, pos_of, i, inst, rng, earlier=rng.random() < 0.6)
+            if s2 is not None:
+                cand.append((cur_a, s2))
+        since_best += 1
         if not cand:
             continue
         scored = [(timer.makespan(a, s), a, s) for a, s in cand]
         ms, a, s = min(scored, key=lambda x: x[0])
-        temp = t_init * max(0.0, 1.0 - elapsed / time_limit) if time_limit > 0 else 0.0
+        temp = t_init * max(0.0, 1.0 - frac)
         if ms <= cur + eps or (temp > 0 and rng.random() < math.exp(-(ms - cur) / temp)):
             cur_a, cur_s, cur = a, s, ms
             start, finish = timer.times(cur_a, cur_s)
             if cur < best - eps:
-                best = cur
+                best, best_a, best_s = cur, cur_a, cur_s
+                since_best = 0
                 yield best, cur_a, cur_s
 
 

@@ -1,0 +1,132 @@
+"""The exact solver, local search and the portfolio (issue: near-optimal mapping)."""
+
+import json
+import threading
+from pathlib import Path
+
+import pytest
+
+from model.algorithms import Cancelled, get_algorithm
+from model.algorithms import optimal as optimal_mod
+from model.formats import load_graph
+from model.graph import GraphError, Platform, TaskGraph
+
+ROOT = Path(__file__).resolve().parents[2]
+SHARED = ROOT.parent / "shared"
+CASES = sorted((SHARED / "bench" / "optimal-comm").glob("case-*.json"))
+HEFT_PAPER = ROOT / "assets" / "examples" / "heft-paper.taskgraph.json"
+
+
+def case_graph(path):
+    d = json.loads(path.read_text())
+    g = TaskGraph(d["name"])
+    for t in d["tasks"]:
+        g.add_task(t["id"], costs=t["costs"])
+    for e in d["edges"]:
+        g.add_edge(e["source"], e["target"], e["comm"])
+    return g, Platform.homogeneous(d["workers"]), d
+
+
+def test_optimal_proves_the_heft_paper_optimum():
+    g = load_graph(HEFT_PAPER)
+    alg = get_algorithm("optimal", time_limit=30)
+    s = alg.schedule(g)
+    assert s.makespan == 73
+    assert alg.info["proven_optimal"] is True
+    assert alg.info["lower_bound"] == 73
+    assert s.meta["gap"] == 0.0
+
+
+@pytest.mark.skipif(not CASES, reason="shared benchmark data not present")
+@pytest.mark.parametrize("path", [p for p in CASES if json.loads(p.read_text())["tasks"].__len__() <= 22],
+                         ids=lambda p: p.stem)
+def test_optimal_proves_every_small_communication_case(path):
+    g, plat, d = case_graph(path)
+    alg = get_algorithm("optimal", time_limit=30)
+    s = alg.schedule(g, plat)
+    assert s.makespan == pytest.approx(d["best_makespan"])
+    assert alg.info["proven_optimal"] is True
+
+
+def test_optimal_gives_a_gap_when_time_runs_out():
+    from model import generators
+
+    g = generators.generate("layered", n=60, seed=3, ccr=1.0, workers=4)
+    plat = g.default_platform(4)
+    alg = get_algorithm("optimal", time_limit=0.3)
+    s = alg.schedule(g, plat)
+    heft = get_algorithm("heft").schedule(g, plat)
+    assert s.makespan <= heft.makespan + 1e-9
+    lb = alg.info["lower_bound"]
+    assert 0 < lb <= s.makespan + 1e-9
+    assert alg.info["gap"] == pytest.approx(s.makespan / lb - 1)
+
+
+def test_optimal_without_ortools_names_what_to_install(monkeypatch):
+    monkeypatch.setattr(optimal_mod, "have_ortools", lambda: False)
+    g = load_graph(HEFT_PAPER)
+    with pytest.raises(GraphError, match=r"pip install .*taskmapper\[optimal\]"):
+        get_algorithm("optimal").schedule(g)
+    # the portfolio still works, from heuristics and local search alone
+    s = get_algorithm("best", time_limit=1).schedule(g)
+    assert s.makespan <= 80
+
+
+def test_improve_never_worse_than_heft_and_reaches_the_paper_optimum():
+    g = load_graph(HEFT_PAPER)
+    s = get_algorithm("improve", max_iterations=3000, time_limit=20).schedule(g)
+    assert s.makespan == 73
+
+
+def test_improve_is_deterministic_with_an_iteration_limit():
+    g, plat, _ = case_graph(CASES[9]) if CASES else (load_graph(HEFT_PAPER), None, None)
+    a = get_algorithm("improve", max_iterations=300, time_limit=60, seed=5).schedule(g, plat)
+    b = get_algorithm("improve", max_iterations=300, time_limit=60, seed=5).schedule(g, plat)
+    assert a.slots == b.slots
+
+
+@pytest.mark.skipif(not CASES, reason="shared benchmark data not present")
+def test_improve_closes_most_of_heft_gap_on_the_communication_set():
+    ratios_heft, ratios_imp = [], []
+    for path in CASES[::3]:
+        g, plat, d = case_graph(path)
+        ratios_heft.append(get_algorithm("heft").schedule(g, plat).makespan / d["best_makespan"])
+        ratios_imp.append(
+            get_algorithm("improve", max_iterations=1500, time_limit=30).schedule(g, plat).makespan
+            / d["best_makespan"])
+    assert all(i <= h + 1e-9 for i, h in zip(ratios_imp, ratios_heft))
+    assert sum(ratios_imp) / len(ratios_imp) < 1.03 < sum(ratios_heft) / len(ratios_heft)
+
+
+def test_best_reports_a_proven_optimum_on_a_small_case():
+    g = load_graph(HEFT_PAPER)
+    alg = get_algorithm("best", time_limit=10)
+    s = alg.schedule(g)
+    assert s.makespan == 73 and alg.info["proven_optimal"] is True
+
+
+@pytest.mark.parametrize("name", ["optimal", "improve", "best"])
+def test_cancel_stops_the_search(name):
+    from model import generators
+
+    g = generators.generate("layered", n=300, seed=1, ccr=1.0, workers=4)
+    plat = g.default_platform(4)
+    cancel = threading.Event()
+    steps = get_algorithm(name, time_limit=60).steps(g, plat, cancel=cancel)
+    next(steps)
+    cancel.set()
+    with pytest.raises(Cancelled):
+        for _ in steps:
+            pass
+
+
+def test_local_search_yields_valid_intermediate_schedules():
+    """Each improvement replaces earlier placements; the last placement per task is a valid schedule."""
+    from model.schedule import Schedule
+
+    g, plat, _ = case_graph(CASES[5]) if CASES else (load_graph(HEFT_PAPER), None, None)
+    plat = plat or g.default_platform()
+    placed = {}
+    for sl in get_algorithm("improve", max_iterations=500, time_limit=30).steps(g, plat):
+        placed[sl.task] = sl
+    Schedule.build("improve", g, plat, placed.values())
