@@ -449,6 +449,7 @@ def read_text(text: str, name: str = "untitled", where: str = "DOT file") -> Tas
             g.attrs["dot"] = rest
         else:
             g.attrs.pop("dot", None)
+    _place(g)
     return g
 
 
@@ -543,3 +544,11 @@ def write(graph: TaskGraph, path: str | os.PathLike[str], schedule: Schedule | N
     from . import atomic_write
 
     atomic_write(path, to_text(graph, schedule))
+
+
+def _place(g: TaskGraph) -> None:
+    """Lay the graph out in levels when the file gave no positions."""
+    if not any("x" in a and "y" in a for _, a in g.nx.nodes(data=True)):
+        from ..generators import layout_levels
+
+        layout_levels(g)

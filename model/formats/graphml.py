@@ -93,6 +93,7 @@ def from_networkx(h: nx.DiGraph, name: str = "untitled", where: str = "GraphML f
         g.validate()
     except GraphError as e:
         raise GraphError(f"{where}: {e}") from None
+    _place(g)
     return g
 
 
@@ -173,3 +174,11 @@ def write(graph: TaskGraph, path: str | os.PathLike[str]) -> None:
                     a[k] = float(a[k]) if t == {int, float} else str(a[k])
     text = "\n".join(nx.generate_graphml(h)) + "\n"
     atomic_write(path, text)
+
+
+def _place(g: TaskGraph) -> None:
+    """Lay the graph out in levels when the file gave no positions."""
+    if not any("x" in a and "y" in a for _, a in g.nx.nodes(data=True)):
+        from ..generators import layout_levels
+
+        layout_levels(g)

@@ -147,6 +147,7 @@ def read_text(text: str, name: str = "untitled", where: str = "STG file") -> Tas
         g.check_acyclic()
     except GraphError as e:
         raise GraphError(f"{where}: {e}") from None
+    _place(g)
     return g
 
 
@@ -215,3 +216,11 @@ def write(graph: TaskGraph, path: str | os.PathLike[str]) -> None:
     from . import atomic_write
 
     atomic_write(path, write_text(graph))
+
+
+def _place(g: TaskGraph) -> None:
+    """Lay the graph out in levels when the file gave no positions."""
+    if not any("x" in a and "y" in a for _, a in g.nx.nodes(data=True)):
+        from ..generators import layout_levels
+
+        layout_levels(g)

@@ -1,0 +1,385 @@
+"""WfCommons WfFormat workflow instances (schema 1.5, 1.4 and the older ``jobs`` layout).
+
+A WfFormat instance describes a workflow that really ran: the tasks and their
+dependencies, the files they read and write, and from the execution each task's
+runtime and machine.
+
+- Graph: one task per workflow task (id: its ``id``, else its ``name``), an edge for
+  every parent/child relation, ``cost`` = recorded runtime in seconds (0 when
+  missing), edge ``data`` = total size in bytes of the files the child reads that the
+  parent writes. The graph's network has a bandwidth of :data:`DEFAULT_BANDWIDTH`
+  bytes per second (1 Gbit/s Ethernet) so data volumes turn into realistic transfer
+  times. Each task keeps its ``category`` (program) and recorded ``machine``.
+- Trace: the recorded execution as a :class:`~model.schedule.Schedule` with
+  ``algorithm = "trace"``. Runtimes and machines are recorded but start times are not,
+  so they are rebuilt: each machine contributes one worker per core (``"node"`` for a
+  one-core machine, else ``"node/1"``, ``"node/2"``, ...), every task runs on one core of
+  its recorded machine, and tasks are started, in order of readiness, at the earliest
+  time consistent with their parents (plus the transfer time over the network above
+  between different cores) and with one task at a time per core.
+  ``meta["reconstructed"]`` is ``True``; the recorded makespan is kept as
+  ``meta["recorded_makespan"]``. Tasks without a recorded machine go to a pseudo-machine
+  ``"unrecorded"`` with as many cores as needed.
+"""
+
+from __future__ import annotations
+
+import heapq
+import os
+from collections.abc import Mapping
+from typing import Any
+
+from ..graph import GraphError, Network, Platform, TaskGraph, Worker, check_number
+from ..schedule import Schedule, Slot
+
+__all__ = [
+    "DEFAULT_BANDWIDTH",
+    "graph_from_dict",
+    "platform_from_dict",
+    "read",
+    "read_trace",
+    "trace_from_dict",
+]
+
+#: bytes per second assumed between machines (1 Gbit/s)
+DEFAULT_BANDWIDTH = 1.25e8
+_UNRECORDED = "unrecorded"
+
+
+def _workflow(d: Any) -> dict[str, Any]:
+    if not isinstance(d, dict) or not isinstance(d.get("workflow"), dict):
+        raise GraphError("not a WfFormat instance: no 'workflow' object")
+    return d["workflow"]  # type: ignore[no-any-return]
+
+
+def _tid(t: Mapping[str, Any], k: int) -> str:
+    v = t.get("id", t.get("name"))
+    if v is None or v == "":
+        raise GraphError(f"WfFormat task #{k + 1} has neither 'id' nor 'name'")
+    return str(v)
+
+
+class _Parsed:
+    """The parts of an instance this module uses, whatever the schema version."""
+
+    def __init__(self, d: Any) -> None:
+        wf = _workflow(d)
+        self.name = str(d.get("name") or "workflow")
+        self.version = str(d.get("schemaVersion", ""))
+        #: task id -> {"parents", "children", "in", "out", "runtime", "machine", "category", "name"}
+        self.tasks: dict[str, dict[str, Any]] = {}
+        self.sizes: dict[str, float] = {}
+        self.machines: list[dict[str, Any]] = []
+        self.makespan: Any = None
+        self.executed_at: Any = None
+        if isinstance(wf.get("specification"), dict):
+            self._read_15(wf)
+        elif isinstance(wf.get("tasks"), list) or isinstance(wf.get("jobs"), list):
+            self._read_14(wf)
+        else:
+            raise GraphError("WfFormat instance has neither 'workflow.specification' nor 'workflow.tasks'")
+        self._resolve_names()
+
+    # schema 1.5: specification (structure, files) + execution (runtimes, machines)
+    def _read_15(self, wf: dict[str, Any]) -> None:
+        spec = wf["specification"]
+        tasks = spec.get("tasks")
+        if not isinstance(tasks, list):
+            raise GraphError("'workflow.specification.tasks' must be a list")
+        for k, f in enumerate(spec.get("files") or []):
+            if not isinstance(f, dict) or "id" not in f:
+                raise GraphError(f"WfFormat file #{k + 1} has no 'id'")
+            self.sizes[str(f["id"])] = check_number(f.get("sizeInBytes", 0), f"size of file {f['id']!r}")
+        for k, t in enumerate(tasks):
+            if not isinstance(t, dict):
+                raise GraphError(f"WfFormat task #{k + 1} must be an object")
+            tid = _tid(t, k)
+            if tid in self.tasks:
+                raise GraphError(f"duplicate task id {tid!r}")
+            self.tasks[tid] = {
+                "name": str(t.get("name", tid)),
+                "parents": [str(p) for p in t.get("parents") or []],
+                "children": [str(c) for c in t.get("children") or []],
+                "in": [str(f) for f in t.get("inputFiles") or []],
+                "out": [str(f) for f in t.get("outputFiles") or []],
+                "runtime": t.get("runtimeInSeconds"),
+                "machine": None,
+                "category": t.get("category"),
+            }
+        ex = wf.get("execution") or {}
+        if not isinstance(ex, dict):
+            raise GraphError("'workflow.execution' must be an object")
+        self.makespan = ex.get("makespanInSeconds")
+        self.executed_at = ex.get("executedAt")
+        for k, e in enumerate(ex.get("tasks") or []):
+            if not isinstance(e, dict) or "id" not in e:
+                raise GraphError(f"WfFormat execution task #{k + 1} has no 'id'")
+            tid = str(e["id"])
+            if tid not in self.tasks:
+                raise GraphError(f"the execution names unknown task {tid!r}")
+            rec = self.tasks[tid]
+            if "runtimeInSeconds" in e:
+                rec["runtime"] = e["runtimeInSeconds"]
+            ms = e.get("machines")
+            if isinstance(ms, list) and ms:
+                rec["machine"] = str(ms[0])
+            elif isinstance(ms, str):
+                rec["machine"] = ms
+            prog = (e.get("command") or {}).get("program") if isinstance(e.get("command"), dict) else None
+            if rec["category"] is None and prog:
+                rec["category"] = str(prog)
+        for m in ex.get("machines") or []:
+            if isinstance(m, dict) and "nodeName" in m:
+                cpu = m.get("cpu") if isinstance(m.get("cpu"), dict) else {}
+                self.machines.append({"name": str(m["nodeName"]), "cores": cpu.get("coreCount", cpu.get("count"))})
+
+    # schema 1.4 (and WorkflowHub's older "jobs"): one list of tasks with files and runtimes
+    def _read_14(self, wf: dict[str, Any]) -> None:
+        tasks = wf.get("tasks") if isinstance(wf.get("tasks"), list) else wf.get("jobs")
+        self.makespan = wf.get("makespanInSeconds", wf.get("makespan"))
+        self.executed_at = wf.get("executedAt")
+        assert isinstance(tasks, list)
+        for k, t in enumerate(tasks):
+            if not isinstance(t, dict):
+                raise GraphError(f"WfFormat task #{k + 1} must be an object")
+            # in 1.4 'name' is the reference used by parents/children
+            tid = str(t.get("name") or _tid(t, k))
+            if tid in self.tasks:
+                raise GraphError(f"duplicate task name {tid!r}")
+            ins, outs = [], []
+            for j, f in enumerate(t.get("files") or []):
+                if not isinstance(f, dict) or ("name" not in f and "id" not in f):
+                    raise GraphError(f"file #{j + 1} of task {tid!r} has no 'name'")
+                fname = str(f.get("name", f.get("id")))
+                size = f.get("sizeInBytes", f.get("size", 0))
+                self.sizes[fname] = check_number(size, f"size of file {fname!r}")
+                (outs if f.get("link") == "output" else ins).append(fname)
+            machine = t.get("machine")
+            if isinstance(machine, list):
+                machine = machine[0] if machine else None
+            self.tasks[tid] = {
+                "name": tid,
+                "alias": str(t["id"]) if "id" in t else None,
+                "parents": [str(p) for p in t.get("parents") or []],
+                "children": [str(c) for c in t.get("children") or []],
+                "in": ins,
+                "out": outs,
+                "runtime": t.get("runtimeInSeconds", t.get("runtime")),
+                "machine": None if machine is None else str(machine),
+                "category": t.get("category"),
+            }
+        for m in wf.get("machines") or []:
+            if isinstance(m, dict) and "nodeName" in m:
+                cpu = m.get("cpu") if isinstance(m.get("cpu"), dict) else {}
+                self.machines.append({"name": str(m["nodeName"]), "cores": cpu.get("count", cpu.get("coreCount"))})
+
+    def _resolve_names(self) -> None:
+        """Let parents/children name a task by its id or by its name."""
+        alias: dict[str, str] = {}
+        for tid, rec in self.tasks.items():
+            for a in (rec.get("name"), rec.get("alias")):
+                if a and a not in self.tasks:
+                    alias.setdefault(a, tid)
+        for tid, rec in self.tasks.items():
+            for key in ("parents", "children"):
+                out = []
+                for r in rec[key]:
+                    r2 = r if r in self.tasks else alias.get(r)
+                    if r2 is None:
+                        rel = "parent" if key == "parents" else "child"
+                        raise GraphError(f"task {tid!r} names unknown {rel} task {r!r}")
+                    out.append(r2)
+                rec[key] = out
+
+
+def _edges(p: _Parsed) -> dict[tuple[str, str], float]:
+    """(parent, child) -> bytes the child reads that the parent writes."""
+    pairs: dict[tuple[str, str], None] = {}
+    for tid, rec in p.tasks.items():
+        for par in rec["parents"]:
+            pairs[(par, tid)] = None
+        for ch in rec["children"]:
+            pairs[(tid, ch)] = None
+    out = {}
+    for u, v in pairs:
+        shared = set(p.tasks[u]["out"]) & set(p.tasks[v]["in"])
+        out[(u, v)] = float(sum(p.sizes.get(f, 0.0) for f in shared))
+    return out
+
+
+def _build_graph(p: _Parsed) -> TaskGraph:
+    g = TaskGraph(p.name)
+    g.network = Network(bandwidth=DEFAULT_BANDWIDTH)
+    g.attrs["source"] = f"WfFormat {p.version}".strip()
+    for tid, rec in p.tasks.items():
+        extra: dict[str, Any] = {}
+        if rec["name"] != tid:
+            extra["label"] = rec["name"]
+        if rec["category"]:
+            extra["category"] = str(rec["category"])
+        if rec["machine"]:
+            extra["machine"] = rec["machine"]
+        rt = rec["runtime"]
+        g.add_task(tid, check_number(0.0 if rt is None else rt, f"runtime of task {tid!r}"), **extra)
+    for (u, v), data in _edges(p).items():
+        if u == v:
+            raise GraphError(f"task {u!r} is its own parent (a cycle)")
+        g.add_edge(u, v, data)
+    g.check_acyclic()
+    from ..generators import layout_levels
+
+    layout_levels(g)
+    return g
+
+
+def graph_from_dict(d: Any) -> TaskGraph:
+    """The task graph of a parsed WfFormat instance.
+
+    Raises
+    ------
+    GraphError
+        On a missing section, an unknown parent/child, a bad runtime or size, or a cycle.
+
+    Examples
+    --------
+    >>> d = {"name": "w", "schemaVersion": "1.5", "workflow": {
+    ...   "specification": {"tasks": [
+    ...     {"id": "a", "parents": [], "children": ["b"], "outputFiles": ["f"]},
+    ...     {"id": "b", "parents": ["a"], "inputFiles": ["f"]}],
+    ...     "files": [{"id": "f", "sizeInBytes": 1000}]},
+    ...   "execution": {"tasks": [{"id": "a", "runtimeInSeconds": 2.5},
+    ...                           {"id": "b", "runtimeInSeconds": 1}]}}}
+    >>> g = graph_from_dict(d)
+    >>> g.cost("a"), g.data("a", "b")
+    (2.5, 1000.0)
+    """
+    return _build_graph(_Parsed(d))
+
+
+def _core_ids(machine: str, cores: int) -> list[str]:
+    return [machine] if cores == 1 else [f"{machine}/{k + 1}" for k in range(cores)]
+
+
+def _reconstruct(p: _Parsed, g: TaskGraph) -> tuple[Schedule, Platform]:
+    cores: dict[str, int] = {}
+    for m in p.machines:
+        c = m["cores"]
+        try:
+            n = int(c) if c is not None else 1
+        except (TypeError, ValueError):
+            n = 1
+        cores[m["name"]] = max(1, n)
+    for rec in p.tasks.values():
+        mach = rec["machine"] or _UNRECORDED
+        if mach not in cores:
+            cores[mach] = len(p.tasks) if mach == _UNRECORDED else 1
+    net = g.network or Network(bandwidth=DEFAULT_BANDWIDTH)
+    core_ids = {m: _core_ids(m, n) for m, n in cores.items()}
+    # free[machine][core] = time the core is free
+    free = {m: [0.0] * c for m, c in cores.items()}
+    order = {t: i for i, t in enumerate(g.tasks)}
+    missing = {t: len(g.predecessors(t)) for t in g.tasks}
+    ready_at = dict.fromkeys(g.tasks, 0.0)  # latest parent finish: the heap's priority
+    heap = [(0.0, order[t], t) for t, k in missing.items() if k == 0]
+    heapq.heapify(heap)
+    placed: dict[str, tuple[str, int, float, float]] = {}
+    while heap:
+        _, _, t = heapq.heappop(heap)
+        mach = g.task_attrs(t).get("machine") or _UNRECORDED
+        fr = free[mach]
+
+        ids = core_ids[mach]
+        preds = [(placed[u], g.data(u, t)) for u in g.predecessors(t)]
+
+        def ready_on(core: int, mach: str = mach, ids: list[str] = ids, preds: Any = preds) -> float:
+            r = 0.0
+            for (mu, cu, _, fu), data in preds:
+                r = max(r, fu + net.comm_time(data, core_ids[mu][cu], ids[core]))
+            return r
+
+        # data arrive earlier on a core that ran a parent; otherwise any core is alike,
+        # so the one free first is the only other candidate
+        candidates = {cu for (mu, cu, _, _), _ in preds if mu == mach}
+        candidates.add(min(range(len(fr)), key=fr.__getitem__))
+        best: tuple[float, int] | None = None
+        for core in sorted(candidates):
+            st = max(ready_on(core), fr[core])
+            if best is None or st < best[0]:
+                best = (st, core)
+        assert best is not None
+        start, core = best
+        finish = start + g.cost(t)
+        fr[core] = finish
+        placed[t] = (mach, core, start, finish)
+        for v in g.successors(t):
+            missing[v] -= 1
+            ready_at[v] = max(ready_at[v], finish)
+            if missing[v] == 0:
+                heapq.heappush(heap, (ready_at[v], order[v], v))
+    used = {(m, c) for m, c, _, _ in placed.values()}
+    workers = [w for m, ids in core_ids.items() for c, w in enumerate(ids) if (m, c) in used]
+    slots = [
+        Slot(t, core_ids[m][c], s, f) for t, (m, c, s, f) in sorted(placed.items(), key=lambda kv: kv[1][2])
+    ]
+    meta: dict[str, Any] = {"graph": g.name, "reconstructed": True}
+    if p.makespan is not None:
+        meta["recorded_makespan"] = p.makespan
+    if p.executed_at is not None:
+        meta["executed_at"] = p.executed_at
+    meta["machines"] = {m: n for m, n in cores.items() if any(um == m for um, _ in used)}
+    plat = Platform(tuple(Worker(w) for w in workers) or (Worker(_UNRECORDED),), net)
+    return Schedule("trace", workers, slots, meta=meta), plat
+
+
+def trace_from_dict(d: Any) -> Schedule:
+    """The recorded execution of a parsed WfFormat instance, start times rebuilt.
+
+    See the module description for how start times are rebuilt.
+
+    Examples
+    --------
+    >>> d = {"name": "w", "workflow": {"specification": {"tasks": [
+    ...     {"id": "a", "children": ["b"]}, {"id": "b", "parents": ["a"]}]},
+    ...   "execution": {"makespanInSeconds": 4, "tasks": [
+    ...     {"id": "a", "runtimeInSeconds": 1, "machines": ["n1"]},
+    ...     {"id": "b", "runtimeInSeconds": 2, "machines": ["n1"]}],
+    ...     "machines": [{"nodeName": "n1", "cpu": {"coreCount": 1}}]}}}
+    >>> trace_from_dict(d).slots
+    [Slot(task='a', worker='n1', start=0.0, finish=1.0), Slot(task='b', worker='n1', start=1.0, finish=3.0)]
+    """
+    p = _Parsed(d)
+    return _reconstruct(p, _build_graph(p))[0]
+
+
+def platform_from_dict(d: Any) -> Platform:
+    """The platform of the recorded execution: one worker per used core of each machine.
+
+    The trace of :func:`trace_from_dict` is valid on it
+    (``Schedule.check(graph, platform, check_durations=False)``).
+    """
+    p = _Parsed(d)
+    return _reconstruct(p, _build_graph(p))[1]
+
+
+def _load(path: str | os.PathLike[str]) -> Any:
+    from . import load_json
+
+    return load_json(path)
+
+
+def read(path: str | os.PathLike[str]) -> TaskGraph:
+    """Read the task graph of a WfFormat instance file (see :func:`graph_from_dict`)."""
+    return graph_from_dict(_load(path))
+
+
+def read_trace(path: str | os.PathLike[str]) -> Schedule:
+    """Read the recorded execution of a WfFormat instance file (see :func:`trace_from_dict`)."""
+    return trace_from_dict(_load(path))
+
+
+def read_all(path: str | os.PathLike[str]) -> tuple[TaskGraph, Schedule, Platform]:
+    """Graph, rebuilt trace and platform of a WfFormat instance file, parsed once."""
+    p = _Parsed(_load(path))
+    g = _build_graph(p)
+    s, plat = _reconstruct(p, g)
+    return g, s, plat
