@@ -1,0 +1,507 @@
+"""The open document: one task graph, its platform, its undo stack, its file and the shared selection.
+
+Views observe a :class:`Document`: they read :attr:`Document.graph` and redraw from its
+signals. Every edit goes through the ``Document`` edit methods, which check the input
+(raising :class:`~model.graph.GraphError` with a message that names the offending item)
+and push an undo command from :mod:`gui.commands`.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from PySide6 import QtCore, QtGui
+
+from gui import commands as cmd
+from model.graph import GraphError, Network, Platform, TaskGraph, Worker, check_number
+
+__all__ = ["SNIPPET_FORMAT", "Document"]
+
+#: the ``format`` of the JSON snippet put on the clipboard by copy
+SNIPPET_FORMAT = "taskmapper-snippet"
+
+Edge = tuple[str, str]
+Pos = tuple[float, float]
+
+#: default cost of a new task
+DEFAULT_COST = 10.0
+
+
+class Document(QtCore.QObject):
+    """A task graph being edited.
+
+    Signals
+    -------
+    graph_changed()
+        Tasks, edges, costs or data changed (computed results become stale).
+    platform_changed()
+        Workers, speeds, bandwidth or latency changed.
+    selection_changed(list)
+        The selected task ids (shared by the editor and the Gantt chart).
+    path_changed(str), dirty_changed(bool)
+        The file name; whether there are unsaved changes.
+    graph_reset()
+        A different graph was opened (new/load): views rebuild from scratch.
+    positions_changed(list)
+        Editor positions of these tasks changed (results stay valid).
+    task_renamed(str, str)
+        A task was renamed (old id, new id).
+    """
+
+    graph_changed = QtCore.Signal()
+    platform_changed = QtCore.Signal()
+    selection_changed = QtCore.Signal(list)
+    path_changed = QtCore.Signal(str)
+    dirty_changed = QtCore.Signal(bool)
+    graph_reset = QtCore.Signal()
+    positions_changed = QtCore.Signal(list)
+    task_renamed = QtCore.Signal(str, str)
+
+    def __init__(self, graph: TaskGraph | None = None, parent: QtCore.QObject | None = None) -> None:
+        super().__init__(parent)
+        self._graph = graph if graph is not None else TaskGraph("untitled")
+        self.undo_stack = QtGui.QUndoStack(self)
+        self.undo_stack.cleanChanged.connect(self._on_undo_stack_clean_changed)
+        self.path: str | None = None
+        self._selected: list[str] = []
+        self._selected_edges: list[Edge] = []
+        self._layout_missing()
+
+    # ------------------------------------------------------------------ state
+    @property
+    def graph(self) -> TaskGraph:
+        """The open graph (mutate it only through the edit methods)."""
+        return self._graph
+
+    @property
+    def platform(self) -> Platform:
+        """The platform to map onto: the graph's workers, or a default one."""
+        return self._graph.default_platform()
+
+    @property
+    def dirty(self) -> bool:
+        """Whether there are unsaved changes."""
+        return not self.undo_stack.isClean()
+
+    def snapshot(self) -> tuple[TaskGraph, Platform]:
+        """Independent copies of the graph and platform, safe to hand to a background run."""
+        return self._graph.copy(), self.platform
+
+    # -------------------------------------------------------------- selection
+    def select(self, tasks: Sequence[str], edges: Sequence[Edge] | None = None) -> None:
+        """Set the selected tasks (and edges); emits ``selection_changed`` if it changed."""
+        g = self._graph.nx
+        t = [x for x in dict.fromkeys(tasks) if x in g]
+        e = [x for x in dict.fromkeys(edges or ()) if g.has_edge(*x)]
+        if t == self._selected and e == self._selected_edges:
+            return
+        self._selected, self._selected_edges = t, e
+        self.selection_changed.emit(list(t))
+
+    def selected(self) -> list[str]:
+        """The selected task ids."""
+        return list(self._selected)
+
+    def selected_edges(self) -> list[Edge]:
+        """The selected edges."""
+        return list(self._selected_edges)
+
+    # ------------------------------------------------------------------ files
+    def new(self, name: str = "untitled") -> None:
+        """Start an empty graph."""
+        self.set_graph(TaskGraph(name), None)
+
+    def load(self, path: str) -> None:
+        """Open a graph file (any format :func:`model.formats.load_graph` reads).
+
+        Raises
+        ------
+        GraphError
+            If the file cannot be read or is invalid; the open graph is kept.
+        """
+        from model.formats import load_graph
+
+        graph = load_graph(path)  # raises before anything changes
+        native = Path(path).suffix.lower() == ".json"
+        self.set_graph(graph, str(path) if native else None)
+
+    def set_graph(self, graph: TaskGraph, path: str | None = None) -> None:
+        """Replace the open graph (opened, imported or an example); clears undo history."""
+        self._graph = graph
+        self._layout_missing()
+        self.undo_stack.clear()
+        self.undo_stack.setClean()
+        self._selected, self._selected_edges = [], []
+        self.path = path
+        self.graph_reset.emit()
+        self.graph_changed.emit()
+        self.platform_changed.emit()
+        self.selection_changed.emit([])
+        self.path_changed.emit(path or "")
+        self.dirty_changed.emit(False)
+
+    def save(self, path: str | None = None) -> None:
+        """Save to ``path`` (or the current file), atomically; the document becomes clean.
+
+        Raises
+        ------
+        GraphError
+            If there is no file name or it cannot be written (the old file is untouched).
+        """
+        from model.formats import save_graph
+
+        target = path or self.path
+        if not target:
+            raise GraphError("no file name to save to")
+        save_graph(self._graph, target)
+        if Path(target).suffix.lower() == ".json":
+            if target != self.path:
+                self.path = str(target)
+                self.path_changed.emit(self.path)
+            self.undo_stack.setClean()
+
+    def export(self, path: str) -> None:
+        """Write the graph to another format (DOT, GraphML, ...) without changing the document's file."""
+        from model.formats import save_graph
+
+        save_graph(self._graph, path)
+
+    def _on_undo_stack_clean_changed(self, clean: bool) -> None:
+        self.dirty_changed.emit(not clean)
+
+    # -------------------------------------------------------- notifications
+    def _notify_graph(self, renamed: tuple[str, str] | None = None) -> None:
+        g = self._graph.nx
+        if renamed is not None:
+            a, b = renamed
+            self._selected = [b if t == a else t for t in self._selected]
+            self._selected_edges = [(b if u == a else u, b if v == a else v) for u, v in self._selected_edges]
+            self.task_renamed.emit(a, b)
+        sel = [t for t in self._selected if t in g]
+        sel_e = [e for e in self._selected_edges if g.has_edge(*e)]
+        self.graph_changed.emit()
+        if sel != self._selected or sel_e != self._selected_edges or renamed is not None:
+            self._selected, self._selected_edges = sel, sel_e
+            self.selection_changed.emit(list(sel))
+
+    def _notify_positions(self, tasks: list[str]) -> None:
+        self.positions_changed.emit(tasks)
+
+    def _notify_platform(self, graph_too: bool = False) -> None:
+        self.platform_changed.emit()
+        if graph_too:
+            self.graph_changed.emit()
+
+    # ----------------------------------------------------------------- edits
+    def position(self, task: str) -> Pos | None:
+        """The editor position of a task, or ``None``."""
+        a = self._graph.task_attrs(task)
+        if "x" in a and "y" in a:
+            try:
+                return float(a["x"]), float(a["y"])
+            except (TypeError, ValueError):
+                return None
+        return None
+
+    def next_task_id(self, base: str | None = None, also: Iterable[str] = ()) -> str:
+        """A fresh task id: ``base`` when free, else its prefix with the next free number.
+
+        ``also`` lists ids taken besides the graph's (a paste in progress).
+        """
+        g = self._graph.nx
+        others = set(also)
+        if base is not None and base not in g and base not in others:
+            return base
+        prefix = "n"
+        if base:
+            m = re.match(r"^(.*?)(\d*)$", base)
+            prefix = m.group(1) if m and m.group(1) else base
+        used = set()
+        pat = re.compile(re.escape(prefix) + r"(\d+)$")
+        for t in [*g.nodes, *others]:
+            mm = pat.match(str(t))
+            if mm:
+                used.add(int(mm.group(1)))
+        k = 1 + max(used, default=0)
+        while f"{prefix}{k}" in g or f"{prefix}{k}" in others:
+            k += 1
+        return f"{prefix}{k}"
+
+    def _default_cost_attrs(self) -> dict[str, Any]:
+        if self._graph.is_unrelated():
+            return {"costs": [DEFAULT_COST] * len(self.platform)}
+        return {"cost": DEFAULT_COST}
+
+    def add_task(self, task: str | None = None, pos: Pos = (0.0, 0.0), *, cost: float | None = None,
+                 costs: Sequence[float] | None = None) -> str:
+        """Add a task at ``pos`` (undoable) and return its id."""
+        tid = self.next_task_id() if task is None else self._check_new_id(task)
+        attrs = self._cost_attrs(tid, cost, costs) if (cost is not None or costs is not None) \
+            else self._default_cost_attrs()
+        attrs["x"], attrs["y"] = float(pos[0]), float(pos[1])
+        self.undo_stack.push(cmd.AddTaskCommand(self, tid, attrs))
+        return tid
+
+    def _check_new_id(self, task: str) -> str:
+        tid = str(task).strip()
+        if not tid:
+            raise GraphError("a task id cannot be empty")
+        if tid in self._graph.nx:
+            raise GraphError(f"a task named {tid!r} already exists")
+        return tid
+
+    def _cost_attrs(self, task: str, cost: Any, costs: Any) -> dict[str, Any]:
+        if costs is not None:
+            cl = [check_number(c, f"cost #{i + 1} of task {task!r}") for i, c in enumerate(costs)]
+            m = len(self.platform)
+            if len(cl) != m:
+                raise GraphError(f"task {task!r} needs {m} costs (one per worker), got {len(cl)}")
+            return {"costs": cl}
+        return {"cost": check_number(cost, f"cost of task {task!r}")}
+
+    def remove(self, tasks: Iterable[str] = (), edges: Iterable[Edge] = ()) -> None:
+        """Delete tasks (with their edges) and edges (undoable)."""
+        c = cmd.RemoveCommand(self, tasks, edges)
+        if c.tasks or c.edges:
+            self.undo_stack.push(c)
+
+    def move(self, new: Mapping[str, Pos], old: Mapping[str, Pos | None] | None = None) -> None:
+        """Move tasks to new positions (undoable; consecutive moves of the same tasks merge).
+
+        ``old`` gives the positions before an interactive drag (the items already moved).
+        """
+        g = self._graph.nx
+        new = {t: (float(p[0]), float(p[1])) for t, p in new.items() if t in g}
+        if not new:
+            return
+        if old is None:
+            old = {t: self.position(t) for t in new}
+        if all(old.get(t) == p for t, p in new.items()):
+            return
+        self.undo_stack.push(cmd.MoveTasksCommand(self, {t: old.get(t) for t in new}, new))
+
+    def cycle_message(self, source: str, target: str) -> str | None:
+        """Why ``source -> target`` cannot be added, or ``None`` if it can."""
+        g = self._graph
+        for t in (source, target):
+            if t not in g:
+                return f"unknown task {t!r}"
+        if source == target:
+            return f"connecting {source} to itself would close the cycle {source} -> {source}"
+        if g.nx.has_edge(source, target):
+            return f"the edge {source} -> {target} already exists"
+        cyc = g.would_create_cycle(source, target)
+        if cyc:
+            # start the cycle at the target: target -> ... -> source -> target
+            loop = [*cyc[1:], cyc[1]]
+            return f"connecting {source} -> {target} would close the cycle {' -> '.join(loop)}"
+        return None
+
+    def connect(self, source: str, target: str, data: float = 0.0) -> None:
+        """Add an edge (undoable).
+
+        Raises
+        ------
+        GraphError
+            If it would close a cycle (the message names it), already exists or names an unknown task.
+        """
+        msg = self.cycle_message(source, target)
+        if msg:
+            raise GraphError(msg)
+        d = check_number(data, f"data of edge {source!r} -> {target!r}")
+        self.undo_stack.push(cmd.ConnectCommand(self, source, target, {"data": d}))
+
+    def set_cost(self, tasks: Iterable[str], cost: Any) -> None:
+        """Give tasks a plain ``cost`` (undoable); replaces per-worker costs."""
+        ts = [t for t in tasks if t in self._graph]
+        if not ts:
+            return
+        c = check_number(cost, f"cost of task {ts[0]!r}" if len(ts) == 1 else "cost")
+        new = {t: {"cost": c} for t in ts}
+        if all(self._graph.task_attrs(t).get("cost") == c and "costs" not in self._graph.task_attrs(t)
+               for t in ts):
+            return
+        self.undo_stack.push(cmd.SetCostsCommand(self, new))
+
+    def set_costs(self, task: str, costs: Sequence[Any]) -> None:
+        """Give a task one execution time per worker (undoable)."""
+        self._graph.task_attrs(task)
+        new = self._cost_attrs(task, None, list(costs))
+        if self._graph.task_attrs(task).get("costs") == new["costs"]:
+            return
+        self.undo_stack.push(cmd.SetCostsCommand(self, {task: new}))
+
+    def set_data(self, edges: Iterable[Edge], data: Any) -> None:
+        """Set the data volume of edges (undoable)."""
+        es = [e for e in edges if self._graph.nx.has_edge(*e)]
+        if not es:
+            return
+        what = f"data of edge {es[0][0]!r} -> {es[0][1]!r}" if len(es) == 1 else "data"
+        d = check_number(data, what)
+        if all(self._graph.data(*e) == d for e in es):
+            return
+        self.undo_stack.push(cmd.SetEdgeDataCommand(self, {e: d for e in es}))
+
+    def rename(self, old: str, new: str) -> None:
+        """Rename a task, keeping its edges (undoable)."""
+        self._graph.task_attrs(old)
+        new = str(new).strip()
+        if new == old:
+            return
+        self._check_new_id(new)
+        self.undo_stack.push(cmd.RenameTaskCommand(self, old, new))
+
+    # ------------------------------------------------------- clipboard / layout
+    def copy_snippet(self, tasks: Iterable[str]) -> dict[str, Any]:
+        """The JSON-ready snippet of ``tasks`` and the edges among them (for the clipboard)."""
+        g = self._graph.nx
+        ts = [t for t in dict.fromkeys(tasks) if t in g]
+        s = set(ts)
+        return {
+            "format": SNIPPET_FORMAT,
+            "version": 1,
+            "tasks": [{"id": t, **copy.deepcopy(dict(g.nodes[t]))} for t in ts],
+            "edges": [{"source": u, "target": v, **copy.deepcopy(dict(a))}
+                      for u, v, a in g.edges(data=True) if u in s and v in s],
+        }
+
+    def paste(self, snippet: Any, offset: Pos = (30.0, 30.0), text: str = "paste") -> list[str]:
+        """Add the tasks of a snippet with fresh ids, shifted by ``offset`` (undoable).
+
+        Returns the new ids (they become the selection).
+
+        Raises
+        ------
+        GraphError
+            If the snippet is not a task snippet or holds invalid tasks.
+        """
+        if not isinstance(snippet, dict) or snippet.get("format") != SNIPPET_FORMAT:
+            raise GraphError("the clipboard holds no TaskMapper tasks")
+        tasks_d = snippet.get("tasks")
+        if not isinstance(tasks_d, list) or not tasks_d:
+            raise GraphError("the clipboard snippet holds no tasks")
+        m = len(self.platform)
+        explicit = self._graph.platform is not None or self._graph.is_unrelated()
+        rename: dict[str, str] = {}
+        new_tasks: dict[str, dict[str, Any]] = {}
+        taken: set[str] = set()
+        for k, td in enumerate(tasks_d):
+            if not isinstance(td, dict) or "id" not in td:
+                raise GraphError(f"pasted task #{k + 1} has no id")
+            old = str(td["id"])
+            attrs = {kk: copy.deepcopy(vv) for kk, vv in td.items() if kk != "id"}
+            probe = TaskGraph()  # validates cost/costs exactly like a file
+            probe.add_task(old, attrs.pop("cost", None), costs=attrs.pop("costs", None))
+            cattrs = dict(probe.task_attrs(old))
+            if "costs" in cattrs and explicit and len(cattrs["costs"]) != m:
+                c = cattrs["costs"]
+                cattrs["costs"] = list(c[:m]) + [sum(c) / len(c)] * max(0, m - len(c))
+            attrs.update(cattrs)
+            nid = self._fresh_id(old, taken)
+            taken.add(nid)
+            rename[old] = nid
+            try:
+                attrs["x"] = float(attrs.get("x", 0.0)) + offset[0]
+                attrs["y"] = float(attrs.get("y", 0.0)) + offset[1]
+            except (TypeError, ValueError):
+                attrs["x"], attrs["y"] = offset
+            new_tasks[nid] = attrs
+        new_edges: dict[Edge, dict[str, Any]] = {}
+        for ed in snippet.get("edges") or []:
+            if not isinstance(ed, dict):
+                continue
+            u, v = rename.get(str(ed.get("source"))), rename.get(str(ed.get("target")))
+            if u is None or v is None or u == v:
+                continue
+            a = {kk: copy.deepcopy(vv) for kk, vv in ed.items() if kk not in ("source", "target")}
+            a["data"] = check_number(a.get("data", 0.0), f"data of edge {u!r} -> {v!r}")
+            new_edges[(u, v)] = a
+        self.undo_stack.push(cmd.PasteCommand(self, new_tasks, new_edges, text))
+        ids = list(new_tasks)
+        self.select(ids)
+        return ids
+
+    def _fresh_id(self, base: str, taken: set[str]) -> str:
+        if base not in self._graph.nx and base not in taken:
+            return base
+        return self.next_task_id(base, also=taken)
+
+    def duplicate(self, tasks: Iterable[str]) -> list[str]:
+        """Copy and paste ``tasks`` in one step; returns the new ids."""
+        ts = list(tasks)
+        if not ts:
+            return []
+        return self.paste(self.copy_snippet(ts), text="duplicate")
+
+    def auto_layout(self) -> None:
+        """Lay the graph out in layered rows (undoable)."""
+        new = cmd.layered_layout(self._graph)
+        if not new:
+            return
+        old = {t: self.position(t) for t in new}
+        if all(old[t] == p for t, p in new.items()):
+            return
+        self.undo_stack.push(cmd.AutoLayoutCommand(self, old, new))
+
+    def _layout_missing(self) -> None:
+        """Give positions to tasks that have none (an opened file without layout); not an edit."""
+        g = self._graph.nx
+        missing = [t for t in g.nodes if self.position(t) is None]
+        if not missing:
+            return
+        try:
+            pos = cmd.layered_layout(self._graph)
+        except Exception:  # a cyclic graph cannot be opened anyway; do not hide the real error
+            return
+        if len(missing) < len(g):
+            # keep the existing drawing; put the new tasks below it
+            ys = [p[1] for t in g.nodes if (p := self.position(t)) is not None]
+            base = max(ys) + cmd.LAYER_GAP if ys else 0.0
+            for t in missing:
+                x, y = pos[t]
+                g.nodes[t]["x"], g.nodes[t]["y"] = x, base + y
+        else:
+            for t, (x, y) in pos.items():
+                g.nodes[t]["x"], g.nodes[t]["y"] = x, y
+
+    # ---------------------------------------------------------------- platform
+    def set_platform(self, platform: Platform, text: str = "edit platform") -> None:
+        """Replace the platform (undoable); per-worker cost lists follow the worker count."""
+        if self._graph.platform is not None and platform == self._graph.platform:
+            return
+        self.undo_stack.push(cmd.PlatformCommand(self, platform, text))
+
+    def set_worker_count(self, n: int) -> None:
+        """Use ``n`` workers (new ones get speed 1; undoable)."""
+        if n < 1:
+            raise GraphError(f"number of workers must be at least 1, got {n}")
+        if n == len(self.platform):
+            return
+        self.set_platform(self.platform.with_workers(n), f"use {n} workers")
+
+    def set_worker_speed(self, index: int, speed: Any) -> None:
+        """Change the speed of worker number ``index`` (undoable)."""
+        p = self.platform
+        w = p.workers[index]
+        s = check_number(speed, f"speed of worker {w.id!r}", allow_zero=False)
+        if s == w.speed:
+            return
+        ws = list(p.workers)
+        ws[index] = Worker(w.id, s, w.attrs)
+        self.set_platform(Platform(tuple(ws), p.network), f"set speed of {w.id}")
+
+    def set_network(self, bandwidth: Any = None, latency: Any = None) -> None:
+        """Change the network bandwidth and/or latency (undoable)."""
+        p = self.platform
+        bw = p.network.bandwidth if bandwidth is None else check_number(
+            bandwidth, "network bandwidth", allow_zero=False)
+        lat = p.network.latency if latency is None else check_number(latency, "network latency")
+        if math.isclose(bw, p.network.bandwidth) and math.isclose(lat, p.network.latency):
+            return
+        net = Network(bw, lat, p.network.links)
+        self.set_platform(Platform(p.workers, net), "edit network")

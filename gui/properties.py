@@ -1,0 +1,298 @@
+"""The property panel: edit the selected task(s) or edge.
+
+A task shows its id (editable: renaming keeps its edges), its cost or, with per-worker
+costs, a small table with one row per worker. An edge shows its data volume. Every edit
+goes through the document (one undo step each). Invalid input is refused with a message
+in the panel; the model is left unchanged.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from PySide6 import QtCore, QtWidgets
+
+from gui.document import Document
+from model.graph import GraphError
+
+__all__ = ["PropertyPanel", "parse_number"]
+
+
+def _fmt(v: float) -> str:
+    return f"{v:g}"
+
+
+def parse_number(text: str, what: str) -> float:
+    """Parse a number typed by the user, or raise :class:`GraphError` naming ``what``."""
+    t = text.strip().replace(",", ".") if text.count(",") == 1 and "." not in text else text.strip()
+    if not t:
+        raise GraphError(f"{what} is empty")
+    try:
+        v = float(t)
+    except ValueError:
+        raise GraphError(f"{what} must be a number, got {text.strip()!r}") from None
+    if math.isnan(v) or math.isinf(v):
+        raise GraphError(f"{what} must be a finite number, got {text.strip()!r}")
+    if v < 0:
+        raise GraphError(f"{what} cannot be negative ({v:g})")
+    return v
+
+
+class PropertyPanel(QtWidgets.QWidget):
+    """Properties of the document's selection (see the module doc)."""
+
+    def __init__(self, document: Document, parent: QtWidgets.QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.document = document
+        self._refreshing = False
+        self._task: str | None = None
+        self._tasks: list[str] = []
+        self._edge: tuple[str, str] | None = None
+
+        self.title = QtWidgets.QLabel()
+        f = self.title.font()
+        f.setBold(True)
+        self.title.setFont(f)
+        self.title.setWordWrap(True)
+
+        # task page
+        self.id_edit = QtWidgets.QLineEdit()
+        self.id_edit.setToolTip("The task's id; renaming keeps its edges")
+        self.per_worker = QtWidgets.QCheckBox("Per-worker times")
+        self.per_worker.setToolTip("One execution time per worker (unrelated workers) instead of one cost")
+        self.cost_edit = QtWidgets.QLineEdit()
+        self.cost_edit.setToolTip("Work of the task; its time on a worker is cost / speed")
+        self.costs_table = QtWidgets.QTableWidget(0, 1)
+        self.costs_table.setHorizontalHeaderLabels(["Time"])
+        self.costs_table.horizontalHeader().setStretchLastSection(True)
+        self.costs_table.setMaximumHeight(180)
+        self.links = QtWidgets.QLabel()
+        self.links.setWordWrap(True)
+        self.links.setTextInteractionFlags(QtCore.Qt.TextInteractionFlag.TextSelectableByMouse)
+        task_page = QtWidgets.QWidget()
+        tf = QtWidgets.QFormLayout(task_page)
+        tf.addRow("Id", self.id_edit)
+        tf.addRow("", self.per_worker)
+        self._cost_label = QtWidgets.QLabel("Cost")
+        tf.addRow(self._cost_label, self.cost_edit)
+        tf.addRow(self.costs_table)
+        tf.addRow(self.links)
+
+        # several tasks
+        self.multi_cost_edit = QtWidgets.QLineEdit()
+        self.multi_cost_edit.setPlaceholderText("set the cost of all")
+        multi_page = QtWidgets.QWidget()
+        mf = QtWidgets.QFormLayout(multi_page)
+        mf.addRow("Cost", self.multi_cost_edit)
+
+        # edge page
+        self.data_edit = QtWidgets.QLineEdit()
+        self.data_edit.setToolTip("Data sent along the edge; it costs latency + data / bandwidth between workers")
+        edge_page = QtWidgets.QWidget()
+        ef = QtWidgets.QFormLayout(edge_page)
+        ef.addRow("Data", self.data_edit)
+
+        self.summary = QtWidgets.QLabel()
+        self.summary.setWordWrap(True)
+        empty_page = QtWidgets.QWidget()
+        QtWidgets.QVBoxLayout(empty_page).addWidget(self.summary)
+
+        self.pages = QtWidgets.QStackedWidget()
+        for p in (empty_page, task_page, multi_page, edge_page):
+            self.pages.addWidget(p)
+        self._empty_page, self._task_page, self._multi_page, self._edge_page = (
+            empty_page, task_page, multi_page, edge_page)
+
+        self.message = QtWidgets.QLabel()
+        self.message.setWordWrap(True)
+        self.message.setStyleSheet("color: #c92a2a;")
+        self.message.hide()
+
+        lay = QtWidgets.QVBoxLayout(self)
+        lay.addWidget(self.title)
+        lay.addWidget(self.pages)
+        lay.addWidget(self.message)
+        lay.addStretch(1)
+
+        self.id_edit.editingFinished.connect(self._on_id_edit_finished)
+        self.cost_edit.editingFinished.connect(self._on_cost_edit_finished)
+        self.multi_cost_edit.editingFinished.connect(self._on_multi_cost_edit_finished)
+        self.data_edit.editingFinished.connect(self._on_data_edit_finished)
+        self.per_worker.toggled.connect(self._on_per_worker_toggled)
+        self.costs_table.itemChanged.connect(self._on_costs_table_item_changed)
+        document.selection_changed.connect(self._on_document_changed)
+        document.graph_changed.connect(self._on_document_changed)
+        document.platform_changed.connect(self._on_document_changed)
+        document.graph_reset.connect(self._on_document_changed)
+        self.refresh()
+
+    # ------------------------------------------------------------- messages
+    def show_message(self, text: str) -> None:
+        """Show a refusal (empty text hides it)."""
+        self.message.setText(text)
+        self.message.setVisible(bool(text))
+
+    def message_text(self) -> str:
+        """The message shown (empty when none)."""
+        return self.message.text()
+
+    def _try(self, fn: Any, *args: Any) -> bool:
+        try:
+            fn(*args)
+        except GraphError as e:
+            self.show_message(str(e))
+            self.refresh(keep_message=True)
+            return False
+        self.show_message("")
+        return True
+
+    # -------------------------------------------------------------- refresh
+    def _on_document_changed(self, *args: Any) -> None:
+        self.refresh(keep_message=True)
+
+    def refresh(self, keep_message: bool = False) -> None:
+        """Show the document's current selection."""
+        if not keep_message:
+            self.show_message("")
+        doc = self.document
+        g = doc.graph
+        tasks = [t for t in doc.selected() if t in g]
+        edges = [e for e in doc.selected_edges() if g.nx.has_edge(*e)]
+        self._refreshing = True
+        try:
+            self._task, self._tasks, self._edge = None, tasks, None
+            if len(tasks) == 1:
+                self._show_task(tasks[0])
+            elif len(tasks) > 1:
+                self.title.setText(f"{len(tasks)} tasks")
+                costs = {g.cost(t) for t in tasks}
+                self.multi_cost_edit.setText(_fmt(costs.pop()) if len(costs) == 1 else "")
+                self.pages.setCurrentWidget(self._multi_page)
+            elif len(edges) == 1:
+                self._edge = edges[0]
+                u, v = edges[0]
+                self.title.setText(f"Edge {u} → {v}")
+                self.data_edit.setText(_fmt(g.data(u, v)))
+                self.pages.setCurrentWidget(self._edge_page)
+            else:
+                self.title.setText(g.name or "untitled")
+                self.summary.setText(
+                    f"{len(g)} tasks, {g.nx.number_of_edges()} edges, {len(doc.platform)} workers.\n"
+                    "Select a task or an edge to edit it." if len(g) else
+                    "Double-click the editor to add a task.")
+                self.pages.setCurrentWidget(self._empty_page)
+        finally:
+            self._refreshing = False
+
+    def _show_task(self, t: str) -> None:
+        g = self.document.graph
+        self._task = t
+        self.title.setText(f"Task {t}")
+        self.id_edit.setText(t)
+        costs = g.costs(t)
+        self.per_worker.setChecked(costs is not None)
+        self.cost_edit.setVisible(costs is None)
+        self._cost_label.setVisible(costs is None)
+        self.costs_table.setVisible(costs is not None)
+        if costs is None:
+            self.cost_edit.setText(_fmt(g.cost(t)))
+        else:
+            ids = self.document.platform.ids
+            self.costs_table.setRowCount(len(costs))
+            self.costs_table.setVerticalHeaderLabels(
+                [ids[i] if i < len(ids) else f"#{i + 1}" for i in range(len(costs))])
+            for i, c in enumerate(costs):
+                self.costs_table.setItem(i, 0, QtWidgets.QTableWidgetItem(_fmt(c)))
+        preds, succs = g.predecessors(t), g.successors(t)
+        self.links.setText(
+            f"after: {', '.join(preds) or '—'}\nbefore: {', '.join(succs) or '—'}")
+        self.pages.setCurrentWidget(self._task_page)
+
+    # ---------------------------------------------------------------- edits
+    def _on_id_edit_finished(self) -> None:
+        if self._refreshing or self._task is None:
+            return
+        new = self.id_edit.text().strip()
+        if new == self._task:
+            return
+        old = self._task
+        if not new:
+            self.show_message("a task id cannot be empty")
+            self.id_edit.setText(old)
+            return
+        self._try(self.document.rename, old, new)
+
+    def _on_cost_edit_finished(self) -> None:
+        if self._refreshing or self._task is None:
+            return
+        t = self._task
+        if self.cost_edit.text().strip() == _fmt(self.document.graph.cost(t)) \
+                and self.document.graph.costs(t) is None:
+            return
+        try:
+            v = parse_number(self.cost_edit.text(), f"cost of task {t!r}")
+        except GraphError as e:
+            self.show_message(str(e))
+            self.refresh(keep_message=True)
+            return
+        self._try(self.document.set_cost, [t], v)
+
+    def _on_multi_cost_edit_finished(self) -> None:
+        if self._refreshing or len(self._tasks) < 2 or not self.multi_cost_edit.text().strip():
+            return
+        try:
+            v = parse_number(self.multi_cost_edit.text(), "cost")
+        except GraphError as e:
+            self.show_message(str(e))
+            self.refresh(keep_message=True)
+            return
+        self._try(self.document.set_cost, list(self._tasks), v)
+
+    def _on_data_edit_finished(self) -> None:
+        if self._refreshing or self._edge is None:
+            return
+        u, v = self._edge
+        if self.data_edit.text().strip() == _fmt(self.document.graph.data(u, v)):
+            return
+        try:
+            d = parse_number(self.data_edit.text(), f"data of edge {u!r} -> {v!r}")
+        except GraphError as e:
+            self.show_message(str(e))
+            self.refresh(keep_message=True)
+            return
+        self._try(self.document.set_data, [self._edge], d)
+
+    def _on_per_worker_toggled(self, on: bool) -> None:
+        if self._refreshing or self._task is None:
+            return
+        t = self._task
+        g = self.document.graph
+        plat = self.document.platform
+        if on:
+            c = g.cost(t)
+            self._try(self.document.set_costs, t, [c / w.speed for w in plat.workers])
+        else:
+            self._try(self.document.set_cost, [t], g.cost(t))
+
+    def _on_costs_table_item_changed(self, item: QtWidgets.QTableWidgetItem) -> None:
+        if self._refreshing or self._task is None:
+            return
+        t = self._task
+        ids = self.document.platform.ids
+        vals = []
+        for i in range(self.costs_table.rowCount()):
+            it = self.costs_table.item(i, 0)
+            name = ids[i] if i < len(ids) else f"#{i + 1}"
+            try:
+                vals.append(parse_number(it.text() if it else "", f"time of task {t!r} on {name}"))
+            except GraphError as e:
+                self.show_message(str(e))
+                # put the model's value back (after this signal returns)
+                QtCore.QTimer.singleShot(0, lambda: self.refresh(keep_message=True))
+                return
+        QtCore.QTimer.singleShot(0, lambda: self._try(self.document.set_costs, t, vals))
+
+    def sizeHint(self) -> QtCore.QSize:
+        return QtCore.QSize(240, 320)
+
