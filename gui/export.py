@@ -1,0 +1,250 @@
+"""Pictures of Gantt charts and of the graph editor: PNG, SVG and PDF, with no window.
+
+PNG renders the scene with ``QPainter`` into a ``QImage`` ``scale`` times the chart's
+size, SVG goes through ``QSvgGenerator`` and PDF through ``QPdfWriter`` (pyqtgraph's own
+SVG exporter does not work with recent PySide6). Every file is written through a memory
+buffer and :func:`model.formats.atomic_write`, so a failure never leaves half a file.
+
+Works headless: when no Qt platform is chosen and no display exists, the ``offscreen``
+platform is selected before the ``QApplication`` is created.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from model.graph import GraphError
+from model.schedule import Schedule
+
+__all__ = ["default_title", "ensure_app", "export_scene_image", "export_schedule_image"]
+
+FORMATS = (".png", ".svg", ".pdf")
+WIDTH = 1200
+
+
+def ensure_app():
+    """The running ``QApplication``, created (headless if need be) when there is none."""
+    if (
+        "QT_QPA_PLATFORM" not in os.environ
+        and "PySide6.QtWidgets" not in sys.modules
+        and not os.environ.get("DISPLAY")
+        and not os.environ.get("WAYLAND_DISPLAY")
+        and sys.platform.startswith("linux")
+    ):
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")
+    from PySide6 import QtWidgets
+
+    app = QtWidgets.QApplication.instance()
+    if app is None:
+        if (
+            "QT_QPA_PLATFORM" not in os.environ
+            and not os.environ.get("DISPLAY")
+            and not os.environ.get("WAYLAND_DISPLAY")
+            and sys.platform.startswith("linux")
+        ):
+            os.environ["QT_QPA_PLATFORM"] = "offscreen"
+        app = QtWidgets.QApplication(sys.argv[:1])
+    return app
+
+
+def _quiet_offscreen(mode, context, message) -> None:
+    """Drop the offscreen platform's notice about size hints; pass everything else on."""
+    if "propagateSizeHints" in message:
+        return
+    sys.stderr.write(message + "\n")
+
+
+def _check_path(path: str | os.PathLike[str]) -> tuple[Path, str]:
+    p = Path(path)
+    ext = p.suffix.lower()
+    if ext not in FORMATS:
+        raise GraphError(f"cannot export to {str(p)!r}: the name must end in .png, .svg or .pdf")
+    folder = p.parent if str(p.parent) else Path(".")
+    if not folder.is_dir():
+        raise GraphError(f"cannot write {str(p)!r}: folder {str(folder)!r} does not exist")
+    return p, ext
+
+
+def default_title(schedules: list[Schedule], graph=None) -> str:
+    """``graph name — algorithm: makespan`` (one part per schedule)."""
+    name = None
+    if graph is not None:
+        name = graph.name
+    else:
+        for s in schedules:
+            if s.meta.get("graph"):
+                name = str(s.meta["graph"])
+                break
+    parts = [f"{s.meta.get('label') or s.algorithm}: makespan {s.makespan:.6g}" for s in schedules]
+    head = f"{name} — " if name else ""
+    return head + " · ".join(parts)
+
+
+def _render(paint, src_w: float, src_h: float, path: Path, ext: str, scale: float, title: str) -> None:
+    """Call ``paint(painter, target_rect)`` on the device chosen by ``ext`` and write ``path``."""
+    from PySide6 import QtCore, QtGui
+
+    from model.formats import atomic_write
+
+    buf = QtCore.QByteArray()
+    dev = QtCore.QBuffer(buf)
+    dev.open(QtCore.QIODevice.OpenModeFlag.WriteOnly)
+    if ext == ".png":
+        if not (scale > 0) or scale > 16:
+            raise GraphError(f"scale must be between 0 and 16, got {scale!r}")
+        img = QtGui.QImage(max(1, round(src_w * scale)), max(1, round(src_h * scale)),
+                           QtGui.QImage.Format.Format_ARGB32)
+        img.fill(QtGui.QColor("white"))
+        painter = QtGui.QPainter(img)
+        painter.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing, True)
+        painter.setRenderHint(QtGui.QPainter.RenderHint.TextAntialiasing, True)
+        paint(painter, QtCore.QRectF(0, 0, img.width(), img.height()))
+        painter.end()
+        if not img.save(dev, "PNG"):
+            raise GraphError(f"cannot encode PNG for {str(path)!r}")
+    elif ext == ".svg":
+        from PySide6 import QtSvg
+
+        gen = QtSvg.QSvgGenerator()
+        gen.setOutputDevice(dev)
+        gen.setSize(QtCore.QSize(round(src_w), round(src_h)))
+        gen.setViewBox(QtCore.QRectF(0, 0, src_w, src_h))
+        gen.setResolution(96)
+        gen.setTitle(title)
+        gen.setDescription("TaskMapper export")
+        painter = QtGui.QPainter()
+        if not painter.begin(gen):
+            raise GraphError(f"cannot start SVG output for {str(path)!r}")
+        painter.fillRect(QtCore.QRectF(0, 0, src_w, src_h), QtGui.QColor("white"))
+        paint(painter, QtCore.QRectF(0, 0, src_w, src_h))
+        painter.end()
+    else:
+        writer = QtGui.QPdfWriter(dev)
+        # 96 dpi: one device unit per screen pixel, so point-sized fonts keep their size
+        # relative to the chart (text and bars stay vectors at any zoom)
+        writer.setResolution(96)
+        writer.setTitle(title)
+        writer.setCreator("TaskMapper")
+        # one page the chart's size (screen pixels at 96 dpi -> points)
+        size_pt = QtCore.QSizeF(src_w * 72 / 96, src_h * 72 / 96)
+        writer.setPageSize(QtGui.QPageSize(size_pt, QtGui.QPageSize.Unit.Point, "chart"))
+        writer.setPageMargins(QtCore.QMarginsF(0, 0, 0, 0))
+        painter = QtGui.QPainter()
+        if not painter.begin(writer):
+            raise GraphError(f"cannot start PDF output for {str(path)!r}")
+        vp = painter.viewport()
+        target = QtCore.QRectF(0, 0, vp.width(), vp.height())
+        paint(painter, target)
+        painter.end()
+    dev.close()
+    atomic_write(path, bytes(buf.data()))
+
+
+def export_schedule_image(
+    schedule: Schedule | None,
+    path: str | os.PathLike[str],
+    *,
+    graph=None,
+    scale: float = 2.0,
+    title: str | None = None,
+    schedules: list[Schedule] | None = None,
+    colour_mode: str = "task",
+    show_critical: bool = False,
+    show_dependencies: bool = False,
+    show_transfers: bool = False,
+) -> None:
+    """Write the Gantt chart of ``schedule`` (or of ``schedules`` stacked) to ``path``.
+
+    The format follows the extension (``.png``, ``.svg``, ``.pdf``). The picture holds
+    a title (graph name, algorithm, makespan unless ``title`` is given), the worker
+    lanes, the time axis and the legend. ``scale`` multiplies the PNG's pixel size.
+
+    Raises
+    ------
+    GraphError
+        Unknown extension, missing folder, or a file that cannot be written.
+    """
+    p, ext = _check_path(path)
+    scheds = list(schedules) if schedules else ([] if schedule is None else [schedule])
+    if not scheds:
+        raise GraphError("nothing to export: no schedule")
+    ensure_app()
+    from PySide6 import QtCore, QtWidgets
+
+    from gui.gantt import GanttView
+
+    previous = QtCore.qInstallMessageHandler(_quiet_offscreen)
+    view = GanttView()
+    try:
+        view.setAttribute(QtCore.Qt.WidgetAttribute.WA_DontShowOnScreen, True)
+        view.set_colour_mode(colour_mode)
+        view.set_show_transfers(show_transfers)
+        view.set_schedules(scheds, graph)
+        view.set_show_critical(show_critical)
+        view.set_show_dependencies(show_dependencies)
+        text = title if title is not None else default_title(scheds, graph)
+        view.plot_item.setTitle(text, color="#111111", size="13pt")
+        lanes = max(1, len(view.lanes))
+        height = 150 + min(lanes, 60) * 34 + 0.5 * (len(scheds) - 1) * 34
+        view.resize(WIDTH, round(max(height, 260 + view.legend.preferredHeight() * 0.5)))
+        view.show()
+        QtWidgets.QApplication.processEvents()
+        view.fit()
+        QtWidgets.QApplication.processEvents()
+        item = view.plot_item
+        scene = item.scene()
+        src = item.sceneBoundingRect()
+
+        def paint(painter, target) -> None:
+            scene.render(painter, target, src)
+
+        _render(paint, src.width(), src.height(), p, ext, scale, text)
+    finally:
+        view.close()
+        view.deleteLater()
+        QtCore.qInstallMessageHandler(previous)
+
+
+def export_scene_image(
+    scene,
+    path: str | os.PathLike[str],
+    *,
+    scale: float = 2.0,
+    title: str | None = None,
+    margin: float = 20.0,
+) -> None:
+    """Write everything drawn in a ``QGraphicsScene`` (the graph editor) to ``path``.
+
+    ``title`` is drawn above the picture. Format by extension, as for
+    :func:`export_schedule_image`.
+    """
+    p, ext = _check_path(path)
+    ensure_app()
+    from PySide6 import QtCore, QtGui
+
+    src = scene.itemsBoundingRect().adjusted(-margin, -margin, margin, margin)
+    if src.isEmpty():
+        src = QtCore.QRectF(0, 0, 200, 100)
+    font = QtGui.QFont()
+    font.setPointSizeF(13)
+    font.setBold(True)
+    title_h = QtGui.QFontMetricsF(font).height() * 1.8 if title else 0.0
+    w, h = src.width(), src.height() + title_h
+
+    def paint(painter, target) -> None:
+        k = target.width() / w
+        painter.fillRect(target, QtGui.QColor("white"))
+        if title:
+            painter.save()
+            painter.scale(k, k)
+            painter.setFont(font)
+            painter.setPen(QtGui.QColor("#111111"))
+            painter.drawText(QtCore.QRectF(0, 0, w, title_h), QtCore.Qt.AlignmentFlag.AlignCenter, title)
+            painter.restore()
+        body = QtCore.QRectF(target.left(), target.top() + title_h * k, target.width(), src.height() * k)
+        scene.render(painter, body, src)
+
+    _render(paint, w, h, p, ext, scale, title or "graph")

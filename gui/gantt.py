@@ -1,0 +1,1182 @@
+"""Gantt charts of schedules: one lane per worker, bars drawn by one culling graphics item.
+
+:class:`GanttBarsItem` is a single ``pg.GraphicsObject`` that holds every bar in numpy
+arrays and paints, on each frame, only the bars inside the view. When more bars are
+visible than pixels can show, bars narrower than two pixels are binned per lane and pixel
+column and drawn as merged runs (a level of detail that keeps a 100,000-bar chart fast).
+Labels appear when a bar is wide enough for its name.
+
+:class:`GanttView` is the widget: a pyqtgraph ``PlotWidget`` with the item, a "now" line
+following a :class:`~gui.playback.Playback`, a legend, and a small control bar (colour
+mode, critical path, dependency arrows, transfer lanes, play / pause / step / speed /
+scrub). Several schedules are stacked on one shared time axis for comparison.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Sequence
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6 import QtCore, QtGui, QtWidgets
+
+from gui.playback import Playback, PlaybackBar
+from model.graph import TaskGraph
+from model.schedule import Schedule, Slot
+
+try:  # the fast path pyqtgraph's own BarGraphItem uses: QRectF arrays backed by numpy memory
+    from pyqtgraph.Qt.internals import PrimitiveArray as _PrimitiveArray
+except ImportError:  # pragma: no cover - older / newer pyqtgraph
+    _PrimitiveArray = None
+
+__all__ = ["COLOUR_MODES", "GanttBarsItem", "GanttView", "schedule_critical_path", "task_levels"]
+
+COLOUR_MODES = ("task", "level", "algorithm", "worker")
+
+#: 20 distinguishable mid-tone colours (cycled when there are more categories)
+PALETTE = [
+    "#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948", "#b07aa1", "#ff9da7",
+    "#9c755f", "#bab0ac", "#2f5d8a", "#c46b12", "#3b7a33", "#a8323a", "#3f8580", "#b59a1c",
+    "#7d4f73", "#d9707c", "#6f5140", "#707070",
+]
+TRANSFER_COLOUR = "#9a9a9a"
+TASK_HEIGHT = 0.72
+TRANSFER_HEIGHT = 0.44
+#: beyond this many visible bars, sub-2-pixel bars are binned per pixel column
+LOD_LIMIT = 3000
+#: draw labels only when at most this many bars are visible
+LABEL_LIMIT = 2500
+ARROW_LIMIT = 20000
+
+
+# ------------------------------------------------------------------ analysis helpers
+def task_levels(graph: TaskGraph) -> dict[str, int]:
+    """Topological level of each task: 0 for entry tasks, else 1 + the deepest predecessor.
+
+    Tasks sharing a level are independent of each other.
+    """
+    level: dict[str, int] = {}
+    g = graph.nx
+    for v in graph.topological_order():
+        level[v] = max((level[u] + 1 for u in g.predecessors(v)), default=0)
+    return level
+
+
+def schedule_critical_path(schedule: Schedule, graph: TaskGraph | None = None) -> list[str]:
+    """The chain of tasks, each waiting on the previous, that ends with the last finish.
+
+    Walking back from the task that finishes last, the task it waited for is the
+    predecessor whose data arrived exactly at its start (through a transfer, or at the
+    predecessor's finish on the same worker), else the task before it on its worker.
+    The chain stops at a task that started as soon as the schedule began or waited
+    for nothing. Returned in time order.
+    """
+    if not schedule.slots:
+        return []
+    at = schedule.slot_of()
+    span = max(1.0, abs(schedule.makespan))
+    tol = 1e-6 * span
+    arrive: dict[tuple[str, str], float] = {(t.source, t.target): t.finish for t in schedule.transfers}
+    preds: dict[str, list[str]] = {}
+    if graph is not None:
+        for u, v in graph.nx.edges:
+            if u in at and v in at:
+                preds.setdefault(v, []).append(u)
+    else:
+        for (u, v) in arrive:
+            if u in at and v in at:
+                preds.setdefault(v, []).append(u)
+    prev_on_worker: dict[str, str] = {}
+    for lst in schedule.by_worker().values():
+        for a, b in itertools.pairwise(lst):
+            prev_on_worker[b.task] = a.task
+    cur = max(schedule.slots, key=lambda s: (s.finish, s.start)).task
+    chain = [cur]
+    seen = {cur}
+    origin = schedule.origin
+    while True:
+        s = at[cur]
+        if s.start <= origin + tol:
+            break
+        nxt = None
+        best = -math.inf
+        for u in preds.get(cur, ()):
+            su = at[u]
+            t = arrive.get((u, cur), su.finish)
+            if abs(t - s.start) <= tol and t > best:
+                best, nxt = t, u
+        if nxt is None:
+            w = prev_on_worker.get(cur)
+            if w is not None and abs(at[w].finish - s.start) <= tol:
+                nxt = w
+        if nxt is None or nxt in seen:
+            break
+        chain.append(nxt)
+        seen.add(nxt)
+        cur = nxt
+    chain.reverse()
+    return chain
+
+
+def _fmt(x: float) -> str:
+    return f"{x:.6g}"
+
+
+def _faded(c: QtGui.QColor, amount: float = 0.68) -> QtGui.QColor:
+    return QtGui.QColor(
+        round(c.red() + (255 - c.red()) * amount),
+        round(c.green() + (255 - c.green()) * amount),
+        round(c.blue() + (255 - c.blue()) * amount),
+    )
+
+
+def _text_colour(c: QtGui.QColor) -> QtGui.QColor:
+    lum = 0.299 * c.red() + 0.587 * c.green() + 0.114 * c.blue()
+    return QtGui.QColor("#111111") if lum > 140 else QtGui.QColor("#ffffff")
+
+
+# --------------------------------------------------------------------- the bar item
+class GanttBarsItem(pg.GraphicsObject):
+    """Every bar of a chart in one item, painted with culling and level of detail.
+
+    Bars live in numpy arrays (``x0``, ``x1``, lane centre ``y``, height ``h``, colour
+    index ``colour``). :meth:`paint` selects the bars inside the view, converts them to
+    device pixels and draws them with one ``drawRects`` call per colour.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.x0 = np.zeros(0)
+        self.x1 = np.zeros(0)
+        self.y = np.zeros(0)
+        self.h = np.zeros(0)
+        self.colour = np.zeros(0, dtype=np.int32)
+        self.labels: list[str] = []
+        self.visible_mask: np.ndarray | None = None
+        self.colours: list[QtGui.QColor] = []
+        self._brushes: list[QtGui.QBrush] = []
+        self._text_pens: list[QtGui.QColor] = []
+        self.now: float | None = None
+        self.highlights: dict[str, np.ndarray] = {}
+        self.arrow_a = np.zeros(0, dtype=np.int64)
+        self.arrow_b = np.zeros(0, dtype=np.int64)
+        self.arrow_critical = np.zeros(0, dtype=bool)
+        self.show_arrows = False
+        self._bounds = QtCore.QRectF()
+        self._rects = _PrimitiveArray(QtCore.QRectF, 4) if _PrimitiveArray is not None else None
+        self._lines = _PrimitiveArray(QtCore.QLineF, 4) if _PrimitiveArray is not None else None
+        self.paint_count = 0
+        self.last_visible = 0
+        self.last_lod = False
+        self.last_labels = 0
+
+    # ------------------------------------------------------------------- data
+    def set_bars(
+        self,
+        x0: np.ndarray,
+        x1: np.ndarray,
+        y: np.ndarray,
+        h: np.ndarray,
+        colour: np.ndarray,
+        labels: Sequence[str],
+        colours: Sequence[QtGui.QColor],
+    ) -> None:
+        """Replace every bar; ``colour`` indexes ``colours``."""
+        self.x0 = np.asarray(x0, dtype=np.float64)
+        self.x1 = np.maximum(np.asarray(x1, dtype=np.float64), self.x0)
+        self.y = np.asarray(y, dtype=np.float64)
+        self.h = np.asarray(h, dtype=np.float64)
+        self.labels = list(labels)
+        self.visible_mask = None
+        self.highlights = {}
+        self.arrow_a = self.arrow_b = np.zeros(0, dtype=np.int64)
+        self.arrow_critical = np.zeros(0, dtype=bool)
+        self.set_colours(colour, colours)
+        if len(self.x0):
+            x_lo, x_hi = float(self.x0.min()), float(self.x1.max())
+            y_lo, y_hi = float((self.y - self.h / 2).min()), float((self.y + self.h / 2).max())
+        else:
+            x_lo = x_hi = y_lo = y_hi = 0.0
+        self.prepareGeometryChange()
+        self._bounds = QtCore.QRectF(x_lo, y_lo, max(x_hi - x_lo, 1e-9), max(y_hi - y_lo, 1e-9))
+        self.informViewBoundsChanged()
+        self.update()
+
+    def set_colours(self, colour: np.ndarray, colours: Sequence[QtGui.QColor]) -> None:
+        """Recolour: ``colour[i]`` indexes ``colours`` (faded copies are derived)."""
+        self.colour = np.asarray(colour, dtype=np.int32)
+        self.colours = [QtGui.QColor(c) for c in colours]
+        k = len(self.colours)
+        self._brushes = [QtGui.QBrush(c) for c in self.colours] + [
+            QtGui.QBrush(_faded(c)) for c in self.colours
+        ]
+        self._text_pens = [_text_colour(c) for c in self.colours]
+        self._k = k
+        self.update()
+
+    def set_now(self, t: float | None) -> None:
+        """Fill bars up to time ``t`` (``None``: every bar drawn full)."""
+        if t != self.now:
+            self.now = t
+            self.update()
+
+    def set_visible_mask(self, mask: np.ndarray | None) -> None:
+        self.visible_mask = mask
+        self.update()
+
+    def set_highlight(self, name: str, indices: Sequence[int] | np.ndarray) -> None:
+        """Outline a group of bars: ``"selected"``, ``"related"`` or ``"critical"``."""
+        arr = np.asarray(indices, dtype=np.int64)
+        if arr.size:
+            self.highlights[name] = arr
+        else:
+            self.highlights.pop(name, None)
+        self.update()
+
+    def set_arrows(self, a: np.ndarray, b: np.ndarray, critical: np.ndarray | None = None) -> None:
+        """Dependency arrows from the end of bar ``a[i]`` to the start of bar ``b[i]``."""
+        self.arrow_a = np.asarray(a, dtype=np.int64)
+        self.arrow_b = np.asarray(b, dtype=np.int64)
+        self.arrow_critical = (
+            np.zeros(len(self.arrow_a), dtype=bool) if critical is None else np.asarray(critical, dtype=bool)
+        )
+        self.update()
+
+    def bar_rect(self, i: int) -> QtCore.QRectF:
+        """Bar ``i`` in data coordinates."""
+        return QtCore.QRectF(self.x0[i], self.y[i] - self.h[i] / 2, self.x1[i] - self.x0[i], self.h[i])
+
+    def bar_at(self, x: float, y: float, tol_x: float = 0.0) -> int | None:
+        """Index of the bar under data point ``(x, y)``, or ``None``."""
+        if not len(self.x0):
+            return None
+        m = (np.abs(self.y - y) <= self.h / 2) & (self.x0 - tol_x <= x) & (x <= self.x1 + tol_x)
+        if self.visible_mask is not None:
+            m &= self.visible_mask
+        idx = np.flatnonzero(m)
+        if not idx.size:
+            return None
+        inside = idx[(self.x0[idx] <= x) & (x <= self.x1[idx])]
+        pick = inside if inside.size else idx
+        # the narrowest bar wins (a short transfer on top of a long one)
+        return int(pick[np.argmin(self.x1[pick] - self.x0[pick])])
+
+    # ---------------------------------------------------------------- QGraphicsItem
+    def boundingRect(self) -> QtCore.QRectF:
+        return QtCore.QRectF(self._bounds)
+
+    def dataBounds(self, ax: int, frac: float = 1.0, orthoRange=None):
+        if not len(self.x0):
+            return None
+        if ax == 0:
+            return (float(self.x0.min()), float(self.x1.max()))
+        return (float((self.y - self.h / 2).min()), float((self.y + self.h / 2).max()))
+
+    def shape(self) -> QtGui.QPainterPath:
+        path = QtGui.QPainterPath()
+        path.addRect(self.boundingRect())
+        return path
+
+    # -------------------------------------------------------------------- painting
+    def _draw_rects(
+        self,
+        p: QtGui.QPainter,
+        X: np.ndarray,
+        Y: np.ndarray,
+        W: np.ndarray,
+        H: np.ndarray,
+        cidx: np.ndarray | None,
+        pen: QtGui.QPen | None,
+    ) -> None:
+        """Draw device-space rectangles, one ``drawRects`` per brush (``cidx``) or outlines only."""
+        if not len(X):
+            return
+        p.setPen(pen if pen is not None else QtCore.Qt.PenStyle.NoPen)
+        if cidx is None:
+            p.setBrush(QtCore.Qt.BrushStyle.NoBrush)
+            self._rect_batch(p, X, Y, W, H)
+            return
+        order = np.argsort(cidx, kind="stable")
+        cs = cidx[order]
+        cuts = np.flatnonzero(np.diff(cs)) + 1
+        starts = np.concatenate(([0], cuts))
+        ends = np.concatenate((cuts, [len(cs)]))
+        for s, e in zip(starts, ends):
+            sel = order[s:e]
+            p.setBrush(self._brushes[int(cs[s])])
+            self._rect_batch(p, X[sel], Y[sel], W[sel], H[sel])
+
+    def _rect_batch(self, p: QtGui.QPainter, X, Y, W, H) -> None:
+        n = len(X)
+        if self._rects is not None:
+            self._rects.resize(n)
+            mem = self._rects.ndarray()
+            mem[:, 0] = X
+            mem[:, 1] = Y
+            mem[:, 2] = W
+            mem[:, 3] = H
+            p.drawRects(*self._rects.drawargs())
+        else:  # pragma: no cover
+            p.drawRects([QtCore.QRectF(*r) for r in zip(X, Y, W, H)])
+
+    def paint(self, p: QtGui.QPainter, opt, widget) -> None:
+        self.paint_count += 1
+        n = len(self.x0)
+        if not n:
+            return
+        vr = self.viewRect()
+        if vr is None:
+            vr = self._bounds
+        t = p.transform()
+        sx, sy, dx, dy = t.m11(), t.m22(), t.dx(), t.dy()
+        if sx == 0 or sy == 0 or t.m12() != 0 or t.m21() != 0:
+            return
+        half = self.h / 2
+        m = (self.x1 >= vr.left()) & (self.x0 <= vr.right())
+        m &= (self.y + half >= vr.top()) & (self.y - half <= vr.bottom())
+        if self.visible_mask is not None:
+            m &= self.visible_mask
+        idx = np.flatnonzero(m)
+        self.last_visible = len(idx)
+        if not len(idx):
+            return
+        # device pixels per view pixel: 1 on screen, the scale factor when exported
+        dt = self.deviceTransform_()
+        ratio = abs(sx / dt.m11()) if dt is not None and dt.m11() else 1.0
+        p.save()
+        p.resetTransform()
+        X0 = self.x0[idx] * sx + dx
+        X1 = self.x1[idx] * sx + dx
+        if sx < 0:
+            X0, X1 = X1, X0
+        Yc = self.y[idx] * sy + dy
+        Hh = self.h[idx] * abs(sy)
+        Yt = Yc - Hh / 2
+        W = np.maximum(X1 - X0, 1.0)
+        col = self.colour[idx]
+        k = self._k
+        now = self.now
+        if now is not None:
+            nowx = now * sx + dx
+            done = self.x1[idx] <= now
+            started = self.x0[idx] <= now
+        else:
+            nowx = math.inf
+            done = np.ones(len(idx), dtype=bool)
+            started = done
+
+        lod = len(idx) > LOD_LIMIT
+        self.last_lod = lod
+        big = np.ones(len(idx), dtype=bool)
+        if lod:
+            small = (X1 - X0) < 2.0
+            big = ~small
+            if small.any():
+                self._paint_binned(p, X0[small], Yt[small], Hh[small], np.where(done[small], col[small], col[small] + k))
+        fine = (W[big] >= 6).mean() > 0.5 if big.any() else False
+        pen = QtGui.QPen(QtGui.QColor(30, 30, 30, 150), 1.0) if fine else None
+        if pen is not None:
+            pen.setCosmetic(True)
+        bi = np.flatnonzero(big)
+        if now is None:
+            self._draw_rects(p, X0[bi], Yt[bi], W[bi], Hh[bi], col[bi], pen)
+        else:
+            # not finished: the faded bar; finished or running: the solid part up to "now"
+            nd = bi[~done[bi]]
+            self._draw_rects(p, X0[nd], Yt[nd], W[nd], Hh[nd], col[nd] + k, pen)
+            st = bi[started[bi]]
+            Ws = np.maximum(np.minimum(X1[st], nowx) - X0[st], 0.0)
+            dn = done[st]
+            Ws[dn] = W[st][dn]
+            self._draw_rects(p, X0[st], Yt[st], Ws, Hh[st], col[st], pen if dn.all() else None)
+
+        self._paint_arrows(p, sx, sy, dx, dy, vr)
+        self._paint_highlights(p, sx, sy, dx, dy)
+        self.last_labels = 0
+        if not lod and len(idx) <= LABEL_LIMIT and self.labels:
+            self._paint_labels(p, idx, X0, Yt, W, Hh, col, done | (now is None), ratio)
+        p.restore()
+
+    def _paint_binned(self, p: QtGui.QPainter, X0, Yt, Hh, cidx) -> None:
+        """Bars under two pixels wide: one cell per (row, pixel column), merged into runs."""
+        rows, inv = np.unique(np.round(Yt * 4).astype(np.int64), return_inverse=True)
+        cols = np.floor(X0).astype(np.int64)
+        c0 = int(cols.min())
+        ncol = int(cols.max()) - c0 + 1
+        grid = np.full(len(rows) * ncol, -1, dtype=np.int64)
+        grid[inv * ncol + (cols - c0)] = cidx
+        grid = grid.reshape(len(rows), ncol)
+        row_top = np.zeros(len(rows))
+        row_h = np.zeros(len(rows))
+        row_top[inv] = Yt
+        row_h[inv] = Hh
+        flat = grid.ravel()
+        new_run = np.ones(flat.size, dtype=bool)
+        new_run[1:] = flat[1:] != flat[:-1]
+        new_run[::ncol] = True
+        starts = np.flatnonzero(new_run)
+        ends = np.append(starts[1:], flat.size)
+        vals = flat[starts]
+        keep = vals >= 0
+        starts, ends, vals = starts[keep], ends[keep], vals[keep]
+        r = starts // ncol
+        X = (starts % ncol + c0).astype(np.float64)
+        W = (ends - starts).astype(np.float64)
+        self._draw_rects(p, X, row_top[r], W, row_h[r], vals, None)
+
+    def _paint_arrows(self, p: QtGui.QPainter, sx, sy, dx, dy, vr) -> None:
+        if not self.show_arrows or not len(self.arrow_a):
+            return
+        a, b = self.arrow_a, self.arrow_b
+        xa, ya, xb, yb = self.x1[a], self.y[a], self.x0[b], self.y[b]
+        m = (np.maximum(xa, xb) >= vr.left()) & (np.minimum(xa, xb) <= vr.right())
+        m &= (np.maximum(ya, yb) >= vr.top()) & (np.minimum(ya, yb) <= vr.bottom())
+        if self.visible_mask is not None:
+            m &= self.visible_mask[a] & self.visible_mask[b]
+        sel = np.flatnonzero(m)
+        if not len(sel) or len(sel) > ARROW_LIMIT:
+            return
+        crit = self.arrow_critical[sel]
+        # leave and enter bars at their vertical edges, offset a little inside the lane
+        XA, YA = xa[sel] * sx + dx, ya[sel] * sy + dy
+        XB, YB = xb[sel] * sx + dx, yb[sel] * sy + dy
+        for group, colour, width in ((~crit, QtGui.QColor(40, 40, 40, 170), 1.0),
+                                     (crit, QtGui.QColor("#d62728"), 2.0)):
+            g = np.flatnonzero(group)
+            if not len(g):
+                continue
+            pen = QtGui.QPen(colour, width)
+            pen.setCosmetic(True)
+            p.setPen(pen)
+            ax, ay, bx, by = XA[g], YA[g], XB[g], YB[g]
+            segs = [np.stack([ax, ay, bx, by], axis=1)]
+            if len(g) <= 3000:
+                ang = np.arctan2(by - ay, bx - ax)
+                size = 7.0
+                for da in (0.4, -0.4):
+                    segs.append(np.stack([bx, by, bx - size * np.cos(ang + da), by - size * np.sin(ang + da)], axis=1))
+            lines = np.concatenate(segs)
+            if self._lines is not None:
+                self._lines.resize(len(lines))
+                self._lines.ndarray()[:] = lines
+                p.drawLines(*self._lines.drawargs())
+            else:  # pragma: no cover
+                p.drawLines([QtCore.QLineF(*row) for row in lines])
+
+    def _paint_highlights(self, p: QtGui.QPainter, sx, sy, dx, dy) -> None:
+        styles = {
+            "critical": (QtGui.QColor("#d62728"), 2.0, QtCore.Qt.PenStyle.SolidLine),
+            "related": (QtGui.QColor("#1f3fbf"), 2.0, QtCore.Qt.PenStyle.DashLine),
+            "selected": (QtGui.QColor("#000000"), 3.0, QtCore.Qt.PenStyle.SolidLine),
+        }
+        for name in ("critical", "related", "selected"):
+            ix = self.highlights.get(name)
+            if ix is None or not len(ix):
+                continue
+            if self.visible_mask is not None:
+                ix = ix[self.visible_mask[ix]]
+            colour, width, style = styles[name]
+            pen = QtGui.QPen(colour, width, style)
+            pen.setCosmetic(True)
+            X0 = self.x0[ix] * sx + dx
+            X1 = self.x1[ix] * sx + dx
+            Hh = self.h[ix] * abs(sy)
+            Yt = self.y[ix] * sy + dy - Hh / 2
+            W = np.maximum(np.abs(X1 - X0), 2.0)
+            self._draw_rects(p, np.minimum(X0, X1), Yt, W, Hh, None, pen)
+
+    def _paint_labels(self, p: QtGui.QPainter, idx, X0, Yt, W, Hh, col, solid, ratio) -> None:
+        font = QtGui.QFont(p.font())
+        if font.pointSizeF() > 0:
+            font.setPointSizeF(font.pointSizeF() * ratio)
+        else:
+            font.setPixelSize(max(1, round(font.pixelSize() * ratio)))
+        p.setFont(font)
+        fm = QtGui.QFontMetricsF(font)
+        th = fm.height()
+        cand = np.flatnonzero((W > 14) & (Hh > th * 0.9))
+        drawn = 0
+        for j in cand:
+            text = self.labels[idx[j]]
+            if not text:
+                continue
+            tw = fm.horizontalAdvance(text)
+            if tw + 6 > W[j]:
+                continue
+            c = int(col[j])
+            p.setPen(self._text_pens[c] if solid[j] else QtGui.QColor("#333333"))
+            p.drawText(QtCore.QRectF(X0[j], Yt[j], W[j], Hh[j]), QtCore.Qt.AlignmentFlag.AlignCenter, text)
+            drawn += 1
+        self.last_labels = drawn
+
+
+# ---------------------------------------------------------------------- legend widget
+class _Legend(QtWidgets.QGraphicsWidget):
+    """Colour swatches with names, laid out in a column beside the plot."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.entries: list[tuple[QtGui.QColor, str]] = []
+        self.heading = ""
+        self.font = QtGui.QFont()
+        self.font.setPointSizeF(max(7.0, self.font.pointSizeF() * 0.9))
+
+    def set_entries(self, heading: str, entries: list[tuple[QtGui.QColor, str]]) -> None:
+        self.heading = heading
+        self.entries = entries
+        fm = QtGui.QFontMetricsF(self.font)
+        texts = [heading, *[e[1] for e in entries]]
+        w = max((fm.horizontalAdvance(t) for t in texts), default=0) + 30
+        h = (len(entries) + 1) * (fm.height() + 3) + 8
+        self.setMinimumSize(w, h)
+        self.setPreferredSize(w, h)
+        self.setMaximumWidth(w)
+        self.updateGeometry()
+        self.update()
+
+    def paint(self, p: QtGui.QPainter, opt, widget) -> None:
+        fm = QtGui.QFontMetricsF(self.font)
+        p.setFont(self.font)
+        lh = fm.height() + 3
+        y = 4.0
+        p.setPen(QtGui.QColor("#222222"))
+        bold = QtGui.QFont(self.font)
+        bold.setBold(True)
+        p.setFont(bold)
+        p.drawText(QtCore.QPointF(8, y + fm.ascent()), self.heading)
+        p.setFont(self.font)
+        y += lh
+        for colour, text in self.entries:
+            p.setPen(QtGui.QPen(QtGui.QColor(30, 30, 30, 150), 0))
+            p.setBrush(colour)
+            p.drawRect(QtCore.QRectF(8, y + 2, 12, fm.height() - 4))
+            p.setPen(QtGui.QColor("#222222"))
+            p.drawText(QtCore.QPointF(26, y + fm.ascent()), text)
+            y += lh
+
+
+# ------------------------------------------------------------------------- the view
+class GanttView(QtWidgets.QWidget):
+    """Gantt chart of one schedule, or of several stacked on one time axis.
+
+    Parameters
+    ----------
+    playback : Playback or None
+        The replay clock to follow (one is created when missing; see :attr:`playback`).
+    """
+
+    task_clicked = QtCore.Signal(str)
+    #: an animated construction reached its last placement
+    construction_finished = QtCore.Signal()
+
+    def __init__(self, playback: Playback | None = None, parent: QtWidgets.QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.playback = playback if playback is not None else Playback(self)
+        self.schedules: list[Schedule] = []
+        self.graph: TaskGraph | None = None
+        self.colour_mode = "task"
+        self.show_critical = False
+        self.show_dependencies = False
+        self.show_transfers = False
+        self.lanes: list[str] = []
+        self._lane_y: list[float] = []
+        self._bar_task: list[str] = []
+        self._bar_sched = np.zeros(0, dtype=np.int64)
+        self._bar_transfer: list[tuple | None] = []
+        self._bar_slot: list[Slot | None] = []
+        self._task_bars: dict[str, list[int]] = {}
+        self._selected: list[str] = []
+        self._construct: dict | None = None
+        self._lane_worker: list[tuple[int, str]] = []
+        self._transfers: list[list] = []
+        self._levels: dict[str, int] | None = None
+        self._critical: list[list[str]] | None = None
+
+        pg.setConfigOptions(antialias=False)
+        self.plot = pg.PlotWidget(background="w")
+        self.plot_item: pg.PlotItem = self.plot.getPlotItem()
+        self.plot_item.hideButtons()
+        self.plot_item.setMenuEnabled(False)
+        self.view_box: pg.ViewBox = self.plot_item.getViewBox()
+        self.view_box.invertY(True)
+        self.view_box.setMouseEnabled(x=True, y=False)
+        for name in ("left", "bottom"):
+            ax = self.plot_item.getAxis(name)
+            ax.setPen(pg.mkPen("#444444"))
+            ax.setTextPen(pg.mkPen("#222222"))
+        self.plot_item.setLabel("bottom", "time")
+        self.plot_item.setLabel("left", "worker")
+        self.plot_item.showGrid(x=True, y=False, alpha=0.25)
+        # bars above the grid lines the axes draw (axes sit at z 0.5)
+        self.view_box.setZValue(1)
+        self.item = GanttBarsItem()
+        self.plot_item.addItem(self.item)
+        self.now_line = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen("#d62728", width=2))
+        self.now_line.setZValue(20)
+        self.now_line.hide()
+        self.plot_item.addItem(self.now_line, ignoreBounds=True)
+        self.cursor_line = pg.InfiniteLine(
+            angle=90, movable=False, pen=pg.mkPen((90, 90, 90, 120), width=1, style=QtCore.Qt.PenStyle.DashLine)
+        )
+        self.cursor_line.hide()
+        self.plot_item.addItem(self.cursor_line, ignoreBounds=True)
+        self.separators: list[pg.InfiniteLine] = []
+        self.legend = _Legend()
+        self.plot_item.layout.addItem(self.legend, 2, 3)
+
+        # controls
+        self.colour_box = QtWidgets.QComboBox(toolTip="Colour bars by")
+        for m in COLOUR_MODES:
+            self.colour_box.addItem(f"colour: {m}", m)
+        self.critical_box = QtWidgets.QCheckBox("Critical path")
+        self.deps_box = QtWidgets.QCheckBox("Dependencies")
+        self.transfers_box = QtWidgets.QCheckBox("Transfers")
+        self.fit_button = QtWidgets.QToolButton(text="Fit", toolTip="Show the whole chart")
+        self.cursor_label = QtWidgets.QLabel()
+        self.cursor_label.setMinimumWidth(90)
+        self.playback_bar = PlaybackBar(self.playback)
+        top = QtWidgets.QHBoxLayout()
+        for w in (self.colour_box, self.critical_box, self.deps_box, self.transfers_box, self.fit_button):
+            top.addWidget(w)
+        top.addStretch(1)
+        top.addWidget(self.cursor_label)
+        lay = QtWidgets.QVBoxLayout(self)
+        lay.setContentsMargins(2, 2, 2, 2)
+        lay.addLayout(top)
+        lay.addWidget(self.plot, 1)
+        lay.addWidget(self.playback_bar)
+
+        self.colour_box.currentIndexChanged.connect(
+            lambda i: self.set_colour_mode(self.colour_box.itemData(i))
+        )
+        self.critical_box.toggled.connect(self.set_show_critical)
+        self.deps_box.toggled.connect(self.set_show_dependencies)
+        self.transfers_box.toggled.connect(self.set_show_transfers)
+        self.fit_button.clicked.connect(self.fit)
+        self.playback.time_changed.connect(self._on_playback_time_changed)
+        self.playback.state_changed.connect(lambda _p: self._on_playback_time_changed(self.playback.time))
+        scene = self.plot.scene()
+        scene.sigMouseMoved.connect(self._on_scene_mouse_moved)
+        scene.sigMouseClicked.connect(self._on_scene_mouse_clicked)
+        self._construct_timer = QtCore.QTimer(self)
+        self._construct_timer.setInterval(30)
+        self._construct_timer.timeout.connect(self._on_construct_timer_timeout)
+
+    # ---------------------------------------------------------------- public API
+    def set_schedule(self, schedule: Schedule | None, graph: TaskGraph | None = None) -> None:
+        """Show one schedule (``None`` clears the chart)."""
+        self.set_schedules([] if schedule is None else [schedule], graph)
+
+    def set_schedules(self, schedules: list[Schedule], graph: TaskGraph | None = None) -> None:
+        """Show one schedule, or 2+ stacked on one shared time axis."""
+        self._stop_construction()
+        self.schedules = list(schedules)
+        self.graph = graph
+        self._levels: dict[str, int] | None = None
+        self._critical: list[list[str]] | None = None
+        self._rebuild()
+        first = min((s.origin for s in self.schedules if s.slots), default=0.0)
+        start = min(0.0, first)
+        end = max((max(x.finish for x in s.slots) for s in self.schedules if s.slots), default=0.0)
+        events = [x for s in self.schedules for sl in s.slots for x in (sl.start, sl.finish)] \
+            if sum(len(s.slots) for s in self.schedules) <= 200_000 else []
+        self.playback.set_range(start, end - start, events=events)
+        self.fit()
+
+    def select_tasks(self, tasks: list[str]) -> None:
+        """Highlight ``tasks`` (thick outline) and their predecessors and successors (dashed)."""
+        self._selected = [t for t in tasks if t in self._task_bars]
+        sel = [i for t in self._selected for i in self._task_bars[t]]
+        related: set[str] = set()
+        for t in self._selected:
+            related.update(self._neighbours(t))
+        related -= set(self._selected)
+        rel = [i for t in related for i in self._task_bars.get(t, ())]
+        self.item.set_highlight("selected", sel)
+        self.item.set_highlight("related", rel)
+
+    def selected_tasks(self) -> list[str]:
+        return list(self._selected)
+
+    def set_colour_mode(self, mode: str) -> None:
+        """Colour bars by ``"task"``, ``"level"``, ``"algorithm"`` (schedule) or ``"worker"``."""
+        if mode not in COLOUR_MODES:
+            raise ValueError(f"unknown colour mode {mode!r} (known: {', '.join(COLOUR_MODES)})")
+        self.colour_mode = mode
+        i = COLOUR_MODES.index(mode)
+        if self.colour_box.currentIndex() != i:
+            blocked = self.colour_box.blockSignals(True)
+            self.colour_box.setCurrentIndex(i)
+            self.colour_box.blockSignals(blocked)
+        self._apply_colours()
+
+    def set_show_critical(self, on: bool) -> None:
+        self.show_critical = bool(on)
+        self._sync_box(self.critical_box, on)
+        self._apply_critical()
+
+    def set_show_dependencies(self, on: bool) -> None:
+        self.show_dependencies = bool(on)
+        self._sync_box(self.deps_box, on)
+        self.item.show_arrows = self.show_dependencies
+        self.item.update()
+
+    def set_show_transfers(self, on: bool) -> None:
+        on = bool(on)
+        self._sync_box(self.transfers_box, on)
+        if on != self.show_transfers:
+            self.show_transfers = on
+            self._rebuild()
+            self.fit()
+
+    def fit(self) -> None:
+        """Show the whole chart."""
+        b = self.item.boundingRect()
+        if not self.item.x0.size:
+            self.view_box.setRange(xRange=(0, 1), yRange=(-0.5, 0.5), padding=0)
+            return
+        n = max(len(self.lanes), 1)
+        self.view_box.setRange(
+            xRange=(min(0.0, b.left()), b.right()), yRange=(-0.6, self._lane_y[-1] + 0.6 if self._lane_y else n),
+            padding=0.02,
+        )
+
+    def animate_construction(self, slots: list[Slot], *, duration_s: float | None = None) -> None:
+        """Replay an algorithm's placements one by one (a later slot of a task replaces it).
+
+        Emits :attr:`construction_finished` at the end. The lanes are the workers of the
+        current schedule, else those the slots name, in order of appearance.
+        """
+        self._stop_construction()
+        slots = list(slots)
+        workers = list(self.schedules[0].workers) if len(self.schedules) == 1 else []
+        for s in slots:
+            if s.worker not in workers:
+                workers.append(s.worker)
+        sched = Schedule(self.schedules[0].algorithm if self.schedules else "placements", workers, slots)
+        graph = self.graph
+        self.schedules = [sched]
+        self._levels = None
+        self._critical = None
+        saved = self.show_transfers
+        self.show_transfers = False
+        self._rebuild(keep_duplicates=True)
+        self.show_transfers = saved
+        n = len(slots)
+        later = np.full(n, n + 1, dtype=np.int64)
+        last: dict[str, int] = {}
+        for i in range(n - 1, -1, -1):
+            later[i] = last.get(slots[i].task, n + 1)
+            last[slots[i].task] = i
+        self.graph = graph
+        total_ms = duration_s * 1000 if duration_s is not None else min(8000.0, max(1500.0, 60.0 * n))
+        ticks = max(1, int(total_ms / self._construct_timer.interval()))
+        self._construct = {"k": -1, "n": n, "later": later, "per_tick": max(1, math.ceil(n / ticks)),
+                           "slots": slots}
+        self.item.set_visible_mask(np.zeros(n, dtype=bool))
+        self.item.set_highlight("critical", [])
+        self.playback.set_range(0.0, max((s.finish for s in slots), default=0.0))
+        self.fit()
+        if n:
+            self._construct_timer.start()
+        else:
+            self.construction_finished.emit()
+
+    def construction_step(self) -> bool:
+        """Show the next batch of placements; ``False`` once all are shown."""
+        c = self._construct
+        if c is None:
+            return False
+        c["k"] = min(c["n"] - 1, c["k"] + c["per_tick"])
+        k = c["k"]
+        idx = np.arange(c["n"])
+        self.item.set_visible_mask((idx <= k) & (c["later"] > k))
+        self.item.set_highlight("selected", [k])
+        if k >= c["n"] - 1:
+            self._construct_timer.stop()
+            self._construct = None
+            self.item.set_highlight("selected", [])
+            self.construction_finished.emit()
+            return False
+        return True
+
+    # -------------------------------------------------------------- queries (tests)
+    def bars_of(self, task: str) -> list[int]:
+        """Bar indices showing ``task`` (one per schedule)."""
+        return list(self._task_bars.get(task, ()))
+
+    def bar_rect(self, task: str, schedule_index: int = 0) -> QtCore.QRectF:
+        """The bar of ``task`` in schedule ``schedule_index``, in data coordinates."""
+        for i in self._task_bars.get(task, ()):
+            if int(self._bar_sched[i]) == schedule_index:
+                return self.item.bar_rect(i)
+        raise KeyError(f"task {task!r} is not in schedule #{schedule_index}")
+
+    def bar_at(self, x: float, y: float) -> int | None:
+        px = self.item.pixelWidth() if self.item.getViewBox() is not None else 0.0
+        return self.item.bar_at(x, y, tol_x=2 * (px or 0.0))
+
+    def task_at(self, x: float, y: float) -> str | None:
+        i = self.bar_at(x, y)
+        return None if i is None or self._bar_slot[i] is None else self._bar_task[i]
+
+    def tooltip_text(self, bar: int) -> str:
+        """What hovering bar number ``bar`` shows."""
+        slot = self._bar_slot[bar]
+        label = self._schedule_label(int(self._bar_sched[bar]))
+        if slot is None:
+            tr = self._bar_transfer[bar]
+            return (
+                f"transfer {tr.source} → {tr.target}\n{tr.src_worker} → {tr.dst_worker}\n"
+                f"start {_fmt(tr.start)}, finish {_fmt(tr.finish)} ({_fmt(tr.finish - tr.start)})\n"
+                f"data {_fmt(tr.data)}"
+            )
+        lines = [f"task {slot.task}" + (f"  [{label}]" if len(self.schedules) > 1 else ""),
+                 f"worker {slot.worker}",
+                 f"start {_fmt(slot.start)}, finish {_fmt(slot.finish)} (duration {_fmt(slot.duration)})"]
+        din, dout = self._data_in_out(int(self._bar_sched[bar]), slot.task)
+        lines.append("data in: " + (", ".join(f"{_fmt(d)} from {u}" for u, d in din[:6]) or "none")
+                     + (" …" if len(din) > 6 else ""))
+        lines.append("data out: " + (", ".join(f"{_fmt(d)} to {v}" for v, d in dout[:6]) or "none")
+                     + (" …" if len(dout) > 6 else ""))
+        if self._levels is not None and slot.task in self._levels:
+            lines.append(f"level {self._levels[slot.task]}")
+        return "\n".join(lines)
+
+    def legend_entries(self) -> list[tuple[str, str]]:
+        """The legend as ``(colour name, text)`` pairs."""
+        return [(c.name(), t) for c, t in self.legend.entries]
+
+    # ------------------------------------------------------------------- building
+    def _schedule_label(self, si: int) -> str:
+        s = self.schedules[si]
+        label = str(s.meta.get("label") or s.algorithm)
+        same = [x for x in self.schedules if str(x.meta.get("label") or x.algorithm) == label]
+        if len(same) > 1:
+            label = f"{label} #{[i for i, x in enumerate(self.schedules) if x is s or str(x.meta.get('label') or x.algorithm) == label].index(si) + 1}"
+        return label
+
+    def _transfers_of(self, s: Schedule) -> list:
+        if s.transfers or self.graph is None:
+            return list(s.transfers)
+        try:
+            plat = self.graph.default_platform(len(s.workers))
+            if plat.ids != list(s.workers):
+                return []
+            return s.compute_transfers(self.graph, plat)
+        except Exception:  # a recorded trace may name tasks the graph lacks
+            return []
+
+    def _rebuild(self, *, keep_duplicates: bool = False) -> None:
+        multi = len(self.schedules) > 1
+        lanes: list[str] = []
+        lane_y: list[float] = []
+        x0: list[float] = []
+        x1: list[float] = []
+        ys: list[float] = []
+        hs: list[float] = []
+        sched_idx: list[int] = []
+        bar_task: list[str] = []
+        bar_slot: list[Slot | None] = []
+        bar_transfer: list = []
+        self._lane_worker: list[tuple[int, str]] = []
+        self._transfers: list[list] = []
+        y = 0.0
+        group_tops: list[float] = []
+        for si, s in enumerate(self.schedules):
+            label = self._schedule_label(si)
+            if si:
+                y += 0.5
+            group_tops.append(y - 0.5)
+            wl: dict[str, float] = {}
+            workers = list(s.workers)
+            for w in (sl.worker for sl in s.slots):
+                if w not in wl and w not in workers:
+                    workers.append(w)
+            for w in workers:
+                wl[w] = y
+                lanes.append(f"{label} · {w}" if multi else str(w))
+                lane_y.append(y)
+                self._lane_worker.append((si, w))
+                y += 1.0
+            transfers = self._transfers_of(s) if self.show_transfers else []
+            self._transfers.append(transfers)
+            if transfers:
+                order = {w: i for i, w in enumerate(workers)}
+                pairs = sorted({(t.src_worker, t.dst_worker) for t in transfers},
+                               key=lambda pr: (order.get(pr[0], 0), order.get(pr[1], 0)))
+                pl: dict[tuple[str, str], float] = {}
+                for pr in pairs:
+                    pl[pr] = y
+                    lanes.append(f"{label} · {pr[0]}→{pr[1]}" if multi else f"{pr[0]}→{pr[1]}")
+                    lane_y.append(y)
+                    self._lane_worker.append((si, f"{pr[0]}->{pr[1]}"))
+                    y += 1.0
+            n = len(s.slots)
+            if n:
+                x0.extend(sl.start for sl in s.slots)
+                x1.extend(sl.finish for sl in s.slots)
+                ys.extend(wl[sl.worker] for sl in s.slots)
+                hs.extend([TASK_HEIGHT] * n)
+                sched_idx.extend([si] * n)
+                bar_task.extend(sl.task for sl in s.slots)
+                bar_slot.extend(s.slots)
+                bar_transfer.extend([None] * n)
+            for t in transfers:
+                x0.append(t.start)
+                x1.append(t.finish)
+                ys.append(pl[(t.src_worker, t.dst_worker)])
+                hs.append(TRANSFER_HEIGHT)
+                sched_idx.append(si)
+                bar_task.append(f"{t.source}→{t.target}")
+                bar_slot.append(None)
+                bar_transfer.append(t)
+        self.lanes = lanes
+        self._lane_y = lane_y
+        self._bar_task = bar_task
+        self._bar_slot = bar_slot
+        self._bar_transfer = bar_transfer
+        self._bar_sched = np.asarray(sched_idx, dtype=np.int64)
+        self._task_bars = {}
+        for i, (t, sl) in enumerate(zip(bar_task, bar_slot)):
+            if sl is not None:
+                self._task_bars.setdefault(t, []).append(i)
+        labels = [t if sl is not None else "" for t, sl in zip(bar_task, bar_slot)]
+        colour, colours = self._colours_for()
+        self.item.set_bars(np.asarray(x0, dtype=np.float64), np.asarray(x1, dtype=np.float64),
+                           np.asarray(ys, dtype=np.float64), np.asarray(hs, dtype=np.float64),
+                           colour, labels, colours)
+        left = self.plot_item.getAxis("left")
+        left.setTicks([[(yy, name) for yy, name in zip(lane_y, lanes)], []])
+        self.plot_item.setLabel("left", "schedule · worker" if multi else "worker")
+        for line in self.separators:
+            self.plot_item.removeItem(line)
+        self.separators = []
+        for top in group_tops[1:]:
+            line = pg.InfiniteLine(pos=top + 0.25, angle=0, movable=False, pen=pg.mkPen("#888888", width=1))
+            self.plot_item.addItem(line, ignoreBounds=True)
+            self.separators.append(line)
+        self._update_legend()
+        self._build_arrows()
+        self._apply_critical()
+        self.select_tasks(self._selected)
+        self.item.show_arrows = self.show_dependencies
+        self.view_box.setMouseEnabled(x=True, y=len(lanes) > 30)
+        self.view_box.setLimits(yMin=-2, yMax=max(y, 1) + 1)
+
+    def _levels_map(self) -> dict[str, int]:
+        if self._levels is None:
+            self._levels = {}
+            if self.graph is not None:
+                try:
+                    self._levels = task_levels(self.graph)
+                except Exception:
+                    self._levels = {}
+        return self._levels
+
+    def _colours_for(self) -> tuple[np.ndarray, list[QtGui.QColor]]:
+        """Colour index of every bar and the colours (the last one is for transfers)."""
+        mode = self.colour_mode
+        pal = [QtGui.QColor(c) for c in PALETTE]
+        k = len(pal)
+        out = np.zeros(len(self._bar_task), dtype=np.int32)
+        task_order: dict[str, int] = {}
+        if mode == "task":
+            names = self.graph.tasks if self.graph is not None else []
+            task_order = {t: i for i, t in enumerate(names)}
+            for t in self._task_bars:
+                task_order.setdefault(t, len(task_order))
+        levels = self._levels_map() if mode == "level" else {}
+        worker_index: dict[tuple[int, str], int] = {}
+        for si, w in self._lane_worker:
+            worker_index.setdefault((si, w), sum(1 for s2, _ in worker_index if s2 == si))
+        sched = self._bar_sched
+        for i, (t, sl) in enumerate(zip(self._bar_task, self._bar_slot)):
+            if sl is None:
+                out[i] = k
+            elif mode == "task":
+                out[i] = task_order[t] % k
+            elif mode == "level":
+                out[i] = levels.get(t, 0) % k
+            elif mode == "algorithm":
+                out[i] = int(sched[i]) % k
+            else:
+                out[i] = worker_index.get((int(sched[i]), sl.worker), 0) % k
+        return out, [*pal, QtGui.QColor(TRANSFER_COLOUR)]
+
+    def _apply_colours(self) -> None:
+        colour, colours = self._colours_for()
+        self.item.set_colours(colour, colours)
+        self._update_legend()
+
+    def _update_legend(self) -> None:
+        pal = [QtGui.QColor(c) for c in PALETTE]
+        k = len(pal)
+        mode = self.colour_mode
+        entries: list[tuple[QtGui.QColor, str]] = []
+        limit = 14
+        if mode == "task":
+            tasks = list(self._task_bars)
+            if self.graph is not None:
+                tasks = [t for t in self.graph.tasks if t in self._task_bars] + [
+                    t for t in tasks if t not in self.graph]
+            entries = [(pal[i % k], t) for i, t in enumerate(tasks[:limit])]
+            if len(tasks) > limit:
+                entries.append((QtGui.QColor("#ffffff"), f"… {len(tasks) - limit} more"))
+        elif mode == "level":
+            levels = self._levels_map()
+            if levels:
+                top = max(levels.values())
+                entries = [(pal[i % k], f"level {i}") for i in range(min(top + 1, limit))]
+                if top + 1 > limit:
+                    entries.append((QtGui.QColor("#ffffff"), f"… to level {top}"))
+            else:
+                entries = [(pal[0], "level 0 (no graph)")]
+        elif mode == "algorithm":
+            entries = [(pal[i % k], self._schedule_label(i)) for i in range(len(self.schedules))]
+        else:
+            seen: list[str] = []
+            for _si, w in self._lane_worker:
+                if "->" not in w and w not in seen:
+                    seen.append(w)
+            entries = [(pal[i % k], w) for i, w in enumerate(seen[:limit])]
+        if any(sl is None for sl in self._bar_slot):
+            entries.append((QtGui.QColor(TRANSFER_COLOUR), "transfer"))
+        if self.show_critical:
+            entries.append((QtGui.QColor("#d62728"), "critical path"))
+        self.legend.set_entries(f"colour: {mode}", entries)
+
+    def _neighbours(self, task: str) -> set[str]:
+        out: set[str] = set()
+        if self.graph is not None and task in self.graph:
+            out.update(self.graph.predecessors(task))
+            out.update(self.graph.successors(task))
+        else:
+            for trs in getattr(self, "_transfers", []):
+                for tr in trs:
+                    if tr.source == task:
+                        out.add(tr.target)
+                    elif tr.target == task:
+                        out.add(tr.source)
+            for s in self.schedules:
+                for tr in s.transfers:
+                    if tr.source == task:
+                        out.add(tr.target)
+                    elif tr.target == task:
+                        out.add(tr.source)
+        return out
+
+    def _edges_of(self, si: int) -> list[tuple[str, str]]:
+        if self.graph is not None:
+            return list(self.graph.nx.edges)
+        return [(t.source, t.target) for t in self.schedules[si].transfers]
+
+    def _build_arrows(self) -> None:
+        a: list[int] = []
+        b: list[int] = []
+        for si in range(len(self.schedules)):
+            bar = {self._bar_task[i]: i for i in np.flatnonzero(self._bar_sched == si)
+                   if self._bar_slot[i] is not None}
+            for u, v in self._edges_of(si):
+                if u in bar and v in bar:
+                    a.append(bar[u])
+                    b.append(bar[v])
+        self._arrow_pairs = list(zip(a, b))
+        self.item.set_arrows(np.asarray(a, dtype=np.int64), np.asarray(b, dtype=np.int64))
+
+    def critical_paths(self) -> list[list[str]]:
+        """The critical path of each shown schedule (see :func:`schedule_critical_path`)."""
+        if self._critical is None:
+            self._critical = [schedule_critical_path(s, self.graph) for s in self.schedules]
+        return self._critical
+
+    def _apply_critical(self) -> None:
+        if not self.show_critical or not self.schedules:
+            self.item.set_highlight("critical", [])
+            self.item.arrow_critical = np.zeros(len(self.item.arrow_a), dtype=bool)
+            self.item.update()
+            self._update_legend()
+            return
+        idx: list[int] = []
+        crit_pairs: set[tuple[int, int]] = set()
+        for si, path in enumerate(self.critical_paths()):
+            bars = []
+            for t in path:
+                for i in self._task_bars.get(t, ()):
+                    if int(self._bar_sched[i]) == si:
+                        bars.append(i)
+            idx.extend(bars)
+            crit_pairs.update(itertools.pairwise(bars))
+        self.item.set_highlight("critical", idx)
+        self.item.arrow_critical = np.array(
+            [(int(x), int(y)) in crit_pairs for x, y in zip(self.item.arrow_a, self.item.arrow_b)], dtype=bool
+        )
+        self.item.update()
+        self._update_legend()
+
+    def _data_in_out(self, si: int, task: str) -> tuple[list[tuple[str, float]], list[tuple[str, float]]]:
+        if self.graph is not None and task in self.graph:
+            din = [(u, self.graph.data(u, task)) for u in self.graph.predecessors(task)]
+            dout = [(v, self.graph.data(task, v)) for v in self.graph.successors(task)]
+            return din, dout
+        trs = self.schedules[si].transfers
+        return ([(t.source, t.data) for t in trs if t.target == task],
+                [(t.target, t.data) for t in trs if t.source == task])
+
+    @staticmethod
+    def _sync_box(box: QtWidgets.QCheckBox, on: bool) -> None:
+        if box.isChecked() != bool(on):
+            blocked = box.blockSignals(True)
+            box.setChecked(bool(on))
+            box.blockSignals(blocked)
+
+    def _stop_construction(self) -> None:
+        self._construct_timer.stop()
+        self._construct = None
+        self.item.visible_mask = None
+
+    # ------------------------------------------------------------------- slots
+    def _on_construct_timer_timeout(self) -> None:
+        self.construction_step()
+
+    def _on_playback_time_changed(self, t: float) -> None:
+        pb = self.playback
+        active = pb.playing or t < pb.end
+        if active and self.schedules:
+            self.now_line.setPos(t)
+            self.now_line.show()
+            self.item.set_now(t)
+        else:
+            self.now_line.hide()
+            self.item.set_now(None)
+
+    def _on_scene_mouse_moved(self, pos: QtCore.QPointF) -> None:
+        if not self.view_box.sceneBoundingRect().contains(pos):
+            self.cursor_line.hide()
+            QtWidgets.QToolTip.hideText()
+            return
+        pt = self.view_box.mapSceneToView(pos)
+        self.cursor_line.setPos(pt.x())
+        self.cursor_line.show()
+        self.cursor_label.setText(f"t = {pt.x():.5g}")
+        i = self.bar_at(pt.x(), pt.y())
+        if i is None:
+            QtWidgets.QToolTip.hideText()
+            return
+        gpos = self.plot.viewport().mapToGlobal(self.plot.mapFromScene(pos))
+        QtWidgets.QToolTip.showText(gpos, self.tooltip_text(i), self.plot)
+
+    def _on_scene_mouse_clicked(self, ev) -> None:
+        if ev.button() != QtCore.Qt.MouseButton.LeftButton:
+            return
+        pos = ev.scenePos()
+        if not self.view_box.sceneBoundingRect().contains(pos):
+            return
+        pt = self.view_box.mapSceneToView(pos)
+        task = self.task_at(pt.x(), pt.y())
+        if task is None:
+            return
+        self.select_tasks([task])
+        self.task_clicked.emit(task)

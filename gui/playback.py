@@ -1,0 +1,266 @@
+"""Replay of a schedule: a small time model driven by a timer, and its control bar.
+
+:class:`Playback` holds the current time of a replay. A ``QTimer`` advances it while
+playing; views (the Gantt chart, the graph editor) listen to :attr:`Playback.time_changed`
+and draw the state of the schedule at that time (see :func:`task_states`).
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterable
+
+from PySide6 import QtCore, QtWidgets
+
+__all__ = ["Playback", "PlaybackBar", "task_states"]
+
+#: the speeds offered by the control bar
+SPEEDS = (0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0)
+
+
+def task_states(schedule, t: float) -> dict[str, str]:
+    """The state of every task of ``schedule`` at time ``t``.
+
+    A task is ``"waiting"`` before its start, ``"running"`` from its start until its
+    finish, and ``"done"`` from its finish on (so a zero-length task is never running).
+    """
+    out: dict[str, str] = {}
+    if schedule is None:
+        return out
+    for s in schedule.slots:
+        if t >= s.finish:
+            out[s.task] = "done"
+        elif t >= s.start:
+            out[s.task] = "running"
+        else:
+            out[s.task] = "waiting"
+    return out
+
+
+class Playback(QtCore.QObject):
+    """The clock of a replay.
+
+    Time runs from :attr:`start` to :attr:`end` (``start + duration``). At speed 1 the
+    whole range plays in :attr:`play_seconds` seconds of wall-clock time, whatever the
+    schedule's unit; :meth:`set_speed` multiplies that rate.
+
+    Signals
+    -------
+    time_changed(float)
+        The current time moved.
+    state_changed(bool)
+        Playing (``True``) or paused (``False``).
+    range_changed()
+        ``start`` / ``duration`` changed.
+    finished()
+        The replay reached the end while playing.
+    """
+
+    time_changed = QtCore.Signal(float)
+    state_changed = QtCore.Signal(bool)
+    range_changed = QtCore.Signal()
+    finished = QtCore.Signal()
+
+    def __init__(self, parent: QtCore.QObject | None = None, *, interval_ms: int = 16) -> None:
+        super().__init__(parent)
+        self._start = 0.0
+        self._duration = 0.0
+        self._time = 0.0
+        self._speed = 1.0
+        self.play_seconds = 10.0
+        self._events: list[float] = []
+        self._timer = QtCore.QTimer(self)
+        self._timer.setInterval(interval_ms)
+        self._timer.timeout.connect(self._on_timer_timeout)
+        self._clock = QtCore.QElapsedTimer()
+
+    # ------------------------------------------------------------- properties
+    @property
+    def time(self) -> float:
+        return self._time
+
+    @property
+    def start(self) -> float:
+        return self._start
+
+    @property
+    def duration(self) -> float:
+        return self._duration
+
+    @property
+    def end(self) -> float:
+        return self._start + self._duration
+
+    @property
+    def speed(self) -> float:
+        return self._speed
+
+    @property
+    def playing(self) -> bool:
+        return self._timer.isActive()
+
+    @property
+    def at_end(self) -> bool:
+        return self._time >= self.end
+
+    # ---------------------------------------------------------------- set-up
+    def set_range(self, start: float, duration: float, *, events: Iterable[float] = ()) -> None:
+        """Set the time range (and the event times :meth:`step` jumps between).
+
+        The time moves to the end, so a freshly loaded chart shows the whole schedule.
+        """
+        self._start = float(start)
+        self._duration = max(0.0, float(duration))
+        self._events = sorted(set(float(e) for e in events))
+        self.range_changed.emit()
+        self.pause()
+        self.seek(self.end)
+
+    def set_duration(self, duration: float) -> None:
+        """Set the length of the range (the start stays)."""
+        self.set_range(self._start, duration, events=self._events)
+
+    def set_schedule(self, schedule) -> None:
+        """Take range and step events (starts and finishes) from a schedule."""
+        if schedule is None or not schedule.slots:
+            self.set_range(0.0, 0.0)
+            return
+        origin = min(0.0, schedule.origin)
+        end = max(s.finish for s in schedule.slots)
+        ev = [x for s in schedule.slots for x in (s.start, s.finish)]
+        self.set_range(origin, end - origin, events=ev)
+
+    # -------------------------------------------------------------- controls
+    def play(self) -> None:
+        """Start (or restart from the beginning when at the end)."""
+        if self._duration <= 0:
+            return
+        if self.at_end:
+            self.seek(self._start)
+        if not self._timer.isActive():
+            self._clock.start()
+            self._timer.start()
+            self.state_changed.emit(True)
+
+    def pause(self) -> None:
+        if self._timer.isActive():
+            self._timer.stop()
+            self.state_changed.emit(False)
+
+    def toggle(self) -> None:
+        if self.playing:
+            self.pause()
+        else:
+            self.play()
+
+    def seek(self, t: float) -> None:
+        """Move to time ``t`` (clamped to the range)."""
+        t = min(max(float(t), self._start), self.end)
+        if t != self._time:
+            self._time = t
+            self.time_changed.emit(t)
+
+    def step(self, dt: float | None = None) -> None:
+        """Move by ``dt``; without it, to the next start or finish of a task.
+
+        A negative ``dt`` steps back. Stepping pauses the replay.
+        """
+        self.pause()
+        if dt is None:
+            if self.at_end:
+                self.seek(self._start)
+                return
+            i = bisect.bisect_right(self._events, self._time + 1e-12 * max(1.0, abs(self._time)))
+            target = self._events[i] if i < len(self._events) else self.end
+            self.seek(target)
+        else:
+            self.seek(self._time + dt)
+
+    def step_back(self) -> None:
+        """Move to the previous start or finish of a task."""
+        self.pause()
+        i = bisect.bisect_left(self._events, self._time - 1e-12 * max(1.0, abs(self._time)))
+        self.seek(self._events[i - 1] if i > 0 else self._start)
+
+    def set_speed(self, x: float) -> None:
+        if not x > 0:
+            raise ValueError(f"speed must be positive, got {x!r}")
+        self._speed = float(x)
+
+    def rate(self) -> float:
+        """Schedule time units per wall-clock second."""
+        return self._duration / max(self.play_seconds, 1e-9) * self._speed
+
+    # ------------------------------------------------------------------ timer
+    def _on_timer_timeout(self) -> None:
+        dt = self._clock.restart() / 1000.0
+        t = self._time + dt * self.rate()
+        if t >= self.end:
+            self.seek(self.end)
+            self.pause()
+            self.finished.emit()
+        else:
+            self.seek(t)
+
+
+class PlaybackBar(QtWidgets.QWidget):
+    """Play / pause, step, speed and a scrub slider for a :class:`Playback`."""
+
+    _STEPS = 1000
+
+    def __init__(self, playback: Playback, parent: QtWidgets.QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.playback = playback
+        lay = QtWidgets.QHBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        style = self.style()
+        self.back_button = QtWidgets.QToolButton(toolTip="Step back to the previous event")
+        self.back_button.setIcon(style.standardIcon(QtWidgets.QStyle.StandardPixmap.SP_MediaSeekBackward))
+        self.play_button = QtWidgets.QToolButton(toolTip="Play / pause (Space)")
+        self.step_button = QtWidgets.QToolButton(toolTip="Step to the next start or finish")
+        self.step_button.setIcon(style.standardIcon(QtWidgets.QStyle.StandardPixmap.SP_MediaSeekForward))
+        self.speed_box = QtWidgets.QComboBox(toolTip="Replay speed")
+        for s in SPEEDS:
+            self.speed_box.addItem(f"{s:g}×", s)
+        self.speed_box.setCurrentIndex(SPEEDS.index(1.0))
+        self.slider = QtWidgets.QSlider(QtCore.Qt.Orientation.Horizontal, toolTip="Scrub")
+        self.slider.setRange(0, self._STEPS)
+        self.time_label = QtWidgets.QLabel()
+        self.time_label.setMinimumWidth(110)
+        for w in (self.back_button, self.play_button, self.step_button, self.speed_box):
+            lay.addWidget(w)
+        lay.addWidget(self.slider, 1)
+        lay.addWidget(self.time_label)
+
+        self.back_button.clicked.connect(playback.step_back)
+        self.play_button.clicked.connect(playback.toggle)
+        self.step_button.clicked.connect(lambda: playback.step())
+        self.speed_box.currentIndexChanged.connect(self._on_speed_box_changed)
+        self.slider.valueChanged.connect(self._on_slider_moved)
+        playback.time_changed.connect(self._on_playback_time_changed)
+        playback.state_changed.connect(self._on_playback_state_changed)
+        playback.range_changed.connect(lambda: self._on_playback_time_changed(playback.time))
+        self._on_playback_state_changed(playback.playing)
+        self._on_playback_time_changed(playback.time)
+
+    def _on_speed_box_changed(self, i: int) -> None:
+        self.playback.set_speed(float(self.speed_box.itemData(i)))
+
+    def _on_slider_moved(self, v: int) -> None:
+        pb = self.playback
+        if self.slider.signalsBlocked():
+            return
+        pb.seek(pb.start + pb.duration * v / self._STEPS)
+
+    def _on_playback_time_changed(self, t: float) -> None:
+        pb = self.playback
+        frac = 0.0 if pb.duration <= 0 else (t - pb.start) / pb.duration
+        blocked = self.slider.blockSignals(True)
+        self.slider.setValue(round(frac * self._STEPS))
+        self.slider.blockSignals(blocked)
+        self.time_label.setText(f"t = {t:.4g} / {pb.end:.4g}")
+
+    def _on_playback_state_changed(self, playing: bool) -> None:
+        icon = QtWidgets.QStyle.StandardPixmap.SP_MediaPause if playing else QtWidgets.QStyle.StandardPixmap.SP_MediaPlay
+        self.play_button.setIcon(self.style().standardIcon(icon))
+        self.play_button.setText("Pause" if playing else "Play")

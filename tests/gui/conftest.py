@@ -1,0 +1,47 @@
+"""Shared fixtures of the GUI tests.
+
+``tests/conftest.py`` already chose the offscreen Qt platform before Qt is imported.
+Every GUI test runs under :func:`_dangling_qthread_pool`: a test that leaves work
+running on the global ``QThreadPool`` fails (and the pool is drained so the next
+test starts clean), the way napari guards its Qt tests.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+HEFT_EXAMPLE = ROOT / "assets" / "examples" / "heft-paper.taskgraph.json"
+
+
+@pytest.fixture(autouse=True)
+def _dangling_qthread_pool(qapp):
+    from PySide6.QtCore import QThreadPool
+
+    pool = QThreadPool.globalInstance()
+    before = pool.activeThreadCount()
+    yield
+    # a runner that has just emitted its last signal may need a moment to return from run()
+    if pool.activeThreadCount() > before and not pool.waitForDone(300):
+        left = pool.activeThreadCount() - before
+        pool.waitForDone(10_000)
+        pytest.fail(f"the test left {left} QThreadPool thread(s) running: cancel them and wait "
+                    "(e.g. qtbot.waitSignal on the result) before the test ends")
+
+
+@pytest.fixture(scope="session")
+def heft_graph():
+    """The HEFT paper example graph (Topcuoglu et al. 2002, Fig. 2)."""
+    from model.formats import load_graph
+
+    return load_graph(HEFT_EXAMPLE)
+
+
+@pytest.fixture(scope="session")
+def heft_schedule(heft_graph):
+    """HEFT's schedule of the example: makespan 80 on P1..P3."""
+    from model.algorithms import get_algorithm
+
+    return get_algorithm("heft").schedule(heft_graph)
