@@ -188,8 +188,10 @@ def export_schedule_image(
         text = title if title is not None else default_title(scheds, graph)
         view.plot_item.setTitle(text, color="#111111", size="13pt")
         lanes = max(1, len(view.lanes))
-        height = 150 + min(lanes, 60) * 34 + 0.5 * (len(scheds) - 1) * 34
-        view.resize(WIDTH, round(max(height, 260 + view.legend.preferredHeight() * 0.5)))
+        lane_px = 44 if lanes <= 12 else max(14, 528 // lanes * 2)
+        chart = min(lanes, 80) * lane_px + 0.5 * (len(scheds) - 1) * lane_px
+        legend = view.legend.preferredHeight()
+        view.resize(WIDTH, round(110 + max(chart, legend - 20, 120)))
         view.show()
         QtWidgets.QApplication.processEvents()
         view.fit()

@@ -67,11 +67,12 @@ def task_levels(graph: TaskGraph) -> dict[str, int]:
 def schedule_critical_path(schedule: Schedule, graph: TaskGraph | None = None) -> list[str]:
     """The chain of tasks, each waiting on the previous, that ends with the last finish.
 
-    Walking back from the task that finishes last, the task it waited for is the
-    predecessor whose data arrived exactly at its start (through a transfer, or at the
-    predecessor's finish on the same worker), else the task before it on its worker.
-    The chain stops at a task that started as soon as the schedule began or waited
-    for nothing. Returned in time order.
+    Walking back from the task that finishes last, the task it waited for is the one
+    whose release came last before its start: a predecessor's data arriving (through a
+    transfer, or at the predecessor's finish on the same worker) or the previous task on
+    its worker finishing. In a computed schedule that release is exactly the start; in
+    a recorded trace it is the latest one before it. The chain stops at a task that
+    started when the schedule began or waited for nothing. Returned in time order.
     """
     if not schedule.slots:
         return []
@@ -100,17 +101,17 @@ def schedule_critical_path(schedule: Schedule, graph: TaskGraph | None = None) -
         s = at[cur]
         if s.start <= origin + tol:
             break
+        # what it waited for last: data from a predecessor, or the worker becoming free;
+        # exact in a computed schedule, the latest thing before its start in a trace
         nxt = None
         best = -math.inf
         for u in preds.get(cur, ()):
-            su = at[u]
-            t = arrive.get((u, cur), su.finish)
-            if abs(t - s.start) <= tol and t > best:
+            t = arrive.get((u, cur), at[u].finish)
+            if t <= s.start + tol and t > best + tol:
                 best, nxt = t, u
-        if nxt is None:
-            w = prev_on_worker.get(cur)
-            if w is not None and abs(at[w].finish - s.start) <= tol:
-                nxt = w
+        w = prev_on_worker.get(cur)
+        if w is not None and best + tol < at[w].finish <= s.start + tol:
+            nxt = w
         if nxt is None or nxt in seen:
             break
         chain.append(nxt)
@@ -118,6 +119,36 @@ def schedule_critical_path(schedule: Schedule, graph: TaskGraph | None = None) -
         cur = nxt
     chain.reverse()
     return chain
+
+
+def _stack_transfers(transfers: list, lane_of: dict) -> list[tuple[float, float]]:
+    """Centre and height of each transfer bar: overlapping transfers on one link share
+    its lane in sub-rows (greedy interval partitioning)."""
+    rows: dict[int, int] = {}
+    count: dict[tuple[str, str], int] = {}
+    by_link: dict[tuple[str, str], list[int]] = {}
+    for i, t in enumerate(transfers):
+        by_link.setdefault((t.src_worker, t.dst_worker), []).append(i)
+    for link, idx in by_link.items():
+        ends: list[float] = []
+        for i in sorted(idx, key=lambda i: (transfers[i].start, transfers[i].finish)):
+            t = transfers[i]
+            r = next((k for k, e in enumerate(ends) if e <= t.start), len(ends))
+            if r == len(ends):
+                ends.append(t.finish)
+            else:
+                ends[r] = t.finish
+            rows[i] = r
+        count[link] = max(1, len(ends))
+    out = []
+    span = 0.84
+    for i, t in enumerate(transfers):
+        link = (t.src_worker, t.dst_worker)
+        k = count[link]
+        row_h = span / k
+        h = TRANSFER_HEIGHT if k == 1 else row_h * 0.86
+        out.append((lane_of[link] - span / 2 + (rows[i] + 0.5) * row_h, h))
+    return out
 
 
 def _fmt(x: float) -> str:
@@ -129,6 +160,7 @@ def _faded(c: QtGui.QColor, amount: float = 0.68) -> QtGui.QColor:
         round(c.red() + (255 - c.red()) * amount),
         round(c.green() + (255 - c.green()) * amount),
         round(c.blue() + (255 - c.blue()) * amount),
+        c.alpha(),
     )
 
 
@@ -903,11 +935,11 @@ class GanttView(QtWidgets.QWidget):
                 y += 1.0
             transfers = self._transfers_of(s) if self.show_transfers else []
             self._transfers.append(transfers)
+            pl: dict[tuple[str, str], float] = {}
             if transfers:
                 order = {w: i for i, w in enumerate(workers)}
                 pairs = sorted({(t.src_worker, t.dst_worker) for t in transfers},
                                key=lambda pr: (order.get(pr[0], 0), order.get(pr[1], 0)))
-                pl: dict[tuple[str, str], float] = {}
                 for pr in pairs:
                     pl[pr] = y
                     lanes.append(f"{label} · {pr[0]}→{pr[1]}" if multi else f"{pr[0]}→{pr[1]}")
@@ -924,11 +956,11 @@ class GanttView(QtWidgets.QWidget):
                 bar_task.extend(sl.task for sl in s.slots)
                 bar_slot.extend(s.slots)
                 bar_transfer.extend([None] * n)
-            for t in transfers:
+            for t, (yy, hh) in zip(transfers, _stack_transfers(transfers, pl)):
                 x0.append(t.start)
                 x1.append(t.finish)
-                ys.append(pl[(t.src_worker, t.dst_worker)])
-                hs.append(TRANSFER_HEIGHT)
+                ys.append(yy)
+                hs.append(hh)
                 sched_idx.append(si)
                 bar_task.append(f"{t.source}→{t.target}")
                 bar_slot.append(None)
@@ -943,7 +975,7 @@ class GanttView(QtWidgets.QWidget):
         for i, (t, sl) in enumerate(zip(bar_task, bar_slot)):
             if sl is not None:
                 self._task_bars.setdefault(t, []).append(i)
-        labels = [t if sl is not None else "" for t, sl in zip(bar_task, bar_slot)]
+        labels = list(bar_task)
         colour, colours = self._colours_for()
         self.item.set_bars(np.asarray(x0, dtype=np.float64), np.asarray(x1, dtype=np.float64),
                            np.asarray(ys, dtype=np.float64), np.asarray(hs, dtype=np.float64),
@@ -1004,7 +1036,10 @@ class GanttView(QtWidgets.QWidget):
                 out[i] = int(sched[i]) % k
             else:
                 out[i] = worker_index.get((int(sched[i]), sl.worker), 0) % k
-        return out, [*pal, QtGui.QColor(TRANSFER_COLOUR)]
+        # translucent, so transfers overlapping on one link show as darker bands
+        tc = QtGui.QColor(TRANSFER_COLOUR)
+        tc.setAlpha(170)
+        return out, [*pal, tc]
 
     def _apply_colours(self) -> None:
         colour, colours = self._colours_for()
