@@ -1,0 +1,557 @@
+"""File formats other than native JSON: DOT, GraphML, STG, WfFormat, Chrome Trace Event."""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from pathlib import Path
+
+import networkx as nx
+import pytest
+
+from model.algorithms import get_algorithm
+from model.formats import (
+    chrome_trace,
+    dot,
+    load_graph,
+    load_schedule,
+    save_graph,
+    save_schedule,
+    stg,
+    wfformat,
+)
+from model.graph import GraphError, Platform, TaskGraph, Worker
+from model.schedule import Schedule
+
+ROOT = Path(__file__).resolve().parents[2]
+HEFT_PAPER = ROOT / "assets" / "examples" / "heft-paper.taskgraph.json"
+BENCH = Path("/work/shared/bench")
+if not BENCH.is_dir():
+    BENCH = ROOT.parent / "shared" / "bench"
+STG_DIR = BENCH / "stg"
+WF_FILES = sorted((BENCH / "wf").glob("*.json"))
+
+
+def rich_graph() -> TaskGraph:
+    """Costs lists, positions, free attributes on tasks and edges, a platform."""
+    g = load_graph(HEFT_PAPER)
+    g.nx.nodes["n1"]["label"] = "entry task"
+    g.nx.nodes["n2"]["color"] = "#ff0000"
+    g.nx.nodes["n3"]["notes"] = 'has "quotes" and \\ backslash'
+    g.nx.edges["n1", "n2"]["style"] = "dashed"
+    return g
+
+
+def same_graph(a: TaskGraph, b: TaskGraph, *, positions: bool = True) -> None:
+    assert a.tasks == b.tasks
+    assert sorted(a.edges) == sorted(b.edges)
+    for t in a.tasks:
+        assert a.costs(t) == b.costs(t)
+        assert a.cost(t) == pytest.approx(b.cost(t))
+        if positions:
+            assert a.task_attrs(t)["x"] == pytest.approx(b.task_attrs(t)["x"])
+            assert a.task_attrs(t)["y"] == pytest.approx(b.task_attrs(t)["y"])
+    for u, v in a.edges:
+        assert a.data(u, v) == b.data(u, v)
+
+
+def heft_makespan(g: TaskGraph, workers: int | None = None) -> float:
+    return get_algorithm("heft").schedule(g, g.default_platform(workers)).makespan
+
+
+# ------------------------------------------------------------------------ DOT
+def test_dot_round_trip_keeps_costs_lists_positions_and_free_attributes(tmp_path):
+    g = rich_graph()
+    save_graph(g, tmp_path / "g.dot")
+    h = load_graph(tmp_path / "g.dot")
+    same_graph(g, h)
+    assert h.task_attrs("n1")["label"] == "entry task"
+    assert h.task_attrs("n2")["color"] == "#ff0000"
+    assert h.task_attrs("n3")["notes"] == 'has "quotes" and \\ backslash'
+    assert h.nx.edges["n1", "n2"]["style"] == "dashed"
+    assert h.platform is not None and h.platform.ids == ["P1", "P2", "P3"]
+    assert heft_makespan(h) == 80.0
+
+
+def test_dot_reads_teaching_conventions():
+    text = """
+    /* weights under several names */
+    digraph "lecture 3" {
+      node [shape=circle]
+      a [Weight=2, pos="0,0"]; b [weight="3"]; c [cost=4]; d [size=5]
+      subgraph cluster_1 { label="stage"; e [Weight=1] }
+      a -> {b c} [Weight=7]
+      b -> d -> e [data=2]
+      c -> d [size=1]; c:s -> e:n [weight=0.5]
+    }
+    """
+    g = dot.read_text(text)
+    assert g.name == "lecture 3"
+    assert [g.cost(t) for t in "abcde"] == [2, 3, 4, 5, 1]
+    assert g.data("a", "b") == 7 and g.data("a", "c") == 7
+    assert g.data("b", "d") == 2 and g.data("d", "e") == 2
+    assert g.data("c", "d") == 1 and g.data("c", "e") == 0.5
+    assert g.task_attrs("a")["shape"] == "circle"
+    assert "label" not in g.attrs.get("dot", {})  # the subgraph's label is not the graph's
+
+
+def test_dot_positions_use_graphviz_axes():
+    g = dot.read_text('digraph { a [Weight=1, pos="10,-240"]; b [Weight=1, pos="30.5,-120!"]; a -> b }')
+    assert (g.task_attrs("a")["x"], g.task_attrs("a")["y"]) == (10.0, 240.0)
+    assert (g.task_attrs("b")["x"], g.task_attrs("b")["y"]) == (30.5, 120.0)
+
+
+def test_dot_without_positions_gets_a_layered_layout():
+    g = dot.read_text("digraph { a [Weight=1]; b [Weight=1]; c [Weight=1]; a -> b; a -> c }")
+    ys = {t: g.task_attrs(t)["y"] for t in g.tasks}
+    assert ys["a"] < ys["b"] == ys["c"]
+
+
+def test_dot_write_with_schedule_adds_start_and_processor(tmp_path):
+    g = load_graph(HEFT_PAPER)
+    s = get_algorithm("heft").schedule(g)
+    dot.write(g, tmp_path / "s.dot", schedule=s)
+    text = (tmp_path / "s.dot").read_text()
+    parsed = dot.parse(text)
+    at = s.slot_of()
+    for t in g.tasks:
+        assert float(parsed.nodes[t]["Start"]) == pytest.approx(at[t].start)
+        assert parsed.nodes[t]["Processor"] == at[t].worker
+    # the written file still reads as the same graph
+    same_graph(g, dot.read(tmp_path / "s.dot"))
+
+
+def test_dot_example_file_loads_and_schedules():
+    g = load_graph(ROOT / "assets" / "examples" / "teaching.dot")
+    assert len(g) == 9 and g.nx.number_of_edges() == 12
+    assert g.cost("n5") == 5 and g.data("n1", "n7") == 10
+    s = get_algorithm("heft").schedule(g, g.default_platform(2))
+    assert s.makespan >= max(nx.dag_longest_path_length(g.nx, weight=None), 1)
+    # lower bound: the longest chain of costs when everything is on one worker
+    chain = max(sum(g.cost(t) for t in p) for p in nx.all_simple_paths(g.nx, "n1", "n9"))
+    assert s.makespan >= chain
+
+
+@pytest.mark.parametrize(
+    ("text", "expect"),
+    [
+        ("digraph {\n a -> ;\n}", r"line 2: syntax error"),
+        ("digraph {\n a [Weight=1]\n", r"missing '\}'"),
+        ("graph {\n a -- b\n}", r"line 1: the graph is undirected"),
+        ("digraph {\n a [Weight=1]; a -- b\n}", r"line 2: undirected edge"),
+        ("digraph {\n a [Weight=x]\n}", r"line 2: node 'a': Weight must be a number, got 'x'"),
+        ("digraph {\n a [Weight=1]; b [Weight=1]\n a -> b [Weight=lots]\n}", r"line 3: edge 'a' -> 'b'"),
+        ("digraph {\n a [Weight=-2]\n}", r"node 'a'.*non-negative"),
+        ("digraph {\n a [Weight=1]\n b [Weight=1]\n a -> bb\n}", r"line 4: node 'bb' .*unknown node"),
+        ("digraph {\n a [Weight=1]; b [Weight=1]\n a -> b\n b -> a\n}", r"cycle: (a -> b -> a|b -> a -> b)"),
+        ("digraph {\n a [Weight=1]\n a -> a\n}", r"line 3: .*self-loop"),
+        ("digraph {\n a [Weight=1]; b [Weight=1]\n a -> b\n a -> b\n}", r"line 4: duplicate edge 'a' -> 'b'"),
+        ('digraph {\n a [label="oops]\n}', r"unterminated string"),
+    ],
+)
+def test_dot_bad_input_names_the_problem(text, expect):
+    with pytest.raises(GraphError, match=expect):
+        dot.read_text(text)
+
+
+def test_dot_missing_file_is_a_graph_error(tmp_path):
+    with pytest.raises(GraphError, match="no such file"):
+        load_graph(tmp_path / "nope.dot")
+
+
+# -------------------------------------------------------------------- GraphML
+def test_graphml_round_trip_keeps_costs_lists_positions_and_free_attributes(tmp_path):
+    g = rich_graph()
+    g.nx.nodes["n4"]["flag"] = True
+    g.nx.nodes["n5"]["priority"] = 3.5
+    save_graph(g, tmp_path / "g.graphml")
+    h = load_graph(tmp_path / "g.graphml")
+    same_graph(g, h)
+    assert h.task_attrs("n1")["label"] == "entry task"
+    assert h.task_attrs("n3")["notes"] == 'has "quotes" and \\ backslash'
+    assert h.task_attrs("n4")["flag"] is True
+    assert h.task_attrs("n5")["priority"] == 3.5
+    assert h.nx.edges["n1", "n2"]["style"] == "dashed"
+    assert h.platform is not None and h.platform.ids == ["P1", "P2", "P3"]
+    assert h.attrs["notes"] == g.attrs["notes"]
+    assert heft_makespan(h) == 80.0
+    # the costs list is a string attribute in the file
+    assert "14.0,16.0,9.0" in (tmp_path / "g.graphml").read_text()
+
+
+def test_graphml_from_another_tool_uses_weight(tmp_path):
+    h = nx.DiGraph()
+    h.add_node("a", weight=3)
+    h.add_node("b", weight=4)
+    h.add_edge("a", "b", weight=6)
+    nx.write_graphml(h, tmp_path / "w.graphml")
+    g = load_graph(tmp_path / "w.graphml")
+    assert (g.cost("a"), g.cost("b"), g.data("a", "b")) == (3, 4, 6)
+
+
+@pytest.mark.parametrize(
+    ("build", "expect"),
+    [
+        (lambda h: h.add_edges_from([("a", "b"), ("b", "a")]), r"cycle"),
+        (lambda h: h.add_node("a", cost="lots"), r"cost of task 'a' must be a number"),
+        (lambda h: h.add_node("a", costs="1,x"), r"cost #2 of task 'a' must be a number"),
+        (lambda h: h.add_node("a", cost=-1.0), r"cost of task 'a' is negative"),
+    ],
+)
+def test_graphml_bad_input_names_the_problem(tmp_path, build, expect):
+    h = nx.DiGraph()
+    build(h)
+    nx.write_graphml(h, tmp_path / "bad.graphml")
+    with pytest.raises(GraphError, match=expect):
+        load_graph(tmp_path / "bad.graphml")
+
+
+def test_graphml_not_xml_or_undirected(tmp_path):
+    (tmp_path / "x.graphml").write_text("<graphml><graph")
+    with pytest.raises(GraphError, match="not valid XML"):
+        load_graph(tmp_path / "x.graphml")
+    nx.write_graphml(nx.Graph([("a", "b")]), tmp_path / "u.graphml")
+    with pytest.raises(GraphError, match="undirected"):
+        load_graph(tmp_path / "u.graphml")
+
+
+# ------------------------------------------------------------------------ STG
+TINY_STG = """\
+# a comment before the data
+4
+0 0 0
+1 3 1 0
+2 5 1 1
+3 2 1 1
+4 4 2 2 3
+5 0 1 4
+# Standard Task Graph Set style trailer
+#   CP Length : 12
+"""
+
+
+def test_stg_drops_dummies_and_keeps_precedence():
+    g = stg.read_text(TINY_STG)
+    assert g.tasks == ["1", "2", "3", "4"]
+    assert sorted(g.edges) == [("1", "2"), ("1", "3"), ("2", "4"), ("3", "4")]
+    assert [g.cost(t) for t in g.tasks] == [3, 5, 2, 4]
+    assert all(g.data(u, v) == 0 for u, v in g.edges)
+    assert nx.dag_longest_path_length(g.nx, weight=None) == 2
+
+
+def test_stg_dummy_with_time_is_kept():
+    g = stg.read_text("1\n0 2 0\n1 3 1 0\n2 0 1 1\n")
+    assert g.tasks == ["0", "1"] and g.edges == [("0", "1")]
+
+
+def test_stg_round_trip_restores_ids(tmp_path):
+    from model.generators import generate
+
+    g = generate("series-parallel", n=30, seed=4, ccr=0)  # the format has no data volumes
+    save_graph(g, tmp_path / "g.stg")
+    h = load_graph(tmp_path / "g.stg")
+    same_graph(g, h, positions=False)
+    # and the numbered form (no names comment) is the same graph up to renaming
+    text = (tmp_path / "g.stg").read_text()
+    plain = stg.read_text("\n".join(line for line in text.splitlines() if "task numbers" not in line))
+    assert nx.is_isomorphic(plain.nx, g.nx)
+    assert sorted(plain.cost(t) for t in plain.tasks) == sorted(g.cost(t) for t in g.tasks)
+
+
+def test_stg_refuses_costs_lists():
+    with pytest.raises(GraphError, match="task 'n1' has per-worker costs"):
+        stg.write_text(load_graph(HEFT_PAPER))
+
+
+@pytest.mark.parametrize(
+    ("text", "expect"),
+    [
+        ("", r"empty"),
+        ("two\n", r"line 1: the number of tasks must be a whole number"),
+        ("2\n0 0 0\n1 3 1 0\n", r"task 2 is missing"),
+        ("2\n0 0 0\n1 x 1 0\n2 1 1 1\n3 0 1 2\n", r"line 3: time of task 1 must be a number, got 'x'"),
+        ("2\n0 0 0\n1 -3 1 0\n2 1 1 1\n3 0 1 2\n", r"line 3: time of task 1 is negative"),
+        ("2\n0 0 0\n1 3 1 7\n2 1 1 1\n3 0 1 2\n", r"line 3: task 1 names unknown predecessor 7"),
+        ("2\n0 0 0\n2 3 1 0\n1 1 1 1\n3 0 1 2\n", r"line 3: expected task 1, found task 2"),
+        ("2\n0 0 0\n1 3 1 2\n2 1 1 1\n3 0 1 2\n", r"cycle: (1 -> 2 -> 1|2 -> 1 -> 2)"),
+        ("2\n0 0 0\n1 3 5 0\n", r"task 1 declares 5 predecessors"),
+    ],
+)
+def test_stg_bad_input_names_the_line(text, expect):
+    with pytest.raises(GraphError, match=expect):
+        stg.read_text(text)
+
+
+def _stg_optima() -> dict[str, float]:
+    out = {}
+    with open(STG_DIR / "optimal-50.csv") as f:
+        for row in csv.reader(f):
+            if row and row[1] == "2":
+                out[row[0]] = float(row[2])
+    return out
+
+
+@pytest.mark.skipif(not STG_DIR.is_dir(), reason="benchmark data not available")
+def test_stg_benchmark_set_reads_all_60_and_heft_respects_the_optimum():
+    files = sorted((STG_DIR / "50").glob("*.stg"))
+    assert len(files) == 60
+    optima = _stg_optima()
+    assert len(optima) == 60
+    ratios = []
+    for f in files:
+        g = load_graph(f)
+        header = f.read_text()
+        assert len(g) == 50
+        # the file's own information block: edge count (without dummies) and critical path
+        n_edges = int(re.search(r"Edges\s*:\s*(\d+)", header).group(1))
+        cp = float(re.search(r"CP Length\s*:\s*(\d+)", header).group(1))
+        assert g.nx.number_of_edges() == n_edges, f.name
+        longest = max(
+            (sum(g.cost(t) for t in path) for path in _longest_paths(g)),
+        )
+        assert longest == cp, f.name
+        ms = heft_makespan(g, 2)
+        opt = optima[f"50/{f.name}"]
+        assert ms >= opt - 1e-9, f.name
+        assert ms >= sum(g.cost(t) for t in g.tasks) / 2 - 1e-9
+        ratios.append(ms / opt)
+    # HEFT is a good heuristic on these: within a few per cent of the optimum on average
+    assert 1.0 <= sum(ratios) / len(ratios) < 1.10
+
+
+def _longest_paths(g: TaskGraph):
+    """The heaviest path (costs on nodes) via a DP, returned as a one-element list."""
+    best: dict[str, tuple[float, list[str]]] = {}
+    for t in g.topological_order():
+        prev = max((best[p] for p in g.predecessors(t)), default=(0.0, []), key=lambda b: b[0])
+        best[t] = (prev[0] + g.cost(t), [*prev[1], t])
+    return [max(best.values(), key=lambda b: b[0])[1]]
+
+
+# ------------------------------------------------------------------- WfFormat
+@pytest.mark.skipif(not WF_FILES, reason="benchmark data not available")
+@pytest.mark.parametrize("path", WF_FILES, ids=lambda p: p.stem)
+def test_wfformat_graph_and_trace(path):
+    d = json.loads(path.read_text())
+    spec = d["workflow"]["specification"]
+    ex = {t["id"]: t for t in d["workflow"]["execution"]["tasks"]}
+    sizes = {f["id"]: f["sizeInBytes"] for f in spec["files"]}
+    g = load_graph(path)  # routed by content
+    assert len(g) == len(spec["tasks"])
+    for t in spec["tasks"]:
+        assert g.cost(t["id"]) == pytest.approx(ex[t["id"]]["runtimeInSeconds"])
+        for c in t["children"]:
+            child = next(x for x in spec["tasks"] if x["id"] == c)
+            want = sum(sizes[f] for f in set(t["outputFiles"]) & set(child["inputFiles"]))
+            assert g.data(t["id"], c) == want
+    assert g.network is not None and g.network.bandwidth == wfformat.DEFAULT_BANDWIDTH
+
+    s = wfformat.read_trace(path)
+    plat = wfformat.platform_from_dict(d)
+    assert s.algorithm == "trace" and s.meta["reconstructed"] is True
+    assert s.meta["recorded_makespan"] == d["workflow"]["execution"]["makespanInSeconds"]
+    s.check(g, plat, check_durations=False)
+    assert set(s.workers) == set(plat.ids)
+    at = s.slot_of()
+    for tid, e in ex.items():
+        assert at[tid].duration == pytest.approx(e["runtimeInSeconds"])
+        assert at[tid].worker.split("/")[0] == e["machines"][0]
+    # rebuilt start times are the earliest possible: some task starts at 0, and each task
+    # starts either at 0, when a parent's data arrive, or when its core frees up
+    assert min(sl.start for sl in s.slots) == 0.0
+    by_worker = s.by_worker()
+    for sl in s.slots:
+        arrivals = [at[p].finish + plat.network.comm_time(g.data(p, sl.task), at[p].worker, sl.worker)
+                    for p in g.predecessors(sl.task)]
+        frees = [o.finish for o in by_worker[sl.worker] if o.finish <= sl.start + 1e-9 and o.task != sl.task]
+        assert any(abs(sl.start - x) < 1e-6 for x in [0.0, *arrivals, *frees])
+
+
+@pytest.mark.skipif(not WF_FILES, reason="benchmark data not available")
+def test_wfformat_forkjoin_structure():
+    path = next(p for p in WF_FILES if "forkjoin" in p.name)
+    g = load_graph(path)
+    s = wfformat.read_trace(path)
+    sources = [t for t in g.tasks if not g.predecessors(t)]
+    sinks = [t for t in g.tasks if not g.successors(t)]
+    assert len(sources) == 1 and len(sinks) == 1
+    # the fan-out tasks run side by side on different cores of the one machine
+    mids = [t for t in g.tasks if t not in sources + sinks]
+    at = s.slot_of()
+    assert len({at[t].worker for t in mids}) == len(mids)
+    assert s.meta["machines"] == {"ubuntu": 64}
+
+
+WF14 = {
+    "name": "tiny-1.4",
+    "schemaVersion": "1.4",
+    "workflow": {
+        "makespanInSeconds": 9,
+        "executedAt": "2021-01-01T00:00:00Z",
+        "machines": [{"nodeName": "n1", "cpu": {"count": 2}}],
+        "tasks": [
+            {"name": "a", "type": "compute", "parents": [], "runtimeInSeconds": 2, "machine": "n1",
+             "files": [{"link": "output", "name": "x", "sizeInBytes": 100},
+                       {"link": "output", "name": "y", "sizeInBytes": 50}]},
+            {"name": "b", "type": "compute", "parents": ["a"], "runtimeInSeconds": 3, "machine": "n1",
+             "files": [{"link": "input", "name": "x", "sizeInBytes": 100}]},
+            {"name": "c", "type": "compute", "parents": ["a"], "runtimeInSeconds": 4, "machine": "n1",
+             "files": [{"link": "input", "name": "x", "sizeInBytes": 100},
+                       {"link": "input", "name": "y", "sizeInBytes": 50}]},
+        ],
+    },
+}
+
+
+def test_wfformat_14_layout():
+    g = wfformat.graph_from_dict(WF14)
+    assert sorted(g.edges) == [("a", "b"), ("a", "c")]
+    assert (g.data("a", "b"), g.data("a", "c")) == (100, 150)
+    s = wfformat.trace_from_dict(WF14)
+    at = s.slot_of()
+    assert s.workers == ["n1/1", "n1/2"]
+    assert (at["a"].start, at["a"].finish) == (0, 2)
+    # b follows a on its core; c runs on the other core after the transfer
+    assert at["b"].worker == at["a"].worker and at["b"].start == 2
+    assert at["c"].worker != at["a"].worker
+    assert at["c"].start == pytest.approx(2 + 150 / wfformat.DEFAULT_BANDWIDTH)
+    s.check(g, wfformat.platform_from_dict(WF14), check_durations=False)
+
+
+@pytest.mark.parametrize(
+    ("mutate", "expect"),
+    [
+        (lambda d: d.pop("workflow"), r"no 'workflow'"),
+        (lambda d: d["workflow"]["tasks"][1].update(parents=["zz"]), r"task 'b' names unknown parent task 'zz'"),
+        (lambda d: d["workflow"]["tasks"][1].update(runtimeInSeconds="slow"), r"runtime of task 'b' must be a number"),
+        (lambda d: d["workflow"]["tasks"][2].update(runtimeInSeconds=-1), r"runtime of task 'c' is negative"),
+        (lambda d: d["workflow"]["tasks"][0].update(parents=["c"]), r"cycle"),
+        (lambda d: d["workflow"]["tasks"].append({"name": "a"}), r"duplicate task name 'a'"),
+    ],
+)
+def test_wfformat_bad_input_names_the_problem(mutate, expect):
+    d = json.loads(json.dumps(WF14))
+    mutate(d)
+    with pytest.raises(GraphError, match=expect):
+        wfformat.graph_from_dict(d)
+
+
+# --------------------------------------------------------------- Chrome trace
+def heft_schedule() -> tuple[TaskGraph, Schedule]:
+    g = load_graph(HEFT_PAPER)
+    return g, get_algorithm("heft").schedule(g)
+
+
+def test_chrome_trace_layout():
+    _, s = heft_schedule()
+    d = chrome_trace.schedule_to_trace(s)
+    x = [e for e in d["traceEvents"] if e["ph"] == "X"]
+    names = {e["tid"]: e["args"]["name"] for e in d["traceEvents"] if e["name"] == "thread_name"}
+    assert len(x) == 10 and all(e["pid"] == 1 for e in x)
+    assert sorted(names.values()) == ["P1", "P2", "P3"]
+    at = s.slot_of()
+    for e in x:
+        sl = at[e["name"]]
+        assert names[e["tid"]] == sl.worker
+        assert e["ts"] == pytest.approx(sl.start * 1e6) and e["dur"] == pytest.approx(sl.duration * 1e6)
+    json.dumps(d)  # serialisable
+
+
+def test_chrome_trace_round_trip(tmp_path):
+    g, s = heft_schedule()
+    save_schedule(s, tmp_path / "s.trace.json")
+    r = load_schedule(tmp_path / "s.trace.json")
+    assert r.algorithm == "heft"
+    assert r.workers == s.workers
+    assert r.makespan == pytest.approx(80.0)
+    got = r.slot_of()
+    for sl in s.slots:
+        assert got[sl.task].worker == sl.worker
+        assert got[sl.task].start == pytest.approx(sl.start)
+        assert got[sl.task].finish == pytest.approx(sl.finish)
+    r.check(g, g.default_platform())
+
+
+def test_chrome_trace_reads_begin_end_pairs_bare_list_and_offsets():
+    events = [
+        {"name": "thread_name", "ph": "M", "pid": 9, "tid": 2, "args": {"name": "gpu"}},
+        {"name": "a", "ph": "B", "pid": 9, "tid": 1, "ts": 5_000_000, "args": {"rows": 10}},
+        {"name": "a", "ph": "E", "pid": 9, "tid": 1, "ts": 7_000_000},
+        {"name": "b", "ph": "X", "pid": 9, "tid": 2, "ts": 6_000_000, "dur": 500_000},
+        {"name": "tick", "ph": "i", "pid": 9, "tid": 2, "ts": 6_100_000},
+        {"name": "c", "ph": "B", "pid": 9, "tid": 1, "ts": 7_500_000},
+        {"name": "c", "ph": "E", "pid": 9, "tid": 1, "ts": 8_000_000},
+    ]
+    s = chrome_trace.schedule_from_trace(events)
+    at = s.slot_of()
+    assert s.algorithm == "trace"
+    assert s.workers == ["tid 1", "gpu"]
+    assert (at["a"].worker, at["a"].start, at["a"].finish) == ("tid 1", 0.0, 2.0)
+    assert (at["b"].worker, at["b"].start, at["b"].finish) == ("gpu", 1.0, 1.5)
+    assert (at["c"].start, at["c"].finish) == (2.5, 3.0)
+    assert s.meta["args"]["a"] == {"rows": 10}
+    assert len(s.slots) == 3
+    # the same through the object form
+    assert chrome_trace.schedule_from_trace({"traceEvents": events}).slots == s.slots
+
+
+@pytest.mark.parametrize(
+    ("events", "expect"),
+    [
+        ([{"name": "a", "ph": "E", "tid": 1, "ts": 0}], r"'E' event with no matching 'B'"),
+        ([{"name": "a", "ph": "B", "tid": 1, "ts": 0}], r"'B' of 'a' .* never ends"),
+        ([{"name": "a", "ph": "X", "tid": 1, "ts": "soon", "dur": 1}], r"event #1 \('a'\): 'ts' must be a finite number"),
+        ([{"name": "a", "ph": "X", "tid": 1, "ts": 0, "dur": -1}], r"negative duration"),
+        ([{"name": "a", "ph": "X", "tid": 1, "ts": 0, "dur": 1}, {"name": "a", "ph": "X", "tid": 2, "ts": 0, "dur": 1}],
+         r"task 'a' appears twice"),
+        ({"events": []}, r"needs a 'traceEvents' list"),
+        (["x"], r"event #1 must be an object"),
+    ],
+)
+def test_chrome_trace_bad_input(events, expect):
+    with pytest.raises(GraphError, match=expect):
+        chrome_trace.schedule_from_trace(events)
+
+
+def test_trace_of_recorded_execution_survives_chrome_round_trip():
+    if not WF_FILES:
+        pytest.skip("benchmark data not available")
+    g, s, plat = wfformat.read_all(WF_FILES[0])
+    back = chrome_trace.schedule_from_trace(json.loads(json.dumps(chrome_trace.schedule_to_trace(s))))
+    assert back.algorithm == "trace" and back.meta["reconstructed"] is True
+    assert set(back.workers) == set(s.workers)
+    back.check(g, Platform(tuple(Worker(w) for w in back.workers), plat.network), check_durations=False)
+
+
+# ------------------------------------------------------------ every format
+@pytest.mark.parametrize("ext", [".json", ".dot", ".gv", ".graphml"])
+def test_every_graph_format_round_trips_every_example(tmp_path, ext):
+    for src in sorted((ROOT / "assets" / "examples").glob("*")):
+        if not (src.name.endswith(".taskgraph.json") or src.suffix == ".dot"):
+            continue
+        g = load_graph(src)
+        save_graph(g, tmp_path / f"x{ext}")
+        h = load_graph(tmp_path / f"x{ext}")
+        same_graph(g, h)
+        plat = g.default_platform(3)
+        assert heft_makespan(h, 3) == pytest.approx(get_algorithm("heft").schedule(g, plat).makespan)
+
+
+def test_examples_load_and_schedule_validly():
+    examples = [p for p in sorted((ROOT / "assets" / "examples").glob("*"))
+                if p.name.endswith(".taskgraph.json") or p.suffix == ".dot"]
+    assert len(examples) >= 6
+    for p in examples:
+        g = load_graph(p)
+        for alg in ("heft",):
+            s = get_algorithm(alg).schedule(g, g.default_platform(3))
+            s.check(g, g.default_platform(3))
+            assert s.makespan > 0
+        assert all("x" in g.task_attrs(t) and "y" in g.task_attrs(t) for t in g.tasks), p.name
+
+
+def test_unknown_extension_is_named(tmp_path):
+    (tmp_path / "g.xyz").write_text("x")
+    with pytest.raises(GraphError, match=r"unknown graph file type '\.xyz'"):
+        load_graph(tmp_path / "g.xyz")
