@@ -43,6 +43,15 @@ Pos = tuple[float, float]
 #: spacing of the automatic layout, in scene units
 LAYER_GAP = 110.0
 NODE_GAP = 115.0
+#: width of a task box in the editor: it grows with the id, within limits
+TASK_MIN_W, TASK_MAX_W = 78.0, 170.0
+#: free space between two boxes of a row
+BOX_GAP = NODE_GAP - TASK_MIN_W
+
+
+def task_width(task: str) -> float:
+    """Width of the editor box of ``task`` (an estimate from the id's length, shared with the layout)."""
+    return max(TASK_MIN_W, min(TASK_MAX_W, 28.0 + 8.6 * len(task)))
 
 
 def _copy_attrs(a: Mapping[str, Any]) -> dict[str, Any]:
@@ -385,9 +394,15 @@ def layered_layout(graph: TaskGraph, *, sweeps: int = 4) -> dict[str, Pos]:
                 place(k, reorder(rows[k], g.successors))
     pos: dict[str, Pos] = {}
     for k, row in enumerate(rows):
-        off = (len(row) - 1) / 2.0
-        for i, n in enumerate(row):
-            pos[n] = ((i - off) * NODE_GAP, k * LAYER_GAP)
+        widths = [task_width(str(n)) for n in row]
+        xs, x = [], 0.0
+        for i, w in enumerate(widths):
+            if i:
+                x += (widths[i - 1] + w) / 2 + BOX_GAP
+            xs.append(x)
+        mid = (xs[0] + xs[-1]) / 2 if xs else 0.0
+        for n, xx in zip(row, xs):
+            pos[n] = (xx - mid, k * LAYER_GAP)
     return pos
 
 

@@ -62,7 +62,7 @@ class Document(QtCore.QObject):
     positions_changed = QtCore.Signal(list)
     task_renamed = QtCore.Signal(str, str)
 
-    def __init__(self, graph: TaskGraph | None = None, parent: QtCore.QObject | None = None) -> None:
+    def __init__(self, parent: QtCore.QObject | None = None, *, graph: TaskGraph | None = None) -> None:
         super().__init__(parent)
         self._graph = graph if graph is not None else TaskGraph("untitled")
         self.undo_stack = QtGui.QUndoStack(self)

@@ -23,6 +23,7 @@ from typing import Any
 
 from PySide6 import QtCore, QtGui, QtWidgets
 
+from gui.commands import task_width
 from gui.document import SNIPPET_FORMAT, Document
 from model.graph import GraphError
 
@@ -30,8 +31,8 @@ __all__ = ["EdgeItem", "GraphEditorView", "TaskItem"]
 
 Edge = tuple[str, str]
 
-TASK_W, TASK_H = 78.0, 42.0
-_HW, _HH = TASK_W / 2, TASK_H / 2
+TASK_H = 42.0
+_HH = TASK_H / 2
 ARROW = 9.0
 
 # level of detail thresholds (scene-to-device scale)
@@ -75,6 +76,7 @@ class TaskItem(QtWidgets.QGraphicsItem):
     def __init__(self, task: str) -> None:
         super().__init__()
         self.task = task
+        self.hw = task_width(task) / 2  # half width
         self.cost_text = ""
         self.worker = ""
         self.worker_colour: QtGui.QColor | None = None
@@ -89,16 +91,17 @@ class TaskItem(QtWidgets.QGraphicsItem):
         self.setZValue(1.0)
 
     def boundingRect(self) -> QtCore.QRectF:
-        return QtCore.QRectF(-_HW - 2, -_HH - 2, TASK_W + 4, TASK_H + 4)
+        return QtCore.QRectF(-self.hw - 2, -_HH - 2, 2 * self.hw + 4, TASK_H + 4)
 
     def shape(self) -> QtGui.QPainterPath:
         p = QtGui.QPainterPath()
-        p.addRect(QtCore.QRectF(-_HW, -_HH, TASK_W, TASK_H))
+        p.addRect(QtCore.QRectF(-self.hw, -_HH, 2 * self.hw, TASK_H))
         return p
 
     def paint(self, painter: QtGui.QPainter, option: Any, widget: Any = None) -> None:
         lod = _lod(painter)
-        rect = QtCore.QRectF(-_HW, -_HH, TASK_W, TASK_H)
+        hw = self.hw
+        rect = QtCore.QRectF(-hw, -_HH, 2 * hw, TASK_H)
         sel = self.isSelected()
         if sel:
             pen = QtGui.QPen(C_SELECT, 3.0)
@@ -118,7 +121,7 @@ class TaskItem(QtWidgets.QGraphicsItem):
         if self.worker_colour is not None:
             painter.setPen(QtCore.Qt.PenStyle.NoPen)
             painter.setBrush(self.worker_colour)
-            painter.drawRoundedRect(QtCore.QRectF(-_HW + 3, -_HH + 3, 6, TASK_H - 6), 2, 2)
+            painter.drawRoundedRect(QtCore.QRectF(-hw + 3, -_HH + 3, 6, TASK_H - 6), 2, 2)
         if lod < LOD_TEXT:
             return
         painter.setPen(C_TEXT)
@@ -126,12 +129,13 @@ class TaskItem(QtWidgets.QGraphicsItem):
         f.setPointSizeF(9.0)
         f.setBold(True)
         painter.setFont(f)
-        top = QtCore.QRectF(-_HW + 8, -_HH + 2, TASK_W - 16, TASK_H / 2)
-        painter.drawText(top, QtCore.Qt.AlignmentFlag.AlignCenter, self.task)
+        top = QtCore.QRectF(-hw + 9, -_HH + 2, 2 * hw - 18, TASK_H / 2)
+        label = QtGui.QFontMetricsF(f).elidedText(self.task, QtCore.Qt.TextElideMode.ElideMiddle, top.width())
+        painter.drawText(top, QtCore.Qt.AlignmentFlag.AlignCenter, label)
         f.setBold(False)
         f.setPointSizeF(8.0)
         painter.setFont(f)
-        bottom = QtCore.QRectF(-_HW + 8, 0, TASK_W - 16, TASK_H / 2 - 2)
+        bottom = QtCore.QRectF(-hw + 9, 0, 2 * hw - 18, TASK_H / 2 - 2)
         if self.worker:
             # with a schedule: the worker and the time the task takes there
             f.setBold(True)
@@ -182,11 +186,14 @@ class EdgeItem(QtWidgets.QGraphicsItem):
         if dx == 0 and dy == 0:
             p1 = p2 = a
         else:
-            # fraction of the centre-to-centre segment inside one box
-            t = min(_HW / abs(dx) if dx else math.inf, _HH / abs(dy) if dy else math.inf)
-            t = min(t, 0.5)
-            p1 = QtCore.QPointF(a.x() + dx * t, a.y() + dy * t)
-            p2 = QtCore.QPointF(b.x() - dx * t, b.y() - dy * t)
+            # fraction of the centre-to-centre segment inside each box
+            def inside(hw: float) -> float:
+                t = min(hw / abs(dx) if dx else math.inf, _HH / abs(dy) if dy else math.inf)
+                return min(t, 0.5)
+
+            ta, tb = inside(self.source.hw), inside(self.target.hw)
+            p1 = QtCore.QPointF(a.x() + dx * ta, a.y() + dy * ta)
+            p2 = QtCore.QPointF(b.x() - dx * tb, b.y() - dy * tb)
         self.prepareGeometryChange()
         self._p1, self._p2 = p1, p2
         r = QtCore.QRectF(p1, p2).normalized()
@@ -315,30 +322,42 @@ class GraphEditorView(QtWidgets.QGraphicsView):
 
     # ---------------------------------------------------------------- actions
     def _make_actions(self) -> None:
-        def act(text: str, tip: str, slot: Any) -> QtGui.QAction:
+        def act(text: str, tip: str, slot: Any, keys: tuple[Any, ...] = ()) -> QtGui.QAction:
             a = QtGui.QAction(text, self)
             a.setToolTip(tip)
             a.setStatusTip(tip)
             a.triggered.connect(slot)
+            if keys:
+                # active only while the editor has the focus: menus show the keys, and the
+                # same keys stay free for other widgets (text fields, the Gantt chart)
+                a.setShortcuts([QtGui.QKeySequence(k) for k in keys])
+                a.setShortcutContext(QtCore.Qt.ShortcutContext.WidgetShortcut)
             return a
 
-        # no shortcuts on the actions (the keys are handled in keyPressEvent), so a main
-        # window may put them in a toolbar or menu without ambiguous shortcuts
-        self.add_task_action = act("Add task", "Add a task (double-click, Insert or N)", lambda: self.add_task())
-        self.delete_action = act("Delete", "Delete the selection (Del)", self.delete_selection)
-        self.copy_action = act("Copy", "Copy the selected tasks (Ctrl+C)", self.copy_selection)
-        self.paste_action = act("Paste", "Paste tasks (Ctrl+V)", self.paste)
-        self.duplicate_action = act("Duplicate", "Duplicate the selected tasks (Ctrl+D)", self.duplicate_selection)
+        K = QtGui.QKeySequence.StandardKey
+        self.add_task_action = act("Add task", "Add a task (double-click, Insert or N)", lambda: self.add_task(),
+                                   ("Insert", "N"))
+        self.delete_action = act("Delete", "Delete the selected tasks and edges (Del)", self.delete_selection,
+                                 ("Del", "Backspace"))
+        self.cut_action = act("Cut", "Cut the selected tasks (Ctrl+X)", self.cut_selection, (K.Cut,))
+        self.copy_action = act("Copy", "Copy the selected tasks (Ctrl+C)", self.copy_selection, (K.Copy,))
+        self.paste_action = act("Paste", "Paste tasks (Ctrl+V)", self.paste, (K.Paste,))
+        self.duplicate_action = act("Duplicate", "Duplicate the selected tasks (Ctrl+D)",
+                                    self.duplicate_selection, ("Ctrl+D",))
+        self.select_all_action = act("Select all", "Select every task (Ctrl+A)",
+                                     lambda: self.document.select(self.document.graph.tasks), (K.SelectAll,))
+        # viewing actions carry no shortcut here (F, L, +, - are handled in keyPressEvent)
         self.layout_action = act("Auto layout", "Lay the graph out in levels (L)", self.auto_layout)
         self.fit_action = act("Fit", "Show the whole graph (F)", self.fit)
         self.zoom_in_action = act("Zoom in", "Zoom in (+ or wheel)", lambda: self.zoom(1.25))
         self.zoom_out_action = act("Zoom out", "Zoom out (- or wheel)", lambda: self.zoom(0.8))
+        # QWidget.actions() lists the editing actions (for an Edit menu / toolbar), first "Add task", "Delete"
+        self.addActions([self.add_task_action, self.delete_action, self.cut_action, self.copy_action,
+                         self.paste_action, self.duplicate_action, self.select_all_action])
 
     def editor_actions(self) -> list[QtGui.QAction]:
-        """The actions a toolbar may show."""
-        return [self.add_task_action, self.delete_action, self.copy_action, self.paste_action,
-                self.duplicate_action, self.layout_action, self.fit_action, self.zoom_in_action,
-                self.zoom_out_action]
+        """Every action of the editor: the editing ones (also in ``actions()``), then the viewing ones."""
+        return [*self.actions(), self.layout_action, self.fit_action, self.zoom_in_action, self.zoom_out_action]
 
     # --------------------------------------------------------------- building
     def task_item(self, task: str) -> TaskItem | None:
@@ -589,7 +608,8 @@ class GraphEditorView(QtWidgets.QGraphicsView):
         top = max(sl.values(), default=0.0)
         red = QtGui.QColor("#ff6b6b")
         for t, s in sl.items():
-            f = 1.0 - (s / top if top > 0 else 0.0)
+            # square root: small slacks stay visibly apart from the critical tasks
+            f = 1.0 - (math.sqrt(s / top) if top > 0 else 0.0)
             fills[t] = QtGui.QColor(
                 round(255 + (red.red() - 255) * f),
                 round(255 + (red.green() - 255) * f),

@@ -16,7 +16,7 @@ from PySide6 import QtCore, QtWidgets
 from gui.document import Document
 from model.graph import GraphError
 
-__all__ = ["PropertyPanel", "parse_number"]
+__all__ = ["PropertyPanel", "fit_table_height", "parse_number"]
 
 
 def _fmt(v: float) -> str:
@@ -37,6 +37,14 @@ def parse_number(text: str, what: str) -> float:
     if v < 0:
         raise GraphError(f"{what} cannot be negative ({v:g})")
     return v
+
+
+def fit_table_height(table: QtWidgets.QTableWidget, max_rows: int = 8) -> None:
+    """Make a small table just tall enough for its rows (scrolling beyond ``max_rows``)."""
+    rows = min(table.rowCount(), max_rows)
+    h = table.horizontalHeader().sizeHint().height() + 2 * table.frameWidth()
+    h += sum(table.rowHeight(i) for i in range(rows)) if rows else table.verticalHeader().defaultSectionSize()
+    table.setFixedHeight(h + 2)
 
 
 class PropertyPanel(QtWidgets.QWidget):
@@ -66,7 +74,6 @@ class PropertyPanel(QtWidgets.QWidget):
         self.costs_table = QtWidgets.QTableWidget(0, 1)
         self.costs_table.setHorizontalHeaderLabels(["Time"])
         self.costs_table.horizontalHeader().setStretchLastSection(True)
-        self.costs_table.setMaximumHeight(180)
         self.links = QtWidgets.QLabel()
         self.links.setWordWrap(True)
         self.links.setTextInteractionFlags(QtCore.Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -121,7 +128,7 @@ class PropertyPanel(QtWidgets.QWidget):
         self.data_edit.editingFinished.connect(self._on_data_edit_finished)
         self.per_worker.toggled.connect(self._on_per_worker_toggled)
         self.costs_table.itemChanged.connect(self._on_costs_table_item_changed)
-        document.selection_changed.connect(self._on_document_changed)
+        document.selection_changed.connect(self._on_document_selection_changed)
         document.graph_changed.connect(self._on_document_changed)
         document.platform_changed.connect(self._on_document_changed)
         document.graph_reset.connect(self._on_document_changed)
@@ -150,6 +157,9 @@ class PropertyPanel(QtWidgets.QWidget):
     # -------------------------------------------------------------- refresh
     def _on_document_changed(self, *args: Any) -> None:
         self.refresh(keep_message=True)
+
+    def _on_document_selection_changed(self, tasks: list[str]) -> None:
+        self.refresh()
 
     def refresh(self, keep_message: bool = False) -> None:
         """Show the document's current selection."""
@@ -204,6 +214,7 @@ class PropertyPanel(QtWidgets.QWidget):
                 [ids[i] if i < len(ids) else f"#{i + 1}" for i in range(len(costs))])
             for i, c in enumerate(costs):
                 self.costs_table.setItem(i, 0, QtWidgets.QTableWidgetItem(_fmt(c)))
+            fit_table_height(self.costs_table)
         preds, succs = g.predecessors(t), g.successors(t)
         self.links.setText(
             f"after: {', '.join(preds) or '—'}\nbefore: {', '.join(succs) or '—'}")
