@@ -67,7 +67,9 @@ class Timeline:
     def insert(self, start: float, finish: float) -> None:
         """Book ``[start, finish)``."""
         k = bisect_right(self.starts, start)
-        # zero-length slots at the same start go after longer ones
+        # keep (start, finish) sorted so finishes stay sorted when zero-length slots share a start
+        while k > 0 and self.starts[k - 1] == start and self.finishes[k - 1] > finish:
+            k -= 1
         self.starts.insert(k, start)
         self.finishes.insert(k, finish)
 

@@ -63,6 +63,12 @@ class Algorithm:
     reference: ClassVar[str] = ""
     #: whether the algorithm accounts for communication (informational)
     uses_communication: ClassVar[bool] = True
+    #: exact solvers: exponential in the worst case, run on small graphs
+    slow: ClassVar[bool] = False
+    #: searches bounded by a ``time_limit`` (and ``max_iterations``) parameter, reporting
+    #: ``lower_bound`` and ``gap`` in ``info``; ``info["history"]`` grows live with
+    #: ``(seconds, best makespan, bound)`` points
+    anytime: ClassVar[bool] = False
 
     def __init__(self, *, seed: int = 0, **params: Any) -> None:
         self.seed = seed

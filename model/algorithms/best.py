@@ -24,6 +24,12 @@ class Best(Algorithm):
     gives the exact solver (see ``optimal``) the rest with the best schedule as its hint.
     The result carries the proven lower bound and the gap.
 
+    References
+    ----------
+    See ``improve`` (local search) and ``optimal`` (CP-SAT model); the portfolio idea is
+    that of algorithm portfolios (C. P. Gomes, B. Selman, "Algorithm portfolios",
+    Artificial Intelligence 126, 2001).
+
     Parameters
     ----------
     time_limit : float
@@ -39,6 +45,7 @@ class Best(Algorithm):
 
     name = "best"
     description = "Portfolio: best heuristic + local search + exact solver when small; reports the gap"
+    anytime = True
     reference = "portfolio of heuristics, local search and CP-SAT"
 
     def place(self, inst: Instance, cancel: CancelToken | None) -> Iterator[Placement]:
@@ -49,6 +56,8 @@ class Best(Algorithm):
         name, cur = best_heuristic(inst, START_FROM, cancel)
         lb = lower_bound(inst)
         shown: dict[int, Placement] = {}
+        history = [(time.perf_counter() - t0, makespan_of(cur), lb)]
+        self.info["history"] = history
         yield from changed(shown, cur)
         exact = have_ortools() and inst.n * inst.m <= EXACT_SIZE
         ls_budget = budget * (0.3 if exact else 0.95)
@@ -56,14 +65,13 @@ class Best(Algorithm):
                                      max_iterations=self.params.get("max_iterations"), target=lb, cancel=cancel):
             if makespan_of(pl) < makespan_of(cur) - 1e-9:
                 cur = pl
+                history.append((time.perf_counter() - t0, makespan_of(cur), lb))
                 yield from changed(shown, pl)
         bound, proven = lb, makespan_of(cur) <= lb + 1e-9
         if exact and not proven:
-            history: list[tuple[float, float, float]] = []
-            self.info["history"] = history
             left = max(0.2, budget - (time.perf_counter() - t0))
             for pl, bnd, prv in solve(inst, hint=cur, time_limit=left, seed=self.seed, cancel=cancel,
-                                      history=history):
+                                      history=history, t0=t0):
                 bound, proven = max(bound, bnd), prv
                 if pl and makespan_of(pl) < makespan_of(cur) - 1e-9:
                     cur = pl

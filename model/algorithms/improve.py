@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 
 from ..instance import Instance
@@ -37,10 +38,14 @@ class Improve(Algorithm):
     Starts from the best of HEFT, PEFT, CPOP, DLS, ETF, HLFET and the clustering
     heuristics, then repeatedly moves tasks of the critical chain: reassigning a task to
     another worker, swapping the workers of two overlapping tasks, moving a task earlier
-    in the sequence, with simulated-annealing acceptance (Kirkpatrick et al., Science
-    220, 1983; moves as in Wu, Shu, Gu, "Efficient local search for DAG scheduling",
-    IEEE TPDS 12(6), 2001). Usable on thousands of tasks: one evaluation is linear in
-    the graph size.
+    in the sequence, with simulated-annealing acceptance that cools over the budget.
+    Usable on thousands of tasks: one evaluation is linear in the graph size.
+
+    References
+    ----------
+    M.-Y. Wu, W. Shu, J. Gu, "Efficient local search for DAG scheduling", IEEE TPDS 12(6),
+    2001. S. Kirkpatrick, C. D. Gelatt, M. P. Vecchi, "Optimization by simulated annealing",
+    Science 220, 1983.
 
     Parameters
     ----------
@@ -59,6 +64,7 @@ class Improve(Algorithm):
 
     name = "improve"
     description = "Local search (moves, swaps, re-ordering) from the best heuristic within a time budget"
+    anytime = True
     reference = "Wu, Shu, Gu, IEEE TPDS 12(6), 2001; simulated annealing"
 
     def place(self, inst: Instance, cancel: CancelToken | None) -> Iterator[Placement]:
@@ -68,8 +74,12 @@ class Improve(Algorithm):
         lb = lower_bound(inst)
         shown: dict[int, Placement] = {}
         best = makespan_of(start)
+        t0 = time.perf_counter()
+        history = [(0.0, best, lb)]
+        self.info["history"] = history
         for pl in improve_placements(inst, start, time_limit=time_limit, seed=self.seed,
                                      max_iterations=max_it, target=lb, cancel=cancel):
             best = min(best, makespan_of(pl))
+            history.append((time.perf_counter() - t0, best, lb))
             yield from changed(shown, pl)
         self.info.update(started_from=start_name, lower_bound=lb, gap=best / lb - 1.0 if lb > 0 else 0.0)

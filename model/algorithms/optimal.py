@@ -44,6 +44,8 @@ def solve(
     threads: int = 0,
     cancel: CancelToken | None = None,
     history: list[tuple[float, float, float]] | None = None,
+    deterministic: bool = True,
+    t0: float | None = None,
 ) -> Iterator[tuple[list[Placement], float, bool]]:
     """Solve the mapping problem; yield ``(placements, lower_bound, proven)`` for each better solution.
 
@@ -127,8 +129,13 @@ def solve(
     solver.parameters.max_time_in_seconds = max(0.05, float(time_limit))
     solver.parameters.num_workers = threads or 2
     solver.parameters.random_seed = int(seed)
+    if deterministic:
+        # the same search whatever the machine's load: results depend only on the seed
+        # (unless the wall-clock limit cuts the search short)
+        solver.parameters.interleave_search = True
     out: queue.Queue[Any] = queue.Queue()
-    t0 = time.perf_counter()
+    if t0 is None:
+        t0 = time.perf_counter()
 
     class _Cb(cp_model.CpSolverSolutionCallback):  # type: ignore[misc]
         def on_solution_callback(self) -> None:
@@ -198,16 +205,23 @@ class Optimal(Algorithm):
 
     Model: one optional interval per (task, worker), exactly one present; no overlap on a
     worker; an edge delays its target by the transfer time only across workers; the
-    makespan is at least total work / workers and the longest path (Sinnen, *Task
-    Scheduling for Parallel Systems*, Wiley 2007, ch. 5, for the problem; Laborie et al.,
-    "IBM ILOG CP optimizer for scheduling", Constraints 23, 2018, for interval models).
+    makespan is at least total work / workers and the longest path.
+
+    References
+    ----------
+    O. Sinnen, *Task Scheduling for Parallel Systems*, Wiley, 2007 (the problem with
+    communication delays). P. Laborie, J. Rogerie, P. Shaw, P. Vilím, "IBM ILOG CP optimizer
+    for scheduling", Constraints 23(2), 2018 (optional interval models).
 
     Parameters
     ----------
     time_limit : float
-        Seconds for the solver (default 5).
+        Seconds for the solver (default 10).
     threads : int
         Solver threads (default 2).
+    deterministic : bool
+        Interleaved search whose result depends only on the seed (default ``True``);
+        ``False`` runs the solver's parallel portfolio, often faster but not reproducible.
 
     Examples
     --------
@@ -222,13 +236,14 @@ class Optimal(Algorithm):
     description = "Exact: CP-SAT model, proves the optimum or gives the gap at the time limit (needs OR-Tools)"
     reference = "constraint programming with optional intervals (OR-Tools CP-SAT)"
     slow = True
+    anytime = True
 
     def place(self, inst: Instance, cancel: CancelToken | None) -> Iterator[Placement]:
         from .heft import HEFT
 
         if not have_ortools():
             raise GraphError(INSTALL_HINT)
-        time_limit = float(self.params.get("time_limit", 5.0))
+        time_limit = float(self.params.get("time_limit", 10.0))
         hint = list(HEFT().place(inst, cancel))
         shown: dict[int, Placement] = {}
         yield from changed(shown, hint)
@@ -238,7 +253,8 @@ class Optimal(Algorithm):
         bound = lower_bound(inst)
         proven = False
         for pl, bnd, prv in solve(inst, hint=hint, time_limit=time_limit, seed=self.seed,
-                                  threads=int(self.params.get("threads", 2)), cancel=cancel, history=history):
+                                  threads=int(self.params.get("threads", 2)), cancel=cancel, history=history,
+                                  deterministic=bool(self.params.get("deterministic", True))):
             bound, proven = bnd, prv
             if pl:
                 mk = max(f for *_x, f in pl)
