@@ -81,8 +81,10 @@ class _Weights:
 
 def _round(a: np.ndarray, integer: bool, minimum: float) -> np.ndarray:
     if integer:
-        return np.maximum(minimum, np.rint(a))
-    return np.maximum(minimum, np.round(a, 3))
+        out: np.ndarray = np.maximum(minimum, np.rint(a))
+    else:
+        out = np.maximum(minimum, np.round(a, 3))
+    return out
 
 
 def _assemble(

@@ -102,7 +102,8 @@ def schedule_from_trace(d: Any) -> Schedule:
         if "traceEvents" not in d:
             raise GraphError("a Chrome trace object needs a 'traceEvents' list")
         events = d["traceEvents"]
-        other = d.get("otherData") if isinstance(d.get("otherData"), dict) else {}
+        od = d.get("otherData")
+        other = od if isinstance(od, dict) else {}
     else:
         events = d
     if not isinstance(events, list):
@@ -191,7 +192,7 @@ def _order_by_tid(keys: list[tuple[Any, Any]]) -> list[tuple[Any, Any]]:
 def _task_name(ev: dict[str, Any], k: int) -> str:
     args = ev.get("args")
     if isinstance(args, dict) and isinstance(args.get("task"), str):
-        return args["task"]
+        return str(args["task"])
     name = ev.get("name")
     if name is None or name == "":
         raise GraphError(f"trace event #{k + 1} has no 'name'")

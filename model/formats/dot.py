@@ -384,7 +384,7 @@ def read_text(text: str, name: str = "untitled", where: str = "DOT file") -> Tas
         at = f"{where} line {line}: node {nid!r}"
         if declared and d.node_line[nid] is None and _pick(attrs, _NODE_COST_KEYS) is None:
             raise GraphError(f"{at} is used in an edge but never declared (unknown node)")
-        extra = dict(attrs)
+        extra: dict[str, Any] = dict(attrs)
         cost: float | None = None
         costs: list[float] | None = None
         if "costs" in extra:

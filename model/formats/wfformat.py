@@ -130,7 +130,7 @@ class _Parsed:
                 rec["category"] = str(prog)
         for m in ex.get("machines") or []:
             if isinstance(m, dict) and "nodeName" in m:
-                cpu = m.get("cpu") if isinstance(m.get("cpu"), dict) else {}
+                cpu: dict[str, Any] = m["cpu"] if isinstance(m.get("cpu"), dict) else {}
                 self.machines.append({"name": str(m["nodeName"]), "cores": cpu.get("coreCount", cpu.get("count"))})
 
     # schema 1.4 (and WorkflowHub's older "jobs"): one list of tasks with files and runtimes
@@ -146,7 +146,8 @@ class _Parsed:
             tid = str(t.get("name") or _tid(t, k))
             if tid in self.tasks:
                 raise GraphError(f"duplicate task name {tid!r}")
-            ins, outs = [], []
+            ins: list[str] = []
+            outs: list[str] = []
             for j, f in enumerate(t.get("files") or []):
                 if not isinstance(f, dict) or ("name" not in f and "id" not in f):
                     raise GraphError(f"file #{j + 1} of task {tid!r} has no 'name'")
@@ -170,7 +171,7 @@ class _Parsed:
             }
         for m in wf.get("machines") or []:
             if isinstance(m, dict) and "nodeName" in m:
-                cpu = m.get("cpu") if isinstance(m.get("cpu"), dict) else {}
+                cpu: dict[str, Any] = m["cpu"] if isinstance(m.get("cpu"), dict) else {}
                 self.machines.append({"name": str(m["nodeName"]), "cores": cpu.get("count", cpu.get("coreCount"))})
 
     def _resolve_names(self) -> None:
