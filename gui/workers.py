@@ -195,6 +195,7 @@ class RunManager(QtCore.QObject):
         self.pool = QtCore.QThreadPool.globalInstance()
         self.throttle = throttle
         self._workers: dict[str, AlgorithmWorker] = {}
+        self._ended: list[AlgorithmWorker] = []
         self._counter = itertools.count(1)
         # Import every algorithm module here, on the GUI thread, not concurrently in workers.
         load_all()
@@ -267,4 +268,12 @@ class RunManager(QtCore.QObject):
         return key.rsplit("#", 1)[0]
 
     def _forget(self, key: str) -> None:
-        self._workers.pop(key, None)
+        w = self._workers.pop(key, None)
+        if w is not None:
+            # We are inside a queued call delivered to w.signals: drop the last reference
+            # (which destroys it) only once that call has returned.
+            self._ended.append(w)
+            QtCore.QTimer.singleShot(0, self._reap)
+
+    def _reap(self) -> None:
+        self._ended.clear()
