@@ -419,9 +419,6 @@ class MainWindow(QtWidgets.QMainWindow):
         self._shown = [sched] if sched is not None else []
         self.gantt.set_schedule(sched, self.document.graph if sched is not None else None)
         self.editor.set_schedule(sched)
-        self.playback.pause()
-        self.playback.duration = sched.makespan if sched is not None else 0.0
-        self.playback.seek(0.0)
         if sched is None:
             self.editor.set_task_states({})
 
@@ -436,7 +433,6 @@ class MainWindow(QtWidgets.QMainWindow):
         self._shown = list(schedules)
         self.gantt.set_schedules(schedules, self.document.graph)
         self.editor.set_schedule(schedules[0])
-        self.playback.duration = max(s.makespan for s in schedules)
 
     def animate_construction(self) -> None:
         if self._schedule is None:

@@ -57,7 +57,8 @@ class Timeline:
         t = ready if k == 0 else max(ready, fins[k - 1])
         n = len(starts)
         while k < n:
-            if starts[k] - t >= duration - _EPS:
+            # the gap before slot k must start at or before it (t may already lie inside it)
+            if t <= starts[k] and starts[k] - t >= duration - _EPS:
                 return t
             if fins[k] > t:
                 t = fins[k]
