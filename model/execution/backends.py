@@ -177,7 +177,7 @@ class DaskBackend(Backend):
         else:
             self.cluster = distributed.LocalCluster(
                 n_workers=m, threads_per_worker=1, processes=self._processes,
-                dashboard_address=":0", silence_logs=logging.ERROR,
+                dashboard_address=":0", silence_logs=logging.CRITICAL,
             )
             self.client = distributed.Client(self.cluster, set_as_default=False)
             self.info["dask_processes"] = self._processes

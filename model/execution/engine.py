@@ -345,6 +345,18 @@ def run_graph(
         Bad graph, platform, schedule or options; :class:`ExecutionError` when a task
         raises (with the partial trace).
 
+    Notes
+    -----
+    Start-up (pools, processes, the Dask cluster) happens before time 0 and is not in
+    the trace. ``meta["overhead_per_task"]`` is the mean delay between the moment a task
+    could start (worker free, inputs arrived per the model) and its real start. Worker
+    processes are started with ``forkserver`` (``spawn`` where unavailable), so, as for
+    any :mod:`multiprocessing` program, a script calling this with
+    ``executor="processes"`` must guard its entry point with
+    ``if __name__ == "__main__":``. Dask places dynamic tasks on workers that hold
+    their inputs (its data-locality rule), so dynamic Dask runs of small graphs often
+    stay on few workers.
+
     Examples
     --------
     >>> g = TaskGraph("demo"); g.add_task("a", 1); g.add_task("b", 2); g.add_edge("a", "b", 1)

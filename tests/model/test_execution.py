@@ -13,6 +13,7 @@ import pytest
 
 from model.algorithms import get_algorithm
 from model.execution import DaskUnavailable, ExecutionError, run_graph, trace_platform
+from model.execution.cli import ProgressLine
 from model.formats import load_graph, load_schedule
 from model.graph import GraphError, Platform, TaskGraph
 from model.schedule import Schedule, Slot
@@ -292,6 +293,24 @@ def test_dask_own_local_cluster_and_too_few_workers(dask_cluster):
 
 
 # ----------------------------------------------------------------------------- CLI
+def test_progress_line_rewrites_one_line_on_a_terminal():
+    import io
+
+    out = io.StringIO()
+    p = ProgressLine("run", out, tty=True)
+    for k in range(4):
+        p(k, 3)
+    p.close()
+    text = out.getvalue()
+    assert text.count("\n") == 1 and text.endswith("\n")
+    assert "\rrun" in text.replace("\x1b[K", "") and "3/3 tasks" in text
+    quiet = io.StringIO()
+    p = ProgressLine("run", quiet, tty=False)
+    for k in range(101):
+        p(k, 100)
+    assert quiet.getvalue().count("\n") == 5  # 0, 25, 50, 75, 100 %
+
+
 def cli(*args, **kw):
     return subprocess.run([sys.executable, "-m", "gui.cli", *args], cwd=ROOT, capture_output=True,
                           text=True, timeout=60, **kw)
