@@ -37,6 +37,10 @@ GRAPH_FORMATS: dict[str, str] = {
 }
 
 
+#: graphs with more tasks than this are saved as compact (one-line) JSON
+COMPACT_ABOVE = 5000
+
+
 def atomic_write(path: str | os.PathLike[str], data: str | bytes) -> None:
     """Write a file so a crash never leaves it truncated: write a temporary file, then rename.
 
@@ -125,7 +129,9 @@ def save_graph(graph: TaskGraph, path: str | os.PathLike[str]) -> None:
     p = Path(path)
     ext = p.suffix.lower()
     if ext == ".json":
-        atomic_write(p, json.dumps(graph_to_dict(graph), indent=1) + "\n")
+        # indented JSON goes through the pure-Python encoder: big graphs are written compact
+        indent = 1 if len(graph) <= COMPACT_ABOVE else None
+        atomic_write(p, json.dumps(graph_to_dict(graph), indent=indent) + "\n")
         return
     mod = _module(ext)
     if not hasattr(mod, "write"):
