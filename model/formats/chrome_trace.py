@@ -122,6 +122,9 @@ def schedule_from_trace(d: Any) -> Schedule:
         if ph == "M":
             if ev.get("name") == "thread_name" and isinstance(ev.get("args"), dict) and "name" in ev["args"]:
                 names[key] = str(ev["args"]["name"])
+                if key not in order:  # a named thread is a worker even when idle
+                    order.append(key)
+                    pids.add(key[0])
             continue
         if ph not in ("X", "B", "E"):
             continue

@@ -22,7 +22,7 @@ from model.formats import (
     wfformat,
 )
 from model.graph import GraphError, Platform, TaskGraph, Worker
-from model.schedule import Schedule
+from model.schedule import Schedule, Slot
 
 ROOT = Path(__file__).resolve().parents[2]
 HEFT_PAPER = ROOT / "assets" / "examples" / "heft-paper.taskgraph.json"
@@ -555,3 +555,11 @@ def test_unknown_extension_is_named(tmp_path):
     (tmp_path / "g.xyz").write_text("x")
     with pytest.raises(GraphError, match=r"unknown graph file type '\.xyz'"):
         load_graph(tmp_path / "g.xyz")
+
+
+def test_chrome_trace_keeps_idle_workers():
+    s = Schedule("manual", ["P1", "P2", "P3"], [Slot("a", "P1", 0.0, 1.0), Slot("b", "P3", 1.0, 2.0)])
+    back = chrome_trace.schedule_from_trace(chrome_trace.schedule_to_trace(s))
+    assert back.workers == ["P1", "P2", "P3"]
+    assert back.by_worker()["P2"] == []
+    assert back.algorithm == "manual"
