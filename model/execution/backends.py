@@ -199,7 +199,7 @@ class DaskBackend(Backend):
         self.addresses = sorted(workers, key=key)[:m]
         self.address_index = {a: i for i, a in enumerate(self.addresses)}
         self.restrict = self.addresses if len(workers) > m else None
-        self.info["workers"] = list(self.addresses)
+        self.info["dask_workers"] = list(self.addresses)
         futs = [self.client.submit(_worker.noop, i, workers=[a], pure=False) for i, a in enumerate(self.addresses)]
         self.client.gather(futs)
 

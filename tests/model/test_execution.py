@@ -258,7 +258,7 @@ def test_dask_mapped_run_uses_worker_restrictions(dask_cluster):
     assert_valid_trace(trace, g, p)
     assert_follows(trace, plan)
     assert trace.meta["scheduler"] == dask_cluster.scheduler_address
-    assert len(trace.meta["workers"]) == 3
+    assert len(trace.meta["dask_workers"]) == 3
 
 
 @pytest.mark.slow
