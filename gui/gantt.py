@@ -185,6 +185,9 @@ class GanttBarsItem(pg.GraphicsObject):
         self.y = np.zeros(0)
         self.h = np.zeros(0)
         self.colour = np.zeros(0, dtype=np.int32)
+        self.row = np.zeros(0, dtype=np.int64)
+        self.row_y = np.zeros(0)
+        self.row_h = np.zeros(0)
         self.labels: list[str] = []
         self.visible_mask: np.ndarray | None = None
         self.colours: list[QtGui.QColor] = []
@@ -221,6 +224,11 @@ class GanttBarsItem(pg.GraphicsObject):
         self.y = np.asarray(y, dtype=np.float64)
         self.h = np.asarray(h, dtype=np.float64)
         self.labels = list(labels)
+        # bars sharing a centre and height form a row (a lane, or a sub-row of a link lane)
+        keys = np.round(self.y * 1024).astype(np.int64) * (1 << 20) + np.round(self.h * 1024).astype(np.int64)
+        _, first, self.row = np.unique(keys, return_index=True, return_inverse=True)
+        self.row_y = self.y[first]
+        self.row_h = self.h[first]
         self.visible_mask = None
         self.highlights = {}
         self.arrow_a = self.arrow_b = np.zeros(0, dtype=np.int64)
@@ -406,7 +414,8 @@ class GanttBarsItem(pg.GraphicsObject):
             small = (X1 - X0) < 2.0
             big = ~small
             if small.any():
-                self._paint_binned(p, X0[small], Yt[small], Hh[small], np.where(done[small], col[small], col[small] + k))
+                self._paint_binned(p, X0[small], self.row[idx[small]], np.where(done[small], col[small], col[small] + k),
+                                   sy, dy)
         fine = (W[big] >= 6).mean() > 0.5 if big.any() else False
         pen = QtGui.QPen(QtGui.QColor(30, 30, 30, 150), 1.0) if fine else None
         if pen is not None:
@@ -431,19 +440,22 @@ class GanttBarsItem(pg.GraphicsObject):
             self._paint_labels(p, idx, X0, Yt, W, Hh, col, done | (now is None), ratio)
         p.restore()
 
-    def _paint_binned(self, p: QtGui.QPainter, X0, Yt, Hh, cidx) -> None:
+    def _paint_binned(self, p: QtGui.QPainter, X0, rows, cidx, sy, dy) -> None:
         """Bars under two pixels wide: one cell per (row, pixel column), merged into runs."""
-        rows, inv = np.unique(np.round(Yt * 4).astype(np.int64), return_inverse=True)
+        used = np.flatnonzero(np.bincount(rows, minlength=len(self.row_y)))
+        if len(used) != len(self.row_y):
+            remap = np.full(len(self.row_y), -1, dtype=np.int64)
+            remap[used] = np.arange(len(used))
+            inv = remap[rows]
+        else:
+            inv = rows
         cols = np.floor(X0).astype(np.int64)
         c0 = int(cols.min())
         ncol = int(cols.max()) - c0 + 1
-        grid = np.full(len(rows) * ncol, -1, dtype=np.int64)
+        grid = np.full(len(used) * ncol, -1, dtype=np.int64)
         grid[inv * ncol + (cols - c0)] = cidx
-        grid = grid.reshape(len(rows), ncol)
-        row_top = np.zeros(len(rows))
-        row_h = np.zeros(len(rows))
-        row_top[inv] = Yt
-        row_h[inv] = Hh
+        row_h = self.row_h[used] * abs(sy)
+        row_top = self.row_y[used] * sy + dy - row_h / 2
         flat = grid.ravel()
         new_run = np.ones(flat.size, dtype=bool)
         new_run[1:] = flat[1:] != flat[:-1]
@@ -544,6 +556,46 @@ class GanttBarsItem(pg.GraphicsObject):
         self.last_labels = drawn
 
 
+# ------------------------------------------------------------------------ time grid
+class _TimeGrid(pg.GraphicsObject):
+    """Light vertical lines at round times across the view (cheaper than the axis grid)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setZValue(-10)
+
+    def viewTransformChanged(self) -> None:
+        self.prepareGeometryChange()
+
+    def boundingRect(self) -> QtCore.QRectF:
+        vr = self.viewRect()
+        return QtCore.QRectF() if vr is None else QtCore.QRectF(vr)
+
+    def paint(self, p: QtGui.QPainter, opt, widget) -> None:
+        vr = self.viewRect()
+        if vr is None or vr.width() <= 0:
+            return
+        t = p.transform()
+        sx, dx = t.m11(), t.dx()
+        top, bottom = sorted((vr.top() * t.m22() + t.dy(), vr.bottom() * t.m22() + t.dy()))
+        raw = vr.width() / 8
+        mag = 10 ** math.floor(math.log10(raw))
+        step = next(m * mag for m in (1, 2, 5, 10) if m * mag >= raw)
+        p.save()
+        p.resetTransform()
+        for div, alpha in ((5, 22), (1, 55)):
+            st = step / div
+            xs = np.arange(math.ceil(vr.left() / st) * st, vr.right(), st)
+            if len(xs) > 400:
+                continue
+            pen = QtGui.QPen(QtGui.QColor(0, 0, 0, alpha), 1.0)
+            pen.setCosmetic(True)
+            p.setPen(pen)
+            for x in xs * sx + dx:
+                p.drawLine(QtCore.QLineF(x, top, x, bottom))
+        p.restore()
+
+
 # ---------------------------------------------------------------------- legend widget
 class _Legend(QtWidgets.QGraphicsWidget):
     """Colour swatches with names, laid out in a column beside the plot."""
@@ -618,9 +670,12 @@ class GanttView(QtWidgets.QWidget):
         self._bar_sched = np.zeros(0, dtype=np.int64)
         self._bar_transfer: list[tuple | None] = []
         self._bar_slot: list[Slot | None] = []
-        self._task_bars: dict[str, list[int]] = {}
+        self._bar_maps: list[dict[str, int]] = []
         self._selected: list[str] = []
         self._construct: dict | None = None
+        self._bar_worker = np.zeros(0, dtype=np.int64)
+        self._bar_code = np.zeros(0, dtype=np.int64)
+        self._code_names: list[str] = []
         self._lane_worker: list[tuple[int, str]] = []
         self._transfers: list[list] = []
         self._levels: dict[str, int] | None = None
@@ -640,7 +695,8 @@ class GanttView(QtWidgets.QWidget):
             ax.setTextPen(pg.mkPen("#222222"))
         self.plot_item.setLabel("bottom", "time")
         self.plot_item.setLabel("left", "worker")
-        self.plot_item.showGrid(x=True, y=False, alpha=0.25)
+        self.grid = _TimeGrid()
+        self.plot_item.addItem(self.grid, ignoreBounds=True)
         # bars above the grid lines the axes draw (axes sit at z 0.5)
         self.view_box.setZValue(1)
         self.item = GanttBarsItem()
@@ -712,20 +768,20 @@ class GanttView(QtWidgets.QWidget):
         first = min((s.origin for s in self.schedules if s.slots), default=0.0)
         start = min(0.0, first)
         end = max((max(x.finish for x in s.slots) for s in self.schedules if s.slots), default=0.0)
-        events = [x for s in self.schedules for sl in s.slots for x in (sl.start, sl.finish)] \
-            if sum(len(s.slots) for s in self.schedules) <= 200_000 else []
+        slots_only = self.item.x0[self._bar_worker >= 0], self.item.x1[self._bar_worker >= 0]
+        events = np.concatenate(slots_only)
         self.playback.set_range(start, end - start, events=events)
         self.fit()
 
     def select_tasks(self, tasks: list[str]) -> None:
         """Highlight ``tasks`` (thick outline) and their predecessors and successors (dashed)."""
-        self._selected = [t for t in tasks if t in self._task_bars]
-        sel = [i for t in self._selected for i in self._task_bars[t]]
+        self._selected = [t for t in tasks if self.bars_of(t)]
+        sel = [i for t in self._selected for i in self.bars_of(t)]
         related: set[str] = set()
         for t in self._selected:
             related.update(self._neighbours(t))
         related -= set(self._selected)
-        rel = [i for t in related for i in self._task_bars.get(t, ())]
+        rel = [i for t in related for i in self.bars_of(t)]
         self.item.set_highlight("selected", sel)
         self.item.set_highlight("related", rel)
 
@@ -794,7 +850,7 @@ class GanttView(QtWidgets.QWidget):
         self._critical = None
         saved = self.show_transfers
         self.show_transfers = False
-        self._rebuild(keep_duplicates=True)
+        self._rebuild()
         self.show_transfers = saved
         n = len(slots)
         later = np.full(n, n + 1, dtype=np.int64)
@@ -837,13 +893,12 @@ class GanttView(QtWidgets.QWidget):
     # -------------------------------------------------------------- queries (tests)
     def bars_of(self, task: str) -> list[int]:
         """Bar indices showing ``task`` (one per schedule)."""
-        return list(self._task_bars.get(task, ()))
+        return [m[task] for m in self._bar_maps if task in m]
 
     def bar_rect(self, task: str, schedule_index: int = 0) -> QtCore.QRectF:
         """The bar of ``task`` in schedule ``schedule_index``, in data coordinates."""
-        for i in self._task_bars.get(task, ()):
-            if int(self._bar_sched[i]) == schedule_index:
-                return self.item.bar_rect(i)
+        if 0 <= schedule_index < len(self._bar_maps) and task in self._bar_maps[schedule_index]:
+            return self.item.bar_rect(self._bar_maps[schedule_index][task])
         raise KeyError(f"task {task!r} is not in schedule #{schedule_index}")
 
     def bar_at(self, x: float, y: float) -> int | None:
@@ -901,20 +956,23 @@ class GanttView(QtWidgets.QWidget):
         except Exception:  # a recorded trace may name tasks the graph lacks
             return []
 
-    def _rebuild(self, *, keep_duplicates: bool = False) -> None:
+    def _rebuild(self) -> None:
         multi = len(self.schedules) > 1
         lanes: list[str] = []
         lane_y: list[float] = []
-        x0: list[float] = []
-        x1: list[float] = []
-        ys: list[float] = []
-        hs: list[float] = []
-        sched_idx: list[int] = []
+        # per schedule chunks: slot bars, then transfer bars
+        c_x0: list[np.ndarray] = []
+        c_x1: list[np.ndarray] = []
+        c_y: list[np.ndarray] = []
+        c_h: list[np.ndarray] = []
+        c_sched: list[np.ndarray] = []
+        c_worker: list[np.ndarray] = []
         bar_task: list[str] = []
         bar_slot: list[Slot | None] = []
         bar_transfer: list = []
-        self._lane_worker: list[tuple[int, str]] = []
-        self._transfers: list[list] = []
+        self._lane_worker = []
+        self._transfers = []
+        self._bar_maps: list[dict[str, int]] = []
         y = 0.0
         group_tops: list[float] = []
         for si, s in enumerate(self.schedules):
@@ -922,13 +980,13 @@ class GanttView(QtWidgets.QWidget):
             if si:
                 y += 0.5
             group_tops.append(y - 0.5)
-            wl: dict[str, float] = {}
             workers = list(s.workers)
-            for w in (sl.worker for sl in s.slots):
-                if w not in wl and w not in workers:
-                    workers.append(w)
+            known = set(workers)
+            for w in {sl.worker for sl in s.slots} - known:
+                workers.append(w)
+            windex = {w: j for j, w in enumerate(workers)}
+            first_lane = y
             for w in workers:
-                wl[w] = y
                 lanes.append(f"{label} · {w}" if multi else str(w))
                 lane_y.append(y)
                 self._lane_worker.append((si, w))
@@ -937,49 +995,62 @@ class GanttView(QtWidgets.QWidget):
             self._transfers.append(transfers)
             pl: dict[tuple[str, str], float] = {}
             if transfers:
-                order = {w: i for i, w in enumerate(workers)}
                 pairs = sorted({(t.src_worker, t.dst_worker) for t in transfers},
-                               key=lambda pr: (order.get(pr[0], 0), order.get(pr[1], 0)))
+                               key=lambda pr: (windex.get(pr[0], 0), windex.get(pr[1], 0)))
                 for pr in pairs:
                     pl[pr] = y
                     lanes.append(f"{label} · {pr[0]}→{pr[1]}" if multi else f"{pr[0]}→{pr[1]}")
                     lane_y.append(y)
                     self._lane_worker.append((si, f"{pr[0]}->{pr[1]}"))
                     y += 1.0
-            n = len(s.slots)
-            if n:
-                x0.extend(sl.start for sl in s.slots)
-                x1.extend(sl.finish for sl in s.slots)
-                ys.extend(wl[sl.worker] for sl in s.slots)
-                hs.extend([TASK_HEIGHT] * n)
-                sched_idx.extend([si] * n)
-                bar_task.extend(sl.task for sl in s.slots)
-                bar_slot.extend(s.slots)
-                bar_transfer.extend([None] * n)
-            for t, (yy, hh) in zip(transfers, _stack_transfers(transfers, pl)):
-                x0.append(t.start)
-                x1.append(t.finish)
-                ys.append(yy)
-                hs.append(hh)
-                sched_idx.append(si)
-                bar_task.append(f"{t.source}→{t.target}")
-                bar_slot.append(None)
-                bar_transfer.append(t)
+            slots = s.slots
+            n = len(slots)
+            offset = len(bar_task)
+            times = np.array([(sl.start, sl.finish) for sl in slots], dtype=np.float64).reshape(n, 2)
+            widx = np.array([windex[sl.worker] for sl in slots], dtype=np.int64)
+            tasks = [sl.task for sl in slots]
+            c_x0.append(times[:, 0])
+            c_x1.append(times[:, 1])
+            c_y.append(first_lane + widx.astype(np.float64))
+            c_h.append(np.full(n, TASK_HEIGHT))
+            c_sched.append(np.full(n, si, dtype=np.int64))
+            c_worker.append(widx)
+            bar_task.extend(tasks)
+            bar_slot.extend(slots)
+            bar_transfer.extend([None] * n)
+            # later slots of a task win (an animated construction shows them in turn)
+            self._bar_maps.append(dict(zip(tasks, range(offset, offset + n))))
+            if transfers:
+                yh = np.array(_stack_transfers(transfers, pl), dtype=np.float64).reshape(-1, 2)
+                c_x0.append(np.array([t.start for t in transfers], dtype=np.float64))
+                c_x1.append(np.array([t.finish for t in transfers], dtype=np.float64))
+                c_y.append(yh[:, 0])
+                c_h.append(yh[:, 1])
+                c_sched.append(np.full(len(transfers), si, dtype=np.int64))
+                c_worker.append(np.full(len(transfers), -1, dtype=np.int64))
+                bar_task.extend(f"{t.source}→{t.target}" for t in transfers)
+                bar_slot.extend([None] * len(transfers))
+                bar_transfer.extend(transfers)
+
+        def cat(chunks: list[np.ndarray], dtype: type) -> np.ndarray:
+            return np.concatenate(chunks).astype(dtype, copy=False) if chunks else np.zeros(0, dtype=dtype)
+
+        x0, x1, ys, hs = cat(c_x0, np.float64), cat(c_x1, np.float64), cat(c_y, np.float64), cat(c_h, np.float64)
         self.lanes = lanes
         self._lane_y = lane_y
         self._bar_task = bar_task
         self._bar_slot = bar_slot
         self._bar_transfer = bar_transfer
-        self._bar_sched = np.asarray(sched_idx, dtype=np.int64)
-        self._task_bars = {}
-        for i, (t, sl) in enumerate(zip(bar_task, bar_slot)):
-            if sl is not None:
-                self._task_bars.setdefault(t, []).append(i)
+        self._bar_sched = cat(c_sched, np.int64)
+        self._bar_worker = cat(c_worker, np.int64)
+        # one code per task name, shared by every schedule (graph order first)
+        codes: dict[str, int] = {t: i for i, t in enumerate(self.graph.tasks)} if self.graph is not None else {}
+        self._bar_code = np.fromiter((codes.setdefault(t, len(codes)) for t in bar_task), dtype=np.int64,
+                                     count=len(bar_task))
+        self._code_names = list(codes)
         labels = list(bar_task)
         colour, colours = self._colours_for()
-        self.item.set_bars(np.asarray(x0, dtype=np.float64), np.asarray(x1, dtype=np.float64),
-                           np.asarray(ys, dtype=np.float64), np.asarray(hs, dtype=np.float64),
-                           colour, labels, colours)
+        self.item.set_bars(x0, x1, ys, hs, colour, labels, colours)
         left = self.plot_item.getAxis("left")
         left.setTicks([[(yy, name) for yy, name in zip(lane_y, lanes)], []])
         self.plot_item.setLabel("left", "schedule · worker" if multi else "worker")
@@ -1013,29 +1084,17 @@ class GanttView(QtWidgets.QWidget):
         mode = self.colour_mode
         pal = [QtGui.QColor(c) for c in PALETTE]
         k = len(pal)
-        out = np.zeros(len(self._bar_task), dtype=np.int32)
-        task_order: dict[str, int] = {}
         if mode == "task":
-            names = self.graph.tasks if self.graph is not None else []
-            task_order = {t: i for i, t in enumerate(names)}
-            for t in self._task_bars:
-                task_order.setdefault(t, len(task_order))
-        levels = self._levels_map() if mode == "level" else {}
-        worker_index: dict[tuple[int, str], int] = {}
-        for si, w in self._lane_worker:
-            worker_index.setdefault((si, w), sum(1 for s2, _ in worker_index if s2 == si))
-        sched = self._bar_sched
-        for i, (t, sl) in enumerate(zip(self._bar_task, self._bar_slot)):
-            if sl is None:
-                out[i] = k
-            elif mode == "task":
-                out[i] = task_order[t] % k
-            elif mode == "level":
-                out[i] = levels.get(t, 0) % k
-            elif mode == "algorithm":
-                out[i] = int(sched[i]) % k
-            else:
-                out[i] = worker_index.get((int(sched[i]), sl.worker), 0) % k
+            out = self._bar_code % k
+        elif mode == "level":
+            levels = self._levels_map()
+            by_code = np.array([levels.get(t, 0) for t in self._code_names] or [0], dtype=np.int64)
+            out = by_code[self._bar_code] % k
+        elif mode == "algorithm":
+            out = self._bar_sched % k
+        else:
+            out = self._bar_worker % k
+        out = np.where(self._bar_worker < 0, k, out).astype(np.int32)
         # translucent, so transfers overlapping on one link show as darker bands
         tc = QtGui.QColor(TRANSFER_COLOUR)
         tc.setAlpha(170)
@@ -1053,10 +1112,8 @@ class GanttView(QtWidgets.QWidget):
         entries: list[tuple[QtGui.QColor, str]] = []
         limit = 14
         if mode == "task":
-            tasks = list(self._task_bars)
-            if self.graph is not None:
-                tasks = [t for t in self.graph.tasks if t in self._task_bars] + [
-                    t for t in tasks if t not in self.graph]
+            shown = set().union(*self._bar_maps) if self._bar_maps else set()
+            tasks = [t for t in self._code_names if t in shown]
             entries = [(pal[i % k], t) for i, t in enumerate(tasks[:limit])]
             if len(tasks) > limit:
                 entries.append((QtGui.QColor("#ffffff"), f"… {len(tasks) - limit} more"))
@@ -1077,7 +1134,7 @@ class GanttView(QtWidgets.QWidget):
                 if "->" not in w and w not in seen:
                     seen.append(w)
             entries = [(pal[i % k], w) for i, w in enumerate(seen[:limit])]
-        if any(sl is None for sl in self._bar_slot):
+        if (self._bar_worker < 0).any():
             entries.append((QtGui.QColor(TRANSFER_COLOUR), "transfer"))
         if self.show_critical:
             entries.append((QtGui.QColor("#d62728"), "critical path"))
@@ -1112,12 +1169,12 @@ class GanttView(QtWidgets.QWidget):
         a: list[int] = []
         b: list[int] = []
         for si in range(len(self.schedules)):
-            bar = {self._bar_task[i]: i for i in np.flatnonzero(self._bar_sched == si)
-                   if self._bar_slot[i] is not None}
+            bar = self._bar_maps[si]
             for u, v in self._edges_of(si):
-                if u in bar and v in bar:
-                    a.append(bar[u])
-                    b.append(bar[v])
+                iu, iv = bar.get(u), bar.get(v)
+                if iu is not None and iv is not None:
+                    a.append(iu)
+                    b.append(iv)
         self._arrow_pairs = list(zip(a, b))
         self.item.set_arrows(np.asarray(a, dtype=np.int64), np.asarray(b, dtype=np.int64))
 
@@ -1139,9 +1196,9 @@ class GanttView(QtWidgets.QWidget):
         for si, path in enumerate(self.critical_paths()):
             bars = []
             for t in path:
-                for i in self._task_bars.get(t, ()):
-                    if int(self._bar_sched[i]) == si:
-                        bars.append(i)
+                i = self._bar_maps[si].get(t)
+                if i is not None:
+                    bars.append(i)
             idx.extend(bars)
             crit_pairs.update(itertools.pairwise(bars))
         self.item.set_highlight("critical", idx)

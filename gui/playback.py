@@ -7,9 +7,9 @@ and draw the state of the schedule at that time (see :func:`task_states`).
 
 from __future__ import annotations
 
-import bisect
 from collections.abc import Iterable
 
+import numpy as np
 from PySide6 import QtCore, QtWidgets
 
 __all__ = ["Playback", "PlaybackBar", "task_states"]
@@ -68,7 +68,7 @@ class Playback(QtCore.QObject):
         self._time = 0.0
         self._speed = 1.0
         self.play_seconds = 10.0
-        self._events: list[float] = []
+        self._events = np.zeros(0)
         self._timer = QtCore.QTimer(self)
         self._timer.setInterval(interval_ms)
         self._timer.timeout.connect(self._on_timer_timeout)
@@ -111,7 +111,7 @@ class Playback(QtCore.QObject):
         """
         self._start = float(start)
         self._duration = max(0.0, float(duration))
-        self._events = sorted(set(float(e) for e in events))
+        self._events = np.unique(np.asarray(events if isinstance(events, np.ndarray) else list(events), dtype=np.float64))
         self.range_changed.emit()
         self.pause()
         self.seek(self.end)
@@ -127,7 +127,7 @@ class Playback(QtCore.QObject):
             return
         origin = min(0.0, schedule.origin)
         end = max(s.finish for s in schedule.slots)
-        ev = [x for s in schedule.slots for x in (s.start, s.finish)]
+        ev = np.array([(s.start, s.finish) for s in schedule.slots], dtype=np.float64).ravel()
         self.set_range(origin, end - origin, events=ev)
 
     # -------------------------------------------------------------- controls
@@ -170,8 +170,8 @@ class Playback(QtCore.QObject):
             if self.at_end:
                 self.seek(self._start)
                 return
-            i = bisect.bisect_right(self._events, self._time + 1e-12 * max(1.0, abs(self._time)))
-            target = self._events[i] if i < len(self._events) else self.end
+            i = int(np.searchsorted(self._events, self._time + 1e-12 * max(1.0, abs(self._time)), side="right"))
+            target = float(self._events[i]) if i < len(self._events) else self.end
             self.seek(target)
         else:
             self.seek(self._time + dt)
@@ -179,8 +179,8 @@ class Playback(QtCore.QObject):
     def step_back(self) -> None:
         """Move to the previous start or finish of a task."""
         self.pause()
-        i = bisect.bisect_left(self._events, self._time - 1e-12 * max(1.0, abs(self._time)))
-        self.seek(self._events[i - 1] if i > 0 else self._start)
+        i = int(np.searchsorted(self._events, self._time - 1e-12 * max(1.0, abs(self._time)), side="left"))
+        self.seek(float(self._events[i - 1]) if i > 0 else self._start)
 
     def set_speed(self, x: float) -> None:
         if not x > 0:
