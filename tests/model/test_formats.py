@@ -9,6 +9,8 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from model.algorithms import get_algorithm
 from model.formats import (
@@ -43,8 +45,8 @@ def rich_graph() -> TaskGraph:
     return g
 
 
-def same_graph(a: TaskGraph, b: TaskGraph, *, positions: bool = True) -> None:
-    assert a.tasks == b.tasks
+def same_graph(a: TaskGraph, b: TaskGraph, *, positions: bool = True, order: bool = True) -> None:
+    assert a.tasks == b.tasks if order else sorted(a.tasks) == sorted(b.tasks)
     assert sorted(a.edges) == sorted(b.edges)
     for t in a.tasks:
         assert a.costs(t) == b.costs(t)
@@ -563,3 +565,24 @@ def test_chrome_trace_keeps_idle_workers():
     assert back.workers == ["P1", "P2", "P3"]
     assert back.by_worker()["P2"] == []
     assert back.algorithm == "manual"
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    kind=st.sampled_from(["layered", "series-parallel", "fork-join", "montage", "in-tree"]),
+    seed=st.integers(0, 10_000),
+    workers=st.one_of(st.none(), st.integers(1, 4)),
+    integer=st.booleans(),
+)
+def test_random_graphs_round_trip_through_dot_and_graphml(tmp_path, kind, seed, workers, integer):
+    from model.generators import generate
+
+    g = generate(kind, n=25, seed=seed, workers=workers, integer=integer)
+    for ext in (".dot", ".graphml", ".json"):
+        save_graph(g, tmp_path / f"r{ext}")
+        same_graph(g, load_graph(tmp_path / f"r{ext}"))
+    if workers is None:
+        g0 = generate(kind, n=25, seed=seed, integer=integer, ccr=0)
+        save_graph(g0, tmp_path / "r.stg")
+        # STG numbers tasks in a topological order: same tasks, maybe another order
+        same_graph(g0, load_graph(tmp_path / "r.stg"), positions=False, order=False)
