@@ -130,9 +130,12 @@ def solve(
     solver.parameters.num_workers = threads or 2
     solver.parameters.random_seed = int(seed)
     if deterministic:
-        # the same search whatever the machine's load: results depend only on the seed
-        # (unless the wall-clock limit cuts the search short)
+        # the same search whatever the machine's load: the budget is counted in the
+        # solver's deterministic time units (about seconds), so results depend only on the
+        # seed; the wall clock only guards against a much slower machine
         solver.parameters.interleave_search = True
+        solver.parameters.max_deterministic_time = max(0.05, float(time_limit))
+        solver.parameters.max_time_in_seconds = 3.0 * max(0.05, float(time_limit)) + 5.0
     out: queue.Queue[Any] = queue.Queue()
     if t0 is None:
         t0 = time.perf_counter()

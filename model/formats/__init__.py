@@ -59,6 +59,13 @@ def atomic_write(path: str | os.PathLike[str], data: str | bytes) -> None:
     except OSError as e:
         raise GraphError(f"cannot write {str(p)!r}: {e.strerror}") from None
     try:
+        # mkstemp makes owner-only files; give the new file the usual permissions
+        umask = os.umask(0)
+        os.umask(umask)
+        if p.exists():
+            os.chmod(tmp, p.stat().st_mode & 0o777)
+        else:
+            os.chmod(tmp, 0o666 & ~umask)
         with os.fdopen(fd, mode, **({} if mode == "wb" else {"encoding": "utf-8"})) as f:
             f.write(data)
             f.flush()
