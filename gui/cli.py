@@ -177,7 +177,10 @@ def cmd_generate(args: argparse.Namespace) -> int:
         params[k.replace("-", "_")] = _parse_value(v)
     if args.tasks is not None:
         params["n"] = args.tasks
-    graph = generators.generate(args.kind, seed=args.seed, **params)
+    seed = params.pop("seed", args.seed)
+    if not isinstance(seed, int):
+        raise UsageError(f"generate: seed must be a whole number, got {seed!r}")
+    graph = generators.generate(args.kind, seed=seed, **params)
     save_graph(graph, args.output)
     print(f"{args.kind}: {len(graph)} tasks, {graph.nx.number_of_edges()} edges -> {args.output}", file=sys.stderr)
     return 0

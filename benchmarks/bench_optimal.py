@@ -1,0 +1,109 @@
+"""How close to the optimum do `improve`, `best` and `optimal` get?
+
+Two sets from ``shared/bench``:
+
+* ``optimal-comm/``: 24 DAGs (10–30 tasks) with communication, proven-optimal makespans;
+* ``stg/50/``: 60 Standard Task Graph Set graphs (50 tasks, no communication) with the
+  published optima for 2, 4, 8 and 16 workers.
+
+Prints, per set and algorithm, the mean and worst ratio to the optimum, how many runs
+proved optimality, and the longest run time::
+
+    .venv/bin/python benchmarks/bench_optimal.py [--time-limit 10] [--stg-graphs 60]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from model.algorithms import get_algorithm  # noqa: E402
+from model.formats import stg  # noqa: E402
+from model.graph import Platform, TaskGraph  # noqa: E402
+
+SHARED = Path(os.environ.get("TASKMAPPER_SHARED", ROOT.parent / "shared"))
+
+
+def case_graph(path: Path) -> tuple[TaskGraph, Platform, float]:
+    """A communication case: per-worker costs, ``comm`` = transfer time across workers."""
+    d = json.loads(path.read_text())
+    g = TaskGraph(d["name"])
+    for t in d["tasks"]:
+        g.add_task(t["id"], costs=t["costs"])
+    for e in d["edges"]:
+        g.add_edge(e["source"], e["target"], e["comm"])
+    return g, Platform.homogeneous(int(d["workers"])), float(d["best_makespan"])
+
+
+def run(name: str, graph: TaskGraph, plat: Platform, time_limit: float) -> tuple[float, bool, float]:
+    params = {"time_limit": time_limit} if name in ("improve", "best", "optimal") else {}
+    alg = get_algorithm(name, **params)
+    t0 = time.perf_counter()
+    s = alg.schedule(graph, plat)
+    return s.makespan, bool(alg.info.get("proven_optimal", False)), time.perf_counter() - t0
+
+
+def table(title: str, rows: dict[str, list[tuple[float, bool, float]]]) -> None:
+    print(f"\n{title}")
+    print(f"{'algorithm':<10} {'runs':>5} {'mean ratio':>11} {'worst':>8} {'optimal':>8} {'proven':>7} {'max s':>7}")
+    for name, rs in rows.items():
+        ratios = [r for r, _p, _t in rs]
+        hit = sum(1 for r in ratios if r <= 1 + 1e-9)
+        print(f"{name:<10} {len(rs):>5} {sum(ratios) / len(ratios):>11.4f} {max(ratios):>8.4f} "
+              f"{hit:>8} {sum(1 for _r, p, _t in rs if p):>7} {max(t for *_x, t in rs):>7.2f}")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--time-limit", type=float, default=10.0, help="seconds per run for improve/best/optimal")
+    ap.add_argument("--algorithms", default="heft,improve,best,optimal")
+    ap.add_argument("--stg-graphs", type=int, default=60, help="how many STG graphs (0 to skip the set)")
+    ap.add_argument("--stg-algorithms", default="heft,best")
+    args = ap.parse_args()
+
+    names = args.algorithms.split(",")
+    rows: dict[str, list[tuple[float, bool, float]]] = {n: [] for n in names}
+    small: dict[str, list[bool]] = {n: [] for n in names}
+    for path in sorted((SHARED / "bench" / "optimal-comm").glob("case-*.json")):
+        g, plat, opt = case_graph(path)
+        for n in names:
+            mk, proven, dt = run(n, g, plat, args.time_limit)
+            rows[n].append((mk / opt, proven, dt))
+            if len(g) <= 22:
+                small[n].append(proven)
+    table(f"optimal-comm: {len(rows[names[0]])} graphs with communication, time limit {args.time_limit:g} s", rows)
+    for n in names:
+        if any(small[n]):
+            print(f"{n}: proved optimality on {sum(small[n])} of {len(small[n])} graphs of up to 22 tasks")
+
+    if args.stg_graphs <= 0:
+        return
+    optima: dict[tuple[str, int], float] = {}
+    with open(SHARED / "bench" / "stg" / "optimal-50.csv") as f:
+        for row in csv.reader(f):
+            if row and not row[0].startswith("#"):
+                optima[(row[0], int(row[1]))] = float(row[2]) if len(row) == 3 else float(row[3])
+    files = sorted({k[0] for k in optima})[: args.stg_graphs]
+    stg_names = args.stg_algorithms.split(",")
+    per_p: dict[int, dict[str, list[tuple[float, bool, float]]]] = {}
+    graphs = {f: stg.read(SHARED / "bench" / "stg" / f) for f in files}
+    for p in (2, 4, 8, 16):
+        per_p[p] = {n: [] for n in stg_names}
+        for f in files:
+            for n in stg_names:
+                mk, proven, dt = run(n, graphs[f], Platform.homogeneous(p), args.time_limit)
+                per_p[p][n].append((mk / optima[(f, p)], proven, dt))
+        table(f"STG 50 tasks, {p} workers: {len(files)} graphs (ratio to the published optimum or upper bound)",
+              per_p[p])
+
+
+if __name__ == "__main__":
+    main()
