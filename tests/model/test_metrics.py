@@ -1,0 +1,109 @@
+"""Schedule metrics: makespan, speed-up, efficiency, utilisation, communication, SLR, gap."""
+
+import json
+import math
+from pathlib import Path
+
+import pytest
+
+from model.algorithms import available, get_algorithm
+from model.formats import load_graph
+from model.graph import Platform, TaskGraph
+from model.metrics import compare, schedule_metrics
+from model.schedule import Schedule, Slot
+
+ROOT = Path(__file__).resolve().parents[2]
+HEFT_PAPER = ROOT / "assets" / "examples" / "heft-paper.taskgraph.json"
+
+
+def test_heft_paper_metrics():
+    g = load_graph(HEFT_PAPER)
+    plat = g.default_platform()
+    s = get_algorithm("heft").schedule(g, plat)
+    m = schedule_metrics(s, g, plat)
+    assert m.makespan == 80
+    # sums of the cost columns: P1 127, P2 130, P3 143
+    assert (m.sequential_time, m.best_worker) == (127, "P1")
+    assert m.speedup == pytest.approx(127 / 80)
+    assert m.efficiency == pytest.approx(127 / 240)
+    assert m.slr == pytest.approx(80 / 41)
+    assert m.lower_bound == 41 and m.gap == pytest.approx(80 / 41 - 1)
+    busy = {w: sum(x.duration for x in s.slots if x.worker == w) for w in plat.ids}
+    assert m.busy == busy
+    assert sum(m.busy.values()) == sum(g.exec_time(x.task, plat.ids.index(x.worker), plat) for x in s.slots)
+    for w in plat.ids:
+        assert m.idle[w] == pytest.approx(80 - busy[w])
+        assert m.utilisation[w] == pytest.approx(busy[w] / 80)
+    mean = sum(busy.values()) / 3
+    assert m.load_imbalance == pytest.approx(max(busy.values()) / mean - 1)
+    at = s.mapping()
+    crossing = [(u, v) for u, v in g.edges if at[u] != at[v]]
+    assert m.comm_edges == len(crossing) == len(s.transfers)
+    assert m.comm_volume == sum(g.data(u, v) for u, v in crossing)
+    assert m.comm_time == m.comm_volume  # bandwidth 1, latency 0
+    d = json.loads(json.dumps(m.to_dict()))
+    assert d["makespan"] == 80 and d["best_worker"] == "P1" and set(d["busy"]) == {"P1", "P2", "P3"}
+
+
+def test_communication_time_uses_the_network():
+    g = TaskGraph()
+    g.add_task("a", 2)
+    g.add_task("b", 3)
+    g.add_task("c", 1)
+    g.add_edge("a", "b", 4)
+    g.add_edge("a", "c", 10)
+    plat = Platform.homogeneous(2, bandwidth=2, latency=1)
+    s = Schedule.build("manual", g, plat, [Slot("a", "P1", 0, 2), Slot("c", "P1", 2, 3), Slot("b", "P2", 5, 8)])
+    m = schedule_metrics(s, g, plat)
+    assert (m.comm_edges, m.comm_volume, m.comm_time) == (1, 4.0, 3.0)
+    assert m.busy == {"P1": 3.0, "P2": 3.0} and m.load_imbalance == 0
+    assert m.idle == {"P1": 5.0, "P2": 5.0}
+    assert m.sequential_time == 6 and m.speedup == pytest.approx(6 / 8)
+    assert m.slr == pytest.approx(8 / 5)
+
+
+def test_single_worker_is_the_sequential_time():
+    g = load_graph(HEFT_PAPER)
+    plat = g.default_platform()
+    order = g.topological_order()
+    t, slots = 0.0, []
+    for task in order:
+        d = g.exec_time(task, 0, plat)
+        slots.append(Slot(task, "P1", t, t + d))
+        t += d
+    s = Schedule.build("serial", g, plat, slots)
+    m = schedule_metrics(s, g, plat)
+    assert m.makespan == 127 and m.speedup == 1 and m.comm_edges == 0 and m.comm_volume == 0
+    assert m.utilisation == {"P1": 1.0, "P2": 0.0, "P3": 0.0}
+    assert m.load_imbalance == pytest.approx(2.0)  # 127 / (127 / 3) - 1
+
+
+def test_compare_every_registered_algorithm():
+    g = load_graph(HEFT_PAPER)
+    plat = g.default_platform()
+    names = available()
+    scheds = [get_algorithm(n).schedule(g, plat) for n in names]
+    rows = compare(scheds, g, plat)
+    assert [r["algorithm"] for r in rows] == names
+    for r, s in zip(rows, scheds):
+        assert r["makespan"] == s.makespan
+        assert r["makespan"] >= r["lower_bound"] - 1e-9
+        assert r["slr"] >= 1 - 1e-9
+        assert 0 < r["efficiency"] <= 1 + 1e-9
+        assert "busy" not in r
+    best = min(r["makespan"] for r in rows)
+    assert all((r["rank"] == 1) == (r["makespan"] == best) for r in rows)
+    heft = rows[names.index("heft")]
+    assert heft["makespan"] == 80
+    json.dumps(rows)
+
+
+def test_undefined_ratios_are_json_null():
+    g = TaskGraph()
+    g.add_task("a", 0)
+    plat = Platform.homogeneous(1)
+    s = Schedule.build("zero", g, plat, [Slot("a", "P1", 0, 0)])
+    m = schedule_metrics(s, g, plat)
+    assert m.makespan == 0 and m.speedup == 1 and m.slr == 1
+    d = m.to_dict()
+    assert not any(isinstance(v, float) and math.isnan(v) for v in d.values())
