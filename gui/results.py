@@ -9,7 +9,6 @@ stale (greyed, status "stale"). Metrics come from :mod:`model.metrics`.
 
 from __future__ import annotations
 
-import dataclasses
 import math
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,6 +23,7 @@ from .workers import RunManager, error_message
 
 __all__ = ["COLUMNS", "ResultsModel", "ResultsPanel", "RunRow"]
 
+_Index = QtCore.QModelIndex | QtCore.QPersistentModelIndex
 SORT_ROLE = QtCore.Qt.ItemDataRole.UserRole
 MISSING = math.inf  # sorts after every real value in ascending order
 
@@ -31,51 +31,39 @@ MISSING = math.inf  # sorts after every real value in ascending order
 COLUMNS: list[tuple[str, str, str]] = [
     ("algorithm", "Algorithm", "Mapping algorithm"),
     ("makespan", "Makespan", "Finish time of the last task"),
-    ("speedup", "Speed-up", "Sequential time on the fastest worker / makespan"),
+    ("speedup", "Speed-up", "Time of the whole graph on the best single worker / makespan"),
     ("efficiency", "Efficiency", "Speed-up / number of workers"),
-    ("utilisation", "Utilisation", "Busy time / (workers × makespan)"),
+    ("utilisation", "Utilisation", "Mean over the workers of busy time / makespan"),
     ("comm_volume", "Comm. volume", "Data moved between different workers"),
-    ("slr", "SLR", "Schedule length ratio: makespan / critical path of minimum costs"),
-    ("gap", "Gap to LB", "(makespan − lower bound) / lower bound"),
+    ("slr", "SLR", "Schedule length ratio: makespan / critical path of minimum execution times"),
+    ("gap", "Gap to LB", "makespan / lower bound − 1 (0 % is provably optimal)"),
     ("status", "Status", "running, done, failed, cancelled or stale"),
     ("runtime", "Runtime", "Time the algorithm took to compute the schedule"),
 ]
 COL = {cid: i for i, (cid, _, _) in enumerate(COLUMNS)}
 NUMERIC = {"makespan", "speedup", "efficiency", "utilisation", "comm_volume", "slr", "gap", "runtime"}
 
-# Names model.metrics may use for each column (first found wins).
-_ALIASES: dict[str, tuple[str, ...]] = {
-    "makespan": ("makespan",),
-    "speedup": ("speedup", "speed_up"),
-    "efficiency": ("efficiency",),
-    "utilisation": ("utilisation", "utilization", "mean_utilisation", "mean_utilization"),
-    "comm_volume": ("comm_volume", "communication_volume", "comm", "data_moved"),
-    "slr": ("slr",),
-    "gap": ("gap", "gap_to_lower_bound", "lb_gap", "lower_bound_gap"),
-}
-
 
 def compute_metrics(schedule: Schedule, graph: TaskGraph, platform: Platform) -> dict[str, float]:
-    """The table's metrics of ``schedule`` from :func:`model.metrics.schedule_metrics`.
+    """The table's figures of ``schedule`` from :func:`model.metrics.schedule_metrics`.
 
-    Values the metrics module does not provide are left out (shown as "—").
+    Undefined ratios (NaN, infinite) are left out and shown as "—". ``lower_bound``
+    is kept too, for the gap's tooltip.
     """
     from model.metrics import schedule_metrics
 
-    raw: Any = schedule_metrics(schedule, graph, platform)
-    if dataclasses.is_dataclass(raw) and not isinstance(raw, type):
-        raw = dataclasses.asdict(raw)
-    elif not isinstance(raw, dict):
-        raw = vars(raw)
-    out: dict[str, float] = {}
-    for col, names in _ALIASES.items():
-        for n in names:
-            v = raw.get(n)
-            if isinstance(v, (int, float)) and not isinstance(v, bool):
-                out[col] = float(v)
-                break
-    out.setdefault("makespan", float(schedule.makespan))
-    return out
+    m = schedule_metrics(schedule, graph, platform)
+    raw = {
+        "makespan": m.makespan,
+        "speedup": m.speedup,
+        "efficiency": m.efficiency,
+        "utilisation": m.mean_utilisation,
+        "comm_volume": m.comm_volume,
+        "slr": m.slr,
+        "gap": m.gap,
+        "lower_bound": m.lower_bound,
+    }
+    return {k: float(v) for k, v in raw.items() if v is not None and math.isfinite(v)}
 
 
 @dataclass
@@ -136,10 +124,10 @@ class ResultsModel(QtCore.QAbstractTableModel):
         self.rows: list[RunRow] = []
 
     # -------------------------------------------------------------- Qt model API
-    def rowCount(self, parent: QtCore.QModelIndex = QtCore.QModelIndex()) -> int:  # noqa: B008
+    def rowCount(self, parent: _Index = QtCore.QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.rows)
 
-    def columnCount(self, parent: QtCore.QModelIndex = QtCore.QModelIndex()) -> int:  # noqa: B008
+    def columnCount(self, parent: _Index = QtCore.QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(COLUMNS)
 
     def headerData(self, section: int, orientation: QtCore.Qt.Orientation, role: int = QtCore.Qt.ItemDataRole.DisplayRole) -> Any:
@@ -150,7 +138,7 @@ class ResultsModel(QtCore.QAbstractTableModel):
                 return COLUMNS[section][2]
         return None
 
-    def data(self, index: QtCore.QModelIndex, role: int = QtCore.Qt.ItemDataRole.DisplayRole) -> Any:
+    def data(self, index: _Index, role: int = QtCore.Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not (0 <= index.row() < len(self.rows)):
             return None
         row = self.rows[index.row()]
@@ -174,6 +162,8 @@ class ResultsModel(QtCore.QAbstractTableModel):
                 return "The graph or platform changed since this run; run it again."
             if row.message:
                 return row.message
+            if col == "gap" and "lower_bound" in row.metrics:
+                return f"lower bound {row.metrics['lower_bound']:g}"
             return None
         if role == R.TextAlignmentRole and col in NUMERIC:
             return int(QtCore.Qt.AlignmentFlag.AlignRight | QtCore.Qt.AlignmentFlag.AlignVCenter)

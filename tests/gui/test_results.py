@@ -6,10 +6,11 @@ import random
 import pytest
 from PySide6 import QtCore, QtGui
 
-from gui.results import COL, COLUMNS, SORT_ROLE, ResultsModel, ResultsPanel, RunRow
+from gui.results import COL, COLUMNS, SORT_ROLE, ResultsModel, ResultsPanel, RunRow, _fmt
 from gui.workers import RunManager
 from model.algorithms import ALGORITHMS, available, get_algorithm
 from model.graph import Platform, TaskGraph
+from model.metrics import schedule_metrics
 from model.schedule import Schedule, Slot
 
 LEFT = QtCore.Qt.MouseButton.LeftButton
@@ -101,12 +102,42 @@ def test_run_two_algorithms_and_compare(qtbot, manager):
         assert by_name[n][COL["makespan"]] == f"{s.makespan:.6g}"
         assert by_name[n][COL["status"]] == "done"
         assert by_name[n][COL["runtime"]].endswith(("ms", " s"))
+        m = schedule_metrics(s, g, plat)
+        for cid, v in (("speedup", m.speedup), ("efficiency", m.efficiency),
+                       ("utilisation", m.mean_utilisation), ("comm_volume", m.comm_volume),
+                       ("slr", m.slr), ("gap", m.gap)):
+            assert by_name[n][COL[cid]] == _fmt(cid, v), cid
     # sorted by makespan (ascending) by default
     spans = [want[r[COL["algorithm"]]].makespan for r in rows]
     assert spans == sorted(spans)
     # progress lines are gone once the runs end
     qtbot.waitUntil(lambda: panel._progress == {}, timeout=2000)
     assert not panel.cancel_all_button.isEnabled()
+
+
+def test_metric_columns_on_a_known_schedule(qtbot, manager):
+    # a and b (cost 2) side by side, then c (cost 1) on P1 after a: b's 1 unit of data
+    # arrives at 3 (on P2, a's 2 units would arrive at 4); makespan 4
+    g = TaskGraph("known")
+    g.add_task("a", 2)
+    g.add_task("b", 2)
+    g.add_task("c", 1)
+    g.add_edge("a", "c", 2)
+    g.add_edge("b", "c", 1)
+    _, panel = make_panel(qtbot, manager, g, Platform.homogeneous(2, bandwidth=1.0))
+    with qtbot.waitSignal(manager.run_finished, timeout=10_000):
+        panel.run(["heft"])
+    s = panel.results()["heft"]
+    assert s.makespan == 4.0 and s.mapping()["c"] == s.mapping()["a"]
+    (row,) = panel.displayed()
+    assert row[COL["makespan"]] == "4"
+    assert row[COL["speedup"]] == "1.250"  # 5 units of work on one worker / 4
+    assert row[COL["efficiency"]] == "62.5 %"
+    assert row[COL["utilisation"]] == "62.5 %"  # (3 + 2) / (2 × 4)
+    assert row[COL["comm_volume"]] == "1"
+    assert row[COL["slr"]] == "1.333"  # critical path a -> c of minimum times: 3
+    assert row[COL["gap"]] == "33.3 %"  # lower bound 3 (the critical path)
+    assert row[COL["status"]] == "done"
 
 
 def test_choosing_rows_emits_schedules(qtbot, manager):
