@@ -106,7 +106,7 @@ def _fmt(col: str, v: Any) -> str:
     if col in ("efficiency", "utilisation", "gap"):
         return f"{100 * v:.1f} %"
     if col == "runtime":
-        return f"{v * 1000:.0f} ms" if v < 1 else f"{v:.2f} s"
+        return f"{v * 1000:.3g} ms" if v < 1 else f"{v:.2f} s"
     if col in ("speedup", "slr"):
         return f"{v:.3f}"
     return f"{v:.6g}"
@@ -315,6 +315,10 @@ class ResultsPanel(QtWidgets.QWidget):
         self.table.setSelectionBehavior(QtWidgets.QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QtWidgets.QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        self.table.setAlternatingRowColors(True)
+        # a handful of rows: sizing columns to their contents is cheap and keeps the dock narrow
+        self.table.horizontalHeader().setSectionResizeMode(QtWidgets.QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.selectionModel().selectionChanged.connect(self._on_table_selection_changed)
 
