@@ -125,7 +125,7 @@ class MainWindow(QtWidgets.QMainWindow):
             edit.addAction(a)
 
         view = mb.addMenu("&View")
-        view.addAction(self._action("&Fit graph", self.editor.fit, "F"))
+        view.addAction(self._action("&Fit graph", self.editor.fit, "Ctrl+0"))
         view.addAction(self._action("&Layout graph", self.editor.auto_layout, "Ctrl+L", "Layered layout by levels"))
         view.addSeparator()
         self.overlay_group = QtGui.QActionGroup(self)
@@ -198,6 +198,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.results.comparison_chosen.connect(self.show_comparison)
         self.playback.time_changed.connect(self._on_playback_time_changed)
         d.graph_changed.connect(self._on_document_graph_changed)
+        self.manager.run_finished.connect(self._on_manager_run_finished)
 
     # ------------------------------------------------------------------- files
     def _update_title(self) -> None:
@@ -438,16 +439,17 @@ class MainWindow(QtWidgets.QMainWindow):
         if self._schedule is None:
             self._show_error_message("Choose a result first: its construction is replayed placement by placement")
             return
-        order = self._schedule.meta.get("placement_order")
-        slots = self._schedule.slots
-        if order:
-            at = self._schedule.slot_of()
-            slots = [at[t] for t in order if t in at]
+        slots = self.results.construction(self._schedule.algorithm) or self._schedule.slots
         self.gantt.animate_construction(slots)
 
     def _on_playback_time_changed(self, t: float) -> None:
         if self._schedule is not None:
             self.editor.set_task_states(task_states(self._schedule, t))
+
+    def _on_manager_run_finished(self, _key: str, sched: Schedule) -> None:
+        # the first result of a fresh graph goes straight to the chart
+        if self._schedule is None:
+            self.show_schedule(sched)
 
     def _on_document_graph_changed(self) -> None:
         if self._schedule is not None and self._schedule.algorithm != "trace":
