@@ -733,8 +733,16 @@ class GanttView(QtWidgets.QWidget):
         lay = QtWidgets.QVBoxLayout(self)
         lay.setContentsMargins(2, 2, 2, 2)
         lay.addLayout(top)
+        self.empty_label = QtWidgets.QLabel(
+            "No schedule to show yet.\nRun a mapping algorithm (Run ▸ Run all algorithms) and choose a result,\n"
+            "or open a schedule or an execution trace (File ▸ Open schedule or trace)."
+        )
+        self.empty_label.setAlignment(QtCore.Qt.AlignmentFlag.AlignCenter)
+        self.empty_label.setStyleSheet("color: #666; background: white; border: 1px solid #ddd;")
+        lay.addWidget(self.empty_label, 1)
         lay.addWidget(self.plot, 1)
         lay.addWidget(self.playback_bar)
+        self.plot.setVisible(False)
 
         self.colour_box.currentIndexChanged.connect(
             lambda i: self.set_colour_mode(self.colour_box.itemData(i))
@@ -762,6 +770,8 @@ class GanttView(QtWidgets.QWidget):
         self._stop_construction()
         self.schedules = list(schedules)
         self.graph = graph
+        self.plot.setVisible(bool(self.schedules))
+        self.empty_label.setVisible(not self.schedules)
         self._levels: dict[str, int] | None = None
         self._critical: list[list[str]] | None = None
         self._rebuild()
