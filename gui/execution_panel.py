@@ -1,0 +1,618 @@
+"""The execution panel: run the open graph for real and compare the trace with its prediction.
+
+The run goes through :func:`model.execution.run_graph` in an :class:`ExecutionRunnable`
+on ``QThreadPool.globalInstance()``; the runnable only emits signals from a separate
+:class:`ExecutionSignals` object (never touches a widget). Cancel sets the run's cancel
+event: running tasks finish, no new task starts, and the partial trace is delivered.
+
+The finished trace is shown in a :class:`~gui.deviation.DeviationView` against the
+mapping it followed, and against the makespan of every computed schedule.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+from PySide6 import QtCore, QtWidgets
+
+from model.algorithms import available, get_algorithm, load_all
+from model.execution import EXECUTORS, WORK_MODES, ExecutionError, run_graph
+from model.graph import GraphError, Platform, TaskGraph
+from model.replay import scaled, trace_time_scale
+from model.schedule import Schedule, ScheduleError, Slot
+
+from .deviation import DeviationView
+from .workers import THROTTLE_S, error_message
+
+__all__ = ["DYNAMIC", "ExecutionPanel", "ExecutionRunnable", "ExecutionSignals"]
+
+log = logging.getLogger(__name__)
+
+#: the policy combo's data for dynamic placement
+DYNAMIC = ""
+
+_EXECUTOR_TIPS = {
+    "threads": "One thread per worker in this process (synthetic work releases the GIL)",
+    "processes": "One process per worker (started with forkserver)",
+    "dask": "Dask distributed: a local cluster, or the scheduler address below",
+}
+
+
+class ExecutionSignals(QtCore.QObject):
+    """Signals of one :class:`ExecutionRunnable`.
+
+    Exactly one of ``result``, ``failed`` or ``cancelled`` is emitted at the end of a
+    run, followed by ``finished``.
+    """
+
+    #: (tasks finished, total); throttled
+    progress = QtCore.Signal(int, int)
+    #: list[Slot] (seconds from the run's start) finished since the previous emission; throttled
+    slot_done = QtCore.Signal(object)
+    #: the complete trace (Schedule)
+    result = QtCore.Signal(object)
+    #: readable one-line message; the runnable's ``trace`` holds any partial trace
+    failed = QtCore.Signal(str)
+    #: the partial trace (Schedule) of a cancelled run
+    cancelled = QtCore.Signal(object)
+    #: always last
+    finished = QtCore.Signal()
+
+
+class _Throttle:
+    """True at most once per ``interval`` seconds (and always when forced)."""
+
+    def __init__(self, interval: float) -> None:
+        self.interval = interval
+        self.last = -float("inf")
+
+    def __call__(self, force: bool = False) -> bool:
+        now = time.perf_counter()
+        if force or now - self.last >= self.interval:
+            self.last = now
+            return True
+        return False
+
+
+class ExecutionRunnable(QtCore.QRunnable):
+    """Execute a graph with :func:`model.execution.run_graph` in a pool thread.
+
+    Parameters
+    ----------
+    graph, platform
+        Private copies (``Document.snapshot()``); only read here.
+    schedule : Schedule, optional
+        Mapping to follow.
+    algorithm : str, optional
+        Compute this algorithm's mapping first (in the pool thread) when ``schedule``
+        is not given and the run is not dynamic.
+    dynamic : bool
+        Let the engine place tasks.
+    options
+        Passed to ``run_graph``: ``executor``, ``time_scale``, ``work``, ``data_scale``,
+        ``scheduler_address``, ``dask_processes``.
+    """
+
+    def __init__(self, graph: TaskGraph, platform: Platform, *, schedule: Schedule | None = None,
+                 algorithm: str | None = None, dynamic: bool = False, throttle: float = THROTTLE_S,
+                 **options: Any) -> None:
+        super().__init__()
+        # the panel keeps the Python object alive until its last signal was delivered
+        self.setAutoDelete(False)
+        self.graph, self.platform = graph, platform
+        self.schedule, self.algorithm, self.dynamic = schedule, algorithm, dynamic
+        self.options = options
+        self.throttle = throttle
+        self.signals = ExecutionSignals()
+        self.cancel_event = threading.Event()
+        self.done_event = threading.Event()
+        #: the mapping the run followed (computed here when needed)
+        self.plan: Schedule | None = schedule
+        #: the trace, also the partial one of a failed run
+        self.trace: Schedule | None = None
+        #: "pending", "running", "done", "failed" or "cancelled"
+        self.state = "pending"
+
+    def cancel(self) -> None:
+        """Stop starting tasks (thread-safe); running ones finish."""
+        self.cancel_event.set()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Wait until :meth:`run` has returned (or never started); ``True`` if it has."""
+        return self.done_event.wait(timeout)
+
+    def run(self) -> None:  # called in a pool thread
+        self.state = "running"
+        try:
+            outcome, payload = self._execute()
+        except BaseException as exc:  # nothing may escape a pool thread
+            if isinstance(exc, ExecutionError):
+                self.trace = exc.trace
+            elif not isinstance(exc, (GraphError, ScheduleError)):
+                log.warning("execution failed", exc_info=True)
+            outcome, payload = "failed", error_message(exc)
+        self.state = outcome
+        sig = self.signals
+        try:
+            if outcome == "done":
+                sig.result.emit(payload)
+            elif outcome == "cancelled":
+                sig.cancelled.emit(payload)
+            else:
+                sig.failed.emit(payload)
+            sig.finished.emit()
+        except RuntimeError:  # the signals object is gone (application shutting down)
+            pass
+        finally:
+            self.done_event.set()
+
+    def _execute(self) -> tuple[str, Any]:
+        sig = self.signals
+        cancel = self.cancel_event
+        total = len(self.graph)
+        sig.progress.emit(0, total)
+        if not self.dynamic and self.plan is None:
+            self.plan = get_algorithm(self.algorithm or "heft").schedule(self.graph, self.platform)
+        if cancel.is_set():
+            empty = Schedule("trace", self.platform.ids, [], meta={
+                "graph": self.graph.name, "partial": True, "stopped": "cancelled",
+                "tasks_done": 0, "tasks_total": total})
+            return "cancelled", empty
+
+        gate = _Throttle(self.throttle)
+        batch: list[Slot] = []
+
+        def on_slot(slot: Slot) -> None:
+            batch.append(slot)
+
+        def progress(done: int, n: int) -> None:
+            if gate(force=done in (0, n)):
+                if batch:
+                    sig.slot_done.emit(list(batch))
+                    batch.clear()
+                sig.progress.emit(done, n)
+
+        trace = run_graph(self.graph, self.platform, schedule=None if self.dynamic else self.plan,
+                          dynamic=self.dynamic, cancel=cancel, progress=progress, on_slot=on_slot,
+                          **self.options)
+        if batch:
+            sig.slot_done.emit(list(batch))
+        sig.progress.emit(len(trace.slots), total)
+        self.trace = trace
+        if trace.meta.get("partial"):
+            return "cancelled", trace
+        return "done", trace
+
+
+def _dask_available() -> bool:
+    return importlib.util.find_spec("distributed") is not None
+
+
+class ExecutionPanel(QtWidgets.QWidget):
+    """Run the open graph for real (threads, processes, Dask) and replay-compare the trace.
+
+    Parameters
+    ----------
+    document
+        A :class:`gui.document.Document` (uses ``snapshot()``, ``platform``,
+        ``graph_changed`` and ``platform_changed``).
+    results_provider : callable, optional
+        Returns the computed schedules, ``dict[algorithm, Schedule]``
+        (``ResultsPanel.results``): a mapped run follows the chosen algorithm's schedule
+        from there, or computes it when missing; the makespan error table lists them.
+    """
+
+    #: the trace (Schedule, seconds) of a finished, cancelled or failed run, or an opened trace
+    trace_ready = QtCore.Signal(object)
+    #: [prediction scaled to seconds, trace]: draw them on one time axis
+    comparison_requested = QtCore.Signal(list)
+    #: list[Slot] finished since the last emission while a run goes on (live view)
+    slots_recorded = QtCore.Signal(list)
+    #: a run started (True) or ended (False)
+    running_changed = QtCore.Signal(bool)
+
+    def __init__(self, document: Any, results_provider: Callable[[], dict[str, Schedule]] | None = None,
+                 parent: QtWidgets.QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.document = document
+        self.results_provider = results_provider
+        self.pool = QtCore.QThreadPool.globalInstance()
+        self._runnable: ExecutionRunnable | None = None
+        self._ended: list[ExecutionRunnable] = []
+        #: the last trace shown, the prediction it is compared with, and its time scale
+        self.trace: Schedule | None = None
+        self.prediction: Schedule | None = None
+        self.time_scale = 0.01
+        # import every algorithm here, on the GUI thread, not concurrently in a pool thread
+        load_all()
+
+        self.executor_combo = QtWidgets.QComboBox()
+        self.executor_combo.setObjectName("executor_combo")
+        for name in EXECUTORS:
+            self.executor_combo.addItem(name, name)
+            self.executor_combo.setItemData(self.executor_combo.count() - 1, _EXECUTOR_TIPS.get(name, ""),
+                                            QtCore.Qt.ItemDataRole.ToolTipRole)
+        if not _dask_available():
+            i = self.executor_combo.findData("dask")
+            item = self.executor_combo.model().item(i)  # type: ignore[attr-defined]
+            if item is not None:
+                item.setEnabled(False)
+                item.setToolTip("Dask distributed is not installed (pip install 'taskmapper[dask]')")
+
+        self.policy_combo = QtWidgets.QComboBox()
+        self.policy_combo.setObjectName("policy_combo")
+        self.policy_combo.setToolTip("Follow an algorithm's mapping (computed now when it is not in the "
+                                     "results), or let the engine place ready tasks on free workers")
+        self.refresh_policies()
+        self.policy_combo.setCurrentIndex(max(0, self.policy_combo.findData("heft")))
+
+        self.workers_label = QtWidgets.QLabel()
+        self.workers_label.setObjectName("workers_label")
+        self.workers_label.setWordWrap(True)
+
+        self.time_scale_spin = QtWidgets.QDoubleSpinBox()
+        self.time_scale_spin.setObjectName("time_scale_spin")
+        self.time_scale_spin.setDecimals(5)
+        self.time_scale_spin.setRange(0.00001, 60.0)
+        self.time_scale_spin.setSingleStep(0.001)
+        self.time_scale_spin.setValue(0.01)
+        self.time_scale_spin.setSuffix(" s / unit")
+        self.time_scale_spin.setToolTip("Seconds of real work per cost unit")
+        self.time_scale_spin.valueChanged.connect(self._update_estimate)
+
+        self.work_combo = QtWidgets.QComboBox()
+        self.work_combo.setObjectName("work_combo")
+        for w, tip in (("cpu", "calibrated hashing (releases the GIL)"), ("python", "a pure-Python loop"),
+                       ("sleep", "sleeping (no CPU)")):
+            if w in WORK_MODES:
+                self.work_combo.addItem(w, w)
+                self.work_combo.setItemData(self.work_combo.count() - 1, tip, QtCore.Qt.ItemDataRole.ToolTipRole)
+        self.work_combo.setToolTip("What a task without a 'call' does")
+
+        self.address_edit = QtWidgets.QLineEdit()
+        self.address_edit.setObjectName("address_edit")
+        self.address_edit.setPlaceholderText("empty: start a local cluster")
+        self.address_edit.setToolTip("Address of a running Dask scheduler, e.g. tcp://10.0.0.5:8786")
+        self.address_edit.setClearButtonEnabled(True)
+
+        self.run_button = QtWidgets.QPushButton("Run")
+        self.run_button.setObjectName("run_button")
+        self.run_button.setToolTip("Execute the graph for real and record the trace")
+        self.run_button.clicked.connect(self.run)
+        self.cancel_button = QtWidgets.QPushButton("Cancel")
+        self.cancel_button.setObjectName("cancel_button")
+        self.cancel_button.setToolTip("Start no new task; keep the partial trace")
+        self.cancel_button.setEnabled(False)
+        self.cancel_button.clicked.connect(self.cancel)
+        self.compare_button = QtWidgets.QPushButton("Show against prediction")
+        self.compare_button.setObjectName("compare_button")
+        self.compare_button.setToolTip("Draw the prediction (scaled to seconds) and the trace on one time axis")
+        self.compare_button.setEnabled(False)
+        self.compare_button.clicked.connect(self.request_comparison)
+        self.save_button = QtWidgets.QPushButton("Save trace…")
+        self.save_button.setObjectName("save_button")
+        self.save_button.setToolTip("Save the trace as .schedule.json, or .trace.json for Perfetto")
+        self.save_button.setEnabled(False)
+        self.save_button.clicked.connect(self._on_save_button_clicked)
+
+        self.progress_bar = QtWidgets.QProgressBar()
+        self.progress_bar.setObjectName("progress_bar")
+        self.progress_bar.setRange(0, 1)
+        self.progress_bar.setValue(0)
+        self.progress_bar.setFormat("%v / %m tasks")
+        self.status_label = QtWidgets.QLabel("Ready.")
+        self.status_label.setObjectName("status_label")
+        self.status_label.setWordWrap(True)
+        self.status_label.setTextInteractionFlags(QtCore.Qt.TextInteractionFlag.TextSelectableByMouse)
+
+        form = QtWidgets.QFormLayout()
+        form.setFieldGrowthPolicy(QtWidgets.QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form.addRow("Executor", self.executor_combo)
+        form.addRow("Policy", self.policy_combo)
+        form.addRow("Workers", self.workers_label)
+        form.addRow("Time scale", self.time_scale_spin)
+        form.addRow("Work", self.work_combo)
+        self._address_label = QtWidgets.QLabel("Dask scheduler")
+        form.addRow(self._address_label, self.address_edit)
+
+        buttons = QtWidgets.QHBoxLayout()
+        buttons.addWidget(self.run_button)
+        buttons.addWidget(self.cancel_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.compare_button)
+        buttons.addWidget(self.save_button)
+
+        self.deviation = DeviationView()
+        self.deviation.setObjectName("deviation")
+
+        lay = QtWidgets.QVBoxLayout(self)
+        lay.addLayout(form)
+        lay.addLayout(buttons)
+        lay.addWidget(self.progress_bar)
+        lay.addWidget(self.status_label)
+        lay.addWidget(self.deviation, 1)
+
+        self.executor_combo.currentIndexChanged.connect(self._on_executor_changed)
+        self.policy_combo.currentIndexChanged.connect(self._update_estimate)
+        document.graph_changed.connect(self._on_document_graph_changed)
+        if hasattr(document, "platform_changed"):
+            document.platform_changed.connect(self._on_document_platform_changed)
+        self._on_executor_changed()
+        self._on_document_platform_changed()
+
+    # ------------------------------------------------------------------ state
+    def results(self) -> dict[str, Schedule]:
+        """The computed schedules from ``results_provider`` (empty without one)."""
+        if self.results_provider is None:
+            return {}
+        try:
+            return dict(self.results_provider() or {})
+        except Exception:  # a provider failing must not break the panel
+            log.warning("results provider failed", exc_info=True)
+            return {}
+
+    def is_running(self) -> bool:
+        """Whether a run is in progress."""
+        return self._runnable is not None
+
+    def policy(self) -> str:
+        """The chosen algorithm name, or :data:`DYNAMIC` (empty string) for dynamic placement."""
+        return str(self.policy_combo.currentData() or DYNAMIC)
+
+    def set_policy(self, algorithm: str | None) -> None:
+        """Choose an algorithm's mapping (``None`` or ``""``: dynamic placement)."""
+        i = self.policy_combo.findData(algorithm or DYNAMIC)
+        if i < 0:
+            raise GraphError(f"unknown algorithm {algorithm!r}")
+        self.policy_combo.setCurrentIndex(i)
+
+    def set_executor(self, executor: str) -> None:
+        """Choose ``threads``, ``processes`` or ``dask``."""
+        i = self.executor_combo.findData(executor)
+        if i < 0:
+            raise GraphError(f"unknown executor {executor!r}; known: {', '.join(EXECUTORS)}")
+        self.executor_combo.setCurrentIndex(i)
+
+    def refresh_policies(self) -> None:
+        """Rebuild the policy list, marking algorithms whose schedule is already computed."""
+        done = self.results()
+        current = self.policy_combo.currentData() if self.policy_combo.count() else "heft"
+        self.policy_combo.blockSignals(True)
+        try:
+            self.policy_combo.clear()
+            self.policy_combo.addItem("dynamic (engine places ready tasks)", DYNAMIC)
+            self.policy_combo.insertSeparator(1)
+            for name in available():
+                label = f"{name} mapping" + ("  ✓ computed" if name in done else "")
+                self.policy_combo.addItem(label, name)
+            i = self.policy_combo.findData(current)
+            self.policy_combo.setCurrentIndex(max(0, i))
+        finally:
+            self.policy_combo.blockSignals(False)
+
+    # ------------------------------------------------------------------ running
+    def run(self) -> bool:
+        """Start a run with the panel's settings; ``False`` (message shown) if it cannot start."""
+        if self._runnable is not None:
+            return False
+        graph, platform = self.document.snapshot()
+        if len(graph) == 0:
+            self._set_status("The graph has no task to run.", error=True)
+            return False
+        executor = str(self.executor_combo.currentData())
+        algorithm = self.policy()
+        dynamic = algorithm == DYNAMIC
+        schedule = None if dynamic else self.results().get(algorithm)
+        ts = float(self.time_scale_spin.value())
+        options: dict[str, Any] = {"executor": executor, "time_scale": ts,
+                                   "work": str(self.work_combo.currentData() or "cpu")}
+        if executor == "dask":
+            address = self.address_edit.text().strip()
+            if address:
+                options["scheduler_address"] = address
+        r = ExecutionRunnable(graph, platform, schedule=schedule, algorithm=None if dynamic else algorithm,
+                              dynamic=dynamic, **options)
+        s = r.signals
+        s.progress.connect(self._on_run_progress)
+        s.slot_done.connect(self._on_run_slot_done)
+        s.result.connect(self._on_run_result)
+        s.failed.connect(self._on_run_failed)
+        s.cancelled.connect(self._on_run_cancelled)
+        s.finished.connect(self._on_run_finished)
+        self._runnable = r
+        self.time_scale = ts
+        self.progress_bar.setRange(0, len(graph))
+        self.progress_bar.setValue(0)
+        how = "dynamic placement" if dynamic else (
+            f"{algorithm} mapping" + ("" if schedule is not None else " (computing it first)"))
+        self._set_status(f"Running {len(graph)} tasks on {len(platform)} {executor} workers, {how}…")
+        self._set_running(True)
+        self.pool.start(r)
+        return True
+
+    def cancel(self) -> None:
+        """Ask the run to stop; the partial trace follows."""
+        if self._runnable is not None:
+            self._runnable.cancel()
+            self.cancel_button.setEnabled(False)
+            self._set_status("Cancelling: waiting for the running tasks to finish…")
+
+    def wait_all(self, ms: int = 10_000) -> bool:
+        """Cancel any run and wait up to ``ms`` milliseconds for it to end (for shutdown).
+
+        Its last signals are delivered before returning.
+        """
+        r = self._runnable
+        if r is None:
+            return True
+        r.cancel()
+        ok = r.wait(ms / 1000)
+        QtCore.QCoreApplication.sendPostedEvents()
+        return ok
+
+    # ------------------------------------------------------------------ showing traces
+    def show_trace(self, trace: Schedule, prediction: Schedule | None = None, *,
+                   time_scale: float | None = None, notes: list[str] | None = None) -> None:
+        """Show ``trace`` (e.g. opened from a file) in the comparison.
+
+        Without ``prediction``, the computed schedule of the algorithm the trace
+        followed is used when available. The time scale defaults to the trace's own.
+        A trace rebuilt from a WfFormat instance (``meta["reconstructed"]``) says so.
+        """
+        self._show(trace, prediction, time_scale, notes or [])
+        self.progress_bar.setRange(0, max(1, len(trace.slots)))
+        self.progress_bar.setValue(len(trace.slots))
+        what = "Reconstructed trace" if trace.meta.get("reconstructed") else "Trace"
+        self._set_status(f"{what}: {len(trace.slots)} tasks on {len(trace.workers)} workers, "
+                         f"makespan {trace.makespan:.4g} s.")
+
+    def _show(self, trace: Schedule, prediction: Schedule | None, time_scale: float | None,
+              notes: list[str]) -> None:
+        results = self.results()
+        if prediction is None:
+            followed = trace.meta.get("followed")
+            if isinstance(followed, str):
+                prediction = results.get(followed)
+        ts = time_scale if time_scale is not None else trace_time_scale(trace)
+        self.trace, self.prediction, self.time_scale = trace, prediction, ts
+        if prediction is not None and prediction.algorithm not in results:
+            results = {**results, prediction.algorithm: prediction}
+        self.deviation.set_comparison(trace, prediction, results, ts, notes)
+        self.compare_button.setEnabled(prediction is not None)
+        self.save_button.setEnabled(True)
+
+    def comparison(self) -> list[Schedule]:
+        """``[prediction scaled to seconds, trace]``, or ``[]`` without both."""
+        if self.trace is None or self.prediction is None:
+            return []
+        return [scaled(self.prediction, self.time_scale), self.trace]
+
+    def request_comparison(self) -> None:
+        """Emit :attr:`comparison_requested` with the prediction and the trace."""
+        pair = self.comparison()
+        if pair:
+            self.comparison_requested.emit(pair)
+
+    def save_trace(self, path: str) -> None:
+        """Write the shown trace (format by extension, see :func:`model.formats.save_schedule`)."""
+        if self.trace is None:
+            raise GraphError("there is no trace to save: run the graph first")
+        from model.formats import save_schedule
+
+        save_schedule(self.trace, path)
+
+    # ------------------------------------------------------------------ run signals
+    def _on_run_progress(self, done: int, total: int) -> None:
+        self.progress_bar.setRange(0, max(1, total))
+        self.progress_bar.setValue(done)
+
+    def _on_run_slot_done(self, slots: list[Slot]) -> None:
+        self.slots_recorded.emit(list(slots))
+
+    def _deliver(self, trace: Schedule, notes: list[str]) -> None:
+        # the run's signals arrive in order, before `finished`: _runnable is still this run
+        r = self._runnable
+        plan = None
+        ts = self.time_scale
+        if r is not None:
+            ts = float(r.options.get("time_scale", ts))
+            plan = r.plan
+            if r.dynamic:
+                # dynamic runs: compare with the best computed schedule, if any
+                res = self.results()
+                plan = min(res.values(), key=lambda s: s.makespan) if res else None
+                if plan is not None:
+                    notes = [*notes, f"Dynamic run: compared with the best computed mapping ({plan.algorithm})."]
+        self._show(trace, plan, ts, notes)
+        self.trace_ready.emit(trace)
+
+    def _on_run_result(self, trace: Schedule) -> None:
+        m = trace.meta
+        text = f"Done: {len(trace.slots)} tasks, measured makespan {trace.makespan:.4g} s"
+        if "predicted_makespan" in m:
+            text += f" (predicted {m['predicted_makespan']:.4g} s)"
+        self._set_status(text + ".")
+        self._deliver(trace, [])
+
+    def _on_run_cancelled(self, trace: Schedule) -> None:
+        n = trace.meta.get("tasks_total", "?")
+        self._set_status(f"Cancelled after {len(trace.slots)} of {n} tasks: partial trace kept.")
+        self._deliver(trace, [])
+
+    def _on_run_failed(self, message: str) -> None:
+        self._set_status(f"Run failed: {message}", error=True)
+        r = self._runnable
+        if r is not None and r.trace is not None:
+            self._deliver(r.trace, [f"The run failed: {message}"])
+
+    def _on_run_finished(self) -> None:
+        r = self._runnable
+        self._runnable = None
+        self._set_running(False)
+        if r is not None:
+            # we are inside a queued call delivered to r.signals: drop it once that returned
+            self._ended.append(r)
+            QtCore.QTimer.singleShot(0, self._ended.clear)
+
+    # ------------------------------------------------------------------ helpers
+    def _set_running(self, running: bool) -> None:
+        self.run_button.setEnabled(not running)
+        self.cancel_button.setEnabled(running)
+        for w in (self.executor_combo, self.policy_combo, self.time_scale_spin, self.work_combo,
+                  self.address_edit):
+            w.setEnabled(not running)
+        if not running:
+            self._on_executor_changed()
+        self.running_changed.emit(running)
+
+    def _set_status(self, text: str, *, error: bool = False) -> None:
+        self.status_label.setStyleSheet("color: #b22222;" if error else "")
+        self.status_label.setText(text)
+
+    def _on_executor_changed(self, *_: Any) -> None:
+        dask = self.executor_combo.currentData() == "dask"
+        self.address_edit.setEnabled(dask and self._runnable is None)
+        self._address_label.setEnabled(dask)
+
+    def _update_estimate(self, *_: Any) -> None:
+        name = self.policy()
+        sched = self.results().get(name) if name else None
+        tip = "Seconds of real work per cost unit"
+        if sched is not None:
+            tip += f"\n{name}'s makespan {sched.makespan:g} → about {sched.makespan * self.time_scale_spin.value():.3g} s"
+        self.time_scale_spin.setToolTip(tip)
+
+    def _on_document_platform_changed(self) -> None:
+        try:
+            ids = list(self.document.platform.ids)
+        except Exception:  # an invalid platform while editing: show nothing rather than fail
+            ids = []
+        shown = ", ".join(ids[:6]) + (", …" if len(ids) > 6 else "")
+        self.workers_label.setText(f"{len(ids)} ({shown})" if ids else "—")
+        self._on_document_graph_changed()
+
+    def _on_document_graph_changed(self) -> None:
+        self.refresh_policies()
+        if self.trace is not None and not self.deviation.notes.text().startswith("<b>Stale"):
+            note = "<b>Stale</b>: the graph or platform changed since this trace was recorded."
+            old = self.deviation.notes.text()
+            self.deviation.notes.setText(note + ("<br>" + old if old else ""))
+            self.deviation.notes.show()
+
+    def _on_save_button_clicked(self) -> None:
+        path, _ = QtWidgets.QFileDialog.getSaveFileName(
+            self, "Save trace", "run.schedule.json",
+            "Trace (*.schedule.json);;Chrome trace for Perfetto (*.trace.json)")
+        if not path:
+            return
+        try:
+            self.save_trace(path)
+        except (GraphError, ScheduleError, OSError) as e:
+            self._set_status(f"Cannot save the trace: {e}", error=True)
+        else:
+            self._set_status(f"Trace saved to {path}.")
