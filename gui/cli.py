@@ -292,6 +292,12 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--workers", "-w", type=_positive_int)
     s.add_argument("--scheduler", help="address of an existing Dask scheduler")
     s.add_argument("--time-scale", type=_nonneg_float, default=0.01, help="seconds of work per cost unit")
+    s.add_argument("--work", choices=["cpu", "python", "sleep"], default="cpu",
+                   help="synthetic work of a task: calibrated hashing (default), a pure-Python loop, or sleeping")
+    s.add_argument("--data-scale", type=_nonneg_float, default=1000.0, metavar="BYTES_PER_UNIT",
+                   help="payload bytes sent per data unit of an edge (default 1000)")
+    s.add_argument("--dask-processes", action="store_true",
+                   help="run the workers of a new Dask LocalCluster in processes (default: threads)")
     s.add_argument("-o", "--output", help="trace file (.schedule.json or .trace.json)")
     s.set_defaults(func=cmd_run)
     return p

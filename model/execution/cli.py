@@ -96,7 +96,8 @@ def run_cli(args: Any) -> int:
     """Run ``taskmapper run`` with parsed arguments; return the exit status.
 
     ``args`` has ``graph``, ``executor``, ``algorithm``, ``dynamic``, ``workers``,
-    ``scheduler``, ``time_scale`` and ``output`` (optionally ``data_scale``, ``work``).
+    ``scheduler``, ``time_scale`` and ``output`` (optionally ``data_scale``, ``work``,
+    ``dask_processes``).
     Without ``--dynamic`` the graph follows the mapping of ``--algorithm`` (HEFT by
     default). Ctrl-C stops the run, writes the partial trace and returns 130.
 
@@ -131,6 +132,7 @@ def run_cli(args: Any) -> int:
             graph, platform, executor=executor, schedule=schedule, dynamic=dynamic,
             time_scale=getattr(args, "time_scale", 0.01), data_scale=getattr(args, "data_scale", None) or 1000.0,
             work=getattr(args, "work", None) or "cpu", scheduler_address=getattr(args, "scheduler", None),
+            dask_processes=bool(getattr(args, "dask_processes", False)),
             cancel=threading.Event(), progress=progress,
         )
     except ExecutionError as e:

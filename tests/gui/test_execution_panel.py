@@ -341,3 +341,33 @@ def test_render_panel_to_png(qtbot, document, heft_schedule, tmp_path):
     path = tmp_path / "panel.png"
     assert img.save(str(path)) and path.stat().st_size > 5000
     assert img.width() >= 700 and img.height() >= 600
+
+
+# ------------------------------------------------------------------------ taskmapper run flags
+def test_cli_run_work_and_data_scale_flags(tmp_path, capsys):
+    from gui.cli import main
+
+    out = tmp_path / "t.schedule.json"
+    rc = main(["run", str(HEFT_EXAMPLE), "--work", "sleep", "--data-scale", "10", "--time-scale", "0.001",
+               "-o", str(out)])
+    assert rc == 0
+    trace = load_schedule(str(out))
+    assert trace.meta["work"] == "sleep" and trace.meta["data_scale"] == 10.0
+    assert len(trace.slots) == 10
+    assert main(["run", str(HEFT_EXAMPLE), "--work", "gpu"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert "--work" in err[-1] and "gpu" in err[-1] and "Traceback" not in err[-1]
+    assert main(["run", str(HEFT_EXAMPLE), "--data-scale", "-1"]) == 2
+
+
+def test_cli_run_dask_processes_flag(tmp_path):
+    pytest.importorskip("distributed")
+    from gui.cli import main
+
+    out = tmp_path / "d.schedule.json"
+    rc = main(["run", str(HEFT_EXAMPLE), "--executor", "dask", "--dask-processes", "--work", "sleep",
+               "--time-scale", "0.001", "-o", str(out)])
+    assert rc == 0
+    trace = load_schedule(str(out))
+    assert trace.meta["executor"] == "dask" and trace.meta["dask_processes"] is True
+    assert len(trace.slots) == 10
