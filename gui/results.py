@@ -5,14 +5,24 @@ The panel observes the :class:`~gui.document.Document` (only ``snapshot()``,
 :class:`~gui.workers.RunManager`. Each algorithm has one row in the comparison table;
 running it again replaces the row. Editing the graph or the platform marks every row
 stale (greyed, status "stale"). Metrics come from :mod:`model.metrics`.
+
+Anytime algorithms (``improve``, ``best``, ``optimal``) get the panel's time limit as
+their ``time_limit``. While one runs, and afterwards when its row is chosen, a small
+plot follows its search: best makespan and lower bound over time. The "Gap" column
+measures every result against the best lower bound known for its graph: the analytic
+bound, or a bound proven by an anytime run on the same graph, whichever is larger.
 """
 
 from __future__ import annotations
 
 import math
+import time
+from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from model.algorithms import ALGORITHMS, available
@@ -21,11 +31,34 @@ from model.schedule import Schedule, Slot
 
 from .workers import RunManager, error_message
 
-__all__ = ["COLUMNS", "ResultsModel", "ResultsPanel", "RunRow"]
+
+def _have_ortools() -> bool:
+    from model.algorithms import optimal
+
+    return bool(optimal.have_ortools())
+
+
+def _ortools_hint() -> str:
+    from model.algorithms import optimal
+
+    return str(optimal.INSTALL_HINT)
+
+__all__ = ["COLUMNS", "ResultsModel", "ResultsPanel", "RunRow", "SearchPlot", "assign_bounds", "is_anytime"]
 
 _Index = QtCore.QModelIndex | QtCore.QPersistentModelIndex
 SORT_ROLE = QtCore.Qt.ItemDataRole.UserRole
 MISSING = math.inf  # sorts after every real value in ascending order
+#: default search budget of the anytime algorithms, in seconds
+DEFAULT_TIME_LIMIT = 5.0
+#: relative tolerance under which a makespan equals its lower bound (proven optimal)
+OPTIMAL_TOL = 1e-9
+
+GAP_TIP = (
+    "makespan / lower bound − 1, against the best lower bound known for the graph: the analytic bound "
+    "(critical path of minimum times, total work ÷ workers) or a bound proven by an anytime run "
+    "(improve, best, optimal) on the same graph, whichever is larger. \"optimal\": the makespan equals "
+    "a lower bound. Hover a cell to see which bound it is measured against."
+)
 
 #: (column id, header, tooltip)
 COLUMNS: list[tuple[str, str, str]] = [
@@ -36,7 +69,7 @@ COLUMNS: list[tuple[str, str, str]] = [
     ("utilisation", "Utilisation", "Mean over the workers of busy time / makespan"),
     ("comm_volume", "Comm. volume", "Data moved between different workers"),
     ("slr", "SLR", "Schedule length ratio: makespan / critical path of minimum execution times"),
-    ("gap", "Gap to LB", "makespan / lower bound − 1 (0 % is provably optimal)"),
+    ("gap", "Gap", GAP_TIP),
     ("status", "Status", "running, done, failed, cancelled or stale"),
     ("runtime", "Runtime", "Time the algorithm took to compute the schedule"),
 ]
@@ -44,15 +77,30 @@ COL = {cid: i for i, (cid, _, _) in enumerate(COLUMNS)}
 NUMERIC = {"makespan", "speedup", "efficiency", "utilisation", "comm_volume", "slr", "gap", "runtime"}
 
 
+def is_anytime(algorithm: str) -> bool:
+    """Whether ``algorithm`` searches within a time limit and reports its bound."""
+    return bool(getattr(ALGORITHMS.get(algorithm), "anytime", False))
+
+
 def compute_metrics(schedule: Schedule, graph: TaskGraph, platform: Platform) -> dict[str, float]:
     """The table's figures of ``schedule`` from :func:`model.metrics.schedule_metrics`.
 
     Undefined ratios (NaN, infinite) are left out and shown as "—". ``lower_bound``
-    is kept too, for the gap's tooltip.
+    is the analytic bound the gap is measured against when no search proved a better
+    one: the metrics' bound, rounded up as the algorithms round it when every time is a
+    whole number (then some optimal schedule has whole-number times).
     """
     from model.metrics import schedule_metrics
 
     m = schedule_metrics(schedule, graph, platform)
+    lb = m.lower_bound
+    try:
+        from model.algorithms._common import lower_bound as instance_bound
+        from model.instance import compile_instance
+
+        lb = max(lb, instance_bound(compile_instance(graph, platform)))
+    except Exception:  # the metrics' bound is valid on its own
+        pass
     raw = {
         "makespan": m.makespan,
         "speedup": m.speedup,
@@ -60,8 +108,8 @@ def compute_metrics(schedule: Schedule, graph: TaskGraph, platform: Platform) ->
         "utilisation": m.mean_utilisation,
         "comm_volume": m.comm_volume,
         "slr": m.slr,
-        "gap": m.gap,
-        "lower_bound": m.lower_bound,
+        "gap": (m.makespan / lb - 1.0) if lb > 0 else None,
+        "lower_bound": lb,
     }
     return {k: float(v) for k, v in raw.items() if v is not None and math.isfinite(v)}
 
@@ -82,6 +130,23 @@ class RunRow:
     platform: Platform | None = None
     #: placements in the order the algorithm made them (for construction replays)
     placements: list[Slot] = field(default_factory=list)
+    #: rows of the same generation ran on the same graph and platform
+    generation: int = 0
+    #: an anytime algorithm (time-limited search with a bound)
+    anytime: bool = False
+    #: the keyword arguments the run was started with
+    params: dict[str, Any] = field(default_factory=dict)
+    #: ``(seconds, best makespan, bound)`` points of an anytime search, as they arrived
+    history: list[tuple[float, float, float]] = field(default_factory=list)
+    #: ``time.perf_counter()`` when the run was started
+    started: float = 0.0
+    #: the lower bound the gap is measured against, its kind ("analytic", "proven",
+    #: "optimal") and the algorithm whose run gave it (empty for the analytic bound)
+    bound: float | None = None
+    bound_kind: str = ""
+    bound_by: str = ""
+    #: the makespan equals a lower bound
+    optimal: bool = False
 
     @property
     def shown_status(self) -> str:
@@ -96,6 +161,93 @@ class RunRow:
         if col == "runtime":
             return self.runtime
         return self.metrics.get(col)
+
+
+def _finite(v: Any) -> float | None:
+    try:
+        f = float(v)
+    except (TypeError, ValueError):
+        return None
+    return f if math.isfinite(f) else None
+
+
+def assign_bounds(rows: list[RunRow]) -> None:
+    """Measure every finished row against the best lower bound known for its graph.
+
+    Rows of one generation ran on the same graph and platform. The candidates are each
+    row's analytic bound (``metrics["lower_bound"]``) and the ``lower_bound`` a run put
+    in its schedule's ``meta`` (anytime searches; a ``proven_optimal`` run proves its
+    makespan). The largest wins (on a tie the stronger kind: optimal, proven, analytic),
+    and sets each row's ``bound``, ``bound_kind``, ``bound_by``, ``optimal`` and
+    ``metrics["gap"]``.
+    """
+    rank = {"analytic": 0, "proven": 1, "optimal": 2}
+    groups: dict[int, list[RunRow]] = defaultdict(list)
+    for r in rows:
+        r.bound, r.bound_kind, r.bound_by, r.optimal = None, "", "", False
+        if r.status == "done" and r.schedule is not None:
+            groups[r.generation].append(r)
+    for group in groups.values():
+        analytic = max((_finite(r.metrics.get("lower_bound")) or 0.0 for r in group), default=0.0)
+        best = (analytic, "analytic", "")
+        for r in group:
+            meta = r.schedule.meta if r.schedule is not None else {}
+            lb = _finite(meta.get("lower_bound"))
+            if lb is None:
+                continue
+            if meta.get("proven_optimal"):
+                kind, lb = "optimal", max(lb, float(r.schedule.makespan))  # type: ignore[union-attr]
+            elif lb > analytic * (1 + OPTIMAL_TOL):
+                kind = "proven"
+            else:
+                continue  # no better than the analytic bound
+            tol = OPTIMAL_TOL * max(1.0, abs(best[0]))
+            if lb > best[0] + tol or (lb >= best[0] - tol and rank[kind] > rank[best[1]]):
+                best = (max(lb, best[0]), kind, r.algorithm)
+        bound, kind, by = best
+        for r in group:
+            r.bound, r.bound_kind, r.bound_by = bound, kind, by
+            ms = _finite(r.metrics.get("makespan"))
+            if ms is None or bound <= 0:
+                r.metrics.pop("gap", None)
+                continue
+            gap = ms / bound - 1.0
+            r.optimal = abs(gap) <= OPTIMAL_TOL * max(1.0, ms)
+            r.metrics["gap"] = 0.0 if r.optimal else gap
+
+
+def gap_tooltip(row: RunRow) -> str | None:
+    """What the gap of ``row`` is measured against, in words."""
+    if row.bound is None or row.schedule is None:
+        return None
+    ms = float(row.schedule.makespan)
+    if row.optimal:
+        lines = [f"Optimal: makespan {ms:g} equals the lower bound {row.bound:g}."]
+    elif "gap" in row.metrics:
+        lines = [f"Makespan {ms:g} is {100 * row.metrics['gap']:.1f} % above the lower bound {row.bound:g}."]
+    else:
+        lines = [f"Lower bound {row.bound:g}."]
+    if row.bound_kind == "analytic":
+        lines.append("Analytic bound: the larger of the critical path of minimum execution times and the "
+                     "total minimum work ÷ workers, rounded up when every time is a whole number. No search "
+                     "has proven a better one on this graph.")
+    elif row.bound_kind == "optimal":
+        lines.append(f"Proven bound: the {row.bound_by} run proved the optimum of this graph.")
+    else:
+        lines.append(f"Proven bound: reported by the {row.bound_by} run's search on this graph "
+                     f"(better than the analytic bound {row.metrics.get('lower_bound', 0.0):g}).")
+    meta = row.schedule.meta
+    own = _finite(meta.get("lower_bound"))
+    if row.anytime and own is not None:
+        if meta.get("proven_optimal"):
+            lines.append("This run proved its schedule optimal.")
+        else:
+            g = _finite(meta.get("gap"))
+            txt = f"This run's own bound: {own:g}" + (f" (gap {100 * g:.1f} %)" if g is not None else "")
+            if "proven_optimal" in meta:
+                txt += "; the time limit ran out before the gap closed"
+            lines.append(txt + ".")
+    return "\n".join(lines)
 
 
 def _fmt(col: str, v: Any) -> str:
@@ -145,6 +297,8 @@ class ResultsModel(QtCore.QAbstractTableModel):
         col = COLUMNS[index.column()][0]
         R = QtCore.Qt.ItemDataRole
         if role == R.DisplayRole:
+            if col == "gap" and row.optimal and "gap" in row.metrics:
+                return "optimal"
             return _fmt(col, row.value(col))
         if role == SORT_ROLE:
             v = row.value(col)
@@ -162,8 +316,8 @@ class ResultsModel(QtCore.QAbstractTableModel):
                 return "The graph or platform changed since this run; run it again."
             if row.message:
                 return row.message
-            if col == "gap" and "lower_bound" in row.metrics:
-                return f"lower bound {row.metrics['lower_bound']:g}"
+            if col == "gap":
+                return gap_tooltip(row)
             return None
         if role == R.TextAlignmentRole and col in NUMERIC:
             return int(QtCore.Qt.AlignmentFlag.AlignRight | QtCore.Qt.AlignmentFlag.AlignVCenter)
@@ -235,6 +389,140 @@ class _RunProgress(QtWidgets.QWidget):
         lay.addWidget(self.cancel_button)
         self.key = key
 
+    def show_search(self, elapsed: float, limit: float | None, best: float | None, bound: float | None) -> None:
+        """Show an anytime search: time spent against its limit, best makespan and bound."""
+        if limit and limit > 0:
+            self.bar.setRange(0, 1000)
+            # the search may overrun its limit a little (it finishes its current step)
+            self.bar.setValue(int(1000 * min(elapsed / limit, 0.99)))
+            text = f"{elapsed:.1f} / {limit:g} s"
+        else:
+            self.bar.setRange(0, 0)
+            text = f"{elapsed:.1f} s"
+        if best is not None:
+            text += f" · best {best:g}"
+        if bound is not None:
+            text += f" · bound {bound:g}"
+        self.bar.setFormat(text.replace("%", "%%"))
+
+
+def search_curves(
+    history: list[tuple[float, float, float]], t_end: float | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Step curves of a search history: ``(x_best, best, x_bound, bound)``.
+
+    ``best`` is the best makespan found so far (running minimum) and ``bound`` the best
+    lower bound so far (running maximum), one value per point; each ``x`` holds the
+    point times plus one closing edge at ``t_end`` (default: the last point), as
+    pyqtgraph's ``stepMode="center"`` wants. Non-finite values (no solution yet) are
+    left out.
+    """
+    pts = sorted(history, key=lambda p: p[0])
+    out = []
+    for col, acc in ((1, np.minimum.accumulate), (2, np.maximum.accumulate)):
+        keep = [(float(p[0]), float(p[col])) for p in pts if math.isfinite(p[col]) and math.isfinite(p[0])]
+        if not keep:
+            out += [np.zeros(0), np.zeros(0)]
+            continue
+        t = np.array([k[0] for k in keep])
+        y = acc(np.array([k[1] for k in keep]))
+        end = max(float(t[-1]), float(t_end) if t_end is not None else float(t[-1]))
+        out += [np.append(t, end), y]
+    return out[0], out[1], out[2], out[3]
+
+
+class SearchPlot(QtWidgets.QWidget):
+    """Best makespan and lower bound of one anytime run over time (two step curves).
+
+    :meth:`set_row` chooses the run; :meth:`redraw` draws its ``history`` (call it when
+    points arrive; ``t_end`` stretches the last step to the present while it runs).
+    """
+
+    BEST_COLOUR = (31, 119, 180)
+    BOUND_COLOUR = (214, 39, 40)
+
+    def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.row: RunRow | None = None
+        self.plot = pg.PlotWidget(background="w")
+        self.plot.setObjectName("search_plot")
+        item = self.plot.getPlotItem()
+        item.showGrid(x=True, y=True, alpha=0.25)
+        item.setLabel("bottom", "time (s)")
+        item.setLabel("left", "makespan")
+        item.setMenuEnabled(False)
+        item.hideButtons()
+        for ax in ("left", "bottom"):
+            item.getAxis(ax).setTextPen("k")
+            item.getAxis(ax).setPen(pg.mkPen(120, 120, 120))
+        self.legend = item.addLegend(offset=(-8, 8), labelTextColor="k", brush=pg.mkBrush(255, 255, 255, 210))
+        self.best_curve = pg.PlotDataItem(stepMode="center", name="best makespan",
+                                          pen=pg.mkPen(self.BEST_COLOUR, width=2))
+        self.bound_curve = pg.PlotDataItem(stepMode="center", name="lower bound",
+                                           pen=pg.mkPen(self.BOUND_COLOUR, width=2, style=QtCore.Qt.PenStyle.DashLine))
+        item.addItem(self.best_curve)
+        item.addItem(self.bound_curve)
+        self.title = QtWidgets.QLabel()
+        self.title.setObjectName("search_title")
+        self.title.setTextInteractionFlags(QtCore.Qt.TextInteractionFlag.TextSelectableByMouse)
+        lay = QtWidgets.QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(2)
+        lay.addWidget(self.title)
+        lay.addWidget(self.plot, 1)
+        self.setMinimumHeight(170)
+
+    def set_row(self, row: RunRow | None) -> None:
+        """Show the search of ``row`` (``None``: nothing)."""
+        self.row = row
+        self.redraw()
+
+    def redraw(self, t_end: float | None = None) -> None:
+        row = self.row
+        if row is None:
+            self.best_curve.clear()
+            self.bound_curve.clear()
+            self.title.setText("")
+            return
+        xb, yb, xl, yl = search_curves(row.history, t_end)
+        for curve, x, y in ((self.best_curve, xb, yb), (self.bound_curve, xl, yl)):
+            if len(y):
+                curve.setData(x=x, y=y)
+            else:
+                curve.clear()
+        self.title.setText(self._title(row, yb, yl))
+        ys = np.concatenate([yb, yl])
+        xs = np.concatenate([xb, xl])
+        if len(ys):
+            # room above the curves for the legend (top right), time from 0
+            lo, hi = float(ys.min()), float(ys.max())
+            span = (hi - lo) or max(1.0, abs(hi) * 0.05)
+            vb = self.plot.getPlotItem().getViewBox()
+            vb.setRange(xRange=(0.0, max(float(xs.max()), 1e-3)), yRange=(lo - 0.08 * span, hi + 0.45 * span),
+                        padding=0.02)
+
+    @staticmethod
+    def _title(row: RunRow, best: np.ndarray, bound: np.ndarray) -> str:
+        parts = [f"<b>{row.algorithm}</b> search"]
+        b = float(best[-1]) if len(best) else None
+        lb = float(bound[-1]) if len(bound) else None
+        if row.status == "done" and row.schedule is not None:
+            b = float(row.schedule.makespan)
+            lb = _finite(row.schedule.meta.get("lower_bound")) or lb
+        if b is not None:
+            parts.append(f"best {b:g}")
+        if lb is not None:
+            parts.append(f"bound {lb:g}")
+        if b is not None and lb:
+            gap = b / lb - 1.0
+            proven = row.schedule is not None and bool(row.schedule.meta.get("proven_optimal"))
+            closed = proven or abs(gap) <= OPTIMAL_TOL * max(1.0, b)
+            parts.append("optimal" if closed else f"gap {100 * gap:.1f} %")
+        state = row.shown_status
+        if state != "done":
+            parts.append(state + ("…" if state == "running" else ""))
+        return " · ".join(parts)
+
 
 class ResultsPanel(QtWidgets.QWidget):
     """Run mapping algorithms in the background and compare their schedules.
@@ -258,6 +546,8 @@ class ResultsPanel(QtWidgets.QWidget):
         self.document = document
         self.manager = manager
         self._progress: dict[str, _RunProgress] = {}
+        #: bumped when the graph or platform changes: rows of one generation are comparable
+        self._generation = 0
 
         # algorithm checklist, built from the registry
         self.algorithm_list = QtWidgets.QListWidget()
@@ -269,8 +559,12 @@ class ResultsPanel(QtWidgets.QWidget):
             cls = ALGORITHMS.get(name)
             if cls is not None:
                 tip = cls.description + (f"\n{cls.reference}" if cls.reference else "")
+                if getattr(cls, "anytime", False):
+                    tip += "\n(searches within the time limit and reports its lower bound)"
                 if getattr(cls, "slow", False):
-                    tip += "\n(slow: not included in Run all)"
+                    tip += "\n(slow: not included in Run all; tick it to run it)"
+                if name == "optimal" and not _have_ortools():
+                    tip += f"\nNot available here: {_ortools_hint()}"
                 item.setToolTip(tip)
             self.algorithm_list.addItem(item)
 
@@ -279,7 +573,19 @@ class ResultsPanel(QtWidgets.QWidget):
         self.run_all_button = QtWidgets.QPushButton("Run all")
         self.cancel_all_button = QtWidgets.QPushButton("Cancel all")
         self.cancel_all_button.setEnabled(False)
-        self.run_all_button.setToolTip("Run every algorithm except the slow exact ones")
+        self.run_all_button.setToolTip("Run every algorithm except the slow exact one (optimal: tick it and "
+                                       "use Run selected)")
+        self.time_limit_spin = QtWidgets.QDoubleSpinBox()
+        self.time_limit_spin.setObjectName("time_limit_spin")
+        self.time_limit_spin.setRange(0.1, 3600.0)
+        self.time_limit_spin.setDecimals(1)
+        self.time_limit_spin.setSingleStep(1.0)
+        self.time_limit_spin.setSuffix(" s")
+        self.time_limit_spin.setValue(DEFAULT_TIME_LIMIT)
+        self.time_limit_spin.setToolTip("Search budget of the anytime algorithms (improve, best, optimal): "
+                                        "they stop with the best schedule found and its proven gap")
+        limit_label = QtWidgets.QLabel("Time limit")
+        limit_label.setBuddy(self.time_limit_spin)
         self.run_selected_button.clicked.connect(self.run_selected)
         self.run_all_button.clicked.connect(self.run_all)
         self.cancel_all_button.clicked.connect(self.cancel_all)
@@ -287,6 +593,8 @@ class ResultsPanel(QtWidgets.QWidget):
         buttons = QtWidgets.QVBoxLayout()
         for b in (self.run_selected_button, self.run_all_button, self.cancel_all_button):
             buttons.addWidget(b)
+        buttons.addWidget(limit_label)
+        buttons.addWidget(self.time_limit_spin)
         buttons.addStretch(1)
         top = QtWidgets.QHBoxLayout()
         top.addWidget(self.algorithm_list, 1)
@@ -322,17 +630,33 @@ class ResultsPanel(QtWidgets.QWidget):
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.selectionModel().selectionChanged.connect(self._on_table_selection_changed)
 
+        self.search_plot = SearchPlot()
+        self.search_plot.hide()
+        # while a shown search runs, stretch its curves to the present and update the
+        # progress lines of anytime runs (their task counts say nothing about the search)
+        self._live_timer = QtCore.QTimer(self)
+        self._live_timer.setInterval(200)
+        self._live_timer.timeout.connect(self._on_live_timer_timeout)
+
+        self.splitter = QtWidgets.QSplitter(QtCore.Qt.Orientation.Vertical)
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.addWidget(self.table)
+        self.splitter.addWidget(self.search_plot)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+
         lay = QtWidgets.QVBoxLayout(self)
         lay.addLayout(top)
         lay.addWidget(self.progress_box)
         lay.addWidget(self.message_label)
-        lay.addWidget(self.table, 2)
+        lay.addWidget(self.splitter, 2)
 
         manager.run_progress.connect(self._on_manager_progress)
         manager.run_placed.connect(self._on_manager_placed)
         manager.run_finished.connect(self._on_manager_finished)
         manager.run_failed.connect(self._on_manager_failed)
         manager.run_cancelled.connect(self._on_manager_cancelled)
+        manager.run_bound.connect(self._on_manager_bound)
         document.graph_changed.connect(self.mark_stale)
         document.platform_changed.connect(self.mark_stale)
 
@@ -361,11 +685,21 @@ class ResultsPanel(QtWidgets.QWidget):
         """Run every registered algorithm except the slow (exact) ones."""
         return self.run([n for n in available() if not getattr(ALGORITHMS.get(n), "slow", False)])
 
+    def time_limit(self) -> float:
+        """The search budget given to anytime algorithms, in seconds."""
+        return float(self.time_limit_spin.value())
+
+    def set_time_limit(self, seconds: float) -> None:
+        """Set the search budget of anytime algorithms (clamped to the spin box's range)."""
+        self.time_limit_spin.setValue(float(seconds))
+
     def run(self, algorithms: list[str], params: dict[str, dict[str, Any]] | None = None) -> list[str]:
         """Run ``algorithms`` on a snapshot of the document; return the run keys.
 
         A previous run of the same algorithm still going is cancelled and its row
-        replaced. ``params`` optionally maps an algorithm to its keyword arguments.
+        replaced. ``params`` optionally maps an algorithm to its keyword arguments;
+        anytime algorithms get the panel's time limit as ``time_limit`` unless
+        ``params`` sets it.
         """
         if not algorithms:
             self._show_message("Tick at least one algorithm to run.", error=False)
@@ -383,10 +717,21 @@ class ResultsPanel(QtWidgets.QWidget):
                 self.manager.cancel(self.model.rows[old].key)
             # every run reads its own copy; the row keeps one for the metrics
             g = graph if k == 0 else graph.copy()
-            key = self.manager.start(name, g, platform, (params or {}).get(name))
-            self.model.upsert(RunRow(name, key, "running", graph=g, platform=platform))
+            anytime = is_anytime(name)
+            p = dict((params or {}).get(name) or {})
+            if anytime:
+                p.setdefault("time_limit", self.time_limit())
+            key = self.manager.start(name, g, platform, p or None)
+            row = RunRow(name, key, "running", graph=g, platform=platform, generation=self._generation,
+                         anytime=anytime, params=p, started=time.perf_counter())
+            self.model.upsert(row)
             self._add_progress(key, name)
             keys.append(key)
+            shown = self.search_plot.row
+            if anytime and (shown is None or shown.status != "running" or shown.algorithm == name):
+                self.show_search(name)  # a replaced run's plot follows its replacement
+        self._refresh_gaps()
+        self._sync_live_timer()
         return keys
 
     def cancel_all(self) -> None:
@@ -396,7 +741,9 @@ class ResultsPanel(QtWidgets.QWidget):
 
     def mark_stale(self) -> None:
         """Mark every result stale (the graph or platform changed)."""
+        self._generation += 1
         self.model.mark_stale()
+        self.search_plot.redraw()
         self._emit_choice()
 
     def results(self) -> dict[str, Schedule]:
@@ -407,6 +754,17 @@ class ResultsPanel(QtWidgets.QWidget):
         """The table row of ``algorithm``."""
         i = self.model.row_of(algorithm)
         return None if i < 0 else self.model.rows[i]
+
+    def show_search(self, algorithm: str | None) -> bool:
+        """Plot the search of ``algorithm``'s latest run; ``False`` if it is not an anytime run."""
+        r = self.row(algorithm) if algorithm else None
+        if r is None or not r.anytime:
+            return False
+        self.search_plot.set_row(r)
+        self._redraw_search()
+        self.search_plot.show()
+        self._sync_live_timer()
+        return True
 
     def construction(self, algorithm: str) -> list[Slot]:
         """The placements of the algorithm's latest run, in the order it made them."""
@@ -434,6 +792,9 @@ class ResultsPanel(QtWidgets.QWidget):
     # ------------------------------------------------------------------ slots
     def _on_manager_progress(self, key: str, done: int, total: int) -> None:
         w = self._progress.get(key)
+        r = self.model.find_key(key)
+        if r is not None and r.anytime:
+            return  # shown as search time and bounds by the live timer
         if w is not None:
             w.bar.setRange(0, max(total, 1))
             w.bar.setValue(done)
@@ -443,12 +804,23 @@ class ResultsPanel(QtWidgets.QWidget):
         if r is not None:
             r.placements.extend(slots)
 
+    def _on_manager_bound(self, key: str, points: list[tuple[float, float, float]]) -> None:
+        r = self.model.find_key(key)
+        if r is None:
+            return
+        r.history.extend(points)
+        if r is self.search_plot.row:
+            self._redraw_search()
+
     def _on_manager_finished(self, key: str, schedule: Schedule) -> None:
         self._remove_progress(key)
         r = self.model.find_key(key)
         if r is None:
             return
         r.schedule = schedule
+        hist = schedule.meta.get("history")
+        if isinstance(hist, list) and len(hist) >= len(r.history):
+            r.history = [tuple(float(x) for x in p) for p in hist]  # type: ignore[misc]
         r.status = "done"
         r.runtime = schedule.meta.get("runtime_s")
         r.metrics = {"makespan": float(schedule.makespan)}
@@ -457,7 +829,8 @@ class ResultsPanel(QtWidgets.QWidget):
                 r.metrics = compute_metrics(schedule, r.graph, r.platform)
             except Exception as exc:  # metrics are extras: keep the schedule, say what failed
                 r.message = f"metrics unavailable: {error_message(exc)}"
-        self.model.row_changed(r)
+        self._refresh_gaps()
+        self._after_run_ended(r)
 
     def _on_manager_failed(self, key: str, message: str) -> None:
         self._remove_progress(key)
@@ -468,6 +841,7 @@ class ResultsPanel(QtWidgets.QWidget):
         r.message = message
         self._set_runtime(r, key)
         self.model.row_changed(r)
+        self._after_run_ended(r)
         self._show_message(f"{r.algorithm} failed: {message}", error=True)
 
     def _on_manager_cancelled(self, key: str) -> None:
@@ -478,12 +852,57 @@ class ResultsPanel(QtWidgets.QWidget):
         r.status = "cancelled"
         r.message = "cancelled"
         self.model.row_changed(r)
+        self._after_run_ended(r)
         self._show_message(f"{r.algorithm} cancelled", error=False)
 
     def _on_table_selection_changed(self, *_: Any) -> None:
+        chosen = self._chosen_rows()
+        if len(chosen) == 1 and chosen[0].anytime:
+            self.show_search(chosen[0].algorithm)
         self._emit_choice()
 
+    def _on_live_timer_timeout(self) -> None:
+        now = time.perf_counter()
+        for key, w in self._progress.items():
+            r = self.model.find_key(key)
+            if r is not None and r.anytime:
+                best = min((p[1] for p in r.history if math.isfinite(p[1])), default=None)
+                bound = max((p[2] for p in r.history if math.isfinite(p[2])), default=None)
+                w.show_search(now - r.started, _finite(r.params.get("time_limit")), best, bound)
+        if self.search_plot.row is not None and self.search_plot.row.status == "running":
+            self._redraw_search()
+        self._sync_live_timer()
+
     # ------------------------------------------------------------------ helpers
+    def _refresh_gaps(self) -> None:
+        assign_bounds(self.model.rows)
+        if self.model.rows:
+            c = COL["gap"]
+            self.model.dataChanged.emit(self.model.index(0, c), self.model.index(len(self.model.rows) - 1, c))
+
+    def _after_run_ended(self, r: RunRow) -> None:
+        self.model.row_changed(r)
+        if r is self.search_plot.row:
+            self._redraw_search()
+        self._sync_live_timer()
+
+    def _redraw_search(self) -> None:
+        r = self.search_plot.row
+        if r is None:
+            return
+        t_end = None
+        if r.status == "running":
+            t_end = time.perf_counter() - r.started
+        elif r.status == "done" and r.schedule is not None:
+            t_end = _finite(r.schedule.meta.get("runtime_s"))
+        self.search_plot.redraw(t_end)
+
+    def _sync_live_timer(self) -> None:
+        live = any(r.anytime and r.status == "running" for r in self.model.rows)
+        if live and not self._live_timer.isActive():
+            self._live_timer.start()
+        elif not live and self._live_timer.isActive():
+            self._live_timer.stop()
     def _set_runtime(self, r: RunRow, key: str) -> None:
         w = self.manager.worker(key)
         if w is not None and w.runtime is not None:

@@ -8,6 +8,12 @@ widget: it only emits signals, which Qt queues to the GUI thread.
 
 :class:`RunManager` starts workers on ``QThreadPool.globalInstance()``, keeps them
 referenced until they finish, and re-emits their signals tagged with a unique run key.
+
+Anytime algorithms (``anytime = True``: ``improve``, ``best``, ``optimal``) append
+``(seconds, best makespan, lower bound)`` points to ``algorithm.info["history"]`` while
+they search, sometimes for seconds without yielding a placement (inside the CP-SAT
+solve). A small watcher thread of the worker forwards the new points, throttled, as
+``bound_progress``, so a plot can follow the search live.
 """
 
 from __future__ import annotations
@@ -58,6 +64,9 @@ class WorkerSignals(QtCore.QObject):
     placed = QtCore.Signal(object)
     #: the checked Schedule
     result = QtCore.Signal(object)
+    #: list[tuple[float, float, float]]: new ``(seconds, best makespan, bound)`` points of an
+    #: anytime algorithm's search since the previous emission; throttled
+    bound_progress = QtCore.Signal(list)
     #: readable message
     failed = QtCore.Signal(str)
     cancelled = QtCore.Signal()
@@ -105,6 +114,41 @@ class AlgorithmWorker(QtCore.QRunnable):
         self.runtime: float | None = None
         #: "pending", "running", "done", "failed" or "cancelled"
         self.state = "pending"
+        #: the Algorithm instance once the run has started (its ``info`` grows live)
+        self.algo: Any = None
+        #: every search point forwarded by ``bound_progress`` so far
+        self.history: list[tuple[float, float, float]] = []
+        self._history_lock = threading.Lock()
+
+    def flush_history(self) -> int:
+        """Emit ``bound_progress`` with the search points not sent yet; return how many.
+
+        Thread-safe: called by the watcher thread, the run loop and at the end, so the
+        points go out once each and in order.
+        """
+        algo = self.algo
+        info = getattr(algo, "info", None)
+        hist = info.get("history") if isinstance(info, dict) else None
+        if not isinstance(hist, list):
+            return 0
+        with self._history_lock:
+            n = len(hist)  # the algorithm appends concurrently: read a stable prefix
+            sent = len(self.history)
+            if n <= sent:
+                return 0
+            new = [tuple(float(x) for x in p) for p in hist[sent:n]]
+            self.history.extend(new)  # type: ignore[arg-type]
+            try:
+                self.signals.bound_progress.emit(new)
+            except RuntimeError:  # the signals object was deleted (application shutting down)
+                pass
+            return len(new)
+
+    def _watch_history(self, stop: threading.Event) -> None:
+        # the search may not yield for seconds (inside the solver): poll its history
+        interval = max(self.throttle, 0.01)
+        while not stop.wait(interval):
+            self.flush_history()
 
     def cancel(self) -> None:
         """Ask the run to stop at its next step (thread-safe)."""
@@ -142,8 +186,15 @@ class AlgorithmWorker(QtCore.QRunnable):
         sig = self.signals
         sig.progress.emit(0, total)
         t0 = time.perf_counter()
+        stop_watch = threading.Event()
+        watcher: threading.Thread | None = None
         try:
             algo = get_algorithm(self.algorithm, **self.params)
+            self.algo = algo
+            if getattr(algo, "anytime", False):
+                watcher = threading.Thread(target=self._watch_history, args=(stop_watch,),
+                                           name=f"history-{self.key or self.algorithm}", daemon=True)
+                watcher.start()
             placed: dict[str, Slot] = {}
             batch: list[Slot] = []
             interval = self.throttle
@@ -161,6 +212,12 @@ class AlgorithmWorker(QtCore.QRunnable):
                     sig.progress.emit(len(placed), total)
         except Cancelled:
             return "cancelled", None
+        finally:
+            if watcher is not None:
+                stop_watch.set()
+                watcher.join()
+            # the last points (the final bound) go out before the outcome
+            self.flush_history()
         self.runtime = time.perf_counter() - t0
         if batch:
             sig.placed.emit(batch)
@@ -189,6 +246,8 @@ class RunManager(QtCore.QObject):
     run_finished = QtCore.Signal(str, object)
     run_failed = QtCore.Signal(str, str)
     run_cancelled = QtCore.Signal(str)
+    #: (key, list of new ``(seconds, best makespan, bound)`` points) of an anytime run
+    run_bound = QtCore.Signal(str, list)
 
     def __init__(self, parent: QtCore.QObject | None = None, *, throttle: float = THROTTLE_S) -> None:
         super().__init__(parent)
@@ -223,6 +282,7 @@ class RunManager(QtCore.QObject):
         s.result.connect(lambda sched, k=key: self.run_finished.emit(k, sched))
         s.failed.connect(lambda msg, k=key: self.run_failed.emit(k, msg))
         s.cancelled.connect(lambda k=key: self.run_cancelled.emit(k))
+        s.bound_progress.connect(lambda pts, k=key: self.run_bound.emit(k, pts))
         s.finished.connect(lambda k=key: self._forget(k))
         self._workers[key] = worker
         self.run_started.emit(key)
