@@ -350,8 +350,12 @@ class DeviationView(QtWidgets.QWidget):
         if prediction is not None and not any(p is prediction for p in preds.values()):
             preds.setdefault(prediction.algorithm, prediction)
         errs = makespan_errors(preds, trace, ts)
+        partial = bool(meta.get("partial"))
         for row in errs:
             row["label"] = row["algorithm"] + ("  (followed)" if row["followed"] else "")
+            if partial:
+                # a cut-short run has no makespan to compare with
+                row["error"] = row["error_pct"] = math.nan
         self.error_model.set_rows(errs)
         for view in (self.task_table, self.worker_table, self.error_table):
             view.resizeColumnsToContents()
@@ -369,9 +373,10 @@ class DeviationView(QtWidgets.QWidget):
         parts = [f"Measured makespan <b>{format_seconds(measured)}</b>{where}{how}"]
         if prediction is not None:
             pm = prediction.makespan * ts
-            err = 100 * (pm - measured) / measured if measured > 0 else math.nan
-            parts.append(f"predicted ({html.escape(prediction.algorithm)}) {format_seconds(pm)}, "
-                         f"error {_signed_pct(err)}")
+            text = f"predicted ({html.escape(prediction.algorithm)}) {format_seconds(pm)}"
+            if not partial and measured > 0:
+                text += f", error {_signed_pct(100 * (pm - measured) / measured)}"
+            parts.append(text)
         if rows:
             moved = sum(r["moved"] for r in rows)
             worst = max(rows, key=lambda r: abs(r["finish_late"]))

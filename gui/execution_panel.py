@@ -432,6 +432,8 @@ class ExecutionPanel(QtWidgets.QWidget):
             f"{algorithm} mapping" + ("" if schedule is not None else " (computing it first)"))
         self._set_status(f"Running {len(graph)} tasks on {len(platform)} {executor} workers, {how}…")
         self._set_running(True)
+        if self.trace is None:
+            self.deviation.summary.setText("<i>Running: the comparison appears when the run ends.</i>")
         self.pool.start(r)
         return True
 

@@ -185,6 +185,10 @@ def test_cancel_keeps_the_partial_trace(qtbot, document, heft_schedule):
     assert "Cancelled after" in panel.status_label.text()
     assert "Partial trace" in panel.deviation.notes.text() and panel.deviation.notes.isVisibleTo(panel)
     assert panel.deviation.task_model.rowCount() == len(trace.slots)
+    # no makespan error for a run cut short
+    errs = model_rows(panel.deviation.error_model)
+    assert len(errs) == 1 and math.isnan(errs[0]["error_pct"])
+    assert "error" not in panel.deviation.summary.text()
     assert panel.run_button.isEnabled()
 
 
