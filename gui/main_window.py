@@ -9,6 +9,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 
 from gui.document import Document
 from gui.editor import GraphEditorView
+from gui.execution_panel import ExecutionPanel
 from gui.gantt import GanttView
 from gui.platform_panel import PlatformPanel
 from gui.playback import Playback, task_states
@@ -60,7 +61,12 @@ class MainWindow(QtWidgets.QMainWindow):
         self._dock(left, "Task && platform", QtCore.Qt.DockWidgetArea.LeftDockWidgetArea)
 
         self.results = ResultsPanel(self.document, self.manager)
-        self._dock(self.results, "Mapping", QtCore.Qt.DockWidgetArea.RightDockWidgetArea)
+        mapping_dock = self._dock(self.results, "Mapping", QtCore.Qt.DockWidgetArea.RightDockWidgetArea)
+        self.execution = ExecutionPanel(self.document, results_provider=self.results.results)
+        run_dock = self._dock(self.execution, "Run for real", QtCore.Qt.DockWidgetArea.RightDockWidgetArea)
+        self.tabifyDockWidget(mapping_dock, run_dock)
+        mapping_dock.raise_()
+        self.run_dock = run_dock
 
         self._build_actions()
         self._connect()
@@ -68,11 +74,12 @@ class MainWindow(QtWidgets.QMainWindow):
         self._update_title()
 
     # ------------------------------------------------------------------ building
-    def _dock(self, widget: QtWidgets.QWidget, title: str, area: QtCore.Qt.DockWidgetArea) -> None:
+    def _dock(self, widget: QtWidgets.QWidget, title: str, area: QtCore.Qt.DockWidgetArea) -> QtWidgets.QDockWidget:
         dock = QtWidgets.QDockWidget(title, self)
         dock.setObjectName(title)
         dock.setWidget(widget)
         self.addDockWidget(area, dock)
+        return dock
 
     def _action(self, text: str, slot, shortcut=None, tip: str = "") -> QtGui.QAction:  # noqa: ANN001
         a = QtGui.QAction(text, self)
@@ -159,6 +166,9 @@ class MainWindow(QtWidgets.QMainWindow):
         run.addAction(self._action("Run &all algorithms", self._run_all, "Ctrl+Shift+R"))
         run.addAction(self._action("&Cancel all runs", self.manager.cancel_all, "Esc"))
         run.addSeparator()
+        run.addAction(self._action("&Execute graph for real…", self._show_run_panel, "F5",
+                                   "Run the graph on threads, processes or Dask and record a trace"))
+        run.addSeparator()
         run.addAction(self._action("&Play / pause schedule", self.playback.toggle, "Space"))
         run.addAction(self._action("Animate &construction", self.animate_construction,
                                    tip="Replay how the algorithm placed the tasks, one by one"))
@@ -199,6 +209,8 @@ class MainWindow(QtWidgets.QMainWindow):
         self.playback.time_changed.connect(self._on_playback_time_changed)
         d.graph_changed.connect(self._on_document_graph_changed)
         self.manager.run_finished.connect(self._on_manager_run_finished)
+        self.execution.trace_ready.connect(self._on_execution_trace_ready)
+        self.execution.comparison_requested.connect(self.show_comparison)
 
     # ------------------------------------------------------------------- files
     def _update_title(self) -> None:
@@ -284,6 +296,9 @@ class MainWindow(QtWidgets.QMainWindow):
         if sched.meta.get("reconstructed"):
             note += " — start times rebuilt from dependencies (the file records runtimes only)"
         self._set_schedule(sched)
+        if sched.algorithm == "trace":
+            self.execution.show_trace(sched)
+            self.run_dock.raise_()
         self._remember(path)
         self.statusBar().showMessage(f"Opened {sched.algorithm} schedule, makespan {sched.makespan:g}{note}")
         return True
@@ -446,6 +461,20 @@ class MainWindow(QtWidgets.QMainWindow):
         if self._schedule is not None:
             self.editor.set_task_states(task_states(self._schedule, t))
 
+    def _show_run_panel(self) -> None:
+        self.run_dock.show()
+        self.run_dock.raise_()
+
+    def _on_execution_trace_ready(self, trace: Schedule) -> None:
+        pair = self.execution.comparison()
+        if len(pair) == 2:
+            self.show_comparison(pair)
+        else:
+            self._set_schedule(trace)
+        self.statusBar().showMessage(
+            f"Recorded trace: {len(trace.slots)} tasks, makespan {trace.makespan:.3g} s"
+            + (" (partial)" if trace.meta.get("partial") else ""), 6000)
+
     def _on_manager_run_finished(self, _key: str, sched: Schedule) -> None:
         # the first result of a fresh graph goes straight to the chart
         if self._schedule is None:
@@ -477,4 +506,5 @@ class MainWindow(QtWidgets.QMainWindow):
             return
         self.playback.pause()
         self.manager.wait_all(3000)
+        self.execution.wait_all(5000)
         event.accept()

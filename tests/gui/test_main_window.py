@@ -1,0 +1,149 @@
+"""The whole window, driven as a user would: open, run, choose, play, execute, export, close."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+from PySide6 import QtCore, QtWidgets
+
+from gui.main_window import MainWindow
+from model.formats import load_graph
+
+from pathlib import Path
+
+HEFT_EXAMPLE = Path(__file__).resolve().parents[2] / "assets" / "examples" / "heft-paper.taskgraph.json"
+
+
+@pytest.fixture
+def window(qtbot, tmp_path, monkeypatch):
+    monkeypatch.setenv("TASKMAPPER_NO_DIALOGS", "1")
+    # keep the user's recent-files list out of the tests
+    QtCore.QSettings.setDefaultFormat(QtCore.QSettings.Format.IniFormat)
+    QtCore.QSettings.setPath(QtCore.QSettings.Format.IniFormat, QtCore.QSettings.Scope.UserScope, str(tmp_path))
+    w = MainWindow()
+    qtbot.addWidget(w)
+    w.show()
+    yield w
+    w.manager.wait_all(5000)
+    w.execution.wait_all(5000)
+    w.document.undo_stack.setClean()
+
+
+def run_and_wait(qtbot, w, names):
+    with qtbot.waitSignals([w.manager.run_finished] * len(names), timeout=30_000):
+        w.results.run(names)
+
+
+def test_open_run_choose_and_play(qtbot, window):
+    w = window
+    assert w.open_path(str(HEFT_EXAMPLE))
+    assert len(w.document.graph) == 10
+    run_and_wait(qtbot, w, ["heft", "cpop"])
+    res = w.results.results()
+    assert res["heft"].makespan == 80 and res["cpop"].makespan == 86
+    # the first finished result went to the chart
+    assert w._schedule is not None and w._schedule.algorithm in ("heft", "cpop")
+    w.show_schedule(res["cpop"])
+    assert w.gantt.schedules == [res["cpop"]]
+    # play from the start to the end: the clock runs and every task ends up done
+    w.playback.seek(0.0)
+    w.playback.set_speed(1000.0)
+    with qtbot.waitSignal(w.playback.finished, timeout=10_000):
+        w.playback.play()
+    assert w.playback.time == pytest.approx(86)
+    from gui.playback import task_states
+
+    assert set(task_states(res["cpop"], w.playback.time).values()) == {"done"}
+    assert set(w.editor._states.values()) == {"done"}
+    done_colour = w.editor.task_colour("n1")
+    w.playback.seek(0.5)  # n1 runs first on its worker
+    assert w.editor._states["n1"] == "running" and w.editor._states["n10"] == "waiting"
+    assert w.editor.task_colour("n10") != done_colour
+
+
+def test_selection_is_shared_between_gantt_and_editor(qtbot, window):
+    w = window
+    w.open_path(str(HEFT_EXAMPLE))
+    run_and_wait(qtbot, w, ["heft"])
+    w.gantt.task_clicked.emit("n4")
+    assert w.document.selected() == ["n4"]
+    assert "n4" in w.gantt.selected_tasks()
+
+
+def test_bad_file_keeps_the_open_graph(qtbot, window, tmp_path):
+    w = window
+    w.open_path(str(HEFT_EXAMPLE))
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"format": "taskmapper-graph", "version": 1,
+                               "tasks": [{"id": "a", "cost": -1}]}))
+    assert not w.open_path(str(bad))
+    assert len(w.document.graph) == 10
+    assert "negative" in w.statusBar().currentMessage()
+
+
+def test_open_a_schedule_file_shows_it(qtbot, window, tmp_path, heft_schedule):
+    from model.formats import save_schedule
+
+    w = window
+    w.open_path(str(HEFT_EXAMPLE))
+    p = tmp_path / "h.schedule.json"
+    save_schedule(heft_schedule, p)
+    assert w.open_path(str(p))
+    assert w.gantt.schedules[0].makespan == 80
+    assert "makespan 80" in w.statusBar().currentMessage()
+
+
+def test_export_chart_from_the_window(qtbot, window, tmp_path):
+    w = window
+    w.open_path(str(HEFT_EXAMPLE))
+    run_and_wait(qtbot, w, ["heft"])
+    for ext in ("png", "svg", "pdf"):
+        out = tmp_path / f"chart.{ext}"
+        assert w.export_chart(str(out))
+        assert out.stat().st_size > 1000
+    assert (tmp_path / "chart.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_execute_for_real_and_compare(qtbot, window):
+    w = window
+    w.open_path(str(HEFT_EXAMPLE))
+    run_and_wait(qtbot, w, ["heft"])
+    w.execution.time_scale_spin.setValue(0.001)
+    w.execution.set_executor("threads")
+    w.execution.set_policy("heft")
+    with qtbot.waitSignal(w.execution.trace_ready, timeout=60_000) as sig:
+        assert w.execution.run()
+    trace = sig.args[0]
+    assert trace.algorithm == "trace" and len(trace.slots) == 10
+    # the window shows prediction and trace on one axis
+    assert len(w.gantt.schedules) == 2
+    assert w.gantt.schedules[1] is trace
+
+
+def test_unsaved_changes_prompt_can_cancel_close(qtbot, window, monkeypatch):
+    w = window
+    w.open_path(str(HEFT_EXAMPLE))
+    w.document.add_task("extra", (0.0, 500.0), cost=3.0)
+    assert w.document.dirty
+    monkeypatch.setattr(QtWidgets.QMessageBox, "question",
+                        lambda *a, **k: QtWidgets.QMessageBox.StandardButton.Cancel)
+    assert not w.close()
+    assert w.isVisible()
+    monkeypatch.setattr(QtWidgets.QMessageBox, "question",
+                        lambda *a, **k: QtWidgets.QMessageBox.StandardButton.Discard)
+    assert w.close()
+
+
+def test_save_as_writes_an_equal_graph(qtbot, window, tmp_path):
+    w = window
+    src = tmp_path / "g.taskgraph.json"
+    shutil.copy(HEFT_EXAMPLE, src)
+    w.open_path(str(src))
+    out = tmp_path / "copy.taskgraph.json"
+    assert w._save_to(str(out))
+    a, b = load_graph(src), load_graph(out)
+    assert sorted(a.edges) == sorted(b.edges)
+    assert [a.costs(t) for t in a.tasks] == [b.costs(t) for t in b.tasks]
+    assert not w.document.dirty
