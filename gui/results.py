@@ -384,26 +384,35 @@ class _RunProgress(QtWidgets.QWidget):
         self.cancel_button = QtWidgets.QToolButton()
         self.cancel_button.setText("Cancel")
         self.cancel_button.setToolTip(f"Stop the {algorithm} run")
+        #: best makespan and bound of an anytime search
+        self.search_label = QtWidgets.QLabel()
+        self.search_label.hide()
         lay.addWidget(self.label)
         lay.addWidget(self.bar, 1)
+        lay.addWidget(self.search_label)
         lay.addWidget(self.cancel_button)
         self.key = key
 
-    def show_search(self, elapsed: float, limit: float | None, best: float | None, bound: float | None) -> None:
-        """Show an anytime search: time spent against its limit, best makespan and bound."""
-        if limit and limit > 0:
+    def show_search(self, elapsed: float | None, limit: float | None, best: float | None, bound: float | None) -> None:
+        """Show an anytime search: time spent against its limit (``None``: still queued), best and bound."""
+        if elapsed is None:
+            self.bar.setRange(0, 0)
+            self.bar.setFormat("waiting for a free thread")
+        elif limit and limit > 0:
             self.bar.setRange(0, 1000)
             # the search may overrun its limit a little (it finishes its current step)
             self.bar.setValue(int(1000 * min(elapsed / limit, 0.99)))
-            text = f"{elapsed:.1f} / {limit:g} s"
+            self.bar.setFormat(f"{elapsed:.1f} / {limit:g} s")
         else:
             self.bar.setRange(0, 0)
-            text = f"{elapsed:.1f} s"
+            self.bar.setFormat(f"{elapsed:.1f} s")
+        parts = [] if elapsed is not None else ["waiting for a free thread"]
         if best is not None:
-            text += f" · best {best:g}"
+            parts.append(f"best {best:g}")
         if bound is not None:
-            text += f" · bound {bound:g}"
-        self.bar.setFormat(text.replace("%", "%%"))
+            parts.append(f"bound {bound:g}")
+        self.search_label.setText(" · ".join(parts))
+        self.search_label.setVisible(bool(parts))
 
 
 def search_curves(
@@ -455,7 +464,8 @@ class SearchPlot(QtWidgets.QWidget):
         for ax in ("left", "bottom"):
             item.getAxis(ax).setTextPen("k")
             item.getAxis(ax).setPen(pg.mkPen(120, 120, 120))
-        self.legend = item.addLegend(offset=(-8, 8), labelTextColor="k", brush=pg.mkBrush(255, 255, 255, 210))
+        self.legend = item.addLegend(offset=(-8, 4), labelTextColor="k", brush=pg.mkBrush(255, 255, 255, 210),
+                                     colCount=2)
         self.best_curve = pg.PlotDataItem(stepMode="center", name="best makespan",
                                           pen=pg.mkPen(self.BEST_COLOUR, width=2))
         self.bound_curve = pg.PlotDataItem(stepMode="center", name="lower bound",
@@ -498,7 +508,7 @@ class SearchPlot(QtWidgets.QWidget):
             lo, hi = float(ys.min()), float(ys.max())
             span = (hi - lo) or max(1.0, abs(hi) * 0.05)
             vb = self.plot.getPlotItem().getViewBox()
-            vb.setRange(xRange=(0.0, max(float(xs.max()), 1e-3)), yRange=(lo - 0.08 * span, hi + 0.45 * span),
+            vb.setRange(xRange=(0.0, max(float(xs.max()), 1e-3)), yRange=(lo - 0.08 * span, hi + 0.5 * span),
                         padding=0.02)
 
     @staticmethod
@@ -862,13 +872,12 @@ class ResultsPanel(QtWidgets.QWidget):
         self._emit_choice()
 
     def _on_live_timer_timeout(self) -> None:
-        now = time.perf_counter()
         for key, w in self._progress.items():
             r = self.model.find_key(key)
             if r is not None and r.anytime:
                 best = min((p[1] for p in r.history if math.isfinite(p[1])), default=None)
                 bound = max((p[2] for p in r.history if math.isfinite(p[2])), default=None)
-                w.show_search(now - r.started, _finite(r.params.get("time_limit")), best, bound)
+                w.show_search(self._elapsed(r), _finite(r.params.get("time_limit")), best, bound)
         if self.search_plot.row is not None and self.search_plot.row.status == "running":
             self._redraw_search()
         self._sync_live_timer()
@@ -892,10 +901,18 @@ class ResultsPanel(QtWidgets.QWidget):
             return
         t_end = None
         if r.status == "running":
-            t_end = time.perf_counter() - r.started
+            t_end = self._elapsed(r)
         elif r.status == "done" and r.schedule is not None:
             t_end = _finite(r.schedule.meta.get("runtime_s"))
         self.search_plot.redraw(t_end)
+
+    def _elapsed(self, r: RunRow) -> float | None:
+        """Seconds since a pool thread started ``r``'s run (``None`` while it waits for one)."""
+        w = self.manager.worker(r.key)
+        if w is None:
+            return time.perf_counter() - r.started
+        started = getattr(w, "started_at", None)
+        return None if started is None else time.perf_counter() - started
 
     def _sync_live_timer(self) -> None:
         live = any(r.anytime and r.status == "running" for r in self.model.rows)

@@ -114,6 +114,8 @@ class AlgorithmWorker(QtCore.QRunnable):
         self.runtime: float | None = None
         #: "pending", "running", "done", "failed" or "cancelled"
         self.state = "pending"
+        #: ``time.perf_counter()`` when a pool thread started the run (``None`` while queued)
+        self.started_at: float | None = None
         #: the Algorithm instance once the run has started (its ``info`` grows live)
         self.algo: Any = None
         #: every search point forwarded by ``bound_progress`` so far
@@ -155,6 +157,7 @@ class AlgorithmWorker(QtCore.QRunnable):
         self.cancel_event.set()
 
     def run(self) -> None:  # called in a pool thread
+        self.started_at = time.perf_counter()
         self.state = "running"
         try:
             outcome, payload = self._execute()

@@ -168,6 +168,11 @@ def test_plot_follows_a_best_run_live(qtbot, manager, layered):
     x, y = panel.search_plot.best_curve.getData()
     assert len(y) >= 1 and y[0] == row.history[0][1]
     assert "running" in panel.search_plot.title.text()
+    # its progress line counts search time against the limit, with best and bound
+    line = panel._progress[key]
+    qtbot.waitUntil(lambda: line.bar.format().endswith(" / 0.8 s") and "best " in line.search_label.text(),
+                    timeout=5000)
+    assert f"best {min(p[1] for p in row.history):g}" in line.search_label.text()
     with qtbot.waitSignal(manager.run_finished, timeout=60_000):
         pass
     hist = panel.row("best").history
@@ -184,6 +189,20 @@ def test_plot_follows_a_best_run_live(qtbot, manager, layered):
     title = panel.search_plot.title.text()
     assert f"best {s.makespan:g}" in title and f"bound {s.meta['lower_bound']:g}" in title
     assert [it.text for _, it in panel.search_plot.legend.items] == ["best makespan", "lower bound"]
+
+
+def test_progress_line_of_a_queued_search(qtbot):
+    from gui.results import _RunProgress
+
+    line = _RunProgress("best#1", "best")
+    qtbot.addWidget(line)
+    line.show_search(None, 5.0, None, None)
+    assert line.search_label.text() == "waiting for a free thread" and line.bar.maximum() == 0
+    line.show_search(2.5, 5.0, 101.0, 90.0)
+    assert (line.bar.maximum(), line.bar.value(), line.bar.format()) == (1000, 500, "2.5 / 5 s")
+    assert line.search_label.text() == "best 101 · bound 90"
+    line.show_search(7.0, 5.0, 100.0, 90.0)  # overrunning the limit: never shown as finished
+    assert line.bar.value() == 990
 
 
 def test_choosing_a_row_shows_its_search(qtbot, manager, layered):
