@@ -84,6 +84,8 @@ def test_worker_reports_progress_placements_and_info(qtbot):
     progress, placed = [], []
     w.signals.progress.connect(lambda d, t: progress.append((d, t)))
     w.signals.placed.connect(lambda batch: placed.extend(batch))
+    points = []
+    w.signals.bound_progress.connect(points.extend)
     with qtbot.waitSignal(w.signals.result, timeout=20_000) as blocker:
         QtCore.QThreadPool.globalInstance().start(w)
     assert QtCore.QThreadPool.globalInstance().waitForDone(5000)
@@ -97,6 +99,8 @@ def test_worker_reports_progress_placements_and_info(qtbot):
     assert s.slot_of() == {sl.task: sl for sl in want}
     assert s.meta["rank"] == "upward"  # the algorithm's info lands in meta
     assert w.state == "done" and w.runtime is not None
+    # HEFT is not an anytime search: no search points
+    assert points == [] and w.history == [] and w.started_at is not None
 
 
 def test_progress_is_throttled_on_a_big_run(qtbot, manager, big_graph):
