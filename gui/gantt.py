@@ -567,12 +567,22 @@ class _TimeGrid(pg.GraphicsObject):
     def viewTransformChanged(self) -> None:
         self.prepareGeometryChange()
 
+    def viewRangeChanged(self) -> None:
+        self.prepareGeometryChange()
+        self.update()
+
+    def _view_rect(self) -> QtCore.QRectF | None:
+        # ask the view box itself: the item's cached view rect can be stale after the
+        # widget was first laid out while hidden or tiny
+        vb = self.getViewBox()
+        return None if vb is None else vb.viewRect()
+
     def boundingRect(self) -> QtCore.QRectF:
-        vr = self.viewRect()
+        vr = self._view_rect()
         return QtCore.QRectF() if vr is None else QtCore.QRectF(vr)
 
     def paint(self, p: QtGui.QPainter, opt, widget) -> None:
-        vr = self.viewRect()
+        vr = self._view_rect()
         if vr is None or vr.width() <= 0:
             return
         t = p.transform()
@@ -614,7 +624,8 @@ class _Legend(QtWidgets.QGraphicsWidget):
         texts = [heading, *[e[1] for e in entries]]
         w = max((fm.horizontalAdvance(t) for t in texts), default=0) + 30
         h = (len(entries) + 1) * (fm.height() + 3) + 8
-        self.setMinimumSize(w, h)
+        # a long legend must not force the chart (and the window) taller: it shows what fits
+        self.setMinimumSize(w, min(h, 3 * (fm.height() + 3) + 8))
         self.setPreferredSize(w, h)
         self.setMaximumWidth(w)
         self.updateGeometry()
@@ -632,13 +643,22 @@ class _Legend(QtWidgets.QGraphicsWidget):
         p.drawText(QtCore.QPointF(8, y + fm.ascent()), self.heading)
         p.setFont(self.font)
         y += lh
-        for colour, text in self.entries:
+        fits = max(0, int((self.size().height() - y - 4) // lh))
+        entries = self.entries
+        more = 0
+        if len(entries) > fits:
+            more = len(entries) - max(0, fits - 1)
+            entries = entries[: max(0, fits - 1)]
+        for colour, text in entries:
             p.setPen(QtGui.QPen(QtGui.QColor(30, 30, 30, 150), 0))
             p.setBrush(colour)
             p.drawRect(QtCore.QRectF(8, y + 2, 12, fm.height() - 4))
             p.setPen(QtGui.QColor("#222222"))
             p.drawText(QtCore.QPointF(26, y + fm.ascent()), text)
             y += lh
+        if more:
+            p.setPen(QtGui.QColor("#555555"))
+            p.drawText(QtCore.QPointF(8, y + fm.ascent()), f"… and {more} more")
 
 
 # ------------------------------------------------------------------------- the view

@@ -613,6 +613,14 @@ class ResultsPanel(QtWidgets.QWidget):
         self.progress_box = QtWidgets.QWidget()
         self._progress_layout = QtWidgets.QVBoxLayout(self.progress_box)
         self._progress_layout.setContentsMargins(0, 0, 0, 0)
+        self._progress_layout.addStretch(1)
+        # many runs at once must not push the window taller: the lines scroll past a few rows
+        self.progress_scroll = QtWidgets.QScrollArea()
+        self.progress_scroll.setWidget(self.progress_box)
+        self.progress_scroll.setWidgetResizable(True)
+        self.progress_scroll.setFrameShape(QtWidgets.QFrame.Shape.NoFrame)
+        self.progress_scroll.setHorizontalScrollBarPolicy(QtCore.Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.progress_scroll.hide()
 
         self.message_label = QtWidgets.QLabel()
         self.message_label.setObjectName("message_label")
@@ -657,7 +665,7 @@ class ResultsPanel(QtWidgets.QWidget):
 
         lay = QtWidgets.QVBoxLayout(self)
         lay.addLayout(top)
-        lay.addWidget(self.progress_box)
+        lay.addWidget(self.progress_scroll)
         lay.addWidget(self.message_label)
         lay.addWidget(self.splitter, 2)
 
@@ -939,9 +947,10 @@ class ResultsPanel(QtWidgets.QWidget):
     def _add_progress(self, key: str, algorithm: str) -> None:
         w = _RunProgress(key, algorithm, self.progress_box)
         w.cancel_button.clicked.connect(lambda _=False, k=key: self.manager.cancel(k))
-        self._progress_layout.addWidget(w)
+        self._progress_layout.insertWidget(self._progress_layout.count() - 1, w)
         self._progress[key] = w
         self.cancel_all_button.setEnabled(True)
+        self._fit_progress_scroll()
 
     def _remove_progress(self, key: str) -> None:
         w = self._progress.pop(key, None)
@@ -950,6 +959,14 @@ class ResultsPanel(QtWidgets.QWidget):
             w.hide()
             w.setParent(None)
         self.cancel_all_button.setEnabled(bool(self._progress))
+        self._fit_progress_scroll()
+
+    def _fit_progress_scroll(self) -> None:
+        n = len(self._progress)
+        self.progress_scroll.setVisible(n > 0)
+        if n:
+            row = max(w.sizeHint().height() for w in self._progress.values()) + self._progress_layout.spacing()
+            self.progress_scroll.setFixedHeight(min(n, 4) * row + 2)
 
     def _show_message(self, text: str, *, error: bool = False) -> None:
         self.message_label.setText(text)
