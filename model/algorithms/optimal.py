@@ -59,6 +59,7 @@ def solve(
     except ImportError:
         raise GraphError(INSTALL_HINT) from None
 
+    wall_start = time.perf_counter()
     n, m = inst.n, inst.m
     timer = Timer(inst)
     lb0 = lower_bound(inst)
@@ -126,16 +127,16 @@ def solve(
                 model.add_hint(on[i][q], 1 if q == p else 0)
 
     solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = max(0.05, float(time_limit))
+    # the time limit is the user's wall-clock budget, model building included
+    solver.parameters.max_time_in_seconds = max(0.05, float(time_limit) - (time.perf_counter() - wall_start))
     solver.parameters.num_workers = threads or 2
     solver.parameters.random_seed = int(seed)
     if deterministic:
-        # the same search whatever the machine's load: the budget is counted in the
-        # solver's deterministic time units (about seconds), so results depend only on the
-        # seed; the wall clock only guards against a much slower machine
+        # the same search whatever the machine's load: results depend only on the seed
+        # when the search ends by a proof or by its deterministic budget (the solver's own
+        # work units) before the wall clock runs out
         solver.parameters.interleave_search = True
         solver.parameters.max_deterministic_time = max(0.05, float(time_limit))
-        solver.parameters.max_time_in_seconds = 3.0 * max(0.05, float(time_limit)) + 5.0
     out: queue.Queue[Any] = queue.Queue()
     if t0 is None:
         t0 = time.perf_counter()
