@@ -711,6 +711,8 @@ class GanttView(QtWidgets.QWidget):
         self.view_box.setMouseEnabled(x=True, y=False)
         for name in ("left", "bottom"):
             ax = self.plot_item.getAxis(name)
+            # times are in the schedule's own unit: no "(x0.001)" rescaling of the labels
+            ax.enableAutoSIPrefix(False)
             ax.setPen(pg.mkPen("#444444"))
             ax.setTextPen(pg.mkPen("#222222"))
         self.plot_item.setLabel("bottom", "time")

@@ -51,6 +51,8 @@ class MainWindow(QtWidgets.QMainWindow):
         split.addWidget(self.gantt)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
+        # the chart needs room for its lanes: about 45 % of the height from the start
+        split.setSizes([400, 330])
         self.setCentralWidget(split)
 
         self.properties = PropertyPanel(self.document)
@@ -67,6 +69,10 @@ class MainWindow(QtWidgets.QMainWindow):
         self.tabifyDockWidget(mapping_dock, run_dock)
         mapping_dock.raise_()
         self.run_dock = run_dock
+        self.resizeDocks([self.findChild(QtWidgets.QDockWidget, "Task && platform")], [210],
+                         QtCore.Qt.Orientation.Horizontal)
+        if hasattr(self.results, "splitter"):
+            self.results.splitter.setSizes([320, 170])
 
         self._build_actions()
         self._connect()
