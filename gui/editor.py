@@ -664,11 +664,9 @@ class GraphEditorView(QtWidgets.QGraphicsView):
         if not tasks:
             return False
         snippet = self.document.copy_snippet(tasks)
-        mime = QtCore.QMimeData()
-        text = json.dumps(snippet)
-        mime.setText(text)
-        mime.setData("application/x-taskmapper-snippet", text.encode("utf-8"))
-        QtWidgets.QApplication.clipboard().setMimeData(mime)
+        # plain text (the snippet names its own format): handing a Python-made QMimeData to
+        # the clipboard leaves two owners of it, and the process crashed at exit
+        QtWidgets.QApplication.clipboard().setText(json.dumps(snippet))
         self._paste_count = 0
         return True
 
