@@ -34,6 +34,10 @@ class Best(Algorithm):
     ----------
     time_limit : float
         Seconds in all (default 10).
+    max_iterations : int, optional
+        Moves of the local search (reproducible budget).
+    work_limit : float, optional
+        Budget of the exact phase in solver work units (reproducible budget).
 
     Examples
     --------
@@ -71,7 +75,8 @@ class Best(Algorithm):
         if exact and not proven:
             left = max(0.2, budget - (time.perf_counter() - t0))
             for pl, bnd, prv in solve(inst, hint=cur, time_limit=left, seed=self.seed, cancel=cancel,
-                                      history=history, t0=t0):
+                                      history=history, t0=t0,
+                                      work_limit=self.params.get("work_limit")):
                 bound, proven = max(bound, bnd), prv
                 if pl and makespan_of(pl) < makespan_of(cur) - 1e-9:
                     cur = pl

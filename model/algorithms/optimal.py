@@ -44,8 +44,8 @@ def solve(
     threads: int = 0,
     cancel: CancelToken | None = None,
     history: list[tuple[float, float, float]] | None = None,
-    deterministic: bool = True,
     t0: float | None = None,
+    work_limit: float | None = None,
 ) -> Iterator[tuple[list[Placement], float, bool]]:
     """Solve the mapping problem; yield ``(placements, lower_bound, proven)`` for each better solution.
 
@@ -131,12 +131,12 @@ def solve(
     solver.parameters.max_time_in_seconds = max(0.05, float(time_limit) - (time.perf_counter() - wall_start))
     solver.parameters.num_workers = threads or 2
     solver.parameters.random_seed = int(seed)
-    if deterministic:
-        # the same search whatever the machine's load: results depend only on the seed
-        # when the search ends by a proof or by its deterministic budget (the solver's own
-        # work units) before the wall clock runs out
-        solver.parameters.interleave_search = True
-        solver.parameters.max_deterministic_time = max(0.05, float(time_limit))
+    if work_limit is not None:
+        # one search worker and a budget in the solver's own work units: the same result
+        # on any machine, whatever its load (the wall clock only guards a runaway search)
+        solver.parameters.num_workers = 1
+        solver.parameters.max_deterministic_time = max(0.01, float(work_limit))
+        solver.parameters.max_time_in_seconds = 10.0 * float(work_limit) + 10.0
     out: queue.Queue[Any] = queue.Queue()
     if t0 is None:
         t0 = time.perf_counter()
@@ -195,7 +195,11 @@ def solve(
         bound = max(lb0, solver.best_objective_bound / k) if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) else lb0
         proven = False
     if history is not None:
-        history.append((time.perf_counter() - t0, best, bound))
+        # the final point carries the best known makespan (the hint when the solver found
+        # nothing better) and the proven bound; never an infinite value
+        known = min(best, max((f for *_x, f in hint), default=math.inf)) if hint else best
+        if math.isfinite(known):
+            history.append((time.perf_counter() - t0, known, bound))
     yield [], bound, proven
 
 
@@ -223,9 +227,11 @@ class Optimal(Algorithm):
         Seconds for the solver (default 10).
     threads : int
         Solver threads (default 2).
-    deterministic : bool
-        Interleaved search whose result depends only on the seed (default ``True``);
-        ``False`` runs the solver's parallel portfolio, often faster but not reproducible.
+    work_limit : float, optional
+        Budget in the solver's deterministic work units (about seconds on an idle
+        machine) with a single search worker, instead of the wall-clock limit and the
+        parallel portfolio: results then depend only on the seed. Without it, the
+        proven optimum is reproducible but which optimal schedule is returned may vary.
 
     Examples
     --------
@@ -258,7 +264,7 @@ class Optimal(Algorithm):
         proven = False
         for pl, bnd, prv in solve(inst, hint=hint, time_limit=time_limit, seed=self.seed,
                                   threads=int(self.params.get("threads", 2)), cancel=cancel, history=history,
-                                  deterministic=bool(self.params.get("deterministic", True))):
+                                  work_limit=self.params.get("work_limit")):
             bound, proven = bnd, prv
             if pl:
                 mk = max(f for *_x, f in pl)

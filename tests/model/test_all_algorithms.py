@@ -28,7 +28,7 @@ SMALL = 10  # tasks: the size slow algorithms are run on
 #: Budget options given to every algorithm (the others ignore them): searches that run
 #: until a time limit stop after a fixed number of moves instead, so results do not
 #: depend on the machine's speed and the file stays fast.
-BUDGET = {"time_limit": 1.0, "max_iterations": 50}
+BUDGET = {"time_limit": 30.0, "max_iterations": 50, "work_limit": 0.5}
 
 NAMES = available()
 FAST = [n for n in NAMES if not getattr(ALGORITHMS[n], "slow", False)]
