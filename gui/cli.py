@@ -80,7 +80,7 @@ def is_schedule_file(path: str) -> bool:
     return False
 
 
-def compute_schedule(graph: TaskGraph, algorithm: str, workers: int | None, **params: Any):  # noqa: ANN201
+def compute_schedule(graph: TaskGraph, algorithm: str, workers: int | None, **params: Any):
     """Run a registered algorithm on a graph."""
     from model.algorithms import get_algorithm
 

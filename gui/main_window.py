@@ -87,7 +87,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.addDockWidget(area, dock)
         return dock
 
-    def _action(self, text: str, slot, shortcut=None, tip: str = "") -> QtGui.QAction:  # noqa: ANN001
+    def _action(self, text: str, slot, shortcut=None, tip: str = "") -> QtGui.QAction:
         a = QtGui.QAction(text, self)
         if shortcut is not None:
             a.setShortcut(QtGui.QKeySequence(shortcut))
@@ -506,7 +506,7 @@ class MainWindow(QtWidgets.QMainWindow):
             "<b>TaskMapper</b><br>Design how parallel work is mapped onto workers: draw task graphs, "
             "run mapping algorithms, watch the schedules play out.")
 
-    def closeEvent(self, event: QtGui.QCloseEvent) -> None:  # noqa: N802 (Qt override)
+    def closeEvent(self, event: QtGui.QCloseEvent) -> None:
         if not self.maybe_save():
             event.ignore()
             return

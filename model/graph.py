@@ -310,7 +310,7 @@ class TaskGraph:
         return list(self.nx.edges)
 
     def __len__(self) -> int:
-        return self.nx.number_of_nodes()
+        return int(self.nx.number_of_nodes())
 
     def __contains__(self, task: object) -> bool:
         return task in self.nx

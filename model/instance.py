@@ -69,7 +69,8 @@ class Instance:
 
     def comm_row(self, data: float, p: int) -> np.ndarray:
         """Transfer times of ``data`` from worker ``p`` to every worker (vector of length m)."""
-        return self.lat[p] + data * self.inv_bw[p]
+        row: np.ndarray = self.lat[p] + data * self.inv_bw[p]
+        return row
 
     def mean_comm(self, data: float) -> float:
         """Average transfer time of ``data`` over all ordered pairs of distinct workers."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -197,7 +198,7 @@ class Schedule:
                     "tasks not scheduled: " + ", ".join(map(repr, missing[:5])) + more
                 )
         for w, lst in self.by_worker().items():
-            for a, b in zip(lst, lst[1:]):
+            for a, b in itertools.pairwise(lst):
                 if b.start < a.finish - tol * max(1.0, abs(a.finish)):
                     raise ScheduleError(
                         f"tasks {a.task!r} and {b.task!r} overlap on worker {w} "

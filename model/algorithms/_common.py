@@ -34,7 +34,7 @@ class Timeline:
     10
     """
 
-    __slots__ = ("starts", "finishes")
+    __slots__ = ("finishes", "starts")
 
     def __init__(self) -> None:
         self.starts: list[float] = []

@@ -116,7 +116,7 @@ def _move(seq: list[int], pos_of: list[int], i: int, inst: Instance, rng: random
         if lo >= k:
             return None
         t = rng.randint(lo, k - 1)
-        return seq[:t] + [i] + seq[t:k] + seq[k + 1:]
+        return [*seq[:t], i, *seq[t:k], *seq[k + 1:]]
     hi = min((pos_of[j] for j in inst.succs[i]), default=len(seq)) - 1
     if hi <= k:
         return None
@@ -209,9 +209,9 @@ def local_search(
             pos_of = [0] * n
             for k, t in enumerate(cur_s):
                 pos_of[t] = k
-            s2 = _move(cur_s, pos_of, i, inst, rng, earlier=rng.random() < 0.6)
-            if s2 is not None:
-                cand.append((cur_a, s2))
+            moved = _move(cur_s, pos_of, i, inst, rng, earlier=rng.random() < 0.6)
+            if moved is not None:
+                cand.append((cur_a, moved))
         since_best += 1
         if not cand:
             continue

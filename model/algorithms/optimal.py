@@ -13,7 +13,7 @@ from ..graph import GraphError
 from ..instance import Instance
 from ._common import lower_bound
 from ._localsearch import Placement, Timer, changed, from_placements, to_placements
-from .base import Algorithm, CancelToken, Cancelled, register
+from .base import Algorithm, Cancelled, CancelToken, register
 
 INSTALL_HINT = 'the "optimal" algorithm needs OR-Tools: pip install "taskmapper[optimal]" (or: pip install ortools)'
 
@@ -63,7 +63,6 @@ def solve(
     n, m = inst.n, inst.m
     timer = Timer(inst)
     lb0 = lower_bound(inst)
-    comm: list[list[list[float]]] = []  # per edge (u -> v): m x m transfer times
     values = inst.w.ravel().tolist()
     edges = []
     for v in range(n):
@@ -74,7 +73,7 @@ def solve(
     k, exact = _scale(values)
 
     def sc(x: float) -> int:
-        return int(round(x * k)) if exact else int(math.ceil(x * k - 1e-9))
+        return round(x * k) if exact else math.ceil(x * k - 1e-9)
 
     if hint:
         hint_ms = max(f for _i, _p, _s, f in hint)
@@ -114,7 +113,7 @@ def solve(
     ms = model.new_int_var(0, horizon, "makespan")
     for i in range(n):
         model.add(ms >= end[i])
-    model.add(ms >= int(math.floor(lb0 * k + 1e-9)) if exact else ms >= 0)
+    model.add(ms >= math.floor(lb0 * k + 1e-9) if exact else ms >= 0)
     # identical workers: the first task may as well run on the first worker
     identical = bool((inst.w == inst.w[:, :1]).all()) and inst.uniform_comm
     if identical and n:
@@ -141,7 +140,7 @@ def solve(
     if t0 is None:
         t0 = time.perf_counter()
 
-    class _Cb(cp_model.CpSolverSolutionCallback):  # type: ignore[misc]
+    class _Cb(cp_model.CpSolverSolutionCallback):
         def on_solution_callback(self) -> None:
             assign = [next(p for p in range(m) if self.value(on[i][p])) for i in range(n)]
             st = [self.value(start[i]) for i in range(n)]

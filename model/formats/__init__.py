@@ -53,7 +53,6 @@ def atomic_write(path: str | os.PathLike[str], data: str | bytes) -> None:
     folder = p.parent if str(p.parent) else Path(".")
     if not folder.is_dir():
         raise GraphError(f"cannot write {str(p)!r}: folder {str(folder)!r} does not exist")
-    mode = "wb" if isinstance(data, bytes) else "w"
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=folder)
     except OSError as e:
@@ -66,8 +65,9 @@ def atomic_write(path: str | os.PathLike[str], data: str | bytes) -> None:
             os.chmod(tmp, p.stat().st_mode & 0o777)
         else:
             os.chmod(tmp, 0o666 & ~umask)
-        with os.fdopen(fd, mode, **({} if mode == "wb" else {"encoding": "utf-8"})) as f:
-            f.write(data)
+        raw = data if isinstance(data, bytes) else data.encode("utf-8")
+        with os.fdopen(fd, "wb") as f:
+            f.write(raw)
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, p)
@@ -152,7 +152,8 @@ def load_schedule(path: str | os.PathLike[str]) -> Schedule:
     if isinstance(d, dict) and d.get("format") == "taskmapper-schedule":
         return schedule_from_dict(d)
     if isinstance(d, list) or (isinstance(d, dict) and "traceEvents" in d):
-        return importlib.import_module(f"{__name__}.chrome_trace").schedule_from_trace(d)
+        trace: Schedule = importlib.import_module(f"{__name__}.chrome_trace").schedule_from_trace(d)
+        return trace
     return schedule_from_dict(d)
 
 

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import json
 import shutil
+from pathlib import Path
 
 import pytest
 from PySide6 import QtCore, QtWidgets
 
 from gui.main_window import MainWindow
 from model.formats import load_graph
-
-from pathlib import Path
 
 HEFT_EXAMPLE = Path(__file__).resolve().parents[2] / "assets" / "examples" / "heft-paper.taskgraph.json"
 

@@ -1,7 +1,6 @@
 """Core model: graphs, validation, schedules and their invariants, the HEFT golden example."""
 
 import json
-import math
 import subprocess
 import sys
 from pathlib import Path
