@@ -30,6 +30,18 @@ SCHEDULE_FILTER = "Schedules and traces (*.schedule.json *.trace.json *.json);;A
 MAX_RECENT = 8
 
 
+def _is_wfformat(path: str) -> bool:
+    """Whether a .json file is a WfCommons WfFormat instance (cheap look at its start)."""
+    if not path.lower().endswith(".json"):
+        return False
+    try:
+        with open(path, encoding="utf-8") as f:
+            head = f.read(65536)
+    except OSError:
+        return False
+    return '"workflow"' in head and '"taskmapper-' not in head
+
+
 class MainWindow(QtWidgets.QMainWindow):
     """TaskMapper's window. Holds one :class:`Document` at a time."""
 
@@ -269,6 +281,10 @@ class MainWindow(QtWidgets.QMainWindow):
         self._set_schedule(None)
         self._remember(path)
         self.editor.fit()
+        if _is_wfformat(path):
+            # a workflow instance is a graph and a recorded execution: show both
+            self.open_schedule(path, remember=False)
+            return True
         self.statusBar().showMessage(
             f"Opened {Path(path).name}: {len(self.document.graph)} tasks, "
             f"{self.document.graph.nx.number_of_edges()} edges", 5000)
@@ -280,7 +296,7 @@ class MainWindow(QtWidgets.QMainWindow):
         if path:
             self.open_schedule(path)
 
-    def open_schedule(self, path: str) -> bool:
+    def open_schedule(self, path: str, *, remember: bool = True) -> bool:
         """Show a schedule or execution trace; checked against the open graph when it matches."""
         from model.formats import load_schedule
 
@@ -305,7 +321,8 @@ class MainWindow(QtWidgets.QMainWindow):
         if sched.algorithm == "trace":
             self.execution.show_trace(sched)
             self.run_dock.raise_()
-        self._remember(path)
+        if remember:
+            self._remember(path)
         self.statusBar().showMessage(f"Opened {sched.algorithm} schedule, makespan {sched.makespan:g}{note}")
         return True
 

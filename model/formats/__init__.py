@@ -147,10 +147,14 @@ def save_graph(graph: TaskGraph, path: str | os.PathLike[str]) -> None:
 
 
 def load_schedule(path: str | os.PathLike[str]) -> Schedule:
-    """Read a schedule: native JSON, or a Chrome Trace Event file."""
+    """Read a schedule: native JSON, a Chrome Trace Event file, or a WfFormat instance's execution."""
     d = load_json(path)
     if isinstance(d, dict) and d.get("format") == "taskmapper-schedule":
         return schedule_from_dict(d)
+    if isinstance(d, dict) and "workflow" in d:
+        # a WfCommons instance: its recorded execution (start times rebuilt)
+        wf: Schedule = importlib.import_module(f"{__name__}.wfformat").trace_from_dict(d)
+        return wf
     if isinstance(d, list) or (isinstance(d, dict) and "traceEvents" in d):
         trace: Schedule = importlib.import_module(f"{__name__}.chrome_trace").schedule_from_trace(d)
         return trace

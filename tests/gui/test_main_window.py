@@ -146,3 +146,16 @@ def test_save_as_writes_an_equal_graph(qtbot, window, tmp_path):
     assert sorted(a.edges) == sorted(b.edges)
     assert [a.costs(t) for t in a.tasks] == [b.costs(t) for t in b.tasks]
     assert not w.document.dirty
+
+
+def test_a_workflow_instance_opens_as_graph_and_recorded_run(qtbot, window):
+    wf = Path(__file__).resolve().parents[3] / "shared" / "bench" / "wf" / "helloworld-forkjoin-10-chameleon.json"
+    if not wf.exists():
+        pytest.fail(f"benchmark data missing: {wf}")
+    w = window
+    assert w.open_path(str(wf))
+    assert len(w.document.graph) == 10
+    trace = w.gantt.schedules[-1]
+    assert trace.algorithm == "trace" and trace.meta.get("reconstructed")
+    assert "rebuilt from dependencies" in w.statusBar().currentMessage()
+    assert "Reconstructed trace" in w.execution.status_label.text()
