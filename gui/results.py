@@ -86,21 +86,13 @@ def compute_metrics(schedule: Schedule, graph: TaskGraph, platform: Platform) ->
     """The table's figures of ``schedule`` from :func:`model.metrics.schedule_metrics`.
 
     Undefined ratios (NaN, infinite) are left out and shown as "—". ``lower_bound``
-    is the analytic bound the gap is measured against when no search proved a better
-    one: the metrics' bound, rounded up as the algorithms round it when every time is a
-    whole number (then some optimal schedule has whole-number times).
+    is the analytic bound (:func:`model.analysis.lower_bound`) the gap is measured
+    against when no search proved a better one.
     """
     from model.metrics import schedule_metrics
 
     m = schedule_metrics(schedule, graph, platform)
     lb = m.lower_bound
-    try:
-        from model.algorithms._common import lower_bound as instance_bound
-        from model.instance import compile_instance
-
-        lb = max(lb, instance_bound(compile_instance(graph, platform)))
-    except Exception:  # the metrics' bound is valid on its own
-        pass
     raw = {
         "makespan": m.makespan,
         "speedup": m.speedup,

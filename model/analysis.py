@@ -505,7 +505,10 @@ def slack(graph: TaskGraph, platform: Platform | None = None) -> dict[str, float
 def lower_bound(graph: TaskGraph, platform: Platform | None = None) -> float:
     """A lower bound on the makespan of any schedule of ``graph`` on ``platform``.
 
-    ``max(critical path with minimum times and no communication, total minimum work / m)``.
+    ``max(critical path with minimum times and no communication, total minimum work / m,
+    longest task at its fastest)``, rounded up when every execution and transfer time is a
+    whole number (some optimal schedule then has whole-number times). The same bound the
+    searching algorithms report their gap against.
 
     Examples
     --------
@@ -514,10 +517,9 @@ def lower_bound(graph: TaskGraph, platform: Platform | None = None) -> float:
     >>> lower_bound(g, Platform.homogeneous(2))
     6.0
     """
-    inst = _instance(graph, platform)
-    if inst.n == 0:
-        return 0.0
-    return max(critical_path_min(graph, platform).length, float(inst.w.min(axis=1).sum()) / inst.m)
+    from .algorithms._common import lower_bound as instance_bound
+
+    return instance_bound(_instance(graph, platform))
 
 
 # ------------------------------------------------------------------- report
@@ -664,8 +666,9 @@ class Analysis:
             f"  average parallelism (work / span): {self.average_parallelism:.4g}",
             "",
             "Lower bound on the makespan",
-            f"  {self.lower_bound:g} = max(critical path of minimum times {self.critical_path_min_length:g}, "
-            f"minimum work / {self.n_workers} workers {self.lower_bound_work:g})",
+            f"  {self.lower_bound:g} from max(critical path of minimum times {self.critical_path_min_length:g}, "
+            f"minimum work / {self.n_workers} workers {self.lower_bound_work:g}, longest task), "
+            "rounded up when all times are whole numbers",
         ]
         slack_tasks = sorted(self.tasks.items(), key=lambda kv: -kv[1].slack)
         flexible = [f"{t} ({v.slack:g})" for t, v in slack_tasks[:8] if v.slack > 0]
@@ -764,7 +767,7 @@ def analyze(graph: TaskGraph, platform: Platform | None = None) -> Analysis:
         total_work_min=work_min,
         ccr=ccr,
         average_parallelism=work_mean / span if span > 0 else 0.0,
-        lower_bound=max(cpmin_len, lb_work),
+        lower_bound=lower_bound(graph, platform),
         lower_bound_work=lb_work,
         tasks=per_task,
     )

@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-from .analysis import critical_path_min
+from .analysis import critical_path_min, lower_bound
 from .graph import Platform, TaskGraph
 from .instance import compile_instance
 from .schedule import Schedule
@@ -120,7 +120,7 @@ def _bounds(graph: TaskGraph, platform: Platform) -> tuple[float, str, float, fl
     per_worker = inst.w.sum(axis=0)
     best = int(np.argmin(per_worker))
     cp = critical_path_min(graph, platform).length
-    lb = max(cp, float(inst.w.min(axis=1).sum()) / inst.m)
+    lb = lower_bound(graph, platform)
     return float(per_worker[best]), inst.workers[best], cp, lb
 
 
