@@ -190,8 +190,10 @@ def export_schedule_image(
         lanes = max(1, len(view.lanes))
         lane_px = 44 if lanes <= 12 else max(14, 528 // lanes * 2)
         chart = min(lanes, 80) * lane_px + 0.5 * (len(scheds) - 1) * lane_px
-        legend = view.legend.preferredHeight()
-        view.resize(WIDTH, round(110 + max(chart, legend - 20, 120)))
+        # room for the whole legend (the chart's title, axis and the widget's own controls
+        # take about 80 px besides), up to a long page; a longer one ends in "... and N more"
+        legend = min(view.legend.preferredHeight(), 900.0)
+        view.resize(WIDTH, round(110 + max(chart, legend + 80, 120)))
         view.show()
         QtWidgets.QApplication.processEvents()
         view.fit()

@@ -65,8 +65,10 @@ def test_comparison_export_shows_both_schedules(tmp_path, heft_schedule, heft_gr
     trace = Schedule("trace", list(heft_schedule.workers),
                      [Slot(s.task, s.worker, s.start, s.finish + 1) for s in heft_schedule.slots])
     single, both = tmp_path / "a.png", tmp_path / "b.png"
-    export_schedule_image(heft_schedule, single, graph=heft_graph, scale=1)
-    export_schedule_image(None, both, graph=heft_graph, scale=1, schedules=[heft_schedule, trace])
+    # colour by worker: a short legend, so the lanes decide the picture's height
+    export_schedule_image(heft_schedule, single, graph=heft_graph, scale=1, colour_mode="worker")
+    export_schedule_image(None, both, graph=heft_graph, scale=1, schedules=[heft_schedule, trace],
+                          colour_mode="worker")
     assert QtGui.QImage(str(both)).height() > QtGui.QImage(str(single)).height() + 60
     assert default_title([heft_schedule, trace], heft_graph).endswith("heft: makespan 80 · trace: makespan 81")
 

@@ -159,3 +159,21 @@ def test_a_workflow_instance_opens_as_graph_and_recorded_run(qtbot, window):
     assert trace.algorithm == "trace" and trace.meta.get("reconstructed")
     assert "rebuilt from dependencies" in w.statusBar().currentMessage()
     assert "Reconstructed trace" in w.execution.status_label.text()
+
+
+def test_animate_construction_replays_the_placements(qtbot, window):
+    w = window
+    w.open_path(str(HEFT_EXAMPLE))
+    run_and_wait(qtbot, w, ["heft"])
+    w.show_schedule(w.results.results()["heft"])
+    order = [s.task for s in w.results.construction("heft")]
+    assert sorted(order) == sorted(w.document.graph.tasks)
+    seen: list[int] = []
+    w.gantt._construct_timer.timeout.connect(lambda: seen.append(int(w.gantt.item.visible_mask.sum())))
+    with qtbot.waitSignal(w.gantt.construction_finished, timeout=20_000):
+        w.animate_construction()
+        assert int(w.gantt.item.visible_mask.sum()) == 0  # nothing placed yet
+    # placements appeared one batch at a time, never more than all of them
+    assert seen == sorted(seen) and seen[-1] == 10 and len(seen) > 1
+    # the bars follow the algorithm's placement order
+    assert [w.gantt._bar_task[i] for i in range(10)] == order
