@@ -399,7 +399,11 @@ class MainWindow(QtWidgets.QMainWindow):
 
         scheds = self._shown_schedules()
         try:
-            export_schedule_image(scheds[0], path, graph=self.document.graph, schedules=scheds)
+            # the picture shows what the chart shows: same colours and overlays
+            g = self.gantt
+            export_schedule_image(scheds[0], path, graph=self.document.graph, schedules=scheds,
+                                  colour_mode=g.colour_mode, show_critical=g.show_critical,
+                                  show_dependencies=g.show_dependencies, show_transfers=g.show_transfers)
         except (GraphError, OSError, ValueError) as e:
             self._show_error("Cannot export chart", str(e))
             return False
