@@ -16,6 +16,36 @@ def _ensure_platform() -> None:
             os.environ["QT_QPA_PLATFORM"] = "offscreen"
 
 
+def install_excepthook() -> None:
+    """Report an unexpected error in the window instead of only on stderr; the app goes on.
+
+    Qt calls Python slots from its event loop: an exception there must neither end the
+    program nor go unseen, and the open graph must stay as it is (the user can save it).
+    """
+    import traceback
+
+    previous = sys.excepthook
+
+    def hook(exc_type, exc, tb) -> None:
+        if issubclass(exc_type, KeyboardInterrupt):
+            previous(exc_type, exc, tb)
+            return
+        traceback.print_exception(exc_type, exc, tb)
+        from PySide6 import QtWidgets
+
+        app = QtWidgets.QApplication.instance()
+        win = next((w for w in app.topLevelWidgets() if w.inherits("QMainWindow")), None) if app else None
+        text = f"{exc_type.__name__}: {exc}"
+        if win is not None:
+            win.statusBar().showMessage(f"Unexpected error: {text} (your graph is unchanged; save your work)")
+        if app is not None and not os.environ.get("TASKMAPPER_NO_DIALOGS"):
+            QtWidgets.QMessageBox.critical(
+                win, "Unexpected error",
+                f"{text}\n\nThe open graph is unchanged; please save your work. Details are on the terminal.")
+
+    sys.excepthook = hook
+
+
 def main(files: Sequence[str] = ()) -> int:
     """Open the main window, load ``files`` into it, and run the event loop."""
     _ensure_platform()
@@ -25,6 +55,7 @@ def main(files: Sequence[str] = ()) -> int:
     from gui.main_window import MainWindow
 
     app = QtWidgets.QApplication.instance() or QtWidgets.QApplication(sys.argv[:1])
+    install_excepthook()
     app.setApplicationName("TaskMapper")
     app.setOrganizationName("TaskMapper")
     win = MainWindow()

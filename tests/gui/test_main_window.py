@@ -177,3 +177,24 @@ def test_animate_construction_replays_the_placements(qtbot, window):
     assert seen == sorted(seen) and seen[-1] == 10 and len(seen) > 1
     # the bars follow the algorithm's placement order
     assert [w.gantt._bar_task[i] for i in range(10)] == order
+
+
+def test_an_unexpected_error_in_a_slot_is_reported_and_the_window_goes_on(qtbot, window, monkeypatch, capsys):
+    import sys
+
+    from gui.app import install_excepthook
+
+    w = window
+    w.open_path(str(HEFT_EXAMPLE))
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+    install_excepthook()
+
+    def broken() -> None:
+        raise RuntimeError("boom in a slot")
+
+    # a slot called by Qt's event loop raises
+    QtCore.QTimer.singleShot(0, broken)
+    qtbot.waitUntil(lambda: "boom" in w.statusBar().currentMessage(), timeout=5000)
+    assert "Unexpected error: RuntimeError: boom in a slot" in w.statusBar().currentMessage()
+    assert len(w.document.graph) == 10 and w.isVisible()
+    assert "boom in a slot" in capsys.readouterr().err
