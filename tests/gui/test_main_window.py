@@ -198,3 +198,18 @@ def test_an_unexpected_error_in_a_slot_is_reported_and_the_window_goes_on(qtbot,
     assert "Unexpected error: RuntimeError: boom in a slot" in w.statusBar().currentMessage()
     assert len(w.document.graph) == 10 and w.isVisible()
     assert "boom in a slot" in capsys.readouterr().err
+
+
+def test_a_graph_too_large_to_draw_still_maps_and_saves(qtbot, window, monkeypatch, tmp_path):
+    import gui.editor
+
+    monkeypatch.setattr(gui.editor, "DRAW_LIMIT_TASKS", 5)
+    w = window
+    assert w.open_path(str(HEFT_EXAMPLE))
+    assert w.editor.too_large() and w.editor.task_item("n1") is None
+    texts = [i.toPlainText() for i in w.editor.scene().items() if hasattr(i, "toPlainText")]
+    assert any("10 tasks and 15 edges" in t and "not drawn" in t for t in texts)
+    run_and_wait(qtbot, w, ["heft"])
+    assert w.results.results()["heft"].makespan == 80
+    assert w._save_to(str(tmp_path / "copy.taskgraph.json"))
+    assert len(load_graph(tmp_path / "copy.taskgraph.json")) == 10
