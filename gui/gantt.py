@@ -658,7 +658,7 @@ class _Legend(QtWidgets.QGraphicsWidget):
             y += lh
         if more:
             p.setPen(QtGui.QColor("#555555"))
-            p.drawText(QtCore.QPointF(8, y + fm.ascent()), f"… and {more} more")
+            p.drawText(QtCore.QPointF(8, y + fm.ascent()), f"… {more} more lines")
 
 
 # ------------------------------------------------------------------------- the view
