@@ -79,11 +79,16 @@ def atomic_write(path: str | os.PathLike[str], data: str | bytes) -> None:
         raise GraphError(f"cannot write {str(p)!r}: {e.strerror}") from None
 
 
+def _parse_int(text: str) -> int | float:
+    """JSON integers too big for a float become a float (``inf``), which the checks then name."""
+    return int(text) if len(text.lstrip("-")) <= 308 else float(text)
+
+
 def load_json(path: str | os.PathLike[str]) -> Any:
     """Parse a JSON file, turning OS and syntax errors into :class:`GraphError`."""
     try:
         with open(path, encoding="utf-8") as f:
-            return json.load(f)
+            return json.load(f, parse_int=_parse_int)
     except FileNotFoundError:
         raise GraphError(f"no such file: {str(path)!r}") from None
     except IsADirectoryError:

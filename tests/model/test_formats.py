@@ -586,3 +586,16 @@ def test_random_graphs_round_trip_through_dot_and_graphml(tmp_path, kind, seed, 
         save_graph(g0, tmp_path / "r.stg")
         # STG numbers tasks in a topological order: same tasks, maybe another order
         same_graph(g0, load_graph(tmp_path / "r.stg"), positions=False, order=False)
+
+
+@pytest.mark.parametrize("digits, expect", [
+    (400, r"cost of task 'a' is infinite"),       # beyond the float range
+    (5000, r"cost of task 'a' is infinite"),      # beyond Python's int-from-text limit
+])
+def test_huge_json_integers_are_named_not_crashing(tmp_path, digits, expect):
+    p = tmp_path / "g.taskgraph.json"
+    p.write_text('{"format": "taskmapper-graph", "version": 1, "tasks": [{"id": "a", "cost": %s}]}' % ("9" * digits))
+    with pytest.raises(GraphError, match=expect):
+        load_graph(p)
+    p.write_text('{"format": "taskmapper-graph", "version": 1, "tasks": [{"id": "a", "cost": 12}]}')
+    assert load_graph(p).cost("a") == 12
