@@ -119,6 +119,9 @@ def schedule_from_trace(d: Any) -> Schedule:
             raise GraphError(f"trace event #{k + 1} must be an object")
         ph = ev.get("ph")
         key = (ev.get("pid", 0), ev.get("tid", 0))
+        for field, v in zip(("pid", "tid"), key):
+            if isinstance(v, (list, dict)):
+                raise GraphError(f"trace event #{k + 1}: {field!r} must be a number or a name, got {v!r}")
         if ph == "M":
             if ev.get("name") == "thread_name" and isinstance(ev.get("args"), dict) and "name" in ev["args"]:
                 names[key] = str(ev["args"]["name"])
@@ -147,8 +150,7 @@ def schedule_from_trace(d: Any) -> Schedule:
             ts1 = _num(ev, "ts", k)
             if ts1 < ts0:
                 raise GraphError(f"trace event #{k + 1}: 'E' of {evb.get('name')!r} is before its 'B'")
-            args = dict(evb.get("args") or {})
-            args.update(ev.get("args") or {})
+            args = {**_args(evb), **_args(ev)}
             raw.append((_task_name(evb, kb), key, ts0, ts1, args))
     for key, stack in open_.items():
         if stack:
@@ -182,6 +184,12 @@ def schedule_from_trace(d: Any) -> Schedule:
         meta["trace_origin_us"] = origin
     algorithm = str(other.get("algorithm", "trace"))
     return Schedule(algorithm, [wname[k] for k in _order_by_tid(order)], slots, meta=meta)
+
+
+def _args(ev: dict[str, Any]) -> dict[str, Any]:
+    """An event's ``args`` when it is an object (anything else carries nothing we read)."""
+    a = ev.get("args")
+    return a if isinstance(a, dict) else {}
 
 
 def _order_by_tid(keys: list[tuple[Any, Any]]) -> list[tuple[Any, Any]]:

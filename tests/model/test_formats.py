@@ -509,6 +509,8 @@ def test_chrome_trace_reads_begin_end_pairs_bare_list_and_offsets():
          r"task 'a' appears twice"),
         ({"events": []}, r"needs a 'traceEvents' list"),
         (["x"], r"event #1 must be an object"),
+        ([{"name": "a", "ph": "X", "tid": [1], "ts": 0, "dur": 1}], r"event #1: 'tid' must be a number or a name"),
+        ([{"name": "a", "ph": "X", "pid": {}, "ts": 0, "dur": 1}], r"event #1: 'pid' must be a number or a name"),
     ],
 )
 def test_chrome_trace_bad_input(events, expect):
@@ -599,3 +601,11 @@ def test_huge_json_integers_are_named_not_crashing(tmp_path, digits, expect):
         load_graph(p)
     p.write_text('{"format": "taskmapper-graph", "version": 1, "tasks": [{"id": "a", "cost": 12}]}')
     assert load_graph(p).cost("a") == 12
+
+
+def test_chrome_trace_begin_end_with_non_object_args_reads_the_times():
+    s = chrome_trace.schedule_from_trace([
+        {"name": "a", "ph": "B", "tid": 1, "ts": 0, "args": "x"},
+        {"ph": "E", "tid": 1, "ts": 5_000_000, "args": [1]},
+    ])
+    assert [(sl.task, sl.start, sl.finish) for sl in s.slots] == [("a", 0.0, 5.0)]
