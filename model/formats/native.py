@@ -225,7 +225,10 @@ def schedule_from_dict(d: Any) -> Schedule:
         if finish < start:
             raise GraphError(f"task {task!r} finishes ({finish:g}) before it starts ({start:g})")
         slots.append(Slot(task, str(sd["worker"]), start, finish))
-        for td in sd.get("transfers") or []:
+        tds = sd.get("transfers") or []
+        if not isinstance(tds, list):
+            raise GraphError(f"'transfers' of task {task!r} must be a list")
+        for td in tds:
             try:
                 transfers.append(Transfer(str(td["from"]), task, str(td["worker"]), str(sd["worker"]),
                                           float(td["start"]), float(td["finish"]), float(td.get("data", 0.0))))

@@ -609,3 +609,15 @@ def test_chrome_trace_begin_end_with_non_object_args_reads_the_times():
         {"ph": "E", "tid": 1, "ts": 5_000_000, "args": [1]},
     ])
     assert [(sl.task, sl.start, sl.finish) for sl in s.slots] == [("a", 0.0, 5.0)]
+
+
+@pytest.mark.parametrize("transfers", [5, 2.5, True, "x", {"from": "a"}])
+def test_schedule_transfers_that_are_not_a_list_are_named(transfers):
+    from model.formats.native import schedule_from_dict
+
+    d = {"format": "taskmapper-schedule", "version": 1, "workers": ["P1"],
+         "slots": [{"task": "a", "worker": "P1", "start": 0, "finish": 1, "transfers": transfers}]}
+    with pytest.raises(GraphError, match=r"'transfers' of task 'a' must be a list"):
+        schedule_from_dict(d)
+    d["slots"][0]["transfers"] = []
+    assert schedule_from_dict(d).makespan == 1
