@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import itertools
+import math
+import numbers
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -14,6 +16,8 @@ __all__ = ["Schedule", "ScheduleError", "Slot", "Transfer"]
 #: Absolute tolerance on times when checking invariants (schedules read from files
 #: carry rounded decimals).
 TOLERANCE = 1e-6
+#: Relative tolerance on large times (float rounding grows with the magnitude).
+REL_TOLERANCE = 1e-9
 
 
 class ScheduleError(ValueError):
@@ -167,8 +171,12 @@ class Schedule:
             Allow tasks to be missing (a cancelled run); placed tasks must still have
             all their predecessors placed.
         tol : float
-            Absolute tolerance on times (relative for large values).
+            Absolute tolerance on times (:data:`REL_TOLERANCE` relative for large values).
         """
+
+        def slack(x: float) -> float:
+            return max(tol, REL_TOLERANCE * abs(x))
+
         ids = platform.ids
         index = {w: i for i, w in enumerate(ids)}
         seen: dict[str, Slot] = {}
@@ -179,13 +187,16 @@ class Schedule:
                 raise ScheduleError(f"task {s.task!r} is scheduled more than once")
             if s.worker not in index:
                 raise ScheduleError(f"task {s.task!r} is on unknown worker {s.worker!r}")
+            for what, t in (("start", s.start), ("finish", s.finish)):
+                if isinstance(t, bool) or not isinstance(t, numbers.Real) or not math.isfinite(t):
+                    raise ScheduleError(f"{what} of task {s.task!r} is not a finite number: {t!r}")
             if not (s.finish >= s.start - tol):
                 raise ScheduleError(f"task {s.task!r} finishes before it starts")
             if s.start < -tol and check_durations:
                 raise ScheduleError(f"task {s.task!r} starts before time 0")
             if check_durations:
                 want = graph.exec_time(s.task, index[s.worker], platform)
-                if abs(s.duration - want) > tol * max(1.0, abs(want), abs(s.finish)):
+                if abs(s.duration - want) > slack(max(abs(want), abs(s.finish))):
                     raise ScheduleError(
                         f"task {s.task!r} lasts {s.duration:g} on {s.worker} but needs {want:g}"
                     )
@@ -199,10 +210,10 @@ class Schedule:
                 )
         for w, lst in self.by_worker().items():
             for a, b in itertools.pairwise(lst):
-                if b.start < a.finish - tol * max(1.0, abs(a.finish)):
+                if b.start < a.finish - slack(a.finish):
                     raise ScheduleError(
                         f"tasks {a.task!r} and {b.task!r} overlap on worker {w} "
-                        f"({a.start:g}-{a.finish:g} and {b.start:g}-{b.finish:g})"
+                        f"({a.start:.10g}-{a.finish:.10g} and {b.start:.10g}-{b.finish:.10g})"
                     )
         net = platform.network
         for u, v, a in graph.nx.edges(data=True):
@@ -213,10 +224,10 @@ class Schedule:
             if su is None:
                 raise ScheduleError(f"task {v!r} is scheduled but its predecessor {u!r} is not")
             ready = su.finish + net.comm_time(float(a.get("data", 0.0)), su.worker, sv.worker)
-            if sv.start < ready - tol * max(1.0, abs(ready)):
+            if sv.start < ready - slack(ready):
                 raise ScheduleError(
-                    f"task {v!r} starts at {sv.start:g} on {sv.worker} before the data of "
-                    f"{u!r} ({su.worker}) arrives at {ready:g}"
+                    f"task {v!r} starts at {sv.start:.10g} on {sv.worker} before the data of "
+                    f"{u!r} ({su.worker}) arrives at {ready:.10g}"
                 )
 
     def is_valid(self, graph: TaskGraph, platform: Platform, **kw: Any) -> bool:

@@ -144,6 +144,36 @@ class TestScheduleInvariants:
         s = Schedule.build("x", self.g, self.p, [Slot("a", "P1", 0, 2), Slot("b", "P2", 6, 9)])
         assert len(s.transfers) == 1 and s.transfers[0].finish == 6 and s.transfers[0].data == 4
 
+    @pytest.mark.parametrize("durations", [True, False])
+    @pytest.mark.parametrize("start, finish, what", [
+        (0, float("inf"), "finish"), (float("-inf"), 2, "start"), (float("nan"), 2, "start"),
+        ("0", 2, "start"), (0, None, "finish"),
+    ])
+    def test_times_must_be_finite_numbers(self, start, finish, what, durations):
+        # an infinite finish used to pass every check (inf - inf is NaN, and NaN compares False)
+        s = Schedule("x", ["P1", "P2"], [Slot("a", "P1", start, finish), Slot("b", "P2", 3, 6)])
+        with pytest.raises(ScheduleError, match=f"{what} of task 'a' is not a finite number"):
+            s.check(self.g, self.p, check_durations=durations)
+
+    def test_tolerance_does_not_grow_to_whole_time_units_at_large_times(self):
+        # the relative tolerance was 1e-6: at t = 1e7 a 10-unit overlap or a missing
+        # 5-unit duration passed
+        g = TaskGraph()
+        g.add_task("a", 1)
+        g.add_task("b", 1)
+        p = Platform.homogeneous(1)
+        t = 1e7
+        with pytest.raises(ScheduleError, match=r"overlap on worker P1 \(10000000-10000001 and 10000000.5-"):
+            Schedule("x", ["P1"], [Slot("a", "P1", t, t + 1), Slot("b", "P1", t + 0.5, t + 1.5)]).check(g, p)
+        with pytest.raises(ScheduleError, match="lasts 0 on P1 but needs 1"):
+            Schedule("x", ["P1"], [Slot("a", "P1", t, t + 1), Slot("b", "P1", t + 1, t + 1)]).check(g, p)
+        g.add_edge("a", "b", 4)
+        p2 = Platform.homogeneous(2)
+        with pytest.raises(ScheduleError, match="before the data of 'a'"):
+            Schedule("x", ["P1", "P2"], [Slot("a", "P1", t, t + 1), Slot("b", "P2", t + 4, t + 5)]).check(g, p2)
+        # float rounding at that magnitude is still accepted
+        Schedule("x", ["P1", "P2"], [Slot("a", "P1", t, t + 1), Slot("b", "P2", t + 5 - 1e-9, t + 6)]).check(g, p2)
+
 
 def test_model_never_imports_qt_statically():
     import ast
