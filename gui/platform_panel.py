@@ -11,7 +11,7 @@ from typing import Any
 from PySide6 import QtCore, QtWidgets
 
 from gui.document import Document
-from gui.properties import fit_table_height, parse_number
+from gui.properties import fit_table_height, parse_number, set_column_texts
 from model.graph import GraphError
 
 __all__ = ["PlatformPanel"]
@@ -93,10 +93,8 @@ class PlatformPanel(QtWidgets.QWidget):
         self._refreshing = True
         try:
             self.workers_spin.setValue(len(p))
-            self.speeds.setRowCount(len(p))
+            set_column_texts(self.speeds, [_fmt(w.speed) for w in p.workers])
             self.speeds.setVerticalHeaderLabels(p.ids)
-            for i, w in enumerate(p.workers):
-                self.speeds.setItem(i, 0, QtWidgets.QTableWidgetItem(_fmt(w.speed)))
             fit_table_height(self.speeds, 10)
             self.bandwidth_edit.setText(_fmt(p.network.bandwidth))
             self.latency_edit.setText(_fmt(p.network.latency))

@@ -16,7 +16,7 @@ from PySide6 import QtCore, QtWidgets
 from gui.document import Document
 from model.graph import GraphError
 
-__all__ = ["PropertyPanel", "fit_table_height", "parse_number"]
+__all__ = ["PropertyPanel", "fit_table_height", "parse_number", "set_column_texts"]
 
 
 def _fmt(v: float) -> str:
@@ -37,6 +37,22 @@ def parse_number(text: str, what: str) -> float:
     if v < 0:
         raise GraphError(f"{what} cannot be negative ({v:g})")
     return v
+
+
+def set_column_texts(table: QtWidgets.QTableWidget, texts: list[str]) -> None:
+    """Show ``texts`` in the first column, touching only the cells whose text differs.
+
+    A cell being edited (the user tabbed into it while the previous edit was applied)
+    keeps its editor and its selected text: replacing its item would reset the editor
+    to the old value with the cursor at the end, and the typed digits would be appended.
+    """
+    table.setRowCount(len(texts))
+    for i, text in enumerate(texts):
+        it = table.item(i, 0)
+        if it is None:
+            table.setItem(i, 0, QtWidgets.QTableWidgetItem(text))
+        elif it.text() != text:
+            it.setText(text)
 
 
 def fit_table_height(table: QtWidgets.QTableWidget, max_rows: int = 8) -> None:
@@ -209,11 +225,9 @@ class PropertyPanel(QtWidgets.QWidget):
             self.cost_edit.setText(_fmt(g.cost(t)))
         else:
             ids = self.document.platform.ids
-            self.costs_table.setRowCount(len(costs))
+            set_column_texts(self.costs_table, [_fmt(c) for c in costs])
             self.costs_table.setVerticalHeaderLabels(
                 [ids[i] if i < len(ids) else f"#{i + 1}" for i in range(len(costs))])
-            for i, c in enumerate(costs):
-                self.costs_table.setItem(i, 0, QtWidgets.QTableWidgetItem(_fmt(c)))
             fit_table_height(self.costs_table)
         preds, succs = g.predecessors(t), g.successors(t)
         self.links.setText(

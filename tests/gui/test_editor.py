@@ -449,3 +449,42 @@ def test_wheel_zoom_pan_and_fit(heft, qtbot):
     QTest.keyClick(vp, QtCore.Qt.Key.Key_F)
     visible = view.mapToScene(vp.rect()).boundingRect()
     assert visible.contains(view.scene().itemsBoundingRect())
+
+
+def _cell_editor(table):
+    eds = [w for w in table.viewport().findChildren(QtWidgets.QLineEdit) if w.isVisible()]
+    return eds[0] if len(eds) == 1 else None
+
+
+def _type_in_cells(qtbot, table, row, first, second):
+    """Type ``first`` in a cell, Tab to the next one (its editor opens), type ``second``, Enter."""
+    table.setCurrentCell(row, 0)
+    table.editItem(table.item(row, 0))
+    qtbot.waitUntil(lambda: _cell_editor(table) is not None, timeout=1000)
+    ed = _cell_editor(table)
+    ed.selectAll()
+    QTest.keyClicks(ed, first)
+    QTest.keyClick(ed, QtCore.Qt.Key.Key_Tab)
+    qtbot.wait(50)  # the first value is applied (and the table refreshed) from a zero timer
+    ed = _cell_editor(table)
+    assert ed is not None and table.currentRow() == row + 1
+    QTest.keyClicks(ed, second)
+    QTest.keyClick(ed, QtCore.Qt.Key.Key_Return)
+    qtbot.wait(50)
+
+
+def test_tab_through_cost_and_speed_cells_replaces_values(heft, qtbot):
+    # refreshing the table after the first edit used to reset the next cell's open editor to
+    # its old text with the cursor at the end: typing 30 over 16 gave 1630
+    doc, _ = heft
+    props, plat = PropertyPanel(doc), PlatformPanel(doc)
+    doc.select(["n1"])
+    for panel, table, want in ((props, props.costs_table, lambda: doc.graph.costs("n1") == [20, 30, 9]),
+                               (plat, plat.speeds, lambda: [w.speed for w in doc.platform.workers] == [2, 3, 1])):
+        qtbot.addWidget(panel)
+        panel.show()
+        panel.activateWindow()
+        qtbot.waitActive(panel)
+        _type_in_cells(qtbot, table, 0, "20" if panel is props else "2", "30" if panel is props else "3")
+        assert want() and panel.message_text() == ""
+        panel.hide()
