@@ -313,6 +313,7 @@ class GraphEditorView(QtWidgets.QGraphicsView):
         self._overlay = "none"
         self._schedule: Any = None
         self._states: dict[str, str] = {}
+        self._slack: dict[str, float] = {}  # task -> slack while the slack overlay is shown
         self._syncing = False
         # interaction state
         self._pan_from: QtCore.QPointF | None = None
@@ -589,6 +590,7 @@ class GraphEditorView(QtWidgets.QGraphicsView):
         crit_tasks: set[str] = set()
         crit_edges: set[Edge] = set()
         mode = self._overlay
+        self._slack = {}
         if len(g) and mode != "none":
             try:
                 fills, crit_tasks, crit_edges = self._overlay_colours(mode)
@@ -612,6 +614,11 @@ class GraphEditorView(QtWidgets.QGraphicsView):
             w = mapping.get(t, "")
             label = f"{w} · {_fmt(durations[t])}" if w else ""
             item.set_look(fill, t in crit_tasks, label, wcol.get(w) if w else None)
+            tip = f"{t}\ncost {item.cost_text}"
+            if t in self._slack:
+                tip += f"\nslack {_fmt(self._slack[t])}"
+            if tip != item.toolTip():
+                item.setToolTip(tip)
         for (u, v), e in self._edges.items():
             wu, wv = mapping.get(u), mapping.get(v)
             e.set_look(wu is not None and wv is not None and wu != wv, (u, v) in crit_edges)
@@ -645,8 +652,7 @@ class GraphEditorView(QtWidgets.QGraphicsView):
                 round(255 + (red.green() - 255) * f),
                 round(255 + (red.blue() - 255) * f),
             )
-            if t in self._tasks:
-                self._tasks[t].setToolTip(f"{t}\ncost {self._tasks[t].cost_text}\nslack {_fmt(s)}")
+            self._slack[t] = s  # shown in the task's tooltip
         return fills, set(), set()
 
     # ----------------------------------------------------------------- editing

@@ -488,3 +488,16 @@ def test_tab_through_cost_and_speed_cells_replaces_values(heft, qtbot):
         _type_in_cells(qtbot, table, 0, "20" if panel is props else "2", "30" if panel is props else "3")
         assert want() and panel.message_text() == ""
         panel.hide()
+
+
+def test_slack_tooltips_follow_edits_and_leave_with_the_overlay(heft, qtbot):
+    doc, view = heft
+    view.set_overlay("slack")
+    sl = analysis.slack(doc.graph, doc.platform)
+    tip = view.task_item("n3").toolTip()
+    assert tip.startswith("n3\ncost") and tip.endswith(f"slack {sl['n3']:g}") and sl["n3"] > 0
+    doc.set_costs("n3", [200, 200, 200])  # n3 becomes critical: its slack drops to 0
+    assert view.task_item("n3").toolTip() == "n3\ncost [200 200 200]\nslack 0"
+    view.set_overlay("none")
+    assert "slack" not in view.task_item("n3").toolTip()
+    assert view.task_item("n3").toolTip() == "n3\ncost [200 200 200]"
