@@ -144,7 +144,8 @@ def solve(
         def on_solution_callback(self) -> None:
             assign = [next(p for p in range(m) if self.value(on[i][p])) for i in range(n)]
             st = [self.value(start[i]) for i in range(n)]
-            out.put(("sol", assign, st, self.best_objective_bound / k))
+            # the bound of a rounded-up model is no bound of the real problem
+            out.put(("sol", assign, st, self.best_objective_bound / k if exact else lb0))
 
     result: dict[str, Any] = {}
 
@@ -187,12 +188,13 @@ def solve(
     if cancel is not None and cancel.is_set():
         raise Cancelled()
     status = result.get("status")
-    if status == cp_model.OPTIMAL and exact:
-        bound = best if best < math.inf else lb0
-        proven = True
+    # with exact scaling the model is a relaxation (zero-length intervals may sit inside
+    # others), so its bound holds; with rounded-up times it does not
+    if exact and status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        bound = max(lb0, solver.best_objective_bound / k)
     else:
-        bound = max(lb0, solver.best_objective_bound / k) if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) else lb0
-        proven = False
+        bound = lb0
+    proven = status == cp_model.OPTIMAL and exact and best <= bound + 1e-9 * max(1.0, bound)
     if history is not None:
         # the final point carries the best known makespan (the hint when the solver found
         # nothing better) and the proven bound; never an infinite value

@@ -130,3 +130,24 @@ def test_local_search_yields_valid_intermediate_schedules():
     for sl in get_algorithm("improve", max_iterations=500, time_limit=30).steps(g, plat):
         placed[sl.task] = sl
     Schedule.build("improve", g, plat, placed.values())
+
+
+def test_optimal_bound_is_never_above_the_makespan_when_times_do_not_scale():
+    # times with a 1e-4 part are rounded up to thousandths inside the model: the rounded
+    # model's optimum (2.002 here) is no lower bound of the real problem (2.0008), and was
+    # reported as one, with a negative gap and a false "proven optimal"
+    g = TaskGraph()
+    g.add_task("a", 1.0004)
+    g.add_task("b", 1.0004)
+    g.add_task("c", 2.0003)
+    alg = get_algorithm("optimal", time_limit=10)
+    s = alg.schedule(g, Platform.homogeneous(2))
+    assert s.makespan == pytest.approx(2.0008)
+    assert alg.info["lower_bound"] == pytest.approx(4.0011 / 2)  # total work / workers
+    assert alg.info["gap"] > 0 and alg.info["proven_optimal"] is False
+    for name in ("optimal", "best"):
+        alg = get_algorithm(name, time_limit=10)
+        s = alg.schedule(g, Platform.homogeneous(1))
+        assert s.makespan == pytest.approx(2.0008 + 2.0003)
+        assert alg.info["lower_bound"] <= s.makespan + 1e-12
+        assert alg.info["gap"] >= 0 and alg.info["proven_optimal"] is True
