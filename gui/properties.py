@@ -9,6 +9,7 @@ in the panel; the model is left unchanged.
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 
 from PySide6 import QtCore, QtWidgets
@@ -25,7 +26,12 @@ def _fmt(v: float) -> str:
 
 def parse_number(text: str, what: str) -> float:
     """Parse a number typed by the user, or raise :class:`GraphError` naming ``what``."""
-    t = text.strip().replace(",", ".") if text.count(",") == 1 and "." not in text else text.strip()
+    raw = text.strip()
+    if re.fullmatch(r"[+-]?[1-9]\d{0,2},\d{3}", raw):
+        # a thousands separator or a decimal comma: guessing would silently give 1000 times less or more
+        whole, frac = raw.split(",")
+        raise GraphError(f"{what}: {raw!r} is ambiguous, write {whole}{frac} or {whole}.{frac}")
+    t = raw.replace(",", ".") if raw.count(",") == 1 and "." not in raw else raw
     if not t:
         raise GraphError(f"{what} is empty")
     try:

@@ -501,3 +501,31 @@ def test_slack_tooltips_follow_edits_and_leave_with_the_overlay(heft, qtbot):
     view.set_overlay("none")
     assert "slack" not in view.task_item("n3").toolTip()
     assert view.task_item("n3").toolTip() == "n3\ncost [200 200 200]"
+
+
+def _type_line(line_edit, text):
+    line_edit.selectAll()
+    QTest.keyClicks(line_edit, text)
+    QTest.keyClick(line_edit, QtCore.Qt.Key.Key_Return)
+
+
+def test_thousands_comma_is_refused_not_read_as_a_decimal(heft, qtbot):
+    # "1,000" used to become 1.0 without a word
+    doc, _ = heft
+    props, plat = PropertyPanel(doc), PlatformPanel(doc)
+    qtbot.addWidget(props)
+    qtbot.addWidget(plat)
+    doc.select(["n1"])
+    props.per_worker.setChecked(False)
+    cost = doc.graph.cost("n1")
+    _type_line(props.cost_edit, "1,000")
+    assert doc.graph.cost("n1") == cost
+    assert props.message_text() == "cost of task 'n1': '1,000' is ambiguous, write 1000 or 1.000"
+    _type_line(props.cost_edit, "1,5")
+    assert doc.graph.cost("n1") == 1.5 and props.message_text() == ""
+    _type_line(props.cost_edit, "0,125")
+    assert doc.graph.cost("n1") == 0.125
+    _type_line(plat.bandwidth_edit, "2,500")
+    assert doc.platform.network.bandwidth == 1 and "ambiguous" in plat.message_text()
+    _type_line(plat.bandwidth_edit, "2500")
+    assert doc.platform.network.bandwidth == 2500 and plat.message_text() == ""
