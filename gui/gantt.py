@@ -918,6 +918,12 @@ class GanttView(QtWidgets.QWidget):
             self._construct_timer.stop()
             self._construct = None
             self.item.set_highlight("selected", [])
+            # end on the final placements: replaced ones must not stretch the time range
+            final = [s for s, later in zip(c["slots"], c["later"], strict=True) if later > c["n"]]
+            end = max((s.finish for s in final), default=0.0)
+            self.playback.set_range(0.0, end, events=[t for s in final for t in (s.start, s.finish)])
+            if final:
+                self.view_box.setXRange(min(0.0, min(s.start for s in final)), end, padding=0.02)
             self.construction_finished.emit()
             return False
         return True

@@ -258,3 +258,22 @@ def test_many_bars_use_level_of_detail(qtbot):
     v.view_box.setRange(xRange=(100, 110), yRange=(-0.5, 3.5), padding=0)
     v.plot.grab()
     assert not v.item.last_lod and v.item.last_visible < 60 and v.item.last_labels > 0
+
+
+def test_construction_ends_on_the_schedule_range_not_on_replaced_placements(qtbot, heft_schedule):
+    # an algorithm first placed n10 late (finish 95), then moved it: the replay ends on the
+    # final schedule, so the time range is the makespan 80, not the replaced 95
+    pb = Playback()
+    v = GanttView(pb)
+    qtbot.addWidget(v)
+    v.set_schedule(heft_schedule)
+    assert pb.end == pytest.approx(80.0)
+    slots = [Slot("n10", "P1", 90, 95), *sorted(heft_schedule.slots, key=lambda s: s.start)]
+    with qtbot.waitSignal(v.construction_finished, timeout=5000):
+        v.animate_construction(slots, duration_s=0.2)
+    assert pb.end == pytest.approx(80.0) and pb.time == pytest.approx(80.0)
+    # stepping back from the end lands on the last event of the final placements (n10 starts at 73)
+    pb.step_back()
+    assert pb.time == pytest.approx(73.0)
+    _lo, hi = v.view_box.viewRange()[0]
+    assert hi < 90
