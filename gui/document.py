@@ -203,9 +203,10 @@ class Document(QtCore.QObject):
         a = self._graph.task_attrs(task)
         if "x" in a and "y" in a:
             try:
-                return float(a["x"]), float(a["y"])
+                x, y = float(a["x"]), float(a["y"])
             except (TypeError, ValueError):
                 return None
+            return (x, y) if math.isfinite(x) and math.isfinite(y) else None
         return None
 
     def next_task_id(self, base: str | None = None, also: Iterable[str] = ()) -> str:
@@ -387,13 +388,21 @@ class Document(QtCore.QObject):
             raise GraphError("the clipboard snippet holds no tasks")
         m = len(self.platform)
         explicit = self._graph.platform is not None or self._graph.is_unrelated()
+        if not explicit:
+            # the pasted per-worker times decide the worker count: all of them get the first one's length
+            lengths = [len(td["costs"]) for td in tasks_d
+                       if isinstance(td, dict) and isinstance(td.get("costs"), list) and td["costs"]]
+            if lengths:
+                m, explicit = lengths[0], True
         rename: dict[str, str] = {}
         new_tasks: dict[str, dict[str, Any]] = {}
         taken: set[str] = set()
         for k, td in enumerate(tasks_d):
             if not isinstance(td, dict) or "id" not in td:
                 raise GraphError(f"pasted task #{k + 1} has no id")
-            old = str(td["id"])
+            old = "" if td["id"] is None else str(td["id"]).strip()
+            if not old:
+                old = self.next_task_id(also=taken)
             attrs = {kk: copy.deepcopy(vv) for kk, vv in td.items() if kk != "id"}
             probe = TaskGraph()  # validates cost/costs exactly like a file
             probe.add_task(old, attrs.pop("cost", None), costs=attrs.pop("costs", None))
@@ -406,10 +415,12 @@ class Document(QtCore.QObject):
             taken.add(nid)
             rename[old] = nid
             try:
-                attrs["x"] = float(attrs.get("x", 0.0)) + offset[0]
-                attrs["y"] = float(attrs.get("y", 0.0)) + offset[1]
+                x, y = float(attrs.get("x", 0.0)), float(attrs.get("y", 0.0))
             except (TypeError, ValueError):
-                attrs["x"], attrs["y"] = offset
+                x = y = 0.0
+            if not (math.isfinite(x) and math.isfinite(y)):
+                x = y = 0.0
+            attrs["x"], attrs["y"] = x + offset[0], y + offset[1]
             new_tasks[nid] = attrs
         new_edges: dict[Edge, dict[str, Any]] = {}
         for ed in snippet.get("edges") or []:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import random
 import time
 from pathlib import Path
@@ -529,3 +530,32 @@ def test_thousands_comma_is_refused_not_read_as_a_decimal(heft, qtbot):
     assert doc.platform.network.bandwidth == 1 and "ambiguous" in plat.message_text()
     _type_line(plat.bandwidth_edit, "2500")
     assert doc.platform.network.bandwidth == 2500 and plat.message_text() == ""
+
+
+def _paste_snippet(view, tasks, edges=()):
+    from gui.document import SNIPPET_FORMAT
+
+    QtWidgets.QApplication.clipboard().setText(
+        json.dumps({"format": SNIPPET_FORMAT, "version": 1, "tasks": tasks, "edges": list(edges)}))
+    view.setFocus()
+    QTest.keyClick(view, QtCore.Qt.Key.Key_V, CTRL)
+
+
+def test_paste_of_odd_snippets_keeps_the_graph_valid_and_viewable(editor, qtbot):
+    # blank ids used to become tasks named "" or "   "; per-worker lists of different lengths
+    # made a graph every overlay refused; a NaN position made Fit zoom to 1e-306
+    doc, view = editor
+    errors = []
+    view.error.connect(errors.append)
+    _paste_snippet(view, [{"id": "", "cost": 1}, {"id": "  ", "cost": 2}])
+    assert doc.graph.tasks == ["n1", "n2"] and doc.selected() == ["n1", "n2"]
+    _paste_snippet(view, [{"id": "a", "costs": [1, 2]}, {"id": "b", "costs": [4, 5, 6]}], [{"source": "a", "target": "b"}])
+    assert doc.graph.costs("a") == [1, 2] and doc.graph.costs("b") == [4, 5]
+    doc.graph.validate()
+    view.set_overlay("critical")
+    assert errors == [] and view.task_item("b").emphasis
+    _paste_snippet(view, [{"id": "far", "x": float("nan"), "y": 1.0}])
+    assert doc.position("far") is not None and all(map(math.isfinite, doc.position("far")))
+    view.fit()
+    assert 0.2 < view.zoom_level() <= 1.5
+    assert errors == []
