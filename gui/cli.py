@@ -42,6 +42,17 @@ def _positive_int(text: str) -> int:
     return v
 
 
+#: the most workers a command-line run maps onto (a platform holds worker-by-worker matrices)
+MAX_WORKERS = 4096
+
+
+def _worker_count(text: str) -> int:
+    v = _positive_int(text)
+    if v > MAX_WORKERS:
+        raise argparse.ArgumentTypeError(f"at most {MAX_WORKERS} workers, got {v}")
+    return v
+
+
 def _nonneg_float(text: str) -> float:
     try:
         v = float(text)
@@ -244,7 +255,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     def add_mapping_opts(sp: argparse.ArgumentParser) -> None:
         sp.add_argument("--algorithm", "-a", default="heft", help="mapping algorithm (default: heft)")
-        sp.add_argument("--workers", "-w", type=_positive_int, help="number of workers (default: the graph's)")
+        sp.add_argument("--workers", "-w", type=_worker_count, help="number of workers (default: the graph's)")
         sp.add_argument("--seed", type=int, help="seed for randomised algorithms")
         sp.add_argument("--time-limit", type=_nonneg_float, help="seconds for the exact / improving algorithms")
 
@@ -270,7 +281,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("analyze", help="report independent tasks, data exchange, critical path, bounds")
     s.add_argument("graph")
-    s.add_argument("--workers", "-w", type=_positive_int)
+    s.add_argument("--workers", "-w", type=_worker_count)
     s.add_argument("--json", action="store_true", help="machine-readable JSON")
     s.add_argument("-o", "--output", help="write the report here (default: stdout)")
     s.set_defaults(func=cmd_analyze)
@@ -289,7 +300,7 @@ def build_parser() -> argparse.ArgumentParser:
     g = s.add_mutually_exclusive_group()
     g.add_argument("--algorithm", "-a", help="follow this algorithm's mapping (default heft)")
     g.add_argument("--dynamic", action="store_true", help="let the executor place tasks dynamically")
-    s.add_argument("--workers", "-w", type=_positive_int)
+    s.add_argument("--workers", "-w", type=_worker_count)
     s.add_argument("--scheduler", help="address of an existing Dask scheduler")
     s.add_argument("--time-scale", type=_nonneg_float, default=0.01, help="seconds of work per cost unit")
     s.add_argument("--work", choices=["cpu", "python", "sleep"], default="cpu",
@@ -333,6 +344,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except MemoryError:
+        print("taskmapper: out of memory (the input or the options ask for too much)", file=sys.stderr)
+        return 2
+    except RecursionError:
+        print("taskmapper: the input is nested too deeply", file=sys.stderr)
+        return 2
+    except Exception as e:  # the contract: one line, never a traceback
+        print(f"taskmapper: internal error: {type(e).__name__}: {e}".splitlines()[0], file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -163,9 +163,39 @@ def test_unknown_algorithm():
     assert "heft" in line  # lists the known ones
 
 
-@pytest.mark.parametrize("value", ["0", "-3", "many"])
+@pytest.mark.parametrize("value", ["0", "-3", "many", "100000", "99999999999999999999"])
 def test_bad_worker_count(value):
     assert_bad_input(taskmapper("schedule", HEFT_PAPER, "--workers", value), "--workers")
+
+
+def test_more_workers_than_tasks_and_one_worker(tmp_path):
+    g = tmp_path / "two.taskgraph.json"
+    g.write_text(json.dumps({"format": "taskmapper-graph", "version": 1,
+                             "tasks": [{"id": "a", "cost": 2}, {"id": "b", "cost": 3}],
+                             "edges": [{"source": "a", "target": "b", "data": 1}]}))
+    for workers, makespan in (("50", 5), ("1", 5)):
+        res = taskmapper("schedule", g, "--workers", workers)
+        assert res.returncode == 0, res.stderr
+        doc = json.loads(res.stdout)
+        assert len(doc["workers"]) == int(workers) and doc["makespan"] == makespan
+
+
+def test_unexpected_errors_are_one_line_without_traceback(monkeypatch, capsys):
+    import gui.cli
+
+    def boom(args):
+        raise ValueError("something odd\nsecond line")
+
+    def no_memory(args):
+        raise MemoryError
+
+    monkeypatch.setattr(gui.cli, "cmd_algorithms", boom)
+    assert gui.cli.main(["algorithms"]) == 1
+    err = capsys.readouterr().err
+    assert err == "taskmapper: internal error: ValueError: something odd\n"
+    monkeypatch.setattr(gui.cli, "cmd_algorithms", no_memory)
+    assert gui.cli.main(["algorithms"]) == 2
+    assert capsys.readouterr().err.startswith("taskmapper: out of memory")
 
 
 def test_costs_list_not_matching_the_worker_count():
