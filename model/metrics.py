@@ -46,7 +46,7 @@ class Metrics:
     Attributes
     ----------
     makespan : float
-        Latest finish (from time 0, or from the earliest start of a recorded trace).
+        Latest finish, from time 0 (from the earliest start for a trace that begins before 0).
     sequential_time, best_worker
         Time of the whole graph on the best single worker, and that worker.
     speedup, efficiency

@@ -78,9 +78,10 @@ class Schedule:
     # ---------------------------------------------------------------- queries
     @property
     def makespan(self) -> float:
-        """Latest finish time minus the earliest start (0 when empty).
+        """Latest finish time, counted from time 0 (0 when empty).
 
-        Computed schedules start at 0; recorded traces may not.
+        Computed schedules start at 0; a recorded trace that begins before 0 is counted
+        from its earliest start.
         """
         if not self.slots:
             return 0.0
