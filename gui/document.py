@@ -491,9 +491,20 @@ class Document(QtCore.QObject):
         """Use ``n`` workers (new ones get speed 1; undoable)."""
         if n < 1:
             raise GraphError(f"number of workers must be at least 1, got {n}")
-        if n == len(self.platform):
+        p = self.platform
+        if n == len(p):
             return
-        self.set_platform(self.platform.with_workers(n), f"use {n} workers")
+        ws = list(p.workers[:n])
+        used = {w.id for w in ws}
+        k = 0
+        while len(ws) < n:  # new workers get the first free names P1, P2, ... (the kept ones may use them)
+            k += 1
+            if f"P{k}" not in used:
+                ws.append(Worker(f"P{k}"))
+                used.add(f"P{k}")
+        links = {e: v for e, v in p.network.links.items() if e[0] in used and e[1] in used}
+        net = Network(p.network.bandwidth, p.network.latency, links)
+        self.set_platform(Platform(tuple(ws), net), f"use {n} workers")
 
     def set_worker_speed(self, index: int, speed: Any) -> None:
         """Change the speed of worker number ``index`` (undoable)."""

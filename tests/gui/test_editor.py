@@ -559,3 +559,25 @@ def test_paste_of_odd_snippets_keeps_the_graph_valid_and_viewable(editor, qtbot)
     view.fit()
     assert 0.2 < view.zoom_level() <= 1.5
     assert errors == []
+
+
+def test_adding_workers_when_the_kept_ones_use_the_default_names(qtbot):
+    # workers P2, P3: a third one used to be named P3 too, and the panel refused to add it
+    from model.graph import Network, Platform, Worker
+
+    g = TaskGraph("renamed workers")
+    g.add_task("a", 6)
+    g.platform = Platform((Worker("P2", 2.0), Worker("P3")), Network(bandwidth=5.0))
+    doc = Document(graph=g)
+    panel = PlatformPanel(doc)
+    qtbot.addWidget(panel)
+    panel.workers_spin.setValue(4)
+    assert panel.message_text() == ""
+    assert doc.platform.ids == ["P2", "P3", "P1", "P4"] and doc.platform.workers[0].speed == 2.0
+    assert doc.platform.network.bandwidth == 5.0
+    assert [panel.speeds.verticalHeaderItem(i).text() for i in range(4)] == ["P2", "P3", "P1", "P4"]
+    panel.workers_spin.setValue(1)
+    assert doc.platform.ids == ["P2"]
+    doc.undo_stack.undo()
+    doc.undo_stack.undo()
+    assert doc.platform.ids == ["P2", "P3"] and panel.workers_spin.value() == 2
