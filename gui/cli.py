@@ -149,14 +149,20 @@ def cmd_convert(args: argparse.Namespace) -> int:
     from model.formats import load_graph, load_schedule, save_graph, save_schedule
 
     src, dst = args.input, args.output
+    schedule_in = args.trace or is_schedule_file(src)
+    if schedule_in and (not dst.lower().endswith(".json") or dst.lower().endswith(".taskgraph.json")):
+        what = "a WfFormat execution" if args.trace else f"{src!r} is a schedule; it"
+        raise UsageError(f"taskmapper convert: {what} can be written only as .schedule.json or .trace.json, "
+                         f"not {Path(dst).name!r}")
     if args.trace:
         from model.formats import wfformat
 
         sched = wfformat.read_trace(src)
         save_schedule(sched, dst)
-    elif is_schedule_file(src) or dst.lower().endswith(SCHEDULE_SUFFIXES):
-        if not is_schedule_file(src):
-            raise UsageError(f"{src!r} is a task graph; it cannot be converted to a schedule (use 'schedule')")
+    elif schedule_in or dst.lower().endswith(SCHEDULE_SUFFIXES):
+        if not schedule_in:
+            raise UsageError(f"taskmapper convert: {src!r} is a task graph; it cannot be converted to a schedule "
+                             "(use 'schedule')")
         save_schedule(load_schedule(src), dst)
     else:
         save_graph(load_graph(src), dst)
@@ -191,6 +197,8 @@ def cmd_generate(args: argparse.Namespace) -> int:
     seed = params.pop("seed", args.seed)
     if not isinstance(seed, int):
         raise UsageError(f"generate: seed must be a whole number, got {seed!r}")
+    if args.output.lower().endswith(SCHEDULE_SUFFIXES):
+        raise UsageError(f"generate: {args.output!r} names a schedule; write the graph as .json, .dot, .graphml or .stg")
     graph = generators.generate(args.kind, seed=seed, **params)
     save_graph(graph, args.output)
     print(f"{args.kind}: {len(graph)} tasks, {graph.nx.number_of_edges()} edges -> {args.output}", file=sys.stderr)

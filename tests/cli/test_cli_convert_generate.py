@@ -157,3 +157,23 @@ def test_convert_missing_input_and_output_folder(tmp_path):
     assert_bad(run("convert", str(tmp_path / "none.dot"), "-o", str(tmp_path / "x.json")), "no such file")
     assert_bad(run("convert", str(HEFT_PAPER), "-o", str(tmp_path / "no" / "x.dot")), "does not exist")
     assert_bad(run("convert", str(HEFT_PAPER), "-o", str(tmp_path / "x.stg")), "per-worker costs")
+
+
+@pytest.mark.parametrize("out", ["x.dot", "x.graphml", "x.stg", "x.taskgraph.json"])
+def test_a_schedule_is_not_converted_into_a_graph_file(tmp_path, out):
+    sched = tmp_path / "h.schedule.json"
+    assert run("schedule", str(HEFT_PAPER), "-o", str(sched)).returncode == 0
+    p = run("convert", str(sched), "-o", str(tmp_path / out))
+    assert p.returncode == 2 and len(p.stderr.splitlines()) == 1, p.stderr
+    assert "is a schedule" in p.stderr and out in p.stderr
+    assert not (tmp_path / out).exists()
+    p = run("convert", str(sched), "-o", str(tmp_path / "plain.json"))  # plain .json is still a schedule
+    assert p.returncode == 0, p.stderr
+    assert load_schedule(tmp_path / "plain.json").makespan == pytest.approx(80.0)
+
+
+def test_generate_refuses_a_schedule_file_name(tmp_path):
+    out = tmp_path / "g.schedule.json"
+    p = run("generate", "layered", "-n", "5", "-o", str(out))
+    assert p.returncode == 2 and len(p.stderr.splitlines()) == 1 and "names a schedule" in p.stderr, p.stderr
+    assert not out.exists()
