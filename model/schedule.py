@@ -196,6 +196,11 @@ class Schedule:
             if s.start < -tol and check_durations:
                 raise ScheduleError(f"task {s.task!r} starts before time 0")
             if check_durations:
+                costs = graph.costs(s.task)
+                if costs is not None and len(costs) != len(ids):
+                    raise ScheduleError(
+                        f"task {s.task!r} has {len(costs)} costs but the platform has {len(ids)} workers"
+                    )
                 want = graph.exec_time(s.task, index[s.worker], platform)
                 if abs(s.duration - want) > slack(max(abs(want), abs(s.finish))):
                     raise ScheduleError(

@@ -155,6 +155,13 @@ class TestScheduleInvariants:
         with pytest.raises(ScheduleError, match=f"{what} of task 'a' is not a finite number"):
             s.check(self.g, self.p, check_durations=durations)
 
+    def test_costs_not_matching_the_platform_are_named_not_an_index_error(self):
+        g = TaskGraph()
+        g.add_task("a", costs=[1, 2])
+        s = Schedule("x", ["P1", "P2", "P3"], [Slot("a", "P3", 0, 1)])
+        with pytest.raises(ScheduleError, match="task 'a' has 2 costs but the platform has 3 workers"):
+            s.check(g, Platform.homogeneous(3))
+
     def test_tolerance_does_not_grow_to_whole_time_units_at_large_times(self):
         # the relative tolerance was 1e-6: at t = 1e7 a 10-unit overlap or a missing
         # 5-unit duration passed
