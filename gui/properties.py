@@ -24,6 +24,10 @@ def _fmt(v: float) -> str:
     return f"{v:g}"
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n:,} {noun}{'s' * (n != 1)}"
+
+
 def parse_number(text: str, what: str) -> float:
     """Parse a number typed by the user, or raise :class:`GraphError` naming ``what``."""
     raw = text.strip()
@@ -125,7 +129,9 @@ class PropertyPanel(QtWidgets.QWidget):
         self.summary = QtWidgets.QLabel()
         self.summary.setWordWrap(True)
         empty_page = QtWidgets.QWidget()
-        QtWidgets.QVBoxLayout(empty_page).addWidget(self.summary)
+        empty_lay = QtWidgets.QVBoxLayout(empty_page)
+        empty_lay.addWidget(self.summary)
+        empty_lay.addStretch(1)  # right under the title, not floating in the middle of the panel
 
         self.pages = QtWidgets.QStackedWidget()
         for p in (empty_page, task_page, multi_page, edge_page):
@@ -210,7 +216,8 @@ class PropertyPanel(QtWidgets.QWidget):
             else:
                 self.title.setText(g.name or "untitled")
                 self.summary.setText(
-                    f"{len(g)} tasks, {g.nx.number_of_edges()} edges, {len(doc.platform)} workers.\n"
+                    f"{_count(len(g), 'task')}, {_count(g.nx.number_of_edges(), 'edge')}, "
+                    f"{_count(len(doc.platform), 'worker')}.\n"
                     "Select a task or an edge to edit it." if len(g) else
                     "Double-click the editor to add a task.")
                 self.pages.setCurrentWidget(self._empty_page)

@@ -581,3 +581,18 @@ def test_adding_workers_when_the_kept_ones_use_the_default_names(qtbot):
     doc.undo_stack.undo()
     doc.undo_stack.undo()
     assert doc.platform.ids == ["P2", "P3"] and panel.workers_spin.value() == 2
+
+
+def test_graph_summary_sits_under_the_title_and_counts_in_words(editor, qtbot):
+    doc, view = editor
+    panel = PropertyPanel(doc)
+    qtbot.addWidget(panel)
+    panel.resize(240, 600)
+    panel.show()
+    qtbot.waitExposed(panel)
+    QTest.mouseDClick(view.viewport(), L, NOMOD, QtCore.QPoint(400, 300))
+    doc.select([])
+    assert panel.summary.text().startswith("1 task, 0 edges, 2 workers."), panel.summary.text()
+    # the summary starts right below the title (it used to float in the middle of the panel)
+    top = panel.summary.mapTo(panel, QtCore.QPoint(0, 0)).y()
+    assert top - panel.title.geometry().bottom() < 40
