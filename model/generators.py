@@ -43,10 +43,17 @@ SPACING = 120.0
 
 
 # -------------------------------------------------------------------- parameters
+#: the largest graph a generator builds (a typo such as ``n=1e9`` must not hang the machine)
+MAX_TASKS = 1_000_000
+_SIZES = ("n", "width", "phases", "images", "branches", "degree")
+
+
 def _int(kind: str, name: str, v: Any, lo: int, hi: int | None = None) -> int:
     if isinstance(v, bool) or not isinstance(v, (int, float, np.integer)) or (isinstance(v, float) and not v.is_integer()):
         raise GraphError(f"parameter {name!r} of generator {kind!r} must be a whole number, got {v!r}")
     iv = int(v)
+    if hi is None and name in _SIZES and iv > MAX_TASKS:
+        raise GraphError(f"parameter {name!r} of generator {kind!r} must be at most {MAX_TASKS:,}, got {iv:,}")
     if iv < lo or (hi is not None and iv > hi):
         rng = f"at least {lo}" if hi is None else f"between {lo} and {hi}"
         raise GraphError(f"parameter {name!r} of generator {kind!r} must be {rng}, got {iv}")
@@ -263,6 +270,8 @@ def fork_join(
     if width is None:
         width = 8 if n is None else max(1, (_int(kind, "n", n, 3) - 1) // phases - 1)
     width = _int(kind, "width", width, 1)
+    if phases * (width + 1) > MAX_TASKS:
+        raise GraphError(f"generator {kind!r}: {phases} phases of {width} tasks exceed {MAX_TASKS:,} tasks")
     ids = ["F0"]
     src: list[int] = []
     dst: list[int] = []
@@ -469,7 +478,7 @@ def fft(rng: np.random.Generator, w: _Weights, *, points: int | None = None, n: 
             points = 2
             while 2 * (2 * points) - 1 + 2 * points * int(math.log2(2 * points)) <= nn:
                 points *= 2
-    p = _int(kind, "points", points, 2, 1 << 20)
+    p = _int(kind, "points", points, 2, 1 << 16)
     if p & (p - 1):
         raise GraphError(f"parameter 'points' of generator 'fft' must be a power of 2, got {p}")
     stages = int(math.log2(p))

@@ -214,6 +214,12 @@ def test_large_layered_graph():
         ("chain", {"workers": 0}, r"parameter 'workers' of generator 'chain'"),
         ("chain", {"integer": "yes"}, r"'integer' of generator 'chain' must be true or false"),
         ("montage", {"images": -1}, r"parameter 'images' of generator 'montage' must be at least 2"),
+        # sizes that would hang the machine are refused at once
+        ("layered", {"n": 1e9}, r"parameter 'n' of generator 'layered' must be at most 1,000,000, got 1,000,000,000"),
+        ("chain", {"n": 10**30}, r"parameter 'n' of generator 'chain' must be at most 1,000,000"),
+        ("fork-join", {"width": 5000, "phases": 5000}, r"5000 phases of 5000 tasks exceed 1,000,000 tasks"),
+        ("fft", {"points": 1 << 20}, r"parameter 'points' of generator 'fft' must be between 2 and 65536"),
+        ("montage", {"images": 10**12}, r"parameter 'images' of generator 'montage' must be at most"),
     ],
 )
 def test_bad_parameters_are_named(kind, params, expect):
