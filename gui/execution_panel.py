@@ -510,6 +510,7 @@ class ExecutionPanel(QtWidgets.QWidget):
 
     # ------------------------------------------------------------------ run signals
     def _on_run_progress(self, done: int, total: int) -> None:
+        self.progress_bar.setFormat("%v / %m tasks")
         self.progress_bar.setRange(0, max(1, total))
         self.progress_bar.setValue(done)
 
@@ -600,6 +601,12 @@ class ExecutionPanel(QtWidgets.QWidget):
 
     def _on_document_graph_changed(self) -> None:
         self.refresh_policies()
+        if self._runnable is None and self.trace is None:
+            # idle: the bar tells how many tasks a run will execute
+            n = len(self.document.graph)
+            self.progress_bar.setRange(0, max(1, n))
+            self.progress_bar.setValue(0)
+            self.progress_bar.setFormat("%v / %m tasks" if n else "no tasks")
         if self.trace is not None and not self.deviation.notes.text().startswith("<b>Stale"):
             note = "<b>Stale</b>: the graph or platform changed since this trace was recorded."
             old = self.deviation.notes.text()

@@ -239,6 +239,14 @@ def test_empty_graph_does_not_start(qtbot):
     panel = make_panel(qtbot, Document())
     assert not panel.run()
     assert "no task" in panel.status_label.text()
+    assert panel.progress_bar.text() == "no tasks"
+
+
+def test_idle_progress_bar_counts_the_open_graph_tasks(qtbot, document):
+    panel = make_panel(qtbot, document)
+    assert panel.progress_bar.text() == "0 / 10 tasks"
+    document.add_task("extra", (500.0, 500.0), cost=3)
+    assert panel.progress_bar.text() == "0 / 11 tasks"
 
 
 # ------------------------------------------------------------------------ opened traces
