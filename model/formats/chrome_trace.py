@@ -5,12 +5,28 @@ Writing: one process (``pid`` 1), one thread (``tid`` 1, 2, ...) per worker name
 ``ts`` and ``dur`` in microseconds. The task id is the event ``name``; its worker,
 start and finish in seconds go in ``args``.
 
+Each data transfer of the schedule (``Schedule.transfers``) is written with events a
+reader of the slots never mistakes for a task (only ``"X"`` events are tasks):
+
+- a nestable async pair (``"ph": "b"`` / ``"e"``, ``"cat": "transfer"``, one ``id``
+  per transfer) named after its link, e.g. ``"P1 → P2"``, so Perfetto shows the
+  transfer's duration on a per-link row of the process; its ``args`` hold ``source``,
+  ``target``, ``src_worker``, ``dst_worker``, ``data`` and ``start``/``finish`` in
+  seconds;
+- a flow (``"ph": "s"`` on the sending task's thread, ``"ph": "f"`` with ``"bp": "e"``
+  on the receiving task's thread, same ``cat``, ``name`` and ``id``), each placed in the
+  middle of its task's slice so that it binds to that slice (the Trace Event Format
+  binds a flow start, and an end with ``"bp": "e"``, to the slice enclosing it), which
+  draws the arrow from producer to consumer.
+
 Reading accepts the object form (``{"traceEvents": [...]}``) and the bare list form,
 complete ``"X"`` events and ``"B"``/``"E"`` pairs (matched per thread, nested pairs
 allowed). Each (``pid``, ``tid``) becomes a worker, named by its ``thread_name``
 metadata when present, else ``"tid N"`` (with the process when several processes
 appear). Times are turned back to seconds and shifted so the first start is 0.
-Instant, counter, flow and other events are ignored.
+Transfers come back from the ``"transfer"`` async pairs written as above (those
+whose ``args`` name a ``source`` and a ``target`` task of the trace), on the same time
+axis as the slots. Instant, counter, flow and all other events are ignored.
 """
 
 from __future__ import annotations
@@ -19,13 +35,16 @@ import math
 from typing import Any
 
 from ..graph import GraphError
-from ..schedule import Schedule, Slot
+from ..schedule import Schedule, Slot, Transfer
 
 __all__ = ["schedule_from_trace", "schedule_to_trace"]
 
 _US = 1e6
 #: the ``args`` keys this module writes itself (not kept as free information on reading)
 _OWN_ARGS = frozenset({"task", "worker", "start", "finish"})
+#: category of the events that carry a transfer (async pair and flow)
+_TRANSFER_CAT = "transfer"
+_FLOW_NAME = "data"
 
 
 def schedule_to_trace(schedule: Schedule) -> dict[str, Any]:
@@ -54,12 +73,40 @@ def schedule_to_trace(schedule: Schedule) -> dict[str, Any]:
             "ts": round(sl.start * _US, 3), "dur": round((sl.finish - sl.start) * _US, 3),
             "args": {"task": sl.task, "worker": sl.worker, "start": sl.start, "finish": sl.finish},
         })
+    events.extend(_transfer_events(schedule, tids))
     meta = {k: v for k, v in schedule.meta.items() if isinstance(v, (str, int, float, bool))}
     return {
         "traceEvents": events,
         "displayTimeUnit": "ms",
         "otherData": {"algorithm": schedule.algorithm, "makespan": schedule.makespan, **meta},
     }
+
+
+def _transfer_events(schedule: Schedule, tids: dict[str, int]) -> list[dict[str, Any]]:
+    """Async pair (duration on a per-link row) and flow (arrow) events of every transfer."""
+    at = schedule.slot_of()
+    out: list[dict[str, Any]] = []
+    for i, tr in enumerate(schedule.transfers):
+        ident = i + 1
+        link = f"{tr.src_worker} \u2192 {tr.dst_worker}"
+        src_tid = tids.get(tr.src_worker, 0)
+        args = {"source": tr.source, "target": tr.target, "src_worker": tr.src_worker,
+                "dst_worker": tr.dst_worker, "data": tr.data, "start": tr.start, "finish": tr.finish}
+        common = {"cat": _TRANSFER_CAT, "name": link, "id": ident, "pid": 1, "tid": src_tid}
+        out.append({**common, "ph": "b", "ts": round(tr.start * _US, 3), "args": args})
+        out.append({**common, "ph": "e", "ts": round(tr.finish * _US, 3)})
+        su, sv = at.get(tr.source), at.get(tr.target)
+        if su is None or sv is None or su.worker not in tids or sv.worker not in tids:
+            continue  # no slice to bind the arrow to
+        flow = {"cat": _TRANSFER_CAT, "name": _FLOW_NAME, "id": ident, "pid": 1}
+        out.append({**flow, "ph": "s", "tid": tids[su.worker], "ts": _middle(su)})
+        out.append({**flow, "ph": "f", "bp": "e", "tid": tids[sv.worker], "ts": _middle(sv)})
+    return out
+
+
+def _middle(sl: Slot) -> float:
+    """A time strictly inside a slot's slice (its start for an empty slot): flows bind there."""
+    return round((sl.start + sl.duration / 2) * _US, 3)
 
 
 def _num(ev: dict[str, Any], key: str, k: int) -> float:
@@ -114,6 +161,9 @@ def schedule_from_trace(d: Any) -> Schedule:
     raw: list[tuple[str, tuple[Any, Any], float, float, dict[str, Any]]] = []
     open_: dict[tuple[Any, Any], list[tuple[int, dict[str, Any], float]]] = {}
     order: list[tuple[Any, Any]] = []
+    #: transfer async pairs: id -> (event number, args, begin ts); then with the end ts
+    xfer_open: dict[Any, tuple[int, dict[str, Any], float]] = {}
+    xfers: list[tuple[int, dict[str, Any], float, float]] = []
     for k, ev in enumerate(events):
         if not isinstance(ev, dict):
             raise GraphError(f"trace event #{k + 1} must be an object")
@@ -128,6 +178,9 @@ def schedule_from_trace(d: Any) -> Schedule:
                 if key not in order:  # a named thread is a worker even when idle
                     order.append(key)
                     pids.add(key[0])
+            continue
+        if ph in ("b", "e") and ev.get("cat") == _TRANSFER_CAT:
+            _read_transfer_event(ev, k, xfer_open, xfers)
             continue
         if ph not in ("X", "B", "E"):
             continue
@@ -165,6 +218,9 @@ def schedule_from_trace(d: Any) -> Schedule:
     wname = {key: worker_name(key) for key in order}
     if len(set(wname.values())) < len(wname):  # two threads with one name: keep them apart
         wname = {key: (f"{wname[key]} ({key[0]}/{key[1]})") for key in order}
+    if xfer_open:
+        kb, args, _ = next(iter(xfer_open.values()))
+        raise GraphError(f"trace event #{kb + 1}: transfer {args['source']!r} -> {args['target']!r} never ends")
     origin = min((r[2] for r in raw), default=0.0)
     slots: list[Slot] = []
     seen: set[str] = set()
@@ -183,7 +239,44 @@ def schedule_from_trace(d: Any) -> Schedule:
     if origin:
         meta["trace_origin_us"] = origin
     algorithm = str(other.get("algorithm", "trace"))
-    return Schedule(algorithm, [wname[k] for k in _order_by_tid(order)], slots, meta=meta)
+    at = {sl.task: sl for sl in slots}
+    transfers = []
+    for _, args, t0, t1 in sorted(xfers, key=lambda x: x[0]):  # in the order written
+        su, sv = at.get(args["source"]), at.get(args["target"])
+        if su is None or sv is None:
+            continue  # names a task this trace does not hold: not one of ours
+        data = args.get("data", 0.0)
+        ok = isinstance(data, (int, float)) and not isinstance(data, bool) and math.isfinite(data)
+        transfers.append(Transfer(su.task, sv.task, su.worker, sv.worker,
+                                  (t0 - origin) / _US, (t1 - origin) / _US, float(data) if ok else 0.0))
+    return Schedule(algorithm, [wname[k] for k in _order_by_tid(order)], slots, transfers, meta=meta)
+
+
+def _read_transfer_event(
+    ev: dict[str, Any], k: int,
+    open_: dict[Any, tuple[int, dict[str, Any], float]],
+    done: list[tuple[int, dict[str, Any], float, float]],
+) -> None:
+    """One half of a transfer async pair; pairs are matched by ``id``.
+
+    A begin event whose ``args`` do not name a ``source`` and a ``target`` task is
+    another tool's: it and its end are ignored.
+    """
+    ident = ev.get("id")
+    if isinstance(ident, (list, dict)):
+        return
+    if ev["ph"] == "b":
+        args = _args(ev)
+        if isinstance(args.get("source"), str) and isinstance(args.get("target"), str):
+            open_[ident] = (k, args, _num(ev, "ts", k))
+        return
+    if ident not in open_:
+        return
+    kb, args, t0 = open_.pop(ident)
+    t1 = _num(ev, "ts", k)
+    if t1 < t0:
+        raise GraphError(f"trace event #{k + 1}: transfer {args['source']!r} -> {args['target']!r} ends before it begins")
+    done.append((kb, args, t0, t1))
 
 
 def _args(ev: dict[str, Any]) -> dict[str, Any]:

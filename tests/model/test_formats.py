@@ -24,7 +24,7 @@ from model.formats import (
     wfformat,
 )
 from model.graph import GraphError, Platform, TaskGraph, Worker
-from model.schedule import Schedule, Slot
+from model.schedule import Schedule, Slot, Transfer
 
 ROOT = Path(__file__).resolve().parents[2]
 HEFT_PAPER = ROOT / "assets" / "examples" / "heft-paper.taskgraph.json"
@@ -621,3 +621,114 @@ def test_schedule_transfers_that_are_not_a_list_are_named(transfers):
         schedule_from_dict(d)
     d["slots"][0]["transfers"] = []
     assert schedule_from_dict(d).makespan == 1
+
+
+# ------------------------------------------------- Chrome trace: transfers
+def _by_ph(d, ph):
+    return [e for e in d["traceEvents"] if e["ph"] == ph]
+
+
+def test_chrome_trace_writes_each_transfer_as_async_pair_and_flow():
+    _, s = heft_schedule()
+    assert len(s.transfers) >= 5
+    d = json.loads(json.dumps(chrome_trace.schedule_to_trace(s)))
+    assert len(_by_ph(d, "X")) == len(s.slots)  # tasks only: transfers never look like tasks
+    tid = {e["args"]["name"]: e["tid"] for e in d["traceEvents"] if e["name"] == "thread_name"}
+    at = s.slot_of()
+    begins = {e["id"]: e for e in _by_ph(d, "b")}
+    ends = {e["id"]: e for e in _by_ph(d, "e")}
+    starts = {e["id"]: e for e in _by_ph(d, "s")}
+    finishes = {e["id"]: e for e in _by_ph(d, "f")}
+    assert len(begins) == len(ends) == len(starts) == len(finishes) == len(s.transfers)
+    seen = set()
+    for i, b in begins.items():
+        a = b["args"]
+        tr = next(t for t in s.transfers if (t.source, t.target) == (a["source"], a["target"]))
+        seen.add((tr.source, tr.target))
+        assert b["cat"] == ends[i]["cat"] == "transfer" and b["name"] == ends[i]["name"]
+        assert b["name"] == f"{tr.src_worker} → {tr.dst_worker}"
+        assert (a["src_worker"], a["dst_worker"], a["data"]) == (tr.src_worker, tr.dst_worker, tr.data)
+        assert b["ts"] == pytest.approx(tr.start * 1e6) and ends[i]["ts"] == pytest.approx(tr.finish * 1e6)
+        # the arrow: starts inside the producer's slice, ends inside the consumer's (bound to it)
+        fs, ff = starts[i], finishes[i]
+        assert (fs["cat"], fs["name"]) == (ff["cat"], ff["name"]) and ff["bp"] == "e"
+        su, sv = at[tr.source], at[tr.target]
+        assert fs["tid"] == tid[su.worker] and ff["tid"] == tid[sv.worker]
+        assert su.start * 1e6 < fs["ts"] < su.finish * 1e6
+        assert sv.start * 1e6 < ff["ts"] < sv.finish * 1e6
+    assert seen == {(t.source, t.target) for t in s.transfers}
+
+
+def test_chrome_trace_round_trip_restores_transfers(tmp_path):
+    _, s = heft_schedule()
+    save_schedule(s, tmp_path / "s.trace.json")
+    r = load_schedule(tmp_path / "s.trace.json")
+    assert r.transfers == s.transfers
+    # and they go on into the native format
+    save_schedule(r, tmp_path / "s.schedule.json")
+    assert sorted(load_schedule(tmp_path / "s.schedule.json").transfers, key=repr) == sorted(s.transfers, key=repr)
+    # an odd time axis: shifted like the slots
+    s2 = Schedule("manual", ["A", "B"], [Slot("u", "A", 0.125, 1.5), Slot("v", "B", 2.75, 3.0)])
+    s2.transfers = [Transfer("u", "v", "A", "B", 1.5, 2.25, 7.5)]
+    back = chrome_trace.schedule_from_trace(chrome_trace.schedule_to_trace(s2))
+    (t,) = back.transfers
+    assert (t.source, t.target, t.src_worker, t.dst_worker, t.data) == ("u", "v", "A", "B", 7.5)
+    assert (t.start, t.finish) == pytest.approx((1.5 - 0.125, 2.25 - 0.125))
+    assert back.slot_of()["u"].start == 0.0
+
+
+def test_chrome_trace_from_other_tools_reads_no_transfers():
+    # Ray-timeline-like: names as pid/tid, flow arrows between tasks, an async pair of
+    # its own, instant and counter events; only the X events are tasks
+    events = [
+        {"name": "process_name", "ph": "M", "pid": "Node 10.0.0.1", "args": {"name": "Node 10.0.0.1"}},
+        {"name": "thread_name", "ph": "M", "pid": "Node 10.0.0.1", "tid": "worker:ab", "args": {"name": "worker:ab"}},
+        {"cat": "task::f", "name": "f()", "ph": "X", "pid": "Node 10.0.0.1", "tid": "worker:ab",
+         "ts": 1_000_000, "dur": 2_000_000, "cname": "rail_load", "args": {"task_id": "01"}},
+        {"cat": "task::g", "name": "g()", "ph": "X", "pid": "Node 10.0.0.1", "tid": "worker:cd",
+         "ts": 3_500_000, "dur": 1_000_000, "args": {"task_id": "02"}},
+        {"cat": "submit_task", "name": "submit", "ph": "s", "id": 7, "pid": "Node 10.0.0.1",
+         "tid": "worker:ab", "ts": 2_000_000},
+        {"cat": "submit_task", "name": "submit", "ph": "f", "bp": "e", "id": 7, "pid": "Node 10.0.0.1",
+         "tid": "worker:cd", "ts": 3_600_000},
+        {"cat": "transfer", "name": "object", "ph": "b", "id": 1, "pid": "Node 10.0.0.1", "ts": 3_000_000,
+         "args": {"object": "ff01"}},
+        {"cat": "transfer", "name": "object", "ph": "e", "id": 1, "pid": "Node 10.0.0.1", "ts": 3_400_000},
+        {"cat": "transfer", "name": "orphan", "ph": "e", "id": 99, "pid": "Node 10.0.0.1", "ts": 3_400_000},
+        {"name": "mem", "ph": "C", "pid": "Node 10.0.0.1", "ts": 1_000_000, "args": {"rss": 5}},
+        {"name": "tick", "ph": "i", "pid": "Node 10.0.0.1", "tid": "worker:ab", "ts": 1_500_000},
+    ]
+    s = chrome_trace.schedule_from_trace(events)
+    assert s.transfers == []
+    assert [(sl.task, sl.worker, sl.start, sl.finish) for sl in s.slots] == [
+        ("f()", "worker:ab", 0.0, 2.0), ("g()", "tid worker:cd", 2.5, 3.5)]
+    # the same slots as with the X and M events alone
+    plain = [e for e in events if e["ph"] in ("X", "M")]
+    assert chrome_trace.schedule_from_trace(plain).slots == s.slots
+
+
+def test_chrome_trace_transfer_naming_unknown_task_is_dropped():
+    s = Schedule("manual", ["A", "B"], [Slot("u", "A", 0.0, 1.0), Slot("v", "B", 2.0, 3.0)])
+    s.transfers = [Transfer("u", "v", "A", "B", 1.0, 2.0, 1.0),
+                   Transfer("u", "ghost", "A", "B", 1.0, 2.0, 1.0)]
+    d = chrome_trace.schedule_to_trace(s)
+    assert len(_by_ph(d, "s")) == 1  # no slice to draw the ghost's arrow to
+    back = chrome_trace.schedule_from_trace(d)
+    assert [(t.source, t.target) for t in back.transfers] == [("u", "v")]
+
+
+@pytest.mark.parametrize(("end_ts", "expect"), [
+    (None, r"event #2: transfer 'u' -> 'v' never ends"),
+    (500_000, r"event #3: transfer 'u' -> 'v' ends before it begins"),
+])
+def test_chrome_trace_broken_transfer_pair_is_named(end_ts, expect):
+    events = [
+        {"name": "u", "ph": "X", "tid": 1, "ts": 0, "dur": 1_000_000},
+        {"cat": "transfer", "name": "A → B", "ph": "b", "id": 3, "ts": 1_000_000,
+         "args": {"source": "u", "target": "v"}},
+        {"name": "v", "ph": "X", "tid": 2, "ts": 2_000_000, "dur": 1_000_000},
+    ]
+    if end_ts is not None:
+        events.insert(2, {"cat": "transfer", "name": "A → B", "ph": "e", "id": 3, "ts": end_ts})
+    with pytest.raises(GraphError, match=expect):
+        chrome_trace.schedule_from_trace(events)
