@@ -13,18 +13,28 @@ runtime and machine.
 - Trace: the recorded execution as a :class:`~model.schedule.Schedule` with
   ``algorithm = "trace"``. Runtimes and machines are recorded but start times are not,
   so they are rebuilt: each machine contributes one worker per core (``"node"`` for a
-  one-core machine, else ``"node/1"``, ``"node/2"``, ...), every task runs on one core of
-  its recorded machine, and tasks are started, in order of readiness, at the earliest
+  one-core machine, else ``"node/1"``, ``"node/2"``, ...), every task runs on its
+  recorded machine, and tasks are started, in order of readiness, at the earliest
   time consistent with their parents (plus the transfer time over the network above
   between different cores) and with one task at a time per core.
   ``meta["reconstructed"]`` is ``True``; the recorded makespan is kept as
   ``meta["recorded_makespan"]``. Tasks without a recorded machine go to a pseudo-machine
   ``"unrecorded"`` with as many cores as needed.
+- Multi-core tasks: a task that used k cores (``coreCount`` of its execution record
+  in 1.5, ``cores`` in 1.4; a fraction counts as a whole core, 0 or missing as 1)
+  holds k cores of its machine for its whole run: it starts only when k cores are
+  free and no other task runs on any of them until it finishes. A schedule holds one
+  slot per task, so its slot is on the core its inputs arrive at, and the other k - 1
+  cores are listed in ``meta["multicore"]`` (task -> all k worker ids, slot's first):
+  in a Gantt chart they show as idle lanes that were in fact taken by that task.
+  Machines are given at least as many cores as their widest task used. The graph keeps
+  the count as the task attribute ``cores``.
 """
 
 from __future__ import annotations
 
 import heapq
+import math
 import os
 from collections.abc import Mapping
 from typing import Any
@@ -105,6 +115,7 @@ class _Parsed:
                 "runtime": t.get("runtimeInSeconds"),
                 "machine": None,
                 "category": t.get("category"),
+                "cores": _cores(t.get("coreCount", t.get("cores")), tid),
             }
         ex = wf.get("execution") or {}
         if not isinstance(ex, dict):
@@ -120,6 +131,8 @@ class _Parsed:
             rec = self.tasks[tid]
             if "runtimeInSeconds" in e:
                 rec["runtime"] = e["runtimeInSeconds"]
+            if "coreCount" in e or "cores" in e:
+                rec["cores"] = _cores(e.get("coreCount", e.get("cores")), tid)
             ms = e.get("machines")
             if isinstance(ms, list) and ms:
                 rec["machine"] = str(ms[0])
@@ -168,6 +181,7 @@ class _Parsed:
                 "runtime": t.get("runtimeInSeconds", t.get("runtime")),
                 "machine": None if machine is None else str(machine),
                 "category": t.get("category"),
+                "cores": _cores(t.get("cores", t.get("coreCount")), tid),
             }
         for m in wf.get("machines") or []:
             if isinstance(m, dict) and "nodeName" in m:
@@ -191,6 +205,16 @@ class _Parsed:
                         raise GraphError(f"task {tid!r} names unknown {rel} task {r!r}")
                     out.append(r2)
                 rec[key] = out
+
+
+def _cores(v: Any, tid: str) -> int:
+    """Whole cores a task held: a fraction of a core takes a whole one; 0 or missing is 1."""
+    if v is None:
+        return 1
+    n = check_number(v, f"core count of task {tid!r}")
+    if n > 1_000_000:
+        raise GraphError(f"core count of task {tid!r} is implausibly large: {v!r}")
+    return max(1, math.ceil(n))
 
 
 def _edges(p: _Parsed) -> dict[tuple[str, str], float]:
@@ -220,6 +244,8 @@ def _build_graph(p: _Parsed) -> TaskGraph:
             extra["category"] = str(rec["category"])
         if rec["machine"]:
             extra["machine"] = rec["machine"]
+        if rec["cores"] > 1:
+            extra["cores"] = rec["cores"]
         rt = rec["runtime"]
         g.add_task(tid, check_number(0.0 if rt is None else rt, f"runtime of task {tid!r}"), **extra)
     for (u, v), data in _edges(p).items():
@@ -270,10 +296,12 @@ def _reconstruct(p: _Parsed, g: TaskGraph) -> tuple[Schedule, Platform]:
         except (TypeError, ValueError):
             n = 1
         cores[m["name"]] = max(1, n)
+    unrecorded = sum(rec["cores"] for rec in p.tasks.values() if not rec["machine"])
     for rec in p.tasks.values():
         mach = rec["machine"] or _UNRECORDED
         if mach not in cores:
-            cores[mach] = len(p.tasks) if mach == _UNRECORDED else 1
+            cores[mach] = unrecorded if mach == _UNRECORDED else 1
+        cores[mach] = max(cores[mach], rec["cores"])  # it ran there, so the machine had them
     net = g.network or Network(bandwidth=DEFAULT_BANDWIDTH)
     core_ids = {m: _core_ids(m, n) for m, n in cores.items()}
     # free[machine][core] = time the core is free
@@ -284,6 +312,7 @@ def _reconstruct(p: _Parsed, g: TaskGraph) -> tuple[Schedule, Platform]:
     heap = [(0.0, order[t], t) for t, k in missing.items() if k == 0]
     heapq.heapify(heap)
     placed: dict[str, tuple[str, int, float, float]] = {}
+    held: dict[str, list[int]] = {}  # multi-core task -> the other cores it held
     while heap:
         _, _, t = heapq.heappop(heap)
         mach = g.task_attrs(t).get("machine") or _UNRECORDED
@@ -298,19 +327,30 @@ def _reconstruct(p: _Parsed, g: TaskGraph) -> tuple[Schedule, Platform]:
                 r = max(r, fu + net.comm_time(data, core_ids[mu][cu], ids[core]))
             return r
 
+        k = p.tasks[t]["cores"]
+        by_free = sorted(range(len(fr)), key=lambda c: (fr[c], c))
+
+        def others(core: int, k: int = k, by_free: list[int] = by_free) -> list[int]:
+            """The k - 1 cores free first besides ``core``: a k-core task holds them too."""
+            return [c for c in by_free if c != core][: k - 1]
+
         # data arrive earlier on a core that ran a parent; otherwise any core is alike,
         # so the one free first is the only other candidate
         candidates = {cu for (mu, cu, _, _), _ in preds if mu == mach}
-        candidates.add(min(range(len(fr)), key=fr.__getitem__))
+        candidates.add(by_free[0])
         best: tuple[float, int] | None = None
         for core in sorted(candidates):
-            st = max(ready_on(core), fr[core])
+            st = max(ready_on(core), fr[core], *(fr[c] for c in others(core)))
             if best is None or st < best[0]:
                 best = (st, core)
         assert best is not None
         start, core = best
         finish = start + g.cost(t)
         fr[core] = finish
+        if k > 1:
+            held[t] = others(core)
+            for c in held[t]:
+                fr[c] = finish
         placed[t] = (mach, core, start, finish)
         for v in g.successors(t):
             missing[v] -= 1
@@ -318,6 +358,7 @@ def _reconstruct(p: _Parsed, g: TaskGraph) -> tuple[Schedule, Platform]:
             if missing[v] == 0:
                 heapq.heappush(heap, (ready_at[v], order[v], v))
     used = {(m, c) for m, c, _, _ in placed.values()}
+    used |= {(placed[t][0], c) for t, cs in held.items() for c in cs}
     workers = [w for m, ids in core_ids.items() for c, w in enumerate(ids) if (m, c) in used]
     slots = [
         Slot(t, core_ids[m][c], s, f) for t, (m, c, s, f) in sorted(placed.items(), key=lambda kv: kv[1][2])
@@ -328,6 +369,10 @@ def _reconstruct(p: _Parsed, g: TaskGraph) -> tuple[Schedule, Platform]:
     if p.executed_at is not None:
         meta["executed_at"] = p.executed_at
     meta["machines"] = {m: n for m, n in cores.items() if any(um == m for um, _ in used)}
+    if held:
+        meta["multicore"] = {
+            t: [core_ids[placed[t][0]][c] for c in [placed[t][1], *cs]] for t, cs in held.items()
+        }
     plat = Platform(tuple(Worker(w) for w in workers) or (Worker(_UNRECORDED),), net)
     return Schedule("trace", workers, slots, meta=meta), plat
 

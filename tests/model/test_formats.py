@@ -732,3 +732,103 @@ def test_chrome_trace_broken_transfer_pair_is_named(end_ts, expect):
         events.insert(2, {"cat": "transfer", "name": "A → B", "ph": "e", "id": 3, "ts": end_ts})
     with pytest.raises(GraphError, match=expect):
         chrome_trace.schedule_from_trace(events)
+
+
+# ------------------------------------------------- WfFormat: multi-core tasks
+def wf_multicore(cores_b=2, machine_cores=2, version="1.5"):
+    """a (1 core, 1 s) -> b (``cores_b`` cores, 3 s) and c (1 core, 2 s); d independent (1 s)."""
+    if version == "1.4":
+        return {"name": "mc", "schemaVersion": "1.4", "workflow": {
+            "machines": [{"nodeName": "n1", "cpu": {"count": machine_cores}}],
+            "tasks": [
+                {"name": "a", "runtimeInSeconds": 1, "machine": "n1", "children": ["b", "c"]},
+                {"name": "b", "runtimeInSeconds": 3, "machine": "n1", "parents": ["a"], "cores": cores_b},
+                {"name": "c", "runtimeInSeconds": 2, "machine": "n1", "parents": ["a"]},
+                {"name": "d", "runtimeInSeconds": 1, "machine": "n1"},
+            ]}}
+    return {"name": "mc", "schemaVersion": "1.5", "workflow": {
+        "specification": {"tasks": [
+            {"id": "a", "children": ["b", "c"]}, {"id": "b", "parents": ["a"]},
+            {"id": "c", "parents": ["a"]}, {"id": "d"}]},
+        "execution": {"makespanInSeconds": 6, "machines": [{"nodeName": "n1", "cpu": {"coreCount": machine_cores}}],
+                      "tasks": [
+                          {"id": "a", "runtimeInSeconds": 1, "coreCount": 1, "machines": ["n1"]},
+                          {"id": "b", "runtimeInSeconds": 3, "coreCount": cores_b, "machines": ["n1"]},
+                          {"id": "c", "runtimeInSeconds": 2, "coreCount": 1, "machines": ["n1"]},
+                          {"id": "d", "runtimeInSeconds": 1, "machines": ["n1"]}]}}}
+
+
+def assert_lanes_held(s):
+    """No slot runs on a core lane that a multi-core task held at the same time."""
+    at = s.slot_of()
+    for t, lanes in s.meta.get("multicore", {}).items():
+        assert lanes[0] == at[t].worker and len(set(lanes)) == len(lanes)
+        for o in s.slots:
+            if o.task != t and o.worker in lanes:
+                assert o.finish <= at[t].start + 1e-9 or o.start >= at[t].finish - 1e-9, (t, o)
+
+
+@pytest.mark.parametrize("version", ["1.5", "1.4"])
+def test_wfformat_two_core_task_holds_two_core_lanes(version):
+    d = wf_multicore(version=version)
+    g = wfformat.graph_from_dict(d)
+    assert g.task_attrs("b")["cores"] == 2 and "cores" not in g.task_attrs("a")
+    s = wfformat.trace_from_dict(d)
+    plat = wfformat.platform_from_dict(d)
+    s.check(g, plat, check_durations=False)
+    at = s.slot_of()
+    assert s.workers == ["n1/1", "n1/2"]
+    assert s.meta["multicore"] == {"b": [at["b"].worker, *({"n1/1", "n1/2"} - {at["b"].worker})]}
+    assert_lanes_held(s)
+    # a and d start at once side by side; b (ready first) takes both cores from 1 to 4,
+    # so c, ready at 1 too, waits for a core until 4
+    assert at["a"].start == 0 and at["d"].start == 0
+    assert (at["b"].start, at["b"].finish) == (1, 4)
+    assert (at["c"].start, at["c"].finish) == (4, 6)
+    assert s.makespan == 6
+
+
+def test_wfformat_one_core_tasks_overlap_where_a_two_core_task_cannot():
+    one = wfformat.trace_from_dict(wf_multicore(cores_b=1))
+    two = wfformat.trace_from_dict(wf_multicore(cores_b=2))
+    ab, ac = one.slot_of()["b"], one.slot_of()["c"]
+    assert ab.start < ac.finish and ac.start < ab.finish  # side by side on two cores
+    assert "multicore" not in one.meta
+    assert (one.makespan, two.makespan) == (4, 6)
+
+
+def test_wfformat_machine_grows_to_its_widest_task_and_fractions_round_up():
+    d = wf_multicore(cores_b=2.5, machine_cores=1)
+    s = wfformat.trace_from_dict(d)
+    assert s.meta["machines"] == {"n1": 3}
+    assert len(s.meta["multicore"]["b"]) == 3
+    assert_lanes_held(s)
+    s.check(wfformat.graph_from_dict(d), wfformat.platform_from_dict(d), check_durations=False)
+
+
+@pytest.mark.parametrize(("cores", "expect"), [
+    ("two", r"core count of task 'b' must be a number, got 'two'"),
+    (-2, r"core count of task 'b'"),
+    (True, r"core count of task 'b' must be a number"),
+])
+def test_wfformat_bad_core_count_is_named(cores, expect):
+    with pytest.raises(GraphError, match=expect):
+        wfformat.trace_from_dict(wf_multicore(cores_b=cores))
+
+
+@pytest.mark.skipif(not WF_FILES, reason="benchmark data not available")
+@pytest.mark.parametrize("path", WF_FILES, ids=lambda p: p.name)
+def test_wfformat_bench_instances_with_a_task_made_multicore(path):
+    d = json.loads(path.read_text())
+    ex = d["workflow"]["execution"]["tasks"]
+    assert all(e.get("coreCount", 1) == 1 for e in ex)  # as recorded: one core each
+    assert "multicore" not in wfformat.trace_from_dict(d).meta
+    # the widest task of the instance (most children) said to use 4 cores
+    spec = d["workflow"]["specification"]["tasks"]
+    wide = max(spec, key=lambda t: len(t.get("children") or []))["id"]
+    next(e for e in ex if e["id"] == wide)["coreCount"] = 4
+    g = wfformat.graph_from_dict(d)
+    s = wfformat.trace_from_dict(d)
+    s.check(g, wfformat.platform_from_dict(d), check_durations=False)
+    assert len(s.meta["multicore"][wide]) == 4
+    assert_lanes_held(s)
