@@ -309,6 +309,11 @@ class DeviationView(QtWidgets.QWidget):
             texts.append("<b>Reconstructed trace</b>: this WfFormat instance records runtimes and machines "
                          "but not start times; they were rebuilt from the dependencies and the recorded "
                          "machines.")
+            multi = meta.get("multicore")
+            if isinstance(multi, dict) and multi:
+                n = len(multi)
+                texts.append(f"{n} task{'s' if n != 1 else ''} used several cores: each is drawn on one core "
+                             "and held the others, left empty in the chart, for its whole run.")
         if meta.get("partial"):
             why = {"cancelled": "the run was cancelled", "interrupted": "the run was interrupted",
                    "failed": "a task failed"}.get(str(meta.get("stopped")), "the run stopped early")

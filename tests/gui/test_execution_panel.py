@@ -272,6 +272,20 @@ def test_reconstructed_wfformat_trace_says_so(qtbot, document):
     assert not notes.isVisibleTo(panel)
 
 
+def test_reconstructed_trace_with_a_multicore_task_says_how_it_is_drawn(qtbot, document):
+    d = {"name": "w", "workflow": {"specification": {"tasks": [{"id": "a"}, {"id": "b"}]},
+         "execution": {"tasks": [
+             {"id": "a", "runtimeInSeconds": 1, "coreCount": 2, "machines": ["n1"]},
+             {"id": "b", "runtimeInSeconds": 2, "machines": ["n1"]}],
+             "machines": [{"nodeName": "n1", "cpu": {"coreCount": 2}}]}}}
+    panel = make_panel(qtbot, document)
+    panel.show_trace(wfformat.trace_from_dict(d))
+    assert "1 task used several cores" in panel.deviation.notes.text()
+    d["workflow"]["execution"]["tasks"][0]["coreCount"] = 1
+    panel.show_trace(wfformat.trace_from_dict(d))
+    assert "several cores" not in panel.deviation.notes.text()
+
+
 def test_opened_trace_uses_the_followed_prediction_and_saves(qtbot, document, heft_schedule, tmp_path):
     panel = make_panel(qtbot, document, {"heft": heft_schedule})
     slots = [Slot(s.task, s.worker, s.start * 0.01 + 0.001, s.finish * 0.01 + 0.002) for s in heft_schedule.slots]
