@@ -15,16 +15,37 @@ def dsc_clusters(inst: Instance, cancel: CancelToken | None = None) -> list[int]
     """Cluster the tasks by Dominant Sequence Clustering; the cluster of each task.
 
     Works on an unbounded number of identical virtual processors with mean execution
-    and mean transfer times. Tasks are examined in decreasing ``tlevel + blevel`` (the
-    length of the longest path through the task: the dominant sequence goes first);
-    each examined task is appended to the cluster of one of its predecessors when that
-    makes it start strictly earlier — zeroing the edge from that predecessor — and
-    otherwise opens a new cluster. Tasks in a cluster run one after the other in
-    examination order.
+    and mean transfer times, following Yang & Gerasoulis (1994):
 
-    This is the core of DSC (the free-task pass, with each candidate cluster of a
-    predecessor tried); the look-ahead that protects partially free tasks (the
-    "dominant sequence reduction warranty") is left out.
+    * A task is *free* when all its predecessors are examined, *partially free* when
+      some are. Its priority is ``tlevel + blevel``: ``blevel`` is the longest path to
+      an exit in the original graph (it never changes, since only edges into examined
+      tasks are zeroed), ``tlevel`` the latest arrival of its examined predecessors'
+      data with the task alone in its cluster.
+    * Each step examines the free task ``nx`` of highest priority (ties by topological
+      position) with the *minimisation procedure*: its predecessors sorted by
+      decreasing data arrival, ``nx`` is appended to the cluster of the first one
+      (zeroing every edge from that cluster) if that makes it start strictly earlier;
+      then the next predecessors are moved into that cluster one by one, each appended
+      before ``nx``, while every move makes ``nx`` start strictly earlier. Otherwise
+      ``nx`` opens a new cluster.
+    * *Dominant sequence reduction warranty* (DSRW): when the partially free task
+      ``ny`` of highest priority outranks ``nx``, the zeroing above is kept only if it
+      does not raise the start ``ny`` could still reach (the smaller of its
+      ``tlevel`` and its start when appended to the cluster of its latest-arriving
+      examined predecessor) compared with ``nx`` left alone. Otherwise ``nx`` opens a
+      new cluster, so a lower-priority task never takes the place that the dominant
+      sequence through ``ny`` needs.
+
+    Tasks in a cluster run one after the other in examination order. Cluster ids are
+    numbered from 0 in order of creation, without gaps.
+
+    Choices the paper leaves open, made here: a predecessor is moved by the
+    minimisation procedure only when it is alone in its cluster and ``nx`` is its only
+    successor, so the move changes no other examined task's start; the processing
+    stops at the first predecessor that cannot be moved or does not help; the
+    reduced start protected for ``ny`` considers the cluster of its dominant
+    (latest-arriving) examined predecessor, the only one whose zeroing can lower it.
 
     Examples
     --------
@@ -41,54 +62,123 @@ def dsc_clusters(inst: Instance, cancel: CancelToken | None = None) -> list[int]
     blevel = upward_rank(inst).tolist()
     mc = inst.mean_comm
     pos = topo_position(inst).tolist()
+    preds = inst.preds
+    succs = inst.succs
+    pcomm = [[mc(d) for d in pd] for pd in inst.pred_data]
+    indeg = [len(p) for p in preds]
+
     cluster = [-1] * n
     finish = [0.0] * n
-    end: list[float] = []
-    indeg = [len(p) for p in inst.preds]
-    heap = [(-blevel[i], pos[i], i) for i in range(n) if indeg[i] == 0]
-    heapq.heapify(heap)
+    cend: list[float] = []  # finish of the last task of each cluster
+    csize: list[int] = []
+    examined = [False] * n
+    nexam = [0] * n  # examined predecessors
+    ptl = [0.0] * n  # latest data arrival from the examined predecessors
+
+    free = [(-blevel[i], pos[i], i) for i in range(n) if indeg[i] == 0]
+    heapq.heapify(free)
+    # partially free tasks: lazy max-heap, an entry is current while its count matches
+    partial: list[tuple[float, int, int, int]] = []
+
+    def head_partial() -> int:
+        while partial:
+            _, _, y, k = partial[0]
+            if k == nexam[y] and k < indeg[y]:
+                return y
+            heapq.heappop(partial)
+        return -1
+
+    def reachable_start(y: int, x: int, xc: int, xf: float, xend: float) -> float:
+        """Smallest start of ``y`` by its tlevel or by joining its dominant predecessor's cluster.
+
+        ``x`` is taken as placed in cluster ``xc`` finishing at ``xf``, the cluster ending at ``xend``.
+        """
+        items: list[tuple[int, float, float, int]] = []
+        for j, c in zip(preds[y], pcomm[y]):
+            if j == x:
+                items.append((xc, xf, xf + c, pos[j]))
+            elif examined[j]:
+                items.append((cluster[j], finish[j], finish[j] + c, pos[j]))
+        dom = min(items, key=lambda it: (-it[2], it[3]))
+        own = dom[2]
+        d = dom[0]
+        t = xend if d == xc else cend[d]
+        for c, f, a, _ in items:
+            t = max(t, f if c == d else a)
+        return min(own, t)
+
     step = 0
-    while heap:
+    while free:
         if step & 255 == 0:
             check_cancel(cancel)
         step += 1
-        _, _, i = heapq.heappop(heap)
-        # per predecessor cluster: latest arrival from it across workers, latest finish in it
-        arrive: dict[int, float] = {}
-        done: dict[int, float] = {}
-        for j, d in zip(inst.preds[i], inst.pred_data[i]):
-            a = finish[j] + mc(d)
-            c = cluster[j]
-            if a > arrive.get(c, -1.0):
-                arrive[c] = a
-            if finish[j] > done.get(c, -1.0):
-                done[c] = finish[j]
-        # the two latest-arriving clusters tell what remains when one edge group is zeroed
-        top_c, top_v, second_v = -1, 0.0, 0.0
-        for c, a in arrive.items():
-            if a > top_v or top_c < 0:
-                top_c, second_v, top_v = c, (top_v if top_c >= 0 else 0.0), a
-            elif a > second_v:
-                second_v = a
-        own = top_v if arrive else 0.0
-        best_t, best_c = own, -1
-        for c in arrive:
-            outside = second_v if c == top_c else top_v
-            t = max(end[c], done[c], outside)
-            if t < best_t and tie_limit(t) < best_t:
-                best_t, best_c = t, c
-        if best_c < 0:
-            best_c = len(end)
-            end.append(0.0)
-        cluster[i] = best_c
-        finish[i] = best_t + wbar[i]
-        end[best_c] = finish[i]
-        for s in inst.succs[i]:
-            indeg[s] -= 1
-            if indeg[s] == 0:
-                tl = max(finish[j] + mc(d) for j, d in zip(inst.preds[s], inst.pred_data[s]))
-                heapq.heappush(heap, (-(tl + blevel[s]), pos[s], s))
-    return cluster
+        x_prio, _, x = heapq.heappop(free)
+        # predecessors by decreasing data arrival (ties by topological position)
+        order = sorted(
+            ((finish[j] + c, pos[j], j) for j, c in zip(preds[x], pcomm[x])), key=lambda e: (-e[0], e[1])
+        )
+        unit_t = order[0][0] if order else 0.0
+        target, t = -1, unit_t
+        moved: list[tuple[int, float]] = []
+        if order:
+            cx = cluster[order[0][2]]
+            inside = [finish[j] for _, _, j in order if cluster[j] == cx]
+            outside = [(a, j) for a, _, j in order if cluster[j] != cx]
+            inside_f = max(inside)
+            zt = max(cend[cx], inside_f, outside[0][0] if outside else 0.0)
+            if tie_limit(zt) < unit_t:
+                target, t = cx, zt
+                end = cend[cx]
+                for k, (_, j) in enumerate(outside):
+                    if csize[cluster[j]] != 1 or len(succs[j]) != 1:
+                        break
+                    ready = 0.0
+                    for q, c in zip(preds[j], pcomm[j]):
+                        ready = max(ready, finish[q] if cluster[q] == cx else finish[q] + c)
+                    fj = max(end, ready) + wbar[j]
+                    rest = outside[k + 1][0] if k + 1 < len(outside) else 0.0
+                    nt = max(fj, inside_f, rest)
+                    if not tie_limit(nt) < t:
+                        break
+                    moved.append((j, fj))
+                    end, inside_f, t = fj, max(inside_f, fj), nt
+        if target >= 0:
+            y = head_partial()
+            if y >= 0 and -partial[0][0] > tie_limit(-x_prio):
+                # DSRW: the zeroing must not hurt the partially free task that outranks nx
+                fx = t + wbar[x]
+                fu = unit_t + wbar[x]
+                if reachable_start(y, x, target, fx, fx) > tie_limit(reachable_start(y, x, -2, fu, fu)):
+                    target, t, moved = -1, unit_t, []
+        if target < 0:
+            target = len(cend)
+            cend.append(0.0)
+            csize.append(0)
+        for j, fj in moved:
+            csize[cluster[j]] -= 1
+            cluster[j] = target
+            csize[target] += 1
+            finish[j] = fj
+        cluster[x] = target
+        csize[target] += 1
+        finish[x] = t + wbar[x]
+        cend[target] = finish[x]
+        examined[x] = True
+        for s, c in zip(succs[x], inst.succ_data[x]):
+            nexam[s] += 1
+            a = finish[x] + mc(c)
+            if a > ptl[s]:
+                ptl[s] = a
+            if nexam[s] == indeg[s]:
+                heapq.heappush(free, (-(ptl[s] + blevel[s]), pos[s], s))
+            else:
+                heapq.heappush(partial, (-(ptl[s] + blevel[s]), pos[s], s, nexam[s]))
+    # number the non-empty clusters 0, 1, ... in order of creation
+    ids: dict[int, int] = {}
+    for c in range(len(cend)):
+        if csize[c]:
+            ids[c] = len(ids)
+    return [ids[c] for c in cluster]
 
 
 @register

@@ -175,16 +175,71 @@ def test_dsc_and_lc_clusters():
     inst = compile_instance(g, Platform.homogeneous(2))
     # the path a-b-d is the critical one; c sits apart
     assert linear_clusters(inst) == [0, 0, 1, 0]
-    # DSC puts a, b, d together
-    cl = dsc_clusters(inst)
-    assert cl[0] == cl[1] == cl[3]
-    # c: in a's cluster it would wait for b (finish 6) vs 1 + 3 = 4 on its own: stays apart
-    assert cl[2] != cl[0]
+    # DSC (blevel a 13, b 9, c 5, d 1): a opens cluster 0 (0-1); b joins it (1-6 < 4-9 alone).
+    # c: in cluster 0 it would wait for b (start 6) vs 1 + 3 = 4 alone: opens cluster 1 (4-5).
+    # d: arrivals b 6 + 3 = 9, c 5 + 3 = 8; joining b's cluster gives max(6, 8) = 8 < 9.
+    # Then the minimisation procedure moves c (alone in its cluster, d its only successor)
+    # to the end of cluster 0: c 6-7, d starts at 7 < 8, so the move is kept.
+    assert dsc_clusters(inst) == [0, 0, 0, 0]
 
 
 def test_dsc_without_communication_makes_singletons():
     g = independent([1, 2, 3])
     assert sorted(dsc_clusters(compile_instance(g, Platform.homogeneous(2)))) == [0, 1, 2]
+
+
+def dsc_by_name(g, workers=2):
+    inst = compile_instance(g, Platform.homogeneous(workers))
+    return dict(zip(inst.tasks, dsc_clusters(inst)))
+
+
+def test_dsc_moves_a_lone_predecessor_into_the_join_cluster():
+    # a, b, x cost 1; a -> x data 5, b -> x data 4. blevel a 7, b 6, x 1.
+    # a opens cluster 0 (0-1), b opens cluster 1 (0-1). x: arrivals a 6, b 5; joining a's
+    # cluster: max(end 1, b's 5) = 5 < 6. b is alone with x its only successor: moved to
+    # the end of cluster 0 it runs 1-2 and x starts at 2 < 5, so both edges are zeroed.
+    g = TaskGraph()
+    for t in "abx":
+        g.add_task(t, 1)
+    g.add_edge("a", "x", 5)
+    g.add_edge("b", "x", 4)
+    assert dsc_by_name(g) == {"a": 0, "b": 0, "x": 0}
+    # b with a second successor e (data 0) must stay: moving it would shift e's input.
+    # x joins cluster 0 at 5 (< 6) and stops there; e: b's cluster gives max(1, 1) = 1,
+    # not better than alone (1 + 0), so e opens cluster 2.
+    g.add_task("e", 1)
+    g.add_edge("b", "e", 0)
+    assert dsc_by_name(g) == {"a": 0, "b": 1, "x": 0, "e": 2}
+
+
+def dsrw_graph():
+    g = TaskGraph()
+    for t, c in [("a", 1), ("x", 8), ("b", 1), ("y", 1), ("z", 10)]:
+        g.add_task(t, c)
+    for u, v, d in [("a", "x", 10), ("a", "y", 10), ("b", "y", 1), ("y", "z", 1)]:
+        g.add_edge(u, v, d)
+    return g
+
+
+def test_dsc_reduction_warranty_protects_the_partially_free_task():
+    # blevel: z 10, y 1 + 1 + 10 = 12, x 8, b 1 + 1 + 12 = 14, a 1 + 10 + 12 = 23.
+    # a opens cluster 0 (0-1). Free: x (tlevel 11, priority 19), b (0 + 14 = 14); partially
+    # free: y (tlevel 11 from a, priority 23). x is examined first; joining cluster 0 would
+    # start it at 1 < 11, but y outranks x: with x in cluster 0 (1-9) y could start there
+    # at 9 at best, with x alone at 1 (right after a). The warranty refuses: x opens
+    # cluster 1 (11-19). b opens cluster 2 (0-1). y: arrivals a 11, b 2; joining cluster 0
+    # starts it at max(1, 2) = 2 (moving b there would not start it earlier); z follows y.
+    assert dsc_by_name(dsrw_graph(), 3) == {"a": 0, "x": 1, "b": 2, "y": 0, "z": 0}
+
+
+def test_dsc_reduction_warranty_gives_a_shorter_schedule():
+    # the three clusters on three workers, timed by upward rank (a, b, y, z, x):
+    # a P1 0-1, b P3 0-1, y P1 at max(1, 1 + 1) = 2 to 3, z P1 3-13, x P2 at 1 + 10 = 11 to 19.
+    # Without the warranty x would share a's worker (1-9), pushing y to 9 and z to 10-20,
+    # and after merging onto workers the makespan would be 21.
+    s = get_algorithm("dsc").schedule(dsrw_graph(), Platform.homogeneous(3))
+    assert s.makespan == 19.0
+    assert s.mapping()["x"] not in {s.mapping()[t] for t in "ayz"}
 
 
 def test_map_clusters_balances_and_never_splits():
