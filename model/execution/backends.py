@@ -169,6 +169,9 @@ class DaskBackend(Backend):
         distributed = self._distributed
         m = self.m
         if self._address:
+            # a malformed address makes Client raise half-built, then hang 20 s in its
+            # finaliser: refuse it before connecting
+            self._address = check_scheduler_address(self._address)
             try:
                 self.client = distributed.Client(self._address, timeout="10s", set_as_default=False)
             except (OSError, TimeoutError) as e:
@@ -224,6 +227,44 @@ class DaskBackend(Backend):
         if self.cluster is not None:
             self.cluster.close()
             self.cluster = None
+
+
+#: address schemes of Dask's comms; those with a host and a port are checked for both
+_DASK_SCHEMES = ("tcp", "tls", "ws", "wss", "inproc", "ucx")
+_HOST_PORT_SCHEMES = ("tcp", "tls", "ws", "wss")
+
+
+def check_scheduler_address(address: str) -> str:
+    """``address`` stripped, or :class:`GraphError` naming what is wrong with it.
+
+    A Dask scheduler address is ``[SCHEME://]HOST:PORT`` (scheme ``tcp`` when missing).
+
+    Examples
+    --------
+    >>> check_scheduler_address(" tcp://127.0.0.1:8786 ")
+    'tcp://127.0.0.1:8786'
+    >>> check_scheduler_address("localhost")
+    Traceback (most recent call last):
+    ...
+    model.graph.GraphError: bad Dask scheduler address 'localhost': no port (expected HOST:PORT, e.g. tcp://127.0.0.1:8786)
+    """
+    text = address.strip()
+    scheme, sep, loc = text.partition("://")
+    if not sep:
+        scheme, loc = "tcp", text
+    bad = f"bad Dask scheduler address {address!r}"
+    if scheme not in _DASK_SCHEMES:
+        raise GraphError(f"{bad}: unknown scheme {scheme!r} (known: {', '.join(_DASK_SCHEMES)})")
+    if scheme in _HOST_PORT_SCHEMES:
+        host, colon, port = loc.rpartition(":")
+        expected = "expected HOST:PORT, e.g. tcp://127.0.0.1:8786"
+        if not colon:
+            raise GraphError(f"{bad}: no port ({expected})")
+        if not host.strip("[]"):
+            raise GraphError(f"{bad}: no host ({expected})")
+        if not port.isdigit() or not 0 < int(port) < 65536:
+            raise GraphError(f"{bad}: port {port!r} is not a number from 1 to 65535")
+    return text
 
 
 def make_backend(executor: str, m: int, *, scheduler_address: str | None = None,

@@ -12,6 +12,7 @@ from typing import IO, Any
 
 from ..graph import GraphError
 from ..schedule import Schedule
+from .backends import check_scheduler_address
 from .engine import ExecutionError, run_graph
 
 __all__ = ["ProgressLine", "run_cli"]
@@ -110,10 +111,15 @@ def run_cli(args: Any) -> int:
 
     out = getattr(args, "output", None)
     _check_output(out)
+    executor = getattr(args, "executor", None) or "threads"
+    scheduler = getattr(args, "scheduler", None)
+    if scheduler is not None:
+        if executor != "dask":
+            raise GraphError(f"--scheduler names a Dask scheduler: use it with --executor dask, not {executor}")
+        check_scheduler_address(scheduler)
     graph = load_graph(args.graph)
     platform = graph.default_platform(getattr(args, "workers", None))
     graph.validate(platform)
-    executor = getattr(args, "executor", None) or "threads"
     dynamic = bool(getattr(args, "dynamic", False))
     algorithm = getattr(args, "algorithm", None) or "heft"
     schedule = None
@@ -122,7 +128,8 @@ def run_cli(args: Any) -> int:
 
         schedule = get_algorithm(algorithm).schedule(graph, platform)
     policy = "dynamic placement" if dynamic else f"{algorithm} mapping"
-    label = f"running {len(graph)} tasks on {len(platform)} {executor} workers ({policy})"
+    kind = {"threads": "thread", "processes": "process", "dask": "Dask"}.get(executor, executor)
+    label = f"running {len(graph)} tasks on {len(platform)} {kind} workers ({policy})"
     progress = ProgressLine(label, sys.stderr)
     if not progress.tty:
         sys.stderr.write(label + "\n")
@@ -131,7 +138,7 @@ def run_cli(args: Any) -> int:
         trace = run_graph(
             graph, platform, executor=executor, schedule=schedule, dynamic=dynamic,
             time_scale=getattr(args, "time_scale", 0.01), data_scale=getattr(args, "data_scale", None) or 1000.0,
-            work=getattr(args, "work", None) or "cpu", scheduler_address=getattr(args, "scheduler", None),
+            work=getattr(args, "work", None) or "cpu", scheduler_address=scheduler,
             dask_processes=bool(getattr(args, "dask_processes", False)),
             cancel=threading.Event(), progress=progress,
         )

@@ -259,12 +259,25 @@ def _calls(graph: TaskGraph, inst: Instance) -> dict[int, tuple[str, dict[str, A
         try:
             resolve_call(name)
         except Exception as e:  # any import problem is bad input
-            raise GraphError(f"task {t!r}: cannot use call {name!r}: {type(e).__name__}: {e}") from None
+            raise GraphError(f"task {t!r}: cannot use call {name!r}: {_call_problem(name, e)}") from None
         kw = a.get("kwargs", {})
         if not isinstance(kw, Mapping):
             raise GraphError(f"'kwargs' of task {t!r} must be an object")
         calls[i] = (name, dict(kw))
     return calls
+
+
+def _call_problem(name: str, e: Exception) -> str:
+    """What is wrong with a ``call``, in words naming the missing module or function."""
+    mod, _, attr = name.partition(":")
+    if isinstance(e, ModuleNotFoundError) and e.name is not None and (mod == e.name or mod.startswith(e.name + ".")):
+        return (f"no module named {e.name!r} on the Python path "
+                "(put its folder on PYTHONPATH or install its package)")
+    if isinstance(e, AttributeError) and attr and not isinstance(e, ModuleNotFoundError):
+        return f"module {mod!r} has no function {attr!r}"
+    if isinstance(e, ImportError):  # found, but importing it fails
+        return f"importing module {mod!r} fails: {type(e).__name__}: {e}"
+    return f"{type(e).__name__}: {e}"
 
 
 def run_graph(

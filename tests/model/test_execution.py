@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -212,6 +213,39 @@ def test_a_bad_call_is_rejected_before_running():
         run_graph(g, Platform.homogeneous(1), time_scale=TS)
 
 
+@pytest.mark.parametrize(("call", "message"), [
+    ("no_such_module_xyz:f", "no module named 'no_such_module_xyz' on the Python path"),
+    ("no_such_pkg_xyz.sub:f", "no module named 'no_such_pkg_xyz' on the Python path"),
+    ("math:no_such_fn", "module 'math' has no function 'no_such_fn'"),
+    ("os.path:nosuch.deeper", "module 'os.path' has no function 'nosuch.deeper'"),
+    ("exec_helpers_broken:f", "importing module 'exec_helpers_broken' fails: ModuleNotFoundError: "
+                              "No module named 'no_such_dependency_xyz'"),
+    ("math:pi", "TypeError: 'math:pi' is not callable"),
+    ("json", "ValueError: 'json' is not of the form 'package.module:function'"),
+])
+def test_a_bad_call_names_the_missing_module_or_function(monkeypatch, call, message):
+    monkeypatch.syspath_prepend(str(DATA))
+    g = chain(2)
+    g.task_attrs("t0")["call"] = call
+    with pytest.raises(GraphError, match=f"task 't0': cannot use call '{call}': {re.escape(message)}"):
+        run_graph(g, Platform.homogeneous(1), time_scale=TS)
+
+
+@pytest.mark.parametrize(("address", "message"), [
+    ("nonsense", "no port (expected HOST:PORT"),
+    ("tcp://:8786", "no host"),
+    ("127.0.0.1:99999", "port '99999' is not a number from 1 to 65535"),
+    ("tcp://127.0.0.1:abc", "port 'abc' is not a number"),
+    ("foo://h:1", "unknown scheme 'foo'"),
+])
+def test_bad_scheduler_address_is_named_at_once(address, message):
+    pytest.importorskip("distributed")
+    t0 = time.perf_counter()
+    with pytest.raises(GraphError, match=f"bad Dask scheduler address '{re.escape(address)}': {re.escape(message)}"):
+        run_graph(chain(2), Platform.homogeneous(1), executor="dask", scheduler_address=address, time_scale=TS)
+    assert time.perf_counter() - t0 < 5  # refused before any connection attempt
+
+
 def test_dask_missing_says_what_to_install(monkeypatch):
     monkeypatch.setitem(sys.modules, "distributed", None)
     with pytest.raises(DaskUnavailable, match=r'pip install "taskmapper\[dask\]"'):
@@ -351,36 +385,53 @@ def test_cli_run_bad_input_is_one_line(tmp_path):
         (["run", str(HEFT_PAPER), "-o", str(tmp_path / "no" / "x.schedule.json")], "does not exist"),
         (["run", str(HEFT_PAPER), "--algorithm", "zzz"], "unknown algorithm 'zzz'"),
         (["run", str(HEFT_PAPER), "--dynamic", "--workers", "2"], "task 'n1' has 3 costs but the platform has 2"),
+        (["run", str(HEFT_PAPER), "--scheduler", "127.0.0.1:8786"],
+         "--scheduler names a Dask scheduler: use it with --executor dask, not threads"),
+        (["run", str(HEFT_PAPER), "--executor", "processes", "--scheduler", "127.0.0.1:8786"],
+         "use it with --executor dask, not processes"),
+        (["run", str(HEFT_PAPER), "--executor", "dask", "--scheduler", "nonsense"],
+         "bad Dask scheduler address 'nonsense': no port"),
     ]:
         r = cli(*args)
         assert r.returncode == 2
         assert message in r.stderr and len(r.stderr.strip().splitlines()) == 1, r.stderr
 
 
+def _sigint_default() -> None:
+    # a child of a shell's background job inherits SIGINT ignored: restore it
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 @pytest.mark.slow
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
-def test_cli_ctrl_c_writes_the_partial_trace(tmp_path):
+@pytest.mark.parametrize(("executor", "kind", "name"), [("threads", "thread", "part.schedule.json"),
+                                                        ("processes", "process", "part.trace.json")])
+def test_cli_ctrl_c_writes_the_partial_trace(tmp_path, executor, kind, name):
     g = chain(40, cost=5.0)
     src = tmp_path / "chain.json"
     from model.formats import save_graph
 
     save_graph(g, src)
-    out = tmp_path / "part.schedule.json"
+    out = tmp_path / name
     proc = subprocess.Popen([sys.executable, "-m", "gui.cli", "run", str(src), "--workers", "1",
-                             "--time-scale", "0.01", "-o", str(out)],
-                            cwd=ROOT, stderr=subprocess.PIPE, text=True)
+                             "--executor", executor, "--time-scale", "0.01", "-o", str(out)],
+                            cwd=ROOT, stderr=subprocess.PIPE, text=True, start_new_session=True,
+                            preexec_fn=_sigint_default)
     try:
-        line = proc.stderr.readline()  # the "running ..." line: the run has started
-        assert line.startswith("running 40 tasks"), line
-        time.sleep(0.4)
-        proc.send_signal(signal.SIGINT)
+        line = proc.stderr.readline()  # the "running ..." line
+        assert line.startswith(f"running 40 tasks on 1 {kind} workers"), line
+        line = proc.stderr.readline()  # "...: 0/40 tasks": the workers are up, the run has begun
+        assert "0/40 tasks" in line, line
+        time.sleep(0.3)
+        os.killpg(proc.pid, signal.SIGINT)  # as Ctrl-C in a terminal: workers get it too
         rest = proc.stderr.read()
         assert proc.wait(timeout=30) == 130, rest
     finally:
         if proc.poll() is None:
-            os.kill(proc.pid, signal.SIGKILL)
+            os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
     assert "interrupted: partial trace" in rest
     trace = load_schedule(out)
     assert 1 <= len(trace.slots) < 40 and trace.meta["partial"] is True
+    assert trace.meta["stopped"] == "interrupted"
     trace.check(g, trace_platform(Platform.homogeneous(1), 0.01), check_durations=False, partial=True)
