@@ -4,7 +4,7 @@ Most of these algorithms decide *where* each task goes by a simple rule and then
 time the tasks on their chosen workers: :func:`place_assigned` does that timing
 (earliest start on the given worker, respecting precedence and communication).
 :func:`batch_place` is the ready-set engine of the batch-mode heuristics (Min-Min,
-Max-Min, Sufferage), and :func:`map_clusters` merges clusters onto the workers.
+Max-Min; Sufferage works in rounds, in its own module), and :func:`map_clusters` merges clusters onto the workers.
 """
 
 from __future__ import annotations
@@ -128,9 +128,7 @@ def batch_place(inst: Instance, cancel: CancelToken | None, rule: str) -> Iterat
     worker is the one completing it first. Then ``rule`` picks the task to place:
 
     * ``"min"`` (Min-Min): the task with the smallest best completion time;
-    * ``"max"`` (Max-Min): the task with the largest best completion time;
-    * ``"sufferage"``: the task that would lose most if denied its best worker (second
-      best minus best completion time), ties to the smaller best completion time.
+    * ``"max"`` (Max-Min): the task with the largest best completion time.
 
     Remaining ties go to the earlier task in topological order. Workers run their tasks
     back to back (no insertion in idle gaps), as in the paper's machine model. The data
@@ -147,7 +145,7 @@ def batch_place(inst: Instance, cancel: CancelToken | None, rule: str) -> Iterat
     >>> [inst.tasks[i] for i, *_ in batch_place(inst, None, "max")]
     ['c', 'a', 'b']
     """
-    if rule not in ("min", "max", "sufferage"):
+    if rule not in ("min", "max"):
         raise ValueError(f"unknown batch rule {rule!r}")
     n, m = inst.n, inst.m
     pos = topo_position(inst)
@@ -183,19 +181,9 @@ def batch_place(inst: Instance, cancel: CancelToken | None, rule: str) -> Iterat
         if rule == "min":
             v = float(best.min())
             cand = np.flatnonzero(best <= tie_limit(v))
-        elif rule == "max":
+        else:
             v = float(best.max())
             cand = np.flatnonzero(best >= v - (tie_limit(v) - v))
-        else:
-            if m > 1:
-                two = np.partition(ct, 1, axis=1)
-                suff = two[:, 1] - two[:, 0]
-            else:
-                suff = np.zeros(k)
-            v = float(suff.max())
-            cand = np.flatnonzero(suff >= v - (tie_limit(v) - v))
-            b = best[cand]
-            cand = cand[b <= tie_limit(float(b.min()))]
         r = int(cand[np.argmin(pr[cand])])
         i, p = ids[r], int(bestp[r])
         s = max(float(rt[r, p]), float(avail[p]))

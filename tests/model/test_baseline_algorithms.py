@@ -115,6 +115,40 @@ def test_batch_family_on_unrelated_machines(name, makespan, mapping):
     assert s.mapping() == mapping
 
 
+def test_sufferage_rounds_resolve_conflicts_per_worker():
+    # costs on (P1, P2): t0 (5, 1), t1 (4, 6), t2 (2, 4).
+    # Round 1, both workers free at 0: t0 best P2 (1), sufferage 5 - 1 = 4; t1 best P1 (4),
+    # sufferage 2; t2 best P1 (2), sufferage 2. Scan: t0 takes P2, t1 takes P1, t2 finds
+    # P1 held by t1 with an equal sufferage (not larger): t2 waits although nothing else
+    # is decided. Commit t0 P2 0-1, t1 P1 0-4.
+    # Round 2, P1 free at 4, P2 at 1: t2 completes at 6 on P1, 5 on P2: P2 1-5.
+    # (Placing one task per step, t2 would take P1 at 0-2 and t1 would end at 6.)
+    g = independent(unrelated=[[5, 1], [4, 6], [2, 4]])
+    steps = [(x.task, x.worker, x.start, x.finish) for x in get_algorithm("sufferage").steps(g, Platform.homogeneous(2))]
+    assert steps == [("t0", "P2", 0.0, 1.0), ("t1", "P1", 0.0, 4.0), ("t2", "P2", 1.0, 5.0)]
+
+
+def test_sufferage_larger_sufferage_takes_the_worker_over():
+    # t0 (2, 3): best P1, sufferage 1; t1 (3, 100): best P1, sufferage 97. t0 is scanned
+    # first and holds P1, t1 takes it over; t0 waits. Round 1: t1 P1 0-3. Round 2, P1 free
+    # at 3: t0 completes at 5 on P1, 3 on P2: P2 0-3.
+    g = independent(unrelated=[[2, 3], [3, 100]])
+    steps = [(x.task, x.worker, x.start, x.finish) for x in get_algorithm("sufferage").steps(g, Platform.homogeneous(2))]
+    assert steps == [("t1", "P1", 0.0, 3.0), ("t0", "P2", 0.0, 3.0)]
+
+
+def test_sufferage_tasks_made_ready_wait_for_the_next_round():
+    # a (1) -> c (1) with data 0, b (5) independent, 2 identical workers.
+    # Round 1: a best P1 (1), b best P1 (5), both sufferage 0: a keeps P1, b waits.
+    # Round 2 (P1 free at 1): b best P2 (5), c (ready now) best P1 (2): both committed.
+    g = TaskGraph()
+    for t, c in [("a", 1), ("b", 5), ("c", 1)]:
+        g.add_task(t, c)
+    g.add_edge("a", "c", 0)
+    steps = [(x.task, x.worker, x.start, x.finish) for x in get_algorithm("sufferage").steps(g, Platform.homogeneous(2))]
+    assert steps == [("a", "P1", 0.0, 1.0), ("b", "P2", 0.0, 5.0), ("c", "P1", 1.0, 2.0)]
+
+
 def test_minmin_short_first_maxmin_long_first():
     g = independent([1, 1, 1, 3])
     p = Platform.homogeneous(2)
