@@ -19,6 +19,8 @@ import networkx as nx
 from PySide6 import QtGui
 
 from model.graph import Network, Platform, TaskGraph
+from model.layout import BOX_GAP, LAYER_GAP, TASK_MAX_W, TASK_MIN_W, count_crossings, task_width
+from model.layout import layered_layout as _model_layout
 
 if TYPE_CHECKING:
     from gui.document import Document
@@ -40,18 +42,8 @@ __all__ = [
 Edge = tuple[str, str]
 Pos = tuple[float, float]
 
-#: spacing of the automatic layout, in scene units
-LAYER_GAP = 110.0
-NODE_GAP = 115.0
-#: width of a task box in the editor: it grows with the id, within limits
-TASK_MIN_W, TASK_MAX_W = 78.0, 170.0
-#: free space between two boxes of a row
-BOX_GAP = NODE_GAP - TASK_MIN_W
-
-
-def task_width(task: str) -> float:
-    """Width of the editor box of ``task`` (an estimate from the id's length, shared with the layout)."""
-    return max(TASK_MIN_W, min(TASK_MAX_W, 28.0 + 8.6 * len(task)))
+#: spacing of the automatic layout, in scene units (the layout itself is model.layout)
+NODE_GAP = TASK_MIN_W + BOX_GAP
 
 
 def _copy_attrs(a: Mapping[str, Any]) -> dict[str, Any]:
@@ -184,15 +176,43 @@ class MoveTasksCommand(_Command):
 
 
 class AutoLayoutCommand(MoveTasksCommand):
-    """Apply an automatic layout (one undo step, never merged with moves)."""
+    """Apply an automatic layout: positions and edge routes (one undo step, never merged with moves)."""
 
     ID = 1002
 
-    def __init__(self, doc: Document, old: Mapping[str, Pos | None], new: Mapping[str, Pos]) -> None:
+    def __init__(
+        self,
+        doc: Document,
+        old: Mapping[str, Pos | None],
+        new: Mapping[str, Pos],
+        old_routes: Mapping[Edge, Any] | None = None,
+        new_routes: Mapping[Edge, Any] | None = None,
+    ) -> None:
         super().__init__(doc, old, new, text="automatic layout")
+        self.old_routes = {e: copy.deepcopy(r) for e, r in (old_routes or {}).items()}
+        self.new_routes = {e: copy.deepcopy(r) for e, r in (new_routes or {}).items()}
 
     def mergeWith(self, other: QtGui.QUndoCommand) -> bool:
         return False
+
+    def _set_routes(self, routes: Mapping[Edge, Any]) -> None:
+        g = self.g
+        for (u, v), r in routes.items():
+            if not g.has_edge(u, v):
+                continue
+            a = g.edges[u, v]
+            if r is None:
+                a.pop("route", None)
+            else:
+                a["route"] = copy.deepcopy(r)
+
+    def redo(self) -> None:
+        self._set_routes(self.new_routes)  # before the positions: the views redraw on their signal
+        self._apply(self.new)
+
+    def undo(self) -> None:
+        self._set_routes(self.old_routes)
+        self._apply(self.old)
 
 
 class ConnectCommand(_Command):
@@ -346,78 +366,9 @@ class PlatformCommand(_Command):
 
 
 # ---------------------------------------------------------------------- layout
-def _levels(g: nx.DiGraph) -> dict[str, int]:
-    lvl: dict[str, int] = {}
-    for n in nx.topological_sort(g):
-        lvl[n] = 1 + max((lvl[p] for p in g.predecessors(n)), default=-1)
-    return lvl
+def layered_layout(graph: TaskGraph, *, sweeps: int | None = None) -> dict[str, Pos]:
+    """Task positions of the automatic layout (:func:`model.layout.layered_layout`)."""
+    return _model_layout(graph, sweeps=sweeps).positions
 
 
-def layered_layout(graph: TaskGraph, *, sweeps: int = 4) -> dict[str, Pos]:
-    """Positions for a layered drawing: one row per topological level, top to bottom.
-
-    Within a row, tasks are ordered by the barycentre of their neighbours in the row
-    above (then below), alternately for ``sweeps`` passes, which removes most edge
-    crossings (Sugiyama, Tagawa and Toda, "Methods for visual understanding of
-    hierarchical system structures", IEEE SMC 11(2), 1981). Rows are centred on x = 0.
-    """
-    g = graph.nx
-    if len(g) == 0:
-        return {}
-    lvl = _levels(g)
-    rows: list[list[str]] = [[] for _ in range(1 + max(lvl.values()))]
-    for n in g.nodes:  # insertion order is the starting order
-        rows[lvl[n]].append(n)
-    index: dict[str, float] = {}
-
-    def place(k: int, row: list[str]) -> None:
-        rows[k] = row
-        off = (len(row) - 1) / 2.0
-        for i, n in enumerate(row):
-            index[n] = i - off  # centred, so rows of different widths compare
-
-    def reorder(row: list[str], neighbours: Any) -> list[str]:
-        keys: dict[str, tuple[float, int]] = {}
-        for i, n in enumerate(row):
-            nb = [index[m] for m in neighbours(n)]
-            keys[n] = ((sum(nb) / len(nb)) if nb else index[n], i)
-        return sorted(row, key=keys.__getitem__)
-
-    for k, row in enumerate(rows):
-        place(k, row)
-    for s in range(sweeps):
-        if s % 2 == 0:
-            for k in range(1, len(rows)):
-                place(k, reorder(rows[k], g.predecessors))
-        else:
-            for k in range(len(rows) - 2, -1, -1):
-                place(k, reorder(rows[k], g.successors))
-    pos: dict[str, Pos] = {}
-    for k, row in enumerate(rows):
-        widths = [task_width(str(n)) for n in row]
-        xs, x = [], 0.0
-        for i, w in enumerate(widths):
-            if i:
-                x += (widths[i - 1] + w) / 2 + BOX_GAP
-            xs.append(x)
-        mid = (xs[0] + xs[-1]) / 2 if xs else 0.0
-        for n, xx in zip(row, xs):
-            pos[n] = (xx - mid, k * LAYER_GAP)
-    return pos
-
-
-def count_crossings(graph: TaskGraph, pos: Mapping[str, Pos]) -> int:
-    """Number of crossing pairs of edges between adjacent rows (for tests and tuning)."""
-    by_row: dict[tuple[float, float], list[tuple[float, float]]] = {}
-    for u, v in graph.nx.edges:
-        (xu, yu), (xv, yv) = pos[u], pos[v]
-        by_row.setdefault((yu, yv), []).append((xu, xv))
-    total = 0
-    for segs in by_row.values():
-        for i in range(len(segs)):
-            a0, a1 = segs[i]
-            for j in range(i + 1, len(segs)):
-                b0, b1 = segs[j]
-                if (a0 - b0) * (a1 - b1) < 0:
-                    total += 1
-    return total
+__all__ += ["BOX_GAP", "LAYER_GAP", "TASK_MAX_W", "TASK_MIN_W", "count_crossings", "task_width"]

@@ -19,6 +19,7 @@ from PySide6 import QtCore, QtGui
 
 from gui import commands as cmd
 from model.graph import GraphError, Network, Platform, TaskGraph, Worker, check_number
+from model.layout import apply_layout, layered_layout
 
 __all__ = ["SNIPPET_FORMAT", "Document"]
 
@@ -450,14 +451,19 @@ class Document(QtCore.QObject):
         return self.paste(self.copy_snippet(ts), text="duplicate")
 
     def auto_layout(self) -> None:
-        """Lay the graph out in layered rows (undoable)."""
-        new = cmd.layered_layout(self._graph)
+        """Lay the graph out in layered rows, long edges routed around tasks (undoable)."""
+        lay = layered_layout(self._graph)
+        new = lay.positions
         if not new:
             return
         old = {t: self.position(t) for t in new}
-        if all(old[t] == p for t, p in new.items()):
+        g = self._graph.nx
+        old_routes = {(u, v): a.get("route") for u, v, a in g.edges(data=True)}
+        new_routes = {(u, v): ([[x, y] for x, y in r] if (r := lay.routes.get((u, v))) else None)
+                      for u, v in g.edges}
+        if all(old[t] == p for t, p in new.items()) and old_routes == new_routes:
             return
-        self.undo_stack.push(cmd.AutoLayoutCommand(self, old, new))
+        self.undo_stack.push(cmd.AutoLayoutCommand(self, old, new, old_routes, new_routes))
 
     def _layout_missing(self) -> None:
         """Give positions to tasks that have none (an opened file without layout); not an edit."""
@@ -466,19 +472,18 @@ class Document(QtCore.QObject):
         if not missing:
             return
         try:
-            pos = cmd.layered_layout(self._graph)
+            lay = layered_layout(self._graph)
         except Exception:  # a cyclic graph cannot be opened anyway; do not hide the real error
             return
         if len(missing) < len(g):
-            # keep the existing drawing; put the new tasks below it
+            # keep the existing drawing; put the new tasks below it (their edges run straight)
             ys = [p[1] for t in g.nodes if (p := self.position(t)) is not None]
             base = max(ys) + cmd.LAYER_GAP if ys else 0.0
             for t in missing:
-                x, y = pos[t]
+                x, y = lay.positions[t]
                 g.nodes[t]["x"], g.nodes[t]["y"] = x, base + y
         else:
-            for t, (x, y) in pos.items():
-                g.nodes[t]["x"], g.nodes[t]["y"] = x, y
+            apply_layout(self._graph, lay)
 
     # ---------------------------------------------------------------- platform
     def set_platform(self, platform: Platform, text: str = "edit platform") -> None:

@@ -27,7 +27,7 @@ from gui.commands import task_width
 from gui.document import SNIPPET_FORMAT, Document
 from model.graph import GraphError
 
-__all__ = ["EdgeItem", "GraphEditorView", "TaskItem"]
+__all__ = ["EdgeItem", "GraphEditorView", "TaskItem", "route_points"]
 
 Edge = tuple[str, str]
 
@@ -164,8 +164,45 @@ class TaskItem(QtWidgets.QGraphicsItem):
         return super().itemChange(change, value)
 
 
+def route_points(value: Any) -> list[QtCore.QPointF] | None:
+    """The points of an edge's optional ``route`` key (``[[x, y], ...]`` from the source's
+    centre to the target's), or None when it is missing or not such a list."""
+    if not isinstance(value, list) or len(value) < 3:
+        return None
+    pts = []
+    for p in value:
+        if not isinstance(p, (list, tuple)) or len(p) != 2:
+            return None
+        try:
+            x, y = float(p[0]), float(p[1])
+        except (TypeError, ValueError):
+            return None
+        if not (math.isfinite(x) and math.isfinite(y)):
+            return None
+        pts.append(QtCore.QPointF(x, y))
+    return pts
+
+
+def _near(p: QtCore.QPointF, q: QtCore.QPointF) -> bool:
+    return abs(p.x() - q.x()) <= 0.5 and abs(p.y() - q.y()) <= 0.5
+
+
+def _clip(centre: QtCore.QPointF, hw: float, towards: QtCore.QPointF) -> QtCore.QPointF:
+    """Where the segment from a box's centre towards a point leaves the box."""
+    dx, dy = towards.x() - centre.x(), towards.y() - centre.y()
+    if dx == 0 and dy == 0:
+        return QtCore.QPointF(centre)
+    t = min(hw / abs(dx) if dx else math.inf, _HH / abs(dy) if dy else math.inf, 0.5)
+    return QtCore.QPointF(centre.x() + dx * t, centre.y() + dy * t)
+
+
 class EdgeItem(QtWidgets.QGraphicsItem):
-    """A dependency: a line with an arrowhead and the data volume at its middle."""
+    """A dependency: a line with an arrowhead and the data volume near its start.
+
+    An edge with a ``route`` (from the automatic layout) is drawn as a smooth curve
+    through the route's bends, around the tasks of the rows it passes, as long as its
+    two tasks stay where the route was made for; moved, it is a straight line again.
+    """
 
     def __init__(self, source: TaskItem, target: TaskItem) -> None:
         super().__init__()
@@ -173,8 +210,13 @@ class EdgeItem(QtWidgets.QGraphicsItem):
         self.data_text = ""
         self.crossing = False  # tasks on different workers in the shown schedule
         self.emphasis = False  # on the critical path
+        self.route: list[QtCore.QPointF] | None = None
         self._p1 = QtCore.QPointF()
         self._p2 = QtCore.QPointF()
+        self._curve: QtGui.QPainterPath | None = None  # set while the route is followed
+        self._bends: list[QtCore.QPointF] = []
+        self._tip = (0.0, 1.0)  # direction of the arrowhead
+        self._label = QtCore.QPointF()
         self._rect = QtCore.QRectF()
         self.setFlag(QtWidgets.QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
         self.setZValue(0.0)
@@ -186,35 +228,73 @@ class EdgeItem(QtWidgets.QGraphicsItem):
     def edge(self) -> Edge:
         return (self.source.task, self.target.task)
 
-    def adjust(self) -> None:
-        """Recompute the end points (clipped to the task boxes) after a move."""
-        a, b = self.source.pos(), self.target.pos()
-        dx, dy = b.x() - a.x(), b.y() - a.y()
-        if dx == 0 and dy == 0:
-            p1 = p2 = a
-        else:
-            # fraction of the centre-to-centre segment inside each box
-            def inside(hw: float) -> float:
-                t = min(hw / abs(dx) if dx else math.inf, _HH / abs(dy) if dy else math.inf)
-                return min(t, 0.5)
+    def set_route(self, route: list[QtCore.QPointF] | None) -> None:
+        """Follow ``route`` (see :func:`route_points`) while the tasks stay at its ends."""
+        same = route == self.route if (route is not None and self.route is not None) else route is self.route
+        if not same:
+            self.route = route
+            self.adjust()
 
-            ta, tb = inside(self.source.hw), inside(self.target.hw)
-            p1 = QtCore.QPointF(a.x() + dx * ta, a.y() + dy * ta)
-            p2 = QtCore.QPointF(b.x() - dx * tb, b.y() - dy * tb)
+    def is_routed(self) -> bool:
+        """Whether the edge is drawn along its route (not straight)."""
+        return self._curve is not None
+
+    def path(self) -> QtGui.QPainterPath:
+        """The drawn line (curve or straight segment), end points on the task boxes."""
+        if self._curve is not None:
+            return QtGui.QPainterPath(self._curve)
+        p = QtGui.QPainterPath(self._p1)
+        p.lineTo(self._p2)
+        return p
+
+    def adjust(self) -> None:
+        """Recompute the drawing (clipped to the task boxes) after a move or a new route."""
+        a, b = self.source.pos(), self.target.pos()
+        r = self.route
         self.prepareGeometryChange()
+        if r is not None and _near(r[0], a) and _near(r[-1], b):
+            bends = r[1:-1]
+            p1 = _clip(a, self.source.hw, bends[0])
+            p2 = _clip(b, self.target.hw, bends[-1])
+            pts = [p1, *bends, p2]
+            path = QtGui.QPainterPath(p1)
+            c2 = p1
+            for i, (p, q) in enumerate(itertools.pairwise(pts)):
+                # vertical tangents at every bend: a smooth curve that leaves and enters rows straight
+                h = (q.y() - p.y()) / 2.0
+                c1 = QtCore.QPointF(p.x(), p.y() + h)
+                c2 = QtCore.QPointF(q.x(), q.y() - h)
+                path.cubicTo(c1, c2, q)
+                if i == 0:
+                    self._label = (p + 3 * c1 + 3 * c2 + q) / 8.0  # the middle of the first piece
+            dx, dy = p2.x() - c2.x(), p2.y() - c2.y()
+            if dx == 0 and dy == 0:
+                dx, dy = p2.x() - p1.x(), p2.y() - p1.y()
+            self._curve, self._bends = path, pts
+            rect = path.controlPointRect()
+        else:
+            dx, dy = b.x() - a.x(), b.y() - a.y()
+            if dx == 0 and dy == 0:
+                p1 = p2 = a
+            else:
+                p1, p2 = _clip(a, self.source.hw, b), _clip(b, self.target.hw, a)
+            self._curve, self._bends = None, []
+            # a little before the middle: two edges crossing at their middles keep both labels readable
+            self._label = QtCore.QPointF(p1.x() + 0.36 * (p2.x() - p1.x()), p1.y() + 0.36 * (p2.y() - p1.y()))
+            dx, dy = p2.x() - p1.x(), p2.y() - p1.y()
+            rect = QtCore.QRectF(p1, p2).normalized()
+        n = math.hypot(dx, dy)
+        self._tip = (dx / n, dy / n) if n > 1e-9 else (0.0, 0.0)
         self._p1, self._p2 = p1, p2
-        r = QtCore.QRectF(p1, p2).normalized()
-        self._rect = r.adjusted(-30, -12, 30, 12)
+        self._rect = rect.adjusted(-30, -12, 30, 12)
 
     def boundingRect(self) -> QtCore.QRectF:
         return self._rect
 
     def shape(self) -> QtGui.QPainterPath:
-        path = QtGui.QPainterPath(self._p1)
-        path.lineTo(self._p2)
         st = QtGui.QPainterPathStroker()
         st.setWidth(9.0)
-        return st.createStroke(path)
+        return st.createStroke(self.path())
 
     def paint(self, painter: QtGui.QPainter, option: Any, widget: Any = None) -> None:
         lod = _lod(painter)
@@ -227,7 +307,8 @@ class EdgeItem(QtWidgets.QGraphicsItem):
         else:
             colour, width = C_EDGE, 1.3
         pen = QtGui.QPen(colour, width)
-        if lod < LOD_SIMPLE:
+        simple = lod < LOD_SIMPLE
+        if simple:
             painter.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing, False)
             pen.setWidthF(1.0 if width < 2 else 2.0)
             pen.setCosmetic(True)
@@ -235,13 +316,17 @@ class EdgeItem(QtWidgets.QGraphicsItem):
                 pen.setColor(QtGui.QColor(95, 107, 120, 120))
         painter.setPen(pen)
         p1, p2 = self._p1, self._p2
-        painter.drawLine(p1, p2)
+        if self._curve is None:
+            painter.drawLine(p1, p2)
+        elif simple:  # far out the bends are enough
+            painter.drawPolyline(QtGui.QPolygonF(self._bends))
+        else:
+            painter.setBrush(QtCore.Qt.BrushStyle.NoBrush)
+            painter.drawPath(self._curve)
         if lod < LOD_ARROW:
             return
-        dx, dy = p2.x() - p1.x(), p2.y() - p1.y()
-        n = math.hypot(dx, dy)
-        if n > 1e-6:
-            ux, uy = dx / n, dy / n
+        ux, uy = self._tip
+        if ux or uy:
             size = ARROW + width
             back = QtCore.QPointF(p2.x() - ux * size, p2.y() - uy * size)
             left = QtCore.QPointF(back.x() - uy * size * 0.45, back.y() + ux * size * 0.45)
@@ -257,8 +342,7 @@ class EdgeItem(QtWidgets.QGraphicsItem):
         fm = QtGui.QFontMetricsF(f)
         w = fm.horizontalAdvance(self.data_text) + 6
         h = fm.height()
-        # a little before the middle: two edges crossing at their middles keep both labels readable
-        mid = QtCore.QPointF(p1.x() + 0.36 * dx, p1.y() + 0.36 * dy)
+        mid = self._label
         box = QtCore.QRectF(mid.x() - w / 2, mid.y() - h / 2, w, h)
         painter.setPen(QtCore.Qt.PenStyle.NoPen)
         painter.setBrush(QtGui.QColor(255, 255, 255, 225))
@@ -455,6 +539,7 @@ class GraphEditorView(QtWidgets.QGraphicsView):
                 e = EdgeItem(self._tasks[u], self._tasks[v])
                 self._edges[(u, v)] = e
                 self._scene.addItem(e)
+            e.set_route(route_points(a.get("route")))
             d = float(a.get("data", 0.0))
             text = _fmt(d) if d else ""
             if text != e.data_text:
@@ -498,10 +583,15 @@ class GraphEditorView(QtWidgets.QGraphicsView):
         self._update_scene_rect()
 
     def _on_document_positions_changed(self, tasks: list[str]) -> None:
+        nxg = self.document.graph.nx
         for t in tasks:
             item = self._tasks.get(t)
             pos = self.document.position(t) if t in self.document.graph else None
             if item is not None and pos is not None:
+                for e in item.edges:  # an automatic layout brings routes with the positions
+                    u, v = e.edge
+                    if nxg.has_edge(u, v):
+                        e.set_route(route_points(nxg.edges[u, v].get("route")))
                 p = QtCore.QPointF(*pos)
                 if item.pos() != p:
                     item.setPos(p)

@@ -35,11 +35,15 @@ from typing import Any
 import numpy as np
 
 from .graph import GraphError, TaskGraph
+from .layout import apply_layout, layered_layout
 
 __all__ = ["GENERATORS", "generate", "layout_levels"]
 
-#: horizontal and vertical distance between neighbouring tasks in the drawing
+#: vertical distance between the rows of the drawing (and horizontal one in the quick drawing)
 SPACING = 120.0
+#: past this many tasks a graph gets the quick drawing (rows in generation order) instead
+#: of the layered layout with crossing reduction and routed long edges
+LAYOUT_MAX_TASKS = 20_000
 
 
 # -------------------------------------------------------------------- parameters
@@ -155,7 +159,7 @@ def _assemble(
     finally:
         if was_enabled:
             gc.enable()
-    if not have_pos:
+    if not have_pos or n <= LAYOUT_MAX_TASKS:
         layout_levels(g)
     return g
 
@@ -163,16 +167,22 @@ def _assemble(
 def layout_levels(graph: TaskGraph, spacing: float = SPACING) -> None:
     """Give every task ``x``/``y`` positions of a layered drawing (in place).
 
-    A task's row is its level (longest path from an entry task); tasks of a row are
-    spread evenly around ``x = 0`` in insertion order.
+    A task's row is its level (longest path from an entry task), rows ``spacing`` apart.
+    Up to :data:`LAYOUT_MAX_TASKS` tasks the drawing is :func:`model.layout.layered_layout`
+    (few crossings; an edge spanning rows bends around the tasks it passes and keeps its
+    bends in the optional edge key ``route``); past it the tasks of a row are spread
+    evenly around ``x = 0`` in insertion order.
 
     Examples
     --------
     >>> g = TaskGraph(); g.add_task("a"); g.add_task("b"); g.add_task("c")
     >>> g.add_edge("a", "b"); g.add_edge("a", "c")
     >>> layout_levels(g); [(g.task_attrs(t)["x"], g.task_attrs(t)["y"]) for t in g.tasks]
-    [(0.0, 0.0), (-60.0, 120.0), (60.0, 120.0)]
+    [(0.0, 0.0), (-57.5, 120.0), (57.5, 120.0)]
     """
+    if len(graph) <= LAYOUT_MAX_TASKS:
+        apply_layout(graph, layered_layout(graph, layer_gap=spacing))
+        return
     level: dict[str, int] = {}
     for t in graph.topological_order():
         level[t] = max((level[p] + 1 for p in graph.nx.predecessors(t)), default=0)
@@ -185,6 +195,8 @@ def layout_levels(graph: TaskGraph, spacing: float = SPACING) -> None:
             a = graph.nx.nodes[t]
             a["x"] = (j - (k - 1) / 2.0) * spacing
             a["y"] = float(lv * spacing)
+    for _, _, e in graph.nx.edges(data=True):
+        e.pop("route", None)  # drawn straight now
 
 
 # -------------------------------------------------------------------- generators

@@ -244,4 +244,5 @@ def test_layout_levels_spreads_rows():
     g.add_edge("c", "d")
     layout_levels(g)
     pos = {t: (g.task_attrs(t)["x"], g.task_attrs(t)["y"]) for t in g.tasks}
-    assert pos == {"a": (0.0, 0.0), "b": (-60.0, 120.0), "c": (60.0, 120.0), "d": (0.0, 240.0)}
+    # b and c: boxes 78 wide with 37 between them, centred under a; d centred under both
+    assert pos == {"a": (0.0, 0.0), "b": (-57.5, 120.0), "c": (57.5, 120.0), "d": (0.0, 240.0)}
