@@ -3,8 +3,9 @@
 Most of these algorithms decide *where* each task goes by a simple rule and then
 time the tasks on their chosen workers: :func:`place_assigned` does that timing
 (earliest start on the given worker, respecting precedence and communication).
-:func:`batch_place` is the ready-set engine of the batch-mode heuristics (Min-Min,
-Max-Min; Sufferage works in rounds, in its own module), and :func:`map_clusters` merges clusters onto the workers.
+:func:`batch_place` is the ready-set engine of Min-Min and Max-Min (Sufferage works
+in rounds, in its own module), and :func:`map_clusters` merges clusters onto the
+workers.
 """
 
 from __future__ import annotations
