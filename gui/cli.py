@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
@@ -83,9 +84,10 @@ def is_schedule_file(path: str) -> bool:
         return True
     if low.endswith(".json"):
         try:
-            with open(path, encoding="utf-8") as f:
+            with open(path, encoding="utf-8-sig", errors="replace") as f:
                 head = f.read(4096)
         except OSError:
+            # the reader that follows names the problem
             return False
         return '"taskmapper-schedule"' in head or '"traceEvents"' in head or head.lstrip().startswith("[")
     return False
@@ -324,6 +326,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    # numpy reports overflow (e.g. costs near 1e308) as a warning of several lines; the
+    # checks that follow name the infinite value in one line
+    warnings.filterwarnings("ignore", category=RuntimeWarning, module="numpy")
     parser = build_parser()
     commands = {"algorithms", "schedule", "export", "convert", "analyze", "generate", "run"}
     if not argv or (argv[0] not in commands and argv[0] not in ("-h", "--help")):

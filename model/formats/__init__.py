@@ -84,11 +84,33 @@ def _parse_int(text: str) -> int | float:
     return int(text) if len(text.lstrip("-")) <= 308 else float(text)
 
 
+class _DuplicateKey(Exception):
+    pass
+
+
+def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object; a key given twice is an error (JSON parsers disagree on which one wins)."""
+    d = dict(pairs)
+    if len(d) != len(pairs):
+        seen: set[str] = set()
+        for k, _ in pairs:
+            if k in seen:
+                raise _DuplicateKey(k)
+            seen.add(k)
+    return d
+
+
 def load_json(path: str | os.PathLike[str]) -> Any:
-    """Parse a JSON file, turning OS and syntax errors into :class:`GraphError`."""
+    """Parse a JSON file, turning OS and syntax errors into :class:`GraphError`.
+
+    A UTF-8 byte order mark (as some Windows editors write) is skipped; a key given twice
+    in one object is refused.
+    """
     try:
-        with open(path, encoding="utf-8") as f:
-            return json.load(f, parse_int=_parse_int)
+        with open(path, encoding="utf-8-sig") as f:
+            return json.load(f, parse_int=_parse_int, object_pairs_hook=_object)
+    except _DuplicateKey as e:
+        raise GraphError(f"{str(path)!r}: key {e.args[0]!r} appears twice in one object") from None
     except FileNotFoundError:
         raise GraphError(f"no such file: {str(path)!r}") from None
     except IsADirectoryError:

@@ -37,8 +37,28 @@ def _check_header(d: Any, fmt: str) -> None:
         raise GraphError(f"expected a JSON object with \"format\": \"{fmt}\"")
     if d.get("format") != fmt:
         raise GraphError(f"unknown format {d.get('format')!r} (expected {fmt!r})")
-    if d.get("version") != VERSION:
+    # true == 1 in Python: a boolean is not a version number
+    if isinstance(d.get("version"), bool) or d.get("version") != VERSION:
         raise GraphError(f"unsupported {fmt} version {d.get('version')!r} (this program reads {VERSION})")
+
+
+def _id(v: Any, what: str) -> str:
+    """An id from JSON: a non-empty string, or a number (written as text)."""
+    if isinstance(v, bool) or not isinstance(v, (str, int, float)):
+        raise GraphError(f"{what} must be a text or a number, got {v!r}")
+    text = str(v)
+    if not text.strip():
+        raise GraphError(f"{what} is empty")
+    return text
+
+
+def _name(d: dict[str, Any], default: str) -> str:
+    v = d.get("name")
+    if v is None:
+        return default
+    if not isinstance(v, str):
+        raise GraphError(f"'name' must be a text, got {v!r}")
+    return v
 
 
 def _platform_from(d: dict[str, Any]) -> tuple[Platform | None, Network | None]:
@@ -48,11 +68,14 @@ def _platform_from(d: dict[str, Any]) -> tuple[Platform | None, Network | None]:
     bw = check_number(net_d.get("bandwidth", 1.0), "network bandwidth", allow_zero=False)
     lat = check_number(net_d.get("latency", 0.0), "network latency")
     links: dict[tuple[str, str], tuple[float, float]] = {}
-    for k, link in enumerate(net_d.get("links") or []):
-        try:
-            a, b = str(link["source"]), str(link["target"])
-        except (KeyError, TypeError):
-            raise GraphError(f"network link #{k + 1} needs 'source' and 'target'") from None
+    links_d = net_d.get("links") or []
+    if not isinstance(links_d, list):
+        raise GraphError("'network.links' must be a list of links")
+    for k, link in enumerate(links_d):
+        if not isinstance(link, dict) or "source" not in link or "target" not in link:
+            raise GraphError(f"network link #{k + 1} needs 'source' and 'target'")
+        a = _id(link["source"], f"'source' of network link #{k + 1}")
+        b = _id(link["target"], f"'target' of network link #{k + 1}")
         links[(a, b)] = (
             check_number(link.get("bandwidth", bw), f"bandwidth of link {a}->{b}", allow_zero=False),
             check_number(link.get("latency", lat), f"latency of link {a}->{b}"),
@@ -74,10 +97,9 @@ def _workers_from(d: dict[str, Any], network: Network) -> Platform | None:
     for k, wd in enumerate(wl):
         if not isinstance(wd, dict) or "id" not in wd:
             raise GraphError(f"worker #{k + 1} needs an 'id'")
+        wid = _id(wd["id"], f"id of worker #{k + 1}")
         extra = {kk: vv for kk, vv in wd.items() if kk not in ("id", "speed")}
-        workers.append(
-            Worker(str(wd["id"]), check_number(wd.get("speed", 1.0), f"speed of worker {wd['id']!r}", allow_zero=False), extra)
-        )
+        workers.append(Worker(wid, check_number(wd.get("speed", 1.0), f"speed of worker {wid!r}", allow_zero=False), extra))
     return Platform(tuple(workers), network)
 
 
@@ -99,7 +121,7 @@ def graph_from_dict(d: Any) -> TaskGraph:
     """
     _check_header(d, GRAPH_FORMAT)
     plat, network = _platform_from(d)
-    g = TaskGraph(str(d.get("name", "untitled")), plat)
+    g = TaskGraph(_name(d, "untitled"), plat)
     g.network = network
     g.attrs.update({k: v for k, v in d.items() if k not in _TOP_RESERVED})
     tasks = d.get("tasks")
@@ -108,10 +130,12 @@ def graph_from_dict(d: Any) -> TaskGraph:
     for k, t in enumerate(tasks):
         if not isinstance(t, dict) or "id" not in t:
             raise GraphError(f"task #{k + 1} needs an 'id'")
-        tid = str(t["id"])
+        tid = _id(t["id"], f"id of task #{k + 1}")
         extra = {kk: vv for kk, vv in t.items() if kk not in _TASK_RESERVED}
         if "costs" in t and not isinstance(t["costs"], list):
             raise GraphError(f"'costs' of task {tid!r} must be a list of numbers")
+        if "cost" in t and t["cost"] is None:
+            raise GraphError(f"cost of task {tid!r} must be a number, got null")
         g.add_task(tid, t.get("cost"), costs=t.get("costs"), **extra)
     edges = d.get("edges", [])
     if not isinstance(edges, list):
@@ -120,7 +144,8 @@ def graph_from_dict(d: Any) -> TaskGraph:
         if not isinstance(e, dict) or "source" not in e or "target" not in e:
             raise GraphError(f"edge #{k + 1} needs 'source' and 'target'")
         extra = {kk: vv for kk, vv in e.items() if kk not in _EDGE_RESERVED}
-        g.add_edge(str(e["source"]), str(e["target"]), e.get("data", 0.0), **extra)
+        g.add_edge(_id(e["source"], f"'source' of edge #{k + 1}"), _id(e["target"], f"'target' of edge #{k + 1}"),
+                   e.get("data", 0.0), **extra)
     g.validate()
     return g
 
@@ -216,7 +241,7 @@ def schedule_from_dict(d: Any) -> Schedule:
         for key in ("task", "worker", "start", "finish"):
             if key not in sd:
                 raise GraphError(f"slot #{k + 1} has no {key!r}")
-        task = str(sd["task"])
+        task = _id(sd["task"], f"task of slot #{k + 1}")
         if task in seen:
             raise GraphError(f"task {task!r} appears in two slots")
         seen.add(task)
@@ -224,26 +249,40 @@ def schedule_from_dict(d: Any) -> Schedule:
         finish = _time(sd["finish"], f"finish of task {task!r}")
         if finish < start:
             raise GraphError(f"task {task!r} finishes ({finish:g}) before it starts ({start:g})")
-        slots.append(Slot(task, str(sd["worker"]), start, finish))
+        slots.append(Slot(task, _id(sd["worker"], f"worker of task {task!r}"), start, finish))
         tds = sd.get("transfers") or []
         if not isinstance(tds, list):
             raise GraphError(f"'transfers' of task {task!r} must be a list")
         for td in tds:
-            try:
-                transfers.append(Transfer(str(td["from"]), task, str(td["worker"]), str(sd["worker"]),
-                                          float(td["start"]), float(td["finish"]), float(td.get("data", 0.0))))
-            except (KeyError, TypeError, ValueError):
-                raise GraphError(f"a transfer into task {task!r} is malformed") from None
+            if not isinstance(td, dict) or not {"from", "worker", "start", "finish"} <= td.keys():
+                raise GraphError(f"a transfer into task {task!r} needs 'from', 'worker', 'start' and 'finish'")
+            src = _id(td["from"], f"'from' of a transfer into task {task!r}")
+            what = f"transfer {src!r} -> {task!r}"
+            transfers.append(Transfer(src, task, _id(td["worker"], f"worker of {what}"), slots[-1].worker,
+                                      _time(td["start"], f"start of {what}"), _time(td["finish"], f"finish of {what}"),
+                                      check_number(td.get("data", 0.0), f"data of {what}")))
     if workers is None:
         workers = sorted({s.worker for s in slots})
     if not isinstance(workers, list):
         raise GraphError("'workers' must be a list of worker ids")
-    workers = [str(w["id"]) if isinstance(w, dict) else str(w) for w in workers]
+    ids = []
+    for k, w in enumerate(workers):
+        wid = _id(w.get("id") if isinstance(w, dict) else w, f"worker #{k + 1} in 'workers'")
+        if wid in ids:
+            raise GraphError(f"duplicate worker id {wid!r} in 'workers'")
+        ids.append(wid)
+    workers = ids
     unknown = {s.worker for s in slots} - set(workers)
     if unknown:
         raise GraphError(f"slots use workers not in 'workers': {', '.join(sorted(unknown))}")
+    if "makespan" in d:
+        # the makespan is recomputed from the slots; a value that is no time at all is an error
+        _time(d["makespan"], "'makespan'")
+    algorithm = d.get("algorithm", "unknown")
+    if not isinstance(algorithm, str):
+        raise GraphError(f"'algorithm' must be a text, got {algorithm!r}")
     meta = {k: v for k, v in d.items() if k not in {"format", "version", "algorithm", "makespan", "workers", "slots"}}
-    return Schedule(str(d.get("algorithm", "unknown")), workers, slots, transfers, meta)
+    return Schedule(algorithm, workers, slots, transfers, meta)
 
 
 def _time(v: Any, what: str) -> float:

@@ -243,3 +243,16 @@ def test_a_schedule_is_not_a_graph(tmp_path):
     res = taskmapper("schedule", HEFT_PAPER, "-o", tmp_path / "s.schedule.json")
     assert res.returncode == 0, res.stderr
     assert_bad_input(taskmapper("analyze", tmp_path / "s.schedule.json"), "schedule")
+
+
+def test_non_utf8_input_is_named_by_every_command(tmp_path):
+    p = tmp_path / "g.json"
+    p.write_bytes(json.dumps({"format": "taskmapper-graph", "version": 1, "tasks": []}).encode("utf-16"))
+    assert_bad_input(taskmapper("convert", p, "-o", tmp_path / "out.dot"), "not UTF-8")
+    assert_bad_input(taskmapper("schedule", p), "not UTF-8")
+
+
+def test_overflowing_costs_give_one_line_not_a_numpy_warning(tmp_path):
+    p = graph_file(tmp_path, [{"id": "a", "cost": 1e308}, {"id": "b", "cost": 1e308}],
+                   [{"source": "a", "target": "b"}])
+    assert_bad_input(taskmapper("schedule", p), "not a finite number")

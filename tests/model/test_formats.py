@@ -832,3 +832,79 @@ def test_wfformat_bench_instances_with_a_task_made_multicore(path):
     s.check(g, wfformat.platform_from_dict(d), check_durations=False)
     assert len(s.meta["multicore"][wide]) == 4
     assert_lanes_held(s)
+
+
+# ------------------------------------------------ native JSON: the contract's bad input
+def _graph_doc(**kw):
+    return {"format": "taskmapper-graph", "version": 1,
+            "tasks": [{"id": "a", "cost": 1}, {"id": "b", "cost": 2}],
+            "edges": [{"source": "a", "target": "b", "data": 1}], **kw}
+
+
+def _schedule_doc(**kw):
+    return {"format": "taskmapper-schedule", "version": 1, "algorithm": "heft", "makespan": 9,
+            "workers": ["P1", "P2"],
+            "slots": [{"task": "a", "worker": "P1", "start": 0, "finish": 4},
+                      {"task": "b", "worker": "P2", "start": 5, "finish": 9}], **kw}
+
+
+@pytest.mark.parametrize("change, expect", [
+    ({"version": True}, "version True"),
+    ({"tasks": [{"id": None, "cost": 1}]}, "id of task #1"),
+    ({"tasks": [{"id": ["a"], "cost": 1}]}, "id of task #1"),
+    ({"tasks": [{"id": " ", "cost": 1}]}, "id of task #1 is empty"),
+    ({"tasks": [{"id": "a", "cost": None}]}, "cost of task 'a'"),
+    ({"edges": [{"source": None, "target": "b"}]}, "'source' of edge #1"),
+    ({"workers": [{"id": None}]}, "id of worker #1"),
+    ({"workers": [{"id": "P1"}], "network": {"links": 5}}, "'network.links' must be a list"),
+    ({"workers": [{"id": "P1"}], "network": {"links": {"source": "P1"}}}, "'network.links' must be a list"),
+    ({"name": ["x"]}, "'name'"),
+])
+def test_native_graph_wrong_types_are_named(tmp_path, change, expect):
+    p = tmp_path / "g.json"
+    p.write_text(json.dumps(_graph_doc(**change)))
+    with pytest.raises(GraphError, match=re.escape(expect)):
+        load_graph(p)
+
+
+def test_native_graph_null_name_takes_the_file_name(tmp_path):
+    p = tmp_path / "mine.taskgraph.json"
+    p.write_text(json.dumps(_graph_doc(name=None)))
+    assert load_graph(p).name == "mine"
+
+
+@pytest.mark.parametrize("change, expect", [
+    ({"workers": ["P1", "P1", "P2"]}, "duplicate worker id 'P1'"),
+    ({"workers": [None, "P1", "P2"]}, "worker #1 in 'workers'"),
+    ({"slots": [{"task": None, "worker": "P1", "start": 0, "finish": 1}]}, "task of slot #1"),
+    ({"slots": [{"task": "a", "worker": {"id": "P1"}, "start": 0, "finish": 1}]}, "worker of task 'a'"),
+    ({"algorithm": ["heft"]}, "'algorithm'"),
+    ({"makespan": "nine"}, "'makespan'"),
+    ({"slots": [{"task": "a", "worker": "P1", "start": 0, "finish": 4,
+                 "transfers": [{"from": "x", "worker": "P2", "start": float("nan"), "finish": 1}]}]},
+     "start of transfer 'x' -> 'a'"),
+    ({"slots": [{"task": "a", "worker": "P1", "start": 0, "finish": 4,
+                 "transfers": [{"from": "x", "worker": "P2", "start": 0, "finish": 1, "data": -3}]}]},
+     "data of transfer 'x' -> 'a'"),
+])
+def test_native_schedule_wrong_types_are_named(tmp_path, change, expect):
+    p = tmp_path / "s.schedule.json"
+    p.write_text(json.dumps(_schedule_doc(**change)))
+    with pytest.raises(GraphError, match=re.escape(expect)):
+        load_schedule(p)
+
+
+def test_json_with_a_byte_order_mark_reads(tmp_path):
+    g, s = tmp_path / "g.json", tmp_path / "s.schedule.json"
+    g.write_text("\ufeff" + json.dumps(_graph_doc()), encoding="utf-8")
+    s.write_text("\ufeff" + json.dumps(_schedule_doc()), encoding="utf-8")
+    assert load_graph(g).data("a", "b") == 1.0
+    assert load_schedule(s).makespan == 9
+
+
+def test_json_duplicate_keys_are_refused(tmp_path):
+    p = tmp_path / "g.json"
+    p.write_text('{"format": "taskmapper-graph", "version": 1, '
+                 '"tasks": [{"id": "a", "cost": 1, "cost": -1}], "tasks": []}')
+    with pytest.raises(GraphError, match="'cost' appears twice"):
+        load_graph(p)
