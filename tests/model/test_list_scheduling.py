@@ -1,4 +1,4 @@
-"""List-scheduling family: HLFET, ETF, DLS, CPOP, PEFT, lookahead HEFT — known results and each algorithm's rule."""
+"""List-scheduling family: HLFET, ETF, DLS, CPOP, PEFT, lookahead HEFT, HCPT, PETS — known results and each algorithm's rule."""
 
 import random
 import threading
@@ -11,14 +11,16 @@ import pytest
 from model.algorithms import Cancelled, get_algorithm
 from model.algorithms._common import downward_rank, static_level, upward_rank
 from model.algorithms._list_engines import GapTimeline
+from model.algorithms.hcpt import average_start_times, hcpt_order
 from model.algorithms.peft import optimistic_cost_table
+from model.algorithms.pets import pets_levels_and_ranks, pets_order
 from model.formats import load_graph
 from model.graph import Network, Platform, TaskGraph, Worker
 from model.instance import compile_instance
 
 ROOT = Path(__file__).resolve().parents[2]
 HEFT_PAPER = ROOT / "assets" / "examples" / "heft-paper.taskgraph.json"
-FAMILY = ["hlfet", "etf", "dls", "cpop", "peft", "lookahead"]
+FAMILY = ["hlfet", "etf", "dls", "cpop", "peft", "lookahead", "hcpt", "pets"]
 NON_INSERTION = ["hlfet", "etf", "dls"]
 
 
@@ -302,6 +304,89 @@ def test_lookahead_heft_paper():
     # as HEFT's 80 on this graph and above the optimum 73
     assert s.makespan == 76
     assert 73 <= s.makespan <= run("heft", g).makespan
+
+
+# ----------------------------------------------------------------- HCPT and PETS
+def names(inst, order):
+    return [inst.tasks[i] for i in order]
+
+
+def critical_parent_graph():
+    g = TaskGraph()
+    for t, c in [("a", 5), ("b", 1), ("d", 1), ("e", 4)]:
+        g.add_task(t, c)
+    for u, v in [("a", "b"), ("b", "d"), ("e", "d")]:
+        g.add_edge(u, v, 1)
+    return g
+
+
+def test_hcpt_lists_critical_tasks_before_their_parent_trees():
+    # 2 identical workers, mean transfer = data. AEST: a 0, b 0 + 5 + 1 = 6, e 0,
+    # d max(6 + 1 + 1, 0 + 4 + 1) = 8; CP = 8 + 1 = 9. ALST: d 9 - 1 = 8, b 8 - 1 - 1 = 6,
+    # a 6 - 1 - 5 = 0, e 8 - 1 - 4 = 3. Critical (AEST = ALST): a, b, d.
+    g = critical_parent_graph()
+    inst = compile_instance(g, Platform.homogeneous(2))
+    aest, alst = average_start_times(inst)
+    assert dict(zip(inst.tasks, aest.tolist())) == {"a": 0, "b": 6, "d": 8, "e": 0}
+    assert dict(zip(inst.tasks, alst.tolist())) == {"a": 0, "b": 6, "d": 8, "e": 3}
+    # stack (top last): end, d, b, a. a and b have listed parents: listed. d has the
+    # unlisted parent e: pushed, listed, then d. Upward rank (HEFT) would take e (rank 6)
+    # before b (rank 3).
+    assert names(inst, hcpt_order(inst)) == ["a", "b", "e", "d"]
+    # EFT with insertion: a P1 0-5; b P1 5-6 (P2 only at 6 + 1); e P2 0-4;
+    # d P1 at max(6, 4 + 1) = 6 to 7 (P2 at 6 + 1 = 7).
+    assert trace("hcpt", g, Platform.homogeneous(2)) == [
+        ("a", "P1", 0, 5), ("b", "P1", 5, 6), ("e", "P2", 0, 4), ("d", "P1", 6, 7)
+    ]
+    assert [t for t, *_ in trace("heft", g, Platform.homogeneous(2))] == ["a", "e", "b", "d"]
+
+
+def test_hcpt_pushes_the_most_urgent_parent_first_and_lists_every_exit():
+    # x (1) -> y (10) -> z (1) is critical (CP 14); p (2) and q (5) feed z, data 1 each:
+    # ALST p 13 - 1 - 2 = 10, q 13 - 1 - 5 = 7: q (smaller ALST) is pushed and listed
+    # before p although p comes first in the file. r (1), an exit after x with slack,
+    # is reached through the end node after z.
+    g = TaskGraph()
+    for t, c in [("x", 1), ("y", 10), ("z", 1), ("p", 2), ("q", 5), ("r", 1)]:
+        g.add_task(t, c)
+    for u, v in [("x", "y"), ("y", "z"), ("p", "z"), ("q", "z"), ("x", "r")]:
+        g.add_edge(u, v, 1)
+    inst = compile_instance(g, Platform.homogeneous(2))
+    assert names(inst, hcpt_order(inst)) == ["x", "y", "q", "p", "z", "r"]
+
+
+def test_pets_levels_ranks_and_order():
+    # a (1) -> b (1) -> c (10), d (3) alone, data 1, 2 identical workers (mean transfer 1).
+    # Levels: a 0, d 0, b 1, c 2. Ranks: a round(1 + 1 + 0) = 2, d round(3 + 0 + 0) = 3,
+    # b round(1 + 1 + 2) = 4, c round(10 + 0 + 4) = 14. Level 0 by rank: d, a; then b, c,
+    # although b's upward rank (12) is far above d's (3).
+    g = TaskGraph()
+    for t, c in [("a", 1), ("b", 1), ("c", 10), ("d", 3)]:
+        g.add_task(t, c)
+    g.add_edge("a", "b", 1)
+    g.add_edge("b", "c", 1)
+    inst = compile_instance(g, Platform.homogeneous(2))
+    level, rank = pets_levels_and_ranks(inst)
+    assert dict(zip(inst.tasks, level)) == {"a": 0, "b": 1, "c": 2, "d": 0}
+    assert dict(zip(inst.tasks, rank)) == {"a": 2, "b": 4, "c": 14, "d": 3}
+    assert names(inst, pets_order(inst)) == ["d", "a", "b", "c"]
+    # EFT with insertion: d P1 0-3; a P2 0-1; b P2 1-2 (P1 only at 3); c P2 2-12 (P1 at 3 to 13)
+    assert trace("pets", g, Platform.homogeneous(2)) == [
+        ("d", "P1", 0, 3), ("a", "P2", 0, 1), ("b", "P2", 1, 2), ("c", "P2", 2, 12)
+    ]
+
+
+def test_pets_rounds_halves_up_and_breaks_rank_ties_by_smaller_cost():
+    # u costs (1, 2): ACC 1.5, DTC 1 (edge to v, data 1): rank round(2.5) = 3 (half up);
+    # s costs (3, 3): ACC 3, rank 3 too: the tie goes to the smaller ACC, u.
+    g = TaskGraph()
+    g.add_task("s", costs=[3, 3])
+    g.add_task("u", costs=[1, 2])
+    g.add_task("v", costs=[1, 1])
+    g.add_edge("u", "v", 1)
+    inst = compile_instance(g, Platform.homogeneous(2))
+    assert dict(zip(inst.tasks, pets_levels_and_ranks(inst)[1])) == {"s": 3, "u": 3, "v": 4}
+    assert names(inst, pets_order(inst)) == ["u", "s", "v"]
 
 
 # ----------------------------------------------------------------- platforms and shapes
