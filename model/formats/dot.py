@@ -8,7 +8,9 @@ Reading (a small parser of the DOT language, so errors name their line):
   (also ``weight``, ``data``, ``size``). Values must be numbers.
 - ``pos="x,y"`` (Graphviz points, y upwards) gives the editor position ``x``, ``y``
   (y downwards); other node and edge attributes are kept as free attributes
-  (strings); graph attributes go to ``graph.attrs["dot"]``.
+  (strings); graph attributes go to ``graph.attrs["dot"]``, except ``workers`` /
+  ``speeds`` (the platform) and ``bandwidth`` / ``latency`` / ``links`` (the network,
+  see :mod:`model.formats.netattrs`).
 - ``node [...]`` / ``edge [...]`` defaults, subgraphs and clusters, edge chains
   ``a -> b -> c``, ``{a b} -> c``, ports, comments and ``+``-joined strings are
   understood.
@@ -31,6 +33,8 @@ from typing import Any
 
 from ..graph import GraphError, Platform, TaskGraph, Worker
 from ..schedule import Schedule
+from .netattrs import KEYS as NETWORK_KEYS
+from .netattrs import network_attrs, network_from_attrs
 
 __all__ = ["parse", "read", "read_text", "to_text", "write"]
 
@@ -377,6 +381,8 @@ def read_text(text: str, name: str = "untitled", where: str = "DOT file") -> Tas
     d = parse(text, where)
     declared = any(line is not None for line in d.node_line.values())
     g = TaskGraph(d.name or name)
+    network = network_from_attrs(d.attrs, where)
+    d.attrs = {k: v for k, v in d.attrs.items() if k not in NETWORK_KEYS}
     if d.attrs:
         g.attrs["dot"] = dict(d.attrs)
     for nid, attrs in d.nodes.items():
@@ -440,7 +446,7 @@ def read_text(text: str, name: str = "untitled", where: str = "DOT file") -> Tas
         try:
             ws = [Worker(w, _number(speeds[k], f"{where}: speed of worker {w!r}") if k < len(speeds) else 1.0)
                   for k, w in enumerate(ids)]
-            g.platform = Platform(tuple(ws))
+            g.platform = Platform(tuple(ws), network) if network is not None else Platform(tuple(ws))
             g.validate()
         except GraphError as e:
             raise GraphError(f"{where}: {e}") from None
@@ -449,6 +455,10 @@ def read_text(text: str, name: str = "untitled", where: str = "DOT file") -> Tas
             g.attrs["dot"] = rest
         else:
             g.attrs.pop("dot", None)
+    elif network is not None:
+        if network.links:
+            raise GraphError(f"{where}: 'links' needs a 'workers' graph attribute")
+        g.network = network
     _place(g)
     return g
 
@@ -457,7 +467,7 @@ def read(path: str | os.PathLike[str]) -> TaskGraph:
     """Read a DOT file (``.dot`` / ``.gv``) as a task graph (see :func:`read_text`)."""
     p = Path(path)
     try:
-        text = p.read_text(encoding="utf-8", errors="replace")
+        text = p.read_text(encoding="utf-8-sig", errors="replace")
     except FileNotFoundError:
         raise GraphError(f"no such file: {str(p)!r}") from None
     except OSError as e:
@@ -502,7 +512,8 @@ def to_text(graph: TaskGraph, schedule: Schedule | None = None) -> str:
     }
     """
     lines = [f"digraph {_quote(graph.name)} {{"]
-    gattrs: dict[str, Any] = dict(graph.attrs.get("dot") or {})
+    gattrs: dict[str, Any] = {k: v for k, v in (graph.attrs.get("dot") or {}).items() if k not in NETWORK_KEYS}
+    gattrs.update(network_attrs(graph))
     if graph.platform is not None:
         gattrs["workers"] = ",".join(graph.platform.ids)
         if any(w.speed != 1.0 for w in graph.platform.workers):
@@ -523,8 +534,11 @@ def to_text(graph: TaskGraph, schedule: Schedule | None = None) -> str:
             if k.lower() in ("start", "finish", "processor") and n in at:
                 continue
             out[k] = v
-        if "x" in a and "y" in a:
+        if _finite(a.get("x")) and _finite(a.get("y")):
             out["pos"] = f"{_fmt(float(a['x']))},{_fmt(-float(a['y']) + 0.0)}"
+        else:
+            # a position that is no point (text, infinite) is kept as written
+            out.update({k: a[k] for k in ("x", "y") if k in a})
         if n in at:
             sl = at[n]
             out["Start"] = sl.start
@@ -537,6 +551,10 @@ def to_text(graph: TaskGraph, schedule: Schedule | None = None) -> str:
         lines.append(f"  {_quote(str(u))} -> {_quote(str(v))}{_attr_text(out)};")
     lines.append("}")
     return "\n".join(lines) + "\n"
+
+
+def _finite(v: Any) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
 
 
 def write(graph: TaskGraph, path: str | os.PathLike[str], schedule: Schedule | None = None) -> None:

@@ -6,7 +6,8 @@ list type), edge attribute ``data``; ``x``, ``y`` and every other attribute are 
 ``weight`` / ``Weight`` is taken as the cost and an edge ``weight`` / ``Weight`` as the
 data when ``cost`` / ``data`` are missing. Graph attributes are kept in
 ``graph.attrs``; a ``workers`` attribute (``"P1,P2"``, with ``speeds`` likewise) gives
-the platform.
+the platform, ``bandwidth`` / ``latency`` / ``links`` the network (see
+:mod:`model.formats.netattrs`).
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from xml.etree.ElementTree import ParseError
 import networkx as nx
 
 from ..graph import GraphError, Platform, TaskGraph, Worker, check_number
+from .netattrs import KEYS as NETWORK_KEYS
+from .netattrs import network_attrs, network_from_attrs
 
 __all__ = ["read", "write"]
 
@@ -75,6 +78,9 @@ def from_networkx(h: nx.DiGraph, name: str = "untitled", where: str = "GraphML f
         g.add_edge(str(u), str(v), data, **extra)
     workers = gattrs.pop("workers", None)
     speeds = gattrs.pop("speeds", None)
+    network = network_from_attrs(gattrs, where)
+    for key in NETWORK_KEYS:
+        gattrs.pop(key, None)
     g.attrs.update(gattrs)
     if isinstance(workers, str) and workers.strip():
         ids = _split(workers)
@@ -88,7 +94,11 @@ def from_networkx(h: nx.DiGraph, name: str = "untitled", where: str = "GraphML f
                 except ValueError:
                     raise GraphError(f"{where}: speed of worker {w!r} must be a number, got {sp[k]!r}") from None
             ws.append(Worker(w, s))
-        g.platform = Platform(tuple(ws))
+        g.platform = Platform(tuple(ws), network) if network is not None else Platform(tuple(ws))
+    elif network is not None:
+        if network.links:
+            raise GraphError(f"{where}: 'links' needs a 'workers' graph attribute")
+        g.network = network
     try:
         g.validate()
     except GraphError as e:
@@ -138,6 +148,7 @@ def to_networkx(graph: TaskGraph) -> nx.DiGraph:
     h = nx.DiGraph(name=graph.name)
     for k, v in graph.attrs.items():
         h.graph[k] = _value(v)
+    h.graph.update(network_attrs(graph))
     if graph.platform is not None:
         h.graph["workers"] = ",".join(graph.platform.ids)
         h.graph["speeds"] = ",".join(repr(w.speed) for w in graph.platform.workers)

@@ -161,7 +161,7 @@ def read(path: str | os.PathLike[str]) -> TaskGraph:
     """
     p = Path(path)
     try:
-        text = p.read_text(encoding="utf-8", errors="replace")
+        text = p.read_text(encoding="utf-8-sig", errors="replace")
     except FileNotFoundError:
         raise GraphError(f"no such file: {str(p)!r}") from None
     except OSError as e:

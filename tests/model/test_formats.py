@@ -908,3 +908,53 @@ def test_json_duplicate_keys_are_refused(tmp_path):
                  '"tasks": [{"id": "a", "cost": 1, "cost": -1}], "tasks": []}')
     with pytest.raises(GraphError, match="'cost' appears twice"):
         load_graph(p)
+
+
+@pytest.mark.parametrize("ext", [".dot", ".graphml"])
+@pytest.mark.parametrize("with_workers", [True, False])
+def test_dot_and_graphml_keep_the_network(tmp_path, ext, with_workers):
+    doc = _graph_doc(network={"bandwidth": 2.5, "latency": 0.5})
+    if with_workers:
+        doc["workers"] = [{"id": "P1"}, {"id": "P2", "speed": 2}]
+        doc["network"]["links"] = [{"source": "P1", "target": "P2", "bandwidth": 4, "latency": 1}]
+    src = tmp_path / "g.json"
+    src.write_text(json.dumps(doc))
+    g = load_graph(src)
+    save_graph(g, tmp_path / f"g{ext}")
+    back = load_graph(tmp_path / f"g{ext}")
+    plat, plat_back = g.default_platform(2), back.default_platform(2)
+    assert plat_back.network == plat.network
+    assert dict(plat_back.network.links) == dict(plat.network.links)
+    # the times a schedule is built from are those of the original file
+    assert get_algorithm("round-robin").schedule(back, plat_back).makespan == \
+        get_algorithm("round-robin").schedule(g, plat).makespan
+
+
+@pytest.mark.parametrize("attrs, expect", [
+    ('bandwidth="fast"', "network bandwidth must be a number"),
+    ("bandwidth=0", "network bandwidth must be positive"),
+    ('links="[1]"', "'links' must be a JSON list"),
+    ('links="[[\\"P1\\", \\"P2\\", 1, 0]]"', "'links' needs a 'workers'"),
+])
+def test_dot_bad_network_attributes_are_named(attrs, expect):
+    with pytest.raises(GraphError, match=re.escape(expect)):
+        dot.read_text(f"digraph {{ graph [{attrs}]; a [Weight=1]; }}")
+
+
+def test_dot_writes_a_graph_whose_positions_are_not_numbers(tmp_path):
+    g = TaskGraph("g")
+    g.add_task("a", 1, x="left", y=2)
+    save_graph(g, tmp_path / "g.dot")
+    a = load_graph(tmp_path / "g.dot").task_attrs("a")
+    assert a["x"] == "left" and "pos" not in a
+
+
+@pytest.mark.parametrize("name, text", [
+    ("g.dot", "digraph { a [Weight=2]; b [Weight=3]; a -> b [Weight=1]; }"),
+    ("g.stg", "2\n0 0 0\n1 2 1 0\n2 3 1 1\n3 0 1 2\n"),
+])
+def test_text_formats_with_a_byte_order_mark_read(tmp_path, name, text):
+    p = tmp_path / name
+    p.write_text("\ufeff" + text, encoding="utf-8")
+    g = load_graph(p)
+    assert sorted(g.cost(t) for t in g.tasks) == [2.0, 3.0]
