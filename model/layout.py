@@ -58,7 +58,7 @@ BOX_GAP = 37.0
 TASK_MIN_W, TASK_MAX_W = 78.0, 170.0
 #: room a virtual point takes in its row, and the free space next to it
 _VIRTUAL_W = 0.0
-_VIRTUAL_GAP = 18.0
+_VIRTUAL_GAP = 24.0
 #: weights of the coordinate step (Gansner et al. use 1, 2, 8): long edges stay straight
 _W_REAL, _W_MIXED, _W_VIRTUAL = 1.0, 2.0, 8.0
 
