@@ -596,3 +596,57 @@ def test_graph_summary_sits_under_the_title_and_counts_in_words(editor, qtbot):
     # the summary starts right below the title (it used to float in the middle of the panel)
     top = panel.summary.mapTo(panel, QtCore.QPoint(0, 0)).y()
     assert top - panel.title.geometry().bottom() < 40
+
+
+def test_long_edge_follows_its_route_until_a_task_moves(tmp_path, qtbot):
+    # a -> c passes the row of b: the layout bends it beside b instead of through b
+    g = TaskGraph("detour")
+    for t in "abc":
+        g.add_task(t, 1)
+    g.add_edge("a", "b", 0)
+    g.add_edge("b", "c", 0)
+    g.add_edge("a", "c", 100)  # heavy data: a -> c is the critical path
+    save_graph(g, tmp_path / "d.json")
+    doc = Document()
+    view = GraphEditorView(doc)
+    qtbot.addWidget(view)
+    view.resize(600, 600)
+    view.show()
+    qtbot.waitExposed(view)
+    doc.load(str(tmp_path / "d.json"))
+    view.fit()
+    e = view.edge_item("a", "c")
+    assert e.is_routed() and not view.edge_item("a", "b").is_routed()
+    route = doc.graph.nx.edges["a", "c"]["route"]
+    bend = QtCore.QPointF(*route[1])
+    b_centre = view.task_item("b").scenePos()
+    assert abs(bend.x() - b_centre.x()) > view.task_item("b").hw  # beside b's box
+    assert e.shape().contains(bend) and not e.shape().contains(b_centre)
+    # the arrowhead comes down into c, and the label sits on the curve
+    assert e._tip[1] > 0.9
+    # hover and click work along the curve
+    QTest.mouseClick(view.viewport(), L, NOMOD, view.mapFromScene(bend))
+    assert doc.selected_edges() == [("a", "c")]
+    # highlighted by the critical-path overlay, drawn in red along the curve
+    doc.select([])
+    view.set_overlay("critical")
+    assert e.emphasis
+    img = view.viewport().grab().toImage()
+    p = view.mapFromScene(bend)
+    reds = [img.pixelColor(p.x() + dx, p.y() + dy) for dx in range(-3, 4) for dy in range(-3, 4)]
+    assert any(c.red() > 170 and c.green() < 90 for c in reds)
+    # moving c by hand: the route no longer fits, the edge is straight; undo brings the curve back
+    c0 = doc.position("c")
+    doc.move({"c": (c0[0] + 300, c0[1])})
+    assert not e.is_routed() and e.path().elementCount() == 2  # one straight segment
+    assert not e.shape().contains(bend)
+    doc.undo_stack.undo()
+    assert e.is_routed()
+    # a new automatic layout routes it again, and undoing the layout restores the old drawing
+    doc.move({"c": (c0[0] + 300, c0[1] + 200)})
+    view.auto_layout()
+    assert e.is_routed() and doc.position("c") == c0
+    doc.undo_stack.undo()
+    assert doc.position("c") == (c0[0] + 300, c0[1] + 200) and not e.is_routed()
+    doc.undo_stack.undo()
+    assert e.is_routed()
