@@ -43,6 +43,16 @@ def _positive_int(text: str) -> int:
     return v
 
 
+def _seed(text: str) -> int:
+    try:
+        v = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if v < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, got {v}")
+    return v
+
+
 #: the most workers a command-line run maps onto (a platform holds worker-by-worker matrices)
 MAX_WORKERS = 4096
 
@@ -266,7 +276,7 @@ def build_parser() -> argparse.ArgumentParser:
     def add_mapping_opts(sp: argparse.ArgumentParser) -> None:
         sp.add_argument("--algorithm", "-a", default="heft", help="mapping algorithm (default: heft)")
         sp.add_argument("--workers", "-w", type=_worker_count, help="number of workers (default: the graph's)")
-        sp.add_argument("--seed", type=int, help="seed for randomised algorithms")
+        sp.add_argument("--seed", type=_seed, help="seed for randomised algorithms (0 or more)")
         sp.add_argument("--time-limit", type=_nonneg_float, help="seconds for the exact / improving algorithms")
 
     s = sub.add_parser("schedule", help="map a graph and write the schedule JSON")

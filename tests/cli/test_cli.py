@@ -256,3 +256,10 @@ def test_overflowing_costs_give_one_line_not_a_numpy_warning(tmp_path):
     p = graph_file(tmp_path, [{"id": "a", "cost": 1e308}, {"id": "b", "cost": 1e308}],
                    [{"source": "a", "target": "b"}])
     assert_bad_input(taskmapper("schedule", p), "not a finite number")
+
+
+def test_negative_seed_is_refused_as_usage():
+    assert_bad_input(taskmapper("schedule", HEFT_PAPER, "-a", "random", "--seed", "-5"), "--seed", "-5")
+    res = taskmapper("schedule", HEFT_PAPER, "-a", "random", "--seed", "7")
+    assert res.returncode == 0, res.stderr
+    assert json.loads(res.stdout)["algorithm"] == "random"
