@@ -17,6 +17,7 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pyqtgraph as pg
@@ -31,7 +32,10 @@ try:  # the fast path pyqtgraph's own BarGraphItem uses: QRectF arrays backed by
 except ImportError:  # pragma: no cover - older / newer pyqtgraph
     _PrimitiveArray = None
 
-__all__ = ["COLOUR_MODES", "GanttBarsItem", "GanttView", "schedule_critical_path", "task_levels"]
+__all__ = [
+    "COLOUR_MODES", "GanttBarsItem", "GanttGeometry", "GanttView", "gantt_geometry", "schedule_critical_path",
+    "schedule_label", "task_levels",
+]
 
 COLOUR_MODES = ("task", "level", "algorithm", "worker")
 
@@ -149,6 +153,187 @@ def _stack_transfers(transfers: list, lane_of: dict) -> list[tuple[float, float]
         h = TRANSFER_HEIGHT if k == 1 else row_h * 0.86
         out.append((lane_of[link] - span / 2 + (rows[i] + 0.5) * row_h, h))
     return out
+
+
+def schedule_label(schedules: Sequence[Schedule], si: int) -> str:
+    """The name of schedule ``si`` among ``schedules`` (``#k`` added when names repeat)."""
+    s = schedules[si]
+    label = str(s.meta.get("label") or s.algorithm)
+    same = [x for x in schedules if str(x.meta.get("label") or x.algorithm) == label]
+    if len(same) > 1:
+        label = f"{label} #{[i for i, x in enumerate(schedules) if x is s or str(x.meta.get('label') or x.algorithm) == label].index(si) + 1}"
+    return label
+
+
+def _transfers_of(s: Schedule, graph: TaskGraph | None) -> list:
+    if s.transfers or graph is None:
+        return list(s.transfers)
+    try:
+        plat = graph.default_platform(len(s.workers))
+        if plat.ids != list(s.workers):
+            return []
+        return s.compute_transfers(graph, plat)
+    except Exception:  # a recorded trace may name tasks the graph lacks
+        return []
+
+
+@dataclass
+class GanttGeometry:
+    """Everything a :class:`GanttView` draws for some schedules, without any Qt object.
+
+    Made by :func:`gantt_geometry`, which may run in a worker thread: for 100,000 tasks
+    the Python loops over slots and edges take about half a second, which the GUI
+    thread then does not spend when the result is shown.
+    """
+
+    schedules: list[Schedule]
+    show_transfers: bool
+    lanes: list[str]
+    lane_y: list[float]
+    #: (schedule index, worker id or "src->dst") of each lane
+    lane_worker: list[tuple[int, str]]
+    #: the transfers drawn, per schedule
+    transfers: list[list]
+    #: task -> bar index, per schedule (a later slot of a task wins)
+    bar_maps: list[dict[str, int]]
+    bar_task: list[str]
+    bar_slot: list[Slot | None]
+    bar_transfer: list
+    bar_sched: np.ndarray
+    bar_worker: np.ndarray
+    #: one code per task name, shared by every schedule (graph order first)
+    bar_code: np.ndarray
+    code_names: list[str]
+    #: the task names that have a bar, in code order (the legend's entries)
+    shown_tasks: list[str]
+    x0: np.ndarray
+    x1: np.ndarray
+    y: np.ndarray
+    h: np.ndarray
+    group_tops: list[float]
+    #: the y just past the last lane
+    height: float
+    #: dependency arrows: from the end of bar ``arrow_a[i]`` to the start of bar ``arrow_b[i]``
+    arrow_a: np.ndarray
+    arrow_b: np.ndarray
+
+    def fits(self, schedules: Sequence[Schedule], show_transfers: bool) -> bool:
+        """Whether this geometry draws exactly ``schedules`` (the same objects)."""
+        return (self.show_transfers == bool(show_transfers) and len(self.schedules) == len(schedules)
+                and all(a is b for a, b in zip(self.schedules, schedules)))
+
+
+def gantt_geometry(schedules: Sequence[Schedule], graph: TaskGraph | None = None, *,
+                   show_transfers: bool = False) -> GanttGeometry:
+    """The lanes, bars and dependency arrows of ``schedules`` stacked on one time axis.
+
+    Pure data (numpy arrays and lists): safe to compute in a worker thread. ``graph``
+    gives the task order of the colour codes and the dependency arrows (without it the
+    schedules' own transfers are the dependencies); it is only read.
+    """
+    schedules = list(schedules)
+    multi = len(schedules) > 1
+    lanes: list[str] = []
+    lane_y: list[float] = []
+    lane_worker: list[tuple[int, str]] = []
+    all_transfers: list[list] = []
+    bar_maps: list[dict[str, int]] = []
+    # per schedule chunks: slot bars, then transfer bars
+    c_x0: list[np.ndarray] = []
+    c_x1: list[np.ndarray] = []
+    c_y: list[np.ndarray] = []
+    c_h: list[np.ndarray] = []
+    c_sched: list[np.ndarray] = []
+    c_worker: list[np.ndarray] = []
+    bar_task: list[str] = []
+    bar_slot: list[Slot | None] = []
+    bar_transfer: list = []
+    y = 0.0
+    group_tops: list[float] = []
+    for si, s in enumerate(schedules):
+        label = schedule_label(schedules, si)
+        if si:
+            y += 0.5
+        group_tops.append(y - 0.5)
+        workers = list(s.workers)
+        known = set(workers)
+        for w in {sl.worker for sl in s.slots} - known:
+            workers.append(w)
+        windex = {w: j for j, w in enumerate(workers)}
+        first_lane = y
+        for w in workers:
+            lanes.append(f"{label} · {w}" if multi else str(w))
+            lane_y.append(y)
+            lane_worker.append((si, w))
+            y += 1.0
+        transfers = _transfers_of(s, graph) if show_transfers else []
+        all_transfers.append(transfers)
+        pl: dict[tuple[str, str], float] = {}
+        if transfers:
+            pairs = sorted({(t.src_worker, t.dst_worker) for t in transfers},
+                           key=lambda pr: (windex.get(pr[0], 0), windex.get(pr[1], 0)))
+            for pr in pairs:
+                pl[pr] = y
+                lanes.append(f"{label} · {pr[0]}→{pr[1]}" if multi else f"{pr[0]}→{pr[1]}")
+                lane_y.append(y)
+                lane_worker.append((si, f"{pr[0]}->{pr[1]}"))
+                y += 1.0
+        slots = s.slots
+        n = len(slots)
+        offset = len(bar_task)
+        times = np.array([(sl.start, sl.finish) for sl in slots], dtype=np.float64).reshape(n, 2)
+        widx = np.array([windex[sl.worker] for sl in slots], dtype=np.int64)
+        tasks = [sl.task for sl in slots]
+        c_x0.append(times[:, 0])
+        c_x1.append(times[:, 1])
+        c_y.append(first_lane + widx.astype(np.float64))
+        c_h.append(np.full(n, TASK_HEIGHT))
+        c_sched.append(np.full(n, si, dtype=np.int64))
+        c_worker.append(widx)
+        bar_task.extend(tasks)
+        bar_slot.extend(slots)
+        bar_transfer.extend([None] * n)
+        # later slots of a task win (an animated construction shows them in turn)
+        bar_maps.append(dict(zip(tasks, range(offset, offset + n))))
+        if transfers:
+            yh = np.array(_stack_transfers(transfers, pl), dtype=np.float64).reshape(-1, 2)
+            c_x0.append(np.array([t.start for t in transfers], dtype=np.float64))
+            c_x1.append(np.array([t.finish for t in transfers], dtype=np.float64))
+            c_y.append(yh[:, 0])
+            c_h.append(yh[:, 1])
+            c_sched.append(np.full(len(transfers), si, dtype=np.int64))
+            c_worker.append(np.full(len(transfers), -1, dtype=np.int64))
+            bar_task.extend(f"{t.source}→{t.target}" for t in transfers)
+            bar_slot.extend([None] * len(transfers))
+            bar_transfer.extend(transfers)
+
+    def cat(chunks: list[np.ndarray], dtype: type) -> np.ndarray:
+        return np.concatenate(chunks).astype(dtype, copy=False) if chunks else np.zeros(0, dtype=dtype)
+
+    codes: dict[str, int] = {t: i for i, t in enumerate(graph.tasks)} if graph is not None else {}
+    bar_code = np.fromiter((codes.setdefault(t, len(codes)) for t in bar_task), dtype=np.int64,
+                           count=len(bar_task))
+    code_names = list(codes)
+    shown: set[str] = set().union(*bar_maps) if bar_maps else set()
+    shown_tasks = [t for t in code_names if t in shown]
+    a: list[int] = []
+    b: list[int] = []
+    for si, bar in enumerate(bar_maps):
+        edges = graph.nx.edges if graph is not None else [(t.source, t.target) for t in schedules[si].transfers]
+        get = bar.get
+        for u, v in edges:
+            iu, iv = get(u), get(v)
+            if iu is not None and iv is not None:
+                a.append(iu)
+                b.append(iv)
+    return GanttGeometry(
+        schedules=schedules, show_transfers=bool(show_transfers), lanes=lanes, lane_y=lane_y,
+        lane_worker=lane_worker, transfers=all_transfers, bar_maps=bar_maps, bar_task=bar_task,
+        bar_slot=bar_slot, bar_transfer=bar_transfer, bar_sched=cat(c_sched, np.int64),
+        bar_worker=cat(c_worker, np.int64), bar_code=bar_code, code_names=code_names, shown_tasks=shown_tasks,
+        x0=cat(c_x0, np.float64), x1=cat(c_x1, np.float64), y=cat(c_y, np.float64), h=cat(c_h, np.float64),
+        group_tops=group_tops, height=y, arrow_a=np.asarray(a, dtype=np.int64), arrow_b=np.asarray(b, dtype=np.int64),
+    )
 
 
 def _fmt(x: float) -> str:
@@ -696,6 +881,7 @@ class GanttView(QtWidgets.QWidget):
         self._bar_worker = np.zeros(0, dtype=np.int64)
         self._bar_code = np.zeros(0, dtype=np.int64)
         self._code_names: list[str] = []
+        self._shown_tasks: list[str] = []
         self._lane_worker: list[tuple[int, str]] = []
         self._transfers: list[list] = []
         self._levels: dict[str, int] | None = None
@@ -783,12 +969,20 @@ class GanttView(QtWidgets.QWidget):
         self._construct_timer.timeout.connect(self._on_construct_timer_timeout)
 
     # ---------------------------------------------------------------- public API
-    def set_schedule(self, schedule: Schedule | None, graph: TaskGraph | None = None) -> None:
-        """Show one schedule (``None`` clears the chart)."""
-        self.set_schedules([] if schedule is None else [schedule], graph)
+    def set_schedule(self, schedule: Schedule | None, graph: TaskGraph | None = None, *,
+                     geometry: GanttGeometry | None = None) -> None:
+        """Show one schedule (``None`` clears the chart).
 
-    def set_schedules(self, schedules: list[Schedule], graph: TaskGraph | None = None) -> None:
-        """Show one schedule, or 2+ stacked on one shared time axis."""
+        ``geometry``: the bars of this schedule computed beforehand (in a worker thread)
+        by :func:`gantt_geometry` from ``graph`` or an unchanged copy of it; used when it
+        was made for the same schedule object and transfer-lane setting, else ignored.
+        """
+        self.set_schedules([] if schedule is None else [schedule], graph, geometry=geometry)
+
+    def set_schedules(self, schedules: list[Schedule], graph: TaskGraph | None = None, *,
+                      geometry: GanttGeometry | None = None) -> None:
+        """Show one schedule, or 2+ stacked on one shared time axis (``geometry``: see
+        :meth:`set_schedule`)."""
         self._stop_construction()
         self.schedules = list(schedules)
         self.graph = graph
@@ -796,7 +990,7 @@ class GanttView(QtWidgets.QWidget):
         self.empty_label.setVisible(not self.schedules)
         self._levels: dict[str, int] | None = None
         self._critical: list[list[str]] | None = None
-        self._rebuild()
+        self._rebuild(geometry)
         first = min((s.origin for s in self.schedules if s.slots), default=0.0)
         start = min(0.0, first)
         end = max((max(x.finish for x in s.slots) for s in self.schedules if s.slots), default=0.0)
@@ -976,136 +1170,45 @@ class GanttView(QtWidgets.QWidget):
 
     # ------------------------------------------------------------------- building
     def _schedule_label(self, si: int) -> str:
-        s = self.schedules[si]
-        label = str(s.meta.get("label") or s.algorithm)
-        same = [x for x in self.schedules if str(x.meta.get("label") or x.algorithm) == label]
-        if len(same) > 1:
-            label = f"{label} #{[i for i, x in enumerate(self.schedules) if x is s or str(x.meta.get('label') or x.algorithm) == label].index(si) + 1}"
-        return label
+        return schedule_label(self.schedules, si)
 
-    def _transfers_of(self, s: Schedule) -> list:
-        if s.transfers or self.graph is None:
-            return list(s.transfers)
-        try:
-            plat = self.graph.default_platform(len(s.workers))
-            if plat.ids != list(s.workers):
-                return []
-            return s.compute_transfers(self.graph, plat)
-        except Exception:  # a recorded trace may name tasks the graph lacks
-            return []
-
-    def _rebuild(self) -> None:
+    def _rebuild(self, geometry: GanttGeometry | None = None) -> None:
+        g = geometry if geometry is not None and geometry.fits(self.schedules, self.show_transfers) else None
+        if g is None:
+            g = gantt_geometry(self.schedules, self.graph, show_transfers=self.show_transfers)
         multi = len(self.schedules) > 1
-        lanes: list[str] = []
-        lane_y: list[float] = []
-        # per schedule chunks: slot bars, then transfer bars
-        c_x0: list[np.ndarray] = []
-        c_x1: list[np.ndarray] = []
-        c_y: list[np.ndarray] = []
-        c_h: list[np.ndarray] = []
-        c_sched: list[np.ndarray] = []
-        c_worker: list[np.ndarray] = []
-        bar_task: list[str] = []
-        bar_slot: list[Slot | None] = []
-        bar_transfer: list = []
-        self._lane_worker = []
-        self._transfers = []
-        self._bar_maps: list[dict[str, int]] = []
-        y = 0.0
-        group_tops: list[float] = []
-        for si, s in enumerate(self.schedules):
-            label = self._schedule_label(si)
-            if si:
-                y += 0.5
-            group_tops.append(y - 0.5)
-            workers = list(s.workers)
-            known = set(workers)
-            for w in {sl.worker for sl in s.slots} - known:
-                workers.append(w)
-            windex = {w: j for j, w in enumerate(workers)}
-            first_lane = y
-            for w in workers:
-                lanes.append(f"{label} · {w}" if multi else str(w))
-                lane_y.append(y)
-                self._lane_worker.append((si, w))
-                y += 1.0
-            transfers = self._transfers_of(s) if self.show_transfers else []
-            self._transfers.append(transfers)
-            pl: dict[tuple[str, str], float] = {}
-            if transfers:
-                pairs = sorted({(t.src_worker, t.dst_worker) for t in transfers},
-                               key=lambda pr: (windex.get(pr[0], 0), windex.get(pr[1], 0)))
-                for pr in pairs:
-                    pl[pr] = y
-                    lanes.append(f"{label} · {pr[0]}→{pr[1]}" if multi else f"{pr[0]}→{pr[1]}")
-                    lane_y.append(y)
-                    self._lane_worker.append((si, f"{pr[0]}->{pr[1]}"))
-                    y += 1.0
-            slots = s.slots
-            n = len(slots)
-            offset = len(bar_task)
-            times = np.array([(sl.start, sl.finish) for sl in slots], dtype=np.float64).reshape(n, 2)
-            widx = np.array([windex[sl.worker] for sl in slots], dtype=np.int64)
-            tasks = [sl.task for sl in slots]
-            c_x0.append(times[:, 0])
-            c_x1.append(times[:, 1])
-            c_y.append(first_lane + widx.astype(np.float64))
-            c_h.append(np.full(n, TASK_HEIGHT))
-            c_sched.append(np.full(n, si, dtype=np.int64))
-            c_worker.append(widx)
-            bar_task.extend(tasks)
-            bar_slot.extend(slots)
-            bar_transfer.extend([None] * n)
-            # later slots of a task win (an animated construction shows them in turn)
-            self._bar_maps.append(dict(zip(tasks, range(offset, offset + n))))
-            if transfers:
-                yh = np.array(_stack_transfers(transfers, pl), dtype=np.float64).reshape(-1, 2)
-                c_x0.append(np.array([t.start for t in transfers], dtype=np.float64))
-                c_x1.append(np.array([t.finish for t in transfers], dtype=np.float64))
-                c_y.append(yh[:, 0])
-                c_h.append(yh[:, 1])
-                c_sched.append(np.full(len(transfers), si, dtype=np.int64))
-                c_worker.append(np.full(len(transfers), -1, dtype=np.int64))
-                bar_task.extend(f"{t.source}→{t.target}" for t in transfers)
-                bar_slot.extend([None] * len(transfers))
-                bar_transfer.extend(transfers)
-
-        def cat(chunks: list[np.ndarray], dtype: type) -> np.ndarray:
-            return np.concatenate(chunks).astype(dtype, copy=False) if chunks else np.zeros(0, dtype=dtype)
-
-        x0, x1, ys, hs = cat(c_x0, np.float64), cat(c_x1, np.float64), cat(c_y, np.float64), cat(c_h, np.float64)
-        self.lanes = lanes
-        self._lane_y = lane_y
-        self._bar_task = bar_task
-        self._bar_slot = bar_slot
-        self._bar_transfer = bar_transfer
-        self._bar_sched = cat(c_sched, np.int64)
-        self._bar_worker = cat(c_worker, np.int64)
-        # one code per task name, shared by every schedule (graph order first)
-        codes: dict[str, int] = {t: i for i, t in enumerate(self.graph.tasks)} if self.graph is not None else {}
-        self._bar_code = np.fromiter((codes.setdefault(t, len(codes)) for t in bar_task), dtype=np.int64,
-                                     count=len(bar_task))
-        self._code_names = list(codes)
-        labels = list(bar_task)
+        self.lanes = g.lanes
+        self._lane_y = g.lane_y
+        self._lane_worker = g.lane_worker
+        self._transfers = g.transfers
+        self._bar_maps = g.bar_maps
+        self._bar_task = g.bar_task
+        self._bar_slot = g.bar_slot
+        self._bar_transfer = g.bar_transfer
+        self._bar_sched = g.bar_sched
+        self._bar_worker = g.bar_worker
+        self._bar_code = g.bar_code
+        self._code_names = g.code_names
+        self._shown_tasks = g.shown_tasks
         colour, colours = self._colours_for()
-        self.item.set_bars(x0, x1, ys, hs, colour, labels, colours)
+        self.item.set_bars(g.x0, g.x1, g.y, g.h, colour, g.bar_task, colours)
         left = self.plot_item.getAxis("left")
-        left.setTicks([[(yy, name) for yy, name in zip(lane_y, lanes)], []])
+        left.setTicks([[(yy, name) for yy, name in zip(g.lane_y, g.lanes)], []])
         self.plot_item.setLabel("left", "schedule · worker" if multi else "worker")
         for line in self.separators:
             self.plot_item.removeItem(line)
         self.separators = []
-        for top in group_tops[1:]:
+        for top in g.group_tops[1:]:
             line = pg.InfiniteLine(pos=top + 0.25, angle=0, movable=False, pen=pg.mkPen("#888888", width=1))
             self.plot_item.addItem(line, ignoreBounds=True)
             self.separators.append(line)
         self._update_legend()
-        self._build_arrows()
+        self.item.set_arrows(g.arrow_a, g.arrow_b)
         self._apply_critical()
         self.select_tasks(self._selected)
         self.item.show_arrows = self.show_dependencies
-        self.view_box.setMouseEnabled(x=True, y=len(lanes) > 30)
-        self.view_box.setLimits(yMin=-2, yMax=max(y, 1) + 1)
+        self.view_box.setMouseEnabled(x=True, y=len(g.lanes) > 30)
+        self.view_box.setLimits(yMin=-2, yMax=max(g.height, 1) + 1)
 
     def _levels_map(self) -> dict[str, int]:
         if self._levels is None:
@@ -1150,8 +1253,7 @@ class GanttView(QtWidgets.QWidget):
         entries: list[tuple[QtGui.QColor, str]] = []
         limit = 14
         if mode == "task":
-            shown = set().union(*self._bar_maps) if self._bar_maps else set()
-            tasks = [t for t in self._code_names if t in shown]
+            tasks = self._shown_tasks
             entries = [(pal[i % k], t) for i, t in enumerate(tasks[:limit])]
             if len(tasks) > limit:
                 entries.append((QtGui.QColor("#ffffff"), f"… {len(tasks) - limit} more"))
@@ -1197,24 +1299,6 @@ class GanttView(QtWidgets.QWidget):
                     elif tr.target == task:
                         out.add(tr.source)
         return out
-
-    def _edges_of(self, si: int) -> list[tuple[str, str]]:
-        if self.graph is not None:
-            return list(self.graph.nx.edges)
-        return [(t.source, t.target) for t in self.schedules[si].transfers]
-
-    def _build_arrows(self) -> None:
-        a: list[int] = []
-        b: list[int] = []
-        for si in range(len(self.schedules)):
-            bar = self._bar_maps[si]
-            for u, v in self._edges_of(si):
-                iu, iv = bar.get(u), bar.get(v)
-                if iu is not None and iv is not None:
-                    a.append(iu)
-                    b.append(iv)
-        self._arrow_pairs = list(zip(a, b))
-        self.item.set_arrows(np.asarray(a, dtype=np.int64), np.asarray(b, dtype=np.int64))
 
     def critical_paths(self) -> list[list[str]]:
         """The critical path of each shown schedule (see :func:`schedule_critical_path`)."""

@@ -10,7 +10,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 from gui.document import Document
 from gui.editor import GraphEditorView
 from gui.execution_panel import ExecutionPanel
-from gui.gantt import GanttView
+from gui.gantt import GanttGeometry, GanttView, gantt_geometry
 from gui.platform_panel import PlatformPanel
 from gui.playback import Playback, task_states
 from gui.properties import PropertyPanel
@@ -85,6 +85,9 @@ class MainWindow(QtWidgets.QMainWindow):
                          QtCore.Qt.Orientation.Horizontal)
         if hasattr(self.results, "splitter"):
             self.results.splitter.setSizes([320, 170])
+
+        # the bars of a big result are laid out in the worker thread, not when it is shown
+        self.manager.add_preparer("gantt", self._prepare_gantt)
 
         self._build_actions()
         self._connect()
@@ -457,10 +460,18 @@ class MainWindow(QtWidgets.QMainWindow):
     def _shown_schedules(self) -> list[Schedule]:
         return list(getattr(self, "_shown", []) or ([self._schedule] if self._schedule else []))
 
+    def _prepare_gantt(self, sched: Schedule, graph, _platform) -> GanttGeometry:
+        # runs in a worker thread: reads one bool of the chart, touches no widget
+        return gantt_geometry([sched], graph, show_transfers=self.gantt.show_transfers)
+
     def _set_schedule(self, sched: Schedule | None) -> None:
         self._schedule = sched
         self._shown = [sched] if sched is not None else []
-        self.gantt.set_schedule(sched, self.document.graph if sched is not None else None)
+        geometry = None
+        if sched is not None:
+            prepared = self.results.prepared_of(sched).get("gantt")
+            geometry = prepared if isinstance(prepared, GanttGeometry) else None
+        self.gantt.set_schedule(sched, self.document.graph if sched is not None else None, geometry=geometry)
         self.editor.set_schedule(sched)
         if sched is None:
             self.editor.set_task_states({})

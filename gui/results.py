@@ -139,6 +139,8 @@ class RunRow:
     bound_by: str = ""
     #: the makespan equals a lower bound
     optimal: bool = False
+    #: what the run manager's preparers computed in the worker thread (e.g. ``"gantt"``)
+    prepared: dict[str, Any] = field(default_factory=dict)
 
     @property
     def shown_status(self) -> str:
@@ -667,6 +669,8 @@ class ResultsPanel(QtWidgets.QWidget):
         manager.run_failed.connect(self._on_manager_failed)
         manager.run_cancelled.connect(self._on_manager_cancelled)
         manager.run_bound.connect(self._on_manager_bound)
+        # metrics of a 100,000-task schedule take seconds: the worker computes them
+        manager.add_preparer("metrics", compute_metrics)
         document.graph_changed.connect(self.mark_stale)
         document.platform_changed.connect(self.mark_stale)
 
@@ -721,18 +725,18 @@ class ResultsPanel(QtWidgets.QWidget):
             return []
         self._show_message("")
         keys = []
-        for k, name in enumerate(algorithms):
+        for name in algorithms:
             old = self.model.row_of(name)
             if old >= 0 and self.model.rows[old].status == "running":
                 self.manager.cancel(self.model.rows[old].key)
-            # every run reads its own copy; the row keeps one for the metrics
-            g = graph if k == 0 else graph.copy()
             anytime = is_anytime(name)
             p = dict((params or {}).get(name) or {})
             if anytime:
                 p.setdefault("time_limit", self.time_limit())
-            key = self.manager.start(name, g, platform, p or None)
-            row = RunRow(name, key, "running", graph=g, platform=platform, generation=self._generation,
+            # the runs of one click share one copy: algorithms only read the graph, and a
+            # second copy of a 100,000-task graph would cost the GUI thread seconds
+            key = self.manager.start(name, graph, platform, p or None)
+            row = RunRow(name, key, "running", graph=graph, platform=platform, generation=self._generation,
                          anytime=anytime, params=p, started=time.perf_counter())
             self.model.upsert(row)
             self._add_progress(key, name)
@@ -759,6 +763,14 @@ class ResultsPanel(QtWidgets.QWidget):
     def results(self) -> dict[str, Schedule]:
         """algorithm -> Schedule of every finished, up-to-date run."""
         return {r.algorithm: r.schedule for r in self.model.rows if r.schedule is not None and not r.stale and r.status == "done"}
+
+    def prepared_of(self, schedule: Schedule) -> dict[str, Any]:
+        """What was prepared in the worker for ``schedule``, while its row is up to date
+        (the graph it was prepared from is then the document's); else empty."""
+        for r in self.model.rows:
+            if r.schedule is schedule and not r.stale:
+                return r.prepared
+        return {}
 
     def row(self, algorithm: str) -> RunRow | None:
         """The table row of ``algorithm``."""
@@ -834,11 +846,18 @@ class ResultsPanel(QtWidgets.QWidget):
         r.status = "done"
         r.runtime = schedule.meta.get("runtime_s")
         r.metrics = {"makespan": float(schedule.makespan)}
-        if r.graph is not None and r.platform is not None:
-            try:
+        prepared = self.manager.prepared(key)
+        metrics = prepared.pop("metrics", None)
+        r.prepared = prepared
+        try:
+            if isinstance(metrics, BaseException):
+                raise metrics
+            if isinstance(metrics, dict):
+                r.metrics = metrics  # computed in the worker thread
+            elif r.graph is not None and r.platform is not None:
                 r.metrics = compute_metrics(schedule, r.graph, r.platform)
-            except Exception as exc:  # metrics are extras: keep the schedule, say what failed
-                r.message = f"metrics unavailable: {error_message(exc)}"
+        except Exception as exc:  # metrics are extras: keep the schedule, say what failed
+            r.message = f"metrics unavailable: {error_message(exc)}"
         self._refresh_gaps()
         self._after_run_ended(r)
 

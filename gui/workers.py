@@ -14,6 +14,11 @@ Anytime algorithms (``anytime = True``: ``improve``, ``best``, ``optimal``) appe
 they search, sometimes for seconds without yielding a placement (inside the CP-SAT
 solve). A small watcher thread of the worker forwards the new points, throttled, as
 ``bound_progress``, so a plot can follow the search live.
+
+Heavy follow-up work on a result (its metrics, the geometry of its Gantt chart) is
+done in the worker too: views register *preparers* with :meth:`RunManager.add_preparer`;
+each one runs on the checked schedule before ``result`` is emitted, and the slots read
+what it returned with :meth:`RunManager.prepared` instead of blocking the GUI thread.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ import itertools
 import logging
 import threading
 import time
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from PySide6 import QtCore
@@ -30,7 +36,11 @@ from model.algorithms import Cancelled, get_algorithm, load_all
 from model.graph import GraphError, Platform, TaskGraph
 from model.schedule import Schedule, ScheduleError, Slot
 
-__all__ = ["AlgorithmWorker", "RunManager", "WorkerSignals", "error_message"]
+__all__ = ["AlgorithmWorker", "Preparer", "RunManager", "WorkerSignals", "error_message"]
+
+#: ``fn(schedule, graph, platform) -> value``: follow-up work on a result, run in the
+#: worker thread; it must only read its arguments and never touch a widget
+Preparer = Callable[[Schedule, TaskGraph, Platform], Any]
 
 log = logging.getLogger(__name__)
 
@@ -87,6 +97,9 @@ class AlgorithmWorker(QtCore.QRunnable):
         Keyword arguments of the algorithm (``seed``, options).
     throttle : float
         Minimum seconds between two ``progress``/``placed`` emissions.
+    prepare : mapping of name to :data:`Preparer`, optional
+        Run on the schedule, in this thread, before ``result`` is emitted; what each
+        returns (or the exception it raised) is kept in :attr:`prepared` under its name.
     """
 
     def __init__(
@@ -97,6 +110,7 @@ class AlgorithmWorker(QtCore.QRunnable):
         params: dict[str, Any] | None = None,
         *,
         throttle: float = THROTTLE_S,
+        prepare: Mapping[str, Preparer] | None = None,
     ) -> None:
         super().__init__()
         # The manager keeps the Python object alive; the pool must not delete it.
@@ -106,6 +120,9 @@ class AlgorithmWorker(QtCore.QRunnable):
         self.platform = platform
         self.params = dict(params or {})
         self.throttle = throttle
+        self.prepare = dict(prepare or {})
+        #: name -> what the preparer returned, or the exception it raised; filled before ``result``
+        self.prepared: dict[str, Any] = {}
         self.signals = WorkerSignals()
         self.cancel_event = threading.Event()
         #: the run key given by :class:`RunManager`
@@ -230,6 +247,14 @@ class AlgorithmWorker(QtCore.QRunnable):
         meta = {"graph": graph.name, **algo.info}
         schedule = Schedule.build(algo.name, graph, platform, placed.values(), meta=meta)
         schedule.meta["runtime_s"] = round(self.runtime, 6)
+        for name, fn in self.prepare.items():
+            if cancel.is_set():
+                return "cancelled", None
+            try:
+                self.prepared[name] = fn(schedule, graph, platform)
+            except Exception as exc:  # follow-up extras must not lose the schedule
+                log.warning("preparing %r of %s failed", name, self.algorithm, exc_info=True)
+                self.prepared[name] = exc
         if cancel.is_set():
             return "cancelled", None
         return "done", schedule
@@ -257,6 +282,7 @@ class RunManager(QtCore.QObject):
         self.pool = QtCore.QThreadPool.globalInstance()
         self.throttle = throttle
         self._workers: dict[str, AlgorithmWorker] = {}
+        self._preparers: dict[str, Preparer] = {}
         self._ended: list[AlgorithmWorker] = []
         self._counter = itertools.count(1)
         # Import every algorithm module here, on the GUI thread, not concurrently in workers.
@@ -276,7 +302,8 @@ class RunManager(QtCore.QObject):
         (``Document.snapshot()``).
         """
         key = f"{algorithm}#{next(self._counter)}"
-        worker = AlgorithmWorker(algorithm, graph, platform, params, throttle=self.throttle)
+        worker = AlgorithmWorker(algorithm, graph, platform, params, throttle=self.throttle,
+                                 prepare=self._preparers)
         worker.key = key
         s = worker.signals
         # Connections use the signals object (GUI thread) as context, so they are queued.
@@ -316,7 +343,20 @@ class RunManager(QtCore.QObject):
         QtCore.QCoreApplication.sendPostedEvents()
         return ok and not self._workers
 
+    def add_preparer(self, name: str, fn: Preparer) -> None:
+        """Have every run started from now on compute ``fn(schedule, graph, platform)``
+        in its worker thread, before its result is reported (see :meth:`prepared`)."""
+        self._preparers[name] = fn
+
     # ------------------------------------------------------------------ queries
+    def prepared(self, key: str) -> dict[str, Any]:
+        """What the preparers returned for run ``key`` (an exception where one failed).
+
+        Available in the slots of :attr:`run_finished`; empty once the run is forgotten.
+        """
+        w = self._workers.get(key)
+        return dict(w.prepared) if w is not None else {}
+
     def running(self) -> list[str]:
         """Keys of runs not finished yet."""
         return list(self._workers)
