@@ -675,6 +675,10 @@ class GraphEditorView(QtWidgets.QGraphicsView):
         return QtGui.QColor(self._tasks[task].fill)
 
     def _apply_looks(self) -> None:
+        if not self._tasks:
+            # nothing drawn (empty, or past the drawing limit): skip the loops over every slot
+            self._slack = {}
+            return
         g = self.document.graph
         fills: dict[str, QtGui.QColor] = {}
         crit_tasks: set[str] = set()
