@@ -11,6 +11,9 @@ could not react. Gaps are split in two phases:
   table, draw the first result in the Gantt chart and the editor) and the next second
   (the first paint of the new chart).
 
+The last column counts the full garbage collections during the whole run (in any
+thread: each one holds the interpreter lock, so the window waits for it too).
+
 Start-up of the runs (the graph snapshots taken on click) counts in the run phase.
 
 Run: ``.venv/bin/python benchmarks/bench_responsiveness.py [--sizes 10000 100000]``
@@ -19,6 +22,7 @@ Run: ``.venv/bin/python benchmarks/bench_responsiveness.py [--sizes 10000 100000
 from __future__ import annotations
 
 import argparse
+import gc
 import itertools
 import os
 import statistics
@@ -90,6 +94,18 @@ def measure(app, n: int, m: int, algorithms: list[str], seed: int, timeout: floa
             results.append(time.perf_counter())
             ends.append(key)
 
+        gc_full: list[float] = []  # durations of full (generation 2) collections, any thread
+        gc_t0: list[float] = [0.0]
+
+        def on_gc(phase: str, info: dict) -> None:
+            if info.get("generation") != 2:
+                return
+            if phase == "start":
+                gc_t0[0] = time.perf_counter()
+            else:
+                gc_full.append((time.perf_counter() - gc_t0[0]) * 1000)
+
+        gc.callbacks.append(on_gc)
         mgr.run_finished.connect(on_finished)
         mgr.run_failed.connect(lambda k, msg: (ends.append(k), print(f"  {k} failed: {msg}", file=sys.stderr)))
         mgr.run_cancelled.connect(lambda k: ends.append(k))
@@ -110,6 +126,7 @@ def measure(app, n: int, m: int, algorithms: list[str], seed: int, timeout: floa
         while time.perf_counter() < t_stop:
             app.processEvents(QtCore.QEventLoop.ProcessEventsFlag.AllEvents, 50)
         timer.stop()
+        gc.callbacks.remove(on_gc)
         ticks.append(time.perf_counter())
         if len(ends) < len(keys):
             win.manager.wait_all(10000)
@@ -129,7 +146,8 @@ def measure(app, n: int, m: int, algorithms: list[str], seed: int, timeout: floa
         win.close()
         win.deleteLater()
         app.processEvents()
-    return {"n": n, "wall": wall, "run": run_gaps, "result": res_gaps, "statuses": statuses, "bars": bars}
+    return {"n": n, "wall": wall, "run": run_gaps, "result": res_gaps, "statuses": statuses, "bars": bars,
+            "gc": gc_full}
 
 
 def main() -> int:
@@ -160,15 +178,19 @@ def main() -> int:
 
     print(f"Event-loop gaps (timer every {TICK_MS} ms), main window offscreen, {' + '.join(args.algorithms)} "
           f"started together, {args.workers} workers")
-    print(f"{'tasks':>8} {'phase':<8} {'ticks':>6} {'median':>9} {'p99':>9} {'max':>9} {'run wall':>9}")
+    print(f"{'tasks':>8} {'phase':<8} {'ticks':>6} {'median':>9} {'p99':>9} {'max':>9} {'run wall':>9} "
+          f"{'full GCs (max)':>15}")
     for r in rows:
         for phase in ("run", "result"):
             gaps = r[phase]
             assert isinstance(gaps, list)
             med = statistics.median(gaps) if gaps else float("nan")
             wall = f"{r['wall']:.1f} s" if phase == "run" else ""
+            gcs = r["gc"]
+            assert isinstance(gcs, list)
+            gc_text = f"{len(gcs)} ({max(gcs, default=0):.0f} ms)" if phase == "run" else ""
             print(f"{r['n']:>8,} {phase:<8} {len(gaps):>6} {med:>6.1f} ms {percentile(gaps, 99):>6.1f} ms "
-                  f"{max(gaps, default=float('nan')):>6.0f} ms {wall:>9}")
+                  f"{max(gaps, default=float('nan')):>6.0f} ms {wall:>9} {gc_text:>15}")
     if prof is not None:
         prof.dump_stats(args.profile)
     worst = max(max(r["run"] + r["result"]) for r in rows)  # type: ignore[operator]

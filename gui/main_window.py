@@ -496,7 +496,8 @@ class MainWindow(QtWidgets.QMainWindow):
         self.gantt.animate_construction(slots)
 
     def _on_playback_time_changed(self, t: float) -> None:
-        if self._schedule is not None:
+        # past the editor's drawing limit nothing shows the states: spare the loop over every slot
+        if self._schedule is not None and not self.editor.too_large():
             self.editor.set_task_states(task_states(self._schedule, t))
 
     def _show_run_panel(self) -> None:

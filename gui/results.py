@@ -845,7 +845,6 @@ class ResultsPanel(QtWidgets.QWidget):
             r.history = [tuple(float(x) for x in p) for p in hist]  # type: ignore[misc]
         r.status = "done"
         r.runtime = schedule.meta.get("runtime_s")
-        r.metrics = {"makespan": float(schedule.makespan)}
         prepared = self.manager.prepared(key)
         metrics = prepared.pop("metrics", None)
         r.prepared = prepared
@@ -858,6 +857,8 @@ class ResultsPanel(QtWidgets.QWidget):
                 r.metrics = compute_metrics(schedule, r.graph, r.platform)
         except Exception as exc:  # metrics are extras: keep the schedule, say what failed
             r.message = f"metrics unavailable: {error_message(exc)}"
+        if "makespan" not in r.metrics:
+            r.metrics = {"makespan": float(schedule.makespan)}
         self._refresh_gaps()
         self._after_run_ended(r)
 
