@@ -62,7 +62,8 @@ def percentile(xs: list[float], q: float) -> float:
     return s[k]
 
 
-def measure(app, n: int, m: int, algorithms: list[str], seed: int, timeout: float) -> dict[str, object]:
+def measure(app, n: int, m: int, algorithms: list[str], seed: int, timeout: float,
+            verbose: bool = False) -> dict[str, object]:
     from gui.main_window import MainWindow
     from model.formats import save_graph
 
@@ -93,9 +94,12 @@ def measure(app, n: int, m: int, algorithms: list[str], seed: int, timeout: floa
             # connected after the window's receivers: runs once they have all returned
             results.append(time.perf_counter())
             ends.append(key)
+            if verbose:
+                print(f"  {key} shown at {results[-1] - t0:.2f} s", file=sys.stderr)
 
         gc_full: list[float] = []  # durations of full (generation 2) collections, any thread
         gc_t0: list[float] = [0.0]
+        gc_spans: list[tuple[float, float]] = []
 
         def on_gc(phase: str, info: dict) -> None:
             if info.get("generation") != 2:
@@ -104,6 +108,7 @@ def measure(app, n: int, m: int, algorithms: list[str], seed: int, timeout: floa
                 gc_t0[0] = time.perf_counter()
             else:
                 gc_full.append((time.perf_counter() - gc_t0[0]) * 1000)
+                gc_spans.append((gc_t0[0], time.perf_counter()))
 
         gc.callbacks.append(on_gc)
         mgr.run_finished.connect(on_finished)
@@ -139,6 +144,10 @@ def measure(app, n: int, m: int, algorithms: list[str], seed: int, timeout: floa
             # the gap in which a result's slots ran, and the gaps in the second after them
             in_result = any(a < t <= b or t <= a < t + AFTER_RESULT_S for t in results)
             (res_gaps if in_result else run_gaps).append(gap)
+            if verbose and gap > 150:
+                gcs = sum(min(b, g1) - max(a, g0) for g0, g1 in gc_spans if g1 > a and g0 < b) * 1000
+                print(f"  gap {gap:6.0f} ms at {a - t0:6.2f} s ({'result' if in_result else 'run'}), "
+                      f"full GC inside: {gcs:.0f} ms", file=sys.stderr)
         statuses = {r.algorithm: r.status for r in win.results.model.rows}
         bars = int(win.gantt.item.x0.size)
         win.document.undo_stack.setClean()
@@ -157,6 +166,7 @@ def main() -> int:
     ap.add_argument("--algorithms", nargs="+", default=["heft", "mct"])
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--timeout", type=float, default=600.0)
+    ap.add_argument("--verbose", action="store_true", help="list the gaps over 150 ms on stderr")
     ap.add_argument("--profile", metavar="FILE", help="write a cProfile of the GUI thread (pstats) to FILE")
     args = ap.parse_args()
 
@@ -170,7 +180,7 @@ def main() -> int:
     for n in args.sizes:
         if prof is not None:
             prof.enable()
-        r = measure(app, n, args.workers, args.algorithms, args.seed, args.timeout)
+        r = measure(app, n, args.workers, args.algorithms, args.seed, args.timeout, args.verbose)
         if prof is not None:
             prof.disable()
         rows.append(r)

@@ -15,7 +15,7 @@ from gui.platform_panel import PlatformPanel
 from gui.playback import Playback, task_states
 from gui.properties import PropertyPanel
 from gui.results import ResultsPanel
-from gui.workers import RunManager
+from gui.workers import RunManager, keep_long_lived, release_long_lived
 from model.graph import GraphError
 from model.schedule import Schedule, ScheduleError
 
@@ -275,11 +275,14 @@ class MainWindow(QtWidgets.QMainWindow):
             return self.open_schedule(path)
         if not self.maybe_save():
             return False
+        release_long_lived()
         try:
             self.document.load(path)
         except (GraphError, OSError) as e:
             self._show_error("Cannot open graph", f"{Path(path).name}: {e}")
             return False
+        finally:
+            keep_long_lived()  # the open graph stays: keep it out of full collections
         self.manager.cancel_all()
         self._set_schedule(None)
         self._remember(path)

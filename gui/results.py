@@ -29,7 +29,7 @@ from model.algorithms import ALGORITHMS, available
 from model.graph import Platform, TaskGraph
 from model.schedule import Schedule, Slot
 
-from .workers import RunManager, error_message
+from .workers import RunManager, error_message, keep_long_lived
 
 
 def _have_ortools() -> bool:
@@ -723,6 +723,7 @@ class ResultsPanel(QtWidgets.QWidget):
         except Exception as exc:  # the document cannot give a graph to map
             self._show_message(error_message(exc), error=True)
             return []
+        keep_long_lived()  # the snapshot lives as long as the rows: keep it out of full collections
         self._show_message("")
         keys = []
         for name in algorithms:

@@ -23,8 +23,10 @@ what it returned with :meth:`RunManager.prepared` instead of blocking the GUI th
 
 from __future__ import annotations
 
+import gc
 import itertools
 import logging
+import sys
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -36,7 +38,10 @@ from model.algorithms import Cancelled, get_algorithm, load_all
 from model.graph import GraphError, Platform, TaskGraph
 from model.schedule import Schedule, ScheduleError, Slot
 
-__all__ = ["AlgorithmWorker", "Preparer", "RunManager", "WorkerSignals", "error_message"]
+__all__ = [
+    "AlgorithmWorker", "Preparer", "RunManager", "WorkerSignals", "error_message", "keep_long_lived",
+    "release_long_lived",
+]
 
 #: ``fn(schedule, graph, platform) -> value``: follow-up work on a result, run in the
 #: worker thread; it must only read its arguments and never touch a widget
@@ -46,6 +51,29 @@ log = logging.getLogger(__name__)
 
 #: Default minimum interval between two progress (and placed) emissions, in seconds.
 THROTTLE_S = 0.030
+
+
+#: interpreter switch interval while runs are going, in seconds (Python's default is 0.005)
+RUN_SWITCH_INTERVAL = 0.001
+
+
+def keep_long_lived() -> None:
+    """Exempt every object alive now from the cyclic garbage collector's full passes.
+
+    Called once a big graph, or a run's snapshot of it, is in memory for good. A full
+    collection walks every tracked object while holding the interpreter lock, whichever
+    thread triggers it: with a 100,000-task graph open each one froze the window for
+    0.5-0.8 s, several times per run. Frozen objects are still freed by reference
+    counting; young garbage is collected first so no fresh cycle is frozen.
+    """
+    gc.collect(1)
+    gc.freeze()
+
+
+def release_long_lived() -> None:
+    """Undo :func:`keep_long_lived` (a document is being replaced): the next full
+    collection sees every object again, and frees cycles the old document left."""
+    gc.unfreeze()
 
 
 def error_message(exc: BaseException) -> str:
@@ -283,6 +311,8 @@ class RunManager(QtCore.QObject):
         self.throttle = throttle
         self._workers: dict[str, AlgorithmWorker] = {}
         self._preparers: dict[str, Preparer] = {}
+        #: the switch interval to restore when the last run ends (``None``: none running)
+        self._switch_interval: float | None = None
         self._ended: list[AlgorithmWorker] = []
         self._counter = itertools.count(1)
         # Import every algorithm module here, on the GUI thread, not concurrently in workers.
@@ -314,6 +344,12 @@ class RunManager(QtCore.QObject):
         s.cancelled.connect(lambda k=key: self.run_cancelled.emit(k))
         s.bound_progress.connect(lambda pts, k=key: self.run_bound.emit(k, pts))
         s.finished.connect(lambda k=key: self._forget(k))
+        if not self._workers:
+            # Waiting for the interpreter lock costs the GUI thread up to one switch
+            # interval per re-entry into Python while a worker computes: a shorter one
+            # while runs go keeps the window responsive (restored when the last ends).
+            self._switch_interval = sys.getswitchinterval()
+            sys.setswitchinterval(min(self._switch_interval, RUN_SWITCH_INTERVAL))
         self._workers[key] = worker
         self.run_started.emit(key)
         self.pool.start(worker)
@@ -372,6 +408,9 @@ class RunManager(QtCore.QObject):
 
     def _forget(self, key: str) -> None:
         w = self._workers.pop(key, None)
+        if not self._workers and self._switch_interval is not None:
+            sys.setswitchinterval(self._switch_interval)
+            self._switch_interval = None
         if w is not None:
             # We are inside a queued call delivered to w.signals: drop the last reference
             # (which destroys it) only once that call has returned.
