@@ -254,6 +254,7 @@ class MainWindow(QtWidgets.QMainWindow):
     def new_document(self) -> None:
         if self.maybe_save():
             self.manager.cancel_all()
+            release_long_lived()
             self.document.new()
             self._set_schedule(None)
 
@@ -282,7 +283,7 @@ class MainWindow(QtWidgets.QMainWindow):
             self._show_error("Cannot open graph", f"{Path(path).name}: {e}")
             return False
         finally:
-            keep_long_lived()  # the open graph stays: keep it out of full collections
+            keep_long_lived(len(self.document.graph))  # the open graph stays: keep it out of full collections
         self.manager.cancel_all()
         self._set_schedule(None)
         self._remember(path)

@@ -723,7 +723,7 @@ class ResultsPanel(QtWidgets.QWidget):
         except Exception as exc:  # the document cannot give a graph to map
             self._show_message(error_message(exc), error=True)
             return []
-        keep_long_lived()  # the snapshot lives as long as the rows: keep it out of full collections
+        keep_long_lived(len(graph))  # the snapshot lives as long as the rows: keep it out of full collections
         self._show_message("")
         keys = []
         for name in algorithms:

@@ -53,19 +53,25 @@ log = logging.getLogger(__name__)
 THROTTLE_S = 0.030
 
 
-#: interpreter switch interval while runs are going, in seconds (Python's default is 0.005)
+#: interpreter switch interval while runs on big graphs go, in seconds (Python's default is 0.005)
 RUN_SWITCH_INTERVAL = 0.001
+#: graphs from this many tasks on count as big: below, runs and collections are short,
+#: and nothing here changes how the interpreter runs
+BIG_GRAPH_TASKS = 5000
 
 
-def keep_long_lived() -> None:
+def keep_long_lived(tasks: int = BIG_GRAPH_TASKS) -> None:
     """Exempt every object alive now from the cyclic garbage collector's full passes.
 
     Called once a big graph, or a run's snapshot of it, is in memory for good. A full
     collection walks every tracked object while holding the interpreter lock, whichever
     thread triggers it: with a 100,000-task graph open each one froze the window for
     0.5-0.8 s, several times per run. Frozen objects are still freed by reference
-    counting; young garbage is collected first so no fresh cycle is frozen.
+    counting; young garbage is collected first so no fresh cycle is frozen. Does nothing
+    for graphs under :data:`BIG_GRAPH_TASKS` tasks (``tasks``), whose collections are short.
     """
+    if tasks < BIG_GRAPH_TASKS:
+        return
     gc.collect(1)
     gc.freeze()
 
@@ -311,7 +317,8 @@ class RunManager(QtCore.QObject):
         self.throttle = throttle
         self._workers: dict[str, AlgorithmWorker] = {}
         self._preparers: dict[str, Preparer] = {}
-        #: the switch interval to restore when the last run ends (``None``: none running)
+        #: runs on big graphs going, and the switch interval to restore when the last ends
+        self._big_runs: set[str] = set()
         self._switch_interval: float | None = None
         self._ended: list[AlgorithmWorker] = []
         self._counter = itertools.count(1)
@@ -344,12 +351,14 @@ class RunManager(QtCore.QObject):
         s.cancelled.connect(lambda k=key: self.run_cancelled.emit(k))
         s.bound_progress.connect(lambda pts, k=key: self.run_bound.emit(k, pts))
         s.finished.connect(lambda k=key: self._forget(k))
-        if not self._workers:
+        if len(graph) >= BIG_GRAPH_TASKS:
             # Waiting for the interpreter lock costs the GUI thread up to one switch
             # interval per re-entry into Python while a worker computes: a shorter one
-            # while runs go keeps the window responsive (restored when the last ends).
-            self._switch_interval = sys.getswitchinterval()
-            sys.setswitchinterval(min(self._switch_interval, RUN_SWITCH_INTERVAL))
+            # while big runs go keeps the window responsive (restored when the last ends).
+            if not self._big_runs:
+                self._switch_interval = sys.getswitchinterval()
+                sys.setswitchinterval(min(self._switch_interval, RUN_SWITCH_INTERVAL))
+            self._big_runs.add(key)
         self._workers[key] = worker
         self.run_started.emit(key)
         self.pool.start(worker)
@@ -408,7 +417,8 @@ class RunManager(QtCore.QObject):
 
     def _forget(self, key: str) -> None:
         w = self._workers.pop(key, None)
-        if not self._workers and self._switch_interval is not None:
+        self._big_runs.discard(key)
+        if not self._big_runs and self._switch_interval is not None:
             sys.setswitchinterval(self._switch_interval)
             self._switch_interval = None
         if w is not None:
