@@ -29,7 +29,7 @@ from model.algorithms import ALGORITHMS, available
 from model.graph import Platform, TaskGraph
 from model.schedule import Schedule, Slot
 
-from .workers import RunManager, error_message, keep_long_lived
+from .workers import RunManager, building_long_lived, error_message
 
 
 def _have_ortools() -> bool:
@@ -719,11 +719,12 @@ class ResultsPanel(QtWidgets.QWidget):
             self._show_message("Tick at least one algorithm to run.", error=False)
             return []
         try:
-            graph, platform = self.document.snapshot()
+            # the snapshot lives as long as the rows: keep it out of full collections
+            with building_long_lived(len(self.document.graph)):
+                graph, platform = self.document.snapshot()
         except Exception as exc:  # the document cannot give a graph to map
             self._show_message(error_message(exc), error=True)
             return []
-        keep_long_lived(len(graph))  # the snapshot lives as long as the rows: keep it out of full collections
         self._show_message("")
         keys = []
         for name in algorithms:

@@ -157,3 +157,21 @@ def test_big_graphs_are_kept_out_of_full_collections():
         assert gc.get_freeze_count() == 0
     finally:
         gc.unfreeze()
+
+
+def test_building_long_lived_pauses_collection_then_freezes():
+    gc.unfreeze()
+    try:
+        with workers.building_long_lived(10):  # small: collection stays on, nothing frozen
+            assert gc.isenabled()
+        assert gc.get_freeze_count() == 0
+        with workers.building_long_lived(workers.BIG_GRAPH_TASKS):
+            assert not gc.isenabled()
+            built = [[i] for i in range(1000)]
+        assert gc.isenabled() and gc.get_freeze_count() >= len(built)
+        with pytest.raises(RuntimeError), workers.building_long_lived(workers.BIG_GRAPH_TASKS):
+            raise RuntimeError("copy failed")
+        assert gc.isenabled()  # re-enabled whatever happened inside
+    finally:
+        gc.unfreeze()
+        gc.enable()
