@@ -35,6 +35,8 @@ def _num(v: float) -> float | int:
 def _check_header(d: Any, fmt: str) -> None:
     if not isinstance(d, dict):
         raise GraphError(f"expected a JSON object with \"format\": \"{fmt}\"")
+    if "format" not in d:
+        raise GraphError(f"missing \"format\": \"{fmt}\" (is this a TaskMapper file?)")
     if d.get("format") != fmt:
         raise GraphError(f"unknown format {d.get('format')!r} (expected {fmt!r})")
     # true == 1 in Python: a boolean is not a version number

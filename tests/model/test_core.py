@@ -49,6 +49,7 @@ def test_heft_paper_upward_ranks_and_makespan():
         ),
         (doc([{"id": "a", "costs": [1, 2]}], workers=[{"id": "P1"}]), "task 'a' has 2 costs but the platform has 1"),
         ({"format": "other", "version": 1}, "unknown format 'other'"),
+        ({"version": 1, "tasks": []}, 'missing "format": "taskmapper-graph"'),
         ({"format": "taskmapper-graph", "version": 7, "tasks": []}, "version 7"),
         (doc([{"id": "a"}], [{"source": "a", "target": "a"}]), "self-loop"),
         (doc([{"id": "a"}, {"id": "b"}], [{"source": "a", "target": "b", "data": -3}]), "data of edge 'a' -> 'b' is negative"),
