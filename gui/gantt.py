@@ -1165,6 +1165,13 @@ class GanttView(QtWidgets.QWidget):
             lines.append(f"level {self._levels[slot.task]}")
         return "\n".join(lines)
 
+    def chart_title(self) -> str:
+        """Which schedules the chart shows, with their makespans (empty when none)."""
+        parts = []
+        for i, sched in enumerate(self.schedules):
+            parts.append(f"{self._schedule_label(i)}: makespan {_fmt(sched.makespan)}")
+        return "   vs   ".join(parts)
+
     def legend_entries(self) -> list[tuple[str, str]]:
         """The legend as ``(colour name, text)`` pairs."""
         return [(c.name(), t) for c, t in self.legend.entries]
@@ -1197,6 +1204,7 @@ class GanttView(QtWidgets.QWidget):
         left = self.plot_item.getAxis("left")
         left.setTicks([[(yy, name) for yy, name in zip(g.lane_y, g.lanes)], []])
         self.plot_item.setLabel("left", "schedule · worker" if multi else "worker")
+        self.plot_item.setTitle(self.chart_title(), size="9pt", color="#222222")
         for line in self.separators:
             self.plot_item.removeItem(line)
         self.separators = []

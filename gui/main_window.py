@@ -522,6 +522,12 @@ class MainWindow(QtWidgets.QMainWindow):
         # the first result of a fresh graph goes straight to the chart
         if self._schedule is None:
             self.show_schedule(sched)
+            # its row is selected, so the table says which result the chart shows
+            blocked = self.results.blockSignals(True)
+            try:
+                self.results.select_algorithms([sched.algorithm])
+            finally:
+                self.results.blockSignals(blocked)
 
     def _on_document_graph_changed(self) -> None:
         if self._schedule is not None and self._schedule.algorithm != "trace":

@@ -172,6 +172,9 @@ def test_side_by_side_comparison_shares_the_time_axis(qtbot, heft_schedule, heft
     v.set_colour_mode("algorithm")
     assert [t for _, t in v.legend_entries()] == ["heft", "trace"]
     assert set(v.item.colour[v.bars_of("n1")]) == {0, 1}
+    assert v.chart_title() == "heft: makespan 80   vs   trace: makespan 88"
+    v.set_schedules([], None)
+    assert v.chart_title() == ""
 
 
 def test_colour_modes_and_legend(view, heft_graph):

@@ -122,6 +122,10 @@ def test_window_shows_the_first_result_with_geometry_from_the_worker(qtbot, tmp_
     assert w.gantt.schedules == [row.schedule]
     assert w.gantt._geometry is row.prepared["gantt"]  # not rebuilt on the GUI thread
     assert sorted(w.gantt.item.x0) == sorted(s.start for s in row.schedule.slots)
+    # the table selects the shown result and the chart's title names it
+    assert [r.algorithm for r in w.results._chosen_rows()] == ["heft"]
+    assert w.gantt.chart_title() == f"heft: makespan {row.schedule.makespan:.6g}"
+    assert "heft: makespan" in w.gantt.plot_item.titleLabel.text
     # a stale row's geometry (the graph changed since) is not reused
     w.document.set_cost([w.document.graph.tasks[0]], 99.0)
     assert w.results.prepared_of(row.schedule) == {}
