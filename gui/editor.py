@@ -37,6 +37,7 @@ ARROW = 9.0
 
 # level of detail thresholds (scene-to-device scale)
 LOD_TEXT = 0.45
+LOD_NAME = 0.3  # between this and LOD_TEXT a task shows its name only
 LOD_ARROW = 0.3
 LOD_SIMPLE = 0.22
 
@@ -130,6 +131,16 @@ class TaskItem(QtWidgets.QGraphicsItem):
             painter.setBrush(self.worker_colour)
             painter.drawRoundedRect(QtCore.QRectF(-hw + 3, -_HH + 3, 6, TASK_H - 6), 2, 2)
         if lod < LOD_TEXT:
+            if lod >= LOD_NAME:
+                # zoomed out: the name alone, in a font that stays about 8 px tall on screen
+                painter.setPen(C_TEXT)
+                f = painter.font()
+                f.setPixelSize(max(1, round(min(TASK_H * 0.55, 8.0 / lod))))
+                f.setBold(True)
+                painter.setFont(f)
+                box = QtCore.QRectF(-hw + 9, -_HH, 2 * hw - 14, TASK_H)
+                label = QtGui.QFontMetricsF(f).elidedText(self.task, QtCore.Qt.TextElideMode.ElideMiddle, box.width())
+                painter.drawText(box, QtCore.Qt.AlignmentFlag.AlignCenter, label)
             return
         painter.setPen(C_TEXT)
         f = painter.font()

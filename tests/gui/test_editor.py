@@ -650,3 +650,27 @@ def test_long_edge_follows_its_route_until_a_task_moves(tmp_path, qtbot):
     assert doc.position("c") == (c0[0] + 300, c0[1] + 200) and not e.is_routed()
     doc.undo_stack.undo()
     assert e.is_routed()
+
+
+def _dark_pixels_of_task_painted_at(scale: float) -> int:
+    from gui.editor import TaskItem
+
+    item = TaskItem("task_7")
+    img = QtGui.QImage(400, 200, QtGui.QImage.Format.Format_ARGB32)
+    img.fill(QtGui.QColor("white"))
+    p = QtGui.QPainter(img)
+    p.translate(200, 100)
+    p.scale(scale, scale)
+    item.paint(p, QtWidgets.QStyleOptionGraphicsItem())
+    p.end()
+    return sum(1 for x in range(400) for y in range(200) if QtGui.QColor(img.pixel(x, y)).lightness() < 150)
+
+
+def test_zoomed_out_tasks_show_their_name_only_down_to_the_name_threshold(qtbot):
+    from gui.editor import LOD_NAME, LOD_SIMPLE, LOD_TEXT
+
+    assert LOD_SIMPLE < LOD_NAME < LOD_TEXT
+    name_only = _dark_pixels_of_task_painted_at((LOD_NAME + LOD_TEXT) / 2)
+    no_text = _dark_pixels_of_task_painted_at((LOD_SIMPLE + LOD_NAME) / 2)
+    assert name_only > 20  # the name's glyphs
+    assert no_text < name_only / 4  # only the box outline's few dark pixels, if any
