@@ -318,7 +318,13 @@ class MainWindow(QtWidgets.QMainWindow):
             try:
                 from model.graph import Platform, Worker
 
-                plat = Platform(tuple(Worker(w) for w in sched.workers), self.document.platform.network)
+                net = self.document.platform.network
+                if sched.meta.get("reconstructed"):
+                    from model.formats.wfformat import trace_platform
+
+                    plat = trace_platform(sched, net)  # cores of one machine share data for free
+                else:
+                    plat = Platform(tuple(Worker(w) for w in sched.workers), net)
                 sched.check(graph, plat, check_durations=False, partial=True)
             except (ScheduleError, GraphError) as e:
                 note = f" — does not fit the open graph: {e}"

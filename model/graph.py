@@ -91,7 +91,9 @@ class Network:
 
     Sending ``d`` units of data between two different workers takes
     ``latency + d / bandwidth``; on the same worker it is free. ``links`` optionally
-    overrides bandwidth and latency for an (ordered) pair of worker ids.
+    overrides bandwidth and latency for an (ordered) pair of worker ids. A link's
+    bandwidth may be ``math.inf``: data then cost nothing beyond the link's latency
+    (e.g. between two cores of one machine, which share memory).
     """
 
     bandwidth: float = 1.0
@@ -108,6 +110,8 @@ class Network:
         >>> Network(bandwidth=2.0, latency=1.0).comm_time(10, "P1", "P2")
         6.0
         >>> Network().comm_time(10, "P1", "P1")
+        0.0
+        >>> Network(links={("P1", "P2"): (math.inf, 0.0)}).comm_time(10, "P1", "P2")
         0.0
         """
         if src == dst:
@@ -145,7 +149,8 @@ class Platform:
             for wid in (a, b):
                 if wid not in seen:
                     raise GraphError(f"network link ({a!r}, {b!r}) names unknown worker {wid!r}")
-            check_number(bw, f"bandwidth of link ({a!r}, {b!r})", allow_zero=False)
+            if bw != math.inf:  # an unlimited link (cores of one machine) is allowed
+                check_number(bw, f"bandwidth of link ({a!r}, {b!r})", allow_zero=False)
             check_number(lat, f"latency of link ({a!r}, {b!r})")
 
     @classmethod

@@ -17,8 +17,9 @@ Reading (a small parser of the DOT language, so errors name their line):
 - A node used in an edge but never declared, while other nodes are declared, is
   reported as unknown (it is almost always a typo).
 
-Writing gives the same attributes; with a schedule each node also gets ``Start``,
-``Finish`` and ``Processor``.
+Writing gives the same attributes, except the editor's edge ``route`` (bend points
+valid only for the native file's positions), which is left out; with a schedule each
+node also gets ``Start``, ``Finish`` and ``Processor``.
 """
 
 from __future__ import annotations
@@ -547,7 +548,8 @@ def to_text(graph: TaskGraph, schedule: Schedule | None = None) -> str:
         lines.append(f"  {_quote(str(n))}{_attr_text(out)};")
     for u, v, a in graph.nx.edges(data=True):
         out = {"Weight": float(a.get("data", 0.0))}
-        out.update({k: val for k, val in a.items() if k != "data"})
+        # "route" (the editor's bends, in the native file's coordinates) is a drawing hint only
+        out.update({k: val for k, val in a.items() if k not in ("data", "route")})
         lines.append(f"  {_quote(str(u))} -> {_quote(str(v))}{_attr_text(out)};")
     lines.append("}")
     return "\n".join(lines) + "\n"

@@ -7,7 +7,8 @@ list type), edge attribute ``data``; ``x``, ``y`` and every other attribute are 
 data when ``cost`` / ``data`` are missing. Graph attributes are kept in
 ``graph.attrs``; a ``workers`` attribute (``"P1,P2"``, with ``speeds`` likewise) gives
 the platform, ``bandwidth`` / ``latency`` / ``links`` the network (see
-:mod:`model.formats.netattrs`).
+:mod:`model.formats.netattrs`). Writing leaves out the editor's edge ``route`` (bend
+points valid only for the native file's positions).
 """
 
 from __future__ import annotations
@@ -160,7 +161,8 @@ def to_networkx(graph: TaskGraph) -> nx.DiGraph:
             out["cost"] = float(a.get("cost", 0.0))
         h.add_node(n, **out)
     for u, v, a in graph.nx.edges(data=True):
-        out = {k: _value(val) for k, val in a.items()}
+        # "route" (the editor's bends, in the native file's coordinates) is a drawing hint only
+        out = {k: _value(val) for k, val in a.items() if k != "route"}
         out["data"] = float(a.get("data", 0.0))
         h.add_edge(u, v, **out)
     return h

@@ -15,8 +15,11 @@ runtime and machine.
   so they are rebuilt: each machine contributes one worker per core (``"node"`` for a
   one-core machine, else ``"node/1"``, ``"node/2"``, ...), every task runs on its
   recorded machine, and tasks are started, in order of readiness, at the earliest
-  time consistent with their parents (plus the transfer time over the network above
-  between different cores) and with one task at a time per core.
+  time consistent with their parents and with one task at a time per core. Data
+  between two machines take the transfer time over the network above; between two
+  cores of one machine they are free (the platform of the trace has a link of
+  unlimited bandwidth and no latency between them, see :func:`trace_platform`).
+  Tasks of the pseudo-machine ``"unrecorded"`` below count as on different machines.
   ``meta["reconstructed"]`` is ``True``; the recorded makespan is kept as
   ``meta["recorded_makespan"]``. Tasks without a recorded machine go to a pseudo-machine
   ``"unrecorded"`` with as many cores as needed.
@@ -49,6 +52,7 @@ __all__ = [
     "read",
     "read_trace",
     "trace_from_dict",
+    "trace_platform",
 ]
 
 #: bytes per second assumed between machines (1 Gbit/s)
@@ -287,6 +291,33 @@ def _core_ids(machine: str, cores: int) -> list[str]:
     return [machine] if cores == 1 else [f"{machine}/{k + 1}" for k in range(cores)]
 
 
+def trace_platform(trace: Schedule, network: Network | None = None) -> Platform:
+    """The platform a rebuilt trace runs on: its workers, transfers free within a machine.
+
+    ``trace`` is a schedule from :func:`trace_from_dict` (its ``meta["machines"]`` names
+    each machine's core count); ``network`` (default: the instance graph's, 1 Gbit/s)
+    prices transfers between machines. Every ordered pair of cores of one recorded
+    machine gets a link of unlimited bandwidth and no latency, so
+    ``trace.check(graph, trace_platform(trace), check_durations=False)`` holds.
+    """
+    net = network if network is not None else Network(bandwidth=DEFAULT_BANDWIDTH)
+    machines = trace.meta.get("machines")
+    if not isinstance(machines, dict):
+        raise GraphError("the schedule is not a trace rebuilt from a WfFormat instance (no 'machines')")
+    workers = set(trace.workers)
+    links = {k: v for k, v in net.links.items() if k[0] in workers and k[1] in workers}
+    for m, n in machines.items():
+        if m == _UNRECORDED:
+            continue  # where these tasks ran is unknown: no sharing assumed
+        ids = [w for w in _core_ids(str(m), int(n)) if w in workers]
+        for a in ids:
+            for b in ids:
+                if a != b:
+                    links[(a, b)] = (math.inf, 0.0)
+    ws = tuple(Worker(w) for w in trace.workers) or (Worker(_UNRECORDED),)
+    return Platform(ws, Network(net.bandwidth, net.latency, links))
+
+
 def _reconstruct(p: _Parsed, g: TaskGraph) -> tuple[Schedule, Platform]:
     cores: dict[str, int] = {}
     for m in p.machines:
@@ -324,7 +355,10 @@ def _reconstruct(p: _Parsed, g: TaskGraph) -> tuple[Schedule, Platform]:
         def ready_on(core: int, mach: str = mach, ids: list[str] = ids, preds: Any = preds) -> float:
             r = 0.0
             for (mu, cu, _, fu), data in preds:
-                r = max(r, fu + net.comm_time(data, core_ids[mu][cu], ids[core]))
+                if mu == mach and mach != _UNRECORDED:  # cores of one machine share data for free
+                    r = max(r, fu)
+                else:
+                    r = max(r, fu + net.comm_time(data, core_ids[mu][cu], ids[core]))
             return r
 
         k = p.tasks[t]["cores"]
@@ -373,8 +407,8 @@ def _reconstruct(p: _Parsed, g: TaskGraph) -> tuple[Schedule, Platform]:
         meta["multicore"] = {
             t: [core_ids[placed[t][0]][c] for c in [placed[t][1], *cs]] for t, cs in held.items()
         }
-    plat = Platform(tuple(Worker(w) for w in workers) or (Worker(_UNRECORDED),), net)
-    return Schedule("trace", workers, slots, meta=meta), plat
+    trace = Schedule("trace", workers, slots, meta=meta)
+    return trace, trace_platform(trace, net)
 
 
 def trace_from_dict(d: Any) -> Schedule:
@@ -399,6 +433,8 @@ def trace_from_dict(d: Any) -> Schedule:
 
 def platform_from_dict(d: Any) -> Platform:
     """The platform of the recorded execution: one worker per used core of each machine.
+
+    Transfers between cores of one machine are free (see :func:`trace_platform`).
 
     The trace of :func:`trace_from_dict` is valid on it
     (``Schedule.check(graph, platform, check_durations=False)``).

@@ -23,8 +23,8 @@ from model.formats import (
     stg,
     wfformat,
 )
-from model.graph import GraphError, Platform, TaskGraph, Worker
-from model.schedule import Schedule, Slot, Transfer
+from model.graph import GraphError, Network, Platform, TaskGraph, Worker
+from model.schedule import Schedule, ScheduleError, Slot, Transfer
 
 ROOT = Path(__file__).resolve().parents[2]
 HEFT_PAPER = ROOT / "assets" / "examples" / "heft-paper.taskgraph.json"
@@ -180,6 +180,29 @@ def test_graphml_round_trip_keeps_costs_lists_positions_and_free_attributes(tmp_
     assert heft_makespan(h) == 80.0
     # the costs list is a string attribute in the file
     assert "14.0,16.0,9.0" in (tmp_path / "g.graphml").read_text()
+
+
+@pytest.mark.parametrize("ext", [".dot", ".graphml"])
+def test_editor_edge_routes_are_left_out_of_dot_and_graphml(tmp_path, ext):
+    from model.layout import apply_layout, layered_layout
+
+    g = TaskGraph("bends")
+    for t in "abcd":
+        g.add_task(t, 1)
+    for u, v in ("ab", "ac", "bd", "ad"):
+        g.add_edge(u, v, 2)
+    g.nx.edges["a", "d"]["style"] = "dashed"
+    apply_layout(g, layered_layout(g))
+    assert isinstance(g.nx.edges["a", "d"].get("route"), list)  # a -> d bends around row 1
+    save_graph(g, tmp_path / f"g{ext}")
+    assert "route" not in (tmp_path / f"g{ext}").read_text()
+    h = load_graph(tmp_path / f"g{ext}")
+    assert all("route" not in a for *_, a in h.nx.edges(data=True))
+    assert h.nx.edges["a", "d"]["style"] == "dashed" and h.data("a", "d") == 2
+    assert h.task_attrs("d")["x"] == g.task_attrs("d")["x"]
+    # the native file keeps the route
+    save_graph(g, tmp_path / "g.json")
+    assert load_graph(tmp_path / "g.json").nx.edges["a", "d"]["route"] == g.nx.edges["a", "d"]["route"]
 
 
 def test_graphml_from_another_tool_uses_weight(tmp_path):
@@ -832,6 +855,63 @@ def test_wfformat_bench_instances_with_a_task_made_multicore(path):
     s.check(g, wfformat.platform_from_dict(d), check_durations=False)
     assert len(s.meta["multicore"][wide]) == 4
     assert_lanes_held(s)
+
+
+def wf_local_and_remote():
+    """a on n1 (2 cores) sends 250 MB to b and c: c runs next to b on n1, d on n2."""
+    mb = 250_000_000  # 2 s at 1 Gbit/s
+    return {"name": "lr", "schemaVersion": "1.5", "workflow": {
+        "specification": {
+            "tasks": [{"id": "a", "children": ["b", "c", "d"], "outputFiles": ["f"]},
+                      *({"id": t, "parents": ["a"], "inputFiles": ["f"]} for t in "bcd")],
+            "files": [{"id": "f", "sizeInBytes": mb}]},
+        "execution": {
+            "machines": [{"nodeName": "n1", "cpu": {"coreCount": 2}}, {"nodeName": "n2", "cpu": {"coreCount": 1}}],
+            "tasks": [{"id": "a", "runtimeInSeconds": 1, "machines": ["n1"]},
+                      {"id": "b", "runtimeInSeconds": 3, "machines": ["n1"]},
+                      {"id": "c", "runtimeInSeconds": 3, "machines": ["n1"]},
+                      {"id": "d", "runtimeInSeconds": 3, "machines": ["n2"]}]}}}
+
+
+def test_wfformat_transfers_between_cores_of_one_machine_are_free():
+    d = wf_local_and_remote()
+    g = wfformat.graph_from_dict(d)
+    s = wfformat.trace_from_dict(d)
+    at = s.slot_of()
+    # b and c both on n1, side by side on its two cores: the one not on a's core
+    # starts right when a ends, with no transfer time
+    assert {at["b"].worker, at["c"].worker} == {"n1/1", "n1/2"}
+    assert at["b"].start == at["c"].start == 1
+    # d on another machine waits for the 2 s transfer
+    assert at["d"].worker == "n2" and at["d"].start == 3
+    assert s.makespan == 6
+    plat = wfformat.platform_from_dict(d)
+    s.check(g, plat, check_durations=False)
+    assert plat.network.comm_time(g.data("a", "b"), "n1/1", "n1/2") == 0
+    assert plat.network.comm_time(g.data("a", "d"), "n1/1", "n2") == 2
+    # the same platform from the trace alone, as the app builds it when it opens one
+    assert wfformat.trace_platform(s).network.links == plat.network.links
+    # on a platform charging every core-to-core transfer, the check catches the early start
+    charged = Platform(plat.workers, Network(bandwidth=wfformat.DEFAULT_BANDWIDTH))
+    with pytest.raises(ScheduleError, match="before the data of 'a'"):
+        s.check(g, charged, check_durations=False)
+
+
+def test_wfformat_unrecorded_tasks_still_pay_transfers():
+    d = wf_local_and_remote()
+    for e in d["workflow"]["execution"]["tasks"]:
+        e.pop("machines")
+    s = wfformat.trace_from_dict(d)
+    at = s.slot_of()
+    assert {at[t].worker for t in "abcd"} <= {f"unrecorded/{k}" for k in range(1, 5)}
+    # one child may share a's core; the others wait for the transfer
+    assert sorted(at[t].start for t in "bcd") == [1, 3, 3]
+    s.check(wfformat.graph_from_dict(d), wfformat.platform_from_dict(d), check_durations=False)
+
+
+def test_trace_platform_needs_a_rebuilt_trace():
+    with pytest.raises(GraphError, match="not a trace rebuilt from a WfFormat instance"):
+        wfformat.trace_platform(Schedule("heft", ["P1"], [Slot("a", "P1", 0, 1)]))
 
 
 # ------------------------------------------------ native JSON: the contract's bad input
