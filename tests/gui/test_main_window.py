@@ -161,6 +161,28 @@ def test_a_workflow_instance_opens_as_graph_and_recorded_run(qtbot, window):
     assert "Reconstructed trace" in w.execution.status_label.text()
 
 
+def test_a_rebuilt_trace_with_free_transfers_inside_a_machine_fits_its_graph(qtbot, window, tmp_path):
+    # a sends 250 MB (2 s between machines) to b and c on the two cores of its machine
+    # and to d on another one: c starts next to b as soon as a ends
+    wf = {"name": "lr", "schemaVersion": "1.5", "workflow": {
+        "specification": {
+            "tasks": [{"id": "a", "children": ["b", "c", "d"], "outputFiles": ["f"]},
+                      *({"id": t, "parents": ["a"], "inputFiles": ["f"]} for t in "bcd")],
+            "files": [{"id": "f", "sizeInBytes": 250_000_000}]},
+        "execution": {
+            "machines": [{"nodeName": "n1", "cpu": {"coreCount": 2}}, {"nodeName": "n2", "cpu": {"coreCount": 1}}],
+            "tasks": [{"id": t, "runtimeInSeconds": 1 if t == "a" else 3, "machines": ["n2" if t == "d" else "n1"]}
+                      for t in "abcd"]}}}
+    path = tmp_path / "lr.json"
+    path.write_text(json.dumps(wf))
+    w = window
+    assert w.open_path(str(path))
+    at = w.gantt.schedules[-1].slot_of()
+    assert at["c"].start == at["b"].start == 1 and at["d"].start == 3
+    msg = w.statusBar().currentMessage()
+    assert "rebuilt from dependencies" in msg and "does not fit" not in msg
+
+
 def test_animate_construction_replays_the_placements(qtbot, window):
     w = window
     w.open_path(str(HEFT_EXAMPLE))
