@@ -49,11 +49,13 @@ __all__ = [
     "b_levels",
     "critical_path",
     "critical_path_min",
+    "critical_path_min_of",
     "data_exchange_edges",
     "independent_sets",
     "level_of",
     "levels",
     "lower_bound",
+    "lower_bound_of",
     "max_antichain",
     "slack",
     "t_levels",
@@ -443,7 +445,11 @@ def critical_path_min(graph: TaskGraph, platform: Platform | None = None) -> Cri
     >>> critical_path_min(g)
     CriticalPath(tasks=['a', 'b'], length=3.0)
     """
-    inst = _instance(graph, platform)
+    return critical_path_min_of(_instance(graph, platform))
+
+
+def critical_path_min_of(inst: Instance) -> CriticalPath:
+    """:func:`critical_path_min` of an already compiled instance (no second compilation)."""
     w = inst.w.min(axis=1) if inst.n else np.zeros(0)
     _, b = _longest(inst, w, None)
     path = _path(inst, w, None, b)
@@ -517,9 +523,14 @@ def lower_bound(graph: TaskGraph, platform: Platform | None = None) -> float:
     >>> lower_bound(g, Platform.homogeneous(2))
     6.0
     """
+    return lower_bound_of(_instance(graph, platform))
+
+
+def lower_bound_of(inst: Instance) -> float:
+    """:func:`lower_bound` of an already compiled instance (no second compilation)."""
     from .algorithms._common import lower_bound as instance_bound
 
-    return instance_bound(_instance(graph, platform))
+    return instance_bound(inst)
 
 
 # ------------------------------------------------------------------- report

@@ -107,3 +107,91 @@ def test_undefined_ratios_are_json_null():
     assert m.makespan == 0 and m.speedup == 1 and m.slr == 1
     d = m.to_dict()
     assert not any(isinstance(v, float) and math.isnan(v) for v in d.values())
+
+
+# ------------------------------------------------ one compilation per call, same figures
+def _plat16(m: int = 5) -> Platform:
+    from model.graph import Network, Worker
+
+    return Platform(tuple(Worker(f"P{i + 1}", 1.0 + 0.125 * i) for i in range(m)), Network(bandwidth=1.5, latency=0.5))
+
+
+def _min_path(g: TaskGraph, plat: Platform) -> float:
+    """Longest path of minimum execution times, no communication (plain networkx walk)."""
+    import networkx as nx
+
+    wmin = {t: min(g.exec_time(t, k, plat) for k in range(len(plat))) for t in g.tasks}
+    best: dict[str, float] = {}
+    for t in nx.topological_sort(g.nx):
+        best[t] = wmin[t] + max((best[u] for u in g.nx.predecessors(t)), default=0.0)
+    return max(best.values())
+
+
+@pytest.mark.parametrize("kind,seed", [("layered", 1), ("layered", 7), ("fork-join", 2), ("out-tree", 3),
+                                       ("series-parallel", 4)])
+def test_metrics_match_independent_sums(kind, seed):
+    from model.analysis import lower_bound
+    from model.generators import generate
+
+    g = generate(kind, n=60, seed=seed)
+    plat = _plat16()
+    s = get_algorithm("heft").schedule(g, plat)
+    m = schedule_metrics(s, g, plat)
+    assert m.makespan == max(x.finish for x in s.slots)
+    at = s.mapping()
+    crossing = [(u, v) for u, v in g.edges if at[u] != at[v]]
+    assert crossing, "the check needs edges between workers"
+    assert m.comm_edges == len(crossing)
+    assert m.comm_volume == pytest.approx(sum(g.data(u, v) for u, v in crossing))
+    assert m.comm_time == pytest.approx(sum(plat.network.comm_time(g.data(u, v), at[u], at[v]) for u, v in crossing))
+    per_worker = [sum(g.exec_time(t, k, plat) for t in g.tasks) for k in range(len(plat))]
+    assert m.sequential_time == pytest.approx(min(per_worker))
+    assert m.best_worker == plat.ids[per_worker.index(min(per_worker))]
+    assert m.slr == pytest.approx(m.makespan / _min_path(g, plat))
+    # the bound read from the shared compilation is the one computed on its own
+    assert m.lower_bound == lower_bound(g, plat)
+    assert m.lower_bound >= _min_path(g, plat) - 1e-9
+    assert compare([s], g, plat)[0]["slr"] == m.slr
+
+
+def test_metrics_compile_the_graph_once(monkeypatch):
+    import model.analysis
+    import model.metrics
+    from model.generators import generate
+    from model.instance import compile_instance
+
+    g = generate("layered", n=80, seed=5)
+    plat = _plat16()
+    s = get_algorithm("heft").schedule(g, plat)
+    expected = schedule_metrics(s, g, plat)
+    calls = []
+
+    def counting(graph, platform):
+        calls.append(graph)
+        return compile_instance(graph, platform)
+
+    monkeypatch.setattr(model.metrics, "compile_instance", counting)
+    monkeypatch.setattr(model.analysis, "compile_instance", counting)
+    assert schedule_metrics(s, g, plat) == expected
+    assert len(calls) == 1
+    calls.clear()
+    other = get_algorithm("heft").schedule(g, Platform.homogeneous(5))
+    compare([s, other, s], g, plat)
+    assert len(calls) == 1
+
+
+def test_metrics_follow_an_edited_graph():
+    from model.generators import generate
+
+    g = generate("layered", n=40, seed=2)
+    plat = _plat16()
+    s = get_algorithm("heft").schedule(g, plat)
+    before = schedule_metrics(s, g, plat)
+    t = g.tasks[0]
+    g.nx.nodes[t]["cost"] = g.nx.nodes[t].get("cost", 0.0) + 1000.0
+    g.nx.nodes[t].pop("costs", None)
+    after = schedule_metrics(s, g, plat)
+    per_worker = [sum(g.exec_time(x, k, plat) for x in g.tasks) for k in range(len(plat))]
+    assert after.sequential_time == pytest.approx(min(per_worker))
+    assert after.sequential_time == pytest.approx(before.sequential_time + 1000.0 / 1.5)  # P5, speed 1.5
+    assert after.lower_bound > before.lower_bound
