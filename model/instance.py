@@ -7,6 +7,7 @@ run by :func:`compile_instance` and never mutated.
 
 from __future__ import annotations
 
+import gc
 from dataclasses import dataclass
 
 import numpy as np
@@ -110,6 +111,18 @@ def compile_instance(graph: TaskGraph, platform: Platform) -> Instance:
     >>> inst.w.tolist(), inst.preds
     ([[4.0, 4.0], [2.0, 2.0]], [[], [0]])
     """
+    # hundreds of thousands of small lists: the cyclic garbage collector would rescan the
+    # whole graph again and again while they are made (half the time at 100,000 tasks)
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _compile(graph, platform)
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _compile(graph: TaskGraph, platform: Platform) -> Instance:
     graph.validate(platform)
     tasks = graph.tasks
     index = {t: i for i, t in enumerate(tasks)}
