@@ -36,6 +36,7 @@ from typing import Any
 from PySide6 import QtCore
 
 from model.algorithms import Cancelled, get_algorithm, load_all
+from model.gcpause import paused_collection
 from model.graph import GraphError, Platform, TaskGraph
 from model.schedule import Schedule, ScheduleError, Slot
 
@@ -87,15 +88,12 @@ def building_long_lived(tasks: int) -> Iterator[None]:
     Automatic collection is paused while the block runs, then :func:`keep_long_lived`.
     Below :data:`BIG_GRAPH_TASKS` tasks nothing changes.
     """
-    if tasks < BIG_GRAPH_TASKS or not gc.isenabled():
+    if tasks < BIG_GRAPH_TASKS:
         yield
         return
-    gc.disable()
-    try:
+    with paused_collection():
         yield
-    finally:
-        gc.enable()
-        keep_long_lived(tasks)
+    keep_long_lived(tasks)
 
 
 def release_long_lived() -> None:

@@ -25,7 +25,6 @@ True
 
 from __future__ import annotations
 
-import gc
 import inspect
 import itertools
 import math
@@ -34,6 +33,7 @@ from typing import Any
 
 import numpy as np
 
+from .gcpause import paused_collection
 from .graph import GraphError, TaskGraph
 from .layout import apply_layout, layered_layout
 
@@ -149,16 +149,11 @@ def _assemble(
         nodes.append((t, a))
     dl = data.tolist()
     # many small dicts: the cyclic garbage collector would scan them again and again
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with paused_collection():
         nx_g.add_nodes_from(nodes)
         nx_g.add_edges_from(
             (ids[u], ids[v], {"data": dl[k]}) for k, (u, v) in enumerate(zip(src_a.tolist(), dst_a.tolist()))
         )
-    finally:
-        if was_enabled:
-            gc.enable()
     if not have_pos or n <= LAYOUT_MAX_TASKS:
         layout_levels(g)
     return g
