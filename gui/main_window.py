@@ -185,7 +185,10 @@ class MainWindow(QtWidgets.QMainWindow):
         run.addAction(self._action("Run &selected algorithms", self.results.run_selected
                                    if hasattr(self.results, "run_selected") else self._run_all, "Ctrl+R"))
         run.addAction(self._action("Run &all algorithms", self._run_all, "Ctrl+Shift+R"))
-        run.addAction(self._action("&Cancel all runs", self.manager.cancel_all, "Esc"))
+        self.act_cancel_all = self._action("&Cancel all runs", self.manager.cancel_all, "Esc")
+        self.act_cancel_all.setEnabled(False)  # nothing to cancel until a run starts
+        self.results.runs_active_changed.connect(self.act_cancel_all.setEnabled)
+        run.addAction(self.act_cancel_all)
         run.addSeparator()
         run.addAction(self._action("&Execute graph for real…", self._show_run_panel, "F5",
                                    "Run the graph on threads, processes or Dask and record a trace"))
@@ -528,12 +531,16 @@ class MainWindow(QtWidgets.QMainWindow):
         # the first result of a fresh graph goes straight to the chart
         if self._schedule is None:
             self.show_schedule(sched)
+            self._auto_chosen = sched
             # its row is selected, so the table says which result the chart shows
             blocked = self.results.blockSignals(True)
             try:
                 self.results.select_algorithms([sched.algorithm])
             finally:
                 self.results.blockSignals(blocked)
+        elif self._schedule is getattr(self, "_auto_chosen", None):
+            # later results sort in around it: keep the shown result's row in view until the user picks
+            self.results.reveal_selection()
 
     def _on_document_graph_changed(self) -> None:
         if self._schedule is not None and self._schedule.algorithm != "trace":

@@ -544,6 +544,8 @@ class ResultsPanel(QtWidgets.QWidget):
     schedule_chosen = QtCore.Signal(object)
     #: two chosen rows -> [Schedule, Schedule]
     comparison_chosen = QtCore.Signal(list)
+    #: True while at least one run is in progress (what "Cancel all" can act on)
+    runs_active_changed = QtCore.Signal(bool)
 
     def __init__(self, document: Any, manager: RunManager, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
@@ -805,6 +807,13 @@ class ResultsPanel(QtWidgets.QWidget):
                 p = self.proxy.mapFromSource(self.model.index(i, 0))
                 sel.select(p, p.siblingAtColumn(len(COLUMNS) - 1))
         sm.select(sel, QtCore.QItemSelectionModel.SelectionFlag.ClearAndSelect)
+        self.reveal_selection()
+
+    def reveal_selection(self) -> None:
+        """Scroll the table so the first selected row is in view (rows move as results arrive)."""
+        rows = sorted(self.table.selectionModel().selectedRows(), key=lambda i: i.row())
+        if rows:
+            self.table.scrollTo(rows[0], QtWidgets.QAbstractItemView.ScrollHint.EnsureVisible)
 
     def displayed(self) -> list[list[str]]:
         """The table as shown (sorted), as text: one list per row."""
@@ -964,6 +973,7 @@ class ResultsPanel(QtWidgets.QWidget):
         self._progress_layout.insertWidget(self._progress_layout.count() - 1, w)
         self._progress[key] = w
         self.cancel_all_button.setEnabled(True)
+        self.runs_active_changed.emit(True)
         self._fit_progress_scroll()
 
     def _remove_progress(self, key: str) -> None:
@@ -973,6 +983,7 @@ class ResultsPanel(QtWidgets.QWidget):
             w.hide()
             w.setParent(None)
         self.cancel_all_button.setEnabled(bool(self._progress))
+        self.runs_active_changed.emit(bool(self._progress))
         self._fit_progress_scroll()
 
     def _fit_progress_scroll(self) -> None:

@@ -1,0 +1,69 @@
+"""Small things a user notices in the window: what the menus offer and what the table shows."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6 import QtCore
+
+from gui.main_window import MainWindow
+from gui.results import is_anytime
+from model.algorithms import ALGORITHMS, available
+
+FORK_JOIN = Path(__file__).resolve().parents[2] / "assets" / "examples" / "fork-join.taskgraph.json"
+
+
+@pytest.fixture
+def window(qtbot, tmp_path, monkeypatch):
+    monkeypatch.setenv("TASKMAPPER_NO_DIALOGS", "1")
+    QtCore.QSettings.setDefaultFormat(QtCore.QSettings.Format.IniFormat)
+    QtCore.QSettings.setPath(QtCore.QSettings.Format.IniFormat, QtCore.QSettings.Scope.UserScope, str(tmp_path))
+    w = MainWindow()
+    qtbot.addWidget(w)
+    w.resize(1280, 800)
+    w.show()
+    yield w
+    w.manager.wait_all(5000)
+    w.document.undo_stack.setClean()
+
+
+def _quick_algorithms() -> list[str]:
+    return [n for n in available() if not is_anytime(n) and not getattr(ALGORITHMS[n], "slow", False)]
+
+
+def test_cancel_all_runs_is_offered_only_while_something_runs(qtbot, window):
+    w = window
+    assert w.open_path(str(FORK_JOIN))
+    assert not w.act_cancel_all.isEnabled()  # nothing to cancel yet
+    with qtbot.waitSignal(w.manager.run_finished, timeout=30_000):
+        w.results.run(["heft"])
+        assert w.act_cancel_all.isEnabled()
+    qtbot.waitUntil(lambda: not w.results.cancel_all_button.isEnabled(), timeout=5000)
+    assert not w.act_cancel_all.isEnabled()
+
+
+def test_the_row_of_the_result_on_the_chart_stays_in_view_as_results_arrive(qtbot, window):
+    w = window
+    assert w.open_path(str(FORK_JOIN))
+    names = _quick_algorithms()
+    table = w.results.table
+    table.sortByColumn(1, QtCore.Qt.SortOrder.AscendingOrder)  # by makespan, as the window opens
+    # a poor result first (it goes to the chart), then the others sort in above it
+    worst = "lc"
+    with qtbot.waitSignal(w.manager.run_finished, timeout=30_000):
+        w.results.run([worst])
+    rest = [n for n in names if n != worst]
+    with qtbot.waitSignals([w.manager.run_finished] * len(rest), timeout=60_000):
+        w.results.run(rest)
+    assert w.results.proxy.rowCount() == len(names)
+    shown = w._schedule.algorithm
+    assert shown == worst
+    rows = table.selectionModel().selectedRows()
+    assert [w.results.model.rows[w.results.proxy.mapToSource(i).row()].algorithm for i in rows] == [shown]
+    # the table is taller than its view here: the test means something only if rows can be out of sight
+    last = w.results.proxy.index(len(names) - 1, 0)
+    first = w.results.proxy.index(0, 0)
+    viewport = table.viewport().rect()
+    assert not (viewport.contains(table.visualRect(first)) and viewport.contains(table.visualRect(last)))
+    assert viewport.intersects(table.visualRect(rows[0]))
