@@ -239,9 +239,16 @@ class PlaybackBar(QtWidgets.QWidget):
         self.slider.valueChanged.connect(self._on_slider_moved)
         playback.time_changed.connect(self._on_playback_time_changed)
         playback.state_changed.connect(self._on_playback_state_changed)
-        playback.range_changed.connect(lambda: self._on_playback_time_changed(playback.time))
+        playback.range_changed.connect(self._on_playback_range_changed)
         self._on_playback_state_changed(playback.playing)
-        self._on_playback_time_changed(playback.time)
+        self._on_playback_range_changed()
+
+    def _on_playback_range_changed(self) -> None:
+        # with nothing to replay the transport controls cannot act: grey them out (speed stays choosable)
+        has_range = self.playback.duration > 0
+        for w in (self.back_button, self.play_button, self.step_button, self.slider):
+            w.setEnabled(has_range)
+        self._on_playback_time_changed(self.playback.time)
 
     def _on_speed_box_changed(self, i: int) -> None:
         self.playback.set_speed(float(self.speed_box.itemData(i)))

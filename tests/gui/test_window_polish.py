@@ -8,6 +8,7 @@ import pytest
 from PySide6 import QtCore
 
 from gui.main_window import MainWindow
+from gui.playback import PlaybackBar
 from gui.results import is_anytime
 from model.algorithms import ALGORITHMS, available
 
@@ -67,3 +68,19 @@ def test_the_row_of_the_result_on_the_chart_stays_in_view_as_results_arrive(qtbo
     viewport = table.viewport().rect()
     assert not (viewport.contains(table.visualRect(first)) and viewport.contains(table.visualRect(last)))
     assert viewport.intersects(table.visualRect(rows[0]))
+
+
+def test_transport_controls_are_greyed_out_until_there_is_something_to_replay(qtbot, window):
+    w = window
+    assert w.open_path(str(FORK_JOIN))
+    bar = w.gantt.findChild(PlaybackBar) or w.findChild(PlaybackBar)
+    transport = (bar.back_button, bar.play_button, bar.step_button, bar.slider)
+    assert not any(c.isEnabled() for c in transport)  # no schedule yet: play would do nothing
+    assert bar.speed_box.isEnabled()  # the speed can be chosen beforehand
+    with qtbot.waitSignal(w.manager.run_finished, timeout=30_000):
+        w.results.run(["heft"])
+    assert w._schedule is not None
+    assert all(c.isEnabled() for c in transport)
+    qtbot.mouseClick(bar.play_button, QtCore.Qt.MouseButton.LeftButton)
+    assert w.playback.playing
+    w.playback.pause()
