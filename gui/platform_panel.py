@@ -124,7 +124,7 @@ class PlatformPanel(QtWidgets.QWidget):
         try:
             v = parse_number(item.text(), f"speed of worker {name!r}")
             if v == 0:
-                raise GraphError(f"speed of worker {name!r} must be positive")
+                raise GraphError(f"speed of worker {name!r} must be positive (0)")
         except GraphError as e:
             self.show_message(str(e))
             QtCore.QTimer.singleShot(0, self.refresh)
@@ -138,7 +138,7 @@ class PlatformPanel(QtWidgets.QWidget):
         try:
             v = parse_number(self.bandwidth_edit.text(), "network bandwidth")
             if v == 0:
-                raise GraphError("network bandwidth must be positive")
+                raise GraphError("network bandwidth must be positive (0)")
         except GraphError as e:
             self.show_message(str(e))
             self.refresh()

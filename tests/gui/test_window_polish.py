@@ -8,6 +8,7 @@ import pytest
 from PySide6 import QtCore
 
 from gui.main_window import MainWindow
+from gui.platform_panel import PlatformPanel
 from gui.playback import PlaybackBar
 from gui.results import is_anytime
 from model.algorithms import ALGORITHMS, available
@@ -84,3 +85,16 @@ def test_transport_controls_are_greyed_out_until_there_is_something_to_replay(qt
     qtbot.mouseClick(bar.play_button, QtCore.Qt.MouseButton.LeftButton)
     assert w.playback.playing
     w.playback.pause()
+
+
+def test_a_zero_bandwidth_or_speed_is_refused_with_the_value_named(qtbot, window):
+    w = window
+    assert w.open_path(str(FORK_JOIN))
+    panel = w.findChild(PlatformPanel)
+    panel.bandwidth_edit.setText("0")
+    panel.bandwidth_edit.editingFinished.emit()
+    assert panel.message_text() == "network bandwidth must be positive (0)"
+    assert w.document.platform.network.bandwidth == 1  # the platform is unchanged
+    panel.speeds.item(1, 0).setText("0.0")
+    assert panel.message_text() == "speed of worker 'P2' must be positive (0)"
+    assert w.document.platform.workers[1].speed == 1
