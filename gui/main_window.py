@@ -193,7 +193,11 @@ class MainWindow(QtWidgets.QMainWindow):
         run.addAction(self._action("&Execute graph for real…", self._show_run_panel, "F5",
                                    "Run the graph on threads, processes or Dask and record a trace"))
         run.addSeparator()
-        run.addAction(self._action("&Play / pause schedule", self.playback.toggle, "Space"))
+        self.act_play = self._action("&Play / pause schedule", self.playback.toggle, "Space")
+        # like the play button: offered once there is a schedule to replay
+        self.playback.range_changed.connect(lambda: self.act_play.setEnabled(self.playback.duration > 0))
+        self.act_play.setEnabled(self.playback.duration > 0)
+        run.addAction(self.act_play)
         run.addAction(self._action("Animate &construction", self.animate_construction,
                                    tip="Replay how the algorithm placed the tasks, one by one"))
 

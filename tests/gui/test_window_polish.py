@@ -77,11 +77,12 @@ def test_transport_controls_are_greyed_out_until_there_is_something_to_replay(qt
     bar = w.gantt.findChild(PlaybackBar) or w.findChild(PlaybackBar)
     transport = (bar.back_button, bar.play_button, bar.step_button, bar.slider)
     assert not any(c.isEnabled() for c in transport)  # no schedule yet: play would do nothing
+    assert not w.act_play.isEnabled()  # nor Run ▸ Play / pause
     assert bar.speed_box.isEnabled()  # the speed can be chosen beforehand
     with qtbot.waitSignal(w.manager.run_finished, timeout=30_000):
         w.results.run(["heft"])
     assert w._schedule is not None
-    assert all(c.isEnabled() for c in transport)
+    assert all(c.isEnabled() for c in transport) and w.act_play.isEnabled()
     qtbot.mouseClick(bar.play_button, QtCore.Qt.MouseButton.LeftButton)
     assert w.playback.playing
     w.playback.pause()
