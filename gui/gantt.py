@@ -986,6 +986,7 @@ class GanttView(QtWidgets.QWidget):
         self._stop_construction()
         self.schedules = list(schedules)
         self.graph = graph
+        self._stale_note = ""
         self.plot.setVisible(bool(self.schedules))
         self.empty_label.setVisible(not self.schedules)
         self._levels: dict[str, int] | None = None
@@ -1170,7 +1171,13 @@ class GanttView(QtWidgets.QWidget):
         parts = []
         for i, sched in enumerate(self.schedules):
             parts.append(f"{self._schedule_label(i)}: makespan {_fmt(sched.makespan)}")
-        return "   vs   ".join(parts)
+        note = getattr(self, "_stale_note", "")
+        return "   vs   ".join(parts) + (f"   ({note})" if parts and note else "")
+
+    def mark_stale(self, note: str = "stale: the graph changed, run again") -> None:
+        """Say in the title that the shown schedules no longer match the graph (until the next one is shown)."""
+        self._stale_note = note
+        self.plot_item.setTitle(self.chart_title(), size="9pt", color="#222222")
 
     def legend_entries(self) -> list[tuple[str, str]]:
         """The legend as ``(colour name, text)`` pairs."""

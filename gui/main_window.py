@@ -236,6 +236,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.results.comparison_chosen.connect(self.show_comparison)
         self.playback.time_changed.connect(self._on_playback_time_changed)
         d.graph_changed.connect(self._on_document_graph_changed)
+        d.platform_changed.connect(self._on_document_platform_changed)
         self.manager.run_finished.connect(self._on_manager_run_finished)
         self.execution.trace_ready.connect(self._on_execution_trace_ready)
         self.execution.comparison_requested.connect(self.show_comparison)
@@ -549,6 +550,13 @@ class MainWindow(QtWidgets.QMainWindow):
     def _on_document_graph_changed(self) -> None:
         if self._schedule is not None and self._schedule.algorithm != "trace":
             self.statusBar().showMessage("The graph changed: results are stale, run again", 4000)
+            # the chart keeps the old bars: its title says so for as long as they stay
+            self.gantt.mark_stale()
+
+    def _on_document_platform_changed(self) -> None:
+        if self._schedule is not None and self._schedule.algorithm != "trace":
+            self.statusBar().showMessage("The platform changed: results are stale, run again", 4000)
+            self.gantt.mark_stale("stale: the platform changed, run again")
 
     # ------------------------------------------------------------------ misc
     def _show_error(self, title: str, text: str) -> None:

@@ -99,3 +99,20 @@ def test_a_zero_bandwidth_or_speed_is_refused_with_the_value_named(qtbot, window
     panel.speeds.item(1, 0).setText("0.0")
     assert panel.message_text() == "speed of worker 'P2' must be positive (0)"
     assert w.document.platform.workers[1].speed == 1
+
+
+def test_the_chart_title_says_when_its_schedule_no_longer_matches_the_graph(qtbot, window):
+    w = window
+    assert w.open_path(str(FORK_JOIN))
+    with qtbot.waitSignal(w.manager.run_finished, timeout=30_000):
+        w.results.run(["heft"])
+    sched = w._schedule
+    assert w.gantt.chart_title() == f"heft: makespan {sched.makespan:g}"
+    w.document.set_worker_count(3)
+    assert w.gantt.chart_title().endswith("(stale: the platform changed, run again)")
+    w.show_schedule(sched)  # showing a schedule afresh clears the note
+    assert "stale" not in w.gantt.chart_title()
+    w.document.set_cost(["F0"], 40)
+    assert w.gantt.chart_title() == f"heft: makespan {sched.makespan:g}   (stale: the graph changed, run again)"
+    assert w.gantt.plot_item.titleLabel.text == w.gantt.chart_title()
+    w.document.undo_stack.setClean()  # no unsaved-changes question when the window closes
