@@ -121,6 +121,38 @@ def place_assigned(
         yield i, p, float(s), float(f)
 
 
+class ReadyBatch:
+    """The ready tasks of a batch heuristic in a compact buffer: row ``r`` holds task
+    ``ids[r]``, its data ready time on each worker (``rt``, fixed once the task is ready),
+    its execution time on each worker (``wr``) and its topological position (``pr``)."""
+
+    def __init__(self, inst: Instance, pos: np.ndarray, proc: np.ndarray, finish: np.ndarray) -> None:
+        size = max(inst.n, 1)
+        self.inst, self.pos, self.proc, self.finish = inst, pos, proc, finish
+        self.rt = np.empty((size, inst.m))
+        self.wr = np.empty((size, inst.m))
+        self.pr = np.empty(size, dtype=np.int64)
+        self.ids: list[int] = []
+
+    def add(self, i: int) -> None:
+        """Append task ``i`` (its predecessors are placed)."""
+        k = len(self.ids)
+        self.rt[k] = self.inst.ready_times(i, self.proc, self.finish)
+        self.wr[k] = self.inst.w[i]
+        self.pr[k] = self.pos[i]
+        self.ids.append(i)
+
+    def remove(self, r: int) -> None:
+        """Drop row ``r`` by moving the last row into it."""
+        last = len(self.ids) - 1
+        if r != last:
+            self.rt[r] = self.rt[last]
+            self.wr[r] = self.wr[last]
+            self.pr[r] = self.pr[last]
+            self.ids[r] = self.ids[last]
+        self.ids.pop()
+
+
 def batch_place(inst: Instance, cancel: CancelToken | None, rule: str) -> Iterator[Placement]:
     """The batch-mode heuristics of Braun et al. (2001) over the ready set of a DAG.
 
@@ -154,22 +186,11 @@ def batch_place(inst: Instance, cancel: CancelToken | None, rule: str) -> Iterat
     finish = np.zeros(n)
     avail = np.zeros(m)
     indeg = [len(p) for p in inst.preds]
-    # compact buffer of ready tasks: row r holds task ids[r]
-    rt = np.empty((n, m))
-    wr = np.empty((n, m))
-    pr = np.empty(n, dtype=np.int64)
-    ids: list[int] = []
-
-    def add(i: int) -> None:
-        k = len(ids)
-        rt[k] = inst.ready_times(i, proc, finish)
-        wr[k] = inst.w[i]
-        pr[k] = pos[i]
-        ids.append(i)
-
+    ready = ReadyBatch(inst, pos, proc, finish)
+    rt, wr, pr, ids = ready.rt, ready.wr, ready.pr, ready.ids
     for i in inst.topo:
         if indeg[i] == 0:
-            add(i)
+            ready.add(i)
     step = 0
     while ids:
         if step & 63 == 0:
@@ -192,19 +213,12 @@ def batch_place(inst: Instance, cancel: CancelToken | None, rule: str) -> Iterat
         avail[p] = f
         proc[i] = p
         finish[i] = f
-        # remove row r by moving the last row into it
-        last = k - 1
-        if r != last:
-            rt[r] = rt[last]
-            wr[r] = wr[last]
-            pr[r] = pr[last]
-            ids[r] = ids[last]
-        ids.pop()
+        ready.remove(r)
         yield i, p, s, f
         for j in inst.succs[i]:
             indeg[j] -= 1
             if indeg[j] == 0:
-                add(j)
+                ready.add(j)
 
 
 def map_clusters(inst: Instance, cluster: Sequence[int]) -> list[int]:

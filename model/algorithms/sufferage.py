@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import numpy as np
 
 from ..instance import Instance
-from ._mapping import topo_position
+from ._mapping import ReadyBatch, topo_position
 from .base import Algorithm, CancelToken, check_cancel, register
 
 
@@ -44,22 +44,11 @@ def sufferage_rounds(inst: Instance, cancel: CancelToken | None = None) -> Itera
     finish = np.zeros(n)
     avail = np.zeros(m)
     indeg = [len(p) for p in inst.preds]
-    # compact buffer of ready tasks: row r holds task ids[r]
-    rt = np.empty((max(n, 1), m))
-    wr = np.empty((max(n, 1), m))
-    pr = np.empty(max(n, 1), dtype=np.int64)
-    ids: list[int] = []
-
-    def add(i: int) -> None:
-        k = len(ids)
-        rt[k] = inst.ready_times(i, proc, finish)
-        wr[k] = inst.w[i]
-        pr[k] = pos[i]
-        ids.append(i)
-
+    ready = ReadyBatch(inst, pos, proc, finish)
+    rt, wr, pr, ids = ready.rt, ready.wr, ready.pr, ready.ids
     for i in inst.topo:
         if indeg[i] == 0:
-            add(i)
+            ready.add(i)
     rounds = 0
     while ids:
         check_cancel(cancel)
@@ -93,20 +82,14 @@ def sufferage_rounds(inst: Instance, cancel: CancelToken | None = None) -> Itera
             finish[i] = f
         # drop the winners (highest rows first, each replaced by the last row)
         for r in sorted(win.tolist(), reverse=True):
-            last = len(ids) - 1
-            if r != last:
-                rt[r] = rt[last]
-                wr[r] = wr[last]
-                pr[r] = pr[last]
-                ids[r] = ids[last]
-            ids.pop()
+            ready.remove(r)
         for i, p, s, f in placed:
             yield i, p, s, f
         for i, *_ in placed:
             for j in inst.succs[i]:
                 indeg[j] -= 1
                 if indeg[j] == 0:
-                    add(j)
+                    ready.add(j)
 
 
 @register
