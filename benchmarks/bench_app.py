@@ -27,7 +27,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 def startup_seconds(example: Path) -> float:
     env = dict(os.environ, TASKMAPPER_QUIT_AFTER_START="1", QT_QPA_PLATFORM="offscreen")
     t0 = time.perf_counter()
-    r = subprocess.run([sys.executable, "-m", "gui.cli", str(example)], cwd=ROOT, env=env,
+    r = subprocess.run([sys.executable, "-m", "cli", str(example)], cwd=ROOT, env=env,
                        capture_output=True, text=True, timeout=120)
     dt = time.perf_counter() - t0
     if r.returncode != 0:

@@ -121,7 +121,7 @@ def run_child(cmd: list[str], stdout_path: Path) -> tuple[float, float, int]:
 
 
 def taskmapper_cmd() -> list[str]:
-    return [sys.executable, "-m", "gui.cli"]
+    return [sys.executable, "-m", "cli"]
 
 
 def bench_vs_saga(n: int, m: int, seed: int, venv: Path | None, tmp: Path) -> dict[str, object]:

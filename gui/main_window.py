@@ -278,7 +278,7 @@ class MainWindow(QtWidgets.QMainWindow):
 
     def open_path(self, path: str) -> bool:
         """Open a graph, or a schedule / trace, by content. Errors are shown, the open work is kept."""
-        from gui.cli import is_schedule_file
+        from model.formats import is_schedule_file
 
         if is_schedule_file(path):
             return self.open_schedule(path)

@@ -4,14 +4,13 @@
 following a computed mapping or placing tasks dynamically, and returns the trace as a
 :class:`~model.schedule.Schedule` (``algorithm="trace"``, seconds). Use
 :func:`trace_platform` to check a trace with :meth:`~model.schedule.Schedule.check`.
-:func:`run_cli` implements ``taskmapper run``. Dask is imported only when used.
+Dask is imported only when used.
 """
 
 from __future__ import annotations
 
 from ._worker import WORK_MODES, calibrate
 from .backends import EXECUTORS, DaskUnavailable
-from .cli import run_cli
 from .engine import ExecutionError, run_graph, trace_platform
 
 __all__ = [
@@ -20,7 +19,6 @@ __all__ = [
     "DaskUnavailable",
     "ExecutionError",
     "calibrate",
-    "run_cli",
     "run_graph",
     "trace_platform",
 ]

@@ -20,7 +20,9 @@ from .native import graph_from_dict, graph_to_dict, schedule_from_dict, schedule
 
 __all__ = [
     "GRAPH_FORMATS",
+    "SCHEDULE_SUFFIXES",
     "atomic_write",
+    "is_schedule_file",
     "load_graph",
     "load_json",
     "load_schedule",
@@ -35,6 +37,26 @@ GRAPH_FORMATS: dict[str, str] = {
     ".graphml": "graphml",
     ".stg": "stg",
 }
+
+
+#: file names that hold a schedule or an execution trace rather than a graph
+SCHEDULE_SUFFIXES = (".schedule.json", ".trace.json")
+
+
+def is_schedule_file(path: str) -> bool:
+    """Whether ``path`` holds a schedule or trace rather than a graph."""
+    low = path.lower()
+    if low.endswith(SCHEDULE_SUFFIXES):
+        return True
+    if low.endswith(".json"):
+        try:
+            with open(path, encoding="utf-8-sig", errors="replace") as f:
+                head = f.read(4096)
+        except OSError:
+            # the reader that follows names the problem
+            return False
+        return '"taskmapper-schedule"' in head or '"traceEvents"' in head or head.lstrip().startswith("[")
+    return False
 
 
 #: graphs with more tasks than this are saved as compact (one-line) JSON

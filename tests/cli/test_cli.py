@@ -23,7 +23,7 @@ SUBCOMMANDS = ["algorithms", "schedule", "export", "convert", "analyze", "genera
 def taskmapper(*args, cwd=None):
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     return subprocess.run(
-        [sys.executable, "-m", "gui.cli", *map(str, args)],
+        [sys.executable, "-m", "cli", *map(str, args)],
         capture_output=True, text=True, timeout=120, cwd=cwd or ROOT, env=env,
     )
 
@@ -181,7 +181,8 @@ def test_more_workers_than_tasks_and_one_worker(tmp_path):
 
 
 def test_unexpected_errors_are_one_line_without_traceback(monkeypatch, capsys):
-    import gui.cli
+    import cli.main
+    import cli.mapping
 
     def boom(args):
         raise ValueError("something odd\nsecond line")
@@ -189,12 +190,12 @@ def test_unexpected_errors_are_one_line_without_traceback(monkeypatch, capsys):
     def no_memory(args):
         raise MemoryError
 
-    monkeypatch.setattr(gui.cli, "cmd_algorithms", boom)
-    assert gui.cli.main(["algorithms"]) == 1
+    monkeypatch.setattr(cli.mapping, "cmd_algorithms", boom)
+    assert cli.main.main(["algorithms"]) == 1
     err = capsys.readouterr().err
     assert err == "taskmapper: internal error: ValueError: something odd\n"
-    monkeypatch.setattr(gui.cli, "cmd_algorithms", no_memory)
-    assert gui.cli.main(["algorithms"]) == 2
+    monkeypatch.setattr(cli.mapping, "cmd_algorithms", no_memory)
+    assert cli.main.main(["algorithms"]) == 2
     assert capsys.readouterr().err.startswith("taskmapper: out of memory")
 
 

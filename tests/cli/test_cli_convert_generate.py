@@ -21,7 +21,7 @@ WF_FILES = sorted((BENCH / "wf").glob("*.json"))
 
 def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "gui.cli", *args],
+        [sys.executable, "-m", "cli", *args],
         capture_output=True, text=True, cwd=cwd or ROOT, timeout=120,
         env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), "QT_QPA_PLATFORM": "offscreen"},
     )

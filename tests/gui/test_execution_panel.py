@@ -371,7 +371,7 @@ def test_render_panel_to_png(qtbot, document, heft_schedule, tmp_path):
 
 # ------------------------------------------------------------------------ taskmapper run flags
 def test_cli_run_work_and_data_scale_flags(tmp_path, capsys):
-    from gui.cli import main
+    from cli.main import main
 
     out = tmp_path / "t.schedule.json"
     rc = main(["run", str(HEFT_EXAMPLE), "--work", "sleep", "--data-scale", "10", "--time-scale", "0.001",
@@ -388,7 +388,7 @@ def test_cli_run_work_and_data_scale_flags(tmp_path, capsys):
 
 def test_cli_run_dask_processes_flag(tmp_path):
     pytest.importorskip("distributed")
-    from gui.cli import main
+    from cli.main import main
 
     out = tmp_path / "d.schedule.json"
     rc = main(["run", str(HEFT_EXAMPLE), "--executor", "dask", "--dask-processes", "--work", "sleep",

@@ -196,14 +196,14 @@ def test_model_never_imports_qt_statically():
             elif isinstance(node, ast.ImportFrom) and node.module:
                 names = [node.module]
             for n in names:
-                if n.split(".")[0] in {"PySide6", "shiboken6", "pyqtgraph", "PyQt5", "PyQt6", "gui"}:
+                if n.split(".")[0] in {"PySide6", "shiboken6", "pyqtgraph", "PyQt5", "PyQt6", "gui", "cli"}:
                     bad.append(f"{path.relative_to(ROOT)}: {n}")
     assert bad == []
 
 
 def test_model_and_cli_import_no_qt_at_run_time():
     code = (
-        "import sys, model, model.algorithms, model.formats, gui.cli\n"
+        "import sys, model, model.algorithms, model.formats, cli.main\n"
         "model.algorithms.load_all()\n"
         "bad = [m for m in sys.modules if m.split('.')[0] in ('PySide6', 'shiboken6', 'pyqtgraph')]\n"
         "print(bad); sys.exit(1 if bad else 0)\n"

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from cli.run import ProgressLine
 from model.algorithms import get_algorithm
 from model.execution import DaskUnavailable, ExecutionError, run_graph, trace_platform
-from model.execution.cli import ProgressLine
 from model.formats import load_graph, load_schedule
 from model.graph import GraphError, Platform, TaskGraph
 from model.schedule import Schedule, Slot
@@ -346,7 +346,7 @@ def test_progress_line_rewrites_one_line_on_a_terminal():
 
 
 def cli(*args, **kw):
-    return subprocess.run([sys.executable, "-m", "gui.cli", *args], cwd=ROOT, capture_output=True,
+    return subprocess.run([sys.executable, "-m", "cli", *args], cwd=ROOT, capture_output=True,
                           text=True, timeout=60, **kw)
 
 
@@ -413,7 +413,7 @@ def test_cli_ctrl_c_writes_the_partial_trace(tmp_path, executor, kind, name):
 
     save_graph(g, src)
     out = tmp_path / name
-    proc = subprocess.Popen([sys.executable, "-m", "gui.cli", "run", str(src), "--workers", "1",
+    proc = subprocess.Popen([sys.executable, "-m", "cli", "run", str(src), "--workers", "1",
                              "--executor", executor, "--time-scale", "0.01", "-o", str(out)],
                             cwd=ROOT, stderr=subprocess.PIPE, text=True, start_new_session=True,
                             preexec_fn=_sigint_default)

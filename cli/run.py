@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import importlib.util
 import json
 import sys
@@ -10,12 +11,14 @@ import time
 from pathlib import Path
 from typing import IO, Any
 
-from ..graph import GraphError
-from ..schedule import Schedule
-from .backends import check_scheduler_address
-from .engine import ExecutionError, run_graph
+from model.execution.backends import check_scheduler_address
+from model.execution.engine import ExecutionError, run_graph
+from model.graph import GraphError
+from model.schedule import Schedule
 
-__all__ = ["ProgressLine", "run_cli"]
+from .common import nonneg_float, worker_count
+
+__all__ = ["ProgressLine", "register", "run_cli"]
 
 
 class ProgressLine:
@@ -82,12 +85,12 @@ def _check_output(out: str | None) -> None:
 
 def _write(trace: Schedule, out: str | None) -> None:
     if out in (None, "-"):
-        from ..formats.native import schedule_to_dict
+        from model.formats.native import schedule_to_dict
 
         sys.stdout.write(json.dumps(schedule_to_dict(trace), indent=1) + "\n")
         sys.stdout.flush()
         return
-    from ..formats import save_schedule
+    from model.formats import save_schedule
 
     assert out is not None
     save_schedule(trace, out)
@@ -107,7 +110,7 @@ def run_cli(args: Any) -> int:
     GraphError
         Bad input (one-line message), or a task that failed.
     """
-    from ..formats import load_graph
+    from model.formats import load_graph
 
     out = getattr(args, "output", None)
     _check_output(out)
@@ -124,7 +127,7 @@ def run_cli(args: Any) -> int:
     algorithm = getattr(args, "algorithm", None) or "heft"
     schedule = None
     if not dynamic:
-        from ..algorithms import get_algorithm
+        from model.algorithms import get_algorithm
 
         schedule = get_algorithm(algorithm).schedule(graph, platform)
     policy = "dynamic placement" if dynamic else f"{algorithm} mapping"
@@ -162,3 +165,28 @@ def run_cli(args: Any) -> int:
         return 130
     sys.stderr.write(summary + "\n")
     return 0
+
+
+def register(sub: Any) -> None:
+    """Add ``taskmapper run`` to ``sub`` (argparse subparsers)."""
+    s = sub.add_parser("run", help="execute a graph for real and record the trace")
+    s.add_argument("graph")
+    s.add_argument("--executor", choices=["threads", "processes", "dask"], default="threads")
+    g = s.add_mutually_exclusive_group()
+    g.add_argument("--algorithm", "-a", help="follow this algorithm's mapping (default heft)")
+    g.add_argument("--dynamic", action="store_true", help="let the executor place tasks dynamically")
+    s.add_argument("--workers", "-w", type=worker_count)
+    s.add_argument("--scheduler", help="address of an existing Dask scheduler")
+    s.add_argument("--time-scale", type=nonneg_float, default=0.01, help="seconds of work per cost unit")
+    s.add_argument("--work", choices=["cpu", "python", "sleep"], default="cpu",
+                   help="synthetic work of a task: calibrated hashing (default), a pure-Python loop, or sleeping")
+    s.add_argument("--data-scale", type=nonneg_float, default=1000.0, metavar="BYTES_PER_UNIT",
+                   help="payload bytes sent per data unit of an edge (default 1000)")
+    s.add_argument("--dask-processes", action="store_true",
+                   help="run the workers of a new Dask LocalCluster in processes (default: threads)")
+    s.add_argument("-o", "--output", help="trace file (.schedule.json or .trace.json)")
+    s.set_defaults(func=_cmd_run)
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    return run_cli(args)

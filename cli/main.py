@@ -1,0 +1,93 @@
+"""The ``taskmapper`` entry point: builds the parser and maps every error to one line.
+
+Scripted use must start fast: nothing here imports Qt or pyqtgraph. Only the app
+(``taskmapper [FILE]``) and ``taskmapper export`` load them, lazily.
+
+Exit status: 0 on success, 2 on bad input or usage with one line on stderr naming
+the problem, 130 when interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+import warnings
+from collections.abc import Sequence
+from pathlib import Path
+
+from model.graph import GraphError
+from model.schedule import ScheduleError
+
+from .common import Parser, UsageError
+
+#: modules of this package that add subcommands (each has ``register(subparsers)``)
+COMMAND_MODULES = ("mapping", "files", "run")
+
+
+def cmd_app(files: Sequence[str]) -> int:
+    from gui.app import main as app_main
+
+    return app_main(list(files))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The parser of every subcommand."""
+    p = Parser(
+        prog="taskmapper",
+        description="Map task graphs onto workers. Without a command, opens the desktop app "
+        "(taskmapper FILE opens a graph, schedule or trace in it).",
+    )
+    sub = p.add_subparsers(dest="command", parser_class=Parser, metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        importlib.import_module(f"{__package__}.{name}").register(sub)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run ``taskmapper`` with ``argv`` (default: the process's arguments); return the exit status."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    # numpy reports overflow (e.g. costs near 1e308) as a warning of several lines; the
+    # checks that follow name the infinite value in one line
+    warnings.filterwarnings("ignore", category=RuntimeWarning, module="numpy")
+    parser = build_parser()
+    commands = set(parser._subparsers._group_actions[0].choices)  # type: ignore[union-attr]
+    if not argv or (argv[0] not in commands and argv[0] not in ("-h", "--help")):
+        if any(a.startswith("-") for a in argv):
+            print(f"taskmapper: unknown option {next(a for a in argv if a.startswith('-'))!r}", file=sys.stderr)
+            return 2
+        missing = [a for a in argv if not Path(a).exists()]
+        if missing:
+            print(f"taskmapper: no such file or command: {missing[0]!r}", file=sys.stderr)
+            return 2
+        return cmd_app(argv)
+    try:
+        args = parser.parse_args(argv)
+        if args.command is None:
+            parser.print_help()
+            return 0
+        return int(args.func(args))
+    except UsageError as e:
+        print(str(e), file=sys.stderr)
+        return 2
+    except (GraphError, ScheduleError) as e:
+        print(f"taskmapper: {e}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("taskmapper: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+    except MemoryError:
+        print("taskmapper: out of memory (the input or the options ask for too much)", file=sys.stderr)
+        return 2
+    except RecursionError:
+        print("taskmapper: the input is nested too deeply", file=sys.stderr)
+        return 2
+    except Exception as e:  # the contract: one line, never a traceback
+        print(f"taskmapper: internal error: {type(e).__name__}: {e}".splitlines()[0], file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

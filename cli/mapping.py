@@ -1,0 +1,86 @@
+"""``taskmapper algorithms``, ``schedule`` and ``export``: mapping a graph and showing the result."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from .common import (
+    UsageError,
+    add_mapping_opts,
+    algorithm_params,
+    compute_schedule,
+    load_graph_arg,
+    write_text,
+)
+
+
+def cmd_algorithms(args: argparse.Namespace) -> int:
+    from model.algorithms import ALGORITHMS, load_all
+
+    load_all()
+    width = max(len(n) for n in ALGORITHMS)
+    for name in sorted(ALGORITHMS):
+        print(f"{name:<{width}}  {ALGORITHMS[name].description}")
+    return 0
+
+
+def cmd_schedule(args: argparse.Namespace) -> int:
+    from model.formats.native import schedule_to_dict
+
+    graph = load_graph_arg(args.graph)
+    sched = compute_schedule(graph, args.algorithm, args.workers, **algorithm_params(args))
+    if args.output and args.output.lower().endswith(".trace.json"):
+        from model.formats import save_schedule
+
+        save_schedule(sched, args.output)
+    else:
+        write_text(json.dumps(schedule_to_dict(sched), indent=1) + "\n", args.output)
+    if args.output not in (None, "-"):
+        print(f"{sched.algorithm}: makespan {sched.makespan:g} on {len(sched.workers)} workers -> {args.output}",
+              file=sys.stderr)
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    out = args.output
+    if not out.lower().endswith((".png", ".svg", ".pdf")):
+        raise UsageError(f"export: output {out!r} must end in .png, .svg or .pdf")
+    if not Path(out).parent.is_dir() and str(Path(out).parent):
+        raise UsageError(f"export: cannot write {out!r}: folder {str(Path(out).parent)!r} does not exist")
+    from model.formats import is_schedule_file, load_schedule
+
+    graph = None
+    if is_schedule_file(args.input):
+        sched = load_schedule(args.input)
+    else:
+        graph = load_graph_arg(args.input)
+        sched = compute_schedule(graph, args.algorithm, args.workers)
+    from gui.export import export_schedule_image
+
+    export_schedule_image(sched, out, graph=graph, scale=args.scale, title=args.title)
+    print(f"wrote {out}", file=sys.stderr)
+    return 0
+
+
+def register(sub: Any) -> None:
+    """Add the subcommands of this module to ``sub`` (argparse subparsers)."""
+    s = sub.add_parser("algorithms", help="list the mapping algorithms")
+    s.set_defaults(func=cmd_algorithms)
+
+    s = sub.add_parser("schedule", help="map a graph and write the schedule JSON")
+    s.add_argument("graph", help="task graph file (.json, .dot, .graphml, .stg, WfFormat .json)")
+    add_mapping_opts(s)
+    s.add_argument("-o", "--output", help="output .schedule.json (default: stdout)")
+    s.set_defaults(func=cmd_schedule)
+
+    s = sub.add_parser("export", help="render a Gantt chart to PNG, SVG or PDF without a window")
+    s.add_argument("input", help="a task graph (mapped first) or a schedule / trace")
+    add_mapping_opts(s)
+    s.add_argument("-o", "--output", required=True, help="output image (.png, .svg, .pdf)")
+    s.add_argument("--scale", type=float, default=2.0, help="pixel scale of PNG images (default 2)")
+    s.add_argument("--title", help="chart title (default: graph, algorithm and makespan)")
+    s.set_defaults(func=cmd_export)
