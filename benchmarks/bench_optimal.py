@@ -1,6 +1,6 @@
 """How close to the optimum do `improve`, `best` and `optimal` get?
 
-Two sets from ``shared/bench``:
+Two sets shipped in ``benchmarks/data`` (sources in its README; override with ``TASKMAPPER_BENCH_DATA``):
 
 * ``optimal-comm/``: 24 DAGs (10–30 tasks) with communication, proven-optimal makespans;
 * ``stg/50/``: 60 Standard Task Graph Set graphs (50 tasks, no communication) with the
@@ -29,7 +29,7 @@ from model.algorithms import get_algorithm  # noqa: E402
 from model.formats import stg  # noqa: E402
 from model.graph import Platform, TaskGraph  # noqa: E402
 
-SHARED = Path(os.environ.get("TASKMAPPER_SHARED", ROOT.parent / "shared"))
+DATA = Path(os.environ.get("TASKMAPPER_BENCH_DATA", ROOT / "benchmarks" / "data"))
 
 
 def case_graph(path: Path) -> tuple[TaskGraph, Platform, float]:
@@ -44,8 +44,9 @@ def case_graph(path: Path) -> tuple[TaskGraph, Platform, float]:
 
 
 def run(name: str, graph: TaskGraph, plat: Platform, time_limit: float) -> tuple[float, bool, float]:
-    params = {"time_limit": time_limit} if name in ("improve", "best", "optimal") else {}
-    alg = get_algorithm(name, **params)
+    alg = get_algorithm(name)
+    if alg.anytime:
+        alg = get_algorithm(name, time_limit=time_limit)
     t0 = time.perf_counter()
     s = alg.schedule(graph, plat)
     return s.makespan, bool(alg.info.get("proven_optimal", False)), time.perf_counter() - t0
@@ -55,6 +56,9 @@ def table(title: str, rows: dict[str, list[tuple[float, bool, float]]]) -> None:
     print(f"\n{title}")
     print(f"{'algorithm':<10} {'runs':>5} {'mean ratio':>11} {'worst':>8} {'optimal':>8} {'proven':>7} {'max s':>7}")
     for name, rs in rows.items():
+        if not rs:
+            print(f"{name:<10} {0:>5}   (no graphs)")
+            continue
         ratios = [r for r, _p, _t in rs]
         hit = sum(1 for r in ratios if r <= 1 + 1e-9)
         print(f"{name:<10} {len(rs):>5} {sum(ratios) / len(ratios):>11.4f} {max(ratios):>8.4f} "
@@ -72,7 +76,7 @@ def main() -> None:
     names = args.algorithms.split(",")
     rows: dict[str, list[tuple[float, bool, float]]] = {n: [] for n in names}
     small: dict[str, list[bool]] = {n: [] for n in names}
-    for path in sorted((SHARED / "bench" / "optimal-comm").glob("case-*.json")):
+    for path in sorted((DATA / "optimal-comm").glob("case-*.json")):
         g, plat, opt = case_graph(path)
         for n in names:
             mk, proven, dt = run(n, g, plat, args.time_limit)
@@ -84,17 +88,21 @@ def main() -> None:
         if any(small[n]):
             print(f"{n}: proved optimality on {sum(small[n])} of {len(small[n])} graphs of up to 22 tasks")
 
+    csv_path = DATA / "stg" / "optimal-50.csv"
     if args.stg_graphs <= 0:
         return
+    if not csv_path.is_file():
+        print(f"\nSTG set: {csv_path} not found; left out", file=sys.stderr)
+        return
     optima: dict[tuple[str, int], float] = {}
-    with open(SHARED / "bench" / "stg" / "optimal-50.csv") as f:
+    with open(csv_path) as f:
         for row in csv.reader(f):
             if row and not row[0].startswith("#"):
                 optima[(row[0], int(row[1]))] = float(row[2]) if len(row) == 3 else float(row[3])
     files = sorted({k[0] for k in optima})[: args.stg_graphs]
     stg_names = args.stg_algorithms.split(",")
     per_p: dict[int, dict[str, list[tuple[float, bool, float]]]] = {}
-    graphs = {f: stg.read(SHARED / "bench" / "stg" / f) for f in files}
+    graphs = {f: stg.read(DATA / "stg" / f) for f in files}
     for p in (2, 4, 8, 16):
         per_p[p] = {n: [] for n in stg_names}
         for f in files:

@@ -1,6 +1,6 @@
 """Quality of every registered algorithm against known optima.
 
-Two sets, from ``<repo>/../shared/bench`` (override with ``TASKMAPPER_SHARED``):
+Two sets, shipped in ``benchmarks/data`` (sources in its README; override with ``TASKMAPPER_BENCH_DATA``):
 
 - ``optimal-comm/case-NN.json``: 24 small DAGs with communication on 2-4 workers,
   homogeneous or heterogeneous, with proven-optimal makespans (converted by
@@ -35,9 +35,9 @@ from model.algorithms import available, get_algorithm  # noqa: E402
 from model.graph import Platform, TaskGraph  # noqa: E402
 
 
-def shared_dir() -> Path:
-    """``$TASKMAPPER_SHARED`` or ``<repo>/../shared``."""
-    return Path(os.environ.get("TASKMAPPER_SHARED", ROOT.parent / "shared"))
+def data_dir() -> Path:
+    """``$TASKMAPPER_BENCH_DATA`` or the data shipped in ``benchmarks/data`` (sources in its README)."""
+    return Path(os.environ.get("TASKMAPPER_BENCH_DATA", ROOT / "benchmarks" / "data"))
 
 
 def comm_cases(shared: Path) -> list[tuple[str, TaskGraph, Platform, float]]:
@@ -45,7 +45,7 @@ def comm_cases(shared: Path) -> list[tuple[str, TaskGraph, Platform, float]]:
     from model.formats.benchcase import read
 
     out = []
-    for p in sorted((shared / "bench" / "optimal-comm").glob("case-*.json")):
+    for p in sorted((shared / "optimal-comm").glob("case-*.json")):
         g = read(p)
         out.append((p.stem, g, g.platform, float(g.attrs["best_makespan"])))
     return out
@@ -55,7 +55,9 @@ def stg_cases(shared: Path) -> list[tuple[str, TaskGraph, Platform, float, bool]
     """(label, graph, platform, optimum or best upper bound, proven) for the STG set."""
     from model.formats.stg import read
 
-    base = shared / "bench" / "stg"
+    base = shared / "stg"
+    if not (base / "optimal-50.csv").is_file():
+        return []
     graphs: dict[str, TaskGraph] = {}
     out = []
     with open(base / "optimal-50.csv", newline="") as f:
@@ -72,7 +74,7 @@ def stg_cases(shared: Path) -> list[tuple[str, TaskGraph, Platform, float, bool]
 
 
 def run(names: list[str], sets: list[str], time_limit: float, details: bool) -> dict[str, dict[str, dict[str, float]]]:
-    shared = shared_dir()
+    shared = data_dir()
     data: dict[str, list[tuple[str, TaskGraph, Platform, float]]] = {}
     if "comm" in sets:
         data["comm"] = comm_cases(shared)
@@ -81,9 +83,17 @@ def run(names: list[str], sets: list[str], time_limit: float, details: bool) -> 
         unproven = sum(1 for r in rows if not r[4])
         print(f"STG: {len(rows)} instances ({len(rows) - unproven} proven optima, {unproven} best known upper bounds)",
               file=sys.stderr)
-        data["stg"] = [r[:4] for r in rows]
+        if rows:
+            data["stg"] = [r[:4] for r in rows]
         for procs in (2, 4, 8, 16):
-            data[f"stg-{procs}"] = [r[:4] for r in rows if r[2] is not None and len(r[2]) == procs]
+            subset = [r[:4] for r in rows if r[2] is not None and len(r[2]) == procs]
+            if subset:
+                data[f"stg-{procs}"] = subset
+    for set_name in [k for k, v in data.items() if not v]:
+        print(f"{set_name}: no data found under {shared}; left out", file=sys.stderr)
+        del data[set_name]
+    if not data:
+        raise SystemExit(f"no benchmark data found under {shared}")
     results: dict[str, dict[str, dict[str, float]]] = {}
     for name in names:
         results[name] = {}
@@ -113,7 +123,8 @@ def run(names: list[str], sets: list[str], time_limit: float, details: bool) -> 
 
 
 def table(results: dict[str, dict[str, dict[str, float]]], sets: list[str]) -> str:
-    cols = [s for s in ("comm", "stg", "stg-2", "stg-4", "stg-8", "stg-16") if s.split("-")[0] in sets]
+    present = next(iter(results.values()), {})
+    cols = [s for s in ("comm", "stg", "stg-2", "stg-4", "stg-8", "stg-16") if s.split("-")[0] in sets and s in present]
     head = f"{'algorithm':<12}" + "".join(f" {c + ' mean':>11} {c + ' worst':>12}" for c in cols) + f" {'seconds':>8}"
     lines = [head, "-" * len(head)]
     order = sorted(results, key=lambda n: results[n][cols[0]]["mean"])

@@ -13,9 +13,7 @@ from model.formats import load_graph, load_schedule, wfformat
 
 ROOT = Path(__file__).resolve().parents[2]
 HEFT_PAPER = ROOT / "assets" / "examples" / "heft-paper.taskgraph.json"
-BENCH = Path("/work/shared/bench")
-if not BENCH.is_dir():
-    BENCH = ROOT.parent / "shared" / "bench"
+BENCH = ROOT / "benchmarks" / "data"
 WF_FILES = sorted((BENCH / "wf").glob("*.json"))
 
 
@@ -98,7 +96,6 @@ def test_convert_between_graph_formats(tmp_path):
     assert [a.cost(t) for t in a.tasks] == [b.cost(t) for t in b.tasks]
 
 
-@pytest.mark.skipif(not WF_FILES, reason="benchmark data not available")
 def test_convert_wfformat_graph_and_trace(tmp_path):
     wf = WF_FILES[-1]
     out = tmp_path / "wf.json"

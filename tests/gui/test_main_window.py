@@ -149,7 +149,7 @@ def test_save_as_writes_an_equal_graph(qtbot, window, tmp_path):
 
 
 def test_a_workflow_instance_opens_as_graph_and_recorded_run(qtbot, window):
-    wf = Path(__file__).resolve().parents[3] / "shared" / "bench" / "wf" / "helloworld-forkjoin-10-chameleon.json"
+    wf = Path(__file__).resolve().parents[2] / "benchmarks" / "data" / "wf" / "helloworld-forkjoin-10-chameleon.json"
     if not wf.exists():
         pytest.fail(f"benchmark data missing: {wf}")
     w = window

@@ -1,7 +1,6 @@
 """The converter of the optimal-communication benchmark cases into task graphs."""
 
 import json
-import os
 from pathlib import Path
 
 import pytest
@@ -11,8 +10,7 @@ from model.formats.benchcase import graph_from_dict, read
 from model.graph import GraphError
 
 ROOT = Path(__file__).resolve().parents[2]
-SHARED = Path(os.environ.get("TASKMAPPER_SHARED", ROOT.parent / "shared"))
-CASES = sorted((SHARED / "bench" / "optimal-comm").glob("case-*.json"))
+CASES = sorted((ROOT / "benchmarks" / "data" / "optimal-comm").glob("case-*.json"))
 
 
 def tiny(**over):
@@ -64,7 +62,6 @@ def test_read_names_the_graph_after_the_file(tmp_path):
         read(tmp_path / "missing.json")
 
 
-@pytest.mark.skipif(not CASES, reason="shared benchmark data not found")
 def test_shared_cases_convert_and_no_heuristic_beats_the_optimum():
     assert len(CASES) == 24
     for path in CASES:
@@ -75,7 +72,6 @@ def test_shared_cases_convert_and_no_heuristic_beats_the_optimum():
             assert s.makespan >= best - 1e-9, (path.name, name, s.makespan, best)
 
 
-@pytest.mark.skipif(not CASES, reason="shared benchmark data not found")
 def test_exact_solver_finds_the_published_optimum_of_a_small_case():
     pytest.importorskip("ortools")
     g = read(CASES[0])

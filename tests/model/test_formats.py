@@ -28,9 +28,7 @@ from model.schedule import Schedule, ScheduleError, Slot, Transfer
 
 ROOT = Path(__file__).resolve().parents[2]
 HEFT_PAPER = ROOT / "assets" / "examples" / "heft-paper.taskgraph.json"
-BENCH = Path("/work/shared/bench")
-if not BENCH.is_dir():
-    BENCH = ROOT.parent / "shared" / "bench"
+BENCH = ROOT / "benchmarks" / "data"
 STG_DIR = BENCH / "stg"
 WF_FILES = sorted((BENCH / "wf").glob("*.json"))
 
@@ -317,7 +315,6 @@ def _stg_optima() -> dict[str, float]:
     return out
 
 
-@pytest.mark.skipif(not STG_DIR.is_dir(), reason="benchmark data not available")
 def test_stg_benchmark_set_reads_all_60_and_heft_respects_the_optimum():
     files = sorted((STG_DIR / "50").glob("*.stg"))
     assert len(files) == 60
@@ -355,7 +352,6 @@ def _longest_paths(g: TaskGraph):
 
 
 # ------------------------------------------------------------------- WfFormat
-@pytest.mark.skipif(not WF_FILES, reason="benchmark data not available")
 @pytest.mark.parametrize("path", WF_FILES, ids=lambda p: p.stem)
 def test_wfformat_graph_and_trace(path):
     d = json.loads(path.read_text())
@@ -393,7 +389,6 @@ def test_wfformat_graph_and_trace(path):
         assert any(abs(sl.start - x) < 1e-6 for x in [0.0, *arrivals, *frees])
 
 
-@pytest.mark.skipif(not WF_FILES, reason="benchmark data not available")
 def test_wfformat_forkjoin_structure():
     path = next(p for p in WF_FILES if "forkjoin" in p.name)
     g = load_graph(path)
@@ -839,7 +834,6 @@ def test_wfformat_bad_core_count_is_named(cores, expect):
         wfformat.trace_from_dict(wf_multicore(cores_b=cores))
 
 
-@pytest.mark.skipif(not WF_FILES, reason="benchmark data not available")
 @pytest.mark.parametrize("path", WF_FILES, ids=lambda p: p.name)
 def test_wfformat_bench_instances_with_a_task_made_multicore(path):
     d = json.loads(path.read_text())

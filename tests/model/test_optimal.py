@@ -12,8 +12,7 @@ from model.formats import load_graph
 from model.graph import GraphError, Platform, TaskGraph
 
 ROOT = Path(__file__).resolve().parents[2]
-SHARED = ROOT.parent / "shared"
-CASES = sorted((SHARED / "bench" / "optimal-comm").glob("case-*.json"))
+CASES = sorted((ROOT / "benchmarks" / "data" / "optimal-comm").glob("case-*.json"))
 HEFT_PAPER = ROOT / "assets" / "examples" / "heft-paper.taskgraph.json"
 
 
@@ -37,7 +36,6 @@ def test_optimal_proves_the_heft_paper_optimum():
     assert s.meta["gap"] == 0.0
 
 
-@pytest.mark.skipif(not CASES, reason="shared benchmark data not present")
 @pytest.mark.parametrize("path", [p for p in CASES if json.loads(p.read_text())["tasks"].__len__() <= 22],
                          ids=lambda p: p.stem)
 def test_optimal_proves_every_small_communication_case(path):
@@ -85,7 +83,6 @@ def test_improve_is_deterministic_with_an_iteration_limit():
     assert a.slots == b.slots
 
 
-@pytest.mark.skipif(not CASES, reason="shared benchmark data not present")
 def test_improve_closes_most_of_heft_gap_on_the_communication_set():
     ratios_heft, ratios_imp = [], []
     for path in CASES[::3]:
