@@ -10,14 +10,31 @@ from model.graph import Platform, TaskGraph
 
 
 class UsageError(Exception):
-    """Bad input or usage: printed as one line, exit status 2."""
+    """Bad input or usage: printed as one line ``taskmapper COMMAND: message``, exit status 2."""
+
+
+class HelpFormatter(argparse.HelpFormatter):
+    """Help that shows each option's default, unless the text already names it or there is none."""
+
+    def _get_help_string(self, action: argparse.Action) -> str:
+        text = action.help or ""
+        default = action.default
+        if ("default" in text or default in (None, False, argparse.SUPPRESS)
+                or action.option_strings == [] or isinstance(default, list)):
+            return text
+        return f"{text} (default: {default})" if text else f"default: {default}"
 
 
 class Parser(argparse.ArgumentParser):
     """An argument parser whose errors are one line (the contract), not a usage dump."""
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", HelpFormatter)
+        super().__init__(*args, **kwargs)
+
     def error(self, message: str) -> NoReturn:
-        raise UsageError(f"{self.prog}: {message}")
+        # the prefix ``taskmapper COMMAND:`` is added where every error is printed
+        raise UsageError(message)
 
 
 def positive_int(text: str) -> int:
@@ -101,6 +118,22 @@ def add_mapping_opts(sp: argparse.ArgumentParser) -> None:
     sp.add_argument("--workers", "-w", type=worker_count, help="number of workers (default: the graph's)")
     sp.add_argument("--seed", type=seed, help="seed for randomised algorithms (0 or more)")
     sp.add_argument("--time-limit", type=nonneg_float, help="seconds for the exact / improving algorithms")
+
+
+def schedule_summary(sched: Any, out: str | None = None) -> str:
+    """One line about a computed schedule: makespan, workers and, for searches, the proof or the gap."""
+    info = getattr(sched, "meta", {}) or {}
+    text = f"{sched.algorithm}: makespan {sched.makespan:g} on {len(sched.workers)} workers"
+    if info.get("proven_optimal"):
+        text += ", proven optimal"
+    elif isinstance(info.get("lower_bound"), (int, float)) and info["lower_bound"] > 0:
+        lb = float(info["lower_bound"])
+        text += f", lower bound {lb:g} (gap {100 * (sched.makespan - lb) / lb:.1f} %)"
+    if info.get("cancelled") or info.get("stopped"):
+        text += f" ({info.get('stopped') or 'cancelled'})"
+    if out not in (None, "-"):
+        text += f" -> {out}"
+    return text
 
 
 def write_text(text: str, out: str | None) -> None:

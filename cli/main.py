@@ -61,31 +61,29 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"taskmapper: no such file or command: {missing[0]!r}", file=sys.stderr)
             return 2
         return cmd_app(argv)
+    prefix = f"taskmapper {argv[0]}" if argv and argv[0] in commands else "taskmapper"
     try:
         args = parser.parse_args(argv)
         if args.command is None:
             parser.print_help()
             return 0
         return int(args.func(args))
-    except UsageError as e:
-        print(str(e), file=sys.stderr)
-        return 2
-    except (GraphError, ScheduleError) as e:
-        print(f"taskmapper: {e}", file=sys.stderr)
+    except (UsageError, GraphError, ScheduleError) as e:
+        print(f"{prefix}: {e}".splitlines()[0], file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print("taskmapper: interrupted", file=sys.stderr)
+        print(f"{prefix}: interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:
         return 0
     except MemoryError:
-        print("taskmapper: out of memory (the input or the options ask for too much)", file=sys.stderr)
+        print(f"{prefix}: out of memory (the input or the options ask for too much)", file=sys.stderr)
         return 2
     except RecursionError:
-        print("taskmapper: the input is nested too deeply", file=sys.stderr)
+        print(f"{prefix}: the input is nested too deeply", file=sys.stderr)
         return 2
     except Exception as e:  # the contract: one line, never a traceback
-        print(f"taskmapper: internal error: {type(e).__name__}: {e}".splitlines()[0], file=sys.stderr)
+        print(f"{prefix}: internal error: {type(e).__name__}: {e}".splitlines()[0], file=sys.stderr)
         return 1
 
 

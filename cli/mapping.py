@@ -14,6 +14,7 @@ from .common import (
     algorithm_params,
     compute_schedule,
     load_graph_arg,
+    schedule_summary,
     write_text,
 )
 
@@ -39,18 +40,16 @@ def cmd_schedule(args: argparse.Namespace) -> int:
         save_schedule(sched, args.output)
     else:
         write_text(json.dumps(schedule_to_dict(sched), indent=1) + "\n", args.output)
-    if args.output not in (None, "-"):
-        print(f"{sched.algorithm}: makespan {sched.makespan:g} on {len(sched.workers)} workers -> {args.output}",
-              file=sys.stderr)
+    print(schedule_summary(sched, args.output), file=sys.stderr)
     return 0
 
 
 def cmd_export(args: argparse.Namespace) -> int:
     out = args.output
     if not out.lower().endswith((".png", ".svg", ".pdf")):
-        raise UsageError(f"export: output {out!r} must end in .png, .svg or .pdf")
+        raise UsageError(f"output {out!r} must end in .png, .svg or .pdf")
     if not Path(out).parent.is_dir() and str(Path(out).parent):
-        raise UsageError(f"export: cannot write {out!r}: folder {str(Path(out).parent)!r} does not exist")
+        raise UsageError(f"cannot write {out!r}: folder {str(Path(out).parent)!r} does not exist")
     from model.formats import is_schedule_file, load_schedule
 
     graph = None
@@ -68,7 +67,8 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def register(sub: Any) -> None:
     """Add the subcommands of this module to ``sub`` (argparse subparsers)."""
-    s = sub.add_parser("algorithms", help="list the mapping algorithms")
+    s = sub.add_parser("algorithms", help="list the mapping algorithms", description="List the mapping "
+                       "algorithms, one per line: the name (for --algorithm), then what it does.")
     s.set_defaults(func=cmd_algorithms)
 
     s = sub.add_parser("schedule", help="map a graph and write the schedule JSON")
@@ -78,9 +78,9 @@ def register(sub: Any) -> None:
     s.set_defaults(func=cmd_schedule)
 
     s = sub.add_parser("export", help="render a Gantt chart to PNG, SVG or PDF without a window")
-    s.add_argument("input", help="a task graph (mapped first) or a schedule / trace")
+    s.add_argument("input", help="a task graph (mapped first with --algorithm) or a schedule / trace")
     add_mapping_opts(s)
     s.add_argument("-o", "--output", required=True, help="output image (.png, .svg, .pdf)")
-    s.add_argument("--scale", type=float, default=2.0, help="pixel scale of PNG images (default 2)")
+    s.add_argument("--scale", type=float, default=2.0, help="pixel scale of PNG images")
     s.add_argument("--title", help="chart title (default: graph, algorithm and makespan)")
     s.set_defaults(func=cmd_export)

@@ -170,13 +170,14 @@ def run_cli(args: Any) -> int:
 def register(sub: Any) -> None:
     """Add ``taskmapper run`` to ``sub`` (argparse subparsers)."""
     s = sub.add_parser("run", help="execute a graph for real and record the trace")
-    s.add_argument("graph")
-    s.add_argument("--executor", choices=["threads", "processes", "dask"], default="threads")
+    s.add_argument("graph", help="task graph file; tasks with 'call' run that function, others synthetic work")
+    s.add_argument("--executor", choices=["threads", "processes", "dask"], default="threads",
+                   help="where the tasks run")
     g = s.add_mutually_exclusive_group()
     g.add_argument("--algorithm", "-a", help="follow this algorithm's mapping (default heft)")
     g.add_argument("--dynamic", action="store_true", help="let the executor place tasks dynamically")
-    s.add_argument("--workers", "-w", type=worker_count)
-    s.add_argument("--scheduler", help="address of an existing Dask scheduler")
+    s.add_argument("--workers", "-w", type=worker_count, help="number of workers (default: the graph's)")
+    s.add_argument("--scheduler", help="address of an existing Dask scheduler (with --executor dask)")
     s.add_argument("--time-scale", type=nonneg_float, default=0.01, help="seconds of work per cost unit")
     s.add_argument("--work", choices=["cpu", "python", "sleep"], default="cpu",
                    help="synthetic work of a task: calibrated hashing (default), a pure-Python loop, or sleeping")
@@ -184,7 +185,7 @@ def register(sub: Any) -> None:
                    help="payload bytes sent per data unit of an edge (default 1000)")
     s.add_argument("--dask-processes", action="store_true",
                    help="run the workers of a new Dask LocalCluster in processes (default: threads)")
-    s.add_argument("-o", "--output", help="trace file (.schedule.json or .trace.json)")
+    s.add_argument("-o", "--output", help="trace file (.schedule.json or .trace.json; default: stdout)")
     s.set_defaults(func=_cmd_run)
 
 

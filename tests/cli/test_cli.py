@@ -193,10 +193,10 @@ def test_unexpected_errors_are_one_line_without_traceback(monkeypatch, capsys):
     monkeypatch.setattr(cli.mapping, "cmd_algorithms", boom)
     assert cli.main.main(["algorithms"]) == 1
     err = capsys.readouterr().err
-    assert err == "taskmapper: internal error: ValueError: something odd\n"
+    assert err == "taskmapper algorithms: internal error: ValueError: something odd\n"
     monkeypatch.setattr(cli.mapping, "cmd_algorithms", no_memory)
     assert cli.main.main(["algorithms"]) == 2
-    assert capsys.readouterr().err.startswith("taskmapper: out of memory")
+    assert capsys.readouterr().err.startswith("taskmapper algorithms: out of memory")
 
 
 def test_costs_list_not_matching_the_worker_count():
