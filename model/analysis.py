@@ -528,7 +528,7 @@ def lower_bound(graph: TaskGraph, platform: Platform | None = None) -> float:
 
 def lower_bound_of(inst: Instance) -> float:
     """:func:`lower_bound` of an already compiled instance (no second compilation)."""
-    from .algorithms._common import lower_bound as instance_bound
+    from .algorithms.engines import lower_bound as instance_bound
 
     return instance_bound(inst)
 

@@ -5,10 +5,35 @@ and a generator :meth:`Algorithm.steps` that yields :class:`~model.schedule.Slot
 placements one at a time. A later slot for a task already yielded replaces it (local
 search moves tasks). :meth:`Algorithm.schedule` runs the generator to the end and
 checks the result through :meth:`~model.schedule.Schedule.build`.
+
+Registry metadata
+-----------------
+Class attributes describe an algorithm to the user interface, which lists, groups and
+enables algorithms from them alone, never from their names:
+
+``name``, ``description``, ``reference``
+    Identifier (short, lower case), one-line summary, bibliographic reference.
+``family``
+    The kind of method, a key of :data:`FAMILIES`: ``"baseline"``, ``"list"``,
+    ``"batch"``, ``"clustering"``, ``"search"`` or ``"exact"``.
+``needs``
+    An optional extra module the algorithm cannot run without (``"ortools"`` for the
+    exact solver), ``""`` for none. :meth:`Algorithm.available` says whether it is
+    installed here and :meth:`Algorithm.unavailable_reason` what to install.
+``slow``
+    Exponential in the worst case: run it on small graphs only, and leave it out of
+    "run everything" batches.
+``anytime``
+    A search bounded by a ``time_limit`` (and ``max_iterations`` / ``work_limit``)
+    parameter that improves its schedule as it runs and reports ``lower_bound``,
+    ``gap`` and a live ``history`` in :attr:`Algorithm.info`.
+``uses_communication``
+    Whether transfer times influence the algorithm's choices (informational).
 """
 
 from __future__ import annotations
 
+import importlib.util
 from collections.abc import Callable, Iterator
 from typing import Any, ClassVar, Protocol, TypeVar
 
@@ -18,13 +43,28 @@ from ..schedule import Schedule, Slot
 
 __all__ = [
     "ALGORITHMS",
+    "FAMILIES",
     "Algorithm",
     "CancelToken",
     "Cancelled",
+    "Placement",
     "check_cancel",
     "get_algorithm",
     "register",
 ]
+
+#: a placement on index-based data: ``(task, worker, start, finish)``
+Placement = tuple[int, int, float, float]
+
+#: the families of :attr:`Algorithm.family`, with a one-line description each
+FAMILIES: dict[str, str] = {
+    "baseline": "naive mappings that ignore most costs: the reference points",
+    "list": "list scheduling: tasks by priority, each on the worker that suits it best",
+    "batch": "immediate and batch-mode heuristics: ready tasks matched to workers by completion time",
+    "clustering": "tasks grouped into clusters that exchange data, clusters merged onto workers",
+    "search": "searches improving a schedule within a time budget, reporting the gap to a bound",
+    "exact": "exact solvers: the proven optimum, or the best schedule and a bound at the time limit",
+}
 
 
 class Cancelled(Exception):
@@ -61,6 +101,10 @@ class Algorithm:
     name: ClassVar[str] = ""
     description: ClassVar[str] = ""
     reference: ClassVar[str] = ""
+    #: the kind of method, a key of :data:`FAMILIES`
+    family: ClassVar[str] = ""
+    #: an optional module the algorithm needs (``""``: none); see :meth:`available`
+    needs: ClassVar[str] = ""
     #: whether the algorithm accounts for communication (informational)
     uses_communication: ClassVar[bool] = True
     #: exact solvers: exponential in the worst case, run on small graphs
@@ -70,15 +114,25 @@ class Algorithm:
     #: ``(seconds, best makespan, bound)`` points
     anytime: ClassVar[bool] = False
 
+    @classmethod
+    def available(cls) -> bool:
+        """Whether the algorithm can run here (its :attr:`needs` module, if any, is installed)."""
+        return not cls.needs or importlib.util.find_spec(cls.needs) is not None
+
+    @classmethod
+    def unavailable_reason(cls) -> str:
+        """One line saying what to install to run the algorithm, ``""`` when it is available."""
+        if cls.available():
+            return ""
+        return f"the {cls.name!r} algorithm needs {cls.needs}: pip install {cls.needs}"
+
     def __init__(self, *, seed: int = 0, **params: Any) -> None:
         self.seed = seed
         self.params = params
         #: filled by :meth:`steps`: free information for the result's ``meta``
         self.info: dict[str, Any] = {}
 
-    def place(
-        self, inst: Instance, cancel: CancelToken | None
-    ) -> Iterator[tuple[int, int, float, float]]:
+    def place(self, inst: Instance, cancel: CancelToken | None) -> Iterator[Placement]:
         """Yield placements ``(task, worker, start, finish)`` on index-based data."""
         raise NotImplementedError
 
@@ -87,8 +141,11 @@ class Algorithm:
     ) -> Iterator[Slot]:
         """Yield the placements of ``graph`` on ``platform`` one at a time.
 
-        Raises :class:`Cancelled` soon after ``cancel`` is set.
+        Raises :class:`Cancelled` soon after ``cancel`` is set, and
+        :class:`~model.graph.GraphError` when the algorithm is not :meth:`available`.
         """
+        if not self.available():
+            raise GraphError(self.unavailable_reason())
         inst = compile_instance(graph, platform)
         tasks, workers = inst.tasks, inst.workers
         for i, p, s, f in self.place(inst, cancel):
@@ -129,6 +186,8 @@ def register(cls: A) -> A:
     """Class decorator adding an algorithm to :data:`ALGORITHMS` under ``cls.name``."""
     if not cls.name or cls.name != cls.name.lower() or " " in cls.name:
         raise ValueError(f"algorithm name must be short and lower-case: {cls.name!r}")
+    if cls.family not in FAMILIES:
+        raise ValueError(f"algorithm {cls.name!r}: unknown family {cls.family!r}; known: {', '.join(FAMILIES)}")
     if cls.name in ALGORITHMS and ALGORITHMS[cls.name] is not cls:
         raise ValueError(f"algorithm {cls.name!r} registered twice")
     ALGORITHMS[cls.name] = cls

@@ -6,10 +6,8 @@ import time
 from collections.abc import Iterator
 
 from ..instance import Instance
-from ._common import lower_bound
-from ._localsearch import Placement, changed, improve_placements, makespan_of
-from .base import Algorithm, CancelToken, register
-from .improve import START_FROM, best_heuristic
+from .base import Algorithm, CancelToken, Placement, register
+from .engines import START_FROM, best_heuristic, changed, improve_placements, lower_bound, makespan_of
 
 #: largest graph (tasks × workers) handed to the exact solver
 EXACT_SIZE = 4000
@@ -51,9 +49,11 @@ class Best(Algorithm):
     description = "Portfolio: best heuristic + local search + exact solver when small; reports the gap"
     anytime = True
     reference = "portfolio of heuristics, local search and CP-SAT"
+    family = "search"
 
     def place(self, inst: Instance, cancel: CancelToken | None) -> Iterator[Placement]:
-        from .optimal import have_ortools, solve
+        from .engines.cpsat import solve
+        from .optimal import Optimal
 
         t0 = time.perf_counter()
         budget = float(self.params.get("time_limit", 10.0))
@@ -63,7 +63,7 @@ class Best(Algorithm):
         history = [(time.perf_counter() - t0, makespan_of(cur), lb)]
         self.info["history"] = history
         yield from changed(shown, cur)
-        exact = have_ortools() and inst.n * inst.m <= EXACT_SIZE
+        exact = Optimal.available() and inst.n * inst.m <= EXACT_SIZE
         ls_budget = budget * (0.3 if exact else 0.95)
         for pl in improve_placements(inst, cur, time_limit=ls_budget, seed=self.seed,
                                      max_iterations=self.params.get("max_iterations"), target=lb, cancel=cancel):

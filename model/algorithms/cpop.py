@@ -7,9 +7,8 @@ from collections.abc import Iterator
 import numpy as np
 
 from ..instance import Instance
-from ._common import Timeline, downward_rank, upward_rank
-from ._list_engines import below, ready_queue_place, topo_position
-from .base import Algorithm, CancelToken, register
+from .base import Algorithm, CancelToken, Placement, register
+from .engines import Timeline, best_finish, downward_rank, ready_queue_place, topo_position, upward_rank
 
 
 def critical_path(inst: Instance, priority: np.ndarray) -> list[int]:
@@ -76,10 +75,11 @@ class CPOP(Algorithm):
     name = "cpop"
     description = "CPOP: critical path on its best worker, the rest by earliest finish (Topcuoglu 2002)"
     reference = "Topcuoglu, Hariri, Wu, IEEE TPDS 13(3), 2002"
+    family = "list"
 
     def place(
         self, inst: Instance, cancel: CancelToken | None
-    ) -> Iterator[tuple[int, int, float, float]]:
+    ) -> Iterator[Placement]:
         w = inst.w
         priority = upward_rank(inst) + downward_rank(inst)
         path = critical_path(inst, priority)
@@ -91,13 +91,6 @@ class CPOP(Algorithm):
         all_workers = range(inst.m)
 
         def choose(i: int, ready: np.ndarray, lines: list[Timeline]) -> tuple[int, float, float]:
-            wi = w[i]
-            best_p, best_s, best_f = -1, 0.0, float("inf")
-            for p in (cp_worker,) if on_path[i] else all_workers:
-                d = float(wi[p])
-                s = lines[p].earliest(float(ready[p]), d)
-                if best_p < 0 or s + d < below(best_f):
-                    best_p, best_s, best_f = p, s, s + d
-            return best_p, best_s, best_f
+            return best_finish(lines, ready, w[i], (cp_worker,) if on_path[i] else all_workers)
 
         yield from ready_queue_place(inst, cancel, priority, choose)

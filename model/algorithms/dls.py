@@ -7,9 +7,8 @@ from collections.abc import Iterator
 import numpy as np
 
 from ..instance import Instance
-from ._common import static_level
-from ._list_engines import pair_place
-from .base import Algorithm, CancelToken, register
+from .base import Algorithm, CancelToken, Placement, register
+from .engines import pair_place, static_level
 
 
 @register
@@ -46,10 +45,11 @@ class DLS(Algorithm):
     name = "dls"
     description = "DLS: max dynamic level = static level - earliest start + speed bonus (Sih & Lee 1993)"
     reference = "Sih, Lee, IEEE TPDS 4(2), 1993"
+    family = "list"
 
     def place(
         self, inst: Instance, cancel: CancelToken | None
-    ) -> Iterator[tuple[int, int, float, float]]:
+    ) -> Iterator[Placement]:
         median = np.median(inst.w, axis=1)
         level = static_level(inst, median)
         bonus = level[:, None] + (median[:, None] - inst.w)

@@ -6,9 +6,8 @@ import heapq
 from collections.abc import Iterator
 
 from ..instance import Instance
-from ._common import upward_rank
-from ._mapping import place_clusters, tie_limit, topo_position
-from .base import Algorithm, CancelToken, check_cancel, register
+from .base import Algorithm, CancelToken, Placement, check_cancel, register
+from .engines import place_clusters, topo_position, upward_rank, within
 
 
 def dsc_clusters(inst: Instance, cancel: CancelToken | None = None) -> list[int]:
@@ -126,7 +125,7 @@ def dsc_clusters(inst: Instance, cancel: CancelToken | None = None) -> list[int]
             outside = [(a, j) for a, _, j in order if cluster[j] != cx]
             inside_f = max(inside)
             zt = max(cend[cx], inside_f, outside[0][0] if outside else 0.0)
-            if tie_limit(zt) < unit_t:
+            if within(zt) < unit_t:
                 target, t = cx, zt
                 end = cend[cx]
                 for k, (_, j) in enumerate(outside):
@@ -138,17 +137,17 @@ def dsc_clusters(inst: Instance, cancel: CancelToken | None = None) -> list[int]
                     fj = max(end, ready) + wbar[j]
                     rest = outside[k + 1][0] if k + 1 < len(outside) else 0.0
                     nt = max(fj, inside_f, rest)
-                    if not tie_limit(nt) < t:
+                    if not within(nt) < t:
                         break
                     moved.append((j, fj))
                     end, inside_f, t = fj, max(inside_f, fj), nt
         if target >= 0:
             y = head_partial()
-            if y >= 0 and -partial[0][0] > tie_limit(-x_prio):
+            if y >= 0 and -partial[0][0] > within(-x_prio):
                 # DSRW: the zeroing must not hurt the partially free task that outranks nx
                 fx = t + wbar[x]
                 fu = unit_t + wbar[x]
-                if reachable_start(y, x, target, fx, fx) > tie_limit(reachable_start(y, x, -2, fu, fu)):
+                if reachable_start(y, x, target, fx, fx) > within(reachable_start(y, x, -2, fu, fu)):
                     target, t, moved = -1, unit_t, []
         if target < 0:
             target = len(cend)
@@ -216,10 +215,11 @@ class DSC(Algorithm):
     name = "dsc"
     description = "DSC: dominant sequence clustering, clusters merged onto workers by load (Yang & Gerasoulis 1994)"
     reference = "Yang & Gerasoulis, IEEE TPDS 5(9), 1994"
+    family = "clustering"
 
     def place(
         self, inst: Instance, cancel: CancelToken | None
-    ) -> Iterator[tuple[int, int, float, float]]:
+    ) -> Iterator[Placement]:
         cluster = dsc_clusters(inst, cancel)
         self.info["clusters"] = max(cluster, default=-1) + 1
         yield from place_clusters(inst, cluster, cancel)

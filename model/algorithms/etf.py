@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..instance import Instance
-from ._common import static_level
-from ._list_engines import pair_place
-from .base import Algorithm, CancelToken, register
+from .base import Algorithm, CancelToken, Placement, register
+from .engines import pair_place, static_level
 
 
 @register
@@ -41,10 +40,11 @@ class ETF(Algorithm):
     name = "etf"
     description = "ETF: ready task and worker with the earliest start, ties by static level (Hwang et al. 1989)"
     reference = "Hwang, Chow, Anger, Lee, SIAM J. Computing 18(2), 1989"
+    family = "list"
 
     def place(
         self, inst: Instance, cancel: CancelToken | None
-    ) -> Iterator[tuple[int, int, float, float]]:
+    ) -> Iterator[Placement]:
         level = static_level(inst)
         self.info["priority"] = "earliest start, then static b-level"
         yield from pair_place(inst, cancel, level)

@@ -7,8 +7,8 @@ from collections.abc import Iterator
 import numpy as np
 
 from ..instance import Instance
-from ._mapping import place_assigned, priority_topological_order
-from .base import Algorithm, CancelToken, register
+from .base import Algorithm, CancelToken, Placement, register
+from .engines import place_assigned, priority_topological_order
 
 
 @register
@@ -49,11 +49,12 @@ class Greedy(Algorithm):
     name = "greedy"
     description = "Greedy (LPT): largest task first to the least-loaded worker, communication ignored"
     reference = "Graham, SIAM J. Applied Mathematics 17(2), 1969"
+    family = "baseline"
     uses_communication = False
 
     def place(
         self, inst: Instance, cancel: CancelToken | None
-    ) -> Iterator[tuple[int, int, float, float]]:
+    ) -> Iterator[Placement]:
         order = priority_topological_order(inst, inst.mean_w())
         load = np.zeros(inst.m)
         assign = [0] * inst.n

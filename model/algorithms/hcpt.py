@@ -7,9 +7,8 @@ from collections.abc import Iterator
 import numpy as np
 
 from ..instance import Instance
-from ._mapping import topo_position
-from .base import Algorithm, CancelToken, check_cancel, register
-from .heft import eft_place
+from .base import Algorithm, CancelToken, Placement, check_cancel, register
+from .engines import eft_place, topo_position
 
 
 def average_start_times(inst: Instance) -> tuple[np.ndarray, np.ndarray]:
@@ -140,8 +139,9 @@ class HCPT(Algorithm):
     name = "hcpt"
     description = "HCPT: critical tasks with their parent trees listed first, earliest finish with insertion (Hagras & Janeček 2003)"
     reference = "Hagras, Janeček, Proc. ISPDC 2003"
+    family = "list"
 
     def place(
         self, inst: Instance, cancel: CancelToken | None
-    ) -> Iterator[tuple[int, int, float, float]]:
+    ) -> Iterator[Placement]:
         yield from eft_place(inst, hcpt_order(inst, cancel), cancel, insertion=True)

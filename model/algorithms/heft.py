@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-import numpy as np
-
 from ..instance import Instance
-from ._common import Timeline, placement_order, upward_rank
-from .base import Algorithm, CancelToken, check_cancel, register
+from .base import Algorithm, CancelToken, Placement, register
+from .engines import eft_place, placement_order, upward_rank
 
 
 @register
@@ -41,47 +39,13 @@ class HEFT(Algorithm):
     name = "heft"
     description = "HEFT: upward-rank order, earliest finish time with insertion (Topcuoglu 2002)"
     reference = "Topcuoglu, Hariri, Wu, IEEE TPDS 13(3), 2002"
+    family = "list"
 
     def place(
         self, inst: Instance, cancel: CancelToken | None
-    ) -> Iterator[tuple[int, int, float, float]]:
+    ) -> Iterator[Placement]:
         insertion = bool(self.params.get("insertion", True))
         rank = upward_rank(inst)
         self.info["rank"] = "upward"
         yield from eft_place(inst, placement_order(inst, rank), cancel, insertion=insertion)
 
-
-def eft_place(
-    inst: Instance,
-    order: list[int],
-    cancel: CancelToken | None,
-    *,
-    insertion: bool = True,
-    allowed: list[list[int]] | None = None,
-) -> Iterator[tuple[int, int, float, float]]:
-    """Place tasks in ``order``, each on the worker giving the earliest finish time.
-
-    ``allowed[i]``, when given, restricts the workers tried for task ``i``.
-    """
-    m = inst.m
-    w = inst.w
-    proc = np.full(inst.n, -1, dtype=np.int64)
-    finish = np.zeros(inst.n)
-    lines = [Timeline() for _ in range(m)]
-    all_workers = list(range(m))
-    for k, i in enumerate(order):
-        if k & 255 == 0:
-            check_cancel(cancel)
-        ready = inst.ready_times(i, proc, finish)
-        best_p, best_s, best_f = -1, 0.0, float("inf")
-        wi = w[i]
-        for p in all_workers if allowed is None else allowed[i]:
-            d = float(wi[p])
-            s = lines[p].earliest(float(ready[p]), d, insertion)
-            f = s + d
-            if f < best_f - 1e-12:
-                best_p, best_s, best_f = p, s, f
-        lines[best_p].insert(best_s, best_f)
-        proc[i] = best_p
-        finish[i] = best_f
-        yield i, best_p, best_s, best_f

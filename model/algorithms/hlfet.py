@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..instance import Instance
-from ._common import placement_order, static_level
-from ._list_engines import static_order_place
-from .base import Algorithm, CancelToken, register
+from .base import Algorithm, CancelToken, Placement, register
+from .engines import placement_order, static_level, static_order_place
 
 
 @register
@@ -41,10 +40,11 @@ class HLFET(Algorithm):
     name = "hlfet"
     description = "HLFET: static b-level order, earliest start, no insertion (Adam, Chandy, Dickson 1974)"
     reference = "Adam, Chandy, Dickson, Communications of the ACM 17(12), 1974"
+    family = "list"
 
     def place(
         self, inst: Instance, cancel: CancelToken | None
-    ) -> Iterator[tuple[int, int, float, float]]:
+    ) -> Iterator[Placement]:
         level = static_level(inst)
         self.info["priority"] = "static b-level"
         yield from static_order_place(inst, placement_order(inst, level), cancel)

@@ -6,29 +6,8 @@ import time
 from collections.abc import Iterator
 
 from ..instance import Instance
-from ._common import lower_bound
-from ._localsearch import Placement, changed, improve_placements, makespan_of
-from .base import Algorithm, CancelToken, register
-
-#: the heuristics ``improve`` starts from (fast and good; the best of them is kept)
-START_FROM = ("heft", "peft", "cpop", "dls", "etf", "hlfet", "dsc", "lc", "minmin", "greedy")
-
-
-def best_heuristic(inst: Instance, names: tuple[str, ...], cancel: CancelToken | None) -> tuple[str, list[Placement]]:
-    """Run the registered heuristics among ``names`` and return the best ``(name, placements)``."""
-    from . import ALGORITHMS, load_all
-
-    load_all()
-    best: tuple[str, list[Placement]] | None = None
-    for name in names:
-        cls = ALGORITHMS.get(name)
-        if cls is None or getattr(cls, "slow", False):
-            continue
-        pl = list(cls().place(inst, cancel))
-        if best is None or makespan_of(pl) < makespan_of(best[1]) - 1e-9:
-            best = (name, pl)
-    assert best is not None  # heft is always registered
-    return best
+from .base import Algorithm, CancelToken, Placement, register
+from .engines import START_FROM, best_heuristic, changed, improve_placements, lower_bound, makespan_of
 
 
 @register
@@ -66,6 +45,7 @@ class Improve(Algorithm):
     description = "Local search (moves, swaps, re-ordering) from the best heuristic within a time budget"
     anytime = True
     reference = "Wu, Shu, Gu, IEEE TPDS 12(6), 2001; simulated annealing"
+    family = "search"
 
     def place(self, inst: Instance, cancel: CancelToken | None) -> Iterator[Placement]:
         time_limit = float(self.params.get("time_limit", 3.0))

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..instance import Instance
-from ._mapping import place_clusters
-from .base import Algorithm, CancelToken, check_cancel, register
+from .base import Algorithm, CancelToken, Placement, check_cancel, register
+from .engines import place_clusters
 
 
 def linear_clusters(inst: Instance, cancel: CancelToken | None = None) -> list[int]:
@@ -97,10 +97,11 @@ class LC(Algorithm):
     name = "lc"
     description = "LC: linear clustering along critical paths, clusters merged onto workers (Kim & Browne 1988)"
     reference = "Kim & Browne, Proc. ICPP 1988"
+    family = "clustering"
 
     def place(
         self, inst: Instance, cancel: CancelToken | None
-    ) -> Iterator[tuple[int, int, float, float]]:
+    ) -> Iterator[Placement]:
         cluster = linear_clusters(inst, cancel)
         self.info["clusters"] = max(cluster, default=-1) + 1
         yield from place_clusters(inst, cluster, cancel)

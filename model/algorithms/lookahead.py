@@ -2,24 +2,13 @@
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from collections.abc import Iterator
 
 import numpy as np
 
 from ..instance import Instance
-from ._common import Timeline, placement_order, upward_rank
-from ._list_engines import GapTimeline, below, within
-from .base import Algorithm, CancelToken, check_cancel, register
-
-
-def _unbook(line: Timeline, start: float, finish: float) -> None:
-    """Remove the slot ``[start, finish)`` booked on ``line``."""
-    k = bisect_left(line.starts, start)
-    while line.finishes[k] != finish or line.starts[k] != start:
-        k += 1
-    del line.starts[k]
-    del line.finishes[k]
+from .base import Algorithm, CancelToken, Placement, check_cancel, register
+from .engines import Timeline, below, best_finish, placement_order, upward_rank, within
 
 
 @register
@@ -53,16 +42,17 @@ class Lookahead(Algorithm):
     name = "lookahead"
     description = "Lookahead HEFT: worker minimising the children's HEFT finish (Bittencourt et al. 2010)"
     reference = "Bittencourt, Sakellariou, Madeira, Euromicro PDP 2010"
+    family = "list"
 
     def place(
         self, inst: Instance, cancel: CancelToken | None
-    ) -> Iterator[tuple[int, int, float, float]]:
+    ) -> Iterator[Placement]:
         n, m, w = inst.n, inst.m, inst.w
         rank = upward_rank(inst)
         order = placement_order(inst, rank)
         proc = np.full(n, -1, dtype=np.int64)
         finish = np.zeros(n)
-        lines: list[Timeline] = [GapTimeline() for _ in range(m)]
+        lines = [Timeline() for _ in range(m)]
         workers = range(m)
 
         def data_ready(j: int, skip: int) -> np.ndarray:
@@ -76,16 +66,6 @@ class Lookahead(Algorithm):
                 arr[q] = finish[k]
                 np.maximum(r, arr, out=r)
             return r
-
-        def best_eft(j: int, ready: np.ndarray) -> tuple[int, float, float]:
-            wj = w[j]
-            bp, bs, bf = -1, 0.0, 0.0
-            for q in workers:
-                d = float(wj[q])
-                s = lines[q].earliest(float(ready[q]), d)
-                if bp < 0 or s + d < below(bf):
-                    bp, bs, bf = q, s, s + d
-            return bp, bs, bf
 
         for i in order:
             check_cancel(cancel)
@@ -108,12 +88,12 @@ class Lookahead(Algorithm):
                     for (j, dj), r0 in zip(kids, base):
                         arr = inst.comm_row(dj, p) + f
                         arr[p] = f
-                        q, sj, fj = best_eft(j, np.maximum(r0, arr))
+                        q, sj, fj = best_finish(lines, np.maximum(r0, arr), w[j], workers)
                         lines[q].insert(sj, fj)
                         booked.append((q, sj, fj))
                         metric = max(metric, fj)
                     for q, sj, fj in reversed(booked):
-                        _unbook(lines[q], sj, fj)
+                        lines[q].remove(sj, fj)
                 if (
                     best[0] < 0
                     or metric < below(best_metric)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..instance import Instance
-from ._mapping import batch_place
-from .base import Algorithm, CancelToken, register
+from .base import Algorithm, CancelToken, Placement, register
+from .engines import batch_place
 
 
 @register
@@ -38,8 +38,9 @@ class MaxMin(Algorithm):
     name = "maxmin"
     description = "Max-Min: ready task with the largest earliest completion time first (Braun et al. 2001)"
     reference = "Ibarra & Kim, J. ACM 24(2), 1977; Braun et al., JPDC 61(6), 2001"
+    family = "batch"
 
     def place(
         self, inst: Instance, cancel: CancelToken | None
-    ) -> Iterator[tuple[int, int, float, float]]:
+    ) -> Iterator[Placement]:
         yield from batch_place(inst, cancel, "max")

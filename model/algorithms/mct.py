@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..instance import Instance
-from .base import Algorithm, CancelToken, register
-from .heft import eft_place
+from .base import Algorithm, CancelToken, Placement, register
+from .engines import eft_place
 
 
 @register
@@ -44,9 +44,10 @@ class MCT(Algorithm):
     name = "mct"
     description = "MCT: tasks in arrival order, each on the worker completing it first (Braun et al. 2001)"
     reference = "Braun et al., JPDC 61(6), 2001"
+    family = "batch"
 
     def place(
         self, inst: Instance, cancel: CancelToken | None
-    ) -> Iterator[tuple[int, int, float, float]]:
+    ) -> Iterator[Placement]:
         insertion = bool(self.params.get("insertion", False))
         yield from eft_place(inst, list(inst.topo), cancel, insertion=insertion)

@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..instance import Instance
-from ._mapping import tie_limit
-from .base import Algorithm, CancelToken, register
-from .heft import eft_place
+from .base import Algorithm, CancelToken, Placement, register
+from .engines import eft_place, within
 
 
 @register
@@ -41,13 +40,14 @@ class MET(Algorithm):
     name = "met"
     description = "MET: each task on its fastest worker, load ignored (Braun et al. 2001)"
     reference = "Braun et al., JPDC 61(6), 2001"
+    family = "batch"
 
     def place(
         self, inst: Instance, cancel: CancelToken | None
-    ) -> Iterator[tuple[int, int, float, float]]:
+    ) -> Iterator[Placement]:
         w = inst.w
         allowed = []
         for i in range(inst.n):
-            lim = tie_limit(float(w[i].min()))
+            lim = within(float(w[i].min()))
             allowed.append([p for p in range(inst.m) if w[i, p] <= lim])
         yield from eft_place(inst, list(inst.topo), cancel, insertion=False, allowed=allowed)

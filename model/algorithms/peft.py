@@ -7,9 +7,8 @@ from collections.abc import Iterator
 import numpy as np
 
 from ..instance import Instance
-from ._common import Timeline
-from ._list_engines import below, mean_comm_coefficients, ready_queue_place, within
-from .base import Algorithm, CancelToken, check_cancel, register
+from .base import Algorithm, CancelToken, Placement, check_cancel, register
+from .engines import Timeline, below, mean_comm_coefficients, ready_queue_place, within
 
 
 def optimistic_cost_table(inst: Instance, cancel: CancelToken | None = None) -> np.ndarray:
@@ -69,10 +68,11 @@ class PEFT(Algorithm):
     name = "peft"
     description = "PEFT: optimistic-cost-table rank, worker minimising EFT + OCT (Arabnejad & Barbosa 2014)"
     reference = "Arabnejad, Barbosa, IEEE TPDS 25(3), 2014"
+    family = "list"
 
     def place(
         self, inst: Instance, cancel: CancelToken | None
-    ) -> Iterator[tuple[int, int, float, float]]:
+    ) -> Iterator[Placement]:
         w = inst.w
         table = optimistic_cost_table(inst, cancel)
         rank = table.mean(axis=1)

@@ -8,9 +8,8 @@ from collections.abc import Iterator
 import numpy as np
 
 from ..instance import Instance
-from ._mapping import topo_position
-from .base import Algorithm, CancelToken, register
-from .heft import eft_place
+from .base import Algorithm, CancelToken, Placement, register
+from .engines import eft_place, topo_position
 
 
 def pets_levels_and_ranks(inst: Instance) -> tuple[list[int], list[float]]:
@@ -97,8 +96,9 @@ class PETS(Algorithm):
     name = "pets"
     description = "PETS: level by level, rank ACC + DTC + RPT, earliest finish with insertion (Ilavarasan & Thambidurai 2007)"
     reference = "Ilavarasan, Thambidurai, J. Computer Sciences 3(2), 2007"
+    family = "list"
 
     def place(
         self, inst: Instance, cancel: CancelToken | None
-    ) -> Iterator[tuple[int, int, float, float]]:
+    ) -> Iterator[Placement]:
         yield from eft_place(inst, pets_order(inst), cancel, insertion=True)

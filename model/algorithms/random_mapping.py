@@ -7,8 +7,8 @@ from collections.abc import Iterator
 import numpy as np
 
 from ..instance import Instance
-from ._mapping import place_assigned
-from .base import Algorithm, CancelToken, register
+from .base import Algorithm, CancelToken, Placement, register
+from .engines import place_assigned
 
 
 @register
@@ -46,11 +46,12 @@ class RandomMapping(Algorithm):
     name = "random"
     description = "Random: each task on a uniformly random worker, seeded (naive baseline)"
     reference = "Braun et al., JPDC 61(6), 2001 (random baseline)"
+    family = "baseline"
     uses_communication = False
 
     def place(
         self, inst: Instance, cancel: CancelToken | None
-    ) -> Iterator[tuple[int, int, float, float]]:
+    ) -> Iterator[Placement]:
         rng = np.random.default_rng(self.seed)
         assign = rng.integers(0, inst.m, size=inst.n).tolist()
         self.info["seed"] = self.seed

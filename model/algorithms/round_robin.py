@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..instance import Instance
-from ._mapping import place_assigned
-from .base import Algorithm, CancelToken, register
+from .base import Algorithm, CancelToken, Placement, register
+from .engines import place_assigned
 
 
 @register
@@ -43,11 +43,12 @@ class RoundRobin(Algorithm):
     name = "round-robin"
     description = "Round-robin: k-th task in topological order to worker k mod m (naive baseline)"
     reference = "Foster, Designing and Building Parallel Programs, 1995, ch. 2.5 (cyclic mapping)"
+    family = "baseline"
     uses_communication = False
 
     def place(
         self, inst: Instance, cancel: CancelToken | None
-    ) -> Iterator[tuple[int, int, float, float]]:
+    ) -> Iterator[Placement]:
         m = inst.m
         assign = [0] * inst.n
         for k, i in enumerate(inst.topo):

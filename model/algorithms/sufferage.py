@@ -7,11 +7,11 @@ from collections.abc import Iterator
 import numpy as np
 
 from ..instance import Instance
-from ._mapping import ReadyBatch, topo_position
-from .base import Algorithm, CancelToken, check_cancel, register
+from .base import Algorithm, CancelToken, Placement, check_cancel, register
+from .engines import ReadyBatch, topo_position
 
 
-def sufferage_rounds(inst: Instance, cancel: CancelToken | None = None) -> Iterator[tuple[int, int, float, float]]:
+def sufferage_rounds(inst: Instance, cancel: CancelToken | None = None) -> Iterator[Placement]:
     """Place the tasks by Sufferage rounds; yields ``(task, worker, start, finish)``.
 
     A round looks at the tasks ready when it begins (every predecessor placed), in
@@ -124,8 +124,9 @@ class Sufferage(Algorithm):
     name = "sufferage"
     description = "Sufferage: per round, each worker to the ready task losing most without it (Maheswaran et al. 1999)"
     reference = "Maheswaran, Ali, Siegel, Hensgen, Freund, HCW 1999"
+    family = "batch"
 
     def place(
         self, inst: Instance, cancel: CancelToken | None
-    ) -> Iterator[tuple[int, int, float, float]]:
+    ) -> Iterator[Placement]:
         yield from sufferage_rounds(inst, cancel)

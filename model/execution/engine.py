@@ -402,7 +402,7 @@ def run_graph(
         order = _mapping_order(graph, plat, inst, schedule)
     else:
         order = []
-    from ..algorithms._common import upward_rank
+    from ..algorithms.engines import upward_rank
 
     priority = [float(r) for r in upward_rank(inst)]
     rate = calibrate(work)

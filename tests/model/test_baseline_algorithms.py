@@ -6,8 +6,8 @@ from collections import Counter
 import pytest
 
 from model.algorithms import Cancelled, available, get_algorithm
-from model.algorithms._mapping import map_clusters, priority_topological_order
 from model.algorithms.dsc import dsc_clusters
+from model.algorithms.engines import map_clusters, priority_topological_order
 from model.algorithms.lc import linear_clusters
 from model.graph import Network, Platform, TaskGraph, Worker
 from model.instance import compile_instance

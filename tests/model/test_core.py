@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from model.algorithms import get_algorithm
-from model.algorithms._common import upward_rank
+from model.algorithms.engines import upward_rank
 from model.formats import load_graph, save_graph
 from model.formats.native import graph_from_dict, graph_to_dict
 from model.graph import GraphError, Platform, TaskGraph

@@ -9,8 +9,7 @@ import numpy as np
 import pytest
 
 from model.algorithms import Cancelled, get_algorithm
-from model.algorithms._common import downward_rank, static_level, upward_rank
-from model.algorithms._list_engines import GapTimeline
+from model.algorithms.engines import Timeline, downward_rank, static_level, upward_rank
 from model.algorithms.hcpt import average_start_times, hcpt_order
 from model.algorithms.peft import optimistic_cost_table
 from model.algorithms.pets import pets_levels_and_ranks, pets_order
@@ -265,7 +264,7 @@ def test_peft_takes_the_top_ready_task_to_its_least_optimistic_finish(seed):
     inst = compile_instance(g, p)
     table = optimistic_cost_table(inst)
     rank = table.mean(axis=1)
-    lines = [GapTimeline() for _ in range(inst.m)]
+    lines = [Timeline() for _ in range(inst.m)]
     proc = np.full(inst.n, -1)
     finish = np.zeros(inst.n)
     done = set()

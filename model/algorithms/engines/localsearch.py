@@ -13,12 +13,23 @@ import random
 import time
 from collections.abc import Callable, Iterator
 
-import numpy as np
+from ...instance import Instance
+from ..base import CancelToken, Placement, check_cancel
 
-from ..instance import Instance
-from .base import CancelToken, check_cancel
+__all__ = [
+    "START_FROM",
+    "Timer",
+    "best_heuristic",
+    "changed",
+    "from_placements",
+    "improve_placements",
+    "local_search",
+    "makespan_of",
+    "to_placements",
+]
 
-Placement = tuple[int, int, float, float]
+#: the heuristics the searches start from (fast and good; the best of them is kept)
+START_FROM = ("heft", "peft", "cpop", "dls", "etf", "hlfet", "dsc", "lc", "minmin", "greedy")
 
 
 class Timer:
@@ -262,9 +273,22 @@ def makespan_of(placements: list[Placement]) -> float:
     return max((f for _i, _p, _s, f in placements), default=0.0)
 
 
-def as_array(placements: list[Placement], n: int) -> np.ndarray:
-    """Worker of each task as an array."""
-    a = np.zeros(n, dtype=np.int64)
-    for i, p, _s, _f in placements:
-        a[i] = p
-    return a
+def best_heuristic(inst: Instance, names: tuple[str, ...], cancel: CancelToken | None) -> tuple[str, list[Placement]]:
+    """Run the registered heuristics among ``names`` and return the best ``(name, placements)``.
+
+    Algorithms marked ``slow`` are skipped; on equal makespans the first in ``names`` wins.
+    """
+    from .. import ALGORITHMS, load_all
+
+    load_all()
+    best: tuple[str, list[Placement]] | None = None
+    for name in names:
+        cls = ALGORITHMS.get(name)
+        if cls is None or cls.slow:
+            continue
+        pl = list(cls().place(inst, cancel))
+        if best is None or makespan_of(pl) < makespan_of(best[1]) - 1e-9:
+            best = (name, pl)
+    if best is None:
+        raise ValueError(f"none of the heuristics {', '.join(names)} is registered")
+    return best

@@ -1,0 +1,53 @@
+"""Lower bounds on the makespan of any schedule of an instance."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ...instance import Instance
+from .ranks import static_level
+
+__all__ = ["integral_times", "lower_bound"]
+
+
+def lower_bound(inst: Instance) -> float:
+    """A lower bound on any schedule's makespan.
+
+    The largest of: the longest path of minimum execution times (communication can be
+    avoided by co-location, so it counts zero), the total minimum work divided by the
+    number of workers, and the longest single task at its fastest. Rounded up when
+    every time of the instance is a whole number.
+
+    Examples
+    --------
+    >>> from model.graph import TaskGraph, Platform
+    >>> from model.instance import compile_instance
+    >>> g = TaskGraph()
+    >>> for t in "abc": g.add_task(t, 3)
+    >>> lower_bound(compile_instance(g, Platform.homogeneous(2)))
+    5.0
+    """
+    if inst.n == 0:
+        return 0.0
+    wmin = inst.w.min(axis=1)
+    path = static_level(inst, wmin)
+    lb = float(max(path.max(), wmin.sum() / inst.m, wmin.max()))
+    if integral_times(inst):
+        # with integral durations and transfers, some optimal schedule has integral starts
+        lb = float(np.ceil(lb - 1e-9))
+    return lb
+
+
+def integral_times(inst: Instance) -> bool:
+    """Whether every execution time and every transfer time of the instance is an integer."""
+    def whole(a: np.ndarray) -> bool:
+        return bool(np.all(np.abs(a - np.round(a)) <= 1e-9 * np.maximum(1.0, np.abs(a))))
+
+    if not whole(inst.w):
+        return False
+    if inst.m < 2:
+        return True
+    off = ~np.eye(inst.m, dtype=bool)
+    data = np.unique(np.fromiter((d for ds in inst.succ_data for d in ds), dtype=float))
+    pairs = np.unique(np.stack([inst.lat[off], inst.inv_bw[off]], axis=1), axis=0)
+    return whole(pairs[:, 0][None, :] + data[:, None] * pairs[:, 1][None, :])

@@ -1,0 +1,206 @@
+"""The constraint-programming model of the mapping problem (OR-Tools CP-SAT), behind ``optimal`` and ``best``."""
+
+from __future__ import annotations
+
+import math
+import queue
+import threading
+import time
+from collections.abc import Iterator
+from typing import Any
+
+from ...graph import GraphError
+from ...instance import Instance
+from ..base import Cancelled, CancelToken, Placement
+from .bounds import lower_bound
+from .localsearch import Timer, to_placements
+
+__all__ = ["INSTALL_HINT", "have_ortools", "solve"]
+
+INSTALL_HINT = 'the "optimal" algorithm needs OR-Tools: pip install "taskmapper[optimal]" (or: pip install ortools)'
+
+
+def have_ortools() -> bool:
+    """Whether OR-Tools can be imported."""
+    try:
+        import ortools.sat.python.cp_model  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def _scale(values: list[float]) -> tuple[int, bool]:
+    """The smallest factor in 1, 10, ..., 1000 that makes every value integral, and whether it is exact."""
+    for k in (1, 10, 100, 1000):
+        if all(abs(v * k - round(v * k)) <= 1e-9 * max(1.0, abs(v * k)) for v in values):
+            return k, True
+    return 1000, False
+
+
+def solve(
+    inst: Instance,
+    *,
+    hint: list[Placement] | None,
+    time_limit: float,
+    seed: int = 0,
+    threads: int = 0,
+    cancel: CancelToken | None = None,
+    history: list[tuple[float, float, float]] | None = None,
+    t0: float | None = None,
+    work_limit: float | None = None,
+) -> Iterator[tuple[list[Placement], float, bool]]:
+    """Solve the mapping problem; yield ``(placements, lower_bound, proven)`` for each better solution.
+
+    The model has, per task, one optional interval per worker (exactly one present),
+    no overlap per worker, and for every edge a delay of the transfer time only when its
+    two tasks are on different workers. Times are scaled to integers (exactly when the
+    data allow; otherwise to 1/1000 and the final schedule is re-timed exactly).
+    """
+    try:
+        from ortools.sat.python import cp_model
+    except ImportError:
+        raise GraphError(INSTALL_HINT) from None
+
+    wall_start = time.perf_counter()
+    n, m = inst.n, inst.m
+    timer = Timer(inst)
+    lb0 = lower_bound(inst)
+    values = inst.w.ravel().tolist()
+    edges = []
+    for v in range(n):
+        for u, d in zip(inst.preds[v], inst.pred_data[v]):
+            c = [[inst.comm(d, p, q) for q in range(m)] for p in range(m)]
+            edges.append((u, v, c))
+            values.extend(x for row in c for x in row)
+    k, exact = _scale(values)
+
+    def sc(x: float) -> int:
+        return round(x * k) if exact else math.ceil(x * k - 1e-9)
+
+    if hint:
+        hint_ms = max(f for _i, _p, _s, f in hint)
+        horizon = sc(hint_ms) + 1
+    else:
+        horizon = sc(float(inst.w.max(axis=1).sum()) + sum(max(max(r) for r in c) for _u, _v, c in edges)) + 1
+
+    model = cp_model.CpModel()
+    start = [model.new_int_var(0, horizon, f"s{i}") for i in range(n)]
+    end = [model.new_int_var(0, horizon, f"e{i}") for i in range(n)]
+    on = [[model.new_bool_var(f"b{i}_{p}") for p in range(m)] for i in range(n)]
+    per_worker: list[list[Any]] = [[] for _ in range(m)]
+    for i in range(n):
+        model.add_exactly_one(on[i])
+        durs = [sc(float(inst.w[i, p])) for p in range(m)]
+        model.add(end[i] == start[i] + sum(durs[p] * on[i][p] for p in range(m)))
+        for p in range(m):
+            per_worker[p].append(model.new_optional_fixed_size_interval_var(start[i], durs[p], on[i][p], f"x{i}_{p}"))
+    for p in range(m):
+        model.add_no_overlap(per_worker[p])
+    for u, v, c in edges:
+        model.add(start[v] >= end[u])
+        if m < 2:
+            continue
+        uniform = len({c[p][q] for p in range(m) for q in range(m) if p != q}) == 1
+        if uniform:
+            cc = sc(c[0][1])
+            if cc > 0:
+                for p in range(m):
+                    model.add(start[v] >= end[u] + cc).only_enforce_if([on[u][p], on[v][p].Not()])
+        else:
+            for p in range(m):
+                for q in range(m):
+                    cc = sc(c[p][q]) if p != q else 0
+                    if cc > 0:
+                        model.add(start[v] >= end[u] + cc).only_enforce_if([on[u][p], on[v][q]])
+    ms = model.new_int_var(0, horizon, "makespan")
+    for i in range(n):
+        model.add(ms >= end[i])
+    model.add(ms >= math.floor(lb0 * k + 1e-9) if exact else ms >= 0)
+    # identical workers: the first task may as well run on the first worker
+    identical = bool((inst.w == inst.w[:, :1]).all()) and inst.uniform_comm
+    if identical and n:
+        model.add(on[inst.topo[0]][0] == 1)
+    model.minimize(ms)
+    if hint:
+        for i, p, s, _f in hint:
+            model.add_hint(start[i], sc(s))
+            for q in range(m):
+                model.add_hint(on[i][q], 1 if q == p else 0)
+
+    solver = cp_model.CpSolver()
+    # the time limit is the user's wall-clock budget, model building included
+    solver.parameters.max_time_in_seconds = max(0.05, float(time_limit) - (time.perf_counter() - wall_start))
+    solver.parameters.num_workers = threads or 2
+    solver.parameters.random_seed = int(seed)
+    if work_limit is not None:
+        # one search worker and a budget in the solver's own work units: the same result
+        # on any machine, whatever its load (the wall clock only guards a runaway search)
+        solver.parameters.num_workers = 1
+        solver.parameters.max_deterministic_time = max(0.01, float(work_limit))
+        solver.parameters.max_time_in_seconds = 10.0 * float(work_limit) + 10.0
+    out: queue.Queue[Any] = queue.Queue()
+    if t0 is None:
+        t0 = time.perf_counter()
+
+    class _Cb(cp_model.CpSolverSolutionCallback):
+        def on_solution_callback(self) -> None:
+            assign = [next(p for p in range(m) if self.value(on[i][p])) for i in range(n)]
+            st = [self.value(start[i]) for i in range(n)]
+            # the bound of a rounded-up model is no bound of the real problem
+            out.put(("sol", assign, st, self.best_objective_bound / k if exact else lb0))
+
+    result: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            result["status"] = solver.solve(model, _Cb())
+        except Exception as e:  # reported to the caller below
+            result["error"] = e
+        out.put(("done",))
+
+    th = threading.Thread(target=run, name="cp-sat", daemon=True)
+    th.start()
+    pos = {t: i for i, t in enumerate(inst.topo)}
+    best = math.inf
+    try:
+        while True:
+            try:
+                msg = out.get(timeout=0.05)
+            except queue.Empty:
+                if cancel is not None and cancel.is_set():
+                    solver.stop_search()
+                continue
+            if msg[0] == "done":
+                break
+            _, assign, st, bound = msg
+            seq = sorted(range(n), key=lambda i: (st[i], pos[i]))
+            pl = to_placements(timer, assign, seq)
+            mk = max((f for *_x, f in pl), default=0.0)
+            if history is not None:
+                history.append((time.perf_counter() - t0, mk, max(bound, lb0)))
+            if mk < best - 1e-9:
+                best = mk
+                yield pl, max(bound, lb0), False
+    finally:
+        if th.is_alive():
+            solver.stop_search()
+            th.join()
+    if "error" in result:
+        raise GraphError(f"the solver failed: {result['error']}")
+    if cancel is not None and cancel.is_set():
+        raise Cancelled()
+    status = result.get("status")
+    # with exact scaling the model is a relaxation (zero-length intervals may sit inside
+    # others), so its bound holds; with rounded-up times it does not
+    if exact and status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        bound = max(lb0, solver.best_objective_bound / k)
+    else:
+        bound = lb0
+    proven = status == cp_model.OPTIMAL and exact and best <= bound + 1e-9 * max(1.0, bound)
+    if history is not None:
+        # the final point carries the best known makespan (the hint when the solver found
+        # nothing better) and the proven bound; never an infinite value
+        known = min(best, max((f for *_x, f in hint), default=math.inf)) if hint else best
+        if math.isfinite(known):
+            history.append((time.perf_counter() - t0, known, bound))
+    yield [], bound, proven

@@ -1,0 +1,173 @@
+"""Engines over the set of ready tasks (every predecessor placed).
+
+* :func:`ready_queue_place` — a priority queue of ready tasks; a callback chooses the
+  worker of the popped task on insertion-based timelines (CPOP, PEFT).
+* :func:`pair_place` — at each step, the best (ready task, worker) pair under a dynamic
+  score, without insertion (ETF, DLS). The data-ready vector of a ready task never
+  changes once all its predecessors are placed, so it is computed once and kept in a
+  compact buffer; a step costs one vectorised ``(ready × workers)`` comparison with
+  the workers' free times.
+* :class:`ReadyBatch` — that compact buffer, for the batch heuristics (Min-Min,
+  Max-Min, Sufferage).
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Callable, Iterator
+
+import numpy as np
+
+from ...instance import Instance
+from ..base import CancelToken, Placement, check_cancel
+from .ties import topo_position, within
+from .timeline import Timeline
+
+__all__ = ["Chooser", "ReadyBatch", "pair_place", "ready_queue_place"]
+
+
+class ReadyBatch:
+    """The ready tasks in a compact buffer.
+
+    Row ``r`` holds task ``ids[r]``, its data ready time on each worker (``rt``, fixed
+    once the task is ready), its execution time on each worker (``wr``) and its
+    topological position (``pr``).
+    """
+
+    def __init__(self, inst: Instance, pos: np.ndarray, proc: np.ndarray, finish: np.ndarray) -> None:
+        size = max(inst.n, 1)
+        self.inst, self.pos, self.proc, self.finish = inst, pos, proc, finish
+        self.rt = np.empty((size, inst.m))
+        self.wr = np.empty((size, inst.m))
+        self.pr = np.empty(size, dtype=np.int64)
+        self.ids: list[int] = []
+
+    def add(self, i: int) -> None:
+        """Append task ``i`` (its predecessors are placed)."""
+        k = len(self.ids)
+        self.rt[k] = self.inst.ready_times(i, self.proc, self.finish)
+        self.wr[k] = self.inst.w[i]
+        self.pr[k] = self.pos[i]
+        self.ids.append(i)
+
+    def remove(self, r: int) -> None:
+        """Drop row ``r`` by moving the last row into it."""
+        last = len(self.ids) - 1
+        if r != last:
+            self.rt[r] = self.rt[last]
+            self.wr[r] = self.wr[last]
+            self.pr[r] = self.pr[last]
+            self.ids[r] = self.ids[last]
+        self.ids.pop()
+
+
+def pair_place(
+    inst: Instance,
+    cancel: CancelToken | None,
+    level: np.ndarray,
+    bonus: np.ndarray | None = None,
+) -> Iterator[Placement]:
+    """Repeatedly place the best (ready task, worker) pair, without insertion.
+
+    With ``bonus`` ``None`` (ETF) the best pair has the earliest start time; ties go to
+    the higher ``level``, then the earlier finish, then the lower task and worker index.
+    With ``bonus`` an ``(n, m)`` array (DLS) the best pair maximises
+    ``bonus[i, p] - start(i, p)``; ties go to the earlier start, then the higher
+    ``level``, then the lower task and worker index.
+    """
+    n, m = inst.n, inst.m
+    w = inst.w
+    proc = np.full(n, -1, dtype=np.int64)
+    finish = np.zeros(n)
+    avail = np.zeros(m)
+    missing = [len(p) for p in inst.preds]
+    # compact buffers of the ready tasks: data-ready rows, bonus rows, task ids
+    ready = np.zeros((max(n, 1), m))
+    gain = np.zeros((max(n, 1), m)) if bonus is not None else ready
+    ids = np.empty(max(n, 1), dtype=np.int64)
+    k = 0
+    for i in range(n):
+        if missing[i] == 0:
+            ids[k] = i
+            if bonus is not None:
+                gain[k] = bonus[i]
+            k += 1
+    for _ in range(n):
+        check_cancel(cancel)
+        est = np.maximum(ready[:k], avail)
+        score = est if bonus is None else est - gain[:k]
+        flat = score.ravel()
+        cand = np.flatnonzero(flat <= within(float(flat.min())))
+        if len(cand) == 1:
+            c = int(cand[0])
+        else:
+            rows, cols = np.divmod(cand, m)
+            tasks = ids[rows]
+            starts = est[rows, cols]
+            fins = starts + w[tasks, cols]
+            if bonus is None:
+                keys = (cols, tasks, fins, -level[tasks])
+            else:
+                keys = (cols, tasks, -level[tasks], starts)
+            c = int(cand[np.lexsort(keys)[0]])
+        r, p = divmod(c, m)
+        i = int(ids[r])
+        s = float(est[r, p])
+        f = s + float(w[i, p])
+        # drop row r: the last row takes its place
+        k -= 1
+        if r != k:
+            ready[r] = ready[k]
+            ids[r] = ids[k]
+            if bonus is not None:
+                gain[r] = gain[k]
+        proc[i], finish[i] = p, f
+        avail[p] = max(avail[p], f)
+        for j in inst.succs[i]:
+            missing[j] -= 1
+            if missing[j] == 0:
+                ready[k] = inst.ready_times(j, proc, finish)
+                ids[k] = j
+                if bonus is not None:
+                    gain[k] = bonus[j]
+                k += 1
+        yield i, p, s, f
+
+
+#: ``choose(i, ready, lines) -> (worker, start, finish)`` of :func:`ready_queue_place`
+Chooser = Callable[[int, np.ndarray, list[Timeline]], tuple[int, float, float]]
+
+
+def ready_queue_place(
+    inst: Instance,
+    cancel: CancelToken | None,
+    priority: np.ndarray,
+    choose: Chooser,
+) -> Iterator[Placement]:
+    """Pop the ready task of highest ``priority`` and place it where ``choose`` says.
+
+    ``choose(i, ready, lines)`` gets the data-ready time of task ``i`` on each worker
+    and the workers' :class:`~model.algorithms.engines.timeline.Timeline` objects and
+    returns ``(worker, start, finish)``; the engine books the slot. Equal priorities
+    are taken in topological order.
+    """
+    n = inst.n
+    proc = np.full(n, -1, dtype=np.int64)
+    finish = np.zeros(n)
+    lines = [Timeline() for _ in range(inst.m)]
+    missing = [len(p) for p in inst.preds]
+    pos = topo_position(inst).tolist()
+    prio = priority.tolist()
+    heap = [(-prio[i], pos[i], i) for i in range(n) if missing[i] == 0]
+    heapq.heapify(heap)
+    while heap:
+        check_cancel(cancel)
+        _, _, i = heapq.heappop(heap)
+        p, s, f = choose(i, inst.ready_times(i, proc, finish), lines)
+        lines[p].insert(s, f)
+        proc[i], finish[i] = p, f
+        for j in inst.succs[i]:
+            missing[j] -= 1
+            if missing[j] == 0:
+                heapq.heappush(heap, (-prio[j], pos[j], j))
+        yield i, p, s, f
