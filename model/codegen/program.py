@@ -21,7 +21,7 @@ __all__ = ["DEFAULT_TIME_SCALE", "generate_program", "program_names"]
 DEFAULT_TIME_SCALE = 0.01
 
 _RULE = "# " + "-" * 86
-_WIDTH = 100
+_WIDTH = 88
 
 
 def _number(v: float) -> str:
@@ -53,10 +53,13 @@ def program_names() -> frozenset[str]:
     return frozenset(names)
 
 
-def _wrapped(items: list[str], indent: str, open_: str, close: str) -> str:
-    """``open_ item, item, ... close`` on one line, or wrapped under ``indent`` when too long."""
+def _wrapped(items: list[str], indent: str, open_: str, close: str, around: int) -> str:
+    """``open_ item, item, ... close`` on one line, or wrapped under ``indent`` when too long.
+
+    ``around`` counts the characters of the line before and after the bracket.
+    """
     one = open_ + ", ".join(items) + close
-    if len(indent) + len(one) <= _WIDTH - 1:
+    if around + len(one) <= _WIDTH:
         return one
     lines, line = [], ""
     inner = indent + "    "
@@ -116,14 +119,20 @@ def _task_function(graph: TaskGraph, task: str, fname: dict[str, str], worker: s
         while local in params or local == fname[task]:
             local += "_"
         imp = f"from {module} import {path[0]}" + (f" as {local}" if local != path[0] else "")
-        args = [_wrapped([f"{py_str(p)}: {fname[p]}" for p in preds], "    ", "{", "}")]
+        inputs_dict = [f"{py_str(p)}: {fname[p]}" for p in preds]
         plain = {k: v for k, v in kwargs.items() if k.isidentifier() and not keyword.iskeyword(k)}
-        args += [f"{k}={literal(v, f'kwargs of task {task!r}')}" for k, v in plain.items()]
         other = {k: v for k, v in kwargs.items() if k not in plain}
+        what = f"kwargs of task {task!r}"
+        args = [f"{k}={literal(v, what)}" for k, v in plain.items()]
         if other:
-            args.append("**" + literal(other, f"kwargs of task {task!r}"))
-        target = ".".join([local, *path[1:]])
-        body = [f"    {imp}", "", f"    return {target}({', '.join(args)})"]
+            args.append("**" + literal(other, what))
+        function = ".".join([local, *path[1:]])
+        call_line = f"    return {function}({', '.join(['{' + ', '.join(inputs_dict) + '}', *args])})"
+        if len(call_line) > _WIDTH:
+            first = _wrapped(inputs_dict, "        ", "{", "}", 9)
+            call_line = (f"    return {function}(\n" + "".join(f"        {a},\n" for a in [first, *args])
+                         + "    )")
+        body = [f"    {imp}", "", call_line]
     doc_line = f'    """{docstring_text(doc)}"""'
     return "\n".join([head, doc_line, *body])
 
@@ -231,16 +240,17 @@ def generate_program(
     fname = function_names(graph.tasks, program_names())
 
     calls = {t: _call_of(graph, t) for t in graph.tasks}
+    stubs = any(c is None for c in calls.values())
     functions = [_task_function(graph, t, fname, worker_of[t], plan.durations[t]) for t in graph.tasks]
-    tasks_dict = [
-        f"    {py_str(t)}: ({fname[t]}, "
-        + _wrapped([py_str(p) for p in graph.predecessors(t)], "    ", "[", "]") + "),"
-        for t in graph.tasks
-    ]
-    mapping_dict = [
-        f"    {py_str(w)}: " + _wrapped([py_str(t) for t in ts], "    ", "[", "]") + ","
-        for w, ts in plan.orders.items()
-    ]
+    tasks_dict = []
+    for t in graph.tasks:
+        head = f"    {py_str(t)}: ({fname[t]}, "
+        preds = [py_str(p) for p in graph.predecessors(t)]
+        tasks_dict.append(head + _wrapped(preds, "    ", "[", "]", len(head) + 2) + "),")
+    mapping_dict = []
+    for w, ts in plan.orders.items():
+        head = f"    {py_str(w)}: "
+        mapping_dict.append(head + _wrapped([py_str(t) for t in ts], "    ", "[", "]", len(head) + 1) + ",")
     constants = [
         f"GRAPH = {py_str(graph.name)}",
         f"ALGORITHM = {py_str(plan.algorithm)}",
@@ -249,23 +259,22 @@ def generate_program(
         f"PREDICTED_MAKESPAN = {_number(plan.makespan)}  # cost units, with the modelled data transfers",
         f"PREDICTED_WITHOUT_TRANSFERS = {_number(plan.makespan_without_transfers)}  # cost units",
     ]
-    stubs = any(c is None for c in calls.values())
     parts = [
         "\n".join(_header(graph, plan, spec, time_scale, program)),
         "",
-        spec.imports.rstrip("\n"),
+        (spec.imports if stubs else spec.imports.replace("import hashlib\n", "")).rstrip("\n"),
         "",
         "\n".join(constants),
         "",
         "",
         _RULE,
         "# The tasks: one function each. It gets the results of its predecessors as arguments",
-        "# and returns its own result." + (" A stub only keeps the CPU busy for the task's cost:"
+        "# and returns its own result." + (" A stub only keeps the CPU busy for the task's cost"
                                           if stubs else ""),
     ]
     if stubs:
         parts += [
-            "# put the real work in its place.",
+            "# and returns the task's id: put the real work in its place.",
             "",
             "",
             "def busy_work(cost):",

@@ -34,6 +34,11 @@ class Target:
 
 
 _SUBMISSION_ORDER = '''
+def has_inputs(task, done):
+    """Whether every predecessor of ``task`` is in ``done``."""
+    return all(p in done for p in TASKS[task][1])
+
+
 def submission_order():
     """Every (task, worker), each worker's tasks in order, each task after its inputs.
 
@@ -51,7 +56,7 @@ def submission_order():
     while any(queues.values()):
         progress = False
         for worker, queue in queues.items():
-            while queue and all(p in submitted for p in TASKS[queue[0]][1]):
+            while queue and has_inputs(queue[0], submitted):
                 task = queue.popleft()
                 submitted.add(task)
                 order.append((task, worker))
@@ -232,9 +237,8 @@ def run():
         results, running, ran, failure = {}, {}, [], None
         while True:
             for worker, queue in queues.items():
-                while failure is None and queue and all(
-                    p in results for p in TASKS[queue[0]][1]
-                ):
+                # hand over the worker's next tasks, in order, while their inputs are here
+                while failure is None and queue and has_inputs(queue[0], results):
                     task = queue.popleft()
                     inputs = [results[p] for p in TASKS[task][1]]
                     future = executors[worker].submit(run_task, task, *inputs)

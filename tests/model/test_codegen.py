@@ -21,6 +21,7 @@ import subprocess
 import sys
 import tokenize
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -95,9 +96,9 @@ def write_program(tmp: Path, source: str, name: str = "prog.py") -> Path:
     return path
 
 
-def run_program(prog: Path, *args: str, target: str = "threads", pythonpath: Path | None = None,
-                python: str = sys.executable, timeout: float = 60) -> subprocess.CompletedProcess[str]:
-    """Run a generated program where TaskMapper cannot be imported."""
+def program_command(prog: Path, *args: str, target: str = "threads", pythonpath: Path | None = None,
+                    python: str = sys.executable) -> tuple[list[str], dict[str, str]]:
+    """The command line and environment that run a generated program where TaskMapper cannot be imported."""
     env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin")}
     if target == "dask":
         # Dask lives in site-packages, next to the editable TaskMapper: block TaskMapper instead
@@ -110,6 +111,12 @@ def run_program(prog: Path, *args: str, target: str = "threads", pythonpath: Pat
         cmd = [python, *(["-S"] if pythonpath is not None else ["-I", "-S"]), str(prog), *args]
     if pythonpath is not None:
         env["PYTHONPATH"] = str(pythonpath)
+    return cmd, env
+
+
+def run_program(prog: Path, *args: str, timeout: float = 60, **kw: Any) -> subprocess.CompletedProcess[str]:
+    """Run a generated program where TaskMapper cannot be imported (see :func:`program_command`)."""
+    cmd, env = program_command(prog, *args, **kw)
     return subprocess.run(cmd, cwd=prog.parent, env=env, capture_output=True, text=True, timeout=timeout)
 
 
@@ -222,6 +229,33 @@ def test_program_runs_on_python_3_10_without_taskmapper(tmp_path, target):
     r = run_program(prog, "--time-scale", str(RUN_SCALE), "--trace", "out.json", target=target, python=py)
     assert r.returncode == 0, r.stderr
     check_trace(tmp_path / "out.json", g, worker_orders(sched), stub_costs(g, worker_orders(sched), plat))
+
+
+def test_dask_program_runs_on_a_running_cluster(tmp_path):
+    if not DASK:
+        pytest.fail("Dask is part of the test extras but is not importable")
+    from dask.distributed import LocalCluster
+
+    g, plat, sched = example("heft-paper.taskgraph.json")
+    fj = load_graph(EXAMPLES / "fork-join.taskgraph.json")
+    fj4 = get_algorithm("heft").schedule(fj, fj.default_platform(4))
+    prog = write_program(tmp_path, generate_program(g, sched, target="dask", time_scale=BAKED_SCALE))
+    prog4 = write_program(tmp_path, generate_program(fj, fj4, target="dask", platform=fj.default_platform(4)),
+                          "four.py")
+    with LocalCluster(n_workers=3, threads_per_worker=1, processes=False, protocol="tcp",
+                      dashboard_address=None) as cluster:
+        address = cluster.scheduler_address
+        # both programs at once (each starts by importing Dask, which takes a while)
+        runs = [program_command(prog, "--scheduler", address, "--time-scale", str(RUN_SCALE),
+                                "--trace", "out.json", target="dask"),
+                program_command(prog4, "--scheduler", address, target="dask")]
+        procs = [subprocess.Popen(cmd, cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                  text=True) for cmd, env in runs]
+        (_, err), (_, err4) = (p.communicate(timeout=60) for p in procs)
+    assert procs[0].returncode == 0, err
+    check_trace(tmp_path / "out.json", g, worker_orders(sched), stub_costs(g, worker_orders(sched), plat))
+    assert procs[1].returncode == 1
+    assert err4.strip().splitlines()[-1] == "the Dask cluster has 3 workers; MAPPING needs 4"
 
 
 # ------------------------------------------------ call tasks, order on a worker, failures
@@ -383,6 +417,12 @@ def test_generated_programs_pass_ruff(tmp_path, target):
     progs.append(write_program(tmp_path, generate_program(g, sched, target=target, platform=plat), "evil.py"))
     g, plat, sched = flow_graph(tmp_path / "r.json")
     progs.append(write_program(tmp_path, generate_program(g, sched, target=target, platform=plat), "flow.py"))
+    only_calls = TaskGraph("calls only")  # no stub: no busy_work, no hashlib
+    only_calls.add_task("t", cost=1, call="math:hypot", kwargs={"x": 3})
+    src = generate_program(only_calls, Schedule("hand", ["P1"], [Slot("t", "P1", 0, 1)]), target=target,
+                           platform=Platform.homogeneous(1))
+    assert "hashlib" not in src and "busy_work" not in src
+    progs.append(write_program(tmp_path, src, "calls.py"))
     for p in progs:
         p.chmod(0o755)  # they start with #!
     for config in (["--config", str(ROOT / "pyproject.toml")], ["--isolated"]):
