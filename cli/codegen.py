@@ -36,7 +36,7 @@ def cmd_codegen(args: argparse.Namespace) -> int:
     out = args.output
     folder = Path(out).parent
     if out != "-" and str(folder) and not folder.is_dir():
-        raise UsageError(f"codegen: cannot write {out!r}: folder {str(folder)!r} does not exist")
+        raise UsageError(f"cannot write {out!r}: folder {str(folder)!r} does not exist")
     graph = load_graph_arg(args.graph)
     if args.schedule is not None:
         schedule = read_mapping(args.schedule)

@@ -52,6 +52,7 @@ def assert_bad(capsys, *args, words=()):
     lines = err.strip().splitlines()
     assert len(lines) == 1, err
     assert "Traceback" not in err
+    assert lines[0].startswith("taskmapper codegen: "), lines[0]
     for w in words:
         assert w in lines[0], lines[0]
 
