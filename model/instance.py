@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .gcpause import paused_collection
-from .graph import Platform, TaskGraph
+from .graph import GraphError, Platform, TaskGraph
 
 __all__ = ["Instance", "compile_instance"]
 
@@ -38,6 +38,12 @@ class Instance:
     lat, inv_bw : numpy.ndarray
         ``(m, m)`` latency and 1/bandwidth between workers (zero on the diagonal):
         moving ``d`` from ``p`` to ``q`` takes ``lat[p, q] + d * inv_bw[p, q]``.
+    uniform_comm : bool
+        Whether every pair of distinct workers has the same latency and bandwidth.
+    pin : numpy.ndarray
+        ``(n,)`` integer worker index each task is pinned to, ``-1`` for a free task
+        (the task attribute ``pin`` of the graph). Every algorithm puts a pinned task
+        on that worker.
     """
 
     tasks: list[str]
@@ -51,6 +57,7 @@ class Instance:
     lat: np.ndarray
     inv_bw: np.ndarray
     uniform_comm: bool
+    pin: np.ndarray
 
     @property
     def n(self) -> int:
@@ -61,6 +68,11 @@ class Instance:
     def m(self) -> int:
         """Number of workers."""
         return len(self.workers)
+
+    @property
+    def pinned(self) -> bool:
+        """Whether any task is pinned to a worker."""
+        return bool((self.pin >= 0).any())
 
     def comm(self, data: float, p: int, q: int) -> float:
         """Time to move ``data`` from worker ``p`` to worker ``q`` (0 when ``p == q``)."""
@@ -110,6 +122,15 @@ def compile_instance(graph: TaskGraph, platform: Platform) -> Instance:
     >>> inst = compile_instance(g, Platform.homogeneous(2))
     >>> inst.w.tolist(), inst.preds
     ([[4.0, 4.0], [2.0, 2.0]], [[], [0]])
+    >>> g.nx.nodes["b"]["pin"] = "P2"
+    >>> compile_instance(g, Platform.homogeneous(2)).pin.tolist()
+    [-1, 1]
+
+    Raises
+    ------
+    GraphError
+        When the graph or the platform is invalid, or a task is pinned to a worker
+        the platform does not have (the message names the task and the worker).
     """
     # hundreds of thousands of small lists: the cyclic garbage collector would rescan the
     # whole graph again and again while they are made (half the time at 100,000 tasks)
@@ -124,11 +145,23 @@ def _compile(graph: TaskGraph, platform: Platform) -> Instance:
     n, m = len(tasks), len(platform)
     w = np.empty((n, m))
     speeds = np.array([wk.speed for wk in platform.workers])
-    for i, (_, a) in enumerate(graph.nx.nodes(data=True)):
+    ids = platform.ids
+    windex = {wid: p for p, wid in enumerate(ids)}
+    pin = np.full(n, -1, dtype=np.int64)
+    for i, (t, a) in enumerate(graph.nx.nodes(data=True)):
         if "costs" in a:
             w[i] = a["costs"]
         else:
             w[i] = a.get("cost", 0.0) / speeds
+        where = a.get("pin")
+        if where is not None:
+            p = windex.get(str(where), -1)
+            if p < 0:
+                raise GraphError(
+                    f"task {t!r} is pinned to worker {str(where)!r}, which the platform does not have"
+                    f" (workers: {', '.join(ids[:8])}{', ...' if len(ids) > 8 else ''})"
+                )
+            pin[i] = p
     preds: list[list[int]] = [[] for _ in range(n)]
     succs: list[list[int]] = [[] for _ in range(n)]
     pdata: list[list[float]] = [[] for _ in range(n)]
@@ -154,7 +187,6 @@ def _compile(graph: TaskGraph, platform: Platform) -> Instance:
     net = platform.network
     lat = np.full((m, m), float(net.latency))
     inv_bw = np.full((m, m), 1.0 / net.bandwidth)
-    ids = platform.ids
     for (a_, b_), (bw, lt) in net.links.items():
         p, q = ids.index(a_), ids.index(b_)
         lat[p, q] = lt
@@ -173,4 +205,5 @@ def _compile(graph: TaskGraph, platform: Platform) -> Instance:
         lat=lat,
         inv_bw=inv_bw,
         uniform_comm=not net.links,
+        pin=pin,
     )

@@ -29,6 +29,15 @@ enables algorithms from them alone, never from their names:
     ``gap`` and a live ``history`` in :attr:`Algorithm.info`.
 ``uses_communication``
     Whether transfer times influence the algorithm's choices (informational).
+
+Pins
+----
+A task whose attribute ``pin`` names a worker must run on it
+(:attr:`Instance.pin <model.instance.Instance.pin>`). Every algorithm honours pins
+through the engines (:mod:`model.algorithms.engines.pins`), with its priorities
+unchanged; exact solvers optimise over the schedules that honour them.
+:meth:`Algorithm.steps` and :meth:`Algorithm.schedule` check every placement and raise
+:class:`PinViolation` if an algorithm ever breaks one.
 """
 
 from __future__ import annotations
@@ -47,6 +56,7 @@ __all__ = [
     "Algorithm",
     "CancelToken",
     "Cancelled",
+    "PinViolation",
     "Placement",
     "check_cancel",
     "get_algorithm",
@@ -69,6 +79,10 @@ FAMILIES: dict[str, str] = {
 
 class Cancelled(Exception):
     """Raised inside :meth:`Algorithm.steps` when the cancel token is set."""
+
+
+class PinViolation(RuntimeError):
+    """An algorithm put a pinned task on another worker: a bug in the algorithm, never bad input."""
 
 
 class CancelToken(Protocol):
@@ -148,10 +162,16 @@ class Algorithm:
             raise GraphError(self.unavailable_reason())
         inst = compile_instance(graph, platform)
         tasks, workers = inst.tasks, inst.workers
+        pin = inst.pin.tolist() if inst.pinned else None
         for i, p, s, f in self.place(inst, cancel):
             # engines poll the token only now and then; this makes a cancel set between
             # two placements stop the run at the next one
             check_cancel(cancel)
+            if pin is not None and pin[i] >= 0 and pin[i] != p:
+                raise PinViolation(
+                    f"internal error: {self.name} put task {tasks[i]!r} on {workers[p]!r}"
+                    f" but it is pinned to {workers[pin[i]]!r}"
+                )
             yield Slot(tasks[i], workers[p], float(s), float(f))
 
     def schedule(
@@ -173,6 +193,13 @@ class Algorithm:
             placed[slot.task] = slot
             if progress is not None:
                 progress(len(placed), total)
+        nodes = graph.nx.nodes
+        for t, slot in placed.items():
+            want = nodes[t].get("pin")
+            if want is not None and str(want) != slot.worker:
+                raise PinViolation(
+                    f"internal error: {self.name} put task {t!r} on {slot.worker!r} but it is pinned to {str(want)!r}"
+                )
         meta = {"graph": graph.name, **self.info}
         return Schedule.build(self.name, graph, plat, placed.values(), meta=meta)
 

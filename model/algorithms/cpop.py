@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 import numpy as np
 
@@ -85,12 +85,16 @@ class CPOP(Algorithm):
         path = critical_path(inst, priority)
         on_path = np.zeros(inst.n, dtype=bool)
         on_path[path] = True
-        cp_worker = int(np.argmin(w[path].sum(axis=0))) if path else 0
+        # the path's free tasks share one worker: the one running them fastest (pinned
+        # tasks of the path stay on their pins)
+        free_path = [i for i in path if inst.pin[i] < 0]
+        cp_worker = int(np.argmin(w[free_path].sum(axis=0))) if free_path else 0
         self.info["critical_path"] = [inst.tasks[i] for i in path]
         self.info["critical_worker"] = inst.workers[cp_worker]
-        all_workers = range(inst.m)
+        every = range(inst.m)
+        allowed = [(cp_worker,) if on_path[i] else every for i in range(inst.n)]
 
-        def choose(i: int, ready: np.ndarray, lines: list[Timeline]) -> tuple[int, float, float]:
-            return best_finish(lines, ready, w[i], (cp_worker,) if on_path[i] else all_workers)
+        def choose(i: int, ready: np.ndarray, lines: list[Timeline], workers: Sequence[int]) -> tuple[int, float, float]:
+            return best_finish(lines, ready, w[i], workers)
 
-        yield from ready_queue_place(inst, cancel, priority, choose)
+        yield from ready_queue_place(inst, cancel, priority, choose, allowed)

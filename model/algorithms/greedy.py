@@ -8,7 +8,7 @@ import numpy as np
 
 from ..instance import Instance
 from .base import Algorithm, CancelToken, Placement, register
-from .engines import place_assigned, priority_topological_order
+from .engines import pin_assignment, pinned_load, place_assigned, priority_topological_order
 
 
 @register
@@ -23,7 +23,8 @@ class Greedy(Algorithm):
     otherwise. Communication and idle time are ignored when choosing; the timing still
     respects precedence and pays every transfer between workers, so the schedule is
     valid. On independent tasks and identical workers this is Graham's LPT rule, within
-    ``4/3 - 1/(3m)`` of the optimum.
+    ``4/3 - 1/(3m)`` of the optimum. Pinned tasks go to their pins and count in those
+    workers' loads from the start.
 
     References
     ----------
@@ -56,9 +57,13 @@ class Greedy(Algorithm):
         self, inst: Instance, cancel: CancelToken | None
     ) -> Iterator[Placement]:
         order = priority_topological_order(inst, inst.mean_w())
-        load = np.zeros(inst.m)
-        assign = [0] * inst.n
+        # pinned tasks are on their workers from the start: their work loads them first
+        load = pinned_load(inst)
+        assign = pin_assignment(inst, [0] * inst.n)
+        free = (inst.pin < 0).tolist()
         for i in order:
+            if not free[i]:
+                continue
             after = load + inst.w[i]
             p = int(np.argmin(after))
             assign[i] = p

@@ -8,7 +8,7 @@ import numpy as np
 
 from ..instance import Instance
 from .base import Algorithm, CancelToken, Placement, check_cancel, register
-from .engines import Timeline, below, best_finish, placement_order, upward_rank, within
+from .engines import Timeline, below, best_finish, candidates, placement_order, upward_rank, within
 
 
 @register
@@ -53,7 +53,8 @@ class Lookahead(Algorithm):
         proc = np.full(n, -1, dtype=np.int64)
         finish = np.zeros(n)
         lines = [Timeline() for _ in range(m)]
-        workers = range(m)
+        every = range(m)
+        cands = candidates(inst)
 
         def data_ready(j: int, skip: int) -> np.ndarray:
             """Data-ready times of ``j`` from its placed predecessors other than ``skip``."""
@@ -76,7 +77,7 @@ class Lookahead(Algorithm):
             base = [data_ready(j, i) for j, _ in kids]
             best = (-1, 0.0, 0.0)
             best_metric = 0.0
-            for p in workers:
+            for p in every if cands is None else cands[i]:
                 d = float(w[i, p])
                 s = lines[p].earliest(float(ready[p]), d)
                 f = s + d
@@ -88,7 +89,7 @@ class Lookahead(Algorithm):
                     for (j, dj), r0 in zip(kids, base):
                         arr = inst.comm_row(dj, p) + f
                         arr[p] = f
-                        q, sj, fj = best_finish(lines, np.maximum(r0, arr), w[j], workers)
+                        q, sj, fj = best_finish(lines, np.maximum(r0, arr), w[j], every if cands is None else cands[j])
                         lines[q].insert(sj, fj)
                         booked.append((q, sj, fj))
                         metric = max(metric, fj)

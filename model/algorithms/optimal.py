@@ -21,7 +21,9 @@ class Optimal(Algorithm):
 
     Proves the optimal makespan for small and medium graphs, or returns the best schedule
     found with a proven lower bound (the gap) when the time limit runs out. Starts from
-    the HEFT schedule as a hint, so it is never worse than HEFT.
+    the HEFT schedule as a hint, so it is never worse than HEFT. Pinned tasks are fixed
+    to their workers in the model: the optimum, the bound and the gap are those of the
+    schedules that honour the pins.
 
     Model: one optional interval per (task, worker), exactly one present; no overlap on a
     worker; an edge delays its target by the transfer time only across workers; the

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 import numpy as np
 
@@ -77,13 +77,12 @@ class PEFT(Algorithm):
         table = optimistic_cost_table(inst, cancel)
         rank = table.mean(axis=1)
         self.info["rank"] = "oct"
-        all_workers = range(inst.m)
 
-        def choose(i: int, ready: np.ndarray, lines: list[Timeline]) -> tuple[int, float, float]:
+        def choose(i: int, ready: np.ndarray, lines: list[Timeline], workers: Sequence[int]) -> tuple[int, float, float]:
             wi, oi = w[i], table[i]
             best = (-1, 0.0, 0.0)
             best_o = 0.0
-            for p in all_workers:
+            for p in workers:
                 d = float(wi[p])
                 s = lines[p].earliest(float(ready[p]), d)
                 f = s + d

@@ -8,7 +8,7 @@ import numpy as np
 
 from ..instance import Instance
 from .base import Algorithm, CancelToken, Placement, register
-from .engines import place_assigned
+from .engines import pin_assignment, place_assigned
 
 
 @register
@@ -16,7 +16,8 @@ class RandomMapping(Algorithm):
     """Put each task on a worker drawn uniformly at random.
 
     Workers are drawn with :func:`numpy.random.default_rng` seeded by ``seed``, one per
-    task in task order, so a seed always gives the same mapping. Tasks are then timed in
+    task in task order, so a seed always gives the same mapping (a pinned task takes its
+    pin instead of its draw). Tasks are then timed in
     topological order, each starting as early as its worker and the data of its
     predecessors allow (insertion into idle gaps). A baseline: any informed mapping
     should do better on average.
@@ -53,7 +54,8 @@ class RandomMapping(Algorithm):
         self, inst: Instance, cancel: CancelToken | None
     ) -> Iterator[Placement]:
         rng = np.random.default_rng(self.seed)
-        assign = rng.integers(0, inst.m, size=inst.n).tolist()
+        # one draw per task, pinned or not, so that pins leave the other tasks' draws alone
+        assign = pin_assignment(inst, rng.integers(0, inst.m, size=inst.n).tolist())
         self.info["seed"] = self.seed
         insertion = bool(self.params.get("insertion", True))
         yield from place_assigned(inst, inst.topo, assign, cancel, insertion=insertion)

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from ..instance import Instance
 from .base import Algorithm, CancelToken, Placement, register
-from .engines import place_assigned
+from .engines import pin_assignment, place_assigned
 
 
 @register
@@ -17,6 +17,7 @@ class RoundRobin(Algorithm):
     early as that worker and the data of its predecessors allow (insertion into idle
     gaps, communication paid between different workers). Costs and data volumes play no
     part in the choice: this is the naive baseline that every real mapping should beat.
+    Pinned tasks go to their pins and the free ones are dealt in turn among themselves.
 
     References
     ----------
@@ -50,8 +51,12 @@ class RoundRobin(Algorithm):
         self, inst: Instance, cancel: CancelToken | None
     ) -> Iterator[Placement]:
         m = inst.m
-        assign = [0] * inst.n
-        for k, i in enumerate(inst.topo):
-            assign[i] = k % m
+        assign = pin_assignment(inst, [0] * inst.n)
+        free = (inst.pin < 0).tolist()
+        k = 0
+        for i in inst.topo:
+            if free[i]:
+                assign[i] = k % m
+                k += 1
         insertion = bool(self.params.get("insertion", True))
         yield from place_assigned(inst, inst.topo, assign, cancel, insertion=insertion)

@@ -10,6 +10,9 @@ from ..instance import Instance
 from .base import Algorithm, CancelToken, Placement, check_cancel, register
 from .engines import ReadyBatch, topo_position
 
+#: sufferage of a task with a single allowed worker (a pinned one)
+_NO_SECOND_CHOICE = float(np.finfo(float).max) / 4
+
 
 def sufferage_rounds(inst: Instance, cancel: CancelToken | None = None) -> Iterator[Placement]:
     """Place the tasks by Sufferage rounds; yields ``(task, worker, start, finish)``.
@@ -27,6 +30,9 @@ def sufferage_rounds(inst: Instance, cancel: CancelToken | None = None) -> Itera
 
     The holder of a worker after the scan is the first task, in the scan, of largest
     sufferage among those wanting it, so a round is computed at once with arrays.
+
+    A pinned task wants its pin only and, having no second choice, the largest
+    sufferage: it keeps its worker against any free task.
 
     Examples
     --------
@@ -61,6 +67,10 @@ def sufferage_rounds(inst: Instance, cancel: CancelToken | None = None) -> Itera
             suff = two[:, 1] - two[:, 0]
         else:
             suff = np.zeros(k)
+        if ready.forbid is not None:
+            # a pinned task has no second choice: the largest sufferage there is (finite,
+            # so that ties between pinned tasks still compare)
+            np.minimum(suff, _NO_SECOND_CHOICE, out=suff)
         # per worker: the largest sufferage wanting it, then the first such task in the scan
         gmax = np.full(m, -np.inf)
         np.maximum.at(gmax, bestp, suff)

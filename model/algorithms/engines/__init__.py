@@ -14,6 +14,7 @@
 ``clusters``       clusters merged onto workers and timed
 ``localsearch``    re-timing of a mapping and the local search of ``improve`` / ``best``
 ``cpsat``          the CP-SAT model of ``optimal`` / ``best`` (OR-Tools, imported lazily)
+``pins``           how every engine honours tasks pinned to a worker
 =================  =====================================================================
 
 Everything listed in ``__all__`` is public: code outside :mod:`model.algorithms`
@@ -37,6 +38,7 @@ from .localsearch import (
     makespan_of,
     to_placements,
 )
+from .pins import candidates, forbidden, movable, pin_assignment, pin_violations, pinned_load
 from .ranks import (
     b_level,
     downward_rank,
@@ -64,9 +66,11 @@ __all__ = [
     "below",
     "best_finish",
     "best_heuristic",
+    "candidates",
     "changed",
     "downward_rank",
     "eft_place",
+    "forbidden",
     "from_placements",
     "improve_placements",
     "integral_times",
@@ -77,7 +81,11 @@ __all__ = [
     "map_clusters",
     "mean_comm_coefficients",
     "mean_edge_times",
+    "movable",
     "pair_place",
+    "pin_assignment",
+    "pin_violations",
+    "pinned_load",
     "place_assigned",
     "place_clusters",
     "placement_order",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ...instance import Instance
+from .pins import pinned_load
 from .ranks import static_level
 
 __all__ = ["integral_times", "lower_bound"]
@@ -15,8 +16,10 @@ def lower_bound(inst: Instance) -> float:
 
     The largest of: the longest path of minimum execution times (communication can be
     avoided by co-location, so it counts zero), the total minimum work divided by the
-    number of workers, and the longest single task at its fastest. Rounded up when
-    every time of the instance is a whole number.
+    number of workers, the longest single task at its fastest, and the work pinned to
+    any one worker. A pinned task's time is its time on its pin. Rounded up when every
+    time of the instance is a whole number. It bounds every schedule that honours the
+    pins.
 
     Examples
     --------
@@ -30,8 +33,13 @@ def lower_bound(inst: Instance) -> float:
     if inst.n == 0:
         return 0.0
     wmin = inst.w.min(axis=1)
+    pinned = 0.0
+    if inst.pinned:
+        rows = np.flatnonzero(inst.pin >= 0)
+        wmin[rows] = inst.w[rows, inst.pin[rows]]
+        pinned = float(pinned_load(inst).max())
     path = static_level(inst, wmin)
-    lb = float(max(path.max(), wmin.sum() / inst.m, wmin.max()))
+    lb = float(max(path.max(), wmin.sum() / inst.m, wmin.max(), pinned))
     if integral_times(inst):
         # with integral durations and transfers, some optimal schedule has integral starts
         lb = float(np.ceil(lb - 1e-9))

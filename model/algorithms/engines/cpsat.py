@@ -53,7 +53,8 @@ def solve(
 
     The model has, per task, one optional interval per worker (exactly one present),
     no overlap per worker, and for every edge a delay of the transfer time only when its
-    two tasks are on different workers. Times are scaled to integers (exactly when the
+    two tasks are on different workers. A pinned task's interval is present on its pin
+    only, so the optimum, the bound and the proof are those of the pinned problem. Times are scaled to integers (exactly when the
     data allow; otherwise to 1/1000 and the final schedule is re-timed exactly).
     """
     try:
@@ -88,8 +89,11 @@ def solve(
     end = [model.new_int_var(0, horizon, f"e{i}") for i in range(n)]
     on = [[model.new_bool_var(f"b{i}_{p}") for p in range(m)] for i in range(n)]
     per_worker: list[list[Any]] = [[] for _ in range(m)]
+    pin = inst.pin.tolist()
     for i in range(n):
         model.add_exactly_one(on[i])
+        if pin[i] >= 0:
+            model.add(on[i][pin[i]] == 1)
         durs = [sc(float(inst.w[i, p])) for p in range(m)]
         model.add(end[i] == start[i] + sum(durs[p] * on[i][p] for p in range(m)))
         for p in range(m):
@@ -117,7 +121,8 @@ def solve(
         model.add(ms >= end[i])
     model.add(ms >= math.floor(lb0 * k + 1e-9) if exact else ms >= 0)
     # identical workers: the first task may as well run on the first worker
-    identical = bool((inst.w == inst.w[:, :1]).all()) and inst.uniform_comm
+    # (pins tell the workers apart: no such symmetry then)
+    identical = bool((inst.w == inst.w[:, :1]).all()) and inst.uniform_comm and not inst.pinned
     if identical and n:
         model.add(on[inst.topo[0]][0] == 1)
     model.minimize(ms)

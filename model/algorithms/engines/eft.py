@@ -15,6 +15,7 @@ import numpy as np
 
 from ...instance import Instance
 from ..base import CancelToken, Placement, check_cancel
+from .pins import candidates, forbidden
 from .ties import below, within
 from .timeline import Timeline
 
@@ -49,12 +50,13 @@ def eft_place(
 ) -> Iterator[Placement]:
     """Place tasks in ``order`` (a topological order), each on the worker giving the earliest finish time.
 
-    ``allowed[i]``, when given, restricts the workers tried for task ``i``. A finish
-    must beat the best one by more than ``1e-12`` to win, so ties go to the lower
-    worker index.
+    ``allowed[i]``, when given, restricts the workers tried for task ``i``; a pinned
+    task is tried on its pin only. A finish must beat the best one by more than
+    ``1e-12`` to win, so ties go to the lower worker index.
     """
     m = inst.m
     w = inst.w
+    allowed = candidates(inst, allowed)
     proc = np.full(inst.n, -1, dtype=np.int64)
     finish = np.zeros(inst.n)
     lines = [Timeline() for _ in range(m)]
@@ -89,7 +91,7 @@ def place_assigned(
 
     Each task starts as early as its worker allows (in an idle gap when ``insertion``)
     once the data of every predecessor has arrived; transfers between tasks on the same
-    worker are free.
+    worker are free. A pinned task runs on its pin whatever ``assign`` says.
 
     Examples
     --------
@@ -109,16 +111,19 @@ def static_order_place(inst: Instance, order: list[int], cancel: CancelToken | N
     """Place tasks in ``order`` (a topological order), each on the worker of earliest start.
 
     No insertion: a worker is free after its last task. Ties on the start time go to
-    the earlier finish, then to the lower worker index.
+    the earlier finish, then to the lower worker index. A pinned task starts on its pin.
     """
     n, m = inst.n, inst.m
     w = inst.w
     proc = np.full(n, -1, dtype=np.int64)
     finish = np.zeros(n)
     avail = np.zeros(m)
+    forbid = forbidden(inst)
     for i in order:
         check_cancel(cancel)
         est = np.maximum(inst.ready_times(i, proc, finish), avail)
+        if forbid is not None:
+            est += forbid[i]
         fin = est + w[i]
         cand = np.flatnonzero(est <= within(float(est.min())))
         p = int(cand[np.argmin(fin[cand])]) if len(cand) > 1 else int(cand[0])

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 
 from ...instance import Instance
 from ..base import CancelToken, Placement, check_cancel
+from .pins import movable
 
 __all__ = [
     "START_FROM",
@@ -154,7 +155,8 @@ def local_search(
     sequence. Equal-makespan moves are accepted (plateaus) and worse ones with a
     simulated-annealing probability that cools to zero over ``time_limit``. Stops at
     ``time_limit`` seconds, ``max_iterations`` moves, or when ``target`` (a lower bound)
-    is reached.
+    is reached. A pinned task is never reassigned (it may move in the sequence), so a
+    start that honours the pins gives solutions that do.
     """
     timer = Timer(inst)
     rng = random.Random(seed)
@@ -162,6 +164,8 @@ def local_search(
     if n == 0 or (m == 1 and all(len(p) == 0 for p in inst.preds)):
         return
     t0 = time.perf_counter()
+    free = movable(inst)
+    pinned = inst.pinned
     cur_a, cur_s = list(assign), list(seq)
     start, finish = timer.times(cur_a, cur_s)
     cur = max(finish)
@@ -193,25 +197,33 @@ def local_search(
         cand: list[tuple[list[int], list[int]]] = []
         pos_of: list[int] | None = None
         if kind < 0.35 and m > 1:
-            for p in range(m):
-                if p != cur_a[i]:
-                    a = cur_a.copy()
-                    a[i] = p
-                    cand.append((a, cur_s))
+            if free[i]:
+                for p in range(m):
+                    if p != cur_a[i]:
+                        a = cur_a.copy()
+                        a[i] = p
+                        cand.append((a, cur_s))
         elif kind < 0.6 and m > 1:
             pos_of = [0] * n
             for k, t in enumerate(cur_s):
                 pos_of[t] = k
             s2 = _move(cur_s, pos_of, i, inst, rng) or cur_s
-            for p in range(m):
-                if p != cur_a[i]:
-                    a = cur_a.copy()
-                    a[i] = p
-                    cand.append((a, s2))
+            if free[i]:
+                for p in range(m):
+                    if p != cur_a[i]:
+                        a = cur_a.copy()
+                        a[i] = p
+                        cand.append((a, s2))
+            elif s2 is not cur_s:
+                cand.append((cur_a, s2))  # a pinned task only moves in the sequence
         elif kind < 0.8 and m > 1:
             others = [j for j in range(n) if cur_a[j] != cur_a[i] and start[j] < finish[i] and finish[j] > start[i]]
             if not others:
                 others = [j for j in rng.sample(range(n), min(n, 8)) if cur_a[j] != cur_a[i]]
+            if not free[i]:
+                others = []
+            elif pinned:
+                others = [j for j in others if free[j]]
             for j in rng.sample(others, min(len(others), 4)):
                 a = cur_a.copy()
                 a[i], a[j] = a[j], a[i]

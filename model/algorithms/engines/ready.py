@@ -14,12 +14,13 @@
 from __future__ import annotations
 
 import heapq
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 
 import numpy as np
 
 from ...instance import Instance
 from ..base import CancelToken, Placement, check_cancel
+from .pins import candidates, forbidden
 from .ties import topo_position, within
 from .timeline import Timeline
 
@@ -30,13 +31,14 @@ class ReadyBatch:
     """The ready tasks in a compact buffer.
 
     Row ``r`` holds task ``ids[r]``, its data ready time on each worker (``rt``, fixed
-    once the task is ready), its execution time on each worker (``wr``) and its
-    topological position (``pr``).
+    once the task is ready), its execution time on each worker (``wr``, infinite on the
+    workers a pin forbids) and its topological position (``pr``).
     """
 
     def __init__(self, inst: Instance, pos: np.ndarray, proc: np.ndarray, finish: np.ndarray) -> None:
         size = max(inst.n, 1)
         self.inst, self.pos, self.proc, self.finish = inst, pos, proc, finish
+        self.forbid = forbidden(inst)
         self.rt = np.empty((size, inst.m))
         self.wr = np.empty((size, inst.m))
         self.pr = np.empty(size, dtype=np.int64)
@@ -47,6 +49,8 @@ class ReadyBatch:
         k = len(self.ids)
         self.rt[k] = self.inst.ready_times(i, self.proc, self.finish)
         self.wr[k] = self.inst.w[i]
+        if self.forbid is not None:
+            self.wr[k] += self.forbid[i]
         self.pr[k] = self.pos[i]
         self.ids.append(i)
 
@@ -73,10 +77,12 @@ def pair_place(
     the higher ``level``, then the earlier finish, then the lower task and worker index.
     With ``bonus`` an ``(n, m)`` array (DLS) the best pair maximises
     ``bonus[i, p] - start(i, p)``; ties go to the earlier start, then the higher
-    ``level``, then the lower task and worker index.
+    ``level``, then the lower task and worker index. A pinned task is paired with its
+    pin only.
     """
     n, m = inst.n, inst.m
     w = inst.w
+    forbid = forbidden(inst)
     proc = np.full(n, -1, dtype=np.int64)
     finish = np.zeros(n)
     avail = np.zeros(m)
@@ -89,6 +95,8 @@ def pair_place(
     for i in range(n):
         if missing[i] == 0:
             ids[k] = i
+            if forbid is not None:
+                ready[k] = forbid[i]
             if bonus is not None:
                 gain[k] = bonus[i]
             k += 1
@@ -127,6 +135,8 @@ def pair_place(
             missing[j] -= 1
             if missing[j] == 0:
                 ready[k] = inst.ready_times(j, proc, finish)
+                if forbid is not None:
+                    ready[k] += forbid[j]
                 ids[k] = j
                 if bonus is not None:
                     gain[k] = bonus[j]
@@ -134,8 +144,8 @@ def pair_place(
         yield i, p, s, f
 
 
-#: ``choose(i, ready, lines) -> (worker, start, finish)`` of :func:`ready_queue_place`
-Chooser = Callable[[int, np.ndarray, list[Timeline]], tuple[int, float, float]]
+#: ``choose(i, ready, lines, workers) -> (worker, start, finish)`` of :func:`ready_queue_place`
+Chooser = Callable[[int, np.ndarray, list[Timeline], Sequence[int]], tuple[int, float, float]]
 
 
 def ready_queue_place(
@@ -143,15 +153,19 @@ def ready_queue_place(
     cancel: CancelToken | None,
     priority: np.ndarray,
     choose: Chooser,
+    allowed: Sequence[Sequence[int]] | None = None,
 ) -> Iterator[Placement]:
     """Pop the ready task of highest ``priority`` and place it where ``choose`` says.
 
-    ``choose(i, ready, lines)`` gets the data-ready time of task ``i`` on each worker
-    and the workers' :class:`~model.algorithms.engines.timeline.Timeline` objects and
-    returns ``(worker, start, finish)``; the engine books the slot. Equal priorities
-    are taken in topological order.
+    ``choose(i, ready, lines, workers)`` gets the data-ready time of task ``i`` on each
+    worker, the workers' :class:`~model.algorithms.engines.timeline.Timeline` objects
+    and the workers it may choose from (``allowed[i]``, every worker by default, the
+    pin alone for a pinned task) and returns ``(worker, start, finish)``; the engine
+    books the slot. Equal priorities are taken in topological order.
     """
     n = inst.n
+    every = range(inst.m)
+    cands = candidates(inst, allowed)
     proc = np.full(n, -1, dtype=np.int64)
     finish = np.zeros(n)
     lines = [Timeline() for _ in range(inst.m)]
@@ -163,7 +177,7 @@ def ready_queue_place(
     while heap:
         check_cancel(cancel)
         _, _, i = heapq.heappop(heap)
-        p, s, f = choose(i, inst.ready_times(i, proc, finish), lines)
+        p, s, f = choose(i, inst.ready_times(i, proc, finish), lines, every if cands is None else cands[i])
         lines[p].insert(s, f)
         proc[i], finish[i] = p, f
         for j in inst.succs[i]:
