@@ -36,7 +36,16 @@ from .algorithms import CancelToken, check_cancel, get_algorithm
 from .graph import GraphError, Network, Platform, TaskGraph
 from .profile import work_and_span
 
-__all__ = ["FORMAT", "VERSION", "identical_workers_graph", "scale", "scaling_csv", "scaling_network"]
+__all__ = [
+    "FORMAT",
+    "VERSION",
+    "default_workers",
+    "identical_workers_graph",
+    "parse_workers",
+    "scale",
+    "scaling_csv",
+    "scaling_network",
+]
 
 FORMAT = "taskmapper-scaling"
 VERSION = 1
@@ -96,6 +105,53 @@ def identical_workers_graph(graph: TaskGraph) -> tuple[TaskGraph, list[str]]:
     if graph.platform is not None and any(w.speed != 1.0 for w in graph.platform.workers):
         notes.append("worker speeds left out (identical workers of speed 1)")
     return h, notes
+
+
+def default_workers(graph: TaskGraph) -> list[int]:
+    """``1 .. max(8, 2 × the graph's number of workers)``: the default numbers of workers to try.
+
+    Examples
+    --------
+    >>> g = TaskGraph(); g.add_task("a", costs=[1, 2, 3, 4, 5])
+    >>> default_workers(g)
+    [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]
+    >>> default_workers(TaskGraph())
+    [1, 2, 3, 4, 5, 6, 7, 8]
+    """
+    return list(range(1, max(8, 2 * len(graph.default_platform())) + 1))
+
+
+def parse_workers(text: str, *, limit: int | None = None) -> list[int]:
+    """Numbers of workers from ``1-16``, ``1,2,4,8`` or a mix (``1-4,8,16``): ascending, without repeats.
+
+    Raises
+    ------
+    GraphError
+        On anything else, a number below 1, a range running backwards, or a number above ``limit``.
+
+    Examples
+    --------
+    >>> parse_workers("1-4"), parse_workers("8,1,2,4"), parse_workers("1-3,2,16")
+    ([1, 2, 3, 4], [1, 2, 4, 8], [1, 2, 3, 16])
+    """
+    out: set[int] = set()
+    shape = "a range like 1-16 or a list like 1,2,4,8"
+    for part in str(text).split(","):
+        part = part.strip()
+        lo_s, dash, hi_s = part.partition("-")
+        try:
+            lo = int(lo_s)
+            hi = int(hi_s) if dash else lo
+        except ValueError:
+            raise GraphError(f"expected {shape}, got {text!r}") from None
+        if lo < 1:
+            raise GraphError(f"numbers of workers must be at least 1, got {lo} in {text!r}")
+        if hi < lo:
+            raise GraphError(f"range {part!r} runs backwards (write {hi}-{lo})")
+        if limit is not None and hi > limit:
+            raise GraphError(f"at most {limit} workers, got {hi} in {text!r}")
+        out.update(range(lo, hi + 1))
+    return sorted(out)
 
 
 def _check_workers(workers_list: Sequence[int]) -> list[int]:
