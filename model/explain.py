@@ -158,6 +158,11 @@ def _communication(a: Analysis) -> Sentence | None:
     c = a.ccr
     if c < 0.1:
         what = "so it hardly matters: the tasks can be spread freely to balance the load"
+    elif 0.9 <= c < 1.1:
+        what = (
+            "so the two weigh about the same: keeping the heaviest edges on one worker matters as much as "
+            "spreading the work"
+        )
     elif c < 1:
         what = "so computation dominates, but keeping the heaviest edges on one worker still shortens the schedule"
     else:

@@ -84,15 +84,20 @@ def _gantt(content: ReportContent, name: str) -> Image:
     return Image(data, img.width() / 1.5, img.height() / 1.5)
 
 
+def _adapted(content: ReportContent) -> bool:
+    """Whether the profile's speed-1 task times differ from the schedule's (per-worker costs, speeds)."""
+    return content.graph.is_unrelated() or any(w.speed != 1.0 for w in content.platform.workers)
+
+
 def render_images(content: ReportContent) -> Images:
     """Draw every picture of the report offscreen (needs Qt)."""
     a = content.analysis
     g = content.graph
     graph = _picture(graph_picture(g, critical_path=a.critical_path, title=g.name))
+    own = " (its own costs)" if _adapted(content) else ""
     profile = _picture(profile_picture(content.profile, workers=len(content.platform),
                                        schedule=content.best_profile,
-                                       schedule_label=f"{content.best} on {len(content.platform)} workers "
-                                                      "(real costs)"))
+                                       schedule_label=f"{content.best} on {len(content.platform)} workers{own}"))
     best = _gantt(content, content.best)
     heft = None if content.best == "heft" else _gantt(content, "heft")
     scaling = _picture(scaling_picture(content.scaling))
@@ -176,7 +181,8 @@ figcaption, .caption { color: var(--muted); font-size: 13px; margin-top: 4px; te
 table { border-collapse: collapse; margin: 8px 0 12px; font-size: 14px; }
 th, td { border: 1px solid var(--line); padding: 4px 9px; text-align: left; vertical-align: top; }
 th { background: #f0f2f5; font-weight: 600; }
-td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
+td.n { white-space: nowrap; }
 tr.best td { background: var(--best); font-weight: 600; }
 .scroll { overflow-x: auto; }
 td .desc { display: block; color: var(--muted); font-weight: 400; font-size: 12px; }
@@ -186,7 +192,10 @@ footer { margin-top: 40px; color: var(--muted); font-size: 12px; border-top: 1px
 @media print {
   body { max-width: none; padding: 0; font-size: 11pt; }
   nav { display: none; }
-  h2 { break-after: avoid; }
+  h2, h3 { break-after: avoid; page-break-after: avoid; }
+  .scroll { overflow: visible; }
+  .scroll table { width: 100%; font-size: 9pt; }
+  .scroll td, .scroll th { padding: 3px 5px; }
   section { break-before: page; }
   section.first { break-before: auto; }
   figure, table, ul.sentences li { break-inside: avoid; }
@@ -291,6 +300,7 @@ def report_html(content: ReportContent, images: Images, *, for_print: bool = Fal
 
     # 3 profile
     bp, pp = content.best_profile, content.profile
+    own = ", with each worker's own task times" if _adapted(content) else ""
     out.append(section("profile", "3. Parallelism: how many tasks can run at once"))
     out.append(
         f"<p>The blue area is the <b>parallelism profile</b>: each task starts as soon as its predecessors are done, "
@@ -298,8 +308,8 @@ def report_html(content: ReportContent, images: Images, *, for_print: bool = Fal
         f"when they differ) and communication left out. At most {pp.maximum} tasks run at once; on average "
         f"{pp.average:.2f} (work {_num(pp.work)} ÷ span {_num(pp.span)}). Where it rises above the {m} workers, "
         f"tasks must wait for a worker; where it falls below, workers wait for tasks. The red line counts "
-        f"the tasks running in the best schedule found ({_e(content.best)}), with the real costs and "
-        f"transfers: on average {bp.average:.2f} of its {m} workers are busy.</p>"
+        f"the tasks running in the best schedule found ({_e(content.best)}){own}, transfers included: "
+        f"on average {bp.average:.2f} of its {m} workers are busy.</p>"
     )
     out.append(_figure(images.profile, "parallelism profile",
                        "Tasks running at each moment: unlimited workers (blue) and the best schedule (red).", pw))
@@ -307,9 +317,13 @@ def report_html(content: ReportContent, images: Images, *, for_print: bool = Fal
 
     # 4 comparison
     out.append(section("comparison", f"4. The algorithms compared on {m} workers"))
-    head = ("<tr><th class=\"n\">Rank</th><th width=\"30%\">Algorithm</th><th class=\"n\">Makespan</th><th class=\"n\">Speed-up</th>"
-            "<th class=\"n\">Efficiency</th><th class=\"n\">SLR</th><th class=\"n\">Gap to lower bound</th>"
-            "<th class=\"n\">Data between workers</th><th class=\"n\">Run time</th></tr>")
+    # column widths for QTextDocument, which otherwise squeezes the numbers to wrap them
+    columns = [("Rank", 5, True), ("Algorithm", 27, False), ("Makespan", 10, True), ("Speed-up", 9, True),
+               ("Efficiency", 10, True), ("SLR", 6, True), ("Gap to<br>lower bound", 10, True),
+               ("Data between<br>workers", 11, True), ("Run time", 12, True)]
+    head = "<tr>" + "".join(
+        ('<th class="n"' if num else "<th") + (f' width="{w}%"' if for_print else "") + f">{label}</th>"
+        for label, w, num in columns) + "</tr>"
     body = []
     for r in sorted(content.rows, key=lambda r: (r["rank"], r["makespan"])):
         name = r["algorithm"]
@@ -362,7 +376,7 @@ def report_html(content: ReportContent, images: Images, *, for_print: bool = Fal
                        "of workers, with the bounds.", pw))
     algs = list(sc["makespan"])
     head = ('<tr><th class="n">Workers</th><th class="n">Lower bound</th>'
-            + "".join(f'<th class="n">{_e(x)} makespan (speed-up)</th>' for x in algs) + "</tr>")
+            + "".join(f'<th class="n">{_e(x)}<br>makespan<br>(speed-up)</th>' for x in algs) + "</tr>")
     body = []
     for k, p in enumerate(sc["workers"]):
         cells = "".join(f'<td class="n">{_num(sc["makespan"][x][k])} ({_num(sc["speedup"][x][k], 3)})</td>'
@@ -392,7 +406,8 @@ def report_html(content: ReportContent, images: Images, *, for_print: bool = Fal
     out.append("</body>\n</html>\n")
     text = "\n".join(out)
     if for_print:  # QTextDocument reads alignment and wrapping from attributes, not from classes
-        text = text.replace('<td class="n">', '<td align="right" nowrap>').replace('<th class="n">', '<th align="right">')
+        text = text.replace('<td class="n">', '<td align="right" style="white-space: nowrap">').replace(
+            '<th class="n"', '<th align="right" style="white-space: nowrap"')
     return text
 
 

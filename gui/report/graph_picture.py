@@ -88,7 +88,8 @@ def graph_picture(graph: TaskGraph, *, critical_path: Sequence[str] = (), title:
     bw, bh = bx1 - bx0 + 2 * margin, by1 - by0 + 2 * margin
     k = min(1.0, max_width / bw, (max_height - title_h - legend_h) / bh)
     readable = k >= MIN_READABLE
-    parts = ["box: task and its cost" + (" on each worker" if graph.is_unrelated() else "")]
+    parts = [("box: task and its cost" + (" on each worker" if graph.is_unrelated() else "")) if readable
+             else f"dot: task ({len(tasks)} tasks; names and data left out at this size)"]
     if readable:
         parts.append("arrow label: data sent")
     parts.append("tint: level")
@@ -119,18 +120,26 @@ def graph_picture(graph: TaskGraph, *, critical_path: Sequence[str] = (), title:
         fm = QtGui.QFontMetricsF(label_font)
         # edges first, boxes over them
         labels: list[tuple[Any, str, bool]] = []
-        for u, v in graph.edges:
+        # critical edges last, so that no other edge hides them
+        for u, v in sorted(graph.edges, key=lambda e: e in crit_edges):
             on_cp = (u, v) in crit_edges
             pts = [pos[u], *routes.get((u, v), [])[1:-1], pos[v]] if (u, v) in routes else [pos[u], pos[v]]
-            hw_u, hw_v = task_width(u) / 2, task_width(v) / 2
-            p0 = _border_point(*pos[u], hw_u, TASK_H / 2, *pts[1])
-            p1 = _border_point(*pos[v], hw_v, TASK_H / 2, *pts[-2])
-            line = [p0, *pts[1:-1], p1]
-            pen = QtGui.QPen(QtGui.QColor(CRITICAL if on_cp else "#6b6b6b"))
-            pen.setWidthF((2.6 if on_cp else 1.3) if readable else max(0.6, 1.0 / k))
+            if readable:
+                p0 = _border_point(*pos[u], task_width(u) / 2, TASK_H / 2, *pts[1])
+                p1 = _border_point(*pos[v], task_width(v) / 2, TASK_H / 2, *pts[-2])
+                line = [p0, *pts[1:-1], p1]
+            else:  # dots: from centre to centre, light so that the crowd stays legible
+                line = pts
+            colour = QtGui.QColor(CRITICAL if on_cp else "#6b6b6b")
+            if not readable and not on_cp:
+                colour = QtGui.QColor(120, 120, 120, 90)
+            pen = QtGui.QPen(colour)
+            pen.setWidthF((2.6 if on_cp else 1.3) if readable else (2.4 if on_cp else 0.8) / k)
             painter.setPen(pen)
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawPolyline(QtGui.QPolygonF([QtCore.QPointF(x, y) for x, y in line]))
+            if not readable and not on_cp:
+                continue
             # arrow head at the target's border
             (ax, ay), (bx, by) = line[-2], line[-1]
             ang = math.atan2(by - ay, bx - ax)

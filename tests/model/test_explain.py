@@ -118,3 +118,14 @@ def test_trivial_graphs():
 def test_fmt_and_join():
     assert E.fmt(2.0) == "2" and E.fmt(17.666666) == "17.67" and E.fmt(-3.0) == "-3"
     assert E.join_names(["x", "y"]) == "x and y"
+
+
+@pytest.mark.parametrize("data, words", [(0.1, "hardly matters"), (1.0, "computation dominates"),
+                                          (2.0, "weigh about the same"), (5.0, "communication dominates")])
+def test_communication_weight(data, words):
+    g = TaskGraph("pair")
+    g.add_task("a", 2)
+    g.add_task("b", 2)
+    g.add_edge("a", "b", data=data)  # CCR = data / 2 on one network
+    s = by_topic(E.explain(g, Platform.homogeneous(2)))
+    assert f"(CCR {data / 2:.2g})" in s["communication"] and words in s["communication"]
