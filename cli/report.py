@@ -22,7 +22,7 @@ DEFAULT_HELP = "heft,cpop,peft,etf,dls,minmin,maxmin,greedy,round-robin"
 def cmd_report(args: argparse.Namespace) -> int:
     from model.algorithms import get_algorithm
 
-    check_output(args.output, REPORT_FORMATS, "report")
+    check_output(args.output, REPORT_FORMATS)
     for name in args.algorithms or []:
         get_algorithm(name)  # an unknown name fails before the graph is read
     graph = load_graph_arg(args.graph)

@@ -36,16 +36,15 @@ def algorithm_list(text: str) -> list[str]:
     return list(dict.fromkeys(names))
 
 
-def check_output(out: str | None, formats: tuple[str, ...], command: str) -> None:
+def check_output(out: str | None, formats: tuple[str, ...]) -> None:
     """Refuse, before any work, an output whose extension or folder is wrong."""
     if out is None or out == "-":
         return
     if not out.lower().endswith(formats):
-        raise UsageError(f"taskmapper {command}: output {out!r} must end in {', '.join(formats[:-1])} or "
-                         f"{formats[-1]}")
+        raise UsageError(f"output {out!r} must end in {', '.join(formats[:-1])} or {formats[-1]}")
     folder = Path(out).parent
     if str(folder) and not folder.is_dir():
-        raise UsageError(f"taskmapper {command}: cannot write {out!r}: folder {str(folder)!r} does not exist")
+        raise UsageError(f"cannot write {out!r}: folder {str(folder)!r} does not exist")
 
 
 def cmd_scale(args: argparse.Namespace) -> int:
@@ -53,7 +52,7 @@ def cmd_scale(args: argparse.Namespace) -> int:
     from model.scaling import default_workers, scale, scaling_csv
 
     out = args.output
-    check_output(out, SCALE_FORMATS, "scale")
+    check_output(out, SCALE_FORMATS)
     for name in args.algorithms:
         get_algorithm(name)  # an unknown name fails before the graph is read
     graph = load_graph_arg(args.graph)
