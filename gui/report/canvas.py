@@ -1,0 +1,110 @@
+"""Painting a picture onto PNG, SVG or PDF bytes, headless.
+
+A picture is a function ``paint(painter, width, height)`` drawing in logical pixels
+``0..width × 0..height``; :func:`picture_bytes` runs it on a ``QImage`` (PNG, ``scale``
+device pixels per logical pixel), a ``QSvgGenerator`` or a one-page ``QPdfWriter``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+from model.graph import GraphError
+
+__all__ = ["FORMATS", "Paint", "check_output", "picture_bytes", "write_picture"]
+
+FORMATS = (".png", ".svg", ".pdf")
+
+Paint = Callable[..., None]
+
+
+def check_output(path: str | os.PathLike[str], formats: tuple[str, ...] = FORMATS) -> tuple[Path, str]:
+    """``(path, extension)`` once the extension is one of ``formats`` and the folder exists.
+
+    Raises
+    ------
+    GraphError
+        Otherwise, naming the problem.
+    """
+    p = Path(path)
+    ext = p.suffix.lower()
+    if ext not in formats:
+        raise GraphError(f"cannot write {str(p)!r}: the name must end in {', '.join(formats[:-1])} or {formats[-1]}")
+    folder = p.parent if str(p.parent) else Path(".")
+    if not folder.is_dir():
+        raise GraphError(f"cannot write {str(p)!r}: folder {str(folder)!r} does not exist")
+    return p, ext
+
+
+def picture_bytes(paint: Paint, width: float, height: float, ext: str = ".png", *, scale: float = 2.0,
+                  title: str = "TaskMapper") -> bytes:
+    """The encoded picture (``ext`` one of ``.png``, ``.svg``, ``.pdf``)."""
+    from gui.export import ensure_app
+
+    ensure_app()
+    from PySide6 import QtCore, QtGui
+
+    buf = QtCore.QByteArray()
+    dev = QtCore.QBuffer(buf)
+    dev.open(QtCore.QIODevice.OpenModeFlag.WriteOnly)
+    painter = QtGui.QPainter()
+    if ext == ".png":
+        if not (0 < scale <= 16):
+            raise GraphError(f"scale must be between 0 and 16, got {scale!r}")
+        img = QtGui.QImage(max(1, round(width * scale)), max(1, round(height * scale)),
+                           QtGui.QImage.Format.Format_RGB32)
+        img.fill(QtGui.QColor("white"))
+        painter.begin(img)
+        painter.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing, True)
+        painter.setRenderHint(QtGui.QPainter.RenderHint.TextAntialiasing, True)
+        painter.scale(img.width() / width, img.height() / height)
+        paint(painter, width, height)
+        painter.end()
+        if not img.save(dev, "PNG"):
+            raise GraphError("cannot encode the PNG picture")
+    elif ext == ".svg":
+        from PySide6 import QtSvg
+
+        gen = QtSvg.QSvgGenerator()
+        gen.setOutputDevice(dev)
+        gen.setSize(QtCore.QSize(round(width), round(height)))
+        gen.setViewBox(QtCore.QRectF(0, 0, width, height))
+        gen.setResolution(96)
+        gen.setTitle(title)
+        gen.setDescription("TaskMapper")
+        if not painter.begin(gen):
+            raise GraphError("cannot start the SVG picture")
+        painter.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing, True)
+        painter.fillRect(QtCore.QRectF(0, 0, width, height), QtGui.QColor("white"))
+        paint(painter, width, height)
+        painter.end()
+    elif ext == ".pdf":
+        writer = QtGui.QPdfWriter(dev)
+        writer.setResolution(96)  # one device unit per logical pixel: fonts keep their size
+        writer.setTitle(title)
+        writer.setCreator("TaskMapper")
+        size_pt = QtCore.QSizeF(width * 72 / 96, height * 72 / 96)
+        writer.setPageSize(QtGui.QPageSize(size_pt, QtGui.QPageSize.Unit.Point, "picture"))
+        writer.setPageMargins(QtCore.QMarginsF(0, 0, 0, 0))
+        if not painter.begin(writer):
+            raise GraphError("cannot start the PDF picture")
+        painter.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing, True)
+        vp = painter.viewport()
+        painter.scale(vp.width() / width, vp.height() / height)
+        paint(painter, width, height)
+        painter.end()
+    else:
+        raise GraphError(f"unknown picture format {ext!r}")
+    dev.close()
+    return bytes(buf.data())
+
+
+def write_picture(paint: Paint, width: float, height: float, path: str | os.PathLike[str], *,
+                  scale: float = 2.0, title: str = "TaskMapper") -> None:
+    """Write the picture to ``path`` (format by extension) atomically."""
+    from model.formats import atomic_write
+
+    p, ext = check_output(path)
+    atomic_write(p, picture_bytes(paint, width, height, ext, scale=scale, title=title))
