@@ -10,13 +10,14 @@ from PySide6 import QtCore, QtGui, QtWidgets
 from gui.document import Document
 from gui.editor import GraphEditorView
 from gui.execution_panel import ExecutionPanel
-from gui.gantt import GanttGeometry, GanttView, gantt_geometry
+from gui.gantt import GanttView, Playback
 from gui.platform_panel import PlatformPanel
-from gui.playback import Playback, task_states
 from gui.properties import PropertyPanel
 from gui.results import ResultsPanel
 from gui.workers import RunManager, keep_long_lived, release_long_lived
-from model.graph import GraphError
+from model.chart import GanttGeometry, gantt_geometry
+from model.graph import GraphError, Platform
+from model.replay import task_states
 from model.schedule import Schedule, ScheduleError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -40,6 +41,12 @@ def _is_wfformat(path: str) -> bool:
     except OSError:
         return False
     return '"workflow"' in head and '"taskmapper-' not in head
+
+
+def _prepare_gantt(sched: Schedule, graph, platform: Platform, *, show_transfers: bool) -> GanttGeometry:
+    """The chart of a fresh result, laid out in its worker thread (``show_transfers`` was
+    read from the chart when the run started)."""
+    return gantt_geometry([sched], graph, [platform], show_transfers=show_transfers)
 
 
 class MainWindow(QtWidgets.QMainWindow):
@@ -87,7 +94,8 @@ class MainWindow(QtWidgets.QMainWindow):
             self.results.splitter.setSizes([320, 170])
 
         # the bars of a big result are laid out in the worker thread, not when it is shown
-        self.manager.add_preparer("gantt", self._prepare_gantt)
+        self.manager.add_preparer("gantt", _prepare_gantt,
+                                  capture=lambda: {"show_transfers": self.gantt.show_transfers})
 
         self._build_actions()
         self._connect()
@@ -322,9 +330,10 @@ class MainWindow(QtWidgets.QMainWindow):
             return False
         graph = self.document.graph
         note = ""
+        plat: Platform | None = None
         if graph is not None and len(graph) and {s.task for s in sched.slots} <= set(graph.nx):
             try:
-                from model.graph import Platform, Worker
+                from model.graph import Worker
 
                 net = self.document.platform.network
                 if sched.meta.get("reconstructed"):
@@ -338,7 +347,7 @@ class MainWindow(QtWidgets.QMainWindow):
                 note = f" — does not fit the open graph: {e}"
         if sched.meta.get("reconstructed"):
             note += " — start times rebuilt from dependencies (the file records runtimes only)"
-        self._set_schedule(sched)
+        self._set_schedule(sched, plat)  # the platform it ran on gives the transfers of a trace
         if sched.algorithm == "trace":
             self.execution.show_trace(sched)
             self.run_dock.raise_()
@@ -478,18 +487,15 @@ class MainWindow(QtWidgets.QMainWindow):
     def _shown_schedules(self) -> list[Schedule]:
         return list(getattr(self, "_shown", []) or ([self._schedule] if self._schedule else []))
 
-    def _prepare_gantt(self, sched: Schedule, graph, _platform) -> GanttGeometry:
-        # runs in a worker thread: reads one bool of the chart, touches no widget
-        return gantt_geometry([sched], graph, show_transfers=self.gantt.show_transfers)
-
-    def _set_schedule(self, sched: Schedule | None) -> None:
+    def _set_schedule(self, sched: Schedule | None, platform: Platform | None = None) -> None:
         self._schedule = sched
         self._shown = [sched] if sched is not None else []
         geometry = None
         if sched is not None:
             prepared = self.results.prepared_of(sched).get("gantt")
             geometry = prepared if isinstance(prepared, GanttGeometry) else None
-        self.gantt.set_schedule(sched, self.document.graph if sched is not None else None, geometry=geometry)
+        self.gantt.set_schedule(sched, self.document.graph if sched is not None else None, platform=platform,
+                                geometry=geometry)
         self.editor.set_schedule(sched)
         if sched is None:
             self.editor.set_task_states({})

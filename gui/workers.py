@@ -24,6 +24,7 @@ what it returned with :meth:`RunManager.prepared` instead of blocking the GUI th
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
 import itertools
 import logging
@@ -336,7 +337,7 @@ class RunManager(QtCore.QObject):
         self.pool = QtCore.QThreadPool.globalInstance()
         self.throttle = throttle
         self._workers: dict[str, AlgorithmWorker] = {}
-        self._preparers: dict[str, Preparer] = {}
+        self._preparers: dict[str, tuple[Preparer, Callable[[], Mapping[str, Any]] | None]] = {}
         #: runs on big graphs going, and the switch interval to restore when the last ends
         self._big_runs: set[str] = set()
         self._switch_interval: float | None = None
@@ -359,8 +360,10 @@ class RunManager(QtCore.QObject):
         (``Document.snapshot()``).
         """
         key = f"{algorithm}#{next(self._counter)}"
-        worker = AlgorithmWorker(algorithm, graph, platform, params, throttle=self.throttle,
-                                 prepare=self._preparers)
+        # what the preparers need of the GUI is read now, on the GUI thread, never in the worker
+        prepare = {name: (functools.partial(fn, **capture()) if capture is not None else fn)
+                   for name, (fn, capture) in self._preparers.items()}
+        worker = AlgorithmWorker(algorithm, graph, platform, params, throttle=self.throttle, prepare=prepare)
         worker.key = key
         s = worker.signals
         # Connections use the signals object (GUI thread) as context, so they are queued.
@@ -408,10 +411,16 @@ class RunManager(QtCore.QObject):
         QtCore.QCoreApplication.sendPostedEvents()
         return ok and not self._workers
 
-    def add_preparer(self, name: str, fn: Preparer) -> None:
+    def add_preparer(self, name: str, fn: Preparer, *,
+                     capture: Callable[[], Mapping[str, Any]] | None = None) -> None:
         """Have every run started from now on compute ``fn(schedule, graph, platform)``
-        in its worker thread, before its result is reported (see :meth:`prepared`)."""
-        self._preparers[name] = fn
+        in its worker thread, before its result is reported (see :meth:`prepared`).
+
+        ``capture`` is called on the GUI thread when a run starts; what it returns is
+        passed to ``fn`` as keyword arguments (the settings of a view, read once, so the
+        worker never reads a widget).
+        """
+        self._preparers[name] = (fn, capture)
 
     # ------------------------------------------------------------------ queries
     def prepared(self, key: str) -> dict[str, Any]:

@@ -23,7 +23,7 @@ from typing import Any
 from .graph import GraphError
 from .schedule import Schedule, Slot, Transfer
 
-__all__ = ["deviations", "makespan_errors", "scaled", "trace_time_scale", "utilisation"]
+__all__ = ["deviations", "makespan_errors", "scaled", "task_states", "trace_time_scale", "utilisation"]
 
 
 def _check_scale(time_scale: float) -> float:
@@ -203,4 +203,31 @@ def makespan_errors(predictions: Mapping[str, Schedule], trace: Schedule,
             "error_pct": 100.0 * err / measured if measured > 0 else math.nan,
             "followed": followed is not None and followed in (name, sched.algorithm),
         })
+    return out
+
+
+def task_states(schedule: Schedule | None, t: float) -> dict[str, str]:
+    """The state of every task of ``schedule`` at time ``t`` (what a replay shows).
+
+    A task is ``"waiting"`` before its start, ``"running"`` from its start until its
+    finish, and ``"done"`` from its finish on (so a zero-length task is never running).
+
+    Examples
+    --------
+    >>> s = Schedule("m", ["P1"], [Slot("a", "P1", 0, 2), Slot("b", "P1", 2, 5)])
+    >>> task_states(s, 2.0)
+    {'a': 'done', 'b': 'running'}
+    >>> task_states(None, 1.0)
+    {}
+    """
+    out: dict[str, str] = {}
+    if schedule is None:
+        return out
+    for s in schedule.slots:
+        if t >= s.finish:
+            out[s.task] = "done"
+        elif t >= s.start:
+            out[s.task] = "running"
+        else:
+            out[s.task] = "waiting"
     return out

@@ -8,8 +8,10 @@ import numpy as np
 import pytest
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from gui.gantt import PALETTE, TASK_HEIGHT, GanttView, schedule_critical_path, task_levels
-from gui.playback import Playback, task_states
+from gui.gantt import PALETTE, GanttView, Playback
+from model.analysis import level_of
+from model.chart import TASK_HEIGHT, schedule_critical_path
+from model.replay import task_states
 from model.schedule import Schedule, Slot
 
 
@@ -184,7 +186,7 @@ def test_colour_modes_and_legend(view, heft_graph):
         assert view.item.colour[bar] == view.schedules[0].workers.index(s.worker)
     assert [t for _, t in view.legend_entries()] == ["P1", "P2", "P3"]
     view.set_colour_mode("level")
-    levels = task_levels(heft_graph)
+    levels = level_of(heft_graph)
     assert levels["n1"] == 0 and levels["n10"] == max(levels.values()) == 3
     assert view.item.colour[view.bars_of("n10")[0]] == 3
     view.set_colour_mode("task")
@@ -216,7 +218,7 @@ def test_dependency_arrows_and_transfer_lanes(view, heft_schedule, heft_graph):
     assert view.lanes[:3] == ["P1", "P2", "P3"] and sorted(view.lanes[3:]) == pairs
     assert len(view.item.x0) == 10 + len(heft_schedule.transfers)
     tr = heft_schedule.transfers[0]
-    bar = next(i for i, t in enumerate(view._bar_transfer) if t is tr)
+    bar = next(i for i, t in enumerate(view.geometry.bar_transfer) if t is tr)
     assert view.item.x0[bar] == tr.start and view.item.x1[bar] == tr.finish
     assert "transfer" in view.tooltip_text(bar)
     view.set_show_transfers(False)
@@ -280,3 +282,17 @@ def test_construction_ends_on_the_schedule_range_not_on_replaced_placements(qtbo
     assert pb.time == pytest.approx(73.0)
     _lo, hi = v.view_box.viewRange()[0]
     assert hi < 90
+
+
+def test_transfer_lanes_of_a_trace_come_from_the_platform_it_ran_on(qtbot, heft_schedule, heft_graph):
+    trace = Schedule("trace", list(heft_schedule.workers), list(heft_schedule.slots))  # no transfers recorded
+    v = GanttView()
+    qtbot.addWidget(v)
+    v.set_show_transfers(True)
+    v.set_schedule(trace, heft_graph)
+    assert v.lanes == ["P1", "P2", "P3"]  # no platform given: none is guessed
+    plat = heft_graph.default_platform()
+    v.set_schedule(trace, heft_graph, platform=plat)
+    want = trace.compute_transfers(heft_graph, plat)
+    assert want and len(v.item.x0) == 10 + len(want)
+    assert v.geometry.transfers == [want] and v.geometry.platforms == [plat]

@@ -52,7 +52,7 @@ def test_open_run_choose_and_play(qtbot, window):
     with qtbot.waitSignal(w.playback.finished, timeout=10_000):
         w.playback.play()
     assert w.playback.time == pytest.approx(86)
-    from gui.playback import task_states
+    from model.replay import task_states
 
     assert set(task_states(res["cpop"], w.playback.time).values()) == {"done"}
     assert set(w.editor._states.values()) == {"done"}
@@ -191,14 +191,14 @@ def test_animate_construction_replays_the_placements(qtbot, window):
     order = [s.task for s in w.results.construction("heft")]
     assert sorted(order) == sorted(w.document.graph.tasks)
     seen: list[int] = []
-    w.gantt._construct_timer.timeout.connect(lambda: seen.append(int(w.gantt.item.visible_mask.sum())))
+    w.gantt.construction.timer.timeout.connect(lambda: seen.append(int(w.gantt.item.visible_mask.sum())))
     with qtbot.waitSignal(w.gantt.construction_finished, timeout=20_000):
         w.animate_construction()
         assert int(w.gantt.item.visible_mask.sum()) == 0  # nothing placed yet
     # placements appeared one batch at a time, never more than all of them
     assert seen == sorted(seen) and seen[-1] == 10 and len(seen) > 1
     # the bars follow the algorithm's placement order
-    assert [w.gantt._bar_task[i] for i in range(10)] == order
+    assert [w.gantt.geometry.bar_task[i] for i in range(10)] == order
 
 
 def test_an_unexpected_error_in_a_slot_is_reported_and_the_window_goes_on(qtbot, window, monkeypatch, capsys):

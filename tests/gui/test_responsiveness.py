@@ -14,9 +14,10 @@ from PySide6 import QtCore
 from gui import results as results_mod
 from gui import workers
 from gui.document import Document
-from gui.gantt import GanttView, gantt_geometry
+from gui.gantt import GanttView
 from gui.results import ResultsPanel, compute_metrics
 from gui.workers import RunManager
+from model.chart import gantt_geometry
 from model.generators import generate
 
 
@@ -47,6 +48,23 @@ def test_preparers_run_in_the_worker_and_reach_the_finished_slot(qtbot, manager,
     assert seen["info"] == ("heft", 10, 3)
     # a failing preparer does not lose the schedule: its exception is handed over instead
     assert isinstance(seen["broken"], ValueError) and seen["schedule"].makespan == 80
+
+
+def test_preparer_settings_are_read_on_the_gui_thread_when_the_run_starts(qtbot, manager, heft_graph):
+    setting = {"lanes": "first"}
+    read_on_gui_thread = []
+
+    def capture():
+        read_on_gui_thread.append(threading.current_thread() is threading.main_thread())
+        return {"lanes": setting["lanes"]}
+
+    manager.add_preparer("chart", lambda schedule, graph, platform, *, lanes: lanes, capture=capture)
+    got = {}
+    manager.run_finished.connect(lambda k, s: got.update(manager.prepared(k)))
+    with qtbot.waitSignal(manager.run_finished, timeout=10_000):
+        manager.start("heft", heft_graph.copy(), heft_graph.default_platform())
+        setting["lanes"] = "changed later"  # the run keeps what it captured at its start
+    assert got["chart"] == "first" and read_on_gui_thread == [True]
 
 
 def test_metrics_are_computed_off_the_gui_thread_and_match(qtbot, monkeypatch):
@@ -87,7 +105,7 @@ def test_prepared_gantt_geometry_draws_the_same_chart(qtbot, heft_graph, heft_sc
     qtbot.addWidget(view)
     geo = gantt_geometry([heft_schedule], heft_graph.copy())  # as a worker does, on its copy
     view.set_schedule(heft_schedule, heft_graph, geometry=geo)
-    assert view._geometry is geo
+    assert view.geometry is geo
     for name in ("x0", "x1", "y", "h", "colour", "arrow_a", "arrow_b"):
         np.testing.assert_array_equal(getattr(view.item, name), getattr(fresh.item, name), err_msg=name)
     assert view.lanes == fresh.lanes and view.legend_entries() == fresh.legend_entries()
@@ -101,7 +119,7 @@ def test_prepared_gantt_geometry_draws_the_same_chart(qtbot, heft_graph, heft_sc
     assert not other.fits([heft_schedule], True)
     view.set_show_transfers(True)
     view.set_schedule(heft_schedule, heft_graph, geometry=other)
-    assert view._geometry is not other and view._geometry.show_transfers
+    assert view.geometry is not other and view.geometry.show_transfers
 
 
 def test_window_shows_the_first_result_with_geometry_from_the_worker(qtbot, tmp_path, monkeypatch):
@@ -120,7 +138,7 @@ def test_window_shows_the_first_result_with_geometry_from_the_worker(qtbot, tmp_
         w.results.run(["heft"])
     row = w.results.row("heft")
     assert w.gantt.schedules == [row.schedule]
-    assert w.gantt._geometry is row.prepared["gantt"]  # not rebuilt on the GUI thread
+    assert w.gantt.geometry is row.prepared["gantt"]  # not rebuilt on the GUI thread
     assert sorted(w.gantt.item.x0) == sorted(s.start for s in row.schedule.slots)
     # the table selects the shown result and the chart's title names it
     assert [r.algorithm for r in w.results._chosen_rows()] == ["heft"]

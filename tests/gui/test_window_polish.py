@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from PySide6 import QtCore
 
+from gui.gantt import PlaybackBar
 from gui.main_window import MainWindow
 from gui.platform_panel import PlatformPanel
-from gui.playback import PlaybackBar
 from gui.results import is_anytime
 from model.algorithms import ALGORITHMS, available
 

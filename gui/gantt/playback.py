@@ -2,39 +2,21 @@
 
 :class:`Playback` holds the current time of a replay. A ``QTimer`` advances it while
 playing; views (the Gantt chart, the graph editor) listen to :attr:`Playback.time_changed`
-and draw the state of the schedule at that time (see :func:`task_states`).
+and draw the state of the schedule at that time (see :func:`model.replay.task_states`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 import numpy as np
 from PySide6 import QtCore, QtWidgets
 
-__all__ = ["Playback", "PlaybackBar", "task_states"]
+__all__ = ["Playback", "PlaybackBar"]
 
 #: the speeds offered by the control bar
 SPEEDS = (0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0)
-
-
-def task_states(schedule, t: float) -> dict[str, str]:
-    """The state of every task of ``schedule`` at time ``t``.
-
-    A task is ``"waiting"`` before its start, ``"running"`` from its start until its
-    finish, and ``"done"`` from its finish on (so a zero-length task is never running).
-    """
-    out: dict[str, str] = {}
-    if schedule is None:
-        return out
-    for s in schedule.slots:
-        if t >= s.finish:
-            out[s.task] = "done"
-        elif t >= s.start:
-            out[s.task] = "running"
-        else:
-            out[s.task] = "waiting"
-    return out
 
 
 class Playback(QtCore.QObject):
@@ -116,11 +98,7 @@ class Playback(QtCore.QObject):
         self.pause()
         self.seek(self.end)
 
-    def set_duration(self, duration: float) -> None:
-        """Set the length of the range (the start stays)."""
-        self.set_range(self._start, duration, events=self._events)
-
-    def set_schedule(self, schedule) -> None:
+    def set_schedule(self, schedule: Any) -> None:
         """Take range and step events (starts and finishes) from a schedule."""
         if schedule is None or not schedule.slots:
             self.set_range(0.0, 0.0)

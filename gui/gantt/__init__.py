@@ -1,0 +1,18 @@
+"""Gantt charts of schedules: the widget, its bars item, colours, legend, replay clock.
+
+- :mod:`gui.gantt.view`: :class:`GanttView`, the chart widget;
+- :mod:`gui.gantt.bars`: :class:`GanttBarsItem`, every bar in one culling graphics item;
+- :mod:`gui.gantt.colours`: bar colours and legend lines per colour mode;
+- :mod:`gui.gantt.grid`, :mod:`gui.gantt.legend`: the time grid and the legend;
+- :mod:`gui.gantt.construction`: the placement-by-placement replay;
+- :mod:`gui.gantt.playback`: :class:`Playback`, the replay clock, and its control bar.
+
+What a chart draws is computed without Qt by :func:`model.chart.gantt_geometry`.
+"""
+
+from .bars import GanttBarsItem
+from .colours import COLOUR_MODES, PALETTE
+from .playback import Playback, PlaybackBar
+from .view import GanttView
+
+__all__ = ["COLOUR_MODES", "PALETTE", "GanttBarsItem", "GanttView", "Playback", "PlaybackBar"]

@@ -1,0 +1,430 @@
+"""The bars of a Gantt chart: one graphics item that paints every bar, culled to the view.
+
+:class:`GanttBarsItem` is a single ``pg.GraphicsObject`` that holds every bar in numpy
+arrays and paints, on each frame, only the bars inside the view. When more bars are
+visible than pixels can show, bars narrower than two pixels are binned per lane and pixel
+column and drawn as merged runs (a level of detail that keeps a 100,000-bar chart fast).
+Labels appear when a bar is wide enough for its name.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6 import QtCore, QtGui
+
+try:  # the fast path pyqtgraph's own BarGraphItem uses: QRectF arrays backed by numpy memory
+    from pyqtgraph.Qt.internals import PrimitiveArray as _PrimitiveArray
+except ImportError:  # pragma: no cover - older / newer pyqtgraph
+    _PrimitiveArray = None
+
+__all__ = ["ARROW_LIMIT", "LABEL_LIMIT", "LOD_LIMIT", "GanttBarsItem"]
+
+#: beyond this many visible bars, sub-2-pixel bars are binned per pixel column
+LOD_LIMIT = 3000
+#: draw labels only when at most this many bars are visible
+LABEL_LIMIT = 2500
+ARROW_LIMIT = 20000
+
+
+def _faded(c: QtGui.QColor, amount: float = 0.68) -> QtGui.QColor:
+    return QtGui.QColor(
+        round(c.red() + (255 - c.red()) * amount),
+        round(c.green() + (255 - c.green()) * amount),
+        round(c.blue() + (255 - c.blue()) * amount),
+        c.alpha(),
+    )
+
+
+def _text_colour(c: QtGui.QColor) -> QtGui.QColor:
+    lum = 0.299 * c.red() + 0.587 * c.green() + 0.114 * c.blue()
+    return QtGui.QColor("#111111") if lum > 140 else QtGui.QColor("#ffffff")
+
+
+class GanttBarsItem(pg.GraphicsObject):
+    """Every bar of a chart in one item, painted with culling and level of detail.
+
+    Bars live in numpy arrays (``x0``, ``x1``, lane centre ``y``, height ``h``, colour
+    index ``colour``). :meth:`paint` selects the bars inside the view, converts them to
+    device pixels and draws them with one ``drawRects`` call per colour.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.x0 = np.zeros(0)
+        self.x1 = np.zeros(0)
+        self.y = np.zeros(0)
+        self.h = np.zeros(0)
+        self.colour = np.zeros(0, dtype=np.int32)
+        self.row = np.zeros(0, dtype=np.int64)
+        self.row_y = np.zeros(0)
+        self.row_h = np.zeros(0)
+        self.labels: list[str] = []
+        self.visible_mask: np.ndarray | None = None
+        self.colours: list[QtGui.QColor] = []
+        self._brushes: list[QtGui.QBrush] = []
+        self._text_pens: list[QtGui.QColor] = []
+        self.now: float | None = None
+        self.highlights: dict[str, np.ndarray] = {}
+        self.arrow_a = np.zeros(0, dtype=np.int64)
+        self.arrow_b = np.zeros(0, dtype=np.int64)
+        self.arrow_critical = np.zeros(0, dtype=bool)
+        self.show_arrows = False
+        self._bounds = QtCore.QRectF()
+        self._rects = _PrimitiveArray(QtCore.QRectF, 4) if _PrimitiveArray is not None else None
+        self._lines = _PrimitiveArray(QtCore.QLineF, 4) if _PrimitiveArray is not None else None
+        self.paint_count = 0
+        self.last_visible = 0
+        self.last_lod = False
+        self.last_labels = 0
+
+    # ------------------------------------------------------------------- data
+    def set_bars(
+        self,
+        x0: np.ndarray,
+        x1: np.ndarray,
+        y: np.ndarray,
+        h: np.ndarray,
+        colour: np.ndarray,
+        labels: Sequence[str],
+        colours: Sequence[QtGui.QColor],
+    ) -> None:
+        """Replace every bar; ``colour`` indexes ``colours``."""
+        self.x0 = np.asarray(x0, dtype=np.float64)
+        self.x1 = np.maximum(np.asarray(x1, dtype=np.float64), self.x0)
+        self.y = np.asarray(y, dtype=np.float64)
+        self.h = np.asarray(h, dtype=np.float64)
+        self.labels = list(labels)
+        # bars sharing a centre and height form a row (a lane, or a sub-row of a link lane)
+        keys = np.round(self.y * 1024).astype(np.int64) * (1 << 20) + np.round(self.h * 1024).astype(np.int64)
+        _, first, self.row = np.unique(keys, return_index=True, return_inverse=True)
+        self.row_y = self.y[first]
+        self.row_h = self.h[first]
+        self.visible_mask = None
+        self.highlights = {}
+        self.arrow_a = self.arrow_b = np.zeros(0, dtype=np.int64)
+        self.arrow_critical = np.zeros(0, dtype=bool)
+        self.set_colours(colour, colours)
+        if len(self.x0):
+            x_lo, x_hi = float(self.x0.min()), float(self.x1.max())
+            y_lo, y_hi = float((self.y - self.h / 2).min()), float((self.y + self.h / 2).max())
+        else:
+            x_lo = x_hi = y_lo = y_hi = 0.0
+        self.prepareGeometryChange()
+        self._bounds = QtCore.QRectF(x_lo, y_lo, max(x_hi - x_lo, 1e-9), max(y_hi - y_lo, 1e-9))
+        self.informViewBoundsChanged()
+        self.update()
+
+    def set_colours(self, colour: np.ndarray, colours: Sequence[QtGui.QColor]) -> None:
+        """Recolour: ``colour[i]`` indexes ``colours`` (faded copies are derived)."""
+        self.colour = np.asarray(colour, dtype=np.int32)
+        self.colours = [QtGui.QColor(c) for c in colours]
+        k = len(self.colours)
+        self._brushes = [QtGui.QBrush(c) for c in self.colours] + [
+            QtGui.QBrush(_faded(c)) for c in self.colours
+        ]
+        self._text_pens = [_text_colour(c) for c in self.colours]
+        self._k = k
+        self.update()
+
+    def set_now(self, t: float | None) -> None:
+        """Fill bars up to time ``t`` (``None``: every bar drawn full)."""
+        if t != self.now:
+            self.now = t
+            self.update()
+
+    def set_visible_mask(self, mask: np.ndarray | None) -> None:
+        self.visible_mask = mask
+        self.update()
+
+    def set_highlight(self, name: str, indices: Sequence[int] | np.ndarray) -> None:
+        """Outline a group of bars: ``"selected"``, ``"related"`` or ``"critical"``."""
+        arr = np.asarray(indices, dtype=np.int64)
+        if arr.size:
+            self.highlights[name] = arr
+        else:
+            self.highlights.pop(name, None)
+        self.update()
+
+    def set_arrows(self, a: np.ndarray, b: np.ndarray, critical: np.ndarray | None = None) -> None:
+        """Dependency arrows from the end of bar ``a[i]`` to the start of bar ``b[i]``."""
+        self.arrow_a = np.asarray(a, dtype=np.int64)
+        self.arrow_b = np.asarray(b, dtype=np.int64)
+        self.arrow_critical = (
+            np.zeros(len(self.arrow_a), dtype=bool) if critical is None else np.asarray(critical, dtype=bool)
+        )
+        self.update()
+
+    def bar_rect(self, i: int) -> QtCore.QRectF:
+        """Bar ``i`` in data coordinates."""
+        return QtCore.QRectF(self.x0[i], self.y[i] - self.h[i] / 2, self.x1[i] - self.x0[i], self.h[i])
+
+    def bar_at(self, x: float, y: float, tol_x: float = 0.0) -> int | None:
+        """Index of the bar under data point ``(x, y)``, or ``None``."""
+        if not len(self.x0):
+            return None
+        m = (np.abs(self.y - y) <= self.h / 2) & (self.x0 - tol_x <= x) & (x <= self.x1 + tol_x)
+        if self.visible_mask is not None:
+            m &= self.visible_mask
+        idx = np.flatnonzero(m)
+        if not idx.size:
+            return None
+        inside = idx[(self.x0[idx] <= x) & (x <= self.x1[idx])]
+        pick = inside if inside.size else idx
+        # the narrowest bar wins (a short transfer on top of a long one)
+        return int(pick[np.argmin(self.x1[pick] - self.x0[pick])])
+
+    # ---------------------------------------------------------------- QGraphicsItem
+    def boundingRect(self) -> QtCore.QRectF:
+        return QtCore.QRectF(self._bounds)
+
+    def dataBounds(self, ax: int, frac: float = 1.0, orthoRange=None):
+        if not len(self.x0):
+            return None
+        if ax == 0:
+            return (float(self.x0.min()), float(self.x1.max()))
+        return (float((self.y - self.h / 2).min()), float((self.y + self.h / 2).max()))
+
+    def shape(self) -> QtGui.QPainterPath:
+        path = QtGui.QPainterPath()
+        path.addRect(self.boundingRect())
+        return path
+
+    # -------------------------------------------------------------------- painting
+    def _draw_rects(
+        self,
+        p: QtGui.QPainter,
+        X: np.ndarray,
+        Y: np.ndarray,
+        W: np.ndarray,
+        H: np.ndarray,
+        cidx: np.ndarray | None,
+        pen: QtGui.QPen | None,
+    ) -> None:
+        """Draw device-space rectangles, one ``drawRects`` per brush (``cidx``) or outlines only."""
+        if not len(X):
+            return
+        p.setPen(pen if pen is not None else QtCore.Qt.PenStyle.NoPen)
+        if cidx is None:
+            p.setBrush(QtCore.Qt.BrushStyle.NoBrush)
+            self._rect_batch(p, X, Y, W, H)
+            return
+        order = np.argsort(cidx, kind="stable")
+        cs = cidx[order]
+        cuts = np.flatnonzero(np.diff(cs)) + 1
+        starts = np.concatenate(([0], cuts))
+        ends = np.concatenate((cuts, [len(cs)]))
+        for s, e in zip(starts, ends):
+            sel = order[s:e]
+            p.setBrush(self._brushes[int(cs[s])])
+            self._rect_batch(p, X[sel], Y[sel], W[sel], H[sel])
+
+    def _rect_batch(self, p: QtGui.QPainter, X, Y, W, H) -> None:
+        n = len(X)
+        if self._rects is not None:
+            self._rects.resize(n)
+            mem = self._rects.ndarray()
+            mem[:, 0] = X
+            mem[:, 1] = Y
+            mem[:, 2] = W
+            mem[:, 3] = H
+            p.drawRects(*self._rects.drawargs())
+        else:  # pragma: no cover
+            p.drawRects([QtCore.QRectF(*r) for r in zip(X, Y, W, H)])
+
+    def paint(self, p: QtGui.QPainter, opt, widget) -> None:
+        self.paint_count += 1
+        n = len(self.x0)
+        if not n:
+            return
+        vr = self.viewRect()
+        if vr is None:
+            vr = self._bounds
+        t = p.transform()
+        sx, sy, dx, dy = t.m11(), t.m22(), t.dx(), t.dy()
+        if sx == 0 or sy == 0 or t.m12() != 0 or t.m21() != 0:
+            return
+        half = self.h / 2
+        m = (self.x1 >= vr.left()) & (self.x0 <= vr.right())
+        m &= (self.y + half >= vr.top()) & (self.y - half <= vr.bottom())
+        if self.visible_mask is not None:
+            m &= self.visible_mask
+        idx = np.flatnonzero(m)
+        self.last_visible = len(idx)
+        if not len(idx):
+            return
+        # device pixels per view pixel: 1 on screen, the scale factor when exported
+        dt = self.deviceTransform_()
+        ratio = abs(sx / dt.m11()) if dt is not None and dt.m11() else 1.0
+        p.save()
+        p.resetTransform()
+        X0 = self.x0[idx] * sx + dx
+        X1 = self.x1[idx] * sx + dx
+        if sx < 0:
+            X0, X1 = X1, X0
+        Yc = self.y[idx] * sy + dy
+        Hh = self.h[idx] * abs(sy)
+        Yt = Yc - Hh / 2
+        W = np.maximum(X1 - X0, 1.0)
+        col = self.colour[idx]
+        k = self._k
+        now = self.now
+        if now is not None:
+            nowx = now * sx + dx
+            done = self.x1[idx] <= now
+            started = self.x0[idx] <= now
+        else:
+            nowx = math.inf
+            done = np.ones(len(idx), dtype=bool)
+            started = done
+
+        lod = len(idx) > LOD_LIMIT
+        self.last_lod = lod
+        big = np.ones(len(idx), dtype=bool)
+        if lod:
+            small = (X1 - X0) < 2.0
+            big = ~small
+            if small.any():
+                self._paint_binned(p, X0[small], self.row[idx[small]], np.where(done[small], col[small], col[small] + k),
+                                   sy, dy)
+        fine = (W[big] >= 6).mean() > 0.5 if big.any() else False
+        pen = QtGui.QPen(QtGui.QColor(30, 30, 30, 150), 1.0) if fine else None
+        if pen is not None:
+            pen.setCosmetic(True)
+        bi = np.flatnonzero(big)
+        if now is None:
+            self._draw_rects(p, X0[bi], Yt[bi], W[bi], Hh[bi], col[bi], pen)
+        else:
+            # not finished: the faded bar; finished or running: the solid part up to "now"
+            nd = bi[~done[bi]]
+            self._draw_rects(p, X0[nd], Yt[nd], W[nd], Hh[nd], col[nd] + k, pen)
+            st = bi[started[bi]]
+            Ws = np.maximum(np.minimum(X1[st], nowx) - X0[st], 0.0)
+            dn = done[st]
+            Ws[dn] = W[st][dn]
+            self._draw_rects(p, X0[st], Yt[st], Ws, Hh[st], col[st], pen if dn.all() else None)
+
+        self._paint_arrows(p, sx, sy, dx, dy, vr)
+        self._paint_highlights(p, sx, sy, dx, dy)
+        self.last_labels = 0
+        if not lod and len(idx) <= LABEL_LIMIT and self.labels:
+            self._paint_labels(p, idx, X0, Yt, W, Hh, col, done | (now is None), ratio)
+        p.restore()
+
+    def _paint_binned(self, p: QtGui.QPainter, X0, rows, cidx, sy, dy) -> None:
+        """Bars under two pixels wide: one cell per (row, pixel column), merged into runs."""
+        used = np.flatnonzero(np.bincount(rows, minlength=len(self.row_y)))
+        if len(used) != len(self.row_y):
+            remap = np.full(len(self.row_y), -1, dtype=np.int64)
+            remap[used] = np.arange(len(used))
+            inv = remap[rows]
+        else:
+            inv = rows
+        cols = np.floor(X0).astype(np.int64)
+        c0 = int(cols.min())
+        ncol = int(cols.max()) - c0 + 1
+        grid = np.full(len(used) * ncol, -1, dtype=np.int64)
+        grid[inv * ncol + (cols - c0)] = cidx
+        row_h = self.row_h[used] * abs(sy)
+        row_top = self.row_y[used] * sy + dy - row_h / 2
+        flat = grid.ravel()
+        new_run = np.ones(flat.size, dtype=bool)
+        new_run[1:] = flat[1:] != flat[:-1]
+        new_run[::ncol] = True
+        starts = np.flatnonzero(new_run)
+        ends = np.append(starts[1:], flat.size)
+        vals = flat[starts]
+        keep = vals >= 0
+        starts, ends, vals = starts[keep], ends[keep], vals[keep]
+        r = starts // ncol
+        X = (starts % ncol + c0).astype(np.float64)
+        W = (ends - starts).astype(np.float64)
+        self._draw_rects(p, X, row_top[r], W, row_h[r], vals, None)
+
+    def _paint_arrows(self, p: QtGui.QPainter, sx, sy, dx, dy, vr) -> None:
+        if not self.show_arrows or not len(self.arrow_a):
+            return
+        a, b = self.arrow_a, self.arrow_b
+        xa, ya, xb, yb = self.x1[a], self.y[a], self.x0[b], self.y[b]
+        m = (np.maximum(xa, xb) >= vr.left()) & (np.minimum(xa, xb) <= vr.right())
+        m &= (np.maximum(ya, yb) >= vr.top()) & (np.minimum(ya, yb) <= vr.bottom())
+        if self.visible_mask is not None:
+            m &= self.visible_mask[a] & self.visible_mask[b]
+        sel = np.flatnonzero(m)
+        if not len(sel) or len(sel) > ARROW_LIMIT:
+            return
+        crit = self.arrow_critical[sel]
+        # leave and enter bars at their vertical edges, offset a little inside the lane
+        XA, YA = xa[sel] * sx + dx, ya[sel] * sy + dy
+        XB, YB = xb[sel] * sx + dx, yb[sel] * sy + dy
+        for group, colour, width in ((~crit, QtGui.QColor(40, 40, 40, 170), 1.0),
+                                     (crit, QtGui.QColor("#d62728"), 2.0)):
+            g = np.flatnonzero(group)
+            if not len(g):
+                continue
+            pen = QtGui.QPen(colour, width)
+            pen.setCosmetic(True)
+            p.setPen(pen)
+            ax, ay, bx, by = XA[g], YA[g], XB[g], YB[g]
+            segs = [np.stack([ax, ay, bx, by], axis=1)]
+            if len(g) <= 3000:
+                ang = np.arctan2(by - ay, bx - ax)
+                size = 7.0
+                for da in (0.4, -0.4):
+                    segs.append(np.stack([bx, by, bx - size * np.cos(ang + da), by - size * np.sin(ang + da)], axis=1))
+            lines = np.concatenate(segs)
+            if self._lines is not None:
+                self._lines.resize(len(lines))
+                self._lines.ndarray()[:] = lines
+                p.drawLines(*self._lines.drawargs())
+            else:  # pragma: no cover
+                p.drawLines([QtCore.QLineF(*row) for row in lines])
+
+    def _paint_highlights(self, p: QtGui.QPainter, sx, sy, dx, dy) -> None:
+        styles = {
+            "critical": (QtGui.QColor("#d62728"), 2.0, QtCore.Qt.PenStyle.SolidLine),
+            "related": (QtGui.QColor("#1f3fbf"), 2.0, QtCore.Qt.PenStyle.DashLine),
+            "selected": (QtGui.QColor("#000000"), 3.0, QtCore.Qt.PenStyle.SolidLine),
+        }
+        for name in ("critical", "related", "selected"):
+            ix = self.highlights.get(name)
+            if ix is None or not len(ix):
+                continue
+            if self.visible_mask is not None:
+                ix = ix[self.visible_mask[ix]]
+            colour, width, style = styles[name]
+            pen = QtGui.QPen(colour, width, style)
+            pen.setCosmetic(True)
+            X0 = self.x0[ix] * sx + dx
+            X1 = self.x1[ix] * sx + dx
+            Hh = self.h[ix] * abs(sy)
+            Yt = self.y[ix] * sy + dy - Hh / 2
+            W = np.maximum(np.abs(X1 - X0), 2.0)
+            self._draw_rects(p, np.minimum(X0, X1), Yt, W, Hh, None, pen)
+
+    def _paint_labels(self, p: QtGui.QPainter, idx, X0, Yt, W, Hh, col, solid, ratio) -> None:
+        font = QtGui.QFont(p.font())
+        if font.pointSizeF() > 0:
+            font.setPointSizeF(font.pointSizeF() * ratio)
+        else:
+            font.setPixelSize(max(1, round(font.pixelSize() * ratio)))
+        p.setFont(font)
+        fm = QtGui.QFontMetricsF(font)
+        th = fm.height()
+        cand = np.flatnonzero((W > 14) & (Hh > th * 0.9))
+        drawn = 0
+        for j in cand:
+            text = self.labels[idx[j]]
+            if not text:
+                continue
+            tw = fm.horizontalAdvance(text)
+            if tw + 6 > W[j]:
+                continue
+            c = int(col[j])
+            p.setPen(self._text_pens[c] if solid[j] else QtGui.QColor("#333333"))
+            p.drawText(QtCore.QRectF(X0[j], Yt[j], W[j], Hh[j]), QtCore.Qt.AlignmentFlag.AlignCenter, text)
+            drawn += 1
+        self.last_labels = drawn

@@ -1,0 +1,478 @@
+"""The Gantt chart widget: one schedule, or several stacked on one shared time axis.
+
+:class:`GanttView` is a pyqtgraph ``PlotWidget`` holding a :class:`~gui.gantt.bars.GanttBarsItem`,
+a "now" line following a :class:`~gui.gantt.playback.Playback`, a legend, and a small
+control bar (colour mode, critical path, dependency arrows, transfer lanes, fit, and the
+playback controls). What it draws is a :class:`~model.chart.GanttGeometry`, kept as
+:attr:`GanttView.geometry`; it is computed by :func:`model.chart.gantt_geometry`, in a
+worker thread for big results.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6 import QtCore, QtWidgets
+
+from model.analysis import level_of
+from model.chart import GanttGeometry, gantt_geometry, schedule_critical_path, schedule_label
+from model.graph import GraphError, Platform, TaskGraph
+from model.schedule import Schedule, Slot
+
+from .bars import GanttBarsItem
+from .colours import COLOUR_MODES, bar_colours, legend_entries
+from .construction import Construction
+from .grid import TimeGrid
+from .legend import Legend
+from .playback import Playback, PlaybackBar
+
+__all__ = ["GanttView"]
+
+EMPTY_TEXT = (
+    "No schedule to show yet.\nRun a mapping algorithm (Run ▸ Run all algorithms) and choose a result,\n"
+    "or open a schedule or an execution trace (File ▸ Open schedule or trace)."
+)
+
+
+def _fmt(x: float) -> str:
+    return f"{x:.6g}"
+
+
+class GanttView(QtWidgets.QWidget):
+    """Gantt chart of one schedule, or of several stacked on one time axis.
+
+    Parameters
+    ----------
+    playback : Playback or None
+        The replay clock to follow (one is created when missing; see :attr:`playback`).
+    """
+
+    task_clicked = QtCore.Signal(str)
+    #: an animated construction reached its last placement
+    construction_finished = QtCore.Signal()
+
+    def __init__(self, playback: Playback | None = None, parent: QtWidgets.QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.playback = playback if playback is not None else Playback(self)
+        self.schedules: list[Schedule] = []
+        #: the platform each shown schedule was computed or recorded for (``None``: unknown)
+        self.platforms: list[Platform | None] = []
+        self.graph: TaskGraph | None = None
+        self.colour_mode = "task"
+        self.show_critical = False
+        self.show_dependencies = False
+        self.show_transfers = False
+        #: what is drawn
+        self.geometry: GanttGeometry = gantt_geometry([])
+        self._selected: list[str] = []
+        self._levels: dict[str, int] | None = None
+        self._critical: list[list[str]] | None = None
+        self._stale_note = ""
+        self._build_plot()
+        self._build_controls()
+        self.construction = Construction(self)
+        self.construction.finished.connect(self.construction_finished)
+
+    def _build_plot(self) -> None:
+        pg.setConfigOptions(antialias=False)
+        self.plot = pg.PlotWidget(background="w")
+        self.plot_item: pg.PlotItem = self.plot.getPlotItem()
+        self.plot_item.hideButtons()
+        self.plot_item.setMenuEnabled(False)
+        self.view_box: pg.ViewBox = self.plot_item.getViewBox()
+        self.view_box.invertY(True)
+        self.view_box.setMouseEnabled(x=True, y=False)
+        for name in ("left", "bottom"):
+            ax = self.plot_item.getAxis(name)
+            # times are in the schedule's own unit: no "(x0.001)" rescaling of the labels
+            ax.enableAutoSIPrefix(False)
+            ax.setPen(pg.mkPen("#444444"))
+            ax.setTextPen(pg.mkPen("#222222"))
+        self.plot_item.setLabel("bottom", "time")
+        self.plot_item.setLabel("left", "worker")
+        self.grid = TimeGrid()
+        self.plot_item.addItem(self.grid, ignoreBounds=True)
+        # bars above the grid lines the axes draw (axes sit at z 0.5)
+        self.view_box.setZValue(1)
+        self.item = GanttBarsItem()
+        self.plot_item.addItem(self.item)
+        self.now_line = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen("#d62728", width=2))
+        self.now_line.setZValue(20)
+        self.now_line.hide()
+        self.plot_item.addItem(self.now_line, ignoreBounds=True)
+        self.cursor_line = pg.InfiniteLine(
+            angle=90, movable=False, pen=pg.mkPen((90, 90, 90, 120), width=1, style=QtCore.Qt.PenStyle.DashLine)
+        )
+        self.cursor_line.hide()
+        self.plot_item.addItem(self.cursor_line, ignoreBounds=True)
+        self.separators: list[pg.InfiniteLine] = []
+        self.legend = Legend()
+        self.plot_item.layout.addItem(self.legend, 2, 3)
+        scene = self.plot.scene()
+        scene.sigMouseMoved.connect(self._on_scene_mouse_moved)
+        scene.sigMouseClicked.connect(self._on_scene_mouse_clicked)
+        self.playback.time_changed.connect(self._on_playback_time_changed)
+        self.playback.state_changed.connect(lambda _p: self._on_playback_time_changed(self.playback.time))
+
+    def _build_controls(self) -> None:
+        self.colour_box = QtWidgets.QComboBox(toolTip="Colour bars by")
+        for m in COLOUR_MODES:
+            self.colour_box.addItem(f"colour: {m}", m)
+        self.critical_box = QtWidgets.QCheckBox("Critical path")
+        self.deps_box = QtWidgets.QCheckBox("Dependencies")
+        self.transfers_box = QtWidgets.QCheckBox("Transfers")
+        self.fit_button = QtWidgets.QToolButton(text="Fit", toolTip="Show the whole chart")
+        self.cursor_label = QtWidgets.QLabel()
+        self.cursor_label.setMinimumWidth(90)
+        self.playback_bar = PlaybackBar(self.playback)
+        top = QtWidgets.QHBoxLayout()
+        for w in (self.colour_box, self.critical_box, self.deps_box, self.transfers_box, self.fit_button):
+            top.addWidget(w)
+        top.addStretch(1)
+        top.addWidget(self.cursor_label)
+        lay = QtWidgets.QVBoxLayout(self)
+        lay.setContentsMargins(2, 2, 2, 2)
+        lay.addLayout(top)
+        self.empty_label = QtWidgets.QLabel(EMPTY_TEXT)
+        self.empty_label.setAlignment(QtCore.Qt.AlignmentFlag.AlignCenter)
+        self.empty_label.setStyleSheet("color: #666; background: white; border: 1px solid #ddd;")
+        lay.addWidget(self.empty_label, 1)
+        lay.addWidget(self.plot, 1)
+        lay.addWidget(self.playback_bar)
+        self.plot.setVisible(False)
+        self.colour_box.currentIndexChanged.connect(lambda i: self.set_colour_mode(self.colour_box.itemData(i)))
+        self.critical_box.toggled.connect(self.set_show_critical)
+        self.deps_box.toggled.connect(self.set_show_dependencies)
+        self.transfers_box.toggled.connect(self.set_show_transfers)
+        self.fit_button.clicked.connect(self.fit)
+
+    # ---------------------------------------------------------------- public API
+    @property
+    def lanes(self) -> list[str]:
+        """The label of every lane, top to bottom."""
+        return self.geometry.lanes
+
+    def set_schedule(self, schedule: Schedule | None, graph: TaskGraph | None = None, *,
+                     platform: Platform | None = None, geometry: GanttGeometry | None = None) -> None:
+        """Show one schedule (``None`` clears the chart).
+
+        ``platform``: the one the schedule was computed or recorded for; a trace's
+        transfer lanes are derived from it. ``geometry``: the bars of this schedule
+        computed beforehand (in a worker thread) by :func:`model.chart.gantt_geometry`
+        from ``graph`` or an unchanged copy of it; used when it was made for the same
+        schedule object and transfer-lane setting, else ignored.
+        """
+        self.set_schedules([] if schedule is None else [schedule], graph,
+                           platforms=None if schedule is None else [platform], geometry=geometry)
+
+    def set_schedules(self, schedules: Sequence[Schedule], graph: TaskGraph | None = None, *,
+                      platforms: Sequence[Platform | None] | None = None,
+                      geometry: GanttGeometry | None = None) -> None:
+        """Show one schedule, or 2+ stacked on one shared time axis (``platforms``, one per
+        schedule, and ``geometry``: see :meth:`set_schedule`)."""
+        self.construction.stop()
+        self.schedules = list(schedules)
+        self.platforms = list(platforms) if platforms is not None else [None] * len(self.schedules)
+        self.graph = graph
+        self._stale_note = ""
+        self.plot.setVisible(bool(self.schedules))
+        self.empty_label.setVisible(not self.schedules)
+        self._levels = None
+        self._critical = None
+        self._rebuild(geometry)
+        # from the bar arrays: a loop over 100,000 slots costs the GUI thread ~50 ms
+        is_slot = self.geometry.is_slot()
+        starts, finishes = self.geometry.x0[is_slot], self.geometry.x1[is_slot]
+        start = min(0.0, float(starts.min())) if starts.size else 0.0
+        end = float(finishes.max()) if finishes.size else 0.0
+        self.playback.set_range(start, end - start, events=np.concatenate((starts, finishes)))
+        self.fit()
+
+    def select_tasks(self, tasks: list[str]) -> None:
+        """Highlight ``tasks`` (thick outline) and their predecessors and successors (dashed)."""
+        self._selected = [t for t in tasks if self.bars_of(t)]
+        sel = [i for t in self._selected for i in self.bars_of(t)]
+        related: set[str] = set()
+        for t in self._selected:
+            related.update(self._neighbours(t))
+        related -= set(self._selected)
+        rel = [i for t in related for i in self.bars_of(t)]
+        self.item.set_highlight("selected", sel)
+        self.item.set_highlight("related", rel)
+
+    def selected_tasks(self) -> list[str]:
+        return list(self._selected)
+
+    def set_colour_mode(self, mode: str) -> None:
+        """Colour bars by ``"task"``, ``"level"``, ``"algorithm"`` (schedule) or ``"worker"``."""
+        if mode not in COLOUR_MODES:
+            raise ValueError(f"unknown colour mode {mode!r} (known: {', '.join(COLOUR_MODES)})")
+        self.colour_mode = mode
+        i = COLOUR_MODES.index(mode)
+        if self.colour_box.currentIndex() != i:
+            blocked = self.colour_box.blockSignals(True)
+            self.colour_box.setCurrentIndex(i)
+            self.colour_box.blockSignals(blocked)
+        colour, colours = bar_colours(self.geometry, mode, self._levels_map())
+        self.item.set_colours(colour, colours)
+        self._update_legend()
+
+    def set_show_critical(self, on: bool) -> None:
+        self.show_critical = bool(on)
+        self._sync_box(self.critical_box, on)
+        self._apply_critical()
+
+    def set_show_dependencies(self, on: bool) -> None:
+        self.show_dependencies = bool(on)
+        self._sync_box(self.deps_box, on)
+        self.item.show_arrows = self.show_dependencies
+        self.item.update()
+
+    def set_show_transfers(self, on: bool) -> None:
+        on = bool(on)
+        self._sync_box(self.transfers_box, on)
+        if on != self.show_transfers:
+            self.show_transfers = on
+            self._rebuild()
+            self.fit()
+
+    def fit(self) -> None:
+        """Show the whole chart."""
+        b = self.item.boundingRect()
+        if not self.item.x0.size:
+            self.view_box.setRange(xRange=(0, 1), yRange=(-0.5, 0.5), padding=0)
+            return
+        lane_y = self.geometry.lane_y
+        self.view_box.setRange(
+            xRange=(min(0.0, b.left()), b.right()),
+            yRange=(-0.6, lane_y[-1] + 0.6 if lane_y else max(len(self.lanes), 1)), padding=0.02,
+        )
+
+    def animate_construction(self, slots: list[Slot], *, duration_s: float | None = None) -> None:
+        """Replay an algorithm's placements one by one (a later slot of a task replaces it).
+
+        Emits :attr:`construction_finished` at the end. The lanes are the workers of the
+        current schedule, else those the slots name, in order of appearance.
+        """
+        self.construction.stop()
+        slots = list(slots)
+        workers = list(self.schedules[0].workers) if len(self.schedules) == 1 else []
+        for s in slots:
+            if s.worker not in workers:
+                workers.append(s.worker)
+        algorithm = self.schedules[0].algorithm if self.schedules else "placements"
+        self.schedules = [Schedule(algorithm, workers, slots)]
+        self.platforms = [None]
+        self._levels = None
+        self._critical = None
+        self._rebuild(show_transfers=False)
+        self.item.set_highlight("critical", [])
+        self.construction.start(slots, duration_s)
+
+    def construction_step(self) -> bool:
+        """Show the next batch of placements; ``False`` once all are shown."""
+        return self.construction.step()
+
+    # -------------------------------------------------------------- queries
+    def bars_of(self, task: str) -> list[int]:
+        """Bar indices showing ``task`` (one per schedule)."""
+        return self.geometry.bars_of(task)
+
+    def bar_rect(self, task: str, schedule_index: int = 0) -> QtCore.QRectF:
+        """The bar of ``task`` in schedule ``schedule_index``, in data coordinates."""
+        maps = self.geometry.bar_maps
+        if 0 <= schedule_index < len(maps) and task in maps[schedule_index]:
+            return self.item.bar_rect(maps[schedule_index][task])
+        raise KeyError(f"task {task!r} is not in schedule #{schedule_index}")
+
+    def bar_at(self, x: float, y: float) -> int | None:
+        px = self.item.pixelWidth() if self.item.getViewBox() is not None else 0.0
+        return self.item.bar_at(x, y, tol_x=2 * (px or 0.0))
+
+    def task_at(self, x: float, y: float) -> str | None:
+        i = self.bar_at(x, y)
+        return None if i is None or self.geometry.bar_slot[i] is None else self.geometry.bar_task[i]
+
+    def tooltip_text(self, bar: int) -> str:
+        """What hovering bar number ``bar`` shows."""
+        geo = self.geometry
+        slot = geo.bar_slot[bar]
+        si = int(geo.bar_sched[bar])
+        if slot is None:
+            tr = geo.bar_transfer[bar]
+            assert tr is not None  # a bar is a slot or a transfer
+            return (
+                f"transfer {tr.source} → {tr.target}\n{tr.src_worker} → {tr.dst_worker}\n"
+                f"start {_fmt(tr.start)}, finish {_fmt(tr.finish)} ({_fmt(tr.finish - tr.start)})\n"
+                f"data {_fmt(tr.data)}"
+            )
+        label = schedule_label(self.schedules, si)
+        lines = [f"task {slot.task}" + (f"  [{label}]" if len(self.schedules) > 1 else ""),
+                 f"worker {slot.worker}",
+                 f"start {_fmt(slot.start)}, finish {_fmt(slot.finish)} (duration {_fmt(slot.duration)})"]
+        din, dout = self._data_in_out(si, slot.task)
+        lines.append("data in: " + (", ".join(f"{_fmt(d)} from {u}" for u, d in din[:6]) or "none")
+                     + (" …" if len(din) > 6 else ""))
+        lines.append("data out: " + (", ".join(f"{_fmt(d)} to {v}" for v, d in dout[:6]) or "none")
+                     + (" …" if len(dout) > 6 else ""))
+        if self._levels is not None and slot.task in self._levels:
+            lines.append(f"level {self._levels[slot.task]}")
+        return "\n".join(lines)
+
+    def chart_title(self) -> str:
+        """Which schedules the chart shows, with their makespans (empty when none)."""
+        parts = [f"{schedule_label(self.schedules, i)}: makespan {_fmt(s.makespan)}"
+                 for i, s in enumerate(self.schedules)]
+        note = self._stale_note
+        return "   vs   ".join(parts) + (f"   ({note})" if parts and note else "")
+
+    def mark_stale(self, note: str = "stale: the graph changed, run again") -> None:
+        """Say in the title that the shown schedules no longer match the graph (until the next one is shown)."""
+        self._stale_note = note
+        self.plot_item.setTitle(self.chart_title(), size="9pt", color="#222222")
+
+    def legend_entries(self) -> list[tuple[str, str]]:
+        """The legend as ``(colour name, text)`` pairs."""
+        return [(c.name(), t) for c, t in self.legend.entries]
+
+    def critical_paths(self) -> list[list[str]]:
+        """The critical path of each shown schedule (see :func:`model.chart.schedule_critical_path`)."""
+        if self._critical is None:
+            self._critical = [schedule_critical_path(s, self.graph) for s in self.schedules]
+        return self._critical
+
+    # ------------------------------------------------------------------- building
+    def _rebuild(self, geometry: GanttGeometry | None = None, *, show_transfers: bool | None = None) -> None:
+        transfers = self.show_transfers if show_transfers is None else show_transfers
+        g = geometry if geometry is not None and geometry.fits(self.schedules, transfers) else None
+        if g is None:
+            g = gantt_geometry(self.schedules, self.graph, self.platforms, show_transfers=transfers)
+        self.geometry = g
+        colour, colours = bar_colours(g, self.colour_mode, self._levels_map())
+        self.item.set_bars(g.x0, g.x1, g.y, g.h, colour, g.bar_task, colours)
+        left = self.plot_item.getAxis("left")
+        left.setTicks([[(yy, name) for yy, name in zip(g.lane_y, g.lanes)], []])
+        self.plot_item.setLabel("left", "schedule · worker" if len(self.schedules) > 1 else "worker")
+        self.plot_item.setTitle(self.chart_title(), size="9pt", color="#222222")
+        for line in self.separators:
+            self.plot_item.removeItem(line)
+        self.separators = []
+        for top in g.group_tops[1:]:
+            line = pg.InfiniteLine(pos=top + 0.25, angle=0, movable=False, pen=pg.mkPen("#888888", width=1))
+            self.plot_item.addItem(line, ignoreBounds=True)
+            self.separators.append(line)
+        self.item.set_arrows(g.arrow_a, g.arrow_b)
+        self._apply_critical()
+        self.select_tasks(self._selected)
+        self.item.show_arrows = self.show_dependencies
+        self.view_box.setMouseEnabled(x=True, y=len(g.lanes) > 30)
+        self.view_box.setLimits(yMin=-2, yMax=max(g.height, 1) + 1)
+
+    def _levels_map(self) -> dict[str, int]:
+        if self._levels is None:
+            try:
+                self._levels = level_of(self.graph) if self.graph is not None else {}
+            except GraphError:  # a cyclic graph has no levels: colour every bar as level 0
+                self._levels = {}
+        return self._levels
+
+    def _update_legend(self) -> None:
+        self.legend.set_entries(f"colour: {self.colour_mode}", legend_entries(
+            self.geometry, self.colour_mode, self._levels_map(), self.show_critical))
+
+    def _neighbours(self, task: str) -> set[str]:
+        out: set[str] = set()
+        if self.graph is not None and task in self.graph:
+            out.update(self.graph.predecessors(task))
+            out.update(self.graph.successors(task))
+            return out
+        drawn = [t for trs in self.geometry.transfers for t in trs]
+        for tr in itertools.chain(drawn, *(s.transfers for s in self.schedules)):
+            if tr.source == task:
+                out.add(tr.target)
+            elif tr.target == task:
+                out.add(tr.source)
+        return out
+
+    def _apply_critical(self) -> None:
+        if not self.show_critical or not self.schedules:
+            self.item.set_highlight("critical", [])
+            self.item.arrow_critical = np.zeros(len(self.item.arrow_a), dtype=bool)
+            self.item.update()
+            self._update_legend()
+            return
+        idx: list[int] = []
+        crit_pairs: set[tuple[int, int]] = set()
+        for si, path in enumerate(self.critical_paths()):
+            bar = self.geometry.bar_maps[si]
+            bars = [bar[t] for t in path if t in bar]
+            idx.extend(bars)
+            crit_pairs.update(itertools.pairwise(bars))
+        self.item.set_highlight("critical", idx)
+        self.item.arrow_critical = np.array(
+            [(int(x), int(y)) in crit_pairs for x, y in zip(self.item.arrow_a, self.item.arrow_b)], dtype=bool
+        )
+        self.item.update()
+        self._update_legend()
+
+    def _data_in_out(self, si: int, task: str) -> tuple[list[tuple[str, float]], list[tuple[str, float]]]:
+        if self.graph is not None and task in self.graph:
+            din = [(u, self.graph.data(u, task)) for u in self.graph.predecessors(task)]
+            dout = [(v, self.graph.data(task, v)) for v in self.graph.successors(task)]
+            return din, dout
+        trs = self.schedules[si].transfers
+        return ([(t.source, t.data) for t in trs if t.target == task],
+                [(t.target, t.data) for t in trs if t.source == task])
+
+    @staticmethod
+    def _sync_box(box: QtWidgets.QCheckBox, on: bool) -> None:
+        if box.isChecked() != bool(on):
+            blocked = box.blockSignals(True)
+            box.setChecked(bool(on))
+            box.blockSignals(blocked)
+
+    # ------------------------------------------------------------------- slots
+    def _on_playback_time_changed(self, t: float) -> None:
+        pb = self.playback
+        active = pb.playing or t < pb.end
+        if active and self.schedules:
+            self.now_line.setPos(t)
+            self.now_line.show()
+            self.item.set_now(t)
+        else:
+            self.now_line.hide()
+            self.item.set_now(None)
+
+    def _on_scene_mouse_moved(self, pos: QtCore.QPointF) -> None:
+        if not self.view_box.sceneBoundingRect().contains(pos):
+            self.cursor_line.hide()
+            QtWidgets.QToolTip.hideText()
+            return
+        pt = self.view_box.mapSceneToView(pos)
+        self.cursor_line.setPos(pt.x())
+        self.cursor_line.show()
+        self.cursor_label.setText(f"t = {pt.x():.5g}")
+        i = self.bar_at(pt.x(), pt.y())
+        if i is None:
+            QtWidgets.QToolTip.hideText()
+            return
+        gpos = self.plot.viewport().mapToGlobal(self.plot.mapFromScene(pos))
+        QtWidgets.QToolTip.showText(gpos, self.tooltip_text(i), self.plot)
+
+    def _on_scene_mouse_clicked(self, ev: Any) -> None:
+        if ev.button() != QtCore.Qt.MouseButton.LeftButton:
+            return
+        pos = ev.scenePos()
+        if not self.view_box.sceneBoundingRect().contains(pos):
+            return
+        pt = self.view_box.mapSceneToView(pos)
+        task = self.task_at(pt.x(), pt.y())
+        if task is None:
+            return
+        self.select_tasks([task])
+        self.task_clicked.emit(task)
+

@@ -1,0 +1,461 @@
+"""What a Gantt chart or a graph overlay shows, computed without any GUI object.
+
+- :func:`gantt_geometry`: the lanes, bars and dependency arrows of one or more schedules
+  stacked on one time axis, as numpy arrays (:class:`GanttGeometry`). Pure data, so a
+  worker thread can compute it for a 100,000-task result before the chart shows it.
+- :func:`schedule_critical_path`: the chain of waits that ends with a schedule's last
+  finish.
+- :func:`schedule_transfers`: the data transfers a chart draws for a schedule, from the
+  platform it was computed (or recorded) for.
+- :func:`graph_overlay`: levels, critical path or slack of a graph, in the form the
+  editor colours its tasks with.
+
+Nothing here mutates its inputs.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+
+from .analysis import critical_path, level_of, slack
+from .graph import Platform, TaskGraph
+from .schedule import Schedule, Slot, Transfer
+
+__all__ = [
+    "OVERLAY_MODES",
+    "TASK_HEIGHT",
+    "TRANSFER_HEIGHT",
+    "GanttGeometry",
+    "GraphOverlay",
+    "gantt_geometry",
+    "graph_overlay",
+    "schedule_critical_path",
+    "schedule_label",
+    "schedule_transfers",
+]
+
+#: height of a task bar, in lanes
+TASK_HEIGHT = 0.72
+#: height of a transfer bar alone on its link lane, in lanes
+TRANSFER_HEIGHT = 0.44
+#: the part of a link lane shared by overlapping transfers
+_LINK_SPAN = 0.84
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+
+
+# ------------------------------------------------------------------ critical path
+def schedule_critical_path(schedule: Schedule, graph: TaskGraph | None = None) -> list[str]:
+    """The chain of tasks, each waiting on the previous, that ends with the last finish.
+
+    Walking back from the task that finishes last, the task it waited for is the one
+    whose release came last before its start: a predecessor's data arriving (through a
+    transfer, or at the predecessor's finish on the same worker) or the previous task on
+    its worker finishing. In a computed schedule that release is exactly the start; in
+    a recorded trace it is the latest one before it. The chain stops at a task that
+    started when the schedule began or waited for nothing.
+
+    Parameters
+    ----------
+    schedule : Schedule
+        A computed schedule or a recorded trace.
+    graph : TaskGraph, optional
+        Gives the dependencies; without it the schedule's own transfers are used.
+
+    Returns
+    -------
+    list of str
+        The tasks of the chain in time order (empty for an empty schedule).
+
+    Examples
+    --------
+    >>> s = Schedule("m", ["P1", "P2"], [Slot("a", "P1", 0, 2), Slot("b", "P2", 0, 1),
+    ...                                  Slot("c", "P1", 2, 5)])
+    >>> schedule_critical_path(s)
+    ['a', 'c']
+    """
+    if not schedule.slots:
+        return []
+    at = schedule.slot_of()
+    span = max(1.0, abs(schedule.makespan))
+    tol = 1e-6 * span
+    arrive: dict[tuple[str, str], float] = {(t.source, t.target): t.finish for t in schedule.transfers}
+    preds: dict[str, list[str]] = {}
+    pairs = graph.nx.edges if graph is not None else arrive
+    for u, v in pairs:
+        if u in at and v in at:
+            preds.setdefault(v, []).append(u)
+    prev_on_worker: dict[str, str] = {}
+    for lst in schedule.by_worker().values():
+        for a, b in itertools.pairwise(lst):
+            prev_on_worker[b.task] = a.task
+    cur = max(schedule.slots, key=lambda s: (s.finish, s.start)).task
+    chain = [cur]
+    seen = {cur}
+    origin = schedule.origin
+    while True:
+        s = at[cur]
+        if s.start <= origin + tol:
+            break
+        # what it waited for last: data from a predecessor, or the worker becoming free;
+        # exact in a computed schedule, the latest thing before its start in a trace
+        nxt = None
+        best = -math.inf
+        for u in preds.get(cur, ()):
+            t = arrive.get((u, cur), at[u].finish)
+            if t <= s.start + tol and t > best + tol:
+                best, nxt = t, u
+        w = prev_on_worker.get(cur)
+        if w is not None and best + tol < at[w].finish <= s.start + tol:
+            nxt = w
+        if nxt is None or nxt in seen:
+            break
+        chain.append(nxt)
+        seen.add(nxt)
+        cur = nxt
+    chain.reverse()
+    return chain
+
+
+# ------------------------------------------------------------------ labels, transfers
+def schedule_label(schedules: Sequence[Schedule], index: int) -> str:
+    """The name of schedule number ``index`` among ``schedules`` (``#k`` added when names repeat).
+
+    Examples
+    --------
+    >>> a, b = Schedule("heft", ["P1"], []), Schedule("heft", ["P1"], [])
+    >>> schedule_label([a, b], 1)
+    'heft #2'
+    """
+
+    def name(s: Schedule) -> str:
+        return str(s.meta.get("label") or s.algorithm)
+
+    s = schedules[index]
+    label = name(s)
+    same = [i for i, x in enumerate(schedules) if x is s or name(x) == label]
+    if len(same) > 1:
+        label = f"{label} #{same.index(index) + 1}"
+    return label
+
+
+def schedule_transfers(schedule: Schedule, graph: TaskGraph | None = None,
+                       platform: Platform | None = None) -> list[Transfer]:
+    """The data transfers of ``schedule``: its own, else those implied by the mapping.
+
+    A computed schedule carries its transfers. A recorded trace does not: they follow from
+    ``graph`` and the ``platform`` it ran on (:meth:`Schedule.compute_transfers`). Without
+    both, a schedule without transfers has none.
+
+    Examples
+    --------
+    >>> g = TaskGraph(); g.add_task("a", 1); g.add_task("b", 1); g.add_edge("a", "b", 2)
+    >>> s = Schedule("trace", ["P1", "P2"], [Slot("a", "P1", 0.0, 1.0), Slot("b", "P2", 3.0, 4.0)])
+    >>> [(t.start, t.finish) for t in schedule_transfers(s, g, Platform.homogeneous(2))]
+    [(1.0, 3.0)]
+    >>> schedule_transfers(s, g)
+    []
+    """
+    if schedule.transfers or graph is None or platform is None:
+        return list(schedule.transfers)
+    return schedule.compute_transfers(graph, platform)
+
+
+def _stack_transfers(transfers: Sequence[Transfer], lane_of: dict[tuple[str, str], float]) -> list[tuple[float, float]]:
+    """Centre and height of each transfer bar: overlapping transfers on one link share
+    its lane in sub-rows (greedy interval partitioning)."""
+    rows: dict[int, int] = {}
+    count: dict[tuple[str, str], int] = {}
+    by_link: dict[tuple[str, str], list[int]] = {}
+    for i, t in enumerate(transfers):
+        by_link.setdefault((t.src_worker, t.dst_worker), []).append(i)
+    for link, idx in by_link.items():
+        ends: list[float] = []
+        for i in sorted(idx, key=lambda i: (transfers[i].start, transfers[i].finish)):
+            t = transfers[i]
+            r = next((k for k, e in enumerate(ends) if e <= t.start), len(ends))
+            if r == len(ends):
+                ends.append(t.finish)
+            else:
+                ends[r] = t.finish
+            rows[i] = r
+        count[link] = max(1, len(ends))
+    out = []
+    for i, t in enumerate(transfers):
+        link = (t.src_worker, t.dst_worker)
+        k = count[link]
+        row_h = _LINK_SPAN / k
+        h = TRANSFER_HEIGHT if k == 1 else row_h * 0.86
+        out.append((lane_of[link] - _LINK_SPAN / 2 + (rows[i] + 0.5) * row_h, h))
+    return out
+
+
+# ------------------------------------------------------------------ Gantt geometry
+@dataclass
+class GanttGeometry:
+    """Everything a Gantt chart draws for some schedules, without any GUI object.
+
+    Made by :func:`gantt_geometry`. Bars are indexed ``0 .. n-1``: per schedule, first
+    its slots, then its transfers.
+    """
+
+    schedules: list[Schedule]
+    show_transfers: bool
+    #: the label of each lane, top to bottom
+    lanes: list[str]
+    #: the centre of each lane
+    lane_y: list[float]
+    #: (schedule index, worker id or "src->dst") of each lane
+    lane_worker: list[tuple[int, str]]
+    #: the transfers drawn, per schedule
+    transfers: list[list[Transfer]]
+    #: task -> bar index, per schedule (a later slot of a task wins)
+    bar_maps: list[dict[str, int]]
+    #: the label of each bar (task id, or "source→target" for a transfer)
+    bar_task: list[str]
+    bar_slot: list[Slot | None]
+    bar_transfer: list[Transfer | None]
+    bar_sched: IntArray
+    #: lane index of each slot bar within its schedule's workers, -1 for a transfer bar
+    bar_worker: IntArray
+    #: one code per task name, shared by every schedule (graph order first)
+    bar_code: IntArray
+    code_names: list[str]
+    #: the task names that have a bar, in code order (the legend's entries)
+    shown_tasks: list[str]
+    x0: FloatArray
+    x1: FloatArray
+    y: FloatArray
+    h: FloatArray
+    group_tops: list[float]
+    #: the y just past the last lane
+    height: float
+    #: dependency arrows: from the end of bar ``arrow_a[i]`` to the start of bar ``arrow_b[i]``
+    arrow_a: IntArray
+    arrow_b: IntArray
+    #: the platform each schedule's transfers were computed on (``None``: its own transfers)
+    platforms: list[Platform | None] = field(default_factory=list)
+
+    def fits(self, schedules: Sequence[Schedule], show_transfers: bool) -> bool:
+        """Whether this geometry draws exactly ``schedules`` (the same objects)."""
+        return (self.show_transfers == bool(show_transfers) and len(self.schedules) == len(schedules)
+                and all(a is b for a, b in zip(self.schedules, schedules)))
+
+    def bars_of(self, task: str) -> list[int]:
+        """The bars showing ``task``, one per schedule that has it."""
+        return [m[task] for m in self.bar_maps if task in m]
+
+    def is_slot(self) -> npt.NDArray[np.bool_]:
+        """Which bars are task slots (not transfers)."""
+        return self.bar_worker >= 0
+
+
+def gantt_geometry(schedules: Sequence[Schedule], graph: TaskGraph | None = None,
+                   platforms: Sequence[Platform | None] | None = None, *,
+                   show_transfers: bool = False) -> GanttGeometry:
+    """The lanes, bars and dependency arrows of ``schedules`` stacked on one time axis.
+
+    Parameters
+    ----------
+    schedules : sequence of Schedule
+        Drawn top to bottom, one group of worker lanes each.
+    graph : TaskGraph, optional
+        Gives the task order of the colour codes and the dependency arrows (without it
+        the schedules' own transfers are the dependencies); only read.
+    platforms : sequence of Platform or None, optional
+        The platform each schedule was computed or recorded for: a schedule without
+        transfers of its own gets those of :func:`schedule_transfers`.
+    show_transfers : bool
+        Add one lane per pair of workers that exchange data, with a bar per transfer.
+
+    Examples
+    --------
+    >>> s = Schedule("m", ["P1", "P2"], [Slot("a", "P1", 0, 2), Slot("b", "P2", 1, 3)])
+    >>> geo = gantt_geometry([s])
+    >>> geo.lanes, geo.x0.tolist(), geo.y.tolist()
+    (['P1', 'P2'], [0.0, 1.0], [0.0, 1.0])
+    """
+    schedules = list(schedules)
+    plats: list[Platform | None] = list(platforms) if platforms is not None else []
+    plats += [None] * (len(schedules) - len(plats))
+    multi = len(schedules) > 1
+    lanes: list[str] = []
+    lane_y: list[float] = []
+    lane_worker: list[tuple[int, str]] = []
+    all_transfers: list[list[Transfer]] = []
+    bar_maps: list[dict[str, int]] = []
+    # per schedule chunks: slot bars, then transfer bars
+    c_x0: list[FloatArray] = []
+    c_x1: list[FloatArray] = []
+    c_y: list[FloatArray] = []
+    c_h: list[FloatArray] = []
+    c_sched: list[IntArray] = []
+    c_worker: list[IntArray] = []
+    bar_task: list[str] = []
+    bar_slot: list[Slot | None] = []
+    bar_transfer: list[Transfer | None] = []
+    y = 0.0
+    group_tops: list[float] = []
+    for si, s in enumerate(schedules):
+        label = schedule_label(schedules, si)
+        if si:
+            y += 0.5
+        group_tops.append(y - 0.5)
+        workers = list(s.workers)
+        known = set(workers)
+        for w in {sl.worker for sl in s.slots} - known:
+            workers.append(w)
+        windex = {w: j for j, w in enumerate(workers)}
+        first_lane = y
+        for w in workers:
+            lanes.append(f"{label} · {w}" if multi else str(w))
+            lane_y.append(y)
+            lane_worker.append((si, w))
+            y += 1.0
+        transfers = schedule_transfers(s, graph, plats[si]) if show_transfers else []
+        all_transfers.append(transfers)
+        pl: dict[tuple[str, str], float] = {}
+        if transfers:
+            pairs = sorted({(t.src_worker, t.dst_worker) for t in transfers},
+                           key=lambda pr: (windex.get(pr[0], 0), windex.get(pr[1], 0)))
+            for pr in pairs:
+                pl[pr] = y
+                lanes.append(f"{label} · {pr[0]}→{pr[1]}" if multi else f"{pr[0]}→{pr[1]}")
+                lane_y.append(y)
+                lane_worker.append((si, f"{pr[0]}->{pr[1]}"))
+                y += 1.0
+        slots = s.slots
+        n = len(slots)
+        offset = len(bar_task)
+        times = np.array([(sl.start, sl.finish) for sl in slots], dtype=np.float64).reshape(n, 2)
+        widx = np.array([windex[sl.worker] for sl in slots], dtype=np.int64)
+        tasks = [sl.task for sl in slots]
+        c_x0.append(times[:, 0])
+        c_x1.append(times[:, 1])
+        c_y.append(first_lane + widx.astype(np.float64))
+        c_h.append(np.full(n, TASK_HEIGHT))
+        c_sched.append(np.full(n, si, dtype=np.int64))
+        c_worker.append(widx)
+        bar_task.extend(tasks)
+        bar_slot.extend(slots)
+        bar_transfer.extend([None] * n)
+        # later slots of a task win (an animated construction shows them in turn)
+        bar_maps.append(dict(zip(tasks, range(offset, offset + n))))
+        if transfers:
+            yh = np.array(_stack_transfers(transfers, pl), dtype=np.float64).reshape(-1, 2)
+            c_x0.append(np.array([t.start for t in transfers], dtype=np.float64))
+            c_x1.append(np.array([t.finish for t in transfers], dtype=np.float64))
+            c_y.append(yh[:, 0])
+            c_h.append(yh[:, 1])
+            c_sched.append(np.full(len(transfers), si, dtype=np.int64))
+            c_worker.append(np.full(len(transfers), -1, dtype=np.int64))
+            bar_task.extend(f"{t.source}→{t.target}" for t in transfers)
+            bar_slot.extend([None] * len(transfers))
+            bar_transfer.extend(transfers)
+
+    def floats(chunks: list[FloatArray]) -> FloatArray:
+        return np.concatenate(chunks).astype(np.float64, copy=False) if chunks else np.zeros(0, dtype=np.float64)
+
+    def ints(chunks: list[IntArray]) -> IntArray:
+        return np.concatenate(chunks).astype(np.int64, copy=False) if chunks else np.zeros(0, dtype=np.int64)
+
+    codes: dict[str, int] = {t: i for i, t in enumerate(graph.tasks)} if graph is not None else {}
+    bar_code = np.fromiter((codes.setdefault(t, len(codes)) for t in bar_task), dtype=np.int64,
+                           count=len(bar_task))
+    code_names = list(codes)
+    shown: set[str] = set().union(*bar_maps) if bar_maps else set()
+    shown_tasks = [t for t in code_names if t in shown]
+    a: list[int] = []
+    b: list[int] = []
+    for si, bar in enumerate(bar_maps):
+        edges = graph.nx.edges if graph is not None else [(t.source, t.target) for t in schedules[si].transfers]
+        get = bar.get
+        for u, v in edges:
+            iu, iv = get(u), get(v)
+            if iu is not None and iv is not None:
+                a.append(iu)
+                b.append(iv)
+    return GanttGeometry(
+        schedules=schedules, show_transfers=bool(show_transfers), lanes=lanes, lane_y=lane_y,
+        lane_worker=lane_worker, transfers=all_transfers, bar_maps=bar_maps, bar_task=bar_task,
+        bar_slot=bar_slot, bar_transfer=bar_transfer, bar_sched=ints(c_sched),
+        bar_worker=ints(c_worker), bar_code=bar_code, code_names=code_names, shown_tasks=shown_tasks,
+        x0=floats(c_x0), x1=floats(c_x1), y=floats(c_y), h=floats(c_h),
+        group_tops=group_tops, height=y, arrow_a=np.asarray(a, dtype=np.int64),
+        arrow_b=np.asarray(b, dtype=np.int64), platforms=plats,
+    )
+
+
+# ------------------------------------------------------------------ graph overlays
+#: the overlays :func:`graph_overlay` computes ("none" shows the plain graph)
+OVERLAY_MODES = ("none", "levels", "critical", "slack")
+
+
+@dataclass(frozen=True)
+class GraphOverlay:
+    """An analysis of a graph in the form the editor draws it.
+
+    Attributes
+    ----------
+    mode : str
+        One of :data:`OVERLAY_MODES`.
+    levels : dict
+        ``"levels"``: the topological level of every task.
+    critical : list of str
+        ``"critical"``: the critical path, entry first.
+    slack : dict
+        ``"slack"``: the slack of every task.
+    shade : dict
+        ``"slack"``: how strongly each task is drawn, 1 for no slack down to 0 for the
+        most slack (square root scale, so small slacks stay apart from none).
+    """
+
+    mode: str
+    levels: dict[str, int] = field(default_factory=dict)
+    critical: list[str] = field(default_factory=list)
+    slack: dict[str, float] = field(default_factory=dict)
+    shade: dict[str, float] = field(default_factory=dict)
+
+    def critical_edges(self) -> set[tuple[str, str]]:
+        """The edges along the critical path."""
+        return set(itertools.pairwise(self.critical))
+
+
+def graph_overlay(graph: TaskGraph, platform: Platform | None, mode: str) -> GraphOverlay:
+    """Compute the overlay ``mode`` of ``graph`` on ``platform`` (see :class:`GraphOverlay`).
+
+    Raises
+    ------
+    ValueError
+        For an unknown mode.
+    GraphError
+        If the graph cannot be analysed (a cycle).
+
+    Examples
+    --------
+    >>> g = TaskGraph(); g.add_task("a", 1); g.add_task("b", 5); g.add_task("c", 2)
+    >>> g.add_edge("a", "b"); g.add_edge("a", "c")
+    >>> graph_overlay(g, Platform.homogeneous(2), "critical").critical
+    ['a', 'b']
+    >>> graph_overlay(g, Platform.homogeneous(2), "slack").shade
+    {'a': 1.0, 'b': 1.0, 'c': 0.0}
+    """
+    if mode not in OVERLAY_MODES:
+        raise ValueError(f"unknown overlay {mode!r} (known: {', '.join(OVERLAY_MODES)})")
+    if mode == "none" or not len(graph):
+        return GraphOverlay(mode)
+    if mode == "levels":
+        return GraphOverlay(mode, levels=level_of(graph))
+    if mode == "critical":
+        return GraphOverlay(mode, critical=list(critical_path(graph, platform).tasks))
+    sl = slack(graph, platform)
+    top = max(sl.values(), default=0.0)
+    shade = {t: 1.0 - (math.sqrt(s / top) if top > 0 else 0.0) for t, s in sl.items()}
+    return GraphOverlay(mode, slack=sl, shade=shade)
