@@ -157,12 +157,16 @@ class MainWindow(QtWidgets.QMainWindow):
         self.act_redo.setShortcut(S.Redo)
         edit.addActions([self.act_undo, self.act_redo])
         edit.addSeparator()
-        for a in self.editor.actions():
-            edit.addAction(a)
+        edit.addActions(self.editor.commands.edit)
 
         view = mb.addMenu("&View")
-        view.addAction(self._action("&Fit graph", self.editor.fit, "Ctrl+0"))
-        view.addAction(self._action("&Layout graph", self.editor.auto_layout, "Ctrl+L", "Layered layout by levels"))
+        # window-wide keys (the editor's own F and L work while it has the focus)
+        self.act_fit_graph = self._action("&Fit graph", self.editor.fit, "Ctrl+0")
+        self.act_layout_graph = self._action("&Layout graph", self.editor.auto_layout, "Ctrl+L",
+                                             "Layered layout by levels")
+        self.act_fit_graph.setIconText("Fit")  # the toolbar's short names
+        self.act_layout_graph.setIconText("Layout")
+        view.addActions([self.act_fit_graph, self.act_layout_graph])
         view.addSeparator()
         self.overlay_group = QtGui.QActionGroup(self)
         for mode, text in (("none", "&Plain"), ("levels", "Colour by &level (independent tasks)"),
@@ -218,10 +222,8 @@ class MainWindow(QtWidgets.QMainWindow):
         tb.addSeparator()
         tb.addActions([self.act_undo, self.act_redo])
         tb.addSeparator()
-        for a in self.editor.actions()[:2]:
-            tb.addAction(a)
-        tb.addAction(self._action("Layout", self.editor.auto_layout))
-        tb.addAction(self._action("Fit", self.editor.fit))
+        tb.addActions([self.editor.commands.add_task, self.editor.commands.delete])
+        tb.addActions([self.act_layout_graph, self.act_fit_graph])
         tb.addSeparator()
         combo = QtWidgets.QComboBox()
         for mode, text in (("none", "Plain"), ("levels", "Levels"), ("critical", "Critical path"), ("slack", "Slack")):

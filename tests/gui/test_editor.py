@@ -674,3 +674,17 @@ def test_zoomed_out_tasks_show_their_name_only_down_to_the_name_threshold(qtbot)
     no_text = _dark_pixels_of_task_painted_at((LOD_SIMPLE + LOD_NAME) / 2)
     assert name_only > 20  # the name's glyphs
     assert no_text < name_only / 4  # only the box outline's few dark pixels, if any
+
+
+def test_every_editor_key_is_the_shortcut_of_exactly_one_action(heft, qtbot):
+    doc, view = heft
+    keys = [k.toString() for a in view.actions() for k in a.shortcuts()]
+    assert len(keys) == len(set(keys))
+    assert {"Del", "Ins", "N", "F", "L", "+", "-", "Ctrl+C", "Ctrl+V", "Ctrl+D", "Ctrl+A"} <= set(keys)
+    assert view.actions() == [*view.commands.edit, *view.commands.view]
+    view.setFocus()
+    before = view.zoom_level()
+    QTest.keyClick(view, QtCore.Qt.Key.Key_Plus)
+    assert view.zoom_level() == pytest.approx(before * 1.25)
+    QTest.keyClick(view, QtCore.Qt.Key.Key_A, CTRL)
+    assert doc.selected() == doc.graph.tasks

@@ -223,9 +223,9 @@ def test_an_unexpected_error_in_a_slot_is_reported_and_the_window_goes_on(qtbot,
 
 
 def test_a_graph_too_large_to_draw_still_maps_and_saves(qtbot, window, monkeypatch, tmp_path):
-    import gui.editor
+    import gui.editor.view
 
-    monkeypatch.setattr(gui.editor, "DRAW_LIMIT_TASKS", 5)
+    monkeypatch.setattr(gui.editor.view, "DRAW_LIMIT_TASKS", 5)
     w = window
     assert w.open_path(str(HEFT_EXAMPLE))
     assert w.editor.too_large() and w.editor.task_item("n1") is None

@@ -1,0 +1,176 @@
+"""How mouse gestures and the two stateful keys of the graph editor become document edits.
+
+:class:`Gestures` is mixed into :class:`~gui.editor.view.GraphEditorView`: pan (middle
+button, or Space held), connect (right button or Shift+drag from task to task), move
+(drag, one undo step per drag), add (double-click on empty space), zoom (wheel).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+from PySide6 import QtCore, QtGui, QtWidgets
+
+from .items import C_SELECT, TaskItem
+
+if TYPE_CHECKING:
+    from gui.document import Document
+
+__all__ = ["Gestures"]
+
+
+class Gestures:
+    """The mouse and key handlers of the editor view (a mixin of a ``QGraphicsView``)."""
+
+    if TYPE_CHECKING:  # provided by GraphEditorView
+        document: Document
+        _scene: QtWidgets.QGraphicsScene
+        _tasks: dict[str, TaskItem]
+        _pan_from: QtCore.QPointF | None
+        _space: bool
+        _connect_from: TaskItem | None
+        _rubber: QtWidgets.QGraphicsLineItem | None
+        _drag_start: dict[str, QtCore.QPointF]
+
+        def zoom(self, factor: float) -> None: ...
+        def add_task(self, scene_pos: QtCore.QPointF | None = None) -> str | None: ...
+        def connect_tasks(self, source: str, target: str) -> bool: ...
+        def _update_scene_rect(self, shrink: bool = False) -> None: ...
+
+    def wheelEvent(self, event: QtGui.QWheelEvent) -> None:
+        d = event.angleDelta().y() or event.angleDelta().x()
+        if d:
+            self.zoom(math.pow(1.0015, d))
+        event.accept()
+
+    # ----------------------------------------------------------------- mouse
+    def _task_at(self, pos: QtCore.QPoint) -> TaskItem | None:
+        for it in self.items(pos):
+            if isinstance(it, TaskItem):
+                return it
+        return None
+
+    def mousePressEvent(self, event: QtGui.QMouseEvent) -> None:
+        btn = event.button()
+        pos = event.position().toPoint()
+        if btn == QtCore.Qt.MouseButton.MiddleButton or (btn == QtCore.Qt.MouseButton.LeftButton and self._space):
+            self._pan_from = event.position()
+            self.viewport().setCursor(QtCore.Qt.CursorShape.ClosedHandCursor)
+            event.accept()
+            return
+        item = self._task_at(pos)
+        shift = bool(event.modifiers() & QtCore.Qt.KeyboardModifier.ShiftModifier)
+        if item is not None and (btn == QtCore.Qt.MouseButton.RightButton
+                                 or (btn == QtCore.Qt.MouseButton.LeftButton and shift)):
+            self._start_connect(item)
+            event.accept()
+            return
+        super().mousePressEvent(event)
+        if btn == QtCore.Qt.MouseButton.LeftButton:
+            self._drag_start = {it.task: it.pos() for it in self._scene.selectedItems() if isinstance(it, TaskItem)}
+
+    def mouseMoveEvent(self, event: QtGui.QMouseEvent) -> None:
+        if self._pan_from is not None:
+            d = event.position() - self._pan_from
+            self._pan_from = event.position()
+            self.horizontalScrollBar().setValue(self.horizontalScrollBar().value() - round(d.x()))
+            self.verticalScrollBar().setValue(self.verticalScrollBar().value() - round(d.y()))
+            event.accept()
+            return
+        if self._connect_from is not None and self._rubber is not None:
+            p = self.mapToScene(event.position().toPoint())
+            line = self._rubber.line()
+            line.setP2(p)
+            self._rubber.setLine(line)
+            event.accept()
+            return
+        super().mouseMoveEvent(event)
+
+    def mouseReleaseEvent(self, event: QtGui.QMouseEvent) -> None:
+        if self._pan_from is not None:
+            self._pan_from = None
+            self.viewport().setCursor(QtCore.Qt.CursorShape.OpenHandCursor if self._space
+                                      else QtCore.Qt.CursorShape.ArrowCursor)
+            event.accept()
+            return
+        if self._connect_from is not None:
+            source = self._connect_from
+            target = self._task_at(event.position().toPoint())
+            self._cancel_connect()
+            if target is not None and target is not source:
+                self.connect_tasks(source.task, target.task)
+            elif target is source and event.button() == QtCore.Qt.MouseButton.RightButton:
+                # a right click without a drag selects the task
+                self.document.select([source.task])
+            event.accept()
+            return
+        super().mouseReleaseEvent(event)
+        if event.button() == QtCore.Qt.MouseButton.LeftButton and self._drag_start:
+            start, self._drag_start = self._drag_start, {}
+            new = {}
+            for t, p0 in start.items():
+                it = self._tasks.get(t)
+                if it is not None and it.pos() != p0:
+                    new[t] = (it.pos().x(), it.pos().y())
+            if new:
+                self.document.move(new, {t: (start[t].x(), start[t].y()) for t in new})
+                self._update_scene_rect()
+
+    def mouseDoubleClickEvent(self, event: QtGui.QMouseEvent) -> None:
+        if event.button() == QtCore.Qt.MouseButton.LeftButton and not self.items(event.position().toPoint()):
+            self.add_task(self.mapToScene(event.position().toPoint()))
+            event.accept()
+            return
+        super().mouseDoubleClickEvent(event)
+
+    def contextMenuEvent(self, event: QtGui.QContextMenuEvent) -> None:
+        # the right button connects tasks; no context menu over the graph
+        event.accept()
+
+    def _start_connect(self, item: TaskItem) -> None:
+        self._connect_from = item
+        pen = QtGui.QPen(C_SELECT, 2.0, QtCore.Qt.PenStyle.DashLine)
+        pen.setCosmetic(True)
+        p = item.scenePos()
+        self._rubber = self._scene.addLine(QtCore.QLineF(p, p), pen)
+        self._rubber.setZValue(5.0)
+        self.viewport().setCursor(QtCore.Qt.CursorShape.CrossCursor)
+
+    def _cancel_connect(self) -> None:
+        if self._rubber is not None and self._rubber.scene() is self._scene:
+            self._scene.removeItem(self._rubber)
+        self._rubber = None
+        if self._connect_from is not None:
+            self.viewport().setCursor(QtCore.Qt.CursorShape.ArrowCursor)
+        self._connect_from = None
+
+    def is_connecting(self) -> bool:
+        """Whether a rubber edge is being dragged."""
+        return self._connect_from is not None
+
+    # ------------------------------------------------------------------- keys
+    def keyPressEvent(self, event: QtGui.QKeyEvent) -> None:
+        # every other key is the shortcut of one of self.commands
+        k = event.key()
+        if k == QtCore.Qt.Key.Key_Space and not event.isAutoRepeat():
+            self._space = True
+            self.viewport().setCursor(QtCore.Qt.CursorShape.OpenHandCursor)
+        elif k == QtCore.Qt.Key.Key_Escape:
+            if self._connect_from is not None:
+                self._cancel_connect()
+            else:
+                self.document.select([])
+        else:
+            super().keyPressEvent(event)
+            return
+        event.accept()
+
+    def keyReleaseEvent(self, event: QtGui.QKeyEvent) -> None:
+        if event.key() == QtCore.Qt.Key.Key_Space and not event.isAutoRepeat():
+            self._space = False
+            if self._pan_from is None:
+                self.viewport().setCursor(QtCore.Qt.CursorShape.ArrowCursor)
+            event.accept()
+            return
+        super().keyReleaseEvent(event)

@@ -1,0 +1,342 @@
+"""The items of the graph editor: a box per task, an arrow per edge.
+
+One cheap item per task and per edge (no effects, no child items), drawn with a level of
+detail: labels and arrowheads disappear when zoomed out, so 1,000 tasks stay fluid.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from typing import Any
+
+from PySide6 import QtCore, QtGui, QtWidgets
+
+from model.layout import task_width
+
+__all__ = ["LOD_ARROW", "LOD_NAME", "LOD_SIMPLE", "LOD_TEXT", "EdgeItem", "TaskItem", "fmt_number", "route_points"]
+
+Edge = tuple[str, str]
+
+TASK_H = 42.0
+_HH = TASK_H / 2
+ARROW = 9.0
+
+# level of detail thresholds (scene-to-device scale)
+LOD_TEXT = 0.45
+LOD_NAME = 0.3  # between this and LOD_TEXT a task shows its name only
+LOD_ARROW = 0.3
+LOD_SIMPLE = 0.22
+
+C_TASK = QtGui.QColor("#dce9f7")
+C_BORDER = QtGui.QColor("#2f5d8a")
+C_SELECT = QtGui.QColor("#e8590c")
+C_EDGE = QtGui.QColor("#5f6b78")
+C_TEXT = QtGui.QColor("#1b2733")
+C_CRIT = QtGui.QColor("#d62828")
+C_CROSS = QtGui.QColor("#f08c00")
+
+
+def fmt_number(v: float) -> str:
+    """A cost or data volume as the editor prints it."""
+    return f"{v:g}" if abs(v) < 1e6 else f"{v:.3g}"
+
+
+def _lod(painter: QtGui.QPainter) -> float:
+    return QtWidgets.QStyleOptionGraphicsItem.levelOfDetailFromTransform(painter.worldTransform())
+
+
+class TaskItem(QtWidgets.QGraphicsItem):
+    """A task: a rounded box with its id and cost (and worker when a schedule is shown)."""
+
+    def __init__(self, task: str) -> None:
+        super().__init__()
+        self.task = task
+        self.hw = task_width(task) / 2  # half width
+        self.cost_text = ""
+        self.worker = ""
+        self.worker_colour: QtGui.QColor | None = None
+        self.fill = C_TASK
+        self.emphasis = False  # critical path
+        self.edges: list[EdgeItem] = []
+        self.setFlags(
+            QtWidgets.QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
+            | QtWidgets.QGraphicsItem.GraphicsItemFlag.ItemIsMovable
+            | QtWidgets.QGraphicsItem.GraphicsItemFlag.ItemSendsGeometryChanges
+        )
+        self.setZValue(1.0)
+
+    def boundingRect(self) -> QtCore.QRectF:
+        return QtCore.QRectF(-self.hw - 2, -_HH - 2, 2 * self.hw + 4, TASK_H + 4)
+
+    def shape(self) -> QtGui.QPainterPath:
+        p = QtGui.QPainterPath()
+        p.addRect(QtCore.QRectF(-self.hw, -_HH, 2 * self.hw, TASK_H))
+        return p
+
+    def paint(self, painter: QtGui.QPainter, option: Any, widget: Any = None) -> None:
+        lod = _lod(painter)
+        hw = self.hw
+        rect = QtCore.QRectF(-hw, -_HH, 2 * hw, TASK_H)
+        sel = self.isSelected()
+        if sel:
+            pen = QtGui.QPen(C_SELECT, 3.0)
+        elif self.emphasis:
+            pen = QtGui.QPen(C_CRIT, 2.5)
+        else:
+            pen = QtGui.QPen(C_BORDER, 1.2)
+        if lod < LOD_SIMPLE:
+            # far out: flat boxes without antialiasing (the view resets hints every paint)
+            painter.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing, False)
+            pen.setCosmetic(True)
+            painter.setPen(pen if (sel or self.emphasis) else QtCore.Qt.PenStyle.NoPen)
+            painter.setBrush(self.fill.darker(115))
+            painter.drawRect(rect)
+            return
+        painter.setPen(pen)
+        painter.setBrush(self.fill)
+        painter.drawRoundedRect(rect, 7, 7)
+        if self.worker_colour is not None:
+            painter.setPen(QtCore.Qt.PenStyle.NoPen)
+            painter.setBrush(self.worker_colour)
+            painter.drawRoundedRect(QtCore.QRectF(-hw + 3, -_HH + 3, 6, TASK_H - 6), 2, 2)
+        if lod < LOD_TEXT:
+            if lod >= LOD_NAME:
+                # zoomed out: the name alone, in a font that stays about 8 px tall on screen
+                painter.setPen(C_TEXT)
+                f = painter.font()
+                f.setPixelSize(max(1, round(min(TASK_H * 0.55, 8.0 / lod))))
+                f.setBold(True)
+                painter.setFont(f)
+                box = QtCore.QRectF(-hw + 9, -_HH, 2 * hw - 14, TASK_H)
+                label = QtGui.QFontMetricsF(f).elidedText(self.task, QtCore.Qt.TextElideMode.ElideMiddle, box.width())
+                painter.drawText(box, QtCore.Qt.AlignmentFlag.AlignCenter, label)
+            return
+        painter.setPen(C_TEXT)
+        f = painter.font()
+        f.setPointSizeF(9.0)
+        f.setBold(True)
+        painter.setFont(f)
+        top = QtCore.QRectF(-hw + 9, -_HH + 2, 2 * hw - 18, TASK_H / 2)
+        label = QtGui.QFontMetricsF(f).elidedText(self.task, QtCore.Qt.TextElideMode.ElideMiddle, top.width())
+        painter.drawText(top, QtCore.Qt.AlignmentFlag.AlignCenter, label)
+        f.setBold(False)
+        f.setPointSizeF(8.0)
+        painter.setFont(f)
+        bottom = QtCore.QRectF(-hw + 9, 0, 2 * hw - 18, TASK_H / 2 - 2)
+        if self.worker:
+            # with a schedule: the worker and the time the task takes there
+            f.setBold(True)
+            painter.setFont(f)
+            painter.setPen((self.worker_colour or C_TEXT).darker(120))
+            painter.drawText(bottom, QtCore.Qt.AlignmentFlag.AlignCenter, self.worker)
+        else:
+            painter.drawText(bottom, QtCore.Qt.AlignmentFlag.AlignCenter, self.cost_text)
+
+    def set_look(self, fill: QtGui.QColor, emphasis: bool, worker: str, worker_colour: QtGui.QColor | None) -> None:
+        if (fill, emphasis, worker, worker_colour) != (self.fill, self.emphasis, self.worker, self.worker_colour):
+            self.fill, self.emphasis, self.worker, self.worker_colour = fill, emphasis, worker, worker_colour
+            self.update()
+
+    def itemChange(self, change: QtWidgets.QGraphicsItem.GraphicsItemChange, value: Any) -> Any:
+        if change == QtWidgets.QGraphicsItem.GraphicsItemChange.ItemPositionHasChanged:
+            for e in self.edges:
+                e.adjust()
+        return super().itemChange(change, value)
+
+
+def route_points(value: Any) -> list[QtCore.QPointF] | None:
+    """The points of an edge's optional ``route`` key (``[[x, y], ...]`` from the source's
+    centre to the target's), or None when it is missing or not such a list."""
+    if not isinstance(value, list) or len(value) < 3:
+        return None
+    pts = []
+    for p in value:
+        if not isinstance(p, (list, tuple)) or len(p) != 2:
+            return None
+        try:
+            x, y = float(p[0]), float(p[1])
+        except (TypeError, ValueError):
+            return None
+        if not (math.isfinite(x) and math.isfinite(y)):
+            return None
+        pts.append(QtCore.QPointF(x, y))
+    return pts
+
+
+def _near(p: QtCore.QPointF, q: QtCore.QPointF) -> bool:
+    return abs(p.x() - q.x()) <= 0.5 and abs(p.y() - q.y()) <= 0.5
+
+
+def _clip(centre: QtCore.QPointF, hw: float, towards: QtCore.QPointF) -> QtCore.QPointF:
+    """Where the segment from a box's centre towards a point leaves the box."""
+    dx, dy = towards.x() - centre.x(), towards.y() - centre.y()
+    if dx == 0 and dy == 0:
+        return QtCore.QPointF(centre)
+    t = min(hw / abs(dx) if dx else math.inf, _HH / abs(dy) if dy else math.inf, 0.5)
+    return QtCore.QPointF(centre.x() + dx * t, centre.y() + dy * t)
+
+
+class EdgeItem(QtWidgets.QGraphicsItem):
+    """A dependency: a line with an arrowhead and the data volume near its start.
+
+    An edge with a ``route`` (from the automatic layout) is drawn as a smooth curve
+    through the route's bends, around the tasks of the rows it passes, as long as its
+    two tasks stay where the route was made for; moved, it is a straight line again.
+    """
+
+    def __init__(self, source: TaskItem, target: TaskItem) -> None:
+        super().__init__()
+        self.source, self.target = source, target
+        self.data_text = ""
+        self.crossing = False  # tasks on different workers in the shown schedule
+        self.emphasis = False  # on the critical path
+        self.route: list[QtCore.QPointF] | None = None
+        self._p1 = QtCore.QPointF()
+        self._p2 = QtCore.QPointF()
+        self._curve: QtGui.QPainterPath | None = None  # set while the route is followed
+        self._bends: list[QtCore.QPointF] = []
+        self._tip = (0.0, 1.0)  # direction of the arrowhead
+        self._label = QtCore.QPointF()
+        self._rect = QtCore.QRectF()
+        self.setFlag(QtWidgets.QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
+        self.setZValue(0.0)
+        source.edges.append(self)
+        target.edges.append(self)
+        self.adjust()
+
+    @property
+    def edge(self) -> Edge:
+        return (self.source.task, self.target.task)
+
+    def set_route(self, route: list[QtCore.QPointF] | None) -> None:
+        """Follow ``route`` (see :func:`route_points`) while the tasks stay at its ends."""
+        same = route == self.route if (route is not None and self.route is not None) else route is self.route
+        if not same:
+            self.route = route
+            self.adjust()
+
+    def is_routed(self) -> bool:
+        """Whether the edge is drawn along its route (not straight)."""
+        return self._curve is not None
+
+    def path(self) -> QtGui.QPainterPath:
+        """The drawn line (curve or straight segment), end points on the task boxes."""
+        if self._curve is not None:
+            return QtGui.QPainterPath(self._curve)
+        p = QtGui.QPainterPath(self._p1)
+        p.lineTo(self._p2)
+        return p
+
+    def adjust(self) -> None:
+        """Recompute the drawing (clipped to the task boxes) after a move or a new route."""
+        a, b = self.source.pos(), self.target.pos()
+        r = self.route
+        self.prepareGeometryChange()
+        if r is not None and _near(r[0], a) and _near(r[-1], b):
+            bends = r[1:-1]
+            p1 = _clip(a, self.source.hw, bends[0])
+            p2 = _clip(b, self.target.hw, bends[-1])
+            pts = [p1, *bends, p2]
+            path = QtGui.QPainterPath(p1)
+            c2 = p1
+            for i, (p, q) in enumerate(itertools.pairwise(pts)):
+                # vertical tangents at every bend: a smooth curve that leaves and enters rows straight
+                h = (q.y() - p.y()) / 2.0
+                c1 = QtCore.QPointF(p.x(), p.y() + h)
+                c2 = QtCore.QPointF(q.x(), q.y() - h)
+                path.cubicTo(c1, c2, q)
+                if i == 0:
+                    self._label = (p + 3 * c1 + 3 * c2 + q) / 8.0  # the middle of the first piece
+            dx, dy = p2.x() - c2.x(), p2.y() - c2.y()
+            if dx == 0 and dy == 0:
+                dx, dy = p2.x() - p1.x(), p2.y() - p1.y()
+            self._curve, self._bends = path, pts
+            rect = path.controlPointRect()
+        else:
+            dx, dy = b.x() - a.x(), b.y() - a.y()
+            if dx == 0 and dy == 0:
+                p1 = p2 = a
+            else:
+                p1, p2 = _clip(a, self.source.hw, b), _clip(b, self.target.hw, a)
+            self._curve, self._bends = None, []
+            # a little before the middle: two edges crossing at their middles keep both labels readable
+            self._label = QtCore.QPointF(p1.x() + 0.36 * (p2.x() - p1.x()), p1.y() + 0.36 * (p2.y() - p1.y()))
+            dx, dy = p2.x() - p1.x(), p2.y() - p1.y()
+            rect = QtCore.QRectF(p1, p2).normalized()
+        n = math.hypot(dx, dy)
+        self._tip = (dx / n, dy / n) if n > 1e-9 else (0.0, 0.0)
+        self._p1, self._p2 = p1, p2
+        self._rect = rect.adjusted(-30, -12, 30, 12)
+
+    def boundingRect(self) -> QtCore.QRectF:
+        return self._rect
+
+    def shape(self) -> QtGui.QPainterPath:
+        st = QtGui.QPainterPathStroker()
+        st.setWidth(9.0)
+        return st.createStroke(self.path())
+
+    def paint(self, painter: QtGui.QPainter, option: Any, widget: Any = None) -> None:
+        lod = _lod(painter)
+        if self.isSelected():
+            colour, width = C_SELECT, 3.0
+        elif self.emphasis:
+            colour, width = C_CRIT, 3.0
+        elif self.crossing:
+            colour, width = C_CROSS, 3.5
+        else:
+            colour, width = C_EDGE, 1.3
+        pen = QtGui.QPen(colour, width)
+        simple = lod < LOD_SIMPLE
+        if simple:
+            painter.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing, False)
+            pen.setWidthF(1.0 if width < 2 else 2.0)
+            pen.setCosmetic(True)
+            if colour == C_EDGE:  # light, so the tasks stay visible among many edges
+                pen.setColor(QtGui.QColor(95, 107, 120, 120))
+        painter.setPen(pen)
+        p1, p2 = self._p1, self._p2
+        if self._curve is None:
+            painter.drawLine(p1, p2)
+        elif simple:  # far out the bends are enough
+            painter.drawPolyline(QtGui.QPolygonF(self._bends))
+        else:
+            painter.setBrush(QtCore.Qt.BrushStyle.NoBrush)
+            painter.drawPath(self._curve)
+        if lod < LOD_ARROW:
+            return
+        ux, uy = self._tip
+        if ux or uy:
+            size = ARROW + width
+            back = QtCore.QPointF(p2.x() - ux * size, p2.y() - uy * size)
+            left = QtCore.QPointF(back.x() - uy * size * 0.45, back.y() + ux * size * 0.45)
+            right = QtCore.QPointF(back.x() + uy * size * 0.45, back.y() - ux * size * 0.45)
+            painter.setPen(QtCore.Qt.PenStyle.NoPen)
+            painter.setBrush(colour)
+            painter.drawPolygon(QtGui.QPolygonF([p2, left, right]))
+        if lod < LOD_TEXT or not self.data_text:
+            return
+        f = painter.font()
+        f.setPointSizeF(7.5)
+        painter.setFont(f)
+        fm = QtGui.QFontMetricsF(f)
+        w = fm.horizontalAdvance(self.data_text) + 6
+        h = fm.height()
+        mid = self._label
+        box = QtCore.QRectF(mid.x() - w / 2, mid.y() - h / 2, w, h)
+        painter.setPen(QtCore.Qt.PenStyle.NoPen)
+        painter.setBrush(QtGui.QColor(255, 255, 255, 225))
+        painter.drawRoundedRect(box, 3, 3)
+        painter.setPen(colour.darker(140) if colour != C_EDGE else C_TEXT)
+        painter.drawText(box, QtCore.Qt.AlignmentFlag.AlignCenter, self.data_text)
+
+    def set_look(self, crossing: bool, emphasis: bool) -> None:
+        if (crossing, emphasis) != (self.crossing, self.emphasis):
+            self.crossing, self.emphasis = crossing, emphasis
+            self.update()
+
+    def detach(self) -> None:
+        for t in (self.source, self.target):
+            if self in t.edges:
+                t.edges.remove(self)
