@@ -194,9 +194,10 @@ class MainWindow(QtWidgets.QMainWindow):
             view.addAction(a)
 
         run = mb.addMenu("&Run")
-        run.addAction(self._action("Run &selected algorithms", self.results.run_selected
-                                   if hasattr(self.results, "run_selected") else self._run_all, "Ctrl+R"))
-        run.addAction(self._action("Run &all algorithms", self._run_all, "Ctrl+Shift+R"))
+        run.addAction(self._action("Run &selected algorithms", self.results.run_selected, "Ctrl+R"))
+        self.act_run_all = self._action("Run &all algorithms", self.results.run_all, "Ctrl+Shift+R")
+        self.act_run_all.setIconText("Run all")
+        run.addAction(self.act_run_all)
         self.act_cancel_all = self._action("&Cancel all runs", self.manager.cancel_all, "Esc")
         self.act_cancel_all.setEnabled(False)  # nothing to cancel until a run starts
         self.results.runs_active_changed.connect(self.act_cancel_all.setEnabled)
@@ -232,7 +233,7 @@ class MainWindow(QtWidgets.QMainWindow):
         combo.currentIndexChanged.connect(lambda _i: self.editor.set_overlay(combo.currentData()))
         tb.addWidget(combo)
         tb.addSeparator()
-        tb.addAction(self._action("Run all", self._run_all))
+        tb.addAction(self.act_run_all)
         self._refresh_recent()
 
     def _connect(self) -> None:
@@ -480,12 +481,6 @@ class MainWindow(QtWidgets.QMainWindow):
         self.recent_menu.setEnabled(bool(self._recent()))
 
     # -------------------------------------------------------------- schedules
-    def _run_all(self) -> None:
-        from model.algorithms import ALGORITHMS, available
-
-        names = [n for n in available() if not getattr(ALGORITHMS[n], "slow", False)]
-        self.results.run(names)
-
     def _shown_schedules(self) -> list[Schedule]:
         return list(getattr(self, "_shown", []) or ([self._schedule] if self._schedule else []))
 

@@ -9,19 +9,12 @@ import pytest
 from PySide6 import QtCore, QtGui
 
 from gui import workers
-from gui.results import (
-    COL,
-    COLUMNS,
-    ResultsModel,
-    ResultsPanel,
-    RunRow,
-    SearchPlot,
-    _fmt,
-    assign_bounds,
-    search_curves,
-)
+from gui.results import COL, COLUMNS, ResultsModel, ResultsPanel, RunRow, SearchPlot
+from gui.results.table import assign_bounds
+from gui.results.table import format_cell as _fmt
 from gui.workers import AlgorithmWorker, RunManager
 from model.algorithms import ALGORITHMS, available
+from model.comparison import search_curves
 from model.generators import generate
 from model.graph import Platform, TaskGraph
 from model.schedule import Schedule, Slot
@@ -192,9 +185,9 @@ def test_plot_follows_a_best_run_live(qtbot, manager, layered):
 
 
 def test_progress_line_of_a_queued_search(qtbot):
-    from gui.results import _RunProgress
+    from gui.results.progress import RunProgress
 
-    line = _RunProgress("best#1", "best")
+    line = RunProgress("best#1", "best")
     qtbot.addWidget(line)
     line.show_search(None, 5.0, None, None)
     assert line.search_label.text() == "waiting for a free thread" and line.bar.maximum() == 0
@@ -314,6 +307,8 @@ def test_optimal_without_ortools_shows_the_install_hint(qtbot, manager, monkeypa
     from model.algorithms import optimal
 
     monkeypatch.setattr(optimal, "have_ortools", lambda: False)
+    # what the registry says the algorithm needs is not installed here
+    monkeypatch.setattr(ALGORITHMS["optimal"], "needs", ("ortools_not_installed_here",), raising=False)
     g = TaskGraph("small")
     for t, c in zip("abcd", (3, 3, 2, 2)):
         g.add_task(t, c)

@@ -11,13 +11,14 @@ import numpy as np
 import pytest
 from PySide6 import QtCore
 
-from gui import results as results_mod
+import gui.results.panel as results_panel
 from gui import workers
 from gui.document import Document
 from gui.gantt import GanttView
-from gui.results import ResultsPanel, compute_metrics
+from gui.results import ResultsPanel
 from gui.workers import RunManager
 from model.chart import gantt_geometry
+from model.comparison import table_metrics
 from model.generators import generate
 
 
@@ -72,9 +73,9 @@ def test_metrics_are_computed_off_the_gui_thread_and_match(qtbot, monkeypatch):
 
     def recording(schedule, graph, platform):
         where.append(threading.current_thread() is threading.main_thread())
-        return compute_metrics(schedule, graph, platform)
+        return table_metrics(schedule, graph, platform)
 
-    monkeypatch.setattr(results_mod, "compute_metrics", recording)
+    monkeypatch.setattr(results_panel, "table_metrics", recording)
     doc = Document()
     doc.set_graph(generate("layered", n=300, seed=3))
     manager = RunManager()
@@ -86,7 +87,7 @@ def test_metrics_are_computed_off_the_gui_thread_and_match(qtbot, monkeypatch):
     for name in ("heft", "mct"):
         r = panel.row(name)
         assert r.status == "done"
-        expected = compute_metrics(r.schedule, doc.graph, doc.platform)
+        expected = table_metrics(r.schedule, doc.graph, doc.platform)
         for k, v in expected.items():
             if k != "gap":  # the gap is re-measured against the best bound of the generation
                 assert r.metrics[k] == pytest.approx(v), k

@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 from PySide6 import QtCore
 
+from gui.algorithms import is_anytime, is_slow
 from gui.gantt import PlaybackBar
 from gui.main_window import MainWindow
 from gui.platform_panel import PlatformPanel
-from gui.results import is_anytime
-from model.algorithms import ALGORITHMS, available
+from model.algorithms import available
 
 FORK_JOIN = Path(__file__).resolve().parents[2] / "assets" / "examples" / "fork-join.taskgraph.json"
 
@@ -31,7 +31,7 @@ def window(qtbot, tmp_path, monkeypatch):
 
 
 def _quick_algorithms() -> list[str]:
-    return [n for n in available() if not is_anytime(n) and not getattr(ALGORITHMS[n], "slow", False)]
+    return [n for n in available() if not is_anytime(n) and not is_slow(n)]
 
 
 def test_cancel_all_runs_is_offered_only_while_something_runs(qtbot, window):
