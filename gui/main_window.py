@@ -7,14 +7,15 @@ from pathlib import Path
 
 from PySide6 import QtCore, QtGui, QtWidgets
 
+from gui.algorithm_runs import RunManager
 from gui.document import Document
 from gui.editor import GraphEditorView
-from gui.execution_panel import ExecutionPanel
 from gui.gantt import GanttView, Playback
+from gui.memory import keep_long_lived, release_long_lived
 from gui.platform_panel import PlatformPanel
 from gui.properties import PropertyPanel
 from gui.results import ResultsPanel
-from gui.workers import RunManager, keep_long_lived, release_long_lived
+from gui.runs import ExecutionPanel
 from model.chart import GanttGeometry, gantt_geometry
 from model.graph import GraphError, Platform
 from model.replay import task_states

@@ -1,110 +1,41 @@
-"""Algorithm runs off the GUI thread.
+"""One base for every background job of the window: a ``QRunnable`` on the global pool.
 
-An :class:`AlgorithmWorker` is a :class:`QtCore.QRunnable` that steps an algorithm's
-placement generator (:meth:`model.algorithms.Algorithm.steps`) on a private copy of
-the graph and platform, and reports through a separate :class:`WorkerSignals` object
-(a QRunnable is not a QObject, so it cannot carry signals itself). It never touches a
-widget: it only emits signals, which Qt queues to the GUI thread.
+A :class:`Job` runs :meth:`Job.execute` in a thread of ``QThreadPool.globalInstance()``
+and reports through a separate :class:`JobSignals` object (a ``QRunnable`` is not a
+``QObject``, so it cannot carry signals itself; superqt's ``WorkerBase`` and
+``WorkerBaseSignals`` are the same design). A job never touches a widget: everything it
+needs is handed to it when it is made, and it only emits signals, which Qt queues to the
+GUI thread. Exactly one of ``result``, ``failed`` or ``cancelled`` ends a run, then
+``finished``. Every exception is caught and becomes a readable ``failed`` message.
 
-:class:`RunManager` starts workers on ``QThreadPool.globalInstance()``, keeps them
-referenced until they finish, and re-emits their signals tagged with a unique run key.
-
-Anytime algorithms (``anytime = True``: ``improve``, ``best``, ``optimal``) append
-``(seconds, best makespan, lower bound)`` points to ``algorithm.info["history"]`` while
-they search, sometimes for seconds without yielding a placement (inside the CP-SAT
-solve). A small watcher thread of the worker forwards the new points, throttled, as
-``bound_progress``, so a plot can follow the search live.
-
-Heavy follow-up work on a result (its metrics, the geometry of its Gantt chart) is
-done in the worker too: views register *preparers* with :meth:`RunManager.add_preparer`;
-each one runs on the checked schedule before ``result`` is emitted, and the slots read
-what it returned with :meth:`RunManager.prepared` instead of blocking the GUI thread.
+:meth:`Job.start` keeps the job referenced until its ``finished`` signal has been
+delivered; :meth:`Job.cancel` sets its cancel event, which :meth:`Job.execute` checks
+between steps. Progress goes through a :class:`Throttle`, so a 100,000-task run does not
+flood the event loop.
 """
 
 from __future__ import annotations
 
-import contextlib
-import functools
-import gc
-import itertools
 import logging
-import sys
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 from PySide6 import QtCore
 
-from model.algorithms import Cancelled, get_algorithm, load_all
-from model.gcpause import paused_collection
-from model.graph import GraphError, Platform, TaskGraph
-from model.schedule import Schedule, ScheduleError, Slot
+from model.graph import GraphError
+from model.schedule import ScheduleError
 
-__all__ = [
-    "AlgorithmWorker", "Preparer", "RunManager", "WorkerSignals", "building_long_lived", "error_message",
-    "keep_long_lived",
-    "release_long_lived",
-]
-
-#: ``fn(schedule, graph, platform) -> value``: follow-up work on a result, run in the
-#: worker thread; it must only read its arguments and never touch a widget
-Preparer = Callable[[Schedule, TaskGraph, Platform], Any]
+__all__ = ["THROTTLE_S", "Job", "JobSignals", "Throttle", "error_message"]
 
 log = logging.getLogger(__name__)
 
-#: Default minimum interval between two progress (and placed) emissions, in seconds.
+#: Default minimum interval between two throttled emissions, in seconds.
 THROTTLE_S = 0.030
 
 
-#: interpreter switch interval while runs on big graphs go, in seconds (Python's default is 0.005)
-RUN_SWITCH_INTERVAL = 0.001
-#: graphs from this many tasks on count as big: below, runs and collections are short,
-#: and nothing here changes how the interpreter runs
-BIG_GRAPH_TASKS = 5000
-
-
-def keep_long_lived(tasks: int = BIG_GRAPH_TASKS) -> None:
-    """Exempt every object alive now from the cyclic garbage collector's full passes.
-
-    Called once a big graph, or a run's snapshot of it, is in memory for good. A full
-    collection walks every tracked object while holding the interpreter lock, whichever
-    thread triggers it: with a 100,000-task graph open each one froze the window for
-    0.5-0.8 s, several times per run. Frozen objects are still freed by reference
-    counting; young garbage is collected first so no fresh cycle is frozen. Does nothing
-    for graphs under :data:`BIG_GRAPH_TASKS` tasks (``tasks``), whose collections are short.
-    """
-    if tasks < BIG_GRAPH_TASKS:
-        return
-    gc.collect(1)
-    gc.freeze()
-
-
-@contextlib.contextmanager
-def building_long_lived(tasks: int) -> Iterator[None]:
-    """Build objects that will live on (a loaded graph, a snapshot) without collections.
-
-    Copying a 100,000-task graph allocates over a million objects: the collector ran
-    several passes over them meanwhile (a third of the copy's time), to free nothing.
-    Automatic collection is paused while the block runs, then :func:`keep_long_lived`.
-    Below :data:`BIG_GRAPH_TASKS` tasks nothing changes.
-    """
-    if tasks < BIG_GRAPH_TASKS:
-        yield
-        return
-    with paused_collection():
-        yield
-    keep_long_lived(tasks)
-
-
-def release_long_lived() -> None:
-    """Undo :func:`keep_long_lived` (a document is being replaced): the next full
-    collection sees every object again, and frees cycles the old document left."""
-    gc.unfreeze()
-
-
 def error_message(exc: BaseException) -> str:
-    """A one-line message for an exception raised by a run.
+    """A one-line message for an exception raised by a background job.
 
     Input problems (:class:`GraphError`, :class:`ScheduleError`) already name the
     offending item, so their text is shown as is; anything else is prefixed by the
@@ -116,345 +47,138 @@ def error_message(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
-class WorkerSignals(QtCore.QObject):
-    """Signals of one :class:`AlgorithmWorker`.
+class Throttle:
+    """True at most once per ``interval`` seconds (and always when forced)."""
 
-    Exactly one of ``result``, ``failed`` or ``cancelled`` is emitted at the end of a
-    run, followed by ``finished``.
-    """
+    def __init__(self, interval: float = THROTTLE_S) -> None:
+        self.interval = interval
+        self.last = -float("inf")
 
-    #: (tasks placed so far, total tasks); throttled
+    def __call__(self, force: bool = False) -> bool:
+        now = time.perf_counter()
+        if force or now - self.last >= self.interval:
+            self.last = now
+            return True
+        return False
+
+
+class JobSignals(QtCore.QObject):
+    """Signals of one :class:`Job` (subclasses add their own)."""
+
+    #: (steps done, total steps); throttled
     progress = QtCore.Signal(int, int)
-    #: list[Slot]: the placements since the previous emission, in order; throttled
-    placed = QtCore.Signal(object)
-    #: the checked Schedule
+    #: what the job produced
     result = QtCore.Signal(object)
-    #: list[tuple[float, float, float]]: new ``(seconds, best makespan, bound)`` points of an
-    #: anytime algorithm's search since the previous emission; throttled
-    bound_progress = QtCore.Signal(list)
-    #: readable message
+    #: a readable one-line message
     failed = QtCore.Signal(str)
-    cancelled = QtCore.Signal()
+    #: what was produced before the cancel (or ``None``)
+    cancelled = QtCore.Signal(object)
     #: always last, whatever the outcome
     finished = QtCore.Signal()
 
 
-class AlgorithmWorker(QtCore.QRunnable):
-    """Run one algorithm on one graph in a pool thread.
+class Job(QtCore.QRunnable):
+    """A background job: subclass it and implement :meth:`execute`.
 
     Parameters
     ----------
-    algorithm : str
-        Registered algorithm name.
-    graph, platform
-        Private copies made on the GUI thread; the worker only reads them.
-    params : dict, optional
-        Keyword arguments of the algorithm (``seed``, options).
     throttle : float
-        Minimum seconds between two ``progress``/``placed`` emissions.
-    prepare : mapping of name to :data:`Preparer`, optional
-        Run on the schedule, in this thread, before ``result`` is emitted; what each
-        returns (or the exception it raised) is kept in :attr:`prepared` under its name.
+        Minimum seconds between two throttled emissions (see :attr:`gate`).
+
+    Attributes
+    ----------
+    state : str
+        ``"pending"``, ``"running"``, ``"done"``, ``"failed"`` or ``"cancelled"``.
+    started_at : float or None
+        ``time.perf_counter()`` when a pool thread started the job.
     """
 
-    def __init__(
-        self,
-        algorithm: str,
-        graph: TaskGraph,
-        platform: Platform,
-        params: dict[str, Any] | None = None,
-        *,
-        throttle: float = THROTTLE_S,
-        prepare: Mapping[str, Preparer] | None = None,
-    ) -> None:
+    #: the signals class of this kind of job
+    signals_class: ClassVar[type[JobSignals]] = JobSignals
+    #: what the log calls this kind of job when it fails unexpectedly
+    what: ClassVar[str] = "background job"
+    #: started jobs, kept referenced until their ``finished`` signal was delivered
+    _alive: ClassVar[dict[int, Job]] = {}
+
+    def __init__(self, *, throttle: float = THROTTLE_S) -> None:
         super().__init__()
-        # The manager keeps the Python object alive; the pool must not delete it.
+        # the job is kept alive from Python (see start): the pool must not delete it
         self.setAutoDelete(False)
-        self.algorithm = algorithm
-        self.graph = graph
-        self.platform = platform
-        self.params = dict(params or {})
-        self.throttle = throttle
-        self.prepare = dict(prepare or {})
-        #: name -> what the preparer returned, or the exception it raised; filled before ``result``
-        self.prepared: dict[str, Any] = {}
-        self.signals = WorkerSignals()
+        self.signals = self.signals_class()
         self.cancel_event = threading.Event()
-        #: the run key given by :class:`RunManager`
-        self.key = ""
-        #: seconds spent stepping the algorithm (set when the run ends)
-        self.runtime: float | None = None
-        #: "pending", "running", "done", "failed" or "cancelled"
+        self.done_event = threading.Event()
+        self.throttle = throttle
+        self.gate = Throttle(throttle)
         self.state = "pending"
-        #: ``time.perf_counter()`` when a pool thread started the run (``None`` while queued)
         self.started_at: float | None = None
-        #: the Algorithm instance once the run has started (its ``info`` grows live)
-        self.algo: Any = None
-        #: every search point forwarded by ``bound_progress`` so far
-        self.history: list[tuple[float, float, float]] = []
-        self._history_lock = threading.Lock()
 
-    def flush_history(self) -> int:
-        """Emit ``bound_progress`` with the search points not sent yet; return how many.
+    # ------------------------------------------------------------------ control
+    def start(self) -> None:
+        """Run on ``QThreadPool.globalInstance()``; the job stays referenced until it has finished."""
+        Job._alive[id(self)] = self
+        self.signals.finished.connect(self._on_finished)
+        QtCore.QThreadPool.globalInstance().start(self)
 
-        Thread-safe: called by the watcher thread, the run loop and at the end, so the
-        points go out once each and in order.
-        """
-        algo = self.algo
-        info = getattr(algo, "info", None)
-        hist = info.get("history") if isinstance(info, dict) else None
-        if not isinstance(hist, list):
-            return 0
-        with self._history_lock:
-            n = len(hist)  # the algorithm appends concurrently: read a stable prefix
-            sent = len(self.history)
-            if n <= sent:
-                return 0
-            new = [tuple(float(x) for x in p) for p in hist[sent:n]]
-            self.history.extend(new)  # type: ignore[arg-type]
-            try:
-                self.signals.bound_progress.emit(new)
-            except RuntimeError:  # the signals object was deleted (application shutting down)
-                pass
-            return len(new)
-
-    def _watch_history(self, stop: threading.Event) -> None:
-        # the search may not yield for seconds (inside the solver): poll its history
-        interval = max(self.throttle, 0.01)
-        while not stop.wait(interval):
-            self.flush_history()
+    @staticmethod
+    def alive() -> int:
+        """How many started jobs are still referenced (not finished, or their last signal pending)."""
+        return len(Job._alive)
 
     def cancel(self) -> None:
-        """Ask the run to stop at its next step (thread-safe)."""
+        """Ask the job to stop at its next step (thread-safe)."""
         self.cancel_event.set()
+
+    @property
+    def cancelled(self) -> bool:
+        """Whether a cancel was asked for."""
+        return self.cancel_event.is_set()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Wait until :meth:`run` has returned; ``True`` if it has (a job never started never returns)."""
+        return self.done_event.wait(timeout)
+
+    # ------------------------------------------------------------------ the work
+    def execute(self) -> tuple[str, Any]:
+        """Do the work in the pool thread; return ``("done", result)`` or ``("cancelled", partial)``.
+
+        Check :attr:`cancelled` between steps; raise for a failure.
+        """
+        raise NotImplementedError
+
+    def failure(self, exc: BaseException) -> str:
+        """The ``failed`` message of ``exc``; an unexpected one is logged with its traceback."""
+        if not isinstance(exc, (GraphError, ScheduleError)):
+            log.warning("%s failed", self.what, exc_info=True)
+        return error_message(exc)
+
+    def emit(self, signal: Any, *args: Any) -> None:
+        """Emit ``signal`` unless the signals object is gone (the application shutting down)."""
+        try:
+            signal.emit(*args)
+        except RuntimeError:
+            pass
 
     def run(self) -> None:  # called in a pool thread
         self.started_at = time.perf_counter()
         self.state = "running"
         try:
-            outcome, payload = self._execute()
-        except BaseException as exc:  # a run must never die silently in a pool thread
-            if not isinstance(exc, (GraphError, ScheduleError)):
-                # unexpected: keep the traceback for a bug report (the message goes to the window)
-                log.warning("algorithm %s failed", self.algorithm, exc_info=True)
-            outcome, payload = "failed", error_message(exc)
+            outcome, payload = self.execute()
+        except BaseException as exc:  # a job must never die silently in a pool thread
+            outcome, payload = "failed", self.failure(exc)
         self.state = outcome
         sig = self.signals
         try:
             if outcome == "done":
-                sig.result.emit(payload)
+                self.emit(sig.result, payload)
             elif outcome == "cancelled":
-                sig.cancelled.emit()
+                self.emit(sig.cancelled, payload)
             else:
-                sig.failed.emit(payload)
-            sig.finished.emit()
-        except RuntimeError:
-            # the signals object was deleted (application shutting down)
-            pass
-
-    def _execute(self) -> tuple[str, Any]:
-        cancel = self.cancel_event
-        if cancel.is_set():
-            return "cancelled", None
-        graph, platform = self.graph, self.platform
-        total = len(graph)
-        sig = self.signals
-        sig.progress.emit(0, total)
-        t0 = time.perf_counter()
-        stop_watch = threading.Event()
-        watcher: threading.Thread | None = None
-        try:
-            algo = get_algorithm(self.algorithm, **self.params)
-            self.algo = algo
-            if getattr(algo, "anytime", False):
-                watcher = threading.Thread(target=self._watch_history, args=(stop_watch,),
-                                           name=f"history-{self.key or self.algorithm}", daemon=True)
-                watcher.start()
-            placed: dict[str, Slot] = {}
-            batch: list[Slot] = []
-            interval = self.throttle
-            last = t0
-            for slot in algo.steps(graph, platform, cancel=cancel):
-                placed[slot.task] = slot
-                batch.append(slot)
-                if cancel.is_set():
-                    return "cancelled", None
-                now = time.perf_counter()
-                if now - last >= interval:
-                    last = now
-                    sig.placed.emit(batch)
-                    batch = []
-                    sig.progress.emit(len(placed), total)
-        except Cancelled:
-            return "cancelled", None
+                self.emit(sig.failed, payload)
+            self.emit(sig.finished)
         finally:
-            if watcher is not None:
-                stop_watch.set()
-                watcher.join()
-            # the last points (the final bound) go out before the outcome
-            self.flush_history()
-        self.runtime = time.perf_counter() - t0
-        if batch:
-            sig.placed.emit(batch)
-        sig.progress.emit(len(placed), total)
-        if cancel.is_set():
-            return "cancelled", None
-        meta = {"graph": graph.name, **algo.info}
-        schedule = Schedule.build(algo.name, graph, platform, placed.values(), meta=meta)
-        schedule.meta["runtime_s"] = round(self.runtime, 6)
-        for name, fn in self.prepare.items():
-            if cancel.is_set():
-                return "cancelled", None
-            try:
-                self.prepared[name] = fn(schedule, graph, platform)
-            except Exception as exc:  # follow-up extras must not lose the schedule
-                log.warning("preparing %r of %s failed", name, self.algorithm, exc_info=True)
-                self.prepared[name] = exc
-        if cancel.is_set():
-            return "cancelled", None
-        return "done", schedule
+            self.done_event.set()
 
-
-class RunManager(QtCore.QObject):
-    """Start algorithm runs on the global thread pool and track them by key.
-
-    Keys are unique per run (``"heft#3"``). The signals below are emitted on the GUI
-    thread.
-    """
-
-    run_started = QtCore.Signal(str)
-    run_progress = QtCore.Signal(str, int, int)
-    #: (key, list[Slot]) placements since the previous emission, for construction replays
-    run_placed = QtCore.Signal(str, object)
-    run_finished = QtCore.Signal(str, object)
-    run_failed = QtCore.Signal(str, str)
-    run_cancelled = QtCore.Signal(str)
-    #: (key, list of new ``(seconds, best makespan, bound)`` points) of an anytime run
-    run_bound = QtCore.Signal(str, list)
-
-    def __init__(self, parent: QtCore.QObject | None = None, *, throttle: float = THROTTLE_S) -> None:
-        super().__init__(parent)
-        self.pool = QtCore.QThreadPool.globalInstance()
-        self.throttle = throttle
-        self._workers: dict[str, AlgorithmWorker] = {}
-        self._preparers: dict[str, tuple[Preparer, Callable[[], Mapping[str, Any]] | None]] = {}
-        #: runs on big graphs going, and the switch interval to restore when the last ends
-        self._big_runs: set[str] = set()
-        self._switch_interval: float | None = None
-        self._ended: list[AlgorithmWorker] = []
-        self._counter = itertools.count(1)
-        # Import every algorithm module here, on the GUI thread, not concurrently in workers.
-        load_all()
-
-    # ------------------------------------------------------------------ control
-    def start(
-        self,
-        algorithm: str,
-        graph: TaskGraph,
-        platform: Platform,
-        params: dict[str, Any] | None = None,
-    ) -> str:
-        """Run ``algorithm`` on ``graph``/``platform`` in the background; return its key.
-
-        ``graph`` and ``platform`` must be copies the caller no longer mutates
-        (``Document.snapshot()``).
-        """
-        key = f"{algorithm}#{next(self._counter)}"
-        # what the preparers need of the GUI is read now, on the GUI thread, never in the worker
-        prepare = {name: (functools.partial(fn, **capture()) if capture is not None else fn)
-                   for name, (fn, capture) in self._preparers.items()}
-        worker = AlgorithmWorker(algorithm, graph, platform, params, throttle=self.throttle, prepare=prepare)
-        worker.key = key
-        s = worker.signals
-        # Connections use the signals object (GUI thread) as context, so they are queued.
-        s.progress.connect(lambda done, total, k=key: self.run_progress.emit(k, done, total))
-        s.placed.connect(lambda slots, k=key: self.run_placed.emit(k, slots))
-        s.result.connect(lambda sched, k=key: self.run_finished.emit(k, sched))
-        s.failed.connect(lambda msg, k=key: self.run_failed.emit(k, msg))
-        s.cancelled.connect(lambda k=key: self.run_cancelled.emit(k))
-        s.bound_progress.connect(lambda pts, k=key: self.run_bound.emit(k, pts))
-        s.finished.connect(lambda k=key: self._forget(k))
-        if len(graph) >= BIG_GRAPH_TASKS:
-            # Waiting for the interpreter lock costs the GUI thread up to one switch
-            # interval per re-entry into Python while a worker computes: a shorter one
-            # while big runs go keeps the window responsive (restored when the last ends).
-            if not self._big_runs:
-                self._switch_interval = sys.getswitchinterval()
-                sys.setswitchinterval(min(self._switch_interval, RUN_SWITCH_INTERVAL))
-            self._big_runs.add(key)
-        self._workers[key] = worker
-        self.run_started.emit(key)
-        self.pool.start(worker)
-        return key
-
-    def cancel(self, key: str) -> bool:
-        """Ask run ``key`` to stop; ``False`` if it is not running."""
-        w = self._workers.get(key)
-        if w is None:
-            return False
-        w.cancel()
-        return True
-
-    def cancel_all(self) -> None:
-        """Ask every run to stop."""
-        for w in list(self._workers.values()):
-            w.cancel()
-
-    def wait_all(self, ms: int = 5000) -> bool:
-        """Cancel every run and wait up to ``ms`` milliseconds for the pool to drain.
-
-        Pending end-of-run signals are delivered before returning, so the manager is
-        empty afterwards when it returns ``True``.
-        """
-        self.cancel_all()
-        ok = bool(self.pool.waitForDone(ms))
-        QtCore.QCoreApplication.sendPostedEvents()
-        return ok and not self._workers
-
-    def add_preparer(self, name: str, fn: Preparer, *,
-                     capture: Callable[[], Mapping[str, Any]] | None = None) -> None:
-        """Have every run started from now on compute ``fn(schedule, graph, platform)``
-        in its worker thread, before its result is reported (see :meth:`prepared`).
-
-        ``capture`` is called on the GUI thread when a run starts; what it returns is
-        passed to ``fn`` as keyword arguments (the settings of a view, read once, so the
-        worker never reads a widget).
-        """
-        self._preparers[name] = (fn, capture)
-
-    # ------------------------------------------------------------------ queries
-    def prepared(self, key: str) -> dict[str, Any]:
-        """What the preparers returned for run ``key`` (an exception where one failed).
-
-        Available in the slots of :attr:`run_finished`; empty once the run is forgotten.
-        """
-        w = self._workers.get(key)
-        return dict(w.prepared) if w is not None else {}
-
-    def running(self) -> list[str]:
-        """Keys of runs not finished yet."""
-        return list(self._workers)
-
-    def worker(self, key: str) -> AlgorithmWorker | None:
-        """The worker of a running run (``None`` once finished)."""
-        return self._workers.get(key)
-
-    @staticmethod
-    def algorithm_of(key: str) -> str:
-        """The algorithm name of a run key."""
-        return key.rsplit("#", 1)[0]
-
-    def _forget(self, key: str) -> None:
-        w = self._workers.pop(key, None)
-        self._big_runs.discard(key)
-        if not self._big_runs and self._switch_interval is not None:
-            sys.setswitchinterval(self._switch_interval)
-            self._switch_interval = None
-        if w is not None:
-            # We are inside a queued call delivered to w.signals: drop the last reference
-            # (which destroys it) only once that call has returned.
-            self._ended.append(w)
-            QtCore.QTimer.singleShot(0, self._reap)
-
-    def _reap(self) -> None:
-        self._ended.clear()
+    def _on_finished(self) -> None:
+        # inside a queued call delivered to self.signals: let go once that call returned
+        key = id(self)
+        QtCore.QTimer.singleShot(0, lambda: Job._alive.pop(key, None))

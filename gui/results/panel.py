@@ -22,9 +22,11 @@ from typing import Any
 
 from PySide6 import QtCore, QtWidgets
 
+from gui.algorithm_runs import RunManager
 from gui.algorithms import is_anytime, quick_algorithms
 from gui.algorithms import tooltip as algorithm_tooltip
-from gui.workers import RunManager, building_long_lived, error_message
+from gui.memory import building_long_lived
+from gui.workers import error_message
 from model.algorithms import available
 from model.comparison import finite, table_metrics
 from model.schedule import Schedule, Slot

@@ -8,11 +8,11 @@ import numpy as np
 import pytest
 from PySide6 import QtCore, QtGui
 
-from gui import workers
+from gui import algorithm_runs
+from gui.algorithm_runs import AlgorithmWorker, RunManager
 from gui.results import COL, COLUMNS, ResultsModel, ResultsPanel, RunRow, SearchPlot
 from gui.results.table import assign_bounds
 from gui.results.table import format_cell as _fmt
-from gui.workers import AlgorithmWorker, RunManager
 from model.algorithms import ALGORITHMS, available
 from model.comparison import search_curves
 from model.generators import generate
@@ -101,7 +101,7 @@ def test_watcher_forwards_points_while_the_search_does_not_yield(qtbot, monkeypa
     w = AlgorithmWorker("silent", g, Platform.homogeneous(1), throttle=0.02)
     w.signals.bound_progress.connect(lambda pts: events.append(("points", pts)))
     w.signals.placed.connect(lambda slots: events.append(("placed", slots)))
-    monkeypatch.setattr(workers, "get_algorithm", lambda name, **kw: Silent())
+    monkeypatch.setattr(algorithm_runs, "get_algorithm", lambda name, **kw: Silent())
     with qtbot.waitSignal(w.signals.result, timeout=10_000) as blocker:
         QtCore.QThreadPool.globalInstance().start(w)
     assert QtCore.QThreadPool.globalInstance().waitForDone(5000)

@@ -6,9 +6,8 @@ from pathlib import Path
 import pytest
 from PySide6 import QtCore
 
-from gui.deviation import DeviationView, format_seconds
 from gui.document import Document
-from gui.execution_panel import DYNAMIC, ExecutionPanel
+from gui.runs import DYNAMIC, DeviationView, ExecutionPanel, format_seconds
 from model.algorithms import get_algorithm
 from model.execution import trace_platform
 from model.formats import load_schedule, wfformat

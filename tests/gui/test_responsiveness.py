@@ -12,11 +12,11 @@ import pytest
 from PySide6 import QtCore
 
 import gui.results.panel as results_panel
-from gui import workers
+from gui import algorithm_runs, memory
+from gui.algorithm_runs import RunManager
 from gui.document import Document
 from gui.gantt import GanttView
 from gui.results import ResultsPanel
-from gui.workers import RunManager
 from model.chart import gantt_geometry
 from model.comparison import table_metrics
 from model.generators import generate
@@ -153,7 +153,7 @@ def test_window_shows_the_first_result_with_geometry_from_the_worker(qtbot, tmp_
 
 
 def test_switch_interval_is_short_only_while_big_runs_go(qtbot, manager, monkeypatch):
-    monkeypatch.setattr(workers, "BIG_GRAPH_TASKS", 50)
+    monkeypatch.setattr(algorithm_runs, "BIG_GRAPH_TASKS", 50)
     before = sys.getswitchinterval()
     small = generate("layered", n=20, seed=1)
     with qtbot.waitSignal(manager.run_finished, timeout=10_000):
@@ -163,7 +163,7 @@ def test_switch_interval_is_short_only_while_big_runs_go(qtbot, manager, monkeyp
     with qtbot.waitSignals([manager.run_finished] * 2, timeout=20_000):
         manager.start("heft", big, big.default_platform())
         manager.start("mct", big, big.default_platform())
-        assert sys.getswitchinterval() == pytest.approx(min(before, workers.RUN_SWITCH_INTERVAL))
+        assert sys.getswitchinterval() == pytest.approx(min(before, algorithm_runs.RUN_SWITCH_INTERVAL))
     qtbot.waitUntil(lambda: not manager.running(), timeout=5000)
     assert sys.getswitchinterval() == before
 
@@ -171,12 +171,12 @@ def test_switch_interval_is_short_only_while_big_runs_go(qtbot, manager, monkeyp
 def test_big_graphs_are_kept_out_of_full_collections():
     gc.unfreeze()
     try:
-        workers.keep_long_lived(10)  # small graph: nothing changes
+        memory.keep_long_lived(10)  # small graph: nothing changes
         assert gc.get_freeze_count() == 0
         keep = [[i] for i in range(1000)]  # noqa: F841 - alive while frozen
-        workers.keep_long_lived(workers.BIG_GRAPH_TASKS)
+        memory.keep_long_lived(memory.BIG_GRAPH_TASKS)
         assert gc.get_freeze_count() >= 1000
-        workers.release_long_lived()
+        memory.release_long_lived()
         assert gc.get_freeze_count() == 0
     finally:
         gc.unfreeze()
@@ -185,14 +185,14 @@ def test_big_graphs_are_kept_out_of_full_collections():
 def test_building_long_lived_pauses_collection_then_freezes():
     gc.unfreeze()
     try:
-        with workers.building_long_lived(10):  # small: collection stays on, nothing frozen
+        with memory.building_long_lived(10):  # small: collection stays on, nothing frozen
             assert gc.isenabled()
         assert gc.get_freeze_count() == 0
-        with workers.building_long_lived(workers.BIG_GRAPH_TASKS):
+        with memory.building_long_lived(memory.BIG_GRAPH_TASKS):
             assert not gc.isenabled()
             built = [[i] for i in range(1000)]
         assert gc.isenabled() and gc.get_freeze_count() >= len(built)
-        with pytest.raises(RuntimeError), workers.building_long_lived(workers.BIG_GRAPH_TASKS):
+        with pytest.raises(RuntimeError), memory.building_long_lived(memory.BIG_GRAPH_TASKS):
             raise RuntimeError("copy failed")
         assert gc.isenabled()  # re-enabled whatever happened inside
     finally:

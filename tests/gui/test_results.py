@@ -6,10 +6,10 @@ import random
 import pytest
 from PySide6 import QtCore, QtGui
 
+from gui.algorithm_runs import RunManager
 from gui.results import ResultsPanel
 from gui.results.table import COL, COLUMNS, SORT_ROLE, ResultsModel, RunRow
 from gui.results.table import format_cell as _fmt
-from gui.workers import RunManager
 from model.algorithms import ALGORITHMS, available, get_algorithm
 from model.graph import Platform, TaskGraph
 from model.metrics import schedule_metrics

@@ -6,8 +6,9 @@ import threading
 import pytest
 from PySide6 import QtCore
 
-from gui import workers
-from gui.workers import AlgorithmWorker, RunManager, error_message
+from gui import algorithm_runs
+from gui.algorithm_runs import AlgorithmWorker, RunManager
+from gui.workers import Job, Throttle, error_message
 from model.algorithms import available, get_algorithm
 from model.graph import GraphError, Platform, TaskGraph
 from model.schedule import ScheduleError
@@ -188,7 +189,7 @@ def test_unexpected_exception_becomes_type_and_message(qtbot, manager, monkeypat
             yield from ()
             raise ZeroDivisionError("division by zero in the cost model")
 
-    monkeypatch.setattr(workers, "get_algorithm", lambda name, **kw: Broken())
+    monkeypatch.setattr(algorithm_runs, "get_algorithm", lambda name, **kw: Broken())
     with qtbot.waitSignal(manager.run_failed, timeout=10_000) as blocker:
         manager.start("broken", layered_graph(5), Platform.homogeneous(2))
     assert blocker.args[1] == "ZeroDivisionError: division by zero in the cost model"
@@ -210,7 +211,7 @@ def test_invalid_schedule_from_an_algorithm_is_reported(qtbot, manager, monkeypa
     g = TaskGraph("two")
     g.add_task("a", 2)
     g.add_task("b", 2)
-    monkeypatch.setattr(workers, "get_algorithm", lambda name, **kw: Overlapping())
+    monkeypatch.setattr(algorithm_runs, "get_algorithm", lambda name, **kw: Overlapping())
     with qtbot.waitSignal(manager.run_failed, timeout=10_000) as blocker:
         manager.start("overlap", g, Platform.homogeneous(2))
     assert blocker.args[1] == "tasks 'a' and 'b' overlap on worker P1 (0-2 and 1-3)"
@@ -233,3 +234,49 @@ def test_wait_all_cancels_everything(qtbot, big_graph):
     assert m.running() == []
     assert sorted(cancelled) == sorted(keys)
     assert QtCore.QThreadPool.globalInstance().activeThreadCount() == 0
+
+
+class Counting(Job):
+    """A job of the shared base: counts to ``n`` (or fails at the end)."""
+
+    def __init__(self, n, fail=False):
+        super().__init__(throttle=0.0)
+        self.n, self.fail = n, fail
+
+    def execute(self):
+        for i in range(self.n):
+            if self.cancelled:
+                return "cancelled", i
+            if self.gate():
+                self.signals.progress.emit(i + 1, self.n)
+        if self.fail:
+            raise KeyError("P9")
+        return "done", self.n
+
+
+def test_the_job_base_reports_the_outcome_and_keeps_a_started_job_alive(qtbot):
+    got, progress = [], []
+    job = Counting(5)
+    job.signals.result.connect(got.append)
+    job.signals.progress.connect(lambda d, t: progress.append(d))
+    finished = job.signals.finished
+    with qtbot.waitSignal(finished, timeout=5000):
+        job.start()
+        del job  # the caller lets go: the base keeps it until its last signal is delivered
+    assert got == [5] and progress == [1, 2, 3, 4, 5]
+    bad = Counting(1, fail=True)
+    with qtbot.waitSignal(bad.signals.failed, timeout=5000) as blocker:
+        bad.start()
+    assert blocker.args == ["KeyError: 'P9'"] and bad.state == "failed"
+    assert bad.wait(1.0)
+    stopped = Counting(10)
+    stopped.cancel()
+    with qtbot.waitSignal(stopped.signals.cancelled, timeout=5000) as blocker:
+        stopped.start()
+    assert blocker.args == [0] and stopped.state == "cancelled"
+    qtbot.waitUntil(lambda: Job.alive() == 0, timeout=2000)
+
+
+def test_throttle_lets_one_call_through_per_interval():
+    gate = Throttle(10.0)
+    assert gate() and not gate() and gate(force=True)

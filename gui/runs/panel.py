@@ -1,11 +1,11 @@
 """The execution panel: run the open graph for real and compare the trace with its prediction.
 
-The run goes through :func:`model.execution.run_graph` in an :class:`ExecutionRunnable`
-on ``QThreadPool.globalInstance()``; the runnable only emits signals from a separate
-:class:`ExecutionSignals` object (never touches a widget). Cancel sets the run's cancel
+The run goes through :func:`model.execution.run_graph` in an
+:class:`~gui.runs.execution.ExecutionRunnable` on ``QThreadPool.globalInstance()``; its
+settings are read from the panel's widgets when it starts. Cancel sets the run's cancel
 event: running tasks finish, no new task starts, and the partial trace is delivered.
 
-The finished trace is shown in a :class:`~gui.deviation.DeviationView` against the
+The finished trace is shown in a :class:`~gui.runs.deviation.DeviationView` against the
 mapping it followed, and against the makespan of every computed schedule.
 """
 
@@ -13,23 +13,21 @@ from __future__ import annotations
 
 import importlib.util
 import logging
-import threading
-import time
 from collections.abc import Callable
 from typing import Any
 
 from PySide6 import QtCore, QtWidgets
 
-from model.algorithms import available, get_algorithm, load_all
-from model.execution import EXECUTORS, WORK_MODES, ExecutionError, run_graph
-from model.graph import GraphError, Platform, TaskGraph
+from model.algorithms import available, load_all
+from model.execution import EXECUTORS, WORK_MODES
+from model.graph import GraphError
 from model.replay import scaled, trace_time_scale
 from model.schedule import Schedule, ScheduleError, Slot
 
 from .deviation import DeviationView
-from .workers import THROTTLE_S, error_message
+from .execution import ExecutionRunnable
 
-__all__ = ["DYNAMIC", "ExecutionPanel", "ExecutionRunnable", "ExecutionSignals"]
+__all__ = ["DYNAMIC", "ExecutionPanel"]
 
 log = logging.getLogger(__name__)
 
@@ -41,152 +39,6 @@ _EXECUTOR_TIPS = {
     "processes": "One process per worker (started with forkserver)",
     "dask": "Dask distributed: a local cluster, or the scheduler address below",
 }
-
-
-class ExecutionSignals(QtCore.QObject):
-    """Signals of one :class:`ExecutionRunnable`.
-
-    Exactly one of ``result``, ``failed`` or ``cancelled`` is emitted at the end of a
-    run, followed by ``finished``.
-    """
-
-    #: (tasks finished, total); throttled
-    progress = QtCore.Signal(int, int)
-    #: list[Slot] (seconds from the run's start) finished since the previous emission; throttled
-    slot_done = QtCore.Signal(object)
-    #: the complete trace (Schedule)
-    result = QtCore.Signal(object)
-    #: readable one-line message; the runnable's ``trace`` holds any partial trace
-    failed = QtCore.Signal(str)
-    #: the partial trace (Schedule) of a cancelled run
-    cancelled = QtCore.Signal(object)
-    #: always last
-    finished = QtCore.Signal()
-
-
-class _Throttle:
-    """True at most once per ``interval`` seconds (and always when forced)."""
-
-    def __init__(self, interval: float) -> None:
-        self.interval = interval
-        self.last = -float("inf")
-
-    def __call__(self, force: bool = False) -> bool:
-        now = time.perf_counter()
-        if force or now - self.last >= self.interval:
-            self.last = now
-            return True
-        return False
-
-
-class ExecutionRunnable(QtCore.QRunnable):
-    """Execute a graph with :func:`model.execution.run_graph` in a pool thread.
-
-    Parameters
-    ----------
-    graph, platform
-        Private copies (``Document.snapshot()``); only read here.
-    schedule : Schedule, optional
-        Mapping to follow.
-    algorithm : str, optional
-        Compute this algorithm's mapping first (in the pool thread) when ``schedule``
-        is not given and the run is not dynamic.
-    dynamic : bool
-        Let the engine place tasks.
-    options
-        Passed to ``run_graph``: ``executor``, ``time_scale``, ``work``, ``data_scale``,
-        ``scheduler_address``, ``dask_processes``.
-    """
-
-    def __init__(self, graph: TaskGraph, platform: Platform, *, schedule: Schedule | None = None,
-                 algorithm: str | None = None, dynamic: bool = False, throttle: float = THROTTLE_S,
-                 **options: Any) -> None:
-        super().__init__()
-        # the panel keeps the Python object alive until its last signal was delivered
-        self.setAutoDelete(False)
-        self.graph, self.platform = graph, platform
-        self.schedule, self.algorithm, self.dynamic = schedule, algorithm, dynamic
-        self.options = options
-        self.throttle = throttle
-        self.signals = ExecutionSignals()
-        self.cancel_event = threading.Event()
-        self.done_event = threading.Event()
-        #: the mapping the run followed (computed here when needed)
-        self.plan: Schedule | None = schedule
-        #: the trace, also the partial one of a failed run
-        self.trace: Schedule | None = None
-        #: "pending", "running", "done", "failed" or "cancelled"
-        self.state = "pending"
-
-    def cancel(self) -> None:
-        """Stop starting tasks (thread-safe); running ones finish."""
-        self.cancel_event.set()
-
-    def wait(self, timeout: float | None = None) -> bool:
-        """Wait until :meth:`run` has returned (or never started); ``True`` if it has."""
-        return self.done_event.wait(timeout)
-
-    def run(self) -> None:  # called in a pool thread
-        self.state = "running"
-        try:
-            outcome, payload = self._execute()
-        except BaseException as exc:  # nothing may escape a pool thread
-            if isinstance(exc, ExecutionError):
-                self.trace = exc.trace
-            elif not isinstance(exc, (GraphError, ScheduleError)):
-                log.warning("execution failed", exc_info=True)
-            outcome, payload = "failed", error_message(exc)
-        self.state = outcome
-        sig = self.signals
-        try:
-            if outcome == "done":
-                sig.result.emit(payload)
-            elif outcome == "cancelled":
-                sig.cancelled.emit(payload)
-            else:
-                sig.failed.emit(payload)
-            sig.finished.emit()
-        except RuntimeError:  # the signals object is gone (application shutting down)
-            pass
-        finally:
-            self.done_event.set()
-
-    def _execute(self) -> tuple[str, Any]:
-        sig = self.signals
-        cancel = self.cancel_event
-        total = len(self.graph)
-        sig.progress.emit(0, total)
-        if not self.dynamic and self.plan is None:
-            self.plan = get_algorithm(self.algorithm or "heft").schedule(self.graph, self.platform)
-        if cancel.is_set():
-            empty = Schedule("trace", self.platform.ids, [], meta={
-                "graph": self.graph.name, "partial": True, "stopped": "cancelled",
-                "tasks_done": 0, "tasks_total": total})
-            return "cancelled", empty
-
-        gate = _Throttle(self.throttle)
-        batch: list[Slot] = []
-
-        def on_slot(slot: Slot) -> None:
-            batch.append(slot)
-
-        def progress(done: int, n: int) -> None:
-            if gate(force=done in (0, n)):
-                if batch:
-                    sig.slot_done.emit(list(batch))
-                    batch.clear()
-                sig.progress.emit(done, n)
-
-        trace = run_graph(self.graph, self.platform, schedule=None if self.dynamic else self.plan,
-                          dynamic=self.dynamic, cancel=cancel, progress=progress, on_slot=on_slot,
-                          **self.options)
-        if batch:
-            sig.slot_done.emit(list(batch))
-        sig.progress.emit(len(trace.slots), total)
-        self.trace = trace
-        if trace.meta.get("partial"):
-            return "cancelled", trace
-        return "done", trace
 
 
 def _dask_available() -> bool:
@@ -221,9 +73,7 @@ class ExecutionPanel(QtWidgets.QWidget):
         super().__init__(parent)
         self.document = document
         self.results_provider = results_provider
-        self.pool = QtCore.QThreadPool.globalInstance()
         self._runnable: ExecutionRunnable | None = None
-        self._ended: list[ExecutionRunnable] = []
         #: the last trace shown, the prediction it is compared with, and its time scale
         self.trace: Schedule | None = None
         self.prediction: Schedule | None = None
@@ -434,7 +284,7 @@ class ExecutionPanel(QtWidgets.QWidget):
         self._set_running(True)
         if self.trace is None:
             self.deviation.summary.setText("<i>Running: the comparison appears when the run ends.</i>")
-        self.pool.start(r)
+        r.start()
         return True
 
     def cancel(self) -> None:
@@ -554,13 +404,8 @@ class ExecutionPanel(QtWidgets.QWidget):
             self._deliver(r.trace, [f"The run failed: {message}"])
 
     def _on_run_finished(self) -> None:
-        r = self._runnable
-        self._runnable = None
+        self._runnable = None  # the job keeps itself alive until this call has returned
         self._set_running(False)
-        if r is not None:
-            # we are inside a queued call delivered to r.signals: drop it once that returned
-            self._ended.append(r)
-            QtCore.QTimer.singleShot(0, self._ended.clear)
 
     # ------------------------------------------------------------------ helpers
     def _set_running(self, running: bool) -> None:
