@@ -2,15 +2,14 @@
 
 Views observe a :class:`Document`: they read :attr:`Document.graph` and redraw from its
 signals. Every edit goes through the ``Document`` edit methods, which check the input
-(raising :class:`~model.graph.GraphError` with a message that names the offending item)
-and push an undo command from :mod:`gui.commands`.
+with :mod:`model.editing` (raising :class:`~model.graph.GraphError` with a message that
+names the offending item) and push an undo command from :mod:`gui.commands`; the
+commands change the graph and call the document's public ``notify_*`` methods.
 """
 
 from __future__ import annotations
 
-import copy
 import math
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -18,19 +17,15 @@ from typing import Any
 from PySide6 import QtCore, QtGui
 
 from gui import commands as cmd
+from model import editing
+from model.editing import SNIPPET_FORMAT
 from model.graph import GraphError, Network, Platform, TaskGraph, Worker, check_number
-from model.layout import apply_layout, layered_layout
+from model.layout import LAYER_GAP, apply_layout, layered_layout
 
 __all__ = ["SNIPPET_FORMAT", "Document"]
 
-#: the ``format`` of the JSON snippet put on the clipboard by copy
-SNIPPET_FORMAT = "taskmapper-snippet"
-
 Edge = tuple[str, str]
 Pos = tuple[float, float]
-
-#: default cost of a new task
-DEFAULT_COST = 10.0
 
 
 class Document(QtCore.QObject):
@@ -176,7 +171,9 @@ class Document(QtCore.QObject):
         self.dirty_changed.emit(not clean)
 
     # -------------------------------------------------------- notifications
-    def _notify_graph(self, renamed: tuple[str, str] | None = None) -> None:
+    def notify_graph_changed(self, renamed: tuple[str, str] | None = None) -> None:
+        """Tell the views that tasks, edges, costs or data changed (``renamed``: old and new id
+        of a renamed task); the selection follows. Called by the undo commands."""
         g = self._graph.nx
         if renamed is not None:
             a, b = renamed
@@ -190,10 +187,12 @@ class Document(QtCore.QObject):
             self._selected, self._selected_edges = sel, sel_e
             self.selection_changed.emit(list(sel))
 
-    def _notify_positions(self, tasks: list[str]) -> None:
+    def notify_positions_changed(self, tasks: list[str]) -> None:
+        """Tell the views that the editor positions (and routes) of ``tasks`` changed."""
         self.positions_changed.emit(tasks)
 
-    def _notify_platform(self, graph_too: bool = False) -> None:
+    def notify_platform_changed(self, graph_too: bool = False) -> None:
+        """Tell the views that the platform changed (``graph_too``: per-worker costs followed)."""
         self.platform_changed.emit()
         if graph_too:
             self.graph_changed.emit()
@@ -201,70 +200,22 @@ class Document(QtCore.QObject):
     # ----------------------------------------------------------------- edits
     def position(self, task: str) -> Pos | None:
         """The editor position of a task, or ``None``."""
-        a = self._graph.task_attrs(task)
-        if "x" in a and "y" in a:
-            try:
-                x, y = float(a["x"]), float(a["y"])
-            except (TypeError, ValueError):
-                return None
-            return (x, y) if math.isfinite(x) and math.isfinite(y) else None
-        return None
+        return editing.position(self._graph, task)
 
     def next_task_id(self, base: str | None = None, also: Iterable[str] = ()) -> str:
-        """A fresh task id: ``base`` when free, else its prefix with the next free number.
-
-        ``also`` lists ids taken besides the graph's (a paste in progress).
-        """
-        g = self._graph.nx
-        others = set(also)
-        if base is not None and base not in g and base not in others:
-            return base
-        prefix = "n"
-        if base:
-            m = re.match(r"^(.*?)(\d*)$", base)
-            prefix = m.group(1) if m and m.group(1) else base
-        used = set()
-        pat = re.compile(re.escape(prefix) + r"(\d+)$")
-        for t in [*g.nodes, *others]:
-            mm = pat.match(str(t))
-            if mm:
-                used.add(int(mm.group(1)))
-        k = 1 + max(used, default=0)
-        while f"{prefix}{k}" in g or f"{prefix}{k}" in others:
-            k += 1
-        return f"{prefix}{k}"
-
-    def _default_cost_attrs(self) -> dict[str, Any]:
-        if self._graph.is_unrelated():
-            return {"costs": [DEFAULT_COST] * len(self.platform)}
-        return {"cost": DEFAULT_COST}
+        """A fresh task id (see :func:`model.editing.next_task_id`)."""
+        return editing.next_task_id(self._graph, base, also)
 
     def add_task(self, task: str | None = None, pos: Pos = (0.0, 0.0), *, cost: float | None = None,
                  costs: Sequence[float] | None = None) -> str:
         """Add a task at ``pos`` (undoable) and return its id."""
-        tid = self.next_task_id() if task is None else self._check_new_id(task)
-        attrs = self._cost_attrs(tid, cost, costs) if (cost is not None or costs is not None) \
-            else self._default_cost_attrs()
+        tid = self.next_task_id() if task is None else editing.new_task_id(self._graph, task)
+        m = len(self.platform)
+        attrs = editing.cost_attrs(tid, cost, costs, m) if (cost is not None or costs is not None) \
+            else editing.default_cost_attrs(self._graph, m)
         attrs["x"], attrs["y"] = float(pos[0]), float(pos[1])
         self.undo_stack.push(cmd.AddTaskCommand(self, tid, attrs))
         return tid
-
-    def _check_new_id(self, task: str) -> str:
-        tid = str(task).strip()
-        if not tid:
-            raise GraphError("a task id cannot be empty")
-        if tid in self._graph.nx:
-            raise GraphError(f"a task named {tid!r} already exists")
-        return tid
-
-    def _cost_attrs(self, task: str, cost: Any, costs: Any) -> dict[str, Any]:
-        if costs is not None:
-            cl = [check_number(c, f"cost #{i + 1} of task {task!r}") for i, c in enumerate(costs)]
-            m = len(self.platform)
-            if len(cl) != m:
-                raise GraphError(f"task {task!r} needs {m} costs (one per worker), got {len(cl)}")
-            return {"costs": cl}
-        return {"cost": check_number(cost, f"cost of task {task!r}")}
 
     def remove(self, tasks: Iterable[str] = (), edges: Iterable[Edge] = ()) -> None:
         """Delete tasks (with their edges) and edges (undoable)."""
@@ -289,20 +240,7 @@ class Document(QtCore.QObject):
 
     def cycle_message(self, source: str, target: str) -> str | None:
         """Why ``source -> target`` cannot be added, or ``None`` if it can."""
-        g = self._graph
-        for t in (source, target):
-            if t not in g:
-                return f"unknown task {t!r}"
-        if source == target:
-            return f"connecting {source} to itself would close the cycle {source} -> {source}"
-        if g.nx.has_edge(source, target):
-            return f"the edge {source} -> {target} already exists"
-        cyc = g.would_create_cycle(source, target)
-        if cyc:
-            # start the cycle at the target: target -> ... -> source -> target
-            loop = [*cyc[1:], cyc[1]]
-            return f"connecting {source} -> {target} would close the cycle {' -> '.join(loop)}"
-        return None
+        return editing.cycle_message(self._graph, source, target)
 
     def connect(self, source: str, target: str, data: float = 0.0) -> None:
         """Add an edge (undoable).
@@ -333,7 +271,7 @@ class Document(QtCore.QObject):
     def set_costs(self, task: str, costs: Sequence[Any]) -> None:
         """Give a task one execution time per worker (undoable)."""
         self._graph.task_attrs(task)
-        new = self._cost_attrs(task, None, list(costs))
+        new = editing.cost_attrs(task, None, list(costs), len(self.platform))
         if self._graph.task_attrs(task).get("costs") == new["costs"]:
             return
         self.undo_stack.push(cmd.SetCostsCommand(self, {task: new}))
@@ -355,22 +293,13 @@ class Document(QtCore.QObject):
         new = str(new).strip()
         if new == old:
             return
-        self._check_new_id(new)
+        editing.new_task_id(self._graph, new)
         self.undo_stack.push(cmd.RenameTaskCommand(self, old, new))
 
     # ------------------------------------------------------- clipboard / layout
     def copy_snippet(self, tasks: Iterable[str]) -> dict[str, Any]:
         """The JSON-ready snippet of ``tasks`` and the edges among them (for the clipboard)."""
-        g = self._graph.nx
-        ts = [t for t in dict.fromkeys(tasks) if t in g]
-        s = set(ts)
-        return {
-            "format": SNIPPET_FORMAT,
-            "version": 1,
-            "tasks": [{"id": t, **copy.deepcopy(dict(g.nodes[t]))} for t in ts],
-            "edges": [{"source": u, "target": v, **copy.deepcopy(dict(a))}
-                      for u, v, a in g.edges(data=True) if u in s and v in s],
-        }
+        return editing.snippet(self._graph, tasks)
 
     def paste(self, snippet: Any, offset: Pos = (30.0, 30.0), text: str = "paste") -> list[str]:
         """Add the tasks of a snippet with fresh ids, shifted by ``offset`` (undoable).
@@ -382,66 +311,12 @@ class Document(QtCore.QObject):
         GraphError
             If the snippet is not a task snippet or holds invalid tasks.
         """
-        if not isinstance(snippet, dict) or snippet.get("format") != SNIPPET_FORMAT:
-            raise GraphError("the clipboard holds no TaskMapper tasks")
-        tasks_d = snippet.get("tasks")
-        if not isinstance(tasks_d, list) or not tasks_d:
-            raise GraphError("the clipboard snippet holds no tasks")
-        m = len(self.platform)
         explicit = self._graph.platform is not None or self._graph.is_unrelated()
-        if not explicit:
-            # the pasted per-worker times decide the worker count: all of them get the first one's length
-            lengths = [len(td["costs"]) for td in tasks_d
-                       if isinstance(td, dict) and isinstance(td.get("costs"), list) and td["costs"]]
-            if lengths:
-                m, explicit = lengths[0], True
-        rename: dict[str, str] = {}
-        new_tasks: dict[str, dict[str, Any]] = {}
-        taken: set[str] = set()
-        for k, td in enumerate(tasks_d):
-            if not isinstance(td, dict) or "id" not in td:
-                raise GraphError(f"pasted task #{k + 1} has no id")
-            old = "" if td["id"] is None else str(td["id"]).strip()
-            if not old:
-                old = self.next_task_id(also=taken)
-            attrs = {kk: copy.deepcopy(vv) for kk, vv in td.items() if kk != "id"}
-            probe = TaskGraph()  # validates cost/costs exactly like a file
-            probe.add_task(old, attrs.pop("cost", None), costs=attrs.pop("costs", None))
-            cattrs = dict(probe.task_attrs(old))
-            if "costs" in cattrs and explicit and len(cattrs["costs"]) != m:
-                c = cattrs["costs"]
-                cattrs["costs"] = list(c[:m]) + [sum(c) / len(c)] * max(0, m - len(c))
-            attrs.update(cattrs)
-            nid = self._fresh_id(old, taken)
-            taken.add(nid)
-            rename[old] = nid
-            try:
-                x, y = float(attrs.get("x", 0.0)), float(attrs.get("y", 0.0))
-            except (TypeError, ValueError):
-                x = y = 0.0
-            if not (math.isfinite(x) and math.isfinite(y)):
-                x = y = 0.0
-            attrs["x"], attrs["y"] = x + offset[0], y + offset[1]
-            new_tasks[nid] = attrs
-        new_edges: dict[Edge, dict[str, Any]] = {}
-        for ed in snippet.get("edges") or []:
-            if not isinstance(ed, dict):
-                continue
-            u, v = rename.get(str(ed.get("source"))), rename.get(str(ed.get("target")))
-            if u is None or v is None or u == v:
-                continue
-            a = {kk: copy.deepcopy(vv) for kk, vv in ed.items() if kk not in ("source", "target")}
-            a["data"] = check_number(a.get("data", 0.0), f"data of edge {u!r} -> {v!r}")
-            new_edges[(u, v)] = a
-        self.undo_stack.push(cmd.PasteCommand(self, new_tasks, new_edges, text))
-        ids = list(new_tasks)
+        plan = editing.paste_plan(self._graph, snippet, offset, len(self.platform), explicit_workers=explicit)
+        self.undo_stack.push(cmd.PasteCommand(self, plan.tasks, plan.edges, text))
+        ids = list(plan.tasks)
         self.select(ids)
         return ids
-
-    def _fresh_id(self, base: str, taken: set[str]) -> str:
-        if base not in self._graph.nx and base not in taken:
-            return base
-        return self.next_task_id(base, also=taken)
 
     def duplicate(self, tasks: Iterable[str]) -> list[str]:
         """Copy and paste ``tasks`` in one step; returns the new ids."""
@@ -478,10 +353,10 @@ class Document(QtCore.QObject):
         if len(missing) < len(g):
             # keep the existing drawing; put the new tasks below it (their edges run straight)
             ys = [p[1] for t in g.nodes if (p := self.position(t)) is not None]
-            base = max(ys) + cmd.LAYER_GAP if ys else 0.0
-            for t in missing:
+            base = max(ys) + LAYER_GAP if ys else 0.0
+            for t in missing:  # not an edit (no undo step): the file had no positions
                 x, y = lay.positions[t]
-                g.nodes[t]["x"], g.nodes[t]["y"] = x, base + y
+                self._graph.update_task(t, {"x": x, "y": base + y})
         else:
             apply_layout(self._graph, lay)
 

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from gui.commands import count_crossings, layered_layout
 from gui.document import Document
 from model.formats import load_graph
 from model.formats.native import graph_to_dict
 from model.graph import GraphError, TaskGraph
+from model.layout import count_crossings, layered_layout
 
 ROOT = Path(__file__).resolve().parents[2]
 HEFT = ROOT / "assets" / "examples" / "heft-paper.taskgraph.json"
@@ -174,7 +174,7 @@ def test_layered_layout_levels_and_barycentre(qapp):
     g.add_edge("b", "x")
     naive = {"a": (0, 0), "b": (100, 0), "x": (0, 100), "y": (100, 100)}
     assert count_crossings(g, naive) == 1
-    pos = layered_layout(g)
+    pos = layered_layout(g).positions
     assert count_crossings(g, pos) == 0
     assert pos["a"][1] == pos["b"][1] == 0 and pos["x"][1] == pos["y"][1] > 0
 

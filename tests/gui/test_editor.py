@@ -12,7 +12,6 @@ import pytest
 from PySide6 import QtCore, QtGui, QtWidgets
 from PySide6.QtTest import QTest
 
-from gui.commands import count_crossings, layered_layout
 from gui.document import Document
 from gui.editor import STATE_COLOURS, GraphEditorView
 from gui.platform_panel import PlatformPanel
@@ -21,6 +20,7 @@ from model import analysis
 from model.formats import save_graph
 from model.formats.native import graph_to_dict
 from model.graph import TaskGraph
+from model.layout import count_crossings, layered_layout
 from model.schedule import Schedule, Slot
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -300,7 +300,7 @@ def test_layout_positions_every_task_by_level(tmp_path, qtbot):
     for t in doc.graph.tasks:
         assert doc.position(t)[1] == pytest.approx(lvl[t] * 110)
         assert view.task_item(t).pos() == QtCore.QPointF(*doc.position(t))
-    assert count_crossings(doc.graph, layered_layout(doc.graph)) == 0
+    assert count_crossings(doc.graph, layered_layout(doc.graph).positions) == 0
     # on demand, undoable
     doc.move({"a": (500, 500)})
     view.auto_layout()
