@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING
 
 from PySide6 import QtCore, QtGui, QtWidgets
 
@@ -26,6 +27,9 @@ from gui.document import SNIPPET_FORMAT, Document
 from model.chart import OVERLAY_MODES, GraphOverlay, graph_overlay
 from model.graph import GraphError
 from model.schedule import Schedule
+
+if TYPE_CHECKING:
+    from gui.session import Session
 
 from .actions import make_actions
 from .gestures import Gestures
@@ -53,7 +57,8 @@ class GraphEditorView(Gestures, QtWidgets.QGraphicsView):
 
     error = QtCore.Signal(str)
 
-    def __init__(self, document: Document, parent: QtWidgets.QWidget | None = None) -> None:
+    def __init__(self, document: Document, parent: QtWidgets.QWidget | None = None, *,
+                 session: Session | None = None) -> None:
         super().__init__(parent)
         self.document = document
         self._scene = QtWidgets.QGraphicsScene(self)
@@ -97,6 +102,10 @@ class GraphEditorView(Gestures, QtWidgets.QGraphicsView):
         document.positions_changed.connect(self._on_document_positions_changed)
         document.selection_changed.connect(self._on_document_selection_changed)
         document.platform_changed.connect(self._on_document_platform_changed)
+        #: shows the workers of its first schedule, when given
+        self.session = session
+        if session is not None:
+            session.shown_changed.connect(self._on_session_shown_changed)
         self.rebuild()
 
     # --------------------------------------------------------------- building
@@ -241,6 +250,12 @@ class GraphEditorView(Gestures, QtWidgets.QGraphicsView):
                 if item.pos() != p:
                     item.setPos(p)
         self._update_scene_rect()
+
+    def _on_session_shown_changed(self) -> None:
+        assert self.session is not None
+        self.set_schedule(self.session.primary)
+        if self.session.primary is None:
+            self.set_task_states({})
 
     def _on_document_platform_changed(self) -> None:
         if self._overlay in ("critical", "slack"):

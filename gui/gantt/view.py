@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pyqtgraph as pg
@@ -29,6 +29,9 @@ from .construction import Construction
 from .grid import TimeGrid
 from .legend import Legend
 from .playback import Playback, PlaybackBar
+
+if TYPE_CHECKING:
+    from gui.session import Session
 
 __all__ = ["GanttView"]
 
@@ -49,13 +52,16 @@ class GanttView(QtWidgets.QWidget):
     ----------
     playback : Playback or None
         The replay clock to follow (one is created when missing; see :attr:`playback`).
+    session : Session or None
+        Draw what it shows, whenever that changes.
     """
 
     task_clicked = QtCore.Signal(str)
     #: an animated construction reached its last placement
     construction_finished = QtCore.Signal()
 
-    def __init__(self, playback: Playback | None = None, parent: QtWidgets.QWidget | None = None) -> None:
+    def __init__(self, playback: Playback | None = None, parent: QtWidgets.QWidget | None = None, *,
+                 session: Session | None = None) -> None:
         super().__init__(parent)
         self.playback = playback if playback is not None else Playback(self)
         self.schedules: list[Schedule] = []
@@ -76,6 +82,10 @@ class GanttView(QtWidgets.QWidget):
         self._build_controls()
         self.construction = Construction(self)
         self.construction.finished.connect(self.construction_finished)
+        #: what the chart follows (``None``: schedules are set with :meth:`set_schedules`)
+        self.session = session
+        if session is not None:
+            session.shown_changed.connect(self._on_session_shown_changed)
 
     def _build_plot(self) -> None:
         pg.setConfigOptions(antialias=False)
@@ -436,6 +446,11 @@ class GanttView(QtWidgets.QWidget):
             box.blockSignals(blocked)
 
     # ------------------------------------------------------------------- slots
+    def _on_session_shown_changed(self) -> None:
+        s = self.session
+        assert s is not None
+        self.set_schedules(s.schedules, s.graph, platforms=s.platforms, geometry=s.geometry)
+
     def _on_playback_time_changed(self, t: float) -> None:
         pb = self.playback
         active = pb.playing or t < pb.end

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6 import QtCore, QtWidgets
 
@@ -30,6 +30,9 @@ from gui.workers import error_message
 from model.algorithms import available
 from model.comparison import finite, table_metrics
 from model.schedule import Schedule, Slot
+
+if TYPE_CHECKING:
+    from gui.session import Session
 
 from .progress import RunProgress
 from .search_plot import SearchPlot
@@ -62,10 +65,13 @@ class ResultsPanel(QtWidgets.QWidget):
     #: True while at least one run is in progress (what "Cancel all" can act on)
     runs_active_changed = QtCore.Signal(bool)
 
-    def __init__(self, document: Any, manager: RunManager, parent: QtWidgets.QWidget | None = None) -> None:
+    def __init__(self, document: Any, manager: RunManager, parent: QtWidgets.QWidget | None = None, *,
+                 session: Session | None = None) -> None:
         super().__init__(parent)
         self.document = document
         self.manager = manager
+        #: where the up-to-date results are published (``None``: only :meth:`results` gives them)
+        self.session = session
         self._progress: dict[str, RunProgress] = {}
         #: bumped when the graph or platform changes: rows of one generation are comparable
         self._generation = 0
@@ -272,6 +278,7 @@ class ResultsPanel(QtWidgets.QWidget):
         """Mark every result stale (the graph or platform changed)."""
         self._generation += 1
         self.model.mark_stale()
+        self._publish_results()
         self.search_plot.redraw()
         self._emit_choice()
 
@@ -426,7 +433,12 @@ class ResultsPanel(QtWidgets.QWidget):
             c = COL["gap"]
             self.model.dataChanged.emit(self.model.index(0, c), self.model.index(len(self.model.rows) - 1, c))
 
+    def _publish_results(self) -> None:
+        if self.session is not None:
+            self.session.set_results(self.results())
+
     def _after_run_ended(self, r: RunRow) -> None:
+        self._publish_results()
         self.model.row_changed(r)
         if r is self.search_plot.row:
             self._redraw_search()

@@ -14,8 +14,7 @@ from PySide6.QtTest import QTest
 
 from gui.document import Document
 from gui.editor import STATE_COLOURS, GraphEditorView
-from gui.platform_panel import PlatformPanel
-from gui.properties import PropertyPanel
+from gui.panels import PlatformPanel, PropertyPanel
 from model import analysis
 from model.formats import save_graph
 from model.formats.native import graph_to_dict

@@ -43,7 +43,7 @@ def test_open_run_choose_and_play(qtbot, window):
     res = w.results.results()
     assert res["heft"].makespan == 80 and res["cpop"].makespan == 86
     # the first finished result went to the chart
-    assert w._schedule is not None and w._schedule.algorithm in ("heft", "cpop")
+    assert w.session.primary is not None and w.session.primary.algorithm in ("heft", "cpop")
     w.show_schedule(res["cpop"])
     assert w.gantt.schedules == [res["cpop"]]
     # play from the start to the end: the clock runs and every task ends up done
@@ -141,7 +141,7 @@ def test_save_as_writes_an_equal_graph(qtbot, window, tmp_path):
     shutil.copy(HEFT_EXAMPLE, src)
     w.open_path(str(src))
     out = tmp_path / "copy.taskgraph.json"
-    assert w._save_to(str(out))
+    assert w.files.save_to(str(out))
     a, b = load_graph(src), load_graph(out)
     assert sorted(a.edges) == sorted(b.edges)
     assert [a.costs(t) for t in a.tasks] == [b.costs(t) for t in b.tasks]
@@ -233,5 +233,5 @@ def test_a_graph_too_large_to_draw_still_maps_and_saves(qtbot, window, monkeypat
     assert any("10 tasks and 15 edges" in t and "not drawn" in t for t in texts)
     run_and_wait(qtbot, w, ["heft"])
     assert w.results.results()["heft"].makespan == 80
-    assert w._save_to(str(tmp_path / "copy.taskgraph.json"))
+    assert w.files.save_to(str(tmp_path / "copy.taskgraph.json"))
     assert len(load_graph(tmp_path / "copy.taskgraph.json")) == 10

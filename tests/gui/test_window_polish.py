@@ -10,7 +10,7 @@ from PySide6 import QtCore
 from gui.algorithms import is_anytime, is_slow
 from gui.gantt import PlaybackBar
 from gui.main_window import MainWindow
-from gui.platform_panel import PlatformPanel
+from gui.panels import PlatformPanel
 from model.algorithms import available
 
 FORK_JOIN = Path(__file__).resolve().parents[2] / "assets" / "examples" / "fork-join.taskgraph.json"
@@ -37,12 +37,12 @@ def _quick_algorithms() -> list[str]:
 def test_cancel_all_runs_is_offered_only_while_something_runs(qtbot, window):
     w = window
     assert w.open_path(str(FORK_JOIN))
-    assert not w.act_cancel_all.isEnabled()  # nothing to cancel yet
+    assert not w.menus.cancel_all.isEnabled()  # nothing to cancel yet
     with qtbot.waitSignal(w.manager.run_finished, timeout=30_000):
         w.results.run(["heft"])
-        assert w.act_cancel_all.isEnabled()
+        assert w.menus.cancel_all.isEnabled()
     qtbot.waitUntil(lambda: not w.results.cancel_all_button.isEnabled(), timeout=5000)
-    assert not w.act_cancel_all.isEnabled()
+    assert not w.menus.cancel_all.isEnabled()
 
 
 def test_the_row_of_the_result_on_the_chart_stays_in_view_as_results_arrive(qtbot, window):
@@ -59,7 +59,7 @@ def test_the_row_of_the_result_on_the_chart_stays_in_view_as_results_arrive(qtbo
     with qtbot.waitSignals([w.manager.run_finished] * len(rest), timeout=60_000):
         w.results.run(rest)
     assert w.results.proxy.rowCount() == len(names)
-    shown = w._schedule.algorithm
+    shown = w.session.primary.algorithm
     assert shown == worst
     rows = table.selectionModel().selectedRows()
     assert [w.results.model.rows[w.results.proxy.mapToSource(i).row()].algorithm for i in rows] == [shown]
@@ -77,12 +77,12 @@ def test_transport_controls_are_greyed_out_until_there_is_something_to_replay(qt
     bar = w.gantt.findChild(PlaybackBar) or w.findChild(PlaybackBar)
     transport = (bar.back_button, bar.play_button, bar.step_button, bar.slider)
     assert not any(c.isEnabled() for c in transport)  # no schedule yet: play would do nothing
-    assert not w.act_play.isEnabled()  # nor Run ▸ Play / pause
+    assert not w.menus.play.isEnabled()  # nor Run ▸ Play / pause
     assert bar.speed_box.isEnabled()  # the speed can be chosen beforehand
     with qtbot.waitSignal(w.manager.run_finished, timeout=30_000):
         w.results.run(["heft"])
-    assert w._schedule is not None
-    assert all(c.isEnabled() for c in transport) and w.act_play.isEnabled()
+    assert w.session.primary is not None
+    assert all(c.isEnabled() for c in transport) and w.menus.play.isEnabled()
     qtbot.mouseClick(bar.play_button, QtCore.Qt.MouseButton.LeftButton)
     assert w.playback.playing
     w.playback.pause()
@@ -106,7 +106,7 @@ def test_the_chart_title_says_when_its_schedule_no_longer_matches_the_graph(qtbo
     assert w.open_path(str(FORK_JOIN))
     with qtbot.waitSignal(w.manager.run_finished, timeout=30_000):
         w.results.run(["heft"])
-    sched = w._schedule
+    sched = w.session.primary
     assert w.gantt.chart_title() == f"heft: makespan {sched.makespan:g}"
     w.document.set_worker_count(3)
     assert w.gantt.chart_title().endswith("(stale: the platform changed, run again)")

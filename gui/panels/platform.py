@@ -11,8 +11,9 @@ from typing import Any
 from PySide6 import QtCore, QtWidgets
 
 from gui.document import Document
-from gui.properties import fit_table_height, parse_number, set_column_texts
 from model.graph import GraphError
+
+from .properties import fit_table_height, parse_number, set_column_texts
 
 __all__ = ["PlatformPanel"]
 
