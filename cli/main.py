@@ -51,7 +51,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     # checks that follow name the infinite value in one line
     warnings.filterwarnings("ignore", category=RuntimeWarning, module="numpy")
     parser = build_parser()
-    commands = set(parser._subparsers._group_actions[0].choices)  # type: ignore[union-attr]
+    commands = set(parser._subparsers._group_actions[0].choices)  # type: ignore[union-attr,arg-type]
     if not argv or (argv[0] not in commands and argv[0] not in ("-h", "--help")):
         if any(a.startswith("-") for a in argv):
             print(f"taskmapper: unknown option {next(a for a in argv if a.startswith('-'))!r}", file=sys.stderr)

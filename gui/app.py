@@ -34,7 +34,8 @@ def install_excepthook() -> None:
         from PySide6 import QtWidgets
 
         app = QtWidgets.QApplication.instance()
-        win = next((w for w in app.topLevelWidgets() if w.inherits("QMainWindow")), None) if app else None
+        wins = QtWidgets.QApplication.topLevelWidgets() if app is not None else []
+        win = next((w for w in wins if isinstance(w, QtWidgets.QMainWindow)), None)
         text = f"{exc_type.__name__}: {exc}"
         if win is not None:
             win.statusBar().showMessage(f"Unexpected error: {text} (your graph is unchanged; save your work)")

@@ -242,7 +242,7 @@ class Document(QtCore.QObject):
         """Why ``source -> target`` cannot be added, or ``None`` if it can."""
         return editing.cycle_message(self._graph, source, target)
 
-    def connect(self, source: str, target: str, data: float = 0.0) -> None:
+    def connect(self, source: str, target: str, data: float = 0.0) -> None:  # type: ignore[override]
         """Add an edge (undoable).
 
         Raises

@@ -103,7 +103,7 @@ def _render(paint, src_w: float, src_h: float, path: Path, ext: str, scale: floa
         painter.setRenderHint(QtGui.QPainter.RenderHint.TextAntialiasing, True)
         paint(painter, QtCore.QRectF(0, 0, img.width(), img.height()))
         painter.end()
-        if not img.save(dev, "PNG"):
+        if not img.save(dev, "PNG"):  # type: ignore[call-overload]  # the stubs say bytes; PySide6 takes str
             raise GraphError(f"cannot encode PNG for {str(path)!r}")
     elif ext == ".svg":
         from PySide6 import QtSvg

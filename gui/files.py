@@ -268,8 +268,8 @@ class FileCommands:
     def _recent(self) -> list[str]:
         v = self.window.settings.value("recent", [])
         if isinstance(v, str):
-            v = [v]
-        return [str(p) for p in (v or [])]
+            return [v]
+        return [str(p) for p in v] if isinstance(v, (list, tuple)) else []
 
     def refresh_recent(self) -> None:
         self.recent_menu.clear()

@@ -20,7 +20,13 @@ if TYPE_CHECKING:
 __all__ = ["Gestures"]
 
 
-class Gestures:
+if TYPE_CHECKING:  # type checkers see the view the mixin is part of
+    _View = QtWidgets.QGraphicsView
+else:
+    _View = object
+
+
+class Gestures(_View):
     """The mouse and key handlers of the editor view (a mixin of a ``QGraphicsView``)."""
 
     if TYPE_CHECKING:  # provided by GraphEditorView

@@ -247,7 +247,9 @@ class EdgeItem(QtWidgets.QGraphicsItem):
                 c2 = QtCore.QPointF(q.x(), q.y() - h)
                 path.cubicTo(c1, c2, q)
                 if i == 0:
-                    self._label = (p + 3 * c1 + 3 * c2 + q) / 8.0  # the middle of the first piece
+                    # the middle of the first piece (its Bezier curve at t = 1/2)
+                    self._label = QtCore.QPointF((p.x() + 3 * c1.x() + 3 * c2.x() + q.x()) / 8.0,
+                                                 (p.y() + 3 * c1.y() + 3 * c2.y() + q.y()) / 8.0)
             dx, dy = p2.x() - c2.x(), p2.y() - c2.y()
             if dx == 0 and dy == 0:
                 dx, dy = p2.x() - p1.x(), p2.y() - p1.y()

@@ -156,14 +156,14 @@ class GraphEditorView(Gestures, QtWidgets.QGraphicsView):
         g = self.document.graph
         nxg = g.nx
         for t in [t for t in self._tasks if t not in nxg]:
-            item = self._tasks.pop(t)
-            for e in list(item.edges):
-                self._remove_edge_item(e)
-            self._scene.removeItem(item)
-        for e in [e for e in self._edges if not nxg.has_edge(*e)]:
-            self._remove_edge_item(self._edges[e])
+            gone = self._tasks.pop(t)
+            for old in list(gone.edges):
+                self._remove_edge_item(old)
+            self._scene.removeItem(gone)
+        for edge in [edge for edge in self._edges if not nxg.has_edge(*edge)]:
+            self._remove_edge_item(self._edges[edge])
         for t, a in nxg.nodes(data=True):
-            item = self._tasks.get(t)
+            item: TaskItem | None = self._tasks.get(t)
             if item is None:
                 item = TaskItem(t)
                 self._tasks[t] = item
@@ -186,7 +186,7 @@ class GraphEditorView(Gestures, QtWidgets.QGraphicsView):
                 item.setToolTip(f"{t}\ncost {text}")
                 item.update()
         for u, v, a in nxg.edges(data=True):
-            e = self._edges.get((u, v))
+            e: EdgeItem | None = self._edges.get((u, v))
             if e is None:
                 e = EdgeItem(self._tasks[u], self._tasks[v])
                 self._edges[(u, v)] = e

@@ -44,7 +44,7 @@ def _text_colour(c: QtGui.QColor) -> QtGui.QColor:
     return QtGui.QColor("#111111") if lum > 140 else QtGui.QColor("#ffffff")
 
 
-class GanttBarsItem(pg.GraphicsObject):
+class GanttBarsItem(pg.GraphicsObject):  # type: ignore[misc]  # pyqtgraph ships no types
     """Every bar of a chart in one item, painted with culling and level of detail.
 
     Bars live in numpy arrays (``x0``, ``x1``, lane centre ``y``, height ``h``, colour

@@ -11,7 +11,7 @@ from PySide6 import QtCore, QtGui
 __all__ = ["TimeGrid"]
 
 
-class TimeGrid(pg.GraphicsObject):
+class TimeGrid(pg.GraphicsObject):  # type: ignore[misc]  # pyqtgraph ships no types
     """Light vertical lines at round times across the view (cheaper than the axis grid)."""
 
     def __init__(self) -> None:

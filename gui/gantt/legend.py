@@ -14,13 +14,13 @@ class Legend(QtWidgets.QGraphicsWidget):
         super().__init__()
         self.entries: list[tuple[QtGui.QColor, str]] = []
         self.heading = ""
-        self.font = QtGui.QFont()
-        self.font.setPointSizeF(max(7.0, self.font.pointSizeF() * 0.9))
+        self._font = QtGui.QFont()
+        self._font.setPointSizeF(max(7.0, self._font.pointSizeF() * 0.9))
 
     def set_entries(self, heading: str, entries: list[tuple[QtGui.QColor, str]]) -> None:
         self.heading = heading
         self.entries = entries
-        fm = QtGui.QFontMetricsF(self.font)
+        fm = QtGui.QFontMetricsF(self._font)
         texts = [heading, *[e[1] for e in entries]]
         w = max((fm.horizontalAdvance(t) for t in texts), default=0) + 30
         h = (len(entries) + 1) * (fm.height() + 3) + 8
@@ -31,17 +31,17 @@ class Legend(QtWidgets.QGraphicsWidget):
         self.updateGeometry()
         self.update()
 
-    def paint(self, p: QtGui.QPainter, opt, widget) -> None:
-        fm = QtGui.QFontMetricsF(self.font)
-        p.setFont(self.font)
+    def paint(self, p: QtGui.QPainter, opt: object, widget: object = None) -> None:
+        fm = QtGui.QFontMetricsF(self._font)
+        p.setFont(self._font)
         lh = fm.height() + 3
         y = 4.0
         p.setPen(QtGui.QColor("#222222"))
-        bold = QtGui.QFont(self.font)
+        bold = QtGui.QFont(self._font)
         bold.setBold(True)
         p.setFont(bold)
         p.drawText(QtCore.QPointF(8, y + fm.ascent()), self.heading)
-        p.setFont(self.font)
+        p.setFont(self._font)
         y += lh
         fits = max(0, int((self.size().height() - y - 4) // lh))
         entries = self.entries

@@ -4,7 +4,7 @@
 a "now" line following a :class:`~gui.gantt.playback.Playback`, a legend, and a small
 control bar (colour mode, critical path, dependency arrows, transfer lanes, fit, and the
 playback controls). What it draws is a :class:`~model.chart.GanttGeometry`, kept as
-:attr:`GanttView.geometry`; it is computed by :func:`model.chart.gantt_geometry`, in a
+:attr:`GanttView.chart`; it is computed by :func:`model.chart.gantt_geometry`, in a
 worker thread for big results.
 """
 
@@ -72,8 +72,8 @@ class GanttView(QtWidgets.QWidget):
         self.show_critical = False
         self.show_dependencies = False
         self.show_transfers = False
-        #: what is drawn
-        self.geometry: GanttGeometry = gantt_geometry([])
+        #: what is drawn (the lanes, bars and arrows of the shown schedules)
+        self.chart: GanttGeometry = gantt_geometry([])
         self._selected: list[str] = []
         self._levels: dict[str, int] | None = None
         self._critical: list[list[str]] | None = None
@@ -129,13 +129,16 @@ class GanttView(QtWidgets.QWidget):
         self.playback.state_changed.connect(lambda _p: self._on_playback_time_changed(self.playback.time))
 
     def _build_controls(self) -> None:
-        self.colour_box = QtWidgets.QComboBox(toolTip="Colour bars by")
+        self.colour_box = QtWidgets.QComboBox()
+        self.colour_box.setToolTip("Colour bars by")
         for m in COLOUR_MODES:
             self.colour_box.addItem(f"colour: {m}", m)
         self.critical_box = QtWidgets.QCheckBox("Critical path")
         self.deps_box = QtWidgets.QCheckBox("Dependencies")
         self.transfers_box = QtWidgets.QCheckBox("Transfers")
-        self.fit_button = QtWidgets.QToolButton(text="Fit", toolTip="Show the whole chart")
+        self.fit_button = QtWidgets.QToolButton()
+        self.fit_button.setText("Fit")
+        self.fit_button.setToolTip("Show the whole chart")
         self.cursor_label = QtWidgets.QLabel()
         self.cursor_label.setMinimumWidth(90)
         self.playback_bar = PlaybackBar(self.playback)
@@ -164,7 +167,7 @@ class GanttView(QtWidgets.QWidget):
     @property
     def lanes(self) -> list[str]:
         """The label of every lane, top to bottom."""
-        return self.geometry.lanes
+        return self.chart.lanes
 
     def set_schedule(self, schedule: Schedule | None, graph: TaskGraph | None = None, *,
                      platform: Platform | None = None, geometry: GanttGeometry | None = None) -> None:
@@ -195,8 +198,8 @@ class GanttView(QtWidgets.QWidget):
         self._critical = None
         self._rebuild(geometry)
         # from the bar arrays: a loop over 100,000 slots costs the GUI thread ~50 ms
-        is_slot = self.geometry.is_slot()
-        starts, finishes = self.geometry.x0[is_slot], self.geometry.x1[is_slot]
+        is_slot = self.chart.is_slot()
+        starts, finishes = self.chart.x0[is_slot], self.chart.x1[is_slot]
         start = min(0.0, float(starts.min())) if starts.size else 0.0
         end = float(finishes.max()) if finishes.size else 0.0
         self.playback.set_range(start, end - start, events=np.concatenate((starts, finishes)))
@@ -227,7 +230,7 @@ class GanttView(QtWidgets.QWidget):
             blocked = self.colour_box.blockSignals(True)
             self.colour_box.setCurrentIndex(i)
             self.colour_box.blockSignals(blocked)
-        colour, colours = bar_colours(self.geometry, mode, self._levels_map())
+        colour, colours = bar_colours(self.chart, mode, self._levels_map())
         self.item.set_colours(colour, colours)
         self._update_legend()
 
@@ -256,7 +259,7 @@ class GanttView(QtWidgets.QWidget):
         if not self.item.x0.size:
             self.view_box.setRange(xRange=(0, 1), yRange=(-0.5, 0.5), padding=0)
             return
-        lane_y = self.geometry.lane_y
+        lane_y = self.chart.lane_y
         self.view_box.setRange(
             xRange=(min(0.0, b.left()), b.right()),
             yRange=(-0.6, lane_y[-1] + 0.6 if lane_y else max(len(self.lanes), 1)), padding=0.02,
@@ -290,11 +293,11 @@ class GanttView(QtWidgets.QWidget):
     # -------------------------------------------------------------- queries
     def bars_of(self, task: str) -> list[int]:
         """Bar indices showing ``task`` (one per schedule)."""
-        return self.geometry.bars_of(task)
+        return self.chart.bars_of(task)
 
     def bar_rect(self, task: str, schedule_index: int = 0) -> QtCore.QRectF:
         """The bar of ``task`` in schedule ``schedule_index``, in data coordinates."""
-        maps = self.geometry.bar_maps
+        maps = self.chart.bar_maps
         if 0 <= schedule_index < len(maps) and task in maps[schedule_index]:
             return self.item.bar_rect(maps[schedule_index][task])
         raise KeyError(f"task {task!r} is not in schedule #{schedule_index}")
@@ -305,11 +308,11 @@ class GanttView(QtWidgets.QWidget):
 
     def task_at(self, x: float, y: float) -> str | None:
         i = self.bar_at(x, y)
-        return None if i is None or self.geometry.bar_slot[i] is None else self.geometry.bar_task[i]
+        return None if i is None or self.chart.bar_slot[i] is None else self.chart.bar_task[i]
 
     def tooltip_text(self, bar: int) -> str:
         """What hovering bar number ``bar`` shows."""
-        geo = self.geometry
+        geo = self.chart
         slot = geo.bar_slot[bar]
         si = int(geo.bar_sched[bar])
         if slot is None:
@@ -361,7 +364,7 @@ class GanttView(QtWidgets.QWidget):
         g = geometry if geometry is not None and geometry.fits(self.schedules, transfers) else None
         if g is None:
             g = gantt_geometry(self.schedules, self.graph, self.platforms, show_transfers=transfers)
-        self.geometry = g
+        self.chart = g
         colour, colours = bar_colours(g, self.colour_mode, self._levels_map())
         self.item.set_bars(g.x0, g.x1, g.y, g.h, colour, g.bar_task, colours)
         left = self.plot_item.getAxis("left")
@@ -392,7 +395,7 @@ class GanttView(QtWidgets.QWidget):
 
     def _update_legend(self) -> None:
         self.legend.set_entries(f"colour: {self.colour_mode}", legend_entries(
-            self.geometry, self.colour_mode, self._levels_map(), self.show_critical))
+            self.chart, self.colour_mode, self._levels_map(), self.show_critical))
 
     def _neighbours(self, task: str) -> set[str]:
         out: set[str] = set()
@@ -400,7 +403,7 @@ class GanttView(QtWidgets.QWidget):
             out.update(self.graph.predecessors(task))
             out.update(self.graph.successors(task))
             return out
-        drawn = [t for trs in self.geometry.transfers for t in trs]
+        drawn = [t for trs in self.chart.transfers for t in trs]
         for tr in itertools.chain(drawn, *(s.transfers for s in self.schedules)):
             if tr.source == task:
                 out.add(tr.target)
@@ -418,7 +421,7 @@ class GanttView(QtWidgets.QWidget):
         idx: list[int] = []
         crit_pairs: set[tuple[int, int]] = set()
         for si, path in enumerate(self.critical_paths()):
-            bar = self.geometry.bar_maps[si]
+            bar = self.chart.bar_maps[si]
             bars = [bar[t] for t in path if t in bar]
             idx.extend(bars)
             crit_pairs.update(itertools.pairwise(bars))

@@ -218,7 +218,7 @@ def test_dependency_arrows_and_transfer_lanes(view, heft_schedule, heft_graph):
     assert view.lanes[:3] == ["P1", "P2", "P3"] and sorted(view.lanes[3:]) == pairs
     assert len(view.item.x0) == 10 + len(heft_schedule.transfers)
     tr = heft_schedule.transfers[0]
-    bar = next(i for i, t in enumerate(view.geometry.bar_transfer) if t is tr)
+    bar = next(i for i, t in enumerate(view.chart.bar_transfer) if t is tr)
     assert view.item.x0[bar] == tr.start and view.item.x1[bar] == tr.finish
     assert "transfer" in view.tooltip_text(bar)
     view.set_show_transfers(False)
@@ -295,4 +295,4 @@ def test_transfer_lanes_of_a_trace_come_from_the_platform_it_ran_on(qtbot, heft_
     v.set_schedule(trace, heft_graph, platform=plat)
     want = trace.compute_transfers(heft_graph, plat)
     assert want and len(v.item.x0) == 10 + len(want)
-    assert v.geometry.transfers == [want] and v.geometry.platforms == [plat]
+    assert v.chart.transfers == [want] and v.chart.platforms == [plat]

@@ -198,7 +198,7 @@ def test_animate_construction_replays_the_placements(qtbot, window):
     # placements appeared one batch at a time, never more than all of them
     assert seen == sorted(seen) and seen[-1] == 10 and len(seen) > 1
     # the bars follow the algorithm's placement order
-    assert [w.gantt.geometry.bar_task[i] for i in range(10)] == order
+    assert [w.gantt.chart.bar_task[i] for i in range(10)] == order
 
 
 def test_an_unexpected_error_in_a_slot_is_reported_and_the_window_goes_on(qtbot, window, monkeypatch, capsys):

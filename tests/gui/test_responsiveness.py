@@ -106,7 +106,7 @@ def test_prepared_gantt_geometry_draws_the_same_chart(qtbot, heft_graph, heft_sc
     qtbot.addWidget(view)
     geo = gantt_geometry([heft_schedule], heft_graph.copy())  # as a worker does, on its copy
     view.set_schedule(heft_schedule, heft_graph, geometry=geo)
-    assert view.geometry is geo
+    assert view.chart is geo
     for name in ("x0", "x1", "y", "h", "colour", "arrow_a", "arrow_b"):
         np.testing.assert_array_equal(getattr(view.item, name), getattr(fresh.item, name), err_msg=name)
     assert view.lanes == fresh.lanes and view.legend_entries() == fresh.legend_entries()
@@ -120,7 +120,7 @@ def test_prepared_gantt_geometry_draws_the_same_chart(qtbot, heft_graph, heft_sc
     assert not other.fits([heft_schedule], True)
     view.set_show_transfers(True)
     view.set_schedule(heft_schedule, heft_graph, geometry=other)
-    assert view.geometry is not other and view.geometry.show_transfers
+    assert view.chart is not other and view.chart.show_transfers
 
 
 def test_window_shows_the_first_result_with_geometry_from_the_worker(qtbot, tmp_path, monkeypatch):
@@ -139,7 +139,7 @@ def test_window_shows_the_first_result_with_geometry_from_the_worker(qtbot, tmp_
         w.results.run(["heft"])
     row = w.results.row("heft")
     assert w.gantt.schedules == [row.schedule]
-    assert w.gantt.geometry is row.prepared["gantt"]  # not rebuilt on the GUI thread
+    assert w.gantt.chart is row.prepared["gantt"]  # not rebuilt on the GUI thread
     assert sorted(w.gantt.item.x0) == sorted(s.start for s in row.schedule.slots)
     # the table selects the shown result and the chart's title names it
     assert [r.algorithm for r in w.results._chosen_rows()] == ["heft"]
