@@ -2,23 +2,18 @@
 
 The GUI never names a particular algorithm: it asks the registry's metadata.
 ``Algorithm.anytime`` (a time-limited search with a bound), ``Algorithm.slow`` (left out
-of "Run all") and ``Algorithm.needs`` (what must be installed for it to run) are read here,
-and only here.
+of "Run all") and ``Algorithm.needs`` (an optional module it needs, through
+``Algorithm.unavailable_reason``) are read here, and only here.
 """
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from collections.abc import Iterable
-from typing import Any
-
-from model.algorithms import ALGORITHMS, available
+from model.algorithms import ALGORITHMS, Algorithm, available
 
 __all__ = ["algorithm_class", "is_anytime", "is_slow", "quick_algorithms", "tooltip", "unavailable_reason"]
 
 
-def algorithm_class(name: str) -> type | None:
+def algorithm_class(name: str) -> type[Algorithm] | None:
     """The registered class of ``name`` (``None`` when unknown)."""
     return ALGORITHMS.get(name)
 
@@ -38,42 +33,11 @@ def quick_algorithms() -> list[str]:
     return [n for n in available() if not is_slow(n)]
 
 
-def _missing_modules(modules: Iterable[str]) -> list[str]:
-    missing = []
-    for m in modules:
-        try:
-            found = importlib.util.find_spec(m) is not None
-        except (ImportError, ValueError):  # a parent package is missing too
-            found = False
-        if not found:
-            missing.append(m)
-    return missing
-
-
 def unavailable_reason(name: str) -> str | None:
-    """Why ``name`` cannot run here (a missing optional package), or ``None`` when it can.
-
-    Reads the class's ``needs``: a module name or a list of them, or a callable that
-    returns a reason (or ``True``/``None`` when available). The message is the class's
-    ``install_hint``, else its module's ``INSTALL_HINT``, else the missing modules named.
-    """
+    """Why ``name`` cannot run here (what to install), or ``None`` when it can
+    (:meth:`model.algorithms.Algorithm.unavailable_reason`, from its ``needs``)."""
     cls = ALGORITHMS.get(name)
-    needs: Any = getattr(cls, "needs", None)
-    if cls is None or not needs:
-        return None
-    if callable(needs):
-        verdict = needs()
-        if verdict is None or verdict is True:
-            return None
-        if isinstance(verdict, str):
-            return verdict or None
-        missing = ["a package it needs"]
-    else:
-        missing = _missing_modules([needs] if isinstance(needs, str) else list(needs))
-        if not missing:
-            return None
-    hint = getattr(cls, "install_hint", None) or getattr(sys.modules.get(cls.__module__), "INSTALL_HINT", None)
-    return str(hint) if hint else f"{name} needs {', '.join(missing)}, which is not installed"
+    return (cls.unavailable_reason() or None) if cls is not None else None
 
 
 def tooltip(name: str) -> str:

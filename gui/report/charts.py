@@ -320,7 +320,7 @@ def scaling_charts(result: dict[str, Any]) -> tuple[Chart, Chart]:
     n = len(result["makespan"])
     for k, (name, row) in enumerate(result["makespan"].items()):
         # earlier curves are drawn wider and with bigger marks, so equal curves stay visible
-        look = {"width": 1.8 + 1.0 * (n - 1 - k) / max(1, n - 1) * min(3, n - 1),
+        look: dict[str, Any] = {"width": 1.8 + 1.0 * (n - 1 - k) / max(1, n - 1) * min(3, n - 1),
                 "markers": True, "marker": MARKERS[k % len(MARKERS)], "marker_size": 3.4 + 0.8 * min(3, n - 1 - k)}
         colour = COLOURS[k % len(COLOURS)]
         ms.series.append(Series(name, xs, [row[i] for i in order], colour, **look))

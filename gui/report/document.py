@@ -80,7 +80,7 @@ def _gantt(content: ReportContent, name: str) -> Image:
         path = Path(tmp) / f"{name}.png"
         export_schedule_image(sched, path, graph=content.graph, scale=1.5, title=title, show_critical=True)
         data = path.read_bytes()
-    img = QtGui.QImage.fromData(data, "PNG")
+    img = QtGui.QImage.fromData(data, "PNG")  # type: ignore[arg-type]  # the stubs say bytes; PySide6 takes str
     return Image(data, img.width() / 1.5, img.height() / 1.5)
 
 

@@ -38,7 +38,7 @@ def positions_of(graph: TaskGraph) -> tuple[dict[str, tuple[float, float]], dict
         x, y = a.get("x"), a.get("y")
         if not all(isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) for v in (x, y)):
             break
-        pos[t] = (float(x), float(y))
+        pos[t] = (float(x), float(y))  # type: ignore[arg-type]  # both checked to be finite numbers
     else:
         if len(set(pos.values())) == len(pos):  # a file with every task at (0, 0) has no layout
             return pos, {}
@@ -160,9 +160,9 @@ def graph_picture(graph: TaskGraph, *, critical_path: Sequence[str] = (), title:
                 text = f"{d:g}"
                 tw = fm.horizontalAdvance(text) + 6
                 r = None
-                for f in (0.55, 0.4, 0.7, 0.3, 0.8, 0.5):
-                    mx = seg[0][0] + f * (seg[1][0] - seg[0][0])
-                    my = seg[0][1] + f * (seg[1][1] - seg[0][1])
+                for frac in (0.55, 0.4, 0.7, 0.3, 0.8, 0.5):
+                    mx = seg[0][0] + frac * (seg[1][0] - seg[0][0])
+                    my = seg[0][1] + frac * (seg[1][1] - seg[0][1])
                     r = QtCore.QRectF(mx - tw / 2, my - fm.height() / 2, tw, fm.height())
                     if not any(r.intersects(o.adjusted(-2, -2, 2, 2)) for o, _, _ in labels):
                         break
@@ -184,10 +184,10 @@ def graph_picture(graph: TaskGraph, *, critical_path: Sequence[str] = (), title:
             tint = QtGui.QColor(LEVEL_TINTS[levels.get(t, 0) % len(LEVEL_TINTS)])
             on_cp = t in crit_tasks
             if not readable:
-                r = max(3.0, 5.0 / k)
+                radius = max(3.0, 5.0 / k)
                 painter.setPen(QtGui.QPen(QtGui.QColor(CRITICAL if on_cp else "#555555"), 1.0 / k))
                 painter.setBrush(tint.darker(130))
-                painter.drawEllipse(QtCore.QPointF(cx, cy), r, r)
+                painter.drawEllipse(QtCore.QPointF(cx, cy), radius, radius)
                 continue
             hw = task_width(t) / 2
             rect = QtCore.QRectF(cx - hw, cy - TASK_H / 2, 2 * hw, TASK_H)

@@ -116,3 +116,14 @@ def test_the_chart_title_says_when_its_schedule_no_longer_matches_the_graph(qtbo
     assert w.gantt.chart_title() == f"heft: makespan {sched.makespan:g}   (stale: the graph changed, run again)"
     assert w.gantt.plot_item.titleLabel.text == w.gantt.chart_title()
     w.document.undo_stack.setClean()  # no unsaved-changes question when the window closes
+
+
+def test_what_an_algorithm_needs_comes_from_the_registry_whatever_its_name(monkeypatch):
+    from gui.algorithms import tooltip, unavailable_reason
+    from model.algorithms import ALGORITHMS
+
+    assert unavailable_reason("heft") is None and "Not available" not in tooltip("heft")
+    monkeypatch.setattr(ALGORITHMS["heft"], "needs", "no_such_module_here")
+    reason = unavailable_reason("heft")
+    assert reason is not None and "no_such_module_here" in reason
+    assert tooltip("heft").endswith(f"Not available here: {reason}")
