@@ -535,9 +535,9 @@ class DaskBackend(Backend):
         except Exception:  # no event log: the tasks stay unnamed
             pass
         if tasks:
-            what = "task " + ", ".join(map(repr, tasks)) if len(tasks) == 1 else \
-                "tasks " + ", ".join(map(repr, tasks))
-            self._lost = WorkerLost(f"Dask worker {label} ({address}) died while running {what}", tasks)
+            # Dask's "processing": the task it ran and any queued behind it
+            what = ("task " if len(tasks) == 1 else "tasks ") + ", ".join(map(repr, tasks))
+            self._lost = WorkerLost(f"Dask worker {label} ({address}) died with {what} on it", tasks)
         else:
             self._lost = WorkerLost(f"Dask worker {label} ({address}) died (no task of the run was on it)")
         return self._lost
@@ -571,20 +571,27 @@ class DaskBackend(Backend):
                 client.close(timeout=DASK_CLOSE_TIMEOUT)
             except Exception:  # closing what is already broken
                 pass
-        for pid in self._pids:
+        pids = set(self._pids)
+        if cluster is not None:
+            for w in list(getattr(cluster, "workers", {}).values()):
+                try:
+                    if self._processes:
+                        # a nanny: no restart, then its worker process (a restarted one too) dies
+                        w.close_gracefully()
+                        if w.pid:
+                            pids.add(int(w.pid))
+                    else:
+                        # in-process workers: close them without waiting for their task threads
+                        cluster.sync(w.close, executor_wait=False, timeout=DASK_CLOSE_TIMEOUT,
+                                     callback_timeout=DASK_CLOSE_TIMEOUT)
+                except Exception:  # already closing or closed
+                    pass
+        for pid in pids:
             try:
                 os.kill(pid, signal.SIGKILL)
             except (ProcessLookupError, PermissionError):
                 pass
         if cluster is not None:
-            if not self._processes:
-                # in-process workers: close them without waiting for their task threads
-                for w in list(getattr(cluster, "workers", {}).values()):
-                    try:
-                        cluster.sync(w.close, executor_wait=False, timeout=DASK_CLOSE_TIMEOUT,
-                                     callback_timeout=DASK_CLOSE_TIMEOUT)
-                    except Exception:  # already closing or closed
-                        pass
             try:
                 cluster.close(timeout=DASK_CLOSE_TIMEOUT)
             except Exception:  # a worker thread still runs a task: stop waiting

@@ -337,7 +337,7 @@ class _Run:
             try:
                 i = self.done_q.get(timeout=0.05)
             except queue.Empty:
-                lost = self.backend.poll()
+                lost = self.backend.poll() if self.error is None else None
                 if lost is not None:
                     self.fail(str(lost))
                 continue
@@ -618,9 +618,9 @@ def run_graph(
                     run.interrupts += 1
             finished = True
     finally:
-        if finished and not run.running:
+        if finished and not run.stopping:
             backend.close()
-        else:  # stopped waiting for running tasks, or an error escaped: nothing may wait now
+        else:  # stopped early, or an error escaped: nothing may wait now
             running = [(i, run.futures[i]) for i in run.running if i in run.futures]
             still = {id(f) for f in backend.abort([f for _, f in running])}
             left = [i for i, f in running if id(f) in still]

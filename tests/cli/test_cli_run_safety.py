@@ -6,6 +6,7 @@ time. Helper callables live in tests/data (``exec_helpers``, ``exec_marker``).
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -263,20 +264,19 @@ def test_a_task_that_kills_its_worker_is_named(tmp_path, executor):
     g.add_edge("killer", "z", 1)
     save_graph(g, src)
     out = tmp_path / "part.schedule.json"
-    t0 = time.monotonic()
+    # before, this hung (mapped Dask) or died on a KeyError: the timeout bounds it
     r = taskmapper("run", src, "--allow-calls", "--workers", "2", "--executor", *executor,
                    "--time-scale", "0.01", "-o", out, timeout=30)
-    took = time.monotonic() - t0
     assert r.returncode == 2, r.stderr
     errors = [line for line in r.stderr.splitlines() if line.startswith("taskmapper run:")]
     assert len(errors) == 1 and r.stderr.splitlines()[-1] == errors[0], r.stderr
     assert "Traceback" not in r.stderr
     line = errors[0]
-    assert "died" in line and "while running task 'killer'" in line, line
     if executor[0] == "processes":
-        assert "process died (exit code 3)" in line, line
+        assert "process died (exit code 3) while running task 'killer'" in line, line
+    else:
+        assert re.search(r"Dask worker P\d \(tcp://[^)]+\) died with task 'killer' on it", line), line
     assert line.endswith(f"(partial trace: 1/3 tasks -> {out})"), line
     trace = load_schedule(out)
     assert [s.task for s in trace.slots] == ["a"]
     assert trace.meta["stopped"] == "failed" and "killer" in trace.meta["error"]
-    assert took < 15
