@@ -390,7 +390,7 @@ def _calls(graph: TaskGraph, inst: Instance,
     elif allow_calls is False:
         refused = named
     else:
-        allowed = set(allow_calls)
+        allowed = {allow_calls} if isinstance(allow_calls, str) else set(allow_calls)
         refused = {name: ts for name, ts in named.items() if name not in allowed}
     if refused:
         raise CallsNotAllowed(f"the graph {describe_calls(refused)}, which the run was not allowed to do",
@@ -527,8 +527,8 @@ def run_graph(
         run: ``partial`` is true when it stopped early, ``stopped`` says why
         (``"cancelled"``, ``"interrupted"``, ``"failed"``), ``abandoned`` lists the tasks
         still running when the run stopped waiting, ``left_running`` those of them whose
-        code may still be running (threads: in their daemon threads, which Python cannot
-        kill; Dask: on worker threads of a cluster we do not own). Ctrl-C in the main
+        code may still be running (in threads, which Python cannot kill: ours, or the
+        worker threads of an in-process or external Dask cluster). Ctrl-C in the main
         thread stops the run like ``cancel``; a second Ctrl-C stops waiting at once.
 
     Raises

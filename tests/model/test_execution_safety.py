@@ -270,3 +270,10 @@ def test_a_task_that_kills_its_worker_process_is_named(helpers):
         run_graph(g, Platform.homogeneous(2), executor="processes", time_scale=TS)
     trace = info.value.trace
     assert [s.task for s in trace.slots] == ["a"] and trace.meta["stopped"] == "failed"
+
+
+def test_one_allowed_call_may_be_given_as_a_string(marker):
+    g = marked_graph()
+    with pytest.raises(CallsNotAllowed) as info:
+        run_graph(g, Platform.homogeneous(2), allow_calls="exec_marker:f", time_scale=TS)
+    assert info.value.calls == {"builtins:len": ["T4"]} and not marker.exists()
