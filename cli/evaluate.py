@@ -38,8 +38,8 @@ def register(sub: Any) -> None:
         "worker; on each worker the tasks run in the order of their 'start' values (slots without one, or "
         "with equal ones, keep their order in the file). Durations come from the graph.",
     )
-    s.add_argument("graph", help="task graph file (.json, .dot, .graphml, .stg, WfFormat .json)")
-    s.add_argument("mapping", help="schedule JSON giving each task's worker and each worker's order")
+    s.add_argument("graph", metavar="GRAPH", help="task graph file (.json, .dot, .graphml, .stg, WfFormat .json)")
+    s.add_argument("mapping", metavar="MAPPING", help="schedule JSON giving each task's worker and each worker's order")
     s.add_argument("--workers", "-w", type=worker_count,
                    help="number of workers when the graph lists none (default: the mapping's 'workers')")
     s.add_argument("-o", "--output", help="output .schedule.json (default: stdout)")
