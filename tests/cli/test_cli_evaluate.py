@@ -155,7 +155,7 @@ def test_evaluate_bad_files(tmp_path):
     m = mapping_file(tmp_path, heft_slots())
     assert_bad_input(taskmapper("evaluate", HEFT_PAPER, m, "-o", tmp_path / "no" / "x.schedule.json"),
                      "does not exist")
-    assert_bad_input(taskmapper("evaluate", HEFT_PAPER), "mapping")
+    assert_bad_input(taskmapper("evaluate", HEFT_PAPER), "required: MAPPING")
     bad = mapping_file(tmp_path, [{"task": "n1", "worker": "P1", "start": "early"}], name="b.schedule.json")
     assert_bad_input(taskmapper("evaluate", HEFT_PAPER, bad), "start of task 'n1' must be a finite number")
 
