@@ -259,6 +259,8 @@ class Mapping:
 class Evaluator:
     """Times mappings of one graph on one platform (the compiled instance is kept).
 
+    Build a new one when the graph or the platform changes: the instance is a snapshot.
+
     Parameters
     ----------
     graph : TaskGraph
@@ -529,6 +531,8 @@ def evaluate(
     A task starts when the task before it on its worker has finished and the data of
     every predecessor has arrived (its finish, plus ``latency + data / bandwidth`` when
     on another worker); it lasts its execution time on its worker from the graph.
+    The graph's pins are not enforced: a hand mapping may move a pinned task
+    (:func:`fit_problems` names it).
 
     Parameters
     ----------
@@ -591,8 +595,8 @@ def fit_problems(schedule: Schedule, graph: TaskGraph, platform: Platform, *, to
 
     Checks that the schedule places every task of the graph once, on known workers, as
     the graph's pins say, without two tasks overlapping on a worker; that each task lasts
-    its execution time from the graph; and that it starts after each predecessor finished
-    plus the transfer time between their workers.
+    its execution time from the graph and starts at time 0 or later; and that it starts
+    after each predecessor finished plus the transfer time between their workers.
 
     A recorded trace (algorithm ``"trace"``) is in wall-clock seconds, not in the graph's
     cost units: its durations and transfer times cannot be compared with the graph, so
@@ -640,6 +644,8 @@ def fit_problems(schedule: Schedule, graph: TaskGraph, platform: Platform, *, to
         if pin is not None and pin != s.worker:
             problems.append(f"{s.task!r} is pinned to {pin} but runs on {s.worker}")
         if not trace:
+            if s.start < -tol:
+                problems.append(f"{s.task!r} starts at {_t(s.start)}, before time 0")
             p = index[s.worker]
             want = graph.exec_time(s.task, p, platform)
             if abs(s.duration - want) > slack(max(abs(want), abs(s.finish))):

@@ -386,6 +386,8 @@ def test_fit_problems_precedence_transfers_workers_tasks_pins_and_overlap():
     assert "'b' starts at 5 on P2 before the data of 'a' arrives from P1 at 7 (finish 4 + transfer 3)" in probs
     assert "'c' starts at 3 before its predecessor 'a' finishes at 4" in probs
     assert "'c' starts at 3 on P1 before the data of 'b' arrives from P2 at 10 (finish 8 + transfer 2)" in probs
+    early = Schedule("x", p.ids, [Slot("a", "P1", -4, 0), Slot("b", "P2", 4, 7), Slot("c", "P2", 7, 8)])
+    assert fit_problems(early, g, p) == ["'a' starts at -4, before time 0"]
     s2 = Schedule("x", p.ids, [Slot("a", "P9", 0, 4)])
     probs2 = fit_problems(s2, g, p)
     assert "'a' runs on unknown worker 'P9'" in probs2 and "tasks 'b', 'c' are not in the schedule" in probs2
