@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
-from model.graph import Platform, TaskGraph
+from model.graph import GraphError, Platform, TaskGraph
+
+if TYPE_CHECKING:
+    from model.schedule import Schedule
 
 
 class UsageError(Exception):
@@ -134,6 +138,70 @@ def schedule_summary(sched: Any, out: str | None = None) -> str:
     if out not in (None, "-"):
         text += f" -> {out}"
     return text
+
+
+def pin_arg(text: str) -> tuple[str, str]:
+    """Argument type of ``--pin``: ``TASK=WORKER`` (the last ``=`` splits)."""
+    task, eq, worker = text.rpartition("=")
+    if not eq or not task.strip() or not worker.strip():
+        raise argparse.ArgumentTypeError(f"expected TASK=WORKER, got {text!r}")
+    return task, worker
+
+
+def add_pin_opts(sp: argparse.ArgumentParser) -> None:
+    """``--pin TASK=WORKER`` (repeatable) and ``--pins FILE``."""
+    sp.add_argument("--pin", action="append", type=pin_arg, metavar="TASK=WORKER",
+                    help="fix TASK to WORKER (repeatable; adds to and overrides the graph's pins)")
+    sp.add_argument("--pins", metavar="FILE",
+                    help='pins from a schedule JSON (its task -> worker) or a JSON object {"T1": "P2", ...}')
+
+
+def has_pins(args: argparse.Namespace) -> bool:
+    """Whether ``--pin`` or ``--pins`` was given."""
+    return bool(getattr(args, "pin", None)) or getattr(args, "pins", None) is not None
+
+
+def apply_pins(graph: TaskGraph, platform: Platform, args: argparse.Namespace) -> None:
+    """Pin the graph's tasks as ``--pins FILE`` then ``--pin TASK=WORKER`` say (in place).
+
+    Command-line pins add to and override the graph's own; ``null`` in a ``--pins``
+    object frees a task.
+
+    Raises
+    ------
+    GraphError
+        If a pin names a task not in the graph or a worker not on the platform.
+    """
+    given: list[tuple[str, str | None, str]] = []
+    if getattr(args, "pins", None) is not None:
+        from model.mapping import load_pins
+
+        given += [(t, w, f"--pins {args.pins!r}") for t, w in load_pins(args.pins).items()]
+    given += [(t, w, f"--pin {t}={w}") for t, w in getattr(args, "pin", None) or []]
+    ids = platform.ids
+    known = set(ids)
+    for task, worker, where in given:
+        if task not in graph:
+            raise GraphError(f"{where} names unknown task {task!r}")
+        if worker is not None and worker not in known:
+            shown = ", ".join(ids[:8]) + (", ..." if len(ids) > 8 else "")
+            raise GraphError(f"{where} pins task {task!r} to unknown worker {worker!r} (workers: {shown})")
+        graph.set_pin(task, worker)
+
+
+def write_schedule(sched: Schedule, out: str | None) -> None:
+    """Write a schedule as ``schedule`` and ``evaluate`` do: JSON on stdout without ``-o``,
+    Chrome trace for ``*.trace.json``, else the native JSON; then a one-line summary with
+    the makespan on stderr."""
+    if out is not None and out.lower().endswith(".trace.json"):
+        from model.formats import save_schedule
+
+        save_schedule(sched, out)
+    else:
+        from model.formats.native import schedule_to_dict
+
+        write_text(json.dumps(schedule_to_dict(sched), indent=1) + "\n", out)
+    print(schedule_summary(sched, out), file=sys.stderr)
 
 
 def write_text(text: str, out: str | None) -> None:

@@ -17,7 +17,7 @@ from model.execution.engine import ExecutionError, calls_in, describe_calls, run
 from model.graph import GraphError
 from model.schedule import Schedule
 
-from .common import nonneg_float, worker_count
+from .common import add_pin_opts, apply_pins, has_pins, nonneg_float, worker_count
 
 __all__ = ["ProgressLine", "register", "run_cli"]
 
@@ -144,8 +144,12 @@ def run_cli(args: Any) -> int:
     if calls and not allow_calls:
         raise GraphError(f"the graph {describe_calls(calls)}; pass --allow-calls to run it")
     platform = graph.default_platform(getattr(args, "workers", None))
-    graph.validate(platform)
     dynamic = bool(getattr(args, "dynamic", False))
+    if has_pins(args):
+        if dynamic:
+            raise GraphError("--pin and --pins need a mapping algorithm; --dynamic places tasks as they run")
+        apply_pins(graph, platform, args)
+    graph.validate(platform)
     algorithm = getattr(args, "algorithm", None) or "heft"
     schedule = None
     if not dynamic:
@@ -212,6 +216,7 @@ def register(sub: Any) -> None:
     g.add_argument("--algorithm", "-a", help="follow this algorithm's mapping (default heft)")
     g.add_argument("--dynamic", action="store_true", help="let the executor place tasks dynamically")
     s.add_argument("--workers", "-w", type=worker_count, help="number of workers (default: the graph's)")
+    add_pin_opts(s)
     s.add_argument("--scheduler", help="address of an existing Dask scheduler (with --executor dask)")
     s.add_argument("--time-scale", type=nonneg_float, default=0.01, help="seconds of work per cost unit")
     s.add_argument("--work", choices=["cpu", "python", "sleep"], default="cpu",

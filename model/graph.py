@@ -185,11 +185,26 @@ class Platform:
 _TASK_KEYS = ("cost", "costs")
 
 
+def _check_pin(worker: Any, task: str) -> str:
+    """A task's pin as a worker id, or :class:`GraphError` naming the task."""
+    if not isinstance(worker, str):
+        raise GraphError(f"pin of task {task!r} must be a worker id (text), got {worker!r}")
+    if not worker.strip():
+        raise GraphError(f"pin of task {task!r} is an empty worker id")
+    return worker
+
+
+def _some(ids: list[str], k: int = 8) -> str:
+    """The first ``k`` ids, comma-separated, with ``...`` when there are more."""
+    return ", ".join(ids[:k]) + (", ..." if len(ids) > k else "")
+
+
 class TaskGraph:
     """A directed acyclic graph of tasks with costs and data volumes.
 
     The graph wraps a :class:`networkx.DiGraph` (available as :attr:`nx`). Node
     attributes: ``cost`` (float) or ``costs`` (list of floats, one per worker),
+    ``pin`` (the id of the worker the task is fixed to; absent or ``None``: free),
     plus free attributes (``x``, ``y``, ``label``, ...). Edge attribute: ``data``.
 
     Parameters
@@ -443,6 +458,41 @@ class TaskGraph:
         """Whether any task carries a per-worker ``costs`` list."""
         return any("costs" in a for _, a in self.nx.nodes(data=True))
 
+    def pins(self) -> dict[str, str]:
+        """The pinned tasks: task id -> the worker id it is fixed to (free tasks left out).
+
+        A pin is the task attribute ``"pin"``, a worker id; absent or ``None`` means free.
+
+        Examples
+        --------
+        >>> g = TaskGraph(); g.add_task("a"); g.add_task("b"); g.set_pin("b", "P2")
+        >>> g.pins()
+        {'b': 'P2'}
+        """
+        return {n: a["pin"] for n, a in self.nx.nodes(data=True) if a.get("pin") is not None}
+
+    def pin(self, task: str) -> str | None:
+        """The worker id ``task`` is pinned to, or ``None`` when it is free."""
+        pin = self.task_attrs(task).get("pin")
+        return None if pin is None else str(pin)
+
+    def set_pin(self, task: str, worker: str | None) -> None:
+        """Fix ``task`` to the worker id ``worker``, or free it with ``None``.
+
+        The worker is checked against a platform by :meth:`validate`, since a graph
+        may leave its workers to the command line or the app.
+
+        Raises
+        ------
+        GraphError
+            If the task is unknown or ``worker`` is not a non-empty text.
+        """
+        a = self.task_attrs(task)
+        if worker is None:
+            a.pop("pin", None)
+            return
+        a["pin"] = _check_pin(worker, task)
+
     def exec_time(self, task: str, worker_index: int, platform: Platform) -> float:
         """Execution time of ``task`` on worker number ``worker_index`` of ``platform``."""
         a = self.task_attrs(task)
@@ -482,12 +532,21 @@ class TaskGraph:
     def validate(self, platform: Platform | None = None) -> None:
         """Check the graph (and its fit to ``platform``); raise :class:`GraphError`.
 
-        Checks acyclicity, numeric non-negative costs and data, and that every
-        ``costs`` list has one entry per worker.
+        Checks acyclicity, numeric non-negative costs and data, that every ``costs``
+        list has one entry per worker, and that every pin names a worker of the platform.
         """
         self.check_acyclic()
         plat = platform if platform is not None else self.platform
+        ids = None if plat is None else plat.ids
+        known = None if ids is None else set(ids)
         for n, a in self.nx.nodes(data=True):
+            pin = a.get("pin")
+            if pin is not None:
+                _check_pin(pin, n)
+                if known is not None and pin not in known:
+                    raise GraphError(
+                        f"task {n!r} is pinned to unknown worker {pin!r} (workers: {_some(ids or [])})"
+                    )
             if "costs" in a:
                 cl = a["costs"]
                 for i, c in enumerate(cl):

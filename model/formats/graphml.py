@@ -51,6 +51,9 @@ def from_networkx(h: nx.DiGraph, name: str = "untitled", where: str = "GraphML f
     g = TaskGraph(str(gattrs.pop("name", "") or name))
     for n, a in h.nodes(data=True):
         extra = dict(a)
+        if isinstance(extra.get("pin"), int) and not isinstance(extra["pin"], bool):
+            # a pin key typed as a number (worker ids 1, 2, ...): worker ids are text
+            extra["pin"] = str(extra["pin"])
         cost, costs = None, None
         if "costs" in extra:
             raw = extra.pop("costs")

@@ -1,4 +1,8 @@
-"""The native JSON formats: ``taskmapper-graph`` and ``taskmapper-schedule`` (version 1)."""
+"""The native JSON formats: ``taskmapper-graph`` and ``taskmapper-schedule`` (version 1).
+
+A task's optional ``"pin"`` (a worker id) fixes it to that worker; it is read into the
+node attribute ``pin`` and written back as is (missing or ``null``: free).
+"""
 
 from __future__ import annotations
 
@@ -134,6 +138,14 @@ def graph_from_dict(d: Any) -> TaskGraph:
             raise GraphError(f"task #{k + 1} needs an 'id'")
         tid = _id(t["id"], f"id of task #{k + 1}")
         extra = {kk: vv for kk, vv in t.items() if kk not in _TASK_RESERVED}
+        if "pin" in extra:
+            # a worker id, as in 'workers' (a number is written as text); null: free
+            if extra["pin"] is None:
+                del extra["pin"]
+            elif isinstance(extra["pin"], bool) or not isinstance(extra["pin"], (str, int, float)):
+                raise GraphError(f"pin of task {tid!r} must be a worker id (text), got {extra['pin']!r}")
+            else:
+                extra["pin"] = _id(extra["pin"], f"pin of task {tid!r}")
         if "costs" in t and not isinstance(t["costs"], list):
             raise GraphError(f"'costs' of task {tid!r} must be a list of numbers")
         if "cost" in t and t["cost"] is None:
