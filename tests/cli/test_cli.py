@@ -17,7 +17,7 @@ from model.formats.native import schedule_from_dict
 
 ROOT = Path(__file__).resolve().parents[2]
 HEFT_PAPER = ROOT / "assets" / "examples" / "heft-paper.taskgraph.json"
-SUBCOMMANDS = ["algorithms", "schedule", "export", "convert", "analyze", "generate", "run", "scale", "report", "codegen"]
+SUBCOMMANDS = ["algorithms", "schedule", "export", "convert", "analyze", "generate", "run", "evaluate", "scale", "report", "codegen"]
 
 
 def taskmapper(*args, cwd=None):
