@@ -36,6 +36,7 @@ import numpy as np
 from .gcpause import paused_collection
 from .graph import GraphError, TaskGraph
 from .layout import apply_layout, layered_layout
+from .levels import level_of
 
 __all__ = ["GENERATORS", "generate", "layout_levels"]
 
@@ -178,12 +179,9 @@ def layout_levels(graph: TaskGraph, spacing: float = SPACING) -> None:
     if len(graph) <= LAYOUT_MAX_TASKS:
         apply_layout(graph, layered_layout(graph, layer_gap=spacing))
         return
-    level: dict[str, int] = {}
-    for t in graph.topological_order():
-        level[t] = max((level[p] + 1 for p in graph.nx.predecessors(t)), default=0)
     rows: dict[int, list[str]] = {}
-    for t in graph.nx.nodes:
-        rows.setdefault(level[t], []).append(t)
+    for t, lv in level_of(graph).items():
+        rows.setdefault(lv, []).append(t)
     for lv, row in rows.items():
         k = len(row)
         for j, t in enumerate(row):

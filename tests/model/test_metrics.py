@@ -156,6 +156,7 @@ def test_metrics_match_independent_sums(kind, seed):
 
 def test_metrics_compile_the_graph_once(monkeypatch):
     import model.analysis
+    import model.levels
     import model.metrics
     from model.generators import generate
     from model.instance import compile_instance
@@ -171,7 +172,8 @@ def test_metrics_compile_the_graph_once(monkeypatch):
         return compile_instance(graph, platform)
 
     monkeypatch.setattr(model.metrics, "compile_instance", counting)
-    monkeypatch.setattr(model.analysis, "compile_instance", counting)
+    for mod in (model.analysis.critical, model.analysis.bounds, model.analysis.report, model.levels):
+        monkeypatch.setattr(mod, "compile_instance", counting)
     assert schedule_metrics(s, g, plat) == expected
     assert len(calls) == 1
     calls.clear()
