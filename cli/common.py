@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from typing import TYPE_CHECKING, Any, NoReturn
 
-from model.graph import GraphError, Platform, TaskGraph
+from model.graph import MAX_WORKERS, GraphError, Platform, TaskGraph
 
 if TYPE_CHECKING:
     from model.schedule import Schedule
@@ -63,12 +62,8 @@ def seed(text: str) -> int:
     return v
 
 
-#: the most workers a command-line run maps onto (a platform holds worker-by-worker matrices)
-MAX_WORKERS = 4096
-
-
 def worker_count(text: str) -> int:
-    """Argument type: a number of workers, 1 to :data:`MAX_WORKERS`."""
+    """Argument type: a number of workers, 1 to :data:`model.graph.MAX_WORKERS` (the model's own limit)."""
     v = positive_int(text)
     if v > MAX_WORKERS:
         raise argparse.ArgumentTypeError(f"at most {MAX_WORKERS} workers, got {v}")
@@ -198,9 +193,10 @@ def write_schedule(sched: Schedule, out: str | None) -> None:
 
         save_schedule(sched, out)
     else:
+        from model.formats import dumps_json
         from model.formats.native import schedule_to_dict
 
-        write_text(json.dumps(schedule_to_dict(sched), indent=1) + "\n", out)
+        write_text(dumps_json(schedule_to_dict(sched), indent=1), out)
     print(schedule_summary(sched, out), file=sys.stderr)
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
-import json
 import os
 import sys
 import threading
@@ -92,9 +91,10 @@ def _check_output(out: str | None) -> None:
 
 def _write(trace: Schedule, out: str | None) -> None:
     if out in (None, "-"):
+        from model.formats import dumps_json
         from model.formats.native import schedule_to_dict
 
-        sys.stdout.write(json.dumps(schedule_to_dict(trace), indent=1) + "\n")
+        sys.stdout.write(dumps_json(schedule_to_dict(trace), indent=1))
         sys.stdout.flush()
         return
     from model.formats import save_schedule

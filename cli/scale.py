@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -60,7 +59,9 @@ def cmd_scale(args: argparse.Namespace) -> int:
     result = scale(graph, args.algorithms, workers, time_limit=args.time_limit)
     ext = Path(out).suffix.lower() if out not in (None, "-") else ".json"
     if ext == ".json":
-        write_text(json.dumps(result, indent=1) + "\n", out)
+        from model.formats import dumps_json
+
+        write_text(dumps_json(result, indent=1), out)
     elif ext == ".csv":
         write_text(scaling_csv(result), out)
     else:

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .graph import Platform, TaskGraph
+from .graph import Platform, TaskGraph, shorten
 
 __all__ = ["Schedule", "ScheduleError", "Slot", "Transfer"]
 
@@ -183,28 +183,28 @@ class Schedule:
         seen: dict[str, Slot] = {}
         for s in self.slots:
             if s.task not in graph.nx:
-                raise ScheduleError(f"slot for unknown task {s.task!r}")
+                raise ScheduleError(f"slot for unknown task {shorten(s.task)}")
             if s.task in seen:
-                raise ScheduleError(f"task {s.task!r} is scheduled more than once")
+                raise ScheduleError(f"task {shorten(s.task)} is scheduled more than once")
             if s.worker not in index:
-                raise ScheduleError(f"task {s.task!r} is on unknown worker {s.worker!r}")
+                raise ScheduleError(f"task {shorten(s.task)} is on unknown worker {shorten(s.worker)}")
             for what, t in (("start", s.start), ("finish", s.finish)):
                 if isinstance(t, bool) or not isinstance(t, numbers.Real) or not math.isfinite(t):
-                    raise ScheduleError(f"{what} of task {s.task!r} is not a finite number: {t!r}")
+                    raise ScheduleError(f"{what} of task {shorten(s.task)} is not a finite number: {shorten(t)}")
             if not (s.finish >= s.start - tol):
-                raise ScheduleError(f"task {s.task!r} finishes before it starts")
+                raise ScheduleError(f"task {shorten(s.task)} finishes before it starts")
             if s.start < -tol and check_durations:
-                raise ScheduleError(f"task {s.task!r} starts before time 0")
+                raise ScheduleError(f"task {shorten(s.task)} starts before time 0")
             if check_durations:
                 costs = graph.costs(s.task)
                 if costs is not None and len(costs) != len(ids):
                     raise ScheduleError(
-                        f"task {s.task!r} has {len(costs)} costs but the platform has {len(ids)} workers"
+                        f"task {shorten(s.task)} has {len(costs)} costs but the platform has {len(ids)} workers"
                     )
                 want = graph.exec_time(s.task, index[s.worker], platform)
                 if abs(s.duration - want) > slack(max(abs(want), abs(s.finish))):
                     raise ScheduleError(
-                        f"task {s.task!r} lasts {s.duration:g} on {s.worker} but needs {want:g}"
+                        f"task {shorten(s.task)} lasts {s.duration:g} on {s.worker} but needs {want:g}"
                     )
             seen[s.task] = s
         if not partial:
@@ -212,13 +212,13 @@ class Schedule:
             if missing:
                 more = f" (and {len(missing) - 5} more)" if len(missing) > 5 else ""
                 raise ScheduleError(
-                    "tasks not scheduled: " + ", ".join(map(repr, missing[:5])) + more
+                    "tasks not scheduled: " + ", ".join(map(shorten, missing[:5])) + more
                 )
         for w, lst in self.by_worker().items():
             for a, b in itertools.pairwise(lst):
                 if b.start < a.finish - slack(a.finish):
                     raise ScheduleError(
-                        f"tasks {a.task!r} and {b.task!r} overlap on worker {w} "
+                        f"tasks {shorten(a.task)} and {shorten(b.task)} overlap on worker {w} "
                         f"({a.start:.10g}-{a.finish:.10g} and {b.start:.10g}-{b.finish:.10g})"
                     )
         net = platform.network
@@ -228,12 +228,12 @@ class Schedule:
                 continue
             su = seen.get(u)
             if su is None:
-                raise ScheduleError(f"task {v!r} is scheduled but its predecessor {u!r} is not")
+                raise ScheduleError(f"task {shorten(v)} is scheduled but its predecessor {shorten(u)} is not")
             ready = su.finish + net.comm_time(float(a.get("data", 0.0)), su.worker, sv.worker)
             if sv.start < ready - slack(ready):
                 raise ScheduleError(
-                    f"task {v!r} starts at {sv.start:.10g} on {sv.worker} before the data of "
-                    f"{u!r} ({su.worker}) arrives at {ready:.10g}"
+                    f"task {shorten(v)} starts at {sv.start:.10g} on {sv.worker} before the data of "
+                    f"{shorten(u)} ({su.worker}) arrives at {ready:.10g}"
                 )
 
     def __repr__(self) -> str:

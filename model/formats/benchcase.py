@@ -19,7 +19,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from ..graph import GraphError, Platform, TaskGraph, check_number
+from ..graph import GraphError, Platform, TaskGraph, check_number, shorten
 
 __all__ = ["graph_from_dict", "read"]
 
@@ -60,7 +60,7 @@ def graph_from_dict(d: Any, name: str = "case") -> TaskGraph:
         raise GraphError("a benchmark case must be a JSON object")
     workers = d.get("workers")
     if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
-        raise GraphError(f"'workers' must be a positive whole number, got {workers!r}")
+        raise GraphError(f"'workers' must be a positive whole number, got {shorten(workers)}")
     g = TaskGraph(str(d.get("name") or name), Platform.homogeneous(workers, bandwidth=1.0, latency=0.0))
     tasks = d.get("tasks")
     if not isinstance(tasks, list):
@@ -71,12 +71,12 @@ def graph_from_dict(d: Any, name: str = "case") -> TaskGraph:
         if "costs" in t:
             costs = t["costs"]
             if not isinstance(costs, list) or len(costs) != workers:
-                raise GraphError(f"task {t['id']!r} must have {workers} costs, one per worker")
+                raise GraphError(f"task {shorten(t['id'])} must have {workers} costs, one per worker")
             g.add_task(str(t["id"]), costs=costs)
         elif "cost" in t:
-            g.add_task(str(t["id"]), costs=[check_number(t["cost"], f"cost of task {t['id']!r}")] * workers)
+            g.add_task(str(t["id"]), costs=[check_number(t["cost"], f"cost of task {shorten(t['id'])}")] * workers)
         else:
-            raise GraphError(f"task {t['id']!r} has no 'costs'")
+            raise GraphError(f"task {shorten(t['id'])} has no 'costs'")
     edges = d.get("edges", [])
     if not isinstance(edges, list):
         raise GraphError("'edges' must be a list")

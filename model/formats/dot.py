@@ -32,8 +32,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..graph import GraphError, Platform, TaskGraph, Worker
+from ..graph import GraphError, Platform, TaskGraph, Worker, shorten
 from ..schedule import Schedule
+from .jsonio import finite_only
 from .netattrs import KEYS as NETWORK_KEYS
 from .netattrs import network_attrs, network_from_attrs
 
@@ -97,7 +98,7 @@ def _tokenize(text: str, where: str) -> list[_Tok]:
         if m is None:
             if text[pos] == '"':
                 raise GraphError(f"{where} line {line}: unterminated string")
-            raise GraphError(f"{where} line {line}: unexpected character {text[pos]!r}")
+            raise GraphError(f"{where} line {line}: unexpected character {shorten(text[pos])}")
         kind = m.lastgroup
         s = m.group()
         if kind == "nl":
@@ -213,7 +214,7 @@ class _Parser:
         self.expect("p", "}")
         t = self.peek()
         if t.kind != "eof":
-            raise self.err(f"syntax error: unexpected {t.value!r} after the closing '}}'", t)
+            raise self.err(f"syntax error: unexpected {shorten(t.value)} after the closing '}}'", t)
         return g
 
     def stmt_list(self, node_def: dict[str, str], edge_def: dict[str, str]) -> list[str]:
@@ -358,9 +359,9 @@ def _number(text: str, what: str) -> float:
     try:
         v = float(text.strip())
     except ValueError:
-        raise GraphError(f"{what} must be a number, got {text!r}") from None
+        raise GraphError(f"{what} must be a number, got {shorten(text)}") from None
     if math.isnan(v) or math.isinf(v) or v < 0:
-        raise GraphError(f"{what} must be a finite non-negative number, got {text!r}")
+        raise GraphError(f"{what} must be a finite non-negative number, got {shorten(text)}")
     return v
 
 
@@ -388,7 +389,7 @@ def read_text(text: str, name: str = "untitled", where: str = "DOT file") -> Tas
         g.attrs["dot"] = dict(d.attrs)
     for nid, attrs in d.nodes.items():
         line = d.node_line[nid] or d.first_seen.get(nid)
-        at = f"{where} line {line}: node {nid!r}"
+        at = f"{where} line {line}: node {shorten(nid)}"
         if declared and d.node_line[nid] is None and _pick(attrs, _NODE_COST_KEYS) is None:
             raise GraphError(f"{at} is used in an edge but never declared (unknown node)")
         extra: dict[str, Any] = dict(attrs)
@@ -428,11 +429,11 @@ def read_text(text: str, name: str = "untitled", where: str = "DOT file") -> Tas
         if picked is not None:
             key, val = picked
             extra.pop(key)
-            data = _number(val, f"{where} line {line}: edge {u!r} -> {v!r}: {key}")
+            data = _number(val, f"{where} line {line}: edge {shorten(u)} -> {shorten(v)}: {key}")
         if g.nx.has_edge(u, v):
             if d.strict:
                 continue
-            raise GraphError(f"{where} line {line}: duplicate edge {u!r} -> {v!r}")
+            raise GraphError(f"{where} line {line}: duplicate edge {shorten(u)} -> {shorten(v)}")
         try:
             g.add_edge(u, v, data, **extra)
         except GraphError as e:
@@ -445,7 +446,7 @@ def read_text(text: str, name: str = "untitled", where: str = "DOT file") -> Tas
         ids = [w for w in re.split(r"[,\s]+", d.attrs["workers"]) if w]
         speeds = [s for s in re.split(r"[,\s]+", d.attrs.get("speeds", "")) if s]
         try:
-            ws = [Worker(w, _number(speeds[k], f"{where}: speed of worker {w!r}") if k < len(speeds) else 1.0)
+            ws = [Worker(w, _number(speeds[k], f"{where}: speed of worker {shorten(w)}") if k < len(speeds) else 1.0)
                   for k, w in enumerate(ids)]
             g.platform = Platform(tuple(ws), network) if network is not None else Platform(tuple(ws))
             g.validate()
@@ -490,6 +491,7 @@ def _fmt(v: float) -> str:
 
 
 def _attr_text(attrs: dict[str, Any]) -> str:
+    attrs = finite_only(attrs)  # free values that are no finite number are left out, as in JSON
     if not attrs:
         return ""
     return " [" + ", ".join(f"{_key(k)}={_quote(v)}" for k, v in attrs.items()) + "]"

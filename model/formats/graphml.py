@@ -21,7 +21,8 @@ from xml.etree.ElementTree import ParseError
 
 import networkx as nx
 
-from ..graph import GraphError, Platform, TaskGraph, Worker, check_number
+from ..graph import GraphError, Platform, TaskGraph, Worker, check_number, shorten
+from .jsonio import finite_only
 from .netattrs import KEYS as NETWORK_KEYS
 from .netattrs import network_attrs, network_from_attrs
 
@@ -96,7 +97,7 @@ def from_networkx(h: nx.DiGraph, name: str = "untitled", where: str = "GraphML f
                 try:
                     s = float(sp[k])
                 except ValueError:
-                    raise GraphError(f"{where}: speed of worker {w!r} must be a number, got {sp[k]!r}") from None
+                    raise GraphError(f"{where}: speed of worker {shorten(w)} must be a number, got {shorten(sp[k])}") from None
             ws.append(Worker(w, s))
         g.platform = Platform(tuple(ws), network) if network is not None else Platform(tuple(ws))
     elif network is not None:
@@ -150,14 +151,15 @@ def _value(v: Any) -> Any:
 def to_networkx(graph: TaskGraph) -> nx.DiGraph:
     """A networkx digraph with GraphML-writable attributes (inverse of :func:`from_networkx`)."""
     h = nx.DiGraph(name=graph.name)
-    for k, v in graph.attrs.items():
+    # free values that are no finite number are left out, as in JSON
+    for k, v in finite_only(graph.attrs).items():
         h.graph[k] = _value(v)
     h.graph.update(network_attrs(graph))
     if graph.platform is not None:
         h.graph["workers"] = ",".join(graph.platform.ids)
         h.graph["speeds"] = ",".join(repr(w.speed) for w in graph.platform.workers)
     for n, a in graph.nx.nodes(data=True):
-        out = {k: _value(v) for k, v in a.items() if k not in ("cost", "costs")}
+        out = {k: _value(v) for k, v in finite_only(a).items() if k not in ("cost", "costs")}
         if "costs" in a:
             out["costs"] = ",".join(repr(float(c)) for c in a["costs"])
         else:
@@ -165,7 +167,7 @@ def to_networkx(graph: TaskGraph) -> nx.DiGraph:
         h.add_node(n, **out)
     for u, v, a in graph.nx.edges(data=True):
         # "route" (the editor's bends, in the native file's coordinates) is a drawing hint only
-        out = {k: _value(val) for k, val in a.items() if k != "route"}
+        out = {k: _value(val) for k, val in finite_only(a).items() if k != "route"}
         out["data"] = float(a.get("data", 0.0))
         h.add_edge(u, v, **out)
     return h

@@ -25,7 +25,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from ..graph import GraphError, TaskGraph, check_number
+from ..graph import GraphError, TaskGraph, check_number, shorten
 
 __all__ = ["read", "read_text", "write", "write_text"]
 
@@ -57,7 +57,7 @@ def _int(tok: tuple[int, str], what: str, where: str) -> int:
     try:
         return int(s)
     except ValueError:
-        raise GraphError(f"{where} line {lineno}: {what} must be a whole number, got {s!r}") from None
+        raise GraphError(f"{where} line {lineno}: {what} must be a whole number, got {shorten(s)}") from None
 
 
 def read_text(text: str, name: str = "untitled", where: str = "STG file") -> TaskGraph:
@@ -107,7 +107,7 @@ def read_text(text: str, name: str = "untitled", where: str = "STG file") -> Tas
         try:
             t = float(t_tok[1])
         except ValueError:
-            raise GraphError(f"{where} line {t_tok[0]}: time of task {tid} must be a number, got {t_tok[1]!r}") from None
+            raise GraphError(f"{where} line {t_tok[0]}: time of task {tid} must be a number, got {shorten(t_tok[1])}") from None
         times[tid] = check_number(t, f"{where} line {t_tok[0]}: time of task {tid}")
         k = _int(toks[pos + 2], f"number of predecessors of task {tid}", where)
         if k < 0 or pos + 3 + k > len(toks):
@@ -196,7 +196,7 @@ def write_text(graph: TaskGraph) -> str:
     order = graph.topological_order()
     for t in order:
         if graph.costs(t) is not None:
-            raise GraphError(f"task {t!r} has per-worker costs; the .stg format holds one time per task")
+            raise GraphError(f"task {shorten(t)} has per-worker costs; the .stg format holds one time per task")
     num = {t: i + 1 for i, t in enumerate(order)}
     n = len(order)
     lines = [str(n), "0 0 0"]

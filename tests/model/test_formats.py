@@ -955,7 +955,7 @@ def test_native_graph_null_name_takes_the_file_name(tmp_path):
     ({"algorithm": ["heft"]}, "'algorithm'"),
     ({"makespan": "nine"}, "'makespan'"),
     ({"slots": [{"task": "a", "worker": "P1", "start": 0, "finish": 4,
-                 "transfers": [{"from": "x", "worker": "P2", "start": float("nan"), "finish": 1}]}]},
+                 "transfers": [{"from": "x", "worker": "P2", "start": "soon", "finish": 1}]}]},
      "start of transfer 'x' -> 'a'"),
     ({"slots": [{"task": "a", "worker": "P1", "start": 0, "finish": 4,
                  "transfers": [{"from": "x", "worker": "P2", "start": 0, "finish": 1, "data": -3}]}]},
