@@ -489,8 +489,9 @@ class TaskGraph:
         # hundreds of thousands of small dicts: the cyclic garbage collector would rescan
         # them again and again while a 100,000-task graph is snapshotted for a run
         with paused_collection():
-            g.nx.add_nodes_from((n, node_attrs(a)) for n, a in src.nodes(data=True))
-            g.nx.add_edges_from((u, v, dict(d)) for u, v, d in _edges_in_insertion_order(src))
+            h = g.nx
+            h.add_nodes_from((n, node_attrs(a)) for n, a in src.nodes(data=True))
+            h.add_edges_from((u, v, dict(d)) for u, v, d in _edges_keeping_both_orders(src))
         return g
 
     # ------------------------------------------------------------------ reading
@@ -703,53 +704,55 @@ class TaskGraph:
         return f"TaskGraph({self.name!r}, {len(self)} tasks, {self.nx.number_of_edges()} edges)"
 
 
-def _edges_in_insertion_order(g: nx.DiGraph) -> Iterator[tuple[str, str, dict[str, Any]]]:
+def _edges_keeping_both_orders(g: nx.DiGraph) -> Iterator[tuple[str, str, dict[str, Any]]]:
     """The edges of ``g`` in an order that rebuilds every successor *and* predecessor order.
 
-    Adding edges in :meth:`networkx.DiGraph.edges` order keeps each task's successor order,
-    but a task's predecessors then come in task order, not in the order their edges were
-    added. Usually the two agree (one pass checks it). Otherwise the edges are merged:
-    an edge is taken once it is first among the remaining successors of its source and
-    first among the remaining predecessors of its target (the order of the edges'
-    insertion satisfies both, so the merge never stalls on a graph built through
-    networkx's API).
+    An edge is taken once it is first among the remaining successors of its source and
+    first among the remaining predecessors of its target. The order in which the edges
+    were inserted satisfies both, so on a graph built through networkx's API the merge
+    takes every edge; adjacency orders edited by hand that no insertion order gives keep
+    the successor order for the rest.
     """
     succ, pred = g.succ, g.pred
-    produced: dict[str, list[str]] = {}
-    for u, nbrs in succ.items():
-        for v in nbrs:
-            produced.setdefault(v, []).append(u)
-    if all(list(pred[v]) == us for v, us in produced.items()):
+    # Adding the edges in successor order (tasks in order, each task's successors in
+    # order) gives every task its predecessors in task order: when they already are, that
+    # is the order (the usual case, checked in one pass)
+    pos = {n: i for i, n in enumerate(g)}
+    for nbrs in pred.values():
+        if len(nbrs) > 1:
+            ps = [pos[u] for u in nbrs]
+            if ps != sorted(ps):
+                break
+    else:
         yield from g.edges(data=True)
         return
-    s_lists = {u: list(nbrs) for u, nbrs in succ.items()}
-    p_lists = {v: list(nbrs) for v, nbrs in pred.items()}
-    s_at = dict.fromkeys(succ, 0)
-    p_at = dict.fromkeys(pred, 0)
-
-    def ready(u: str, v: str) -> bool:
-        sl, pl = s_lists[u], p_lists[v]
-        return s_at[u] < len(sl) and sl[s_at[u]] == v and p_at[v] < len(pl) and pl[p_at[v]] == u
-
-    todo = [(u, sl[0]) for u, sl in s_lists.items() if sl and ready(u, sl[0])]
+    names = list(g)
+    s_list = [[pos[v] for v in succ[u]] for u in names]
+    p_list = [[pos[u] for u in pred[v]] for v in names]
+    s_at = [0] * len(names)  # next successor of each task to take
+    p_at = [0] * len(names)  # next predecessor of each task to take
+    todo = [(u, sl[0]) for u, sl in enumerate(s_list) if sl and p_list[sl[0]][0] == u]
     todo.reverse()
     done = 0
     while todo:
         u, v = todo.pop()
-        yield u, v, succ[u][v]
+        yield names[u], names[v], succ[names[u]][names[v]]
         done += 1
-        s_at[u] += 1
-        p_at[v] += 1
-        # the edges that may have become first on both sides: the next ones after (u, v)
-        nxt_p = p_lists[v][p_at[v]] if p_at[v] < len(p_lists[v]) else None
-        if nxt_p is not None and ready(nxt_p, v):
-            todo.append((nxt_p, v))
-        nxt_s = s_lists[u][s_at[u]] if s_at[u] < len(s_lists[u]) else None
-        if nxt_s is not None and ready(u, nxt_s):
-            todo.append((u, nxt_s))
+        i = s_at[u] = s_at[u] + 1
+        j = p_at[v] = p_at[v] + 1
+        # the next predecessor of v, if it is also the next successor of its own source
+        pl = p_list[v]
+        if j < len(pl):
+            x = pl[j]
+            if s_list[x][s_at[x]] == v:
+                todo.append((x, v))
+        # the next successor of u, if it is also the next predecessor of its own target
+        sl = s_list[u]
+        if i < len(sl):
+            w = sl[i]
+            if p_list[w][p_at[w]] == u:
+                todo.append((u, w))
     if done < g.number_of_edges():
-        # orders that no sequence of insertions gives (adjacency edited by hand): keep
-        # the successor orders for the rest
-        for u, sl in s_lists.items():
+        for u, sl in enumerate(s_list):
             for v in sl[s_at[u]:]:
-                yield u, v, succ[u][v]
+                yield names[u], names[v], succ[names[u]][names[v]]
