@@ -43,6 +43,8 @@ __all__ = ["parse", "read", "read_text", "to_text", "write"]
 _NODE_COST_KEYS = ("weight", "cost", "size")
 _EDGE_DATA_KEYS = ("weight", "data", "size")
 _KEYWORDS = {"strict", "graph", "digraph", "node", "edge", "subgraph"}
+#: deepest nesting of subgraphs accepted (as for JSON files)
+_MAX_NESTING = 100
 
 _TOKEN = re.compile(
     r"""
@@ -185,7 +187,7 @@ class _Parser:
     def expect(self, kind: str, value: str | None = None) -> _Tok:
         t = self.next()
         if t.kind != kind or (value is not None and t.value != value):
-            found = "end of file" if t.kind == "eof" else repr(t.value)
+            found = "end of file" if t.kind == "eof" else shorten(t.value)
             want = repr(value) if value else ("a name" if kind == "id" else kind)
             raise self.err(f"syntax error: expected {want}, found {found}", t)
         return t
@@ -285,8 +287,10 @@ class _Parser:
         if (t.kind == "kw" and t.value == "subgraph") or (t.kind == "p" and t.value == "{"):
             if self.accept("kw", "subgraph") and self.peek().kind == "id":
                 self.next()
-            self.expect("p", "{")
+            brace = self.expect("p", "{")
             self.depth += 1
+            if self.depth > _MAX_NESTING:
+                raise self.err(f"subgraphs nested too deeply (at most {_MAX_NESTING} levels)", brace)
             inner = self.stmt_list(node_def, edge_def)
             self.depth -= 1
             self.expect("p", "}")
@@ -294,7 +298,7 @@ class _Parser:
             return ("subgraph", inner)
         tok = self.next()
         if tok.kind != "id":
-            found = "end of file" if tok.kind == "eof" else repr(tok.value)
+            found = "end of file" if tok.kind == "eof" else shorten(tok.value)
             raise self.err(f"syntax error: expected a node name, found {found}", tok)
         nid = tok.value
         if self.accept("p", ":"):  # port, and optional compass point

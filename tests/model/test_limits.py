@@ -261,3 +261,16 @@ def test_atomic_write_refuses_a_device():
         atomic_write("/dev/null", "x")
     after = os.stat("/dev/null")
     assert stat.S_ISCHR(after.st_mode) and (after.st_ino, after.st_rdev) == (before.st_ino, before.st_rdev)
+
+
+def test_deeply_nested_dot_subgraphs_are_named(tmp_path):
+    p = tmp_path / "deep.dot"
+    p.write_text("digraph { " + "subgraph { " * 100_000 + "a" + " }" * 100_000 + " }")
+    with pytest.raises(GraphError, match=r"'deep.dot' line 1: subgraphs nested too deeply \(at most 100 levels\)"):
+        load_graph(p)
+    p.write_text("digraph { " + "{ " * 100 + "a -> b" + " }" * 100 + " }")
+    assert load_graph(p).edges == [("a", "b")]
+    p.write_text("digraph { a -> " + "x" * 100_000 + " -> }")
+    with pytest.raises(GraphError) as e:
+        load_graph(p)
+    assert len(str(e.value)) < 150
