@@ -236,6 +236,14 @@ class Schedule:
                     f"{shorten(u)} ({su.worker}) arrives at {ready:.10g}"
                 )
 
+    def is_valid(self, graph: TaskGraph, platform: Platform, **kw: Any) -> bool:
+        """Whether :meth:`check` passes (the code generator re-times a schedule that does not)."""
+        try:
+            self.check(graph, platform, **kw)
+        except ScheduleError:
+            return False
+        return True
+
     def __repr__(self) -> str:
         return (
             f"Schedule({self.algorithm!r}, {len(self.slots)} slots on {len(self.workers)} "
