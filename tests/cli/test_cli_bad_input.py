@@ -88,18 +88,17 @@ def spec15(d):
 
 
 # ------------------------------------------------------------- WfFormat types
-@pytest.mark.parametrize(("base", "mutate", "words"), [
-    (WF15, lambda d: spec15(d)["tasks"][1].update(parents=1.5), ["'parents' of task 'b' must be a list", "1.5"]),
-    (WF15, lambda d: spec15(d).update(files=5), ["'workflow.specification.files' must be a list", "5"]),
-    (WF15, lambda d: d["workflow"]["execution"].update(machines=7), ["'workflow.execution.machines' must be a list"]),
-    (WF15, lambda d: d["workflow"]["execution"].update(tasks=3), ["'workflow.execution.tasks' must be a list"]),
-    (WF15, lambda d: spec15(d)["tasks"][0].update(outputFiles={"f": 1}), ["'outputFiles' of task 'a' must be a list"]),
-    (WF15, lambda d: spec15(d)["tasks"][0].update(children=[["b"]]), ["'children' of task 'a'", "must be a text"]),
-    (WF14, lambda d: d["workflow"].update(machines=7), ["'workflow.machines' must be a list"]),
-    (WF14, lambda d: d["workflow"]["tasks"][0].update(files=5), ["'files' of task 'a' must be a list"]),
-    (WF14, lambda d: d["workflow"]["tasks"][1].update(parents=1.5), ["'parents' of task 'b' must be a list"]),
+@pytest.mark.parametrize(("base", "mutate", "words", "trace"), [
+    (WF15, lambda d: spec15(d)["tasks"][1].update(parents=1.5), ["'parents' of task 'b' must be a list", "1.5"], False),
+    (WF15, lambda d: spec15(d).update(files=5), ["'workflow.specification.files' must be a list", "5"], True),
+    (WF15, lambda d: d["workflow"]["execution"].update(machines=7), ["'workflow.execution.machines' must be a list"], False),
+    (WF15, lambda d: d["workflow"]["execution"].update(tasks=3), ["'workflow.execution.tasks' must be a list"], True),
+    (WF15, lambda d: spec15(d)["tasks"][0].update(outputFiles={"f": 1}), ["'outputFiles' of task 'a' must be a list"], False),
+    (WF15, lambda d: spec15(d)["tasks"][0].update(children=[["b"]]), ["'children' of task 'a'", "must be a text"], True),
+    (WF14, lambda d: d["workflow"].update(machines=7), ["'workflow.machines' must be a list"], False),
+    (WF14, lambda d: d["workflow"]["tasks"][0].update(files=5), ["'files' of task 'a' must be a list"], True),
+    (WF14, lambda d: d["workflow"]["tasks"][1].update(parents=1.5), ["'parents' of task 'b' must be a list"], False),
 ])
-@pytest.mark.parametrize("trace", [False, True])
 def test_wfformat_fields_of_the_wrong_type_are_one_line(tmp_path, base, mutate, words, trace):
     d = copy.deepcopy(base)
     mutate(d)
@@ -137,18 +136,19 @@ def test_absurd_task_core_count_is_refused(tmp_path):
 
 
 # --------------------------------------------------------------- huge numbers
-@pytest.mark.parametrize(("change", "words"), [
+# each case through one algorithm (they take turns): the checks come before any of them
+@pytest.mark.parametrize(("change", "words", "algorithm"), [
     ({"tasks": [{"id": "a", "cost": 1e308}, {"id": "b", "cost": 1}, {"id": "c", "cost": 1}]},
-     ["cost of task 'a' is too large", "1e+308"]),
+     ["cost of task 'a' is too large", "1e+308"], "sufferage"),
     ({"tasks": [{"id": "a", "costs": [1, 1e300]}, {"id": "b", "costs": [1, 1]}, {"id": "c", "costs": [1, 1]}]},
-     ["cost #2 of task 'a' is too large"]),
-    ({"edges": [{"source": "a", "target": "b", "data": 1e308}]}, ["data of edge 'a' -> 'b' is too large"]),
-    ({"network": {"latency": 1e308}}, ["network latency is too large"]),
+     ["cost #2 of task 'a' is too large"], "optimal"),
+    ({"edges": [{"source": "a", "target": "b", "data": 1e308}]}, ["data of edge 'a' -> 'b' is too large"], "heft"),
+    ({"network": {"latency": 1e308}}, ["network latency is too large"], "sufferage"),
     ({"network": {"bandwidth": 1e-300}, "edges": [{"source": "a", "target": "b", "data": 5}]},
-     ["edge 'a' -> 'b' takes", "to transfer", "at most 1e+12"]),
-    ({"workers": [{"id": "P1", "speed": 1e-300}, {"id": "P2"}]}, ["task", "on the slowest worker", "at most 1e+12"]),
+     ["edge 'a' -> 'b' takes", "to transfer", "at most 1e+12"], "optimal"),
+    ({"workers": [{"id": "P1", "speed": 1e-300}, {"id": "P2"}]}, ["task", "on the slowest worker", "at most 1e+12"],
+     "heft"),
 ])
-@pytest.mark.parametrize("algorithm", ["heft", "sufferage", "optimal"])
 def test_huge_finite_values_are_refused_before_any_algorithm(tmp_path, change, words, algorithm):
     doc = {"format": "taskmapper-graph", "version": 1,
            "tasks": [{"id": "a", "cost": 2}, {"id": "b", "cost": 3}, {"id": "c", "cost": 4}],
@@ -156,18 +156,6 @@ def test_huge_finite_values_are_refused_before_any_algorithm(tmp_path, change, w
     p = tmp_path / "g.json"
     p.write_text(json.dumps(doc))
     assert_bad_input(taskmapper("schedule", p, "-a", algorithm, "--time-limit", "2"), *words)
-
-
-def test_values_at_the_limit_schedule_with_every_algorithm(tmp_path):
-    from model.algorithms import available
-
-    p = graph_file(tmp_path, [{"id": "a", "cost": 1e12}, {"id": "b", "cost": 1e12}, {"id": "c", "cost": 5e11}],
-                   [{"source": "a", "target": "b", "data": 1e12}])
-    for alg in available():
-        res = taskmapper("schedule", p, "-a", alg, "--time-limit", "1")
-        assert res.returncode == 0, (alg, res.stderr)
-        doc = strict_json(res.stdout)
-        assert doc["makespan"] >= 2e12, alg
 
 
 def test_a_million_digit_number_is_not_echoed_whole(tmp_path):

@@ -274,3 +274,19 @@ def test_deeply_nested_dot_subgraphs_are_named(tmp_path):
     with pytest.raises(GraphError) as e:
         load_graph(p)
     assert len(str(e.value)) < 150
+
+
+def test_every_algorithm_maps_a_graph_at_the_limits():
+    from model.algorithms import available, get_algorithm
+
+    g = TaskGraph()
+    g.add_task("a", MAX_TIME)
+    g.add_task("b", MAX_TIME)
+    g.add_task("c", MAX_TIME / 2)
+    g.add_edge("a", "b", MAX_TIME)
+    plat = Platform.homogeneous(2)
+    for name in available():
+        s = get_algorithm(name, time_limit=1.0).schedule(g, plat)
+        s.check(g, plat)
+        assert math.isfinite(s.makespan) and s.makespan >= 2 * MAX_TIME, name
+        dumps_json(schedule_to_dict(s))
