@@ -380,7 +380,7 @@ def decisions(
         for i, ci in enumerate(cluster):
             cluster_tasks[ci].append(inst.tasks[i])
         merged_onto = map_clusters(inst, cluster)
-        where = [merged_onto[first] for first in _first_task(cluster, k)]
+        where = [merged_onto[first] if first >= 0 else -1 for first in _first_task(cluster, k)]
     else:
         where = []
 
@@ -428,7 +428,7 @@ def decisions(
 
 
 def _first_task(cluster: list[int], k: int) -> list[int]:
-    """The index of one task of each cluster (every cluster id below ``k`` is used)."""
+    """The index of one task of each cluster id below ``k`` (-1 for an id no task has)."""
     first = [-1] * k
     for i, c in enumerate(cluster):
         if first[c] < 0:
