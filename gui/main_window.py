@@ -65,15 +65,9 @@ class MainWindow(QtWidgets.QMainWindow):
         bind_views(self.overlay_state, self.editor, self.gantt, self.playback)
         self.profile_view = ProfileView(self.live_analysis, self.session)
         self.scaling_view = ScalingView(self.document, self.session)
-        # the construction replay explains each step beside the chart
-        gantt_side = QtWidgets.QSplitter(QtCore.Qt.Orientation.Horizontal)
-        gantt_side.addWidget(self.gantt)
-        gantt_side.addWidget(self.gantt.construction.panel)
-        gantt_side.setStretchFactor(0, 1)
-        gantt_side.setCollapsible(0, False)
         self.chart_tabs = QtWidgets.QTabWidget()
         self.chart_tabs.setDocumentMode(True)
-        self.chart_tabs.addTab(gantt_side, "Gantt chart")
+        self.chart_tabs.addTab(self.gantt, "Gantt chart")
         self.chart_tabs.addTab(self.profile_view, "Parallelism profile")
         self.chart_tabs.addTab(self.scaling_view, "Speed-up")
         self.scaling_view.schedule_shown.connect(lambda _s: self.chart_tabs.setCurrentIndex(0))
@@ -101,6 +95,13 @@ class MainWindow(QtWidgets.QMainWindow):
         self.execution = ExecutionPanel(self.document, results_provider=lambda: self.session.results)
         self.run_dock = self._dock(self.execution, "Run for real", QtCore.Qt.DockWidgetArea.RightDockWidgetArea)
         self.tabifyDockWidget(self.analysis_dock, self.run_dock)
+        # the construction replay explains each step in a dock of its own, shown while it runs
+        self.construction_dock = self._dock(self.gantt.construction.panel, "Construction",
+                                            QtCore.Qt.DockWidgetArea.RightDockWidgetArea)
+        self.tabifyDockWidget(self.run_dock, self.construction_dock)
+        self.construction_dock.hide()
+        self.gantt.construction.panel.shown_changed.connect(self._on_construction_shown_changed)
+        self.gantt.construction.stepped.connect(self._on_construction_stepped)
         mapping_dock.raise_()
         self.resizeDocks([left_dock], [210], QtCore.Qt.Orientation.Horizontal)
         self.results.splitter.setSizes([320, 170])
@@ -217,6 +218,18 @@ class MainWindow(QtWidgets.QMainWindow):
         sched = self.session.primary
         if sched is not None and not self.editor.too_large():
             self.editor.set_task_states(task_states(sched, t))
+
+    def _on_construction_shown_changed(self, shown: bool) -> None:
+        if shown:
+            self.construction_dock.show()
+            self.construction_dock.raise_()
+        else:
+            self.construction_dock.hide()
+
+    def _on_construction_stepped(self, k: int) -> None:
+        # the task just placed is selected in the graph too
+        slot = self.gantt.construction.slot(k)
+        self.document.select([slot.task] if slot is not None else [])
 
     def _on_execution_trace_ready(self, trace: Schedule) -> None:
         pair = self.execution.comparison()

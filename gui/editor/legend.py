@@ -4,105 +4,147 @@ from __future__ import annotations
 
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from .looks import LegendEntry
+from .items import C_BORDER, C_TASK, C_TEXT
+from .looks import LegendEntry, LegendRow
 
 __all__ = ["EditorLegend"]
 
-_PAD = 6.0
-_SWATCH_W = 22.0
+_PAD = 5.0
+_GAP = 5.0
+_LINE_W = 26.0
 
 
 class EditorLegend(QtWidgets.QWidget):
-    """A small translucent box over the editor's bottom left corner.
+    """A strip below the graph, in the view's bottom margin, so it never hides a task.
 
-    It lets mouse events through to the graph, and hides itself when it has nothing to say.
+    Each :class:`LegendRow` is a label and its swatches; rows flow left to right and wrap
+    to the view's width. With nothing to say the strip is hidden and takes no room.
     """
 
-    def __init__(self, parent: QtWidgets.QWidget) -> None:
-        super().__init__(parent)
-        self.setAttribute(QtCore.Qt.WidgetAttribute.WA_TransparentForMouseEvents, True)
-        self.heading = ""
-        self.entries: list[LegendEntry] = []
+    def __init__(self, view: QtWidgets.QAbstractScrollArea) -> None:
+        super().__init__(view)
+        self.view = view
+        self.rows: list[LegendRow] = []
+        self._lines: list[list[tuple[LegendRow, float]]] = []
         self._font = QtGui.QFont(self.font())
-        self._font.setPointSizeF(max(7.0, self._font.pointSizeF() * 0.85))
-        parent.installEventFilter(self)
+        self._font.setPointSizeF(max(7.0, self._font.pointSizeF() * 0.82))
+        self._bold = QtGui.QFont(self._font)
+        self._bold.setBold(True)
+        view.installEventFilter(self)
         self.hide()
 
-    def set_entries(self, heading: str, entries: list[LegendEntry]) -> None:
-        """Show ``heading`` and ``entries`` (nothing: hidden)."""
-        self.heading, self.entries = heading, list(entries)
-        if not self.entries:
-            self.hide()
-            return
+    def set_rows(self, rows: list[LegendRow]) -> None:
+        """Show ``rows`` (none: hidden)."""
+        if list(rows) == self.rows:
+            return  # a replay frame repeats the same legend
+        self.rows = list(rows)
+        self.relayout()
+
+    def texts(self) -> list[str]:
+        """Every text shown: each row's label, then its swatches' texts."""
+        return [t for r in self.rows for t in (r.label, *(e.text for e in r.entries))]
+
+    # ------------------------------------------------------------------ geometry
+    def _line_height(self) -> float:
+        return QtGui.QFontMetricsF(self._font).height() + 6
+
+    def _entry_width(self, e: LegendEntry) -> float:
         fm = QtGui.QFontMetricsF(self._font)
-        bold = QtGui.QFont(self._font)
-        bold.setBold(True)
-        widths = [QtGui.QFontMetricsF(bold).horizontalAdvance(heading)]
-        widths += [_SWATCH_W + 6 + fm.horizontalAdvance(e.text) for e in self.entries]
-        lines = len(self.entries) + (1 if heading else 0)
-        self.resize(int(max(widths) + 2 * _PAD + 2), int(lines * (fm.height() + 3) + 2 * _PAD))
-        self._place()
+        w = fm.horizontalAdvance(e.text)
+        if e.kind in ("fill", "outline", "stripe"):
+            return w + 12 + (6 if e.kind == "stripe" else 0)
+        if e.kind in ("line", "volume"):
+            return _LINE_W + 4 + w
+        return w
+
+    def _row_width(self, r: LegendRow) -> float:
+        w = QtGui.QFontMetricsF(self._bold).horizontalAdvance(r.label)
+        return w + sum(_GAP + self._entry_width(e) for e in r.entries)
+
+    def relayout(self) -> None:
+        """Flow the rows into lines as wide as the view, and keep that much room below the graph."""
+        view = self.view
+        if not self.rows:
+            self.hide()
+            if view.viewportMargins().bottom():
+                view.setViewportMargins(0, 0, 0, 0)
+            return
+        frame = view.frameWidth()
+        vbar = view.verticalScrollBar()
+        width = view.width() - 2 * frame - (vbar.width() if vbar.isVisible() else 0)
+        lines: list[list[tuple[LegendRow, float]]] = [[]]
+        x = _PAD
+        for r in self.rows:
+            w = self._row_width(r)
+            if lines[-1] and x + w > width - _PAD:
+                lines.append([])
+                x = _PAD
+            lines[-1].append((r, x))
+            x += w + 3 * _GAP
+        self._lines = lines
+        height = int(len(lines) * self._line_height() + 2 * _PAD - 2)
+        if view.viewportMargins().bottom() != height:
+            view.setViewportMargins(0, 0, 0, height)
+        hbar = view.horizontalScrollBar()
+        bottom = view.height() - frame - (hbar.height() if hbar.isVisible() else 0)
+        rect = QtCore.QRect(frame, bottom - height, max(1, width), height)
+        if self.geometry() != rect:
+            self.setGeometry(rect)
         self.show()
         self.raise_()
         self.update()
 
-    def texts(self) -> list[str]:
-        """The lines shown (for tests and tooltips)."""
-        return [e.text for e in self.entries]
-
-    def _place(self) -> None:
-        parent = self.parentWidget()
-        if parent is not None:
-            self.move(8, max(0, parent.height() - self.height() - 8))
-
     def eventFilter(self, watched: QtCore.QObject, event: QtCore.QEvent) -> bool:
-        if event.type() == QtCore.QEvent.Type.Resize:
-            self._place()
+        if event.type() == QtCore.QEvent.Type.Resize and self.rows:
+            self.relayout()
         return False
 
+    # ------------------------------------------------------------------ painting
     def paintEvent(self, event: QtGui.QPaintEvent) -> None:
         p = QtGui.QPainter(self)
         p.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing)
-        p.setPen(QtGui.QPen(QtGui.QColor(120, 130, 140, 160), 1))
-        p.setBrush(QtGui.QColor(255, 255, 255, 228))
-        p.drawRoundedRect(QtCore.QRectF(self.rect()).adjusted(0.5, 0.5, -0.5, -0.5), 5, 5)
+        p.fillRect(self.rect(), QtGui.QColor("#f1f3f5"))
+        p.setPen(QtGui.QColor("#ced4da"))
+        p.drawLine(0, 0, self.width(), 0)
+        lh = self._line_height()
         fm = QtGui.QFontMetricsF(self._font)
-        lh = fm.height() + 3
+        bold = QtGui.QFontMetricsF(self._bold)
         y = _PAD
-        if self.heading:
-            bold = QtGui.QFont(self._font)
-            bold.setBold(True)
-            p.setFont(bold)
-            p.setPen(QtGui.QColor("#1b2733"))
-            p.drawText(QtCore.QPointF(_PAD, y + fm.ascent()), self.heading)
-            y += lh
-        p.setFont(self._font)
-        for e in self.entries:
-            box = QtCore.QRectF(_PAD, y + 2, _SWATCH_W, fm.height() - 3)
-            self._swatch(p, e, box)
-            p.setPen(QtGui.QColor("#1b2733"))
-            x = _PAD if e.kind == "text" else _PAD + _SWATCH_W + 6
-            p.drawText(QtCore.QPointF(x, y + fm.ascent()), e.text)
+        for line in self._lines:
+            base = y + (lh - 6 - fm.height()) / 2 + fm.ascent() + 2
+            for r, x in line:
+                p.setFont(self._bold)
+                p.setPen(C_TEXT)
+                p.drawText(QtCore.QPointF(x, base), r.label)
+                x += bold.horizontalAdvance(r.label) + _GAP
+                p.setFont(self._font)
+                for e in r.entries:
+                    box = QtCore.QRectF(x, y + 1, self._entry_width(e), lh - 4)
+                    self._paint_entry(p, e, box, base)
+                    x += box.width() + _GAP
             y += lh
         p.end()
 
-    @staticmethod
-    def _swatch(p: QtGui.QPainter, e: LegendEntry, box: QtCore.QRectF) -> None:
-        if e.kind == "fill":
-            p.setPen(QtGui.QPen(QtGui.QColor("#2f5d8a"), 1))
-            p.setBrush(e.colour)
-            p.drawRoundedRect(box, 3, 3)
-        elif e.kind == "outline":
-            p.setPen(QtGui.QPen(e.colour, 2.5))
-            p.setBrush(QtGui.QColor("#ffa8a8"))
+    def _paint_entry(self, p: QtGui.QPainter, e: LegendEntry, box: QtCore.QRectF, base: float) -> None:
+        text_at = QtCore.QPointF(box.left() + 6, base)
+        if e.kind in ("fill", "outline", "stripe"):
+            if e.kind == "outline":
+                p.setPen(QtGui.QPen(e.colour, 2.2))
+                p.setBrush(QtGui.QColor("#ffa8a8"))
+            else:
+                p.setPen(QtGui.QPen(C_BORDER, 1))
+                p.setBrush(e.colour if e.kind == "fill" else C_TASK)
             p.drawRoundedRect(box.adjusted(1, 1, -1, -1), 3, 3)
-        elif e.kind == "stripe":
-            p.setPen(QtGui.QPen(QtGui.QColor("#2f5d8a"), 1))
-            p.setBrush(QtGui.QColor("#dce9f7"))
-            p.drawRoundedRect(box, 3, 3)
-            p.setPen(QtCore.Qt.PenStyle.NoPen)
-            p.setBrush(e.colour)
-            p.drawRoundedRect(QtCore.QRectF(box.left() + 2, box.top() + 2, 4, box.height() - 4), 1, 1)
+            if e.kind == "stripe":
+                p.setPen(QtCore.Qt.PenStyle.NoPen)
+                p.setBrush(e.colour)
+                p.drawRoundedRect(QtCore.QRectF(box.left() + 3, box.top() + 3, 4, box.height() - 6), 1, 1)
+                text_at = QtCore.QPointF(box.left() + 11, base)
+        elif e.kind == "line":
+            mid = box.center().y()
+            p.setPen(QtGui.QPen(e.colour, e.width))
+            p.drawLine(QtCore.QPointF(box.left(), mid), QtCore.QPointF(box.left() + _LINE_W, mid))
+            text_at = QtCore.QPointF(box.left() + _LINE_W + 4, base)
         elif e.kind == "volume":
             # thin and faint for little data, wide and opaque for the most
             mid = box.center().y()
@@ -110,9 +152,10 @@ class EditorLegend(QtWidgets.QWidget):
                 c = QtGui.QColor(e.colour)
                 c.setAlpha(a)
                 p.setPen(QtGui.QPen(c, w, QtCore.Qt.PenStyle.SolidLine, QtCore.Qt.PenCapStyle.FlatCap))
-                x0 = box.left() + k * box.width() / 2
-                p.drawLine(QtCore.QPointF(x0, mid), QtCore.QPointF(x0 + box.width() / 2 - 2, mid))
-        elif e.kind == "line":
-            mid = box.center().y()
-            p.setPen(QtGui.QPen(e.colour, e.width))
-            p.drawLine(QtCore.QPointF(box.left(), mid), QtCore.QPointF(box.right(), mid))
+                x0 = box.left() + k * _LINE_W / 2
+                p.drawLine(QtCore.QPointF(x0, mid), QtCore.QPointF(x0 + _LINE_W / 2 - 2, mid))
+            text_at = QtCore.QPointF(box.left() + _LINE_W + 4, base)
+        else:
+            text_at = QtCore.QPointF(box.left(), base)
+        p.setPen(C_TEXT)
+        p.drawText(text_at, e.text)

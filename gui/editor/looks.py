@@ -22,7 +22,8 @@ from model.schedule import Schedule
 from .items import C_CRIT, C_CROSS, C_TASK, fmt_number
 
 __all__ = [
-    "EDITOR_OVERLAYS", "PALETTE", "STATE_COLOURS", "WORKER_PALETTE", "LegendEntry", "Looks", "legend", "looks",
+    "EDITOR_OVERLAYS", "PALETTE", "STATE_COLOURS", "WORKER_PALETTE", "LegendEntry", "LegendRow", "Looks", "legend",
+    "looks",
 ]
 
 Edge = tuple[str, str]
@@ -133,12 +134,13 @@ def looks(mode: str, overlay: GraphOverlay | None, schedule: Schedule | None,
 # ------------------------------------------------------------------ legend
 @dataclass(frozen=True)
 class LegendEntry:
-    """One line of the editor's legend.
+    """One swatch of the editor's legend, with its text.
 
-    ``kind`` says how its swatch is drawn: ``"fill"`` (a task box of that colour),
-    ``"outline"`` (a box with a thick outline of that colour), ``"stripe"`` (a
-    worker's stripe), ``"line"`` (an edge of that colour and ``width``), ``"volume"``
-    (a thin faint edge beside a wide opaque one) or ``"text"`` (no swatch).
+    ``kind`` says how it is drawn: ``"fill"`` (a small task box of that colour with the
+    text inside), ``"outline"`` (a box with a thick outline of that colour),
+    ``"stripe"`` (a box with a worker's stripe), ``"line"`` (an edge of that colour and
+    ``width``), ``"volume"`` (a thin faint edge beside a wide opaque one) or ``"text"``
+    (no swatch).
     """
 
     kind: str
@@ -147,62 +149,62 @@ class LegendEntry:
     width: float = 1.0
 
 
-#: what the legend calls each mode
-LEGEND_TITLE = {
-    "none": "", "levels": "Levels: tasks of one level are independent", "critical": "Critical path",
-    "slack": "Slack (how long a task may wait)", "worker": "Workers of the shown schedule",
-    "playback": "Playback state",
-}
+@dataclass(frozen=True)
+class LegendRow:
+    """A line of the legend: what it is about, then its swatches side by side."""
+
+    label: str
+    entries: list[LegendEntry]
 
 
 def legend(mode: str, overlay: GraphOverlay | None, schedule: Schedule | None, *,
-           critical_length: float | None = None, max_data: float = 0.0) -> tuple[str, list[LegendEntry]]:
-    """The heading and lines of the legend for the graph drawn in ``mode``.
+           critical_length: float | None = None, max_data: float = 0.0) -> list[LegendRow]:
+    """The lines of the legend for the graph drawn in ``mode`` (empty: nothing to explain).
 
     ``critical_length`` is printed beside the critical path; ``max_data`` is the
     largest data volume of an edge (the widest crossing edge carries it).
     """
-    entries: list[LegendEntry] = []
+    rows: list[LegendRow] = []
     if mode == "levels" and overlay is not None:
         top = max(overlay.levels.values(), default=-1)
-        for k in range(min(top + 1, LEGEND_LIMIT)):
-            n = sum(1 for v in overlay.levels.values() if v == k)
-            entries.append(LegendEntry("fill", PALETTE[k % len(PALETTE)], f"L{k}: level {k} ({n} task{'s' * (n != 1)})"))
+        chips = [LegendEntry("fill", PALETTE[k % len(PALETTE)], f"L{k}") for k in range(min(top + 1, LEGEND_LIMIT))]
         if top + 1 > LEGEND_LIMIT:
-            entries.append(LegendEntry("text", C_TASK, f"… up to level {top}"))
+            chips.append(LegendEntry("text", C_TASK, f"… L{top}"))
+        rows.append(LegendRow("Level (a level's tasks are independent):", chips))
     elif mode == "critical" and overlay is not None:
         length = f" (length {fmt(critical_length)})" if critical_length is not None else ""
-        entries.append(LegendEntry("outline", C_CRIT, f"on the critical path{length}"))
-        entries.append(LegendEntry("line", C_CRIT, "its edges", 3.0))
-        entries.append(LegendEntry("fill", C_TASK, "off the critical path"))
+        rows.append(LegendRow(f"Critical path{length}:", [LegendEntry("outline", C_CRIT, "its tasks"),
+                                                          LegendEntry("line", C_CRIT, "its edges", 3.0)]))
     elif mode == "slack" and overlay is not None:
-        top = max(overlay.slack.values(), default=0.0)
-        entries.append(LegendEntry("fill", SLACK_RED, "no slack (critical)"))
-        if top > 0:
-            entries.append(LegendEntry("fill", _tint(SLACK_RED, 1 - 0.5 ** 0.5), f"slack {fmt(top / 2)}"))
-            entries.append(LegendEntry("fill", QtGui.QColor("#ffffff"), f"most slack: {fmt(top)}"))
+        most = max(overlay.slack.values(), default=0.0)
+        chips = [LegendEntry("fill", SLACK_RED, "0")]
+        if most > 0:
+            # the shade is 1 - sqrt(slack / most): half the most slack is drawn at 1 - 0.707
+            chips += [LegendEntry("fill", _tint(SLACK_RED, 1 - 0.5 ** 0.5), fmt(most / 2)),
+                      LegendEntry("fill", QtGui.QColor("#ffffff"), fmt(most))]
+        rows.append(LegendRow("Slack (how long a task may wait):", chips))
     elif mode == "worker":
         if schedule is None:
-            entries.append(LegendEntry("text", C_TASK, "show a schedule to colour its workers"))
+            rows.append(LegendRow("Worker: show a schedule to colour its workers", []))
         else:
             wcol = worker_colours(schedule)
-            for w, c in list(wcol.items())[:LEGEND_LIMIT]:
-                entries.append(LegendEntry("fill", _tint(c, 0.35), w))
+            chips = [LegendEntry("fill", _tint(c, 0.35), w) for w, c in list(wcol.items())[:LEGEND_LIMIT]]
             if len(wcol) > LEGEND_LIMIT:
-                entries.append(LegendEntry("text", C_TASK, f"… {len(wcol) - LEGEND_LIMIT} more workers"))
+                chips.append(LegendEntry("text", C_TASK, f"… {len(wcol) - LEGEND_LIMIT} more"))
+            rows.append(LegendRow("Worker:", chips))
     elif mode == "playback":
         if schedule is None:
-            entries.append(LegendEntry("text", C_TASK, "show a schedule to replay it"))
+            rows.append(LegendRow("Playback: show a schedule to replay it", []))
         else:
-            for st in ("waiting", "running", "done"):
-                entries.append(LegendEntry("fill", STATE_COLOURS[st], st))
+            rows.append(LegendRow("Playback:", [LegendEntry("fill", STATE_COLOURS[st], st)
+                                                for st in ("waiting", "running", "done")]))
     if schedule is not None:
         if mode != "worker":
             wcol = worker_colours(schedule)
-            for w, c in list(wcol.items())[:4]:
-                entries.append(LegendEntry("stripe", c, f"runs on {w}"))
-            if len(wcol) > 4:
-                entries.append(LegendEntry("text", C_TASK, f"… stripes for {len(wcol) - 4} more workers"))
-        heavy = f" (widest: {fmt(max_data)})" if max_data > 0 else ""
-        entries.append(LegendEntry("volume", C_CROSS, f"data crossing workers, wider = more{heavy}", 6.5))
-    return LEGEND_TITLE.get(mode, mode), entries
+            chips = [LegendEntry("stripe", c, w) for w, c in list(wcol.items())[:LEGEND_LIMIT]]
+            if len(wcol) > LEGEND_LIMIT:
+                chips.append(LegendEntry("text", C_TASK, f"… {len(wcol) - LEGEND_LIMIT} more"))
+            rows.append(LegendRow("Stripe: the worker", chips))
+        heavy = f"wider = more, up to {fmt(max_data)}" if max_data > 0 else "no data"
+        rows.append(LegendRow("Data crossing workers:", [LegendEntry("volume", C_CROSS, heavy, 6.5)]))
+    return rows

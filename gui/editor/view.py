@@ -97,7 +97,7 @@ class GraphEditorView(Gestures, QtWidgets.QGraphicsView):
         self._scene_rect_set = False
 
         #: what the colours mean, over the bottom left corner
-        self.legend = EditorLegend(self.viewport())
+        self.legend = EditorLegend(self)
         self._critical_length: float | None = None
         self._weights: tuple[dict[Edge, float], float] | None = None
         #: the editor's commands as actions (menus and toolbars show these)
@@ -324,7 +324,7 @@ class GraphEditorView(Gestures, QtWidgets.QGraphicsView):
         ``"none"``, ``"levels"`` (independent tasks share a colour, each task shows its
         level), ``"critical"`` (the critical path), ``"slack"`` (red = no slack, white =
         most), ``"worker"`` (the shown schedule's workers) or ``"playback"`` (waiting,
-        running, done as the schedule plays). The legend in the corner says which."""
+        running, done as the schedule plays). The legend below the graph says what the colours mean."""
         if mode not in EDITOR_OVERLAYS:
             raise ValueError(f"unknown overlay {mode!r} (known: {', '.join(EDITOR_OVERLAYS)})")
         self._overlay = mode
@@ -354,14 +354,13 @@ class GraphEditorView(Gestures, QtWidgets.QGraphicsView):
         return QtGui.QColor(self._tasks[task].fill)
 
     def legend_texts(self) -> list[str]:
-        """The heading and the lines of the legend shown (empty when it is hidden)."""
-        lg = self.legend
-        return [lg.heading, *lg.texts()] if lg.entries else []
+        """Every text of the legend shown (empty when there is none)."""
+        return self.legend.texts()
 
     def _apply_looks(self) -> None:
         if not self._tasks:
             # nothing drawn (empty, or past the drawing limit): skip the loops over every slot
-            self.legend.set_entries("", [])
+            self.legend.set_rows([])
             return
         overlay = self._overlay_of()
         look = looks(self._overlay, overlay, self._schedule, self._states)
@@ -378,10 +377,8 @@ class GraphEditorView(Gestures, QtWidgets.QGraphicsView):
         weights, top = self._edge_weights()
         for edge, e in self._edges.items():
             e.set_look(look.crosses(edge), edge in look.emphasised_edges, weights.get(edge, 0.0))
-        heading, entries = legend(self._overlay, overlay, self._schedule,
-                                  critical_length=self._critical_length_of() if self._overlay == "critical" else None,
-                                  max_data=top)
-        self.legend.set_entries(heading, entries)
+        self.legend.set_rows(legend(self._overlay, overlay, self._schedule, max_data=top,
+                                    critical_length=self._critical_length_of() if self._overlay == "critical" else None))
 
     def _edge_weights(self) -> tuple[dict[Edge, float], float]:
         """Each edge's data relative to the largest (0..1), and the largest; once per graph version."""

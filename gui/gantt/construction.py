@@ -258,14 +258,22 @@ class ConstructionPanel(QtWidgets.QFrame):
     Back / play-pause / forward, the speed, the step, and a table with a row per
     worker: when the task's data is there (ready), its earliest start and its earliest
     finish (EFT) — and the algorithm's own score when it has one (PEFT, DLS); the
-    chosen worker's row is highlighted. Hidden while no replay is shown.
+    chosen worker's row is highlighted. The window shows it (a dock) while
+    :attr:`shown_changed` says a replay is on.
+
+    Signals
+    -------
+    shown_changed(bool)
+        A replay started (``True``) or ended.
     """
+
+    shown_changed = QtCore.Signal(bool)
 
     def __init__(self, construction: Construction, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
         self.construction = construction
+        self._shown = False
         self.setFrameShape(QtWidgets.QFrame.Shape.StyledPanel)
-        self.setMinimumWidth(250)
         self.title = QtWidgets.QLabel()
         f = self.title.font()
         f.setBold(True)
@@ -319,14 +327,16 @@ class ConstructionPanel(QtWidgets.QFrame):
         lay.addWidget(self.table, 1)
         lay.addWidget(self.text)
         lay.addWidget(self.rule)
-        lay.addStretch(0)
-        self.hide()
+        lay.addStretch(1)
 
     # ------------------------------------------------------------------ queries
     def rows(self) -> list[list[str]]:
         """The table as text, a row per worker."""
-        return [[self.table.item(r, c).text() if self.table.item(r, c) else "" for c in range(self.table.columnCount())]
-                for r in range(self.table.rowCount())]
+        def text(r: int, c: int) -> str:
+            it = self.table.item(r, c)
+            return it.text() if it is not None else ""
+
+        return [[text(r, c) for c in range(self.table.columnCount())] for r in range(self.table.rowCount())]
 
     def chosen_row(self) -> int:
         """The highlighted row (-1: none)."""
@@ -353,11 +363,11 @@ class ConstructionPanel(QtWidgets.QFrame):
 
     def refresh(self) -> None:
         c = self.construction
+        if c.active != self._shown:
+            self._shown = c.active
+            self.shown_changed.emit(c.active)
         if not c.active:
-            self.hide()
             return
-        if self.parentWidget() is not None:
-            self.show()
         self.refresh_controls()
         d = c.decisions
         algorithm = d.algorithm if d is not None else (c.view.schedules[0].algorithm if c.view.schedules else "")
@@ -399,8 +409,8 @@ class ConstructionPanel(QtWidgets.QFrame):
                 elif not o.allowed:
                     it.setForeground(QtGui.QColor("#999999"))
                 self.table.setItem(r, col, it)
-        self.table.setFixedHeight(self.table.horizontalHeader().height() + 2
-                                  + sum(self.table.rowHeight(r) for r in range(min(len(dec.options), 8))))
+        self.table.setFixedHeight(self.table.horizontalHeader().height() + 4
+                                  + sum(self.table.rowHeight(r) for r in range(min(len(dec.options), 12))))
 
     def _on_speed_value_changed(self, v: int) -> None:
         lo, hi = math.log(SPEEDS[0]), math.log(SPEEDS[1])

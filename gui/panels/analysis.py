@@ -43,7 +43,7 @@ class AnalysisPanel(QtWidgets.QWidget):
         self.status.setStyleSheet("color: #555;")
         self.tree = QtWidgets.QTreeWidget()
         self.tree.setColumnCount(2)
-        self.tree.setHeaderLabels(["", "value"])
+        self.tree.setHeaderHidden(True)
         self.tree.setRootIsDecorated(True)
         self.tree.setUniformRowHeights(True)
         self.tree.setAlternatingRowColors(True)
@@ -73,21 +73,18 @@ class AnalysisPanel(QtWidgets.QWidget):
             self.status.setText("Analysing…")
 
     # ------------------------------------------------------------------ queries
+    def top_items(self) -> list[QtWidgets.QTreeWidgetItem]:
+        """The top-level rows, in order."""
+        items = (self.tree.topLevelItem(k) for k in range(self.tree.topLevelItemCount()))
+        return [it for it in items if it is not None]
+
     def rows(self) -> dict[str, str]:
         """The top-level rows as ``{heading: value}`` (what a user reads first)."""
-        out = {}
-        for k in range(self.tree.topLevelItemCount()):
-            it = self.tree.topLevelItem(k)
-            out[it.text(0)] = it.text(1)
-        return out
+        return {it.text(0): it.text(1) for it in self.top_items()}
 
     def row(self, heading: str) -> QtWidgets.QTreeWidgetItem | None:
         """The top-level row whose heading starts with ``heading``."""
-        for k in range(self.tree.topLevelItemCount()):
-            it = self.tree.topLevelItem(k)
-            if it.text(0).startswith(heading):
-                return it
-        return None
+        return next((it for it in self.top_items() if it.text(0).startswith(heading)), None)
 
     def click(self, item: QtWidgets.QTreeWidgetItem) -> None:
         """Act as a click on ``item`` (selects what it names)."""
@@ -112,8 +109,7 @@ class AnalysisPanel(QtWidgets.QWidget):
 
     def _on_live_updated(self, r: AnalysisResult) -> None:
         self._show_status(r)
-        expanded = {self.tree.topLevelItem(k).text(0).split(" (")[0]
-                    for k in range(self.tree.topLevelItemCount()) if self.tree.topLevelItem(k).isExpanded()}
+        expanded = {it.text(0) for it in self.top_items() if it.isExpanded()}
         self.tree.clear()
         a = r.analysis
         if a is None:
@@ -123,10 +119,11 @@ class AnalysisPanel(QtWidgets.QWidget):
         add("Tasks", f"{a.n_tasks:,}", tip="Click to select every task", tasks=list(a.tasks))
         add("Edges", f"{a.n_edges:,} ({len(a.data_edges):,} carry data)")
         add("Workers", f"{a.n_workers}")
-        work = add("Total work", f"{fmt(a.total_work_mean)}",
+        work = add("Work", f"{fmt(a.total_work_mean)}",
                    tip="Sum of the tasks' execution times, averaged over the workers")
         self._child(work, "at the fastest times", fmt(a.total_work_min))
-        cp = add("Critical path", f"length {fmt(a.critical_path_length)}: {_names(a.critical_path, 8)}",
+        cp = add("Critical path", f"{fmt(a.critical_path_length)}: {' → '.join(a.critical_path[:8])}"
+                 + (" → …" if len(a.critical_path) > 8 else ""),
                  tip="The longest path with mean execution and transfer times; click to select it",
                  tasks=a.critical_path)
         for t in a.critical_path[:LIST_LIMIT]:
@@ -134,38 +131,38 @@ class AnalysisPanel(QtWidgets.QWidget):
             self._child(cp, t, f"b-level {fmt(times.b_level)}" if times else "", tasks=[t])
         self._more(cp, len(a.critical_path))
         exact = "" if a.width_exact else " (largest level; too many tasks for the exact width)"
-        width = add("Width (largest independent set)", f"{a.width}: {_names(a.max_antichain)}{exact}",
+        width = add("Width", f"{a.width} independent tasks{exact}",
                     tip="The most tasks no path joins: they may all run at once; click to select them",
                     tasks=a.max_antichain)
         for t in a.max_antichain[:LIST_LIMIT]:
             self._child(width, t, "", tasks=[t])
         self._more(width, len(a.max_antichain))
-        levels = add("Levels", f"{len(a.levels)} (largest: {max(map(len, a.levels), default=0)} tasks)",
+        levels = add("Levels", f"{len(a.levels)}, the largest of {max(map(len, a.levels), default=0)} tasks",
                      tip="Level k: the longest chain of predecessors has k edges; the tasks of one level are "
                          "independent. The editor shows the level on each task with the levels overlay.")
         for k, lv in enumerate(a.levels[:LIST_LIMIT]):
             self._child(levels, f"level {k}", f"{len(lv)}: {_names(lv)}", tasks=lv)
         self._more(levels, len(a.levels))
-        add("Average parallelism", f"{a.average_parallelism:.3g} (work ÷ span)",
+        add("Parallelism", f"{a.average_parallelism:.3g} on average (work ÷ span)",
             tip="Total mean work divided by the longest chain of mean task times (communication left out): "
                 "the most workers the graph keeps busy on average")
         add("CCR", f"{a.ccr:.3g}", tip="Communication-to-computation ratio: mean transfer time of an edge "
                                        "÷ mean execution time of a task")
-        lb = add(f"Lower bound on the makespan ({a.n_workers} workers)", fmt(a.lower_bound),
-                 tip="No schedule on these workers can be shorter")
+        lb = add("Makespan bound", f"≥ {fmt(a.lower_bound)} on {a.n_workers} workers",
+                 tip="No schedule on these workers can be shorter: the larger of the bounds below "
+                     "(rounded up when every time is a whole number)")
         self._child(lb, "critical path, fastest times, no communication", fmt(a.critical_path_min_length),
                     tasks=a.critical_path_min)
         self._child(lb, f"fastest work ÷ {a.n_workers} workers", fmt(a.lower_bound_work))
-        data = add("Data-exchange edges", f"{len(a.data_edges):,}, total {fmt(a.total_data)}",
+        data = add("Data exchange", f"{len(a.data_edges):,} edges, {fmt(a.total_data)} in all",
                    tip="Edges carrying data, largest first; click one to select it",
                    edges=[(e.source, e.target) for e in a.data_edges])
         for e in a.data_edges[:LIST_LIMIT]:
             self._child(data, f"{e.source} → {e.target}", f"{fmt(e.data)} (mean time {fmt(e.mean_time)})",
                         edges=[(e.source, e.target)])
         self._more(data, len(a.data_edges))
-        for k in range(self.tree.topLevelItemCount()):
-            it = self.tree.topLevelItem(k)
-            if it.text(0).split(" (")[0] in expanded:
+        for it in self.top_items():
+            if it.text(0) in expanded:
                 it.setExpanded(True)
         self.words.setHtml("".join(f"<p>{html.escape(s.text)}</p>" for s in r.sentences))
 
@@ -196,7 +193,8 @@ class AnalysisPanel(QtWidgets.QWidget):
                   edges: list[tuple[str, str]] | None) -> None:
         if tip:
             it.setToolTip(0, tip)
-            it.setToolTip(1, tip)
+        value = it.text(1)
+        it.setToolTip(1, f"{value}\n{tip}" if tip else value)
         if tasks or edges:
             it.setData(0, _SELECT, (list(tasks or []), list(edges or [])))
             it.setForeground(0, QtGui.QColor("#1c5fa8"))

@@ -82,7 +82,6 @@ class ProfileView(QtWidgets.QWidget):
             ax.setTextPen(pg.mkPen("#222222"))
         pi.setLabel("bottom", "time")
         pi.setLabel("left", "tasks running")
-        self.legend = pi.addLegend(offset=(-10, 10), labelTextColor="#222222", brush=pg.mkBrush(255, 255, 255, 220))
         self.starved_item = pg.BarGraphItem(x0=[], x1=[], y0=[], y1=[], brush=pg.mkBrush(*STARVED_COLOUR),
                                             pen=pg.mkPen(None))
         self.excess_item = pg.BarGraphItem(x0=[], x1=[], y0=[], y1=[], brush=pg.mkBrush(*EXCESS_COLOUR),
@@ -92,18 +91,10 @@ class ProfileView(QtWidgets.QWidget):
         self.schedule_curve = pg.PlotDataItem(stepMode="center", pen=pg.mkPen(SCHEDULE_COLOUR, width=2),
                                               name="run in the shown schedule")
         self.workers_line = pg.InfiniteLine(angle=0, movable=False,
-                                            pen=pg.mkPen(WORKERS_COLOUR, width=1.5, style=QtCore.Qt.PenStyle.DashLine),
-                                            label="P = 0 workers",
-                                            labelOpts={"position": 0.97, "color": WORKERS_COLOUR,
-                                                       "anchors": [(1, 1), (1, 1)]})
+                                            pen=pg.mkPen(WORKERS_COLOUR, width=1.5, style=QtCore.Qt.PenStyle.DashLine))
         for item in (self.starved_item, self.excess_item, self.unlimited_curve, self.schedule_curve):
             pi.addItem(item)
         pi.addItem(self.workers_line, ignoreBounds=True)
-        # the shaded regions in the legend, as swatches
-        self.legend.addItem(pg.BarGraphItem(x=[0], height=[1], width=1, brush=pg.mkBrush(*STARVED_COLOUR),
-                                            pen=pg.mkPen(None)), "workers starved (too few ready tasks)")
-        self.legend.addItem(pg.BarGraphItem(x=[0], height=[1], width=1, brush=pg.mkBrush(*EXCESS_COLOUR),
-                                            pen=pg.mkPen(None)), "more work than workers")
         top = QtWidgets.QHBoxLayout()
         top.addWidget(self.comm_box)
         top.addStretch(1)
@@ -111,6 +102,9 @@ class ProfileView(QtWidgets.QWidget):
         lay.setContentsMargins(2, 2, 2, 2)
         lay.addLayout(top)
         lay.addWidget(self.plot, 1)
+        self.legend = QtWidgets.QLabel()
+        self.legend.setWordWrap(True)
+        lay.addWidget(self.legend)
         lay.addWidget(self.summary)
         live.updated.connect(self._on_live_updated)
         if session is not None:
@@ -156,7 +150,7 @@ class ProfileView(QtWidgets.QWidget):
         self._draw_curve(self.unlimited_curve, self.unlimited)
         self._draw_curve(self.schedule_curve, self.scheduled)
         self.workers_line.setPos(self.workers)
-        self.workers_line.label.setFormat(f"P = {self.workers} worker{'s' * (self.workers != 1)}")
+        self.legend.setText(self._legend_html())
         starved, excess = self.regions()
         for item, boxes in ((self.starved_item, starved), (self.excess_item, excess)):
             arr = np.array(boxes, dtype=np.float64).reshape(-1, 4)
@@ -178,8 +172,25 @@ class ProfileView(QtWidgets.QWidget):
     def _update_range(self) -> None:
         ends = [p.end for p in (self.unlimited, self.scheduled) if p is not None]
         tops = [p.maximum for p in (self.unlimited, self.scheduled) if p is not None] + [self.workers]
-        self.plot.getPlotItem().getViewBox().setRange(xRange=(0, max(ends, default=1.0) or 1.0),
-                                                      yRange=(0, max(tops) + 1), padding=0.03)
+        end = max(ends, default=1.0) or 1.0
+        self.plot.getPlotItem().getViewBox().setRange(xRange=(-0.01 * end, 1.02 * end),
+                                                      yRange=(-0.25, max(tops) + 0.75), padding=0)
+
+    def _legend_html(self) -> str:
+        def swatch(colour: str, mark: str, text: str) -> str:
+            return f"<span style='color:{colour}; font-weight:bold'>{mark}</span>&nbsp;{text}"
+
+        def rgba(c: tuple[int, int, int, int]) -> str:
+            return f"rgba({c[0]},{c[1]},{c[2]},{min(1.0, 3 * c[3] / 255):.2f})"
+
+        P = self.workers
+        parts = [swatch(UNLIMITED_COLOUR, "━━", "could run (unlimited workers)")]
+        if self.scheduled is not None:
+            parts.append(swatch(SCHEDULE_COLOUR, "━━", "run in the shown schedule"))
+        parts += [swatch(WORKERS_COLOUR, "╌╌", f"P = {P} worker{'s' * (P != 1)}"),
+                  swatch(rgba(STARVED_COLOUR), "██", "workers starved (fewer ready tasks than P)"),
+                  swatch(rgba(EXCESS_COLOUR), "██", "more work than workers")]
+        return "&nbsp;&nbsp;&nbsp; ".join(parts)
 
     def _summary_text(self) -> str:
         p = self.unlimited

@@ -32,6 +32,7 @@ DEFAULT_CURVES = ("heft", "cpop", "peft")
 #: the most workers a point may have
 MAX_WORKERS = 1024
 
+SYMBOLS = ["o", "s", "t", "d", "h", "star", "p", "+"]
 CURVE_COLOURS = ["#1c7ed6", "#e8590c", "#2b8a3e", "#ae3ec9", "#c92a2a", "#0c8599", "#f08c00", "#5c940d"]
 BOUND_PEN = pg.mkPen("#555555", width=2.5)
 WORK_PEN = pg.mkPen("#888888", width=1.2, style=QtCore.Qt.PenStyle.DashLine)
@@ -160,6 +161,9 @@ class ScalingView(QtWidgets.QWidget):
         lay.setContentsMargins(2, 2, 2, 2)
         lay.addLayout(top)
         lay.addLayout(plots, 1)
+        self.legend = QtWidgets.QLabel()
+        self.legend.setWordWrap(True)
+        lay.addWidget(self.legend)
         lay.addWidget(self.status)
         self._update_algorithm_text()
 
@@ -176,8 +180,7 @@ class ScalingView(QtWidgets.QWidget):
             ax.setTextPen(pg.mkPen("#222222"))
         pi.setLabel("bottom", "workers P")
         pi.setLabel("left", what)
-        pi.addLegend(offset=(-10, 10) if what == "makespan" else (10, 10), labelTextColor="#222222",
-                     brush=pg.mkBrush(255, 255, 255, 220))
+        pi.setTitle(what, size="9pt", color="#222222")
         return w
 
     # ------------------------------------------------------------------ control
@@ -264,24 +267,28 @@ class ScalingView(QtWidgets.QWidget):
         mp, sp = self.makespan_plot.getPlotItem(), self.speedup_plot.getPlotItem()
         for pi in (mp, sp):
             pi.clear()
-            pi.legend.clear()
         self._points = {}
         P = np.array(r["workers"], dtype=np.float64)
         W, S = float(r["work"]), float(r["span"])
         bound = np.array(r["lower_bound"], dtype=np.float64)
-        mp.plot(P, W / P, pen=WORK_PEN, name="work ÷ P")
-        mp.plot(P, np.full_like(P, S), pen=SPAN_PEN, name="span (critical path)")
-        mp.plot(P, bound, pen=BOUND_PEN, name="lower bound: the larger")
-        sp.plot(P, P, pen=WORK_PEN, name="ideal: P")
-        sp.plot(P, np.full_like(P, W / S if S > 0 else np.nan), pen=SPAN_PEN, name="work ÷ span")
-        sp.plot(P, W / bound, pen=BOUND_PEN, name="upper bound: the smaller")
-        for k, name in enumerate(r["makespan"]):
+        mp.plot(P, W / P, pen=WORK_PEN)
+        mp.plot(P, np.full_like(P, S), pen=SPAN_PEN)
+        mp.plot(P, bound, pen=BOUND_PEN)
+        sp.plot(P, P, pen=WORK_PEN)
+        sp.plot(P, np.full_like(P, W / S if S > 0 else np.nan), pen=SPAN_PEN)
+        sp.plot(P, W / bound, pen=BOUND_PEN)
+        names = list(r["makespan"])
+        for k, name in enumerate(names):
             colour = CURVE_COLOURS[k % len(CURVE_COLOURS)]
+            symbol = SYMBOLS[k % len(SYMBOLS)]
+            # later curves are drawn smaller on top: equal makespans still show every algorithm
+            size = max(5, 13 - 3 * k)
             ms = np.array(r["makespan"][name], dtype=np.float64)
             su = np.array([np.nan if v is None else v for v in r["speedup"][name]], dtype=np.float64)
             for pi, ys in ((mp, ms), (sp, su)):
-                pi.plot(P, ys, pen=pg.mkPen(colour, width=2), name=name)
-                pts = pg.ScatterPlotItem(x=P, y=ys, size=9, brush=pg.mkBrush(colour), pen=pg.mkPen("w"),
+                pi.plot(P, ys, pen=pg.mkPen(colour, width=2))
+                pts = pg.ScatterPlotItem(x=P, y=ys, size=size, symbol=symbol, brush=pg.mkBrush(colour),
+                                         pen=pg.mkPen("w"),
                                          data=[(name, int(p)) for p in P], hoverable=True,
                                          tip=lambda x, y, data: f"{data[0]} on {data[1]} workers: {y:.4g}\nclick to show")
                 pts.sigClicked.connect(self._on_points_clicked)
@@ -289,6 +296,7 @@ class ScalingView(QtWidgets.QWidget):
                 self._points.setdefault(name, pts)
         for pi in (mp, sp):
             pi.getViewBox().autoRange(padding=0.06)
+        self.legend.setText(_legend_html(names))
         note = f" Note: {r['note']}." if r.get("note") else ""
         self._say(f"Work {fmt(W)}, span {fmt(S)}: the speed-up can never pass {fmt(W / S) if S > 0 else '∞'}. "
                   f"Click a point to show its schedule.{note}")
@@ -340,6 +348,18 @@ class ScalingView(QtWidgets.QWidget):
 
     def _on_point_finished(self) -> None:
         self._point_job = None
+
+
+def _legend_html(names: list[str]) -> str:
+    """The legend of both plots, as one line of HTML."""
+    def line(colour: str, style: str, text: str) -> str:
+        return (f"<span style='color:{colour}; font-weight:bold'>{style}</span>&nbsp;{text}")
+
+    parts = [line(CURVE_COLOURS[k % len(CURVE_COLOURS)], "━●━", n) for k, n in enumerate(names)]
+    parts += [line("#555555", "━━", "bound: no schedule does better"),
+              line("#888888", "╌╌", "work ÷ P (left), ideal P (right)"),
+              line("#888888", "┈┈", "span (left), work ÷ span (right)")]
+    return "&nbsp;&nbsp;&nbsp; ".join(parts)
 
 
 def _range_text(workers: list[int]) -> str:
