@@ -135,7 +135,8 @@ class AnalysisPanel(QtWidgets.QWidget):
                     tip="The most tasks no path joins: they may all run at once; click to select them",
                     tasks=a.max_antichain)
         for t in a.max_antichain[:LIST_LIMIT]:
-            self._child(width, t, "", tasks=[t])
+            times = a.tasks.get(t)
+            self._child(width, t, f"level {times.level}, slack {fmt(times.slack)}" if times else "", tasks=[t])
         self._more(width, len(a.max_antichain))
         levels = add("Levels", f"{len(a.levels)}, the largest of {max(map(len, a.levels), default=0)} tasks",
                      tip="Level k: the longest chain of predecessors has k edges; the tasks of one level are "
