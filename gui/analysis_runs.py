@@ -100,6 +100,7 @@ class LiveAnalysis(QtCore.QObject):
         self._version = 0
         self._result: AnalysisResult | None = None
         self._job: AnalysisJob | None = None
+        self._pending = False
         self._busy = False
         self.timer = QtCore.QTimer(self)
         self.timer.setSingleShot(True)
@@ -140,8 +141,11 @@ class LiveAnalysis(QtCore.QObject):
         version = self._version
         doc = self.document
         if self._job is not None:
-            self._job.cancel()  # its answer would be for an older version anyway
-            self._job = None
+            # one job at a time: the analysis cannot be interrupted, so a big graph edited
+            # twice waits for the first job (its answer is dropped) instead of running two
+            self._pending = True
+            return
+        self._pending = False
         try:
             graph, platform = doc.snapshot()
         except GraphError as e:  # no platform for these costs
@@ -152,6 +156,7 @@ class LiveAnalysis(QtCore.QObject):
             return
         job = AnalysisJob(graph, platform, version)
         job.signals.result.connect(self._deliver)
+        job.signals.finished.connect(self._on_job_finished)
         job.signals.failed.connect(
             lambda msg, v=version: self._deliver(AnalysisResult(v, graph.name, len(platform), None, [], None,
                                                                 None, msg)))
@@ -161,16 +166,21 @@ class LiveAnalysis(QtCore.QObject):
     def wait(self, ms: int = 5000) -> bool:
         """Cancel a running job and wait up to ``ms`` for it (closing the window)."""
         self.timer.stop()
+        self._pending = False
         job = self._job
         if job is None:
             return True
         job.cancel()
         return job.wait(ms / 1000)
 
+    def _on_job_finished(self) -> None:
+        self._job = None
+        if self._pending and not self.timer.isActive():
+            self.refresh_now()
+
     def _deliver(self, result: AnalysisResult) -> None:
         if result.version != self._version:
             return  # the graph changed since: a newer request is on its way
-        self._job = None
         self._result = result
         self._set_busy(self.timer.isActive())
         self.updated.emit(result)

@@ -425,3 +425,20 @@ def test_scaling_view_refuses_bad_workers_and_cancels(qtbot, doc):
         assert view.run()
         view.cancel()
     assert view.status.text().startswith("Cancelled") and view.result is None
+
+
+def test_the_chart_has_a_legend_for_every_colour_mode(qtbot, doc, heft_schedule_of):
+    from gui.gantt import COLOUR_MODES, GanttView
+    from model.analysis import level_of
+
+    v = GanttView()
+    qtbot.addWidget(v)
+    v.set_schedule(heft_schedule_of, doc.graph)
+    want = {"task": "n1", "level": "level 3", "algorithm": "heft", "worker": "P3"}
+    for mode in COLOUR_MODES:
+        v.set_colour_mode(mode)
+        texts = [t for _c, t in v.legend_entries()]
+        assert want[mode] in texts, (mode, texts)
+    assert max(level_of(doc.graph).values()) == 3
+    v.set_show_critical(True)
+    assert "critical path" in [t for _c, t in v.legend_entries()]
