@@ -58,6 +58,7 @@ class TaskItem(QtWidgets.QGraphicsItem):
         self.worker_colour: QtGui.QColor | None = None
         self.fill = C_TASK
         self.emphasis = False  # critical path
+        self.badge = ""  # a small mark in the top right corner (the level number)
         self.edges: list[EdgeItem] = []
         self.setFlags(
             QtWidgets.QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
@@ -112,6 +113,8 @@ class TaskItem(QtWidgets.QGraphicsItem):
                 label = QtGui.QFontMetricsF(f).elidedText(self.task, QtCore.Qt.TextElideMode.ElideMiddle, box.width())
                 painter.drawText(box, QtCore.Qt.AlignmentFlag.AlignCenter, label)
             return
+        if self.badge:
+            self._paint_badge(painter)
         painter.setPen(C_TEXT)
         f = painter.font()
         f.setPointSizeF(9.0)
@@ -133,9 +136,27 @@ class TaskItem(QtWidgets.QGraphicsItem):
         else:
             painter.drawText(bottom, QtCore.Qt.AlignmentFlag.AlignCenter, self.cost_text)
 
-    def set_look(self, fill: QtGui.QColor, emphasis: bool, worker: str, worker_colour: QtGui.QColor | None) -> None:
-        if (fill, emphasis, worker, worker_colour) != (self.fill, self.emphasis, self.worker, self.worker_colour):
-            self.fill, self.emphasis, self.worker, self.worker_colour = fill, emphasis, worker, worker_colour
+    def _paint_badge(self, painter: QtGui.QPainter) -> None:
+        """The badge on the box's top right corner, a small dark tag."""
+        f = QtGui.QFont(painter.font())
+        f.setPointSizeF(6.5)
+        f.setBold(True)
+        fm = QtGui.QFontMetricsF(f)
+        w = fm.horizontalAdvance(self.badge) + 6
+        h = fm.height()
+        box = QtCore.QRectF(self.hw - w + 2, -_HH - h / 2 + 2, w, h)
+        painter.setPen(QtCore.Qt.PenStyle.NoPen)
+        painter.setBrush(QtGui.QColor(40, 52, 66, 215))
+        painter.drawRoundedRect(box, 3, 3)
+        painter.setFont(f)
+        painter.setPen(QtGui.QColor("#ffffff"))
+        painter.drawText(box, QtCore.Qt.AlignmentFlag.AlignCenter, self.badge)
+
+    def set_look(self, fill: QtGui.QColor, emphasis: bool, worker: str, worker_colour: QtGui.QColor | None,
+                 badge: str = "") -> None:
+        new = (fill, emphasis, worker, worker_colour, badge)
+        if new != (self.fill, self.emphasis, self.worker, self.worker_colour, self.badge):
+            self.fill, self.emphasis, self.worker, self.worker_colour, self.badge = new
             self.update()
 
     def itemChange(self, change: QtWidgets.QGraphicsItem.GraphicsItemChange, value: Any) -> Any:
@@ -190,6 +211,8 @@ class EdgeItem(QtWidgets.QGraphicsItem):
         self.source, self.target = source, target
         self.data_text = ""
         self.crossing = False  # tasks on different workers in the shown schedule
+        #: the edge's data relative to the largest of the graph (0..1): how wide a crossing is drawn
+        self.weight = 1.0
         self.emphasis = False  # on the critical path
         self.route: list[QtCore.QPointF] | None = None
         self._p1 = QtCore.QPointF()
@@ -279,23 +302,33 @@ class EdgeItem(QtWidgets.QGraphicsItem):
         st.setWidth(9.0)
         return st.createStroke(self.path())
 
+    def line_style(self) -> tuple[QtGui.QColor, float]:
+        """The colour and width the line is drawn with.
+
+        An edge crossing workers is orange, from a thin faint line for little data to a
+        wide opaque one for the largest volume of the graph.
+        """
+        if self.isSelected():
+            return QtGui.QColor(C_SELECT), 3.0
+        if self.emphasis:
+            return QtGui.QColor(C_CRIT), 3.0
+        if self.crossing:
+            w = max(0.0, min(1.0, self.weight))
+            c = QtGui.QColor(C_CROSS)
+            c.setAlpha(round(80 + 175 * w))
+            return c, 1.2 + 5.3 * w
+        return QtGui.QColor(C_EDGE), 1.3
+
     def paint(self, painter: QtGui.QPainter, option: Any, widget: Any = None) -> None:
         lod = _lod(painter)
-        if self.isSelected():
-            colour, width = C_SELECT, 3.0
-        elif self.emphasis:
-            colour, width = C_CRIT, 3.0
-        elif self.crossing:
-            colour, width = C_CROSS, 3.5
-        else:
-            colour, width = C_EDGE, 1.3
+        colour, width = self.line_style()
         pen = QtGui.QPen(colour, width)
         simple = lod < LOD_SIMPLE
         if simple:
             painter.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing, False)
             pen.setWidthF(1.0 if width < 2 else 2.0)
             pen.setCosmetic(True)
-            if colour == C_EDGE:  # light, so the tasks stay visible among many edges
+            if colour == C_EDGE and not self.crossing:  # light, so the tasks stay visible among many edges
                 pen.setColor(QtGui.QColor(95, 107, 120, 120))
         painter.setPen(pen)
         p1, p2 = self._p1, self._p2
@@ -330,12 +363,14 @@ class EdgeItem(QtWidgets.QGraphicsItem):
         painter.setPen(QtCore.Qt.PenStyle.NoPen)
         painter.setBrush(QtGui.QColor(255, 255, 255, 225))
         painter.drawRoundedRect(box, 3, 3)
-        painter.setPen(colour.darker(140) if colour != C_EDGE else C_TEXT)
+        text_colour = QtGui.QColor(colour)
+        text_colour.setAlpha(255)
+        painter.setPen(text_colour.darker(140) if colour != C_EDGE else C_TEXT)
         painter.drawText(box, QtCore.Qt.AlignmentFlag.AlignCenter, self.data_text)
 
-    def set_look(self, crossing: bool, emphasis: bool) -> None:
-        if (crossing, emphasis) != (self.crossing, self.emphasis):
-            self.crossing, self.emphasis = crossing, emphasis
+    def set_look(self, crossing: bool, emphasis: bool, weight: float = 1.0) -> None:
+        if (crossing, emphasis, weight) != (self.crossing, self.emphasis, self.weight):
+            self.crossing, self.emphasis, self.weight = crossing, emphasis, weight
             self.update()
 
     def detach(self) -> None:

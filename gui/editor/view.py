@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from gui.document import SNIPPET_FORMAT, Document
+from model.analysis import critical_path
 from model.chart import OVERLAY_MODES, GraphOverlay, graph_overlay
 from model.graph import GraphError
 from model.schedule import Schedule
@@ -34,7 +35,8 @@ if TYPE_CHECKING:
 from .actions import make_actions
 from .gestures import Gestures
 from .items import EdgeItem, TaskItem, fmt_number, route_points
-from .looks import looks
+from .legend import EditorLegend
+from .looks import EDITOR_OVERLAYS, legend, looks
 
 __all__ = ["DRAW_LIMIT_EDGES", "DRAW_LIMIT_TASKS", "GraphEditorView"]
 
@@ -94,6 +96,10 @@ class GraphEditorView(Gestures, QtWidgets.QGraphicsView):
         self._paste_count = 0
         self._scene_rect_set = False
 
+        #: what the colours mean, over the bottom left corner
+        self.legend = EditorLegend(self)
+        self._critical_length: float | None = None
+        self._weights: tuple[dict[Edge, float], float] | None = None
         #: the editor's commands as actions (menus and toolbars show these)
         self.commands = make_actions(self)
         self._scene.selectionChanged.connect(self._on_scene_selection_changed)
@@ -221,6 +227,8 @@ class GraphEditorView(Gestures, QtWidgets.QGraphicsView):
     # ------------------------------------------------------ document signals
     def _on_document_graph_reset(self) -> None:
         self._overlay_data = None
+        self._critical_length = None
+        self._weights = None
         self._schedule = None
         self._states = {}
         self.rebuild()
@@ -228,6 +236,8 @@ class GraphEditorView(Gestures, QtWidgets.QGraphicsView):
 
     def _on_document_graph_changed(self) -> None:
         self._overlay_data = None
+        self._critical_length = None
+        self._weights = None
         self._syncing = True
         try:
             self._sync_items()
@@ -258,6 +268,7 @@ class GraphEditorView(Gestures, QtWidgets.QGraphicsView):
             self.set_task_states({})
 
     def _on_document_platform_changed(self) -> None:
+        self._critical_length = None
         if self._overlay in ("critical", "slack"):
             self._overlay_data = None
             self._apply_looks()
@@ -309,10 +320,13 @@ class GraphEditorView(Gestures, QtWidgets.QGraphicsView):
 
     # ---------------------------------------------------------------- overlays
     def set_overlay(self, mode: str) -> None:
-        """Colour the tasks: ``"none"``, ``"levels"`` (independent tasks share a colour),
-        ``"critical"`` (the critical path) or ``"slack"`` (red = no slack, white = most)."""
-        if mode not in OVERLAY_MODES:
-            raise ValueError(f"unknown overlay {mode!r}")
+        """Colour the tasks by ``mode`` (one of :data:`~gui.editor.looks.EDITOR_OVERLAYS`):
+        ``"none"``, ``"levels"`` (independent tasks share a colour, each task shows its
+        level), ``"critical"`` (the critical path), ``"slack"`` (red = no slack, white =
+        most), ``"worker"`` (the shown schedule's workers) or ``"playback"`` (waiting,
+        running, done as the schedule plays). The legend below the graph says what the colours mean."""
+        if mode not in EDITOR_OVERLAYS:
+            raise ValueError(f"unknown overlay {mode!r} (known: {', '.join(EDITOR_OVERLAYS)})")
         self._overlay = mode
         self._overlay_data = None
         self._apply_looks()
@@ -322,39 +336,70 @@ class GraphEditorView(Gestures, QtWidgets.QGraphicsView):
         return self._overlay
 
     def set_schedule(self, schedule: Schedule | None) -> None:
-        """Show a schedule on the graph: the worker of each task, and thick orange edges
-        where the two tasks run on different workers (data crosses the network)."""
+        """Show a schedule on the graph: the worker of each task, and orange edges where the
+        two tasks run on different workers (data crosses the network), wider for more data.
+        The overlay stays as it is."""
         self._schedule = schedule
         self._apply_looks()
 
     def set_task_states(self, states: Mapping[str, str]) -> None:
-        """Colour tasks by playback state: ``"waiting"``, ``"running"``, ``"done"`` (empty: clear)."""
+        """The playback state of each task: ``"waiting"``, ``"running"``, ``"done"`` (empty:
+        clear); drawn in the ``"playback"`` overlay."""
         self._states = dict(states)
-        self._apply_looks()
+        if self._overlay == "playback":
+            self._apply_looks()
 
     def task_colour(self, task: str) -> QtGui.QColor:
         """The fill colour a task is drawn with (for tests)."""
         return QtGui.QColor(self._tasks[task].fill)
 
+    def legend_texts(self) -> list[str]:
+        """Every text of the legend shown (empty when there is none)."""
+        return self.legend.texts()
+
     def _apply_looks(self) -> None:
         if not self._tasks:
             # nothing drawn (empty, or past the drawing limit): skip the loops over every slot
+            self.legend.set_rows([])
             return
-        look = looks(self._overlay_of(), self._schedule, self._states)
+        overlay = self._overlay_of()
+        look = looks(self._overlay, overlay, self._schedule, self._states)
         for t, item in self._tasks.items():
             item.set_look(look.fill(t), t in look.emphasised, look.worker_label.get(t, ""),
-                          look.worker_colour.get(t))
+                          look.worker_colour.get(t), look.badge.get(t, ""))
             tip = f"{t}\ncost {item.cost_text}"
             if t in look.slack:
                 tip += f"\nslack {fmt_number(look.slack[t])}"
+            if t in look.badge:
+                tip += f"\nlevel {look.badge[t][1:]}"
             if tip != item.toolTip():
                 item.setToolTip(tip)
+        weights, top = self._edge_weights()
         for edge, e in self._edges.items():
-            e.set_look(look.crosses(edge), edge in look.emphasised_edges)
+            e.set_look(look.crosses(edge), edge in look.emphasised_edges, weights.get(edge, 0.0))
+        self.legend.set_rows(legend(self._overlay, overlay, self._schedule, max_data=top,
+                                    critical_length=self._critical_length_of() if self._overlay == "critical" else None))
+
+    def _edge_weights(self) -> tuple[dict[Edge, float], float]:
+        """Each edge's data relative to the largest (0..1), and the largest; once per graph version."""
+        if self._weights is None:
+            nxg = self.document.graph.nx
+            data = {(u, v): float(a.get("data", 0.0)) for u, v, a in nxg.edges(data=True)}
+            top = max(data.values(), default=0.0)
+            self._weights = ({e: d / top for e, d in data.items()} if top > 0 else {}, top)
+        return self._weights
+
+    def _critical_length_of(self) -> float | None:
+        if self._critical_length is None:
+            try:
+                self._critical_length = critical_path(self.document.graph, self.document.platform).length
+            except GraphError:
+                return None
+        return self._critical_length
 
     def _overlay_of(self) -> GraphOverlay | None:
         """The analysis behind the overlay, computed once per graph and platform version."""
-        if self._overlay == "none":
+        if self._overlay not in OVERLAY_MODES or self._overlay == "none":
             return None
         if self._overlay_data is None:
             try:

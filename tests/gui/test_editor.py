@@ -406,6 +406,9 @@ def test_overlays_schedule_and_states(heft, qtbot):
     assert not view.edge_item("n1", "n2").crossing and view.edge_item("n1", "n3").crossing
     assert view.task_item("n3").worker.startswith("P2")
     view.set_task_states({"n1": "done", "n2": "running", "n3": "waiting"})
+    # replay states are a colour mode of their own: the plain graph stays plain
+    assert view.task_colour("n1") != STATE_COLOURS["done"]
+    view.set_overlay("playback")
     assert view.task_colour("n1") == STATE_COLOURS["done"]
     assert view.task_colour("n2") == STATE_COLOURS["running"]
     view.set_task_states({})
