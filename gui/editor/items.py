@@ -1,20 +1,24 @@
 """The items of the graph editor: a box per task, an arrow per edge.
 
 One cheap item per task and per edge (no effects, no child items), drawn with a level of
-detail: labels and arrowheads disappear when zoomed out, so 1,000 tasks stay fluid.
+detail: labels and arrowheads disappear when zoomed out, so 1,000 tasks stay fluid. Far
+out on a big graph the view hides them and draws one :class:`OverviewItem` instead: every
+edge in one path and the tasks as flat rectangles, no per-item work in a frame.
 """
 
 from __future__ import annotations
 
 import itertools
 import math
+from collections.abc import Iterable
 from typing import Any
 
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from model.layout import task_width
 
-__all__ = ["LOD_ARROW", "LOD_NAME", "LOD_SIMPLE", "LOD_TEXT", "EdgeItem", "TaskItem", "fmt_number", "route_points"]
+__all__ = ["LOD_ARROW", "LOD_NAME", "LOD_SIMPLE", "LOD_TEXT", "EdgeItem", "OverviewItem", "TaskItem", "fmt_number",
+           "route_points"]
 
 Edge = tuple[str, str]
 
@@ -377,3 +381,90 @@ class EdgeItem(QtWidgets.QGraphicsItem):
         for t in (self.source, self.target):
             if self in t.edges:
                 t.edges.remove(self)
+
+
+class OverviewItem(QtWidgets.QGraphicsItem):
+    """The whole graph as one item, for a zoomed-out view of a big graph.
+
+    :meth:`build` reads the task and edge items (positions, colours, selection) once; a
+    frame then draws one path of all plain edges, one per highlighted kind (critical,
+    crossing, selected) and the tasks as rectangles, one call per fill colour, without
+    antialiasing and with cosmetic (one pixel) pens.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._rect = QtCore.QRectF()
+        self._edge_lines: list[tuple[QtGui.QPen, list[QtCore.QLineF]]] = []
+        self._rects: list[tuple[QtGui.QColor, list[QtCore.QRectF]]] = []
+        self._outlined: list[tuple[QtGui.QPen, list[QtCore.QRectF]]] = []
+        self.setZValue(0.5)
+
+    def build(self, tasks: Iterable[TaskItem], edges: Iterable[EdgeItem], selected: Iterable[str] = ()) -> None:
+        """Take the drawing of these items, outlining the ``selected`` tasks (call again
+        after they change; hidden items cannot be selected, so the selection is given)."""
+        chosen = set(selected)
+        self.prepareGeometryChange()
+        paths: dict[tuple[int, float], list[QtCore.QLineF]] = {}
+        x0 = y0 = math.inf
+        x1 = y1 = -math.inf
+        for e in edges:
+            colour, width = e.line_style()
+            if colour == C_EDGE and not e.crossing:
+                colour = QtGui.QColor(178, 184, 190)  # the faint edge of the items, made opaque (no blending)
+            key = (colour.rgba(), 1.0 if width < 2 else 2.0)
+            lines = paths.get(key)
+            if lines is None:
+                lines = paths[key] = []
+            # straight lines, drawn by the fast one-pixel line rasteriser (a path of many
+            # pieces is stroked as a whole, about 40 times slower)
+            if e._bends:
+                lines.extend(QtCore.QLineF(p, q) for p, q in itertools.pairwise(e._bends))
+            else:
+                lines.append(QtCore.QLineF(e._p1, e._p2))
+            r = e._rect
+            x0, y0 = min(x0, r.left()), min(y0, r.top())
+            x1, y1 = max(x1, r.right()), max(y1, r.bottom())
+        self._edge_lines = []
+        for (rgba, w), lines in paths.items():
+            pen = QtGui.QPen(QtGui.QColor.fromRgba(rgba), w)
+            pen.setCosmetic(True)
+            self._edge_lines.append((pen, lines))
+        fills: dict[int, list[QtCore.QRectF]] = {}
+        outlined: dict[int, list[QtCore.QRectF]] = {}
+        for t in tasks:
+            p = t.pos()
+            x0, y0 = min(x0, p.x() - t.hw), min(y0, p.y() - _HH)
+            x1, y1 = max(x1, p.x() + t.hw), max(y1, p.y() + _HH)
+            r = QtCore.QRectF(p.x() - t.hw, p.y() - _HH, 2 * t.hw, TASK_H)
+            fills.setdefault(t.fill.darker(115).rgba(), []).append(r)
+            if t.task in chosen:
+                outlined.setdefault(C_SELECT.rgba(), []).append(r)
+            elif t.emphasis:
+                outlined.setdefault(C_CRIT.rgba(), []).append(r)
+        self._rects = [(QtGui.QColor.fromRgba(c), rs) for c, rs in fills.items()]
+        self._outlined = []
+        for c, rs in outlined.items():
+            pen = QtGui.QPen(QtGui.QColor.fromRgba(c), 2.0)
+            pen.setCosmetic(True)
+            self._outlined.append((pen, rs))
+        self._rect = QtCore.QRectF(x0 - 4, y0 - 4, x1 - x0 + 8, y1 - y0 + 8) if x1 >= x0 else QtCore.QRectF()
+        self.update()
+
+    def boundingRect(self) -> QtCore.QRectF:
+        return self._rect
+
+    def paint(self, painter: QtGui.QPainter, option: Any, widget: Any = None) -> None:
+        painter.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing, False)
+        painter.setBrush(QtCore.Qt.BrushStyle.NoBrush)
+        for pen, lines in self._edge_lines:
+            painter.setPen(pen)
+            painter.drawLines(lines)
+        painter.setPen(QtCore.Qt.PenStyle.NoPen)
+        for colour, rs in self._rects:
+            painter.setBrush(colour)
+            painter.drawRects(rs)
+        painter.setBrush(QtCore.Qt.BrushStyle.NoBrush)
+        for pen, rs in self._outlined:
+            painter.setPen(pen)
+            painter.drawRects(rs)

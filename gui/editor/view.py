@@ -34,11 +34,11 @@ if TYPE_CHECKING:
 
 from .actions import make_actions
 from .gestures import Gestures
-from .items import EdgeItem, TaskItem, fmt_number, route_points
+from .items import LOD_SIMPLE, EdgeItem, OverviewItem, TaskItem, fmt_number, route_points
 from .legend import EditorLegend
 from .looks import EDITOR_OVERLAYS, legend, looks
 
-__all__ = ["DRAW_LIMIT_EDGES", "DRAW_LIMIT_TASKS", "GraphEditorView"]
+__all__ = ["DRAW_LIMIT_EDGES", "DRAW_LIMIT_TASKS", "OVERVIEW_MIN_ITEMS", "OVERVIEW_SCALE", "GraphEditorView"]
 
 Edge = tuple[str, str]
 
@@ -46,6 +46,11 @@ Edge = tuple[str, str]
 #: (measured: 10,000 tasks take about 3 s to open and 1 s per full repaint)
 DRAW_LIMIT_TASKS = 12_000
 DRAW_LIMIT_EDGES = 40_000
+#: a graph with this many tasks and edges together or more is drawn, zoomed out below
+#: :data:`OVERVIEW_SCALE`, as one overview item (all edges in one path, tasks as flat
+#: rectangles) with the task and edge items hidden: a frame then costs no work per item
+OVERVIEW_MIN_ITEMS = 4_000
+OVERVIEW_SCALE = LOD_SIMPLE
 
 
 class GraphEditorView(Gestures, QtWidgets.QGraphicsView):
@@ -95,6 +100,10 @@ class GraphEditorView(Gestures, QtWidgets.QGraphicsView):
         self._drag_start: dict[str, QtCore.QPointF] = {}
         self._paste_count = 0
         self._scene_rect_set = False
+        # the zoomed-out drawing of a big graph (see OVERVIEW_MIN_ITEMS)
+        self._overview: OverviewItem | None = None
+        self._overview_on = False
+        self._overview_dirty = False
 
         #: what the colours mean, over the bottom left corner
         self.legend = EditorLegend(self)
@@ -137,6 +146,7 @@ class GraphEditorView(Gestures, QtWidgets.QGraphicsView):
             self._tasks.clear()
             self._edges.clear()
             self._rubber = None
+            self._overview, self._overview_on = None, False
             if self.too_large():
                 g = self.document.graph
                 note = self._scene.addText(
@@ -152,6 +162,7 @@ class GraphEditorView(Gestures, QtWidgets.QGraphicsView):
         self._apply_looks()
         self._select_items(self.document.selected(), self.document.selected_edges())
         self._update_scene_rect(shrink=True)
+        self._update_lod()
 
     def _sync_items(self) -> None:
         """Add/remove items so they match the graph, and refresh labels and positions."""
@@ -173,6 +184,7 @@ class GraphEditorView(Gestures, QtWidgets.QGraphicsView):
             if item is None:
                 item = TaskItem(t)
                 self._tasks[t] = item
+                item.setVisible(not self._overview_on)
                 self._scene.addItem(item)
             x, y = a.get("x", 0.0), a.get("y", 0.0)
             try:
@@ -196,6 +208,7 @@ class GraphEditorView(Gestures, QtWidgets.QGraphicsView):
             if e is None:
                 e = EdgeItem(self._tasks[u], self._tasks[v])
                 self._edges[(u, v)] = e
+                e.setVisible(not self._overview_on)
                 self._scene.addItem(e)
             e.set_route(route_points(a.get("route")))
             d = float(a.get("data", 0.0))
@@ -204,6 +217,57 @@ class GraphEditorView(Gestures, QtWidgets.QGraphicsView):
                 e.data_text = text
                 e.setToolTip(f"{u} -> {v}\ndata {fmt_number(d)}")
                 e.update()
+
+    # -------------------------------------------------------- level of detail
+    def overview_shown(self) -> bool:
+        """Whether the graph is drawn as one overview item (zoomed out on a big graph),
+        the task and edge items hidden."""
+        return self._overview_on
+
+    def _wants_overview(self) -> bool:
+        return (len(self._tasks) + len(self._edges) >= OVERVIEW_MIN_ITEMS
+                and self.zoom_level() < OVERVIEW_SCALE)
+
+    def _overview_changed(self) -> None:
+        """The items' drawing changed: the overview is drawn again before the next frame."""
+        if self._overview_on:
+            self._overview_dirty = True
+            self.viewport().update()
+
+    def _update_lod(self) -> None:
+        """Switch between the overview and the items when the zoom crosses the threshold."""
+        want = self._wants_overview()
+        if want != self._overview_on:
+            self._overview_on = want
+            self._syncing = True
+            try:
+                for it in self._tasks.values():
+                    it.setVisible(not want)
+                for e in self._edges.values():
+                    e.setVisible(not want)
+            finally:
+                self._syncing = False
+            if want:
+                if self._overview is None:
+                    self._overview = OverviewItem()
+                    self._scene.addItem(self._overview)
+                self._overview.setVisible(True)
+                self._overview_dirty = True
+            else:
+                if self._overview is not None:
+                    self._overview.setVisible(False)
+                self._select_items(self.document.selected(), self.document.selected_edges())
+        if self._overview_on and self._overview_dirty and self._overview is not None:
+            self._overview_dirty = False
+            self._overview.build(self._tasks.values(), self._edges.values(), self.document.selected())
+
+    def paintEvent(self, event: QtGui.QPaintEvent) -> None:
+        self._update_lod()
+        super().paintEvent(event)
+
+    def setTransform(self, matrix: QtGui.QTransform, combine: bool = False) -> None:
+        super().setTransform(matrix, combine)
+        self._update_lod()
 
     def _remove_edge_item(self, e: EdgeItem) -> None:
         e.detach()
@@ -245,6 +309,7 @@ class GraphEditorView(Gestures, QtWidgets.QGraphicsView):
             self._syncing = False
         self._apply_looks()
         self._update_scene_rect()
+        self._overview_changed()
 
     def _on_document_positions_changed(self, tasks: list[str]) -> None:
         nxg = self.document.graph.nx
@@ -260,6 +325,7 @@ class GraphEditorView(Gestures, QtWidgets.QGraphicsView):
                 if item.pos() != p:
                     item.setPos(p)
         self._update_scene_rect()
+        self._overview_changed()
 
     def _on_session_shown_changed(self) -> None:
         assert self.session is not None
@@ -298,6 +364,7 @@ class GraphEditorView(Gestures, QtWidgets.QGraphicsView):
                     it.setSelected(True)
         finally:
             self._syncing = False
+        self._overview_changed()
 
     def _on_scene_selection_changed(self) -> None:
         if self._syncing:
@@ -379,6 +446,7 @@ class GraphEditorView(Gestures, QtWidgets.QGraphicsView):
             e.set_look(look.crosses(edge), edge in look.emphasised_edges, weights.get(edge, 0.0))
         self.legend.set_rows(legend(self._overlay, overlay, self._schedule, max_data=top,
                                     critical_length=self._critical_length_of() if self._overlay == "critical" else None))
+        self._overview_changed()
 
     def _edge_weights(self) -> tuple[dict[Edge, float], float]:
         """Each edge's data relative to the largest (0..1), and the largest; once per graph version."""
@@ -509,12 +577,14 @@ class GraphEditorView(Gestures, QtWidgets.QGraphicsView):
         if self.transform().m11() > 1.5:
             self.setTransform(QtGui.QTransform.fromScale(1.5, 1.5))
             self.centerOn(r.center())
+        self._update_lod()
 
     def zoom(self, factor: float) -> None:
         """Zoom by ``factor`` (kept between 2% and 800%)."""
         s = self.transform().m11()
         factor = max(0.02 / s, min(8.0 / s, factor))
         self.scale(factor, factor)
+        self._update_lod()
 
     def zoom_level(self) -> float:
         """The current scale (1 = one scene unit per pixel)."""
