@@ -21,12 +21,14 @@ INSTALL_HINT = 'the "optimal" algorithm needs OR-Tools: pip install "taskmapper[
 
 
 def have_ortools() -> bool:
-    """Whether OR-Tools can be imported."""
+    """Whether OR-Tools is installed (found without importing it: the import takes about
+    a second, which the window would pay at start-up to list the algorithms)."""
+    import importlib.util
+
     try:
-        import ortools.sat.python.cp_model  # noqa: F401
-    except ImportError:
+        return importlib.util.find_spec("ortools") is not None
+    except (ImportError, ValueError):
         return False
-    return True
 
 
 def _scale(values: list[float]) -> tuple[int, bool]:
