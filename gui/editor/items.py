@@ -70,6 +70,9 @@ class TaskItem(QtWidgets.QGraphicsItem):
             | QtWidgets.QGraphicsItem.GraphicsItemFlag.ItemSendsGeometryChanges
         )
         self.setZValue(1.0)
+        # the box and its text drawn once into a pixmap, reused while panning (text is the
+        # costly part of a frame at 1:1); redrawn after a zoom or a change of look
+        self.setCacheMode(QtWidgets.QGraphicsItem.CacheMode.DeviceCoordinateCache)
 
     def boundingRect(self) -> QtCore.QRectF:
         return QtCore.QRectF(-self.hw - 2, -_HH - 2, 2 * self.hw + 4, TASK_H + 4)

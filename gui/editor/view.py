@@ -43,7 +43,8 @@ __all__ = ["DRAW_LIMIT_EDGES", "DRAW_LIMIT_TASKS", "OVERVIEW_MIN_ITEMS", "OVERVI
 Edge = tuple[str, str]
 
 #: past these sizes the editor shows a note instead of one item per task and edge
-#: (measured: 10,000 tasks take about 3 s to open and 1 s per full repaint)
+#: (measured: 10,000 tasks take about 4 s to open, most of it the layout; a frame then costs
+#: 25 ms zoomed out, see OVERVIEW_MIN_ITEMS, and 40 ms at 1:1)
 DRAW_LIMIT_TASKS = 12_000
 DRAW_LIMIT_EDGES = 40_000
 #: a graph with this many tasks and edges together or more is drawn, zoomed out below
