@@ -116,9 +116,17 @@ class Instance:
         return _rows(self.succ_ptr, self.succ_dat)
 
     @cached_property
-    def pred_src_of_succ(self) -> np.ndarray:
+    def succ_src(self) -> np.ndarray:
         """Source task of each edge in successor (CSR) order: ``succ_idx[k]`` is its target."""
         return np.repeat(np.arange(self.n, dtype=np.int64), np.diff(self.succ_ptr))
+
+    @cached_property
+    def pred_edge(self) -> np.ndarray:
+        """Where each edge of the predecessor arrays is in the successor arrays.
+
+        ``pred_idx == succ_src[pred_edge]`` and ``pred_dat == succ_dat[pred_edge]``.
+        """
+        return np.argsort(self.succ_idx, kind="stable")
 
     @cached_property
     def pred_dst(self) -> np.ndarray:
