@@ -25,7 +25,8 @@ __all__ = ["best_finish", "eft_place", "place_assigned", "ready_batches", "stati
 
 
 def best_finish(
-    lines: list[Timeline], ready: np.ndarray, wi: np.ndarray, workers: Sequence[int], insertion: bool = True
+    lines: list[Timeline], ready: Sequence[float], wi: Sequence[float], workers: Sequence[int],
+    insertion: bool = True,
 ) -> tuple[int, float, float]:
     """``(worker, start, finish)`` of the earliest finish among ``workers``; ties to the first of them.
 
@@ -34,11 +35,14 @@ def best_finish(
     tolerance.
     """
     best_p, best_s, best_f = -1, 0.0, 0.0
+    lim = 0.0
     for p in workers:
         d = float(wi[p])
         s = lines[p].earliest(float(ready[p]), d, insertion)
-        if best_p < 0 or s + d < below(best_f):
-            best_p, best_s, best_f = p, s, s + d
+        f = s + d
+        if best_p < 0 or f < lim:
+            best_p, best_s, best_f = p, s, f
+            lim = below(f)
     return best_p, best_s, best_f
 
 
@@ -201,20 +205,29 @@ def static_order_place(inst: Instance, order: list[int], cancel: CancelToken | N
     the earlier finish, then to the lower worker index. A pinned task starts on its pin.
     """
     n, m = inst.n, inst.m
-    w = inst.w
     proc = np.full(n, -1, dtype=np.int64)
     finish = np.zeros(n)
-    avail = np.zeros(m)
+    avail = [0.0] * m
     forbid = forbidden(inst)
-    for i in order:
-        check_cancel(cancel)
-        est = np.maximum(inst.ready_times(i, proc, finish), avail)
+    inf = float("inf")
+    done = 0
+    for tasks, ready, wr in ready_batches(inst, order, proc, finish):
         if forbid is not None:
-            est += forbid[i]
-        fin = est + w[i]
-        cand = np.flatnonzero(est <= within(float(est.min())))
-        p = int(cand[np.argmin(fin[cand])]) if len(cand) > 1 else int(cand[0])
-        s, f = float(est[p]), float(fin[p])
-        proc[i], finish[i] = p, f
-        avail[p] = max(avail[p], f)
-        yield i, p, s, f
+            ready = ready + forbid[tasks]
+        rl, wl = ready.tolist(), wr.tolist()
+        for r, i in enumerate(tasks):
+            if done & 255 == 0:
+                check_cancel(cancel)
+            done += 1
+            est = [x if x > a else a for x, a in zip(rl[r], avail)]
+            lim = within(min(est))
+            wi = wl[r]
+            p, f = -1, inf
+            for q, e in enumerate(est):
+                if e <= lim and (p < 0 or e + wi[q] < f):
+                    p, f = q, e + wi[q]
+            s = est[p]
+            proc[i], finish[i] = p, f
+            if f > avail[p]:
+                avail[p] = f
+            yield i, p, s, f

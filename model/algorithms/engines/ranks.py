@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import heapq
 import itertools
+from collections.abc import Iterator
 
 import numpy as np
 
@@ -50,8 +51,11 @@ def _edge_times(inst: Instance, comm: list[list[float]] | np.ndarray | None) -> 
     return np.fromiter(itertools.chain.from_iterable(comm), dtype=float, count=inst.edges)
 
 
-def _sweep(inst: Instance, w: np.ndarray, c: np.ndarray | None, up: bool) -> np.ndarray:
+def _sweep(inst: Instance, w: np.ndarray, c: np.ndarray | None, up: bool, floor: float = 0.0) -> np.ndarray:
     """b-levels (``up``) or t-levels by rounds of tasks whose successors (predecessors) are done.
+
+    ``floor`` is the value the maximum over a task's edges starts from (0: a path may
+    end at any task).
 
     Each round is a handful of numpy operations over the round's edges; the values are
     the same sums and maxima, in the same order, as a task-by-task sweep. When a round
@@ -78,7 +82,7 @@ def _sweep(inst: Instance, w: np.ndarray, c: np.ndarray | None, up: bool) -> np.
         offs = np.zeros(len(frontier) + 1, dtype=np.int64)
         np.cumsum(cnt, out=offs[1:])
         has = cnt > 0
-        best = np.zeros(len(frontier))
+        best = np.full(len(frontier), floor)
         if offs[-1]:
             edge = np.repeat(first - offs[:-1], cnt) + np.arange(offs[-1], dtype=np.int64)
             other = nbr[edge]
@@ -86,7 +90,7 @@ def _sweep(inst: Instance, w: np.ndarray, c: np.ndarray | None, up: bool) -> np.
             if cost is not None:
                 vals = cost[edge] + vals if up else vals + cost[edge]
             best[has] = np.maximum.reduceat(vals, offs[:-1][has])
-            np.maximum(best, 0.0, out=best)
+            np.maximum(best, floor, out=best)
         out[frontier] = w[frontier] + best if up else best
         done[frontier] = True
         # the tasks this round unblocks
@@ -111,7 +115,7 @@ def _sweep(inst: Instance, w: np.ndarray, c: np.ndarray | None, up: bool) -> np.
     for i in reversed(inst.topo) if up else inst.topo:
         if dl[i]:
             continue
-        best_v = 0.0
+        best_v = floor
         a, b = pl[i], pl[i + 1]
         if cl is None:
             for j in nl[a:b]:
@@ -125,6 +129,51 @@ def _sweep(inst: Instance, w: np.ndarray, c: np.ndarray | None, up: bool) -> np.
                     best_v = v
         vals_out[i] = wl[i] + best_v if up else best_v
     return np.array(vals_out)
+
+
+def frontiers(inst: Instance, up: bool = True) -> Iterator[np.ndarray]:
+    """Tasks in rounds, each round after every successor (``up``) or predecessor of its tasks.
+
+    The first round holds the exits (entries), the next the tasks whose successors
+    (predecessors) are all in it, and so on: the rounds of a longest-path sweep done
+    with numpy, a handful of operations per round. Once a round gets small (a long thin
+    graph) the remaining tasks come one per round, in (reverse) topological order.
+    """
+    n = inst.n
+    if up:
+        ptr, back_ptr, back = inst.succ_ptr, inst.pred_ptr, inst.pred_idx
+    else:
+        ptr, back_ptr, back = inst.pred_ptr, inst.succ_ptr, inst.succ_idx
+    left = np.diff(ptr)
+    frontier = np.flatnonzero(left == 0)
+    done = np.zeros(n, dtype=bool)
+    while len(frontier) >= _SMALL_ROUND:
+        yield frontier
+        done[frontier] = True
+        bcnt = back_ptr[frontier + 1] - back_ptr[frontier]
+        total = int(bcnt.sum())
+        if not total:
+            return
+        boffs = np.zeros(len(frontier), dtype=np.int64)
+        np.cumsum(bcnt[:-1], out=boffs[1:])
+        bedge = np.repeat(back_ptr[frontier] - boffs, bcnt) + np.arange(total, dtype=np.int64)
+        hit, times = np.unique(back[bedge], return_counts=True)
+        left[hit] -= times
+        frontier = hit[left[hit] == 0]
+    rest = done.tolist()
+    for i in reversed(inst.topo) if up else inst.topo:
+        if not rest[i]:
+            yield np.array([i])
+
+
+def edges_of(ptr: np.ndarray, tasks: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``(edges, offsets)``: the CSR positions of the edges of ``tasks``, task by task, and where
+    each task's run starts (``offsets[k]`` to ``offsets[k + 1]``)."""
+    cnt = ptr[tasks + 1] - ptr[tasks]
+    offs = np.zeros(len(tasks) + 1, dtype=np.int64)
+    np.cumsum(cnt, out=offs[1:])
+    edges = np.repeat(ptr[tasks] - offs[:-1], cnt) + np.arange(offs[-1], dtype=np.int64)
+    return edges, offs
 
 
 def b_level(inst: Instance, w: np.ndarray, comm: list[list[float]] | np.ndarray | None = None) -> np.ndarray:
