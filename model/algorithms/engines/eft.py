@@ -72,9 +72,13 @@ def eft_place(
     every = range(m)
     proc = np.full(n, -1, dtype=np.int64)
     finish = np.zeros(n)
-    lines = [Timeline() for _ in range(m)]
+    # the longest-gap index pays when tasks mostly go after the last slot, as when each
+    # picks its best worker; a fixed mapping (clusters) puts many into gaps
+    indexed = allowed is None
+    lines = [Timeline(indexed) for _ in range(m)]
     fins = [t.finishes for t in lines]
     longest = [t.longest for t in lines]
+    gaps = [t.gaps for t in lines]
     inf = float("inf")
     eps = _EPS
     done = 0
@@ -101,7 +105,7 @@ def eft_place(
                     need = d - eps
                     if need < 0.0:
                         need = 0.0
-                    if longest[p][k] < need:
+                    if (longest[p][k] if indexed else max(gaps[p][k:])) < need:
                         s = fl[-1]
                     else:
                         s = lines[p].earliest(rp, d)

@@ -17,13 +17,19 @@ class Timeline:
     :meth:`earliest` relies on (zero-cost tasks are common in workflows).
 
     Beside the slots the timeline keeps the length of the idle gap before each slot
-    (``gaps[k] = starts[k] - finishes[k - 1]``) and the longest gap from each slot on
-    (``longest[k] = max(gaps[k:])``). A search for a gap looks up the first slot ending
-    after the ready time; when no gap from there on is long enough (the usual case in
-    a busy schedule) the answer is the end of the timeline at once, otherwise the gaps
-    are checked by their length alone, the first against the ready time. Should a slot
-    booked with the tie tolerance ever end after the next slot's end (finish times out
-    of order), the timeline falls back to walking the slots.
+    (``gaps[k] = starts[k] - finishes[k - 1]``). A search for a gap looks up the first
+    slot ending after the ready time; when no gap from there on is long enough (the
+    usual case in a busy schedule: one C-level ``max`` over the later gaps) the answer
+    is the end of the timeline at once, otherwise the gaps are checked by their length
+    alone, the first against the ready time. Should a slot booked with the tie
+    tolerance ever end after the next slot's end (finish times out of order), the
+    timeline falls back to walking the slots.
+
+    With ``indexed=True`` the timeline also keeps the longest gap from each slot on
+    (``longest[k] = max(gaps[k:])``), so that "none fits" is one look-up. Keeping it
+    costs a walk back over the slots whose value changes at each booking: cheap when
+    tasks mostly go after the last slot, as in HEFT's order, and dear when many go into
+    gaps (a critical path on one worker, tentative bookings undone).
 
     Examples
     --------
@@ -39,14 +45,16 @@ class Timeline:
     ([0, 10], 10)
     """
 
-    __slots__ = ("finishes", "gaps", "longest", "sorted", "starts")
+    __slots__ = ("finishes", "gaps", "indexed", "longest", "sorted", "starts")
 
-    def __init__(self) -> None:
+    def __init__(self, indexed: bool = False) -> None:
         self.starts: list[float] = []
         self.finishes: list[float] = []
         #: idle time before each slot (``gaps[0]`` is the start of the first slot)
         self.gaps: list[float] = []
-        #: ``longest[k] = max(gaps[k:])``
+        #: whether :attr:`longest` is kept
+        self.indexed = indexed
+        #: ``longest[k] = max(gaps[k:])`` (kept only when :attr:`indexed`)
         self.longest: list[float] = []
         #: whether the finish times are in order (always, but for slots of about 1e-9)
         self.sorted = True
@@ -74,7 +82,7 @@ class Timeline:
         need = duration - _EPS
         if need < 0.0:
             need = 0.0
-        if self.longest[k] < need:
+        if (self.longest[k] if self.indexed else max(self.gaps[k:])) < need:
             # the gap in which ``ready`` lies is no longer than gaps[k]
             return fins[-1]
         if ready <= starts[k] and starts[k] - ready >= duration - _EPS:
@@ -121,8 +129,9 @@ class Timeline:
             gaps[k + 1] = starts[k + 1] - finish
             if finish > fins[k + 1]:
                 self.sorted = False
-        self.longest.insert(k, 0.0)
-        self._refresh(min(k + 1, n - 1), k)
+        if self.indexed:
+            self.longest.insert(k, 0.0)
+            self._refresh(min(k + 1, n - 1), k)
 
     def _refresh(self, hi: int, lo: int) -> None:
         """Recompute ``longest`` from ``hi`` down to ``lo`` (the gaps that changed), then below
@@ -155,13 +164,14 @@ class Timeline:
         del starts[k]
         del fins[k]
         del gaps[k]
-        del self.longest[k]
         n = len(starts)
         if k < n:
             gaps[k] = starts[k] - fins[k - 1] if k else starts[k]
-        if n:
-            top = min(k, n - 1)
-            self._refresh(top, top)
+        if self.indexed:
+            del self.longest[k]
+            if n:
+                top = min(k, n - 1)
+                self._refresh(top, top)
 
     def idle(self) -> float:
         """Total idle time before the last finish."""
