@@ -73,3 +73,19 @@ def test_a_slot_booked_within_the_tolerance_keeps_the_answers_right(indexed: boo
     for ready in (0.0, 4.0, 7.0, 8.0, 9.0):
         for d in (0.0, 1.0, 3.0):
             assert t.earliest(ready, d) == walk(t.starts, t.finishes, ready, d)
+
+
+def test_an_index_too_dear_to_keep_is_dropped_and_answers_stay_right(monkeypatch: pytest.MonkeyPatch) -> None:
+    from model.algorithms.engines import timeline
+
+    monkeypatch.setattr(timeline, "WALK_SLACK", 50)
+    rng = random.Random(5)
+    t = Timeline(indexed=True)
+    t.insert(0.0, 1.0)
+    t.insert(1000.0, 1001.0)  # one long gap: splitting it walks back over every slot before
+    for _ in range(300):
+        ready = rng.uniform(0, 900)
+        got = t.earliest(ready, 0.5)
+        assert got == walk(t.starts, t.finishes, ready, 0.5)
+        t.insert(got, got + 0.5)
+    assert not t.indexed and t.longest == []

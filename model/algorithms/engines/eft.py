@@ -77,7 +77,6 @@ def eft_place(
     indexed = allowed is None
     lines = [Timeline(indexed) for _ in range(m)]
     fins = [t.finishes for t in lines]
-    longest = [t.longest for t in lines]
     gaps = [t.gaps for t in lines]
     inf = float("inf")
     eps = _EPS
@@ -105,7 +104,8 @@ def eft_place(
                     need = d - eps
                     if need < 0.0:
                         need = 0.0
-                    if (longest[p][k] if indexed else max(gaps[p][k:])) < need:
+                    tl = lines[p]
+                    if (tl.longest[k] if tl.indexed else max(gaps[p][k:])) < need:
                         s = fl[-1]
                     else:
                         s = lines[p].earliest(rp, d)

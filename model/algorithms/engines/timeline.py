@@ -7,6 +7,10 @@ from bisect import bisect_left, bisect_right
 __all__ = ["Timeline"]
 
 _EPS = 1e-9
+#: steps of the longest-gap upkeep per booking, on average, before an indexed timeline drops it
+WALK_BUDGET = 8
+#: how far the upkeep may run ahead of its budget (a burst while a timeline is short)
+WALK_SLACK = 200_000
 
 
 class Timeline:
@@ -29,7 +33,9 @@ class Timeline:
     (``longest[k] = max(gaps[k:])``), so that "none fits" is one look-up. Keeping it
     costs a walk back over the slots whose value changes at each booking: cheap when
     tasks mostly go after the last slot, as in HEFT's order, and dear when many go into
-    gaps (a critical path on one worker, tentative bookings undone).
+    gaps (a critical path on one worker, tentative bookings undone). So the timeline
+    counts those steps and drops the index for good once they average more than
+    :data:`WALK_BUDGET` per booking; answers never depend on it.
 
     Examples
     --------
@@ -45,7 +51,7 @@ class Timeline:
     ([0, 10], 10)
     """
 
-    __slots__ = ("finishes", "gaps", "indexed", "longest", "sorted", "starts")
+    __slots__ = ("finishes", "gaps", "indexed", "longest", "sorted", "starts", "walked")
 
     def __init__(self, indexed: bool = False) -> None:
         self.starts: list[float] = []
@@ -56,6 +62,8 @@ class Timeline:
         self.indexed = indexed
         #: ``longest[k] = max(gaps[k:])`` (kept only when :attr:`indexed`)
         self.longest: list[float] = []
+        #: upkeep steps of :attr:`longest` beyond the budget so far
+        self.walked = 0
         #: whether the finish times are in order (always, but for slots of about 1e-9)
         self.sorted = True
 
@@ -143,10 +151,14 @@ class Timeline:
             g = gaps[j]
             v = g if g > after else after
             if j < lo and v == longest[j]:
-                return
+                break
             longest[j] = v
             after = v
             j -= 1
+        self.walked += hi - j - WALK_BUDGET
+        if self.walked > WALK_SLACK:
+            self.indexed = False
+            self.longest = []
 
     def remove(self, start: float, finish: float) -> None:
         """Unbook the slot ``[start, finish)`` booked before by :meth:`insert`.
