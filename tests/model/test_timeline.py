@@ -81,10 +81,11 @@ def test_an_index_too_dear_to_keep_is_dropped_and_answers_stay_right(monkeypatch
     monkeypatch.setattr(timeline, "WALK_SLACK", 50)
     rng = random.Random(5)
     t = Timeline(indexed=True)
-    t.insert(0.0, 1.0)
-    t.insert(1000.0, 1001.0)  # one long gap: splitting it walks back over every slot before
+    for k in range(200):
+        t.insert(2.0 * k, 2.0 * k + 1.0)
+    t.insert(10000.0, 10001.0)  # one long gap: splitting it walks back over every slot before
     for _ in range(300):
-        ready = rng.uniform(0, 900)
+        ready = rng.uniform(400, 9000)
         got = t.earliest(ready, 0.5)
         assert got == walk(t.starts, t.finishes, ready, 0.5)
         t.insert(got, got + 0.5)
