@@ -10,12 +10,12 @@ from dataclasses import dataclass, field
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
 from .gcpause import paused_collection
 from .graph import GraphError, Platform, TaskGraph
 
 if TYPE_CHECKING:
+    import numpy as np
+
     from .instance import Instance
 
 __all__ = ["Schedule", "ScheduleError", "Slot", "Transfer"]
@@ -308,6 +308,8 @@ class _Arrays:
 
     def __init__(self, sched: Schedule, inst: Instance, platform: Platform, task: np.ndarray,
                  worker: np.ndarray, start: list[Any], finish: list[Any]) -> None:
+        import numpy as np
+
         self.sched, self.inst, self.platform = sched, inst, platform
         self.task, self.worker = task, worker
         self.start_values, self.finish_values = start, finish
@@ -318,6 +320,8 @@ class _Arrays:
     def of(cls, sched: Schedule, inst: Instance, platform: Platform) -> _Arrays | None:
         """The arrays, or ``None`` when a slot names an unknown task or worker or holds a
         time that is not a plain number (left to the slot-by-slot check)."""
+        import numpy as np
+
         if inst.workers != platform.ids:
             return None
         slots = sched.slots
@@ -343,6 +347,8 @@ class _Arrays:
 
     def _links(self) -> tuple[np.ndarray, np.ndarray]:
         """``(latency, bandwidth)`` between every pair of workers, as the network gives them."""
+        import numpy as np
+
         net = self.platform.network
         ids = self.platform.ids
         m = len(ids)
@@ -363,6 +369,8 @@ class _Arrays:
 
     def valid(self, *, check_durations: bool, partial: bool, tol: float) -> bool:
         """Whether every invariant of :meth:`Schedule.check` holds (``False``: look slot by slot)."""
+        import numpy as np
+
         inst = self.inst
         n = inst.n
         task, worker, start, finish = self.task, self.worker, self.start, self.finish
@@ -405,6 +413,8 @@ class _Arrays:
 
     def transfers(self) -> list[Transfer]:
         """:meth:`Schedule.compute_transfers` from the arrays."""
+        import numpy as np
+
         inst = self.inst
         pos = np.full(inst.n, -1, dtype=np.int64)
         pos[self.task] = np.arange(len(self.task))
