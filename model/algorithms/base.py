@@ -43,6 +43,7 @@ unchanged; exact solvers optimise over the schedules that honour them.
 from __future__ import annotations
 
 import importlib.util
+import time
 from collections.abc import Callable, Iterator
 from typing import Any, ClassVar, Protocol, TypeVar
 
@@ -146,6 +147,9 @@ class Algorithm:
     def __init__(self, *, seed: int = 0, **params: Any) -> None:
         self.seed = seed
         self.params = params
+        #: ``time.perf_counter()`` when the last :meth:`steps` or :meth:`schedule` began
+        #: (before the instance was compiled): anytime algorithms count their budget from it
+        self.started = time.perf_counter()
         #: filled by :meth:`steps`: free information for the result's ``meta``
         self.info: dict[str, Any] = {}
 
@@ -161,6 +165,7 @@ class Algorithm:
         Raises :class:`Cancelled` soon after ``cancel`` is set, and
         :class:`~model.graph.GraphError` when the algorithm is not :meth:`available`.
         """
+        self.started = time.perf_counter()
         inst = self._compile(graph, platform)
         tasks, workers = inst.tasks, inst.workers
         for i, p, s, f in self._placements(inst, cancel):
@@ -198,6 +203,7 @@ class Algorithm:
 
         ``progress(done, total)`` is called after each placement when given.
         """
+        self.started = time.perf_counter()
         plat = platform if platform is not None else graph.default_platform()
         inst = self._compile(graph, plat)
         placed: dict[int, Placement] = {}
