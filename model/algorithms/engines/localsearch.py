@@ -32,6 +32,8 @@ __all__ = [
 
 #: the heuristics the searches start from (fast and good; the best of them is kept)
 START_FROM = ("heft", "peft", "cpop", "dls", "etf", "hlfet", "dsc", "lc", "minmin", "greedy")
+#: tasks × workers from which a budgeted start runs MCT first (see :func:`best_heuristic`)
+QUICK_FIRST = 500_000
 
 
 class Timer:
@@ -312,7 +314,9 @@ def best_heuristic(
     Algorithms marked ``slow`` are skipped; on equal makespans the first in ``names`` wins.
     With a ``deadline`` the run starts from :func:`~.budget.serial_placements` (named
     ``"serial"``), and a heuristic still running when the deadline passes is dropped,
-    as are those not yet started: the best one finished in time is returned.
+    as are those not yet started: the best one finished in time is returned. On a
+    large instance (:data:`QUICK_FIRST` tasks × workers or more) MCT, the quickest
+    good heuristic, runs first, so that a short budget still ends on a fair schedule.
     """
     from .. import ALGORITHMS, load_all
 
@@ -320,6 +324,8 @@ def best_heuristic(
     best: tuple[str, list[Placement]] | None = None
     if deadline is not None:
         best = ("serial", serial_placements(inst))
+        if inst.n * inst.m >= QUICK_FIRST and "mct" not in names:
+            names = ("mct", *names)
     for name in names:
         cls = ALGORITHMS.get(name)
         if cls is None or cls.slow:
