@@ -14,7 +14,8 @@ import time
 from collections.abc import Callable, Iterator
 
 from ...instance import Instance
-from ..base import CancelToken, Placement, check_cancel
+from ..base import Cancelled, CancelToken, Placement, check_cancel
+from .budget import Deadline, serial_placements
 from .pins import movable
 
 __all__ = [
@@ -31,6 +32,8 @@ __all__ = [
 
 #: the heuristics the searches start from (fast and good; the best of them is kept)
 START_FROM = ("heft", "peft", "cpop", "dls", "etf", "hlfet", "dsc", "lc", "minmin", "greedy")
+#: tasks × workers from which a budgeted start runs MCT first (see :func:`best_heuristic`)
+QUICK_FIRST = 500_000
 
 
 class Timer:
@@ -259,14 +262,32 @@ def improve_placements(
     max_iterations: int | None,
     target: float,
     cancel: CancelToken | None,
+    every: float = 0.5,
+    on_improve: Callable[[float], None] | None = None,
 ) -> Iterator[list[Placement]]:
-    """Yield improved schedules (as full placement lists) of a starting schedule."""
+    """Yield improved schedules (as full placement lists) of a starting schedule.
+
+    The first list is the start (re-timed), the last the best schedule found. In
+    between, a new best is turned into placements at most every ``every`` seconds: each
+    costs a pass over the whole graph, and a large graph may improve many times a
+    second. ``on_improve(makespan)`` hears of every new best at once.
+    """
     timer = Timer(inst)
     assign, seq = from_placements(inst, placements)
     yield to_placements(timer, assign, seq)
-    for _ms, a, s in local_search(inst, assign, seq, time_limit=time_limit, seed=seed,
+    last = time.perf_counter()
+    pending: tuple[list[int], list[int]] | None = None
+    for ms, a, s in local_search(inst, assign, seq, time_limit=time_limit, seed=seed,
                                   max_iterations=max_iterations, target=target, cancel=cancel):
-        yield to_placements(timer, a, s)
+        if on_improve is not None:
+            on_improve(ms)
+        pending = (a, s)
+        now = time.perf_counter()
+        if now - last >= every:
+            yield to_placements(timer, a, s)
+            pending, last = None, now
+    if pending is not None:
+        yield to_placements(timer, *pending)
 
 
 def changed(old: dict[int, Placement], new: list[Placement]) -> list[Placement]:
@@ -285,20 +306,38 @@ def makespan_of(placements: list[Placement]) -> float:
     return max((f for _i, _p, _s, f in placements), default=0.0)
 
 
-def best_heuristic(inst: Instance, names: tuple[str, ...], cancel: CancelToken | None) -> tuple[str, list[Placement]]:
+def best_heuristic(
+    inst: Instance, names: tuple[str, ...], cancel: CancelToken | None, deadline: Deadline | None = None
+) -> tuple[str, list[Placement]]:
     """Run the registered heuristics among ``names`` and return the best ``(name, placements)``.
 
     Algorithms marked ``slow`` are skipped; on equal makespans the first in ``names`` wins.
+    With a ``deadline`` the run starts from :func:`~.budget.serial_placements` (named
+    ``"serial"``), and a heuristic still running when the deadline passes is dropped,
+    as are those not yet started: the best one finished in time is returned. On a
+    large instance (:data:`QUICK_FIRST` tasks × workers or more) MCT, the quickest
+    good heuristic, runs first, so that a short budget still ends on a fair schedule.
     """
     from .. import ALGORITHMS, load_all
 
     load_all()
     best: tuple[str, list[Placement]] | None = None
+    if deadline is not None:
+        best = ("serial", serial_placements(inst))
+        if inst.n * inst.m >= QUICK_FIRST and "mct" not in names:
+            names = ("mct", *names)
     for name in names:
         cls = ALGORITHMS.get(name)
         if cls is None or cls.slow:
             continue
-        pl = list(cls().place(inst, cancel))
+        if deadline is not None and deadline.passed():
+            break
+        try:
+            pl = list(cls().place(inst, deadline if deadline is not None else cancel))
+        except Cancelled:
+            if deadline is None or deadline.cancelled():
+                raise
+            break
         if best is None or makespan_of(pl) < makespan_of(best[1]) - 1e-9:
             best = (name, pl)
     if best is None:
