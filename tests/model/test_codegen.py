@@ -10,6 +10,7 @@ standard-library targets, and for Dask an isolated launcher that blocks ``model`
 from __future__ import annotations
 
 import ast
+import builtins
 import glob
 import importlib.util
 import io
@@ -449,7 +450,7 @@ def test_function_names_are_distinct_identifiers_clear_of_the_program(ids):
     assert len(set(names.values())) == len(ids)
     reserved = program_names()
     for n in names.values():
-        assert n.isidentifier() and n.isascii() and n not in reserved and n not in dir(__builtins__)
+        assert n.isidentifier() and n.isascii() and n not in reserved and n not in dir(builtins)
         assert not __import__("keyword").iskeyword(n)
 
 
