@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from .gcpause import paused_collection
-from .graph import GraphError, Platform, TaskGraph
+from .graph import GraphError, Platform, TaskGraph, shorten
 
 __all__ = ["Instance", "compile_instance"]
 
@@ -313,8 +313,9 @@ def _compile(graph: TaskGraph, platform: Platform) -> Instance:
         if where is not None:
             p = windex.get(str(where), -1)
             if p < 0:
+                # the same words as TaskGraph.validate, whichever check meets it first
                 raise GraphError(
-                    f"task {tasks[i]!r} is pinned to worker {str(where)!r}, which the platform does not have"
+                    f"task {shorten(tasks[i])} is pinned to unknown worker {shorten(str(where))}"
                     f" (workers: {', '.join(ids[:8])}{', ...' if len(ids) > 8 else ''})"
                 )
             pin[i] = p
