@@ -29,7 +29,6 @@ import math
 import os
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from ..graph import GraphError, Platform, TaskGraph, Worker, shorten
@@ -37,6 +36,7 @@ from ..schedule import Schedule
 from .jsonio import finite_only
 from .netattrs import KEYS as NETWORK_KEYS
 from .netattrs import network_attrs, network_from_attrs
+from .textfile import read_text_file
 
 __all__ = ["parse", "read", "read_text", "to_text", "write"]
 
@@ -471,14 +471,7 @@ def read_text(text: str, name: str = "untitled", where: str = "DOT file") -> Tas
 
 def read(path: str | os.PathLike[str]) -> TaskGraph:
     """Read a DOT file (``.dot`` / ``.gv``) as a task graph (see :func:`read_text`)."""
-    p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8-sig", errors="replace")
-    except FileNotFoundError:
-        raise GraphError(f"no such file: {str(p)!r}") from None
-    except OSError as e:
-        raise GraphError(f"cannot read {str(p)!r}: {e.strerror}") from None
-    return read_text(text, p.name.split(".")[0], repr(p.name))
+    return read_text(*read_text_file(path))
 
 
 def _quote(v: Any) -> str:

@@ -22,7 +22,7 @@ from ..graph import (
     shorten,
 )
 from ..schedule import Schedule, Slot, Transfer
-from .jsonio import finite_only
+from .jsonio import finite_only, json_objects
 
 __all__ = [
     "graph_from_dict",
@@ -143,13 +143,8 @@ def graph_from_dict(d: Any) -> TaskGraph:
     g = TaskGraph(_name(d, "untitled"), plat)
     g.network = network
     g.attrs.update({k: v for k, v in d.items() if k not in _TOP_RESERVED})
-    tasks = d.get("tasks")
-    if not isinstance(tasks, list):
-        raise GraphError("'tasks' must be a list")
-    for k, t in enumerate(tasks):
-        if not isinstance(t, dict) or "id" not in t:
-            raise GraphError(f"task #{k + 1} needs an 'id'")
-        tid = _id(t["id"], f"id of task #{k + 1}")
+    for k, t in json_objects(d, "tasks", "task", ("id",)):
+        tid = _id(t["id"], f"id of task #{k}")
         extra = {kk: vv for kk, vv in t.items() if kk not in _TASK_RESERVED}
         if "pin" in extra:
             # a worker id, as in 'workers' (a number is written as text); null: free
@@ -164,14 +159,9 @@ def graph_from_dict(d: Any) -> TaskGraph:
         if "cost" in t and t["cost"] is None:
             raise GraphError(f"cost of task {shorten(tid)} must be a number, got null")
         g.add_task(tid, t.get("cost"), costs=t.get("costs"), **extra)
-    edges = d.get("edges", [])
-    if not isinstance(edges, list):
-        raise GraphError("'edges' must be a list")
-    for k, e in enumerate(edges):
-        if not isinstance(e, dict) or "source" not in e or "target" not in e:
-            raise GraphError(f"edge #{k + 1} needs 'source' and 'target'")
+    for k, e in json_objects(d, "edges", "edge", ("source", "target"), default=[]):
         extra = {kk: vv for kk, vv in e.items() if kk not in _EDGE_RESERVED}
-        g.add_edge(_id(e["source"], f"'source' of edge #{k + 1}"), _id(e["target"], f"'target' of edge #{k + 1}"),
+        g.add_edge(_id(e["source"], f"'source' of edge #{k}"), _id(e["target"], f"'target' of edge #{k}"),
                    e.get("data", 0.0), **extra)
     g.validate()
     return g

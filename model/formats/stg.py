@@ -23,9 +23,9 @@ not written, and a graph with per-worker ``costs`` lists is refused.
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 from ..graph import GraphError, TaskGraph, check_number, shorten
+from .textfile import read_text_file
 
 __all__ = ["read", "read_text", "write", "write_text"]
 
@@ -159,14 +159,7 @@ def read(path: str | os.PathLike[str]) -> TaskGraph:
     GraphError
         If the file cannot be read or is malformed (the line is named).
     """
-    p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8-sig", errors="replace")
-    except FileNotFoundError:
-        raise GraphError(f"no such file: {str(p)!r}") from None
-    except OSError as e:
-        raise GraphError(f"cannot read {str(p)!r}: {e.strerror}") from None
-    return read_text(text, p.name.split(".")[0], repr(p.name))
+    return read_text(*read_text_file(path))
 
 
 def _fmt(v: float) -> str:
