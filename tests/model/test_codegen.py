@@ -26,6 +26,7 @@ from typing import Any
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from model_helpers import EXAMPLES, ROOT
 
 from model.algorithms import get_algorithm
 from model.codegen import (
@@ -42,8 +43,6 @@ from model.formats import load_graph, load_schedule
 from model.graph import GraphError, Network, Platform, TaskGraph, Worker
 from model.schedule import Schedule, ScheduleError, Slot
 
-ROOT = Path(__file__).resolve().parents[2]
-EXAMPLES = ROOT / "assets" / "examples"
 ALL_EXAMPLES = sorted(p.name for p in EXAMPLES.iterdir() if p.suffix in (".json", ".dot"))
 #: seconds per cost unit at run time (passed with --time-scale; the baked-in default is smaller,
 #: so a run that ignored the option would make its stubs too short and fail the duration check)

@@ -3,9 +3,9 @@
 import json
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
+from model_helpers import HEFT_PAPER, ROOT
 
 from model.algorithms import get_algorithm
 from model.algorithms.engines import upward_rank
@@ -14,9 +14,6 @@ from model.formats.native import graph_from_dict, graph_to_dict
 from model.graph import GraphError, Platform, TaskGraph
 from model.instance import compile_instance
 from model.schedule import Schedule, ScheduleError, Slot
-
-ROOT = Path(__file__).resolve().parents[2]
-HEFT_PAPER = ROOT / "assets" / "examples" / "heft-paper.taskgraph.json"
 
 
 def doc(tasks, edges=(), **extra):

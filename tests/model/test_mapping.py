@@ -3,11 +3,11 @@
 import json
 import math
 import random
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from model_helpers import HEFT_PAPER
 
 from model.formats import load_graph
 from model.graph import GraphError, Network, Platform, TaskGraph, Worker
@@ -23,9 +23,6 @@ from model.mapping import (
     retime,
 )
 from model.schedule import Schedule, Slot
-
-ROOT = Path(__file__).resolve().parents[2]
-HEFT_PAPER = ROOT / "assets" / "examples" / "heft-paper.taskgraph.json"
 
 #: the HEFT paper's own mapping of its example (Topcuoglu et al. 2002, Fig. 5a)
 HEFT_MAPPING = {"P1": ["n2", "n8"], "P2": ["n4", "n6", "n9", "n10"], "P3": ["n1", "n3", "n5", "n7"]}

@@ -2,18 +2,16 @@
 
 import json
 import threading
-from pathlib import Path
 
 import pytest
+from model_helpers import HEFT_PAPER, ROOT
 
 from model.algorithms import Cancelled, get_algorithm
 from model.algorithms import optimal as optimal_mod
 from model.formats import load_graph
 from model.graph import GraphError, Platform, TaskGraph
 
-ROOT = Path(__file__).resolve().parents[2]
 CASES = sorted((ROOT / "benchmarks" / "data" / "optimal-comm").glob("case-*.json"))
-HEFT_PAPER = ROOT / "assets" / "examples" / "heft-paper.taskgraph.json"
 
 
 def case_graph(path):

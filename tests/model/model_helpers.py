@@ -1,0 +1,21 @@
+"""What the model tests share: where the example files are, and small files the readers are tested on."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLES = ROOT / "assets" / "examples"
+HEFT_PAPER = EXAMPLES / "heft-paper.taskgraph.json"
+
+#: a Standard Task Graph Set file: 4 real tasks between a dummy entry (0) and a dummy exit (5)
+TINY_STG = """\
+# a comment before the data
+4
+0 0 0
+1 3 1 0
+2 5 1 1
+3 2 1 1
+4 4 2 2 3
+5 0 1 4
+"""
