@@ -24,7 +24,7 @@ from typing import Any
 
 from ..graph import GraphError, shorten
 
-__all__ = ["MAX_DEPTH", "dumps_json", "finite_only", "json_objects", "load_json", "parse_json"]
+__all__ = ["MAX_DEPTH", "dumps_json", "finite_only", "json_id", "json_objects", "load_json", "parse_json"]
 
 #: deepest nesting of arrays and objects accepted in a JSON file
 MAX_DEPTH = 100
@@ -137,6 +137,39 @@ def load_json(path: str | os.PathLike[str]) -> Any:
     except UnicodeDecodeError:
         raise GraphError(f"{where} is not UTF-8 text") from None
     return parse_json(text, where)
+
+
+def json_id(v: Any, what: str, error: type[GraphError] = GraphError) -> str:
+    """An id from JSON: a non-empty text, or a number (written as text).
+
+    Parameters
+    ----------
+    v : Any
+        The parsed value.
+    what : str
+        What it is, for the message (``"id of task #3"``).
+    error : type
+        The :class:`GraphError` class to raise.
+
+    Raises
+    ------
+    GraphError
+        ``error``, when ``v`` is neither a text nor a number, or is blank.
+
+    Examples
+    --------
+    >>> json_id(7, "id of task #1"), json_id("a", "id of task #2")
+    ('7', 'a')
+    >>> json_id(True, "id of task #3")
+    Traceback (most recent call last):
+    model.graph.GraphError: id of task #3 must be a text or a number, got True
+    """
+    if isinstance(v, bool) or not isinstance(v, (str, int, float)):
+        raise error(f"{what} must be a text or a number, got {shorten(v)}")
+    text = str(v)
+    if not text.strip():
+        raise error(f"{what} is empty")
+    return text
 
 
 def json_objects(
