@@ -58,14 +58,9 @@ def _quiet_offscreen(mode, context, message) -> None:
 
 
 def _check_path(path: str | os.PathLike[str]) -> tuple[Path, str]:
-    p = Path(path)
-    ext = p.suffix.lower()
-    if ext not in FORMATS:
-        raise GraphError(f"cannot export to {str(p)!r}: the name must end in .png, .svg or .pdf")
-    folder = p.parent if str(p.parent) else Path(".")
-    if not folder.is_dir():
-        raise GraphError(f"cannot write {str(p)!r}: folder {str(folder)!r} does not exist")
-    return p, ext
+    from gui.report.canvas import check_output
+
+    return check_output(path, FORMATS, action="export to")
 
 
 def default_title(schedules: list[Schedule], graph=None) -> str:

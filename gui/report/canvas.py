@@ -20,8 +20,10 @@ FORMATS = (".png", ".svg", ".pdf")
 Paint = Callable[..., None]
 
 
-def check_output(path: str | os.PathLike[str], formats: tuple[str, ...] = FORMATS) -> tuple[Path, str]:
-    """``(path, extension)`` once the extension is one of ``formats`` and the folder exists.
+def check_output(path: str | os.PathLike[str], formats: tuple[str, ...] = FORMATS, *,
+                 action: str = "write") -> tuple[Path, str]:
+    """``(path, extension)`` once the extension is one of ``formats`` and the folder exists
+    (a wrong extension is ``cannot ACTION 'path': ...``).
 
     Raises
     ------
@@ -31,7 +33,7 @@ def check_output(path: str | os.PathLike[str], formats: tuple[str, ...] = FORMAT
     p = Path(path)
     ext = p.suffix.lower()
     if ext not in formats:
-        raise GraphError(f"cannot write {str(p)!r}: the name must end in {', '.join(formats[:-1])} or {formats[-1]}")
+        raise GraphError(f"cannot {action} {str(p)!r}: the name must end in {', '.join(formats[:-1])} or {formats[-1]}")
     folder = p.parent if str(p.parent) else Path(".")
     if not folder.is_dir():
         raise GraphError(f"cannot write {str(p)!r}: folder {str(folder)!r} does not exist")

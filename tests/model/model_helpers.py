@@ -19,3 +19,16 @@ TINY_STG = """\
 4 4 2 2 3
 5 0 1 4
 """
+
+
+def unit_graph(tasks, edges=()):
+    """A graph of ``tasks`` (each a one-letter name in a string, or names in a list) costing 1 each, and
+    ``edges`` (pairs, or two-letter strings such as ``"ab"``) carrying no data."""
+    from model.graph import TaskGraph
+
+    g = TaskGraph()
+    for t in tasks:
+        g.add_task(t, 1)
+    for u, v in edges:
+        g.add_edge(u, v)
+    return g

@@ -7,6 +7,7 @@ import networkx as nx
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from model_helpers import unit_graph
 
 from model import analysis as A
 from model.graph import GraphError, Platform, TaskGraph
@@ -77,12 +78,7 @@ def test_json_and_text_reports(paper):
 
 def two_chains():
     """a -> b and c -> d -> e: width 2 (b and e), the largest level also 2."""
-    g = TaskGraph()
-    for t in "abcde":
-        g.add_task(t, 1)
-    for u, v in ["ab", "cd", "de"]:
-        g.add_edge(u, v)
-    return g
+    return unit_graph("abcde", ["ab", "cd", "de"])
 
 
 def test_width_exceeds_largest_level():

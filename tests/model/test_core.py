@@ -5,7 +5,7 @@ import subprocess
 import sys
 
 import pytest
-from model_helpers import HEFT_PAPER, ROOT
+from model_helpers import HEFT_PAPER, ROOT, unit_graph
 
 from model.algorithms import get_algorithm
 from model.algorithms.engines import upward_rank
@@ -68,11 +68,7 @@ def test_cycle_message_names_the_cycle():
 
 
 def test_would_create_cycle():
-    g = TaskGraph()
-    for t in "abc":
-        g.add_task(t, 1)
-    g.add_edge("a", "b")
-    g.add_edge("b", "c")
+    g = unit_graph("abc", ["ab", "bc"])
     assert g.would_create_cycle("c", "a") == ["c", "a", "b", "c"]
     assert g.would_create_cycle("a", "c") is None
 
