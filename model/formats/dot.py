@@ -36,7 +36,7 @@ from ..schedule import Schedule
 from .jsonio import finite_only
 from .netattrs import KEYS as NETWORK_KEYS
 from .netattrs import network_attrs, network_from_attrs
-from .textfile import read_text_file
+from .textfile import check_in, lay_out_if_unplaced, read_text_file
 
 __all__ = ["parse", "read", "read_text", "to_text", "write"]
 
@@ -442,10 +442,7 @@ def read_text(text: str, name: str = "untitled", where: str = "DOT file") -> Tas
             g.add_edge(u, v, data, **extra)
         except GraphError as e:
             raise GraphError(f"{where} line {line}: {e}") from None
-    try:
-        g.validate()
-    except GraphError as e:
-        raise GraphError(f"{where}: {e}") from None
+    check_in(where, g.validate)
     if "workers" in d.attrs:
         ids = [w for w in re.split(r"[,\s]+", d.attrs["workers"]) if w]
         speeds = [s for s in re.split(r"[,\s]+", d.attrs.get("speeds", "")) if s]
@@ -465,7 +462,7 @@ def read_text(text: str, name: str = "untitled", where: str = "DOT file") -> Tas
         if network.links:
             raise GraphError(f"{where}: 'links' needs a 'workers' graph attribute")
         g.network = network
-    _place(g)
+    lay_out_if_unplaced(g)
     return g
 
 
@@ -563,11 +560,3 @@ def write(graph: TaskGraph, path: str | os.PathLike[str], schedule: Schedule | N
     from . import atomic_write
 
     atomic_write(path, to_text(graph, schedule))
-
-
-def _place(g: TaskGraph) -> None:
-    """Lay the graph out in levels when the file gave no positions."""
-    if not any("x" in a and "y" in a for _, a in g.nx.nodes(data=True)):
-        from ..generators import layout_levels
-
-        layout_levels(g)

@@ -25,7 +25,7 @@ from __future__ import annotations
 import os
 
 from ..graph import GraphError, TaskGraph, check_number, shorten
-from .textfile import read_text_file
+from .textfile import check_in, lay_out_if_unplaced, read_text_file
 
 __all__ = ["read", "read_text", "write", "write_text"]
 
@@ -143,11 +143,8 @@ def read_text(text: str, name: str = "untitled", where: str = "STG file") -> Tas
             if p in keep and p not in seen:
                 seen.add(p)
                 g.add_edge(ids[p], ids[t])
-    try:
-        g.check_acyclic()
-    except GraphError as e:
-        raise GraphError(f"{where}: {e}") from None
-    _place(g)
+    check_in(where, g.check_acyclic)
+    lay_out_if_unplaced(g)
     return g
 
 
@@ -209,11 +206,3 @@ def write(graph: TaskGraph, path: str | os.PathLike[str]) -> None:
     from . import atomic_write
 
     atomic_write(path, write_text(graph))
-
-
-def _place(g: TaskGraph) -> None:
-    """Lay the graph out in levels when the file gave no positions."""
-    if not any("x" in a and "y" in a for _, a in g.nx.nodes(data=True)):
-        from ..generators import layout_levels
-
-        layout_levels(g)
