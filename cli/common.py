@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from model.graph import MAX_WORKERS, GraphError, Platform, TaskGraph
@@ -40,26 +41,25 @@ class Parser(argparse.ArgumentParser):
         raise UsageError(message)
 
 
-def positive_int(text: str) -> int:
-    """Argument type: a whole number of at least 1."""
+def _whole_number(text: str, least: int, rule: str) -> int:
+    """``text`` as a whole number of at least ``least`` (``rule`` says so in the message)."""
     try:
         v = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if v < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {v}")
+    if v < least:
+        raise argparse.ArgumentTypeError(f"must be {rule}, got {v}")
     return v
+
+
+def positive_int(text: str) -> int:
+    """Argument type: a whole number of at least 1."""
+    return _whole_number(text, 1, "at least 1")
 
 
 def seed(text: str) -> int:
     """Argument type: a seed, a whole number of 0 or more."""
-    try:
-        v = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if v < 0:
-        raise argparse.ArgumentTypeError(f"must be 0 or more, got {v}")
-    return v
+    return _whole_number(text, 0, "0 or more")
 
 
 def worker_count(text: str) -> int:
@@ -81,11 +81,51 @@ def nonneg_float(text: str) -> float:
     return v
 
 
+def worker_list(text: str) -> list[int]:
+    """Argument type: ``1-16``, ``1,2,4,8`` or a mix, at most :data:`MAX_WORKERS`."""
+    from model.scaling import parse_workers
+
+    try:
+        return parse_workers(text, limit=MAX_WORKERS)
+    except GraphError as e:
+        raise argparse.ArgumentTypeError(str(e)) from None
+
+
+def algorithm_list(text: str) -> list[str]:
+    """Argument type: comma-separated algorithm names (checked against the registry later)."""
+    names = [a.strip().lower() for a in text.split(",")]
+    if not all(names):
+        raise argparse.ArgumentTypeError(f"expected names separated by commas, like heft,cpop, got {text!r}")
+    return list(dict.fromkeys(names))
+
+
+def check_output(out: str | None, formats: tuple[str, ...]) -> None:
+    """Refuse, before any work, an output whose extension or folder is wrong."""
+    if out is None or out == "-":
+        return
+    if not out.lower().endswith(formats):
+        raise UsageError(f"output {out!r} must end in {', '.join(formats[:-1])} or {formats[-1]}")
+    folder = Path(out).parent
+    if str(folder) and not folder.is_dir():
+        raise UsageError(f"cannot write {out!r}: folder {str(folder)!r} does not exist")
+
+
 def load_graph_arg(path: str) -> TaskGraph:
     """Read a graph named on the command line."""
     from model.formats import load_graph
 
     return load_graph(path)
+
+
+def load_comparison_args(path: str, algorithms: list[str], out: str | None, formats: tuple[str, ...]) -> TaskGraph:
+    """The graph of a command comparing ``algorithms``, read once the output name and every algorithm name
+    are known to be right (a bad one fails before the graph is read)."""
+    from model.algorithms import get_algorithm
+
+    check_output(out, formats)
+    for name in algorithms:
+        get_algorithm(name)
+    return load_graph_arg(path)
 
 
 def platform_for(graph: TaskGraph, workers: int | None) -> Platform:

@@ -38,7 +38,7 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
@@ -301,8 +301,16 @@ def longest_path(
 
 
 # ------------------------------------------------------- t-levels and b-levels (graph)
-def _compiled(graph: TaskGraph, platform: Platform | None) -> Instance:
-    return compile_instance(graph, platform if platform is not None else graph.default_platform())
+def _by_task(
+    of: Callable[[Instance, np.ndarray | None, EdgeTimes], np.ndarray],
+    graph: TaskGraph,
+    platform: Platform | None,
+    communication: bool,
+) -> dict[str, float]:
+    """The levels ``of`` gives with mean costs (and mean transfer times), by task name."""
+    inst = compile_instance(graph, platform if platform is not None else graph.default_platform())
+    v = of(inst, None, mean_edge_times(inst) if communication else None)
+    return {task: float(v[i]) for i, task in enumerate(inst.tasks)}
 
 
 def t_levels(graph: TaskGraph, platform: Platform | None = None, *, communication: bool = True) -> dict[str, float]:
@@ -324,9 +332,7 @@ def t_levels(graph: TaskGraph, platform: Platform | None = None, *, communicatio
     >>> t_levels(g, Platform.homogeneous(2)), t_levels(g, Platform.homogeneous(2), communication=False)
     ({'a': 0.0, 'b': 5.0}, {'a': 0.0, 'b': 2.0})
     """
-    inst = _compiled(graph, platform)
-    t = top_levels(inst, None, mean_edge_times(inst) if communication else None)
-    return {task: float(t[i]) for i, task in enumerate(inst.tasks)}
+    return _by_task(top_levels, graph, platform, communication)
 
 
 def b_levels(graph: TaskGraph, platform: Platform | None = None, *, communication: bool = True) -> dict[str, float]:
@@ -348,6 +354,4 @@ def b_levels(graph: TaskGraph, platform: Platform | None = None, *, communicatio
     >>> b_levels(g, Platform.homogeneous(2)), b_levels(g, Platform.homogeneous(2), communication=False)
     ({'a': 6.0, 'b': 1.0}, {'a': 3.0, 'b': 1.0})
     """
-    inst = _compiled(graph, platform)
-    b = bottom_levels(inst, None, mean_edge_times(inst) if communication else None)
-    return {task: float(b[i]) for i, task in enumerate(inst.tasks)}
+    return _by_task(bottom_levels, graph, platform, communication)

@@ -26,6 +26,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from .formats.jsonio import json_id
 from .gcpause import paused_collection
 from .graph import GraphError, Platform, TaskGraph
 from .instance import Instance, compile_instance
@@ -68,6 +69,12 @@ def _t(x: float) -> str:
     return f"{x:.10g}"
 
 
+def _twice(task: str, first: str, second: str) -> MappingError:
+    """The error for ``task`` found on worker ``first`` and again on ``second``."""
+    on = f"on {first}" if first == second else f"on {first} and on {second}"
+    return MappingError(f"task {task!r} appears twice in the mapping ({on})")
+
+
 class Mapping:
     """The worker of every task and the order in which each worker runs its tasks.
 
@@ -105,8 +112,7 @@ class Mapping:
             for t in seq:
                 other = where.get(t)
                 if other is not None:
-                    on = f"on {other}" if other == wid else f"on {other} and on {wid}"
-                    raise MappingError(f"task {t!r} appears twice in the mapping ({on})")
+                    raise _twice(t, other, wid)
                 where[t] = wid
             if wid in self._order:
                 raise MappingError(f"worker {wid!r} appears twice in the mapping")
@@ -137,8 +143,7 @@ class Mapping:
         for task, worker, start in slots:
             t, w = str(task), str(worker)
             if t in seen:
-                on = f"on {seen[t]}" if seen[t] == w else f"on {seen[t]} and on {w}"
-                raise MappingError(f"task {t!r} appears twice in the mapping ({on})")
+                raise _twice(t, seen[t], w)
             seen[t] = w
             lst = per.setdefault(w, [])
             if start is None:
@@ -708,12 +713,7 @@ class MappingFile:
 
 
 def _file_id(v: Any, what: str) -> str:
-    if isinstance(v, bool) or not isinstance(v, (str, int, float)):
-        raise MappingError(f"{what} must be a text or a number, got {v!r}")
-    text = str(v)
-    if not text.strip():
-        raise MappingError(f"{what} is empty")
-    return text
+    return json_id(v, what, MappingError)
 
 
 def mapping_from_dict(d: Any) -> MappingFile:

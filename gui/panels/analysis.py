@@ -126,18 +126,12 @@ class AnalysisPanel(QtWidgets.QWidget):
                  + (" → …" if len(a.critical_path) > 8 else ""),
                  tip="The longest path with mean execution and transfer times; click to select it",
                  tasks=a.critical_path)
-        for t in a.critical_path[:LIST_LIMIT]:
-            times = a.tasks.get(t)
-            self._child(cp, t, f"b-level {fmt(times.b_level)}" if times else "", tasks=[t])
-        self._more(cp, len(a.critical_path))
+        self._task_rows(cp, a, a.critical_path, lambda times: f"b-level {fmt(times.b_level)}")
         exact = "" if a.width_exact else " (largest level; too many tasks for the exact width)"
         width = add("Width", f"{a.width} independent tasks{exact}",
                     tip="The most tasks no path joins: they may all run at once; click to select them",
                     tasks=a.max_antichain)
-        for t in a.max_antichain[:LIST_LIMIT]:
-            times = a.tasks.get(t)
-            self._child(width, t, f"level {times.level}, slack {fmt(times.slack)}" if times else "", tasks=[t])
-        self._more(width, len(a.max_antichain))
+        self._task_rows(width, a, a.max_antichain, lambda times: f"level {times.level}, slack {fmt(times.slack)}")
         levels = add("Levels", f"{len(a.levels)}, the largest of {max(map(len, a.levels), default=0)} tasks",
                      tip="Level k: the longest chain of predecessors has k edges; the tasks of one level are "
                          "independent. The editor shows the level on each task with the levels overlay.")
@@ -182,6 +176,13 @@ class AnalysisPanel(QtWidgets.QWidget):
         it = QtWidgets.QTreeWidgetItem([text, value])
         self._decorate(it, "", tasks, edges)
         parent.addChild(it)
+
+    def _task_rows(self, parent: QtWidgets.QTreeWidgetItem, a, tasks: list[str], describe) -> None:
+        """A row per task (up to :data:`LIST_LIMIT`, then how many more), valued ``describe(its times)``."""
+        for t in tasks[:LIST_LIMIT]:
+            times = a.tasks.get(t)
+            self._child(parent, t, describe(times) if times else "", tasks=[t])
+        self._more(parent, len(tasks))
 
     def _more(self, parent: QtWidgets.QTreeWidgetItem, total: int) -> None:
         if total > LIST_LIMIT:

@@ -21,6 +21,8 @@ from gui.analysis_runs import AnalysisResult, LiveAnalysis
 from model.explain import fmt
 from model.profile import Profile, schedule_profile
 
+from .plots import chart_widget
+
 __all__ = ["EXCESS_COLOUR", "STARVED_COLOUR", "ProfileView"]
 
 UNLIMITED_COLOUR = "#1c7ed6"
@@ -70,18 +72,8 @@ class ProfileView(QtWidgets.QWidget):
         self.summary = QtWidgets.QLabel()
         self.summary.setWordWrap(True)
         self.summary.setTextInteractionFlags(QtCore.Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.plot = pg.PlotWidget(background="w")
+        self.plot = chart_widget("time", "tasks running", x_grid=False)
         pi = self.plot.getPlotItem()
-        pi.hideButtons()
-        pi.setMenuEnabled(False)
-        pi.showGrid(x=False, y=True, alpha=0.15)
-        for name in ("left", "bottom"):
-            ax = pi.getAxis(name)
-            ax.enableAutoSIPrefix(False)
-            ax.setPen(pg.mkPen("#444444"))
-            ax.setTextPen(pg.mkPen("#222222"))
-        pi.setLabel("bottom", "time")
-        pi.setLabel("left", "tasks running")
         self.starved_item = pg.BarGraphItem(x0=[], x1=[], y0=[], y1=[], brush=pg.mkBrush(*STARVED_COLOUR),
                                             pen=pg.mkPen(None))
         self.excess_item = pg.BarGraphItem(x0=[], x1=[], y0=[], y1=[], brush=pg.mkBrush(*EXCESS_COLOUR),

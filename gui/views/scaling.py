@@ -25,6 +25,8 @@ from model.graph import GraphError, Platform, TaskGraph
 from model.scaling import default_workers, identical_workers_graph, parse_workers, scale, scaling_network
 from model.schedule import Schedule
 
+from .plots import chart_widget
+
 __all__ = ["DEFAULT_CURVES", "MAX_WORKERS", "PointJob", "ScalingJob", "ScalingView"]
 
 #: the algorithms checked at first
@@ -168,19 +170,8 @@ class ScalingView(QtWidgets.QWidget):
         self._update_algorithm_text()
 
     def _plot(self, what: str) -> pg.PlotWidget:
-        w = pg.PlotWidget(background="w")
-        pi = w.getPlotItem()
-        pi.hideButtons()
-        pi.setMenuEnabled(False)
-        pi.showGrid(x=True, y=True, alpha=0.15)
-        for name in ("left", "bottom"):
-            ax = pi.getAxis(name)
-            ax.enableAutoSIPrefix(False)
-            ax.setPen(pg.mkPen("#444444"))
-            ax.setTextPen(pg.mkPen("#222222"))
-        pi.setLabel("bottom", "workers P")
-        pi.setLabel("left", what)
-        pi.setTitle(what, size="9pt", color="#222222")
+        w = chart_widget("workers P", what)
+        w.getPlotItem().setTitle(what, size="9pt", color="#222222")
         return w
 
     # ------------------------------------------------------------------ control

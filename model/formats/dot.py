@@ -29,7 +29,6 @@ import math
 import os
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from ..graph import GraphError, Platform, TaskGraph, Worker, shorten
@@ -37,6 +36,7 @@ from ..schedule import Schedule
 from .jsonio import finite_only
 from .netattrs import KEYS as NETWORK_KEYS
 from .netattrs import network_attrs, network_from_attrs
+from .textfile import check_in, lay_out_if_unplaced, read_text_file
 
 __all__ = ["parse", "read", "read_text", "to_text", "write"]
 
@@ -442,10 +442,7 @@ def read_text(text: str, name: str = "untitled", where: str = "DOT file") -> Tas
             g.add_edge(u, v, data, **extra)
         except GraphError as e:
             raise GraphError(f"{where} line {line}: {e}") from None
-    try:
-        g.validate()
-    except GraphError as e:
-        raise GraphError(f"{where}: {e}") from None
+    check_in(where, g.validate)
     if "workers" in d.attrs:
         ids = [w for w in re.split(r"[,\s]+", d.attrs["workers"]) if w]
         speeds = [s for s in re.split(r"[,\s]+", d.attrs.get("speeds", "")) if s]
@@ -465,20 +462,13 @@ def read_text(text: str, name: str = "untitled", where: str = "DOT file") -> Tas
         if network.links:
             raise GraphError(f"{where}: 'links' needs a 'workers' graph attribute")
         g.network = network
-    _place(g)
+    lay_out_if_unplaced(g)
     return g
 
 
 def read(path: str | os.PathLike[str]) -> TaskGraph:
     """Read a DOT file (``.dot`` / ``.gv``) as a task graph (see :func:`read_text`)."""
-    p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8-sig", errors="replace")
-    except FileNotFoundError:
-        raise GraphError(f"no such file: {str(p)!r}") from None
-    except OSError as e:
-        raise GraphError(f"cannot read {str(p)!r}: {e.strerror}") from None
-    return read_text(text, p.name.split(".")[0], repr(p.name))
+    return read_text(*read_text_file(path))
 
 
 def _quote(v: Any) -> str:
@@ -570,11 +560,3 @@ def write(graph: TaskGraph, path: str | os.PathLike[str], schedule: Schedule | N
     from . import atomic_write
 
     atomic_write(path, to_text(graph, schedule))
-
-
-def _place(g: TaskGraph) -> None:
-    """Lay the graph out in levels when the file gave no positions."""
-    if not any("x" in a and "y" in a for _, a in g.nx.nodes(data=True)):
-        from ..generators import layout_levels
-
-        layout_levels(g)

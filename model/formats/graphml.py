@@ -25,6 +25,7 @@ from ..graph import GraphError, Platform, TaskGraph, Worker, check_number, short
 from .jsonio import finite_only
 from .netattrs import KEYS as NETWORK_KEYS
 from .netattrs import network_attrs, network_from_attrs
+from .textfile import check_in, lay_out_if_unplaced
 
 __all__ = ["read", "write"]
 
@@ -104,11 +105,8 @@ def from_networkx(h: nx.DiGraph, name: str = "untitled", where: str = "GraphML f
         if network.links:
             raise GraphError(f"{where}: 'links' needs a 'workers' graph attribute")
         g.network = network
-    try:
-        g.validate()
-    except GraphError as e:
-        raise GraphError(f"{where}: {e}") from None
-    _place(g)
+    check_in(where, g.validate)
+    lay_out_if_unplaced(g)
     return g
 
 
@@ -192,11 +190,3 @@ def write(graph: TaskGraph, path: str | os.PathLike[str]) -> None:
                     a[k] = float(a[k]) if t == {int, float} else str(a[k])
     text = "\n".join(nx.generate_graphml(h)) + "\n"
     atomic_write(path, text)
-
-
-def _place(g: TaskGraph) -> None:
-    """Lay the graph out in levels when the file gave no positions."""
-    if not any("x" in a and "y" in a for _, a in g.nx.nodes(data=True)):
-        from ..generators import layout_levels
-
-        layout_levels(g)

@@ -19,11 +19,12 @@ from __future__ import annotations
 import json
 import math
 import os
+from collections.abc import Iterator
 from typing import Any
 
 from ..graph import GraphError, shorten
 
-__all__ = ["MAX_DEPTH", "dumps_json", "finite_only", "load_json", "parse_json"]
+__all__ = ["MAX_DEPTH", "dumps_json", "finite_only", "json_id", "json_objects", "load_json", "parse_json"]
 
 #: deepest nesting of arrays and objects accepted in a JSON file
 MAX_DEPTH = 100
@@ -136,6 +137,92 @@ def load_json(path: str | os.PathLike[str]) -> Any:
     except UnicodeDecodeError:
         raise GraphError(f"{where} is not UTF-8 text") from None
     return parse_json(text, where)
+
+
+def json_id(v: Any, what: str, error: type[GraphError] = GraphError) -> str:
+    """An id from JSON: a non-empty text, or a number (written as text).
+
+    Parameters
+    ----------
+    v : Any
+        The parsed value.
+    what : str
+        What it is, for the message (``"id of task #3"``).
+    error : type
+        The :class:`GraphError` class to raise.
+
+    Raises
+    ------
+    GraphError
+        ``error``, when ``v`` is neither a text nor a number, or is blank.
+
+    Examples
+    --------
+    >>> json_id(7, "id of task #1"), json_id("a", "id of task #2")
+    ('7', 'a')
+    >>> json_id(True, "id of task #3")
+    Traceback (most recent call last):
+    model.graph.GraphError: id of task #3 must be a text or a number, got True
+    """
+    if isinstance(v, bool) or not isinstance(v, (str, int, float)):
+        raise error(f"{what} must be a text or a number, got {shorten(v)}")
+    text = str(v)
+    if not text.strip():
+        raise error(f"{what} is empty")
+    return text
+
+
+def json_objects(
+    doc: dict[str, Any], key: str, what: str, needs: tuple[str, ...], default: Any = None
+) -> Iterator[tuple[int, dict[str, Any]]]:
+    """The objects of the list ``doc[key]``, numbered from 1, each checked to hold the keys ``needs``.
+
+    Parameters
+    ----------
+    doc : dict
+        A parsed JSON object.
+    key : str
+        The key of the list in ``doc``.
+    what : str
+        What one object is, for messages (``"task"``: ``task #3 needs an 'id'``).
+    needs : tuple of str
+        The keys every object must hold.
+    default : Any
+        The value when ``key`` is missing (``None``: the list is required).
+
+    Returns
+    -------
+    Iterator of (int, dict)
+        The number and the object, checked one by one as the iteration reaches it.
+
+    Raises
+    ------
+    GraphError
+        At once when ``doc[key]`` is not a list; during the iteration when an item is not
+        an object holding ``needs``.
+
+    Examples
+    --------
+    >>> [k for k, e in json_objects({"edges": [{"source": "a", "target": "b"}]}, "edges", "edge", ("source", "target"))]
+    [1]
+    >>> next(json_objects({"tasks": [{}]}, "tasks", "task", ("id",)))
+    Traceback (most recent call last):
+    model.graph.GraphError: task #1 needs an 'id'
+    """
+    items = doc.get(key, default)
+    if not isinstance(items, list):
+        raise GraphError(f"'{key}' must be a list")
+    return _objects(items, what, needs)
+
+
+def _objects(items: list[Any], what: str, needs: tuple[str, ...]) -> Iterator[tuple[int, dict[str, Any]]]:
+    named = " and ".join(repr(n) for n in needs)
+    if len(needs) == 1:
+        named = ("an " if needs[0][0] in "aeiou" else "a ") + named
+    for k, item in enumerate(items, 1):
+        if not isinstance(item, dict) or any(n not in item for n in needs):
+            raise GraphError(f"{what} #{k} needs {named}")
+        yield k, item
 
 
 def _first_non_finite(doc: Any) -> tuple[str, float] | None:

@@ -22,7 +22,7 @@ from ..graph import (
     shorten,
 )
 from ..schedule import Schedule, Slot, Transfer
-from .jsonio import finite_only
+from .jsonio import finite_only, json_id, json_objects
 
 __all__ = [
     "graph_from_dict",
@@ -59,14 +59,6 @@ def _check_header(d: Any, fmt: str) -> None:
         raise GraphError(f"unsupported {fmt} version {shorten(d.get('version'))} (this program reads {VERSION})")
 
 
-def _id(v: Any, what: str) -> str:
-    """An id from JSON: a non-empty string, or a number (written as text)."""
-    if isinstance(v, bool) or not isinstance(v, (str, int, float)):
-        raise GraphError(f"{what} must be a text or a number, got {shorten(v)}")
-    text = str(v)
-    if not text.strip():
-        raise GraphError(f"{what} is empty")
-    return text
 
 
 def _name(d: dict[str, Any], default: str) -> str:
@@ -91,8 +83,8 @@ def _platform_from(d: dict[str, Any]) -> tuple[Platform | None, Network | None]:
     for k, link in enumerate(links_d):
         if not isinstance(link, dict) or "source" not in link or "target" not in link:
             raise GraphError(f"network link #{k + 1} needs 'source' and 'target'")
-        a = _id(link["source"], f"'source' of network link #{k + 1}")
-        b = _id(link["target"], f"'target' of network link #{k + 1}")
+        a = json_id(link["source"], f"'source' of network link #{k + 1}")
+        b = json_id(link["target"], f"'target' of network link #{k + 1}")
         links[(a, b)] = (
             check_number(link.get("bandwidth", bw), f"bandwidth of link {a}->{b}", allow_zero=False),
             check_number(link.get("latency", lat), f"latency of link {a}->{b}", maximum=MAX_TIME),
@@ -116,7 +108,7 @@ def _workers_from(d: dict[str, Any], network: Network) -> Platform | None:
     for k, wd in enumerate(wl):
         if not isinstance(wd, dict) or "id" not in wd:
             raise GraphError(f"worker #{k + 1} needs an 'id'")
-        wid = _id(wd["id"], f"id of worker #{k + 1}")
+        wid = json_id(wd["id"], f"id of worker #{k + 1}")
         extra = {kk: vv for kk, vv in wd.items() if kk not in ("id", "speed")}
         workers.append(Worker(wid, check_number(wd.get("speed", 1.0), f"speed of worker {shorten(wid)}", allow_zero=False), extra))
     return Platform(tuple(workers), network)
@@ -143,13 +135,8 @@ def graph_from_dict(d: Any) -> TaskGraph:
     g = TaskGraph(_name(d, "untitled"), plat)
     g.network = network
     g.attrs.update({k: v for k, v in d.items() if k not in _TOP_RESERVED})
-    tasks = d.get("tasks")
-    if not isinstance(tasks, list):
-        raise GraphError("'tasks' must be a list")
-    for k, t in enumerate(tasks):
-        if not isinstance(t, dict) or "id" not in t:
-            raise GraphError(f"task #{k + 1} needs an 'id'")
-        tid = _id(t["id"], f"id of task #{k + 1}")
+    for k, t in json_objects(d, "tasks", "task", ("id",)):
+        tid = json_id(t["id"], f"id of task #{k}")
         extra = {kk: vv for kk, vv in t.items() if kk not in _TASK_RESERVED}
         if "pin" in extra:
             # a worker id, as in 'workers' (a number is written as text); null: free
@@ -158,20 +145,15 @@ def graph_from_dict(d: Any) -> TaskGraph:
             elif isinstance(extra["pin"], bool) or not isinstance(extra["pin"], (str, int, float)):
                 raise GraphError(f"pin of task {shorten(tid)} must be a worker id (text), got {shorten(extra['pin'])}")
             else:
-                extra["pin"] = _id(extra["pin"], f"pin of task {shorten(tid)}")
+                extra["pin"] = json_id(extra["pin"], f"pin of task {shorten(tid)}")
         if "costs" in t and not isinstance(t["costs"], list):
             raise GraphError(f"'costs' of task {shorten(tid)} must be a list of numbers")
         if "cost" in t and t["cost"] is None:
             raise GraphError(f"cost of task {shorten(tid)} must be a number, got null")
         g.add_task(tid, t.get("cost"), costs=t.get("costs"), **extra)
-    edges = d.get("edges", [])
-    if not isinstance(edges, list):
-        raise GraphError("'edges' must be a list")
-    for k, e in enumerate(edges):
-        if not isinstance(e, dict) or "source" not in e or "target" not in e:
-            raise GraphError(f"edge #{k + 1} needs 'source' and 'target'")
+    for k, e in json_objects(d, "edges", "edge", ("source", "target"), default=[]):
         extra = {kk: vv for kk, vv in e.items() if kk not in _EDGE_RESERVED}
-        g.add_edge(_id(e["source"], f"'source' of edge #{k + 1}"), _id(e["target"], f"'target' of edge #{k + 1}"),
+        g.add_edge(json_id(e["source"], f"'source' of edge #{k}"), json_id(e["target"], f"'target' of edge #{k}"),
                    e.get("data", 0.0), **extra)
     g.validate()
     return g
@@ -270,7 +252,7 @@ def schedule_from_dict(d: Any) -> Schedule:
         for key in ("task", "worker", "start", "finish"):
             if key not in sd:
                 raise GraphError(f"slot #{k + 1} has no {shorten(key)}")
-        task = _id(sd["task"], f"task of slot #{k + 1}")
+        task = json_id(sd["task"], f"task of slot #{k + 1}")
         if task in seen:
             raise GraphError(f"task {shorten(task)} appears in two slots")
         seen.add(task)
@@ -278,16 +260,16 @@ def schedule_from_dict(d: Any) -> Schedule:
         finish = _time(sd["finish"], f"finish of task {shorten(task)}")
         if finish < start:
             raise GraphError(f"task {shorten(task)} finishes ({finish:g}) before it starts ({start:g})")
-        slots.append(Slot(task, _id(sd["worker"], f"worker of task {shorten(task)}"), start, finish))
+        slots.append(Slot(task, json_id(sd["worker"], f"worker of task {shorten(task)}"), start, finish))
         tds = sd.get("transfers") or []
         if not isinstance(tds, list):
             raise GraphError(f"'transfers' of task {shorten(task)} must be a list")
         for td in tds:
             if not isinstance(td, dict) or not {"from", "worker", "start", "finish"} <= td.keys():
                 raise GraphError(f"a transfer into task {shorten(task)} needs 'from', 'worker', 'start' and 'finish'")
-            src = _id(td["from"], f"'from' of a transfer into task {shorten(task)}")
+            src = json_id(td["from"], f"'from' of a transfer into task {shorten(task)}")
             what = f"transfer {shorten(src)} -> {shorten(task)}"
-            transfers.append(Transfer(src, task, _id(td["worker"], f"worker of {what}"), slots[-1].worker,
+            transfers.append(Transfer(src, task, json_id(td["worker"], f"worker of {what}"), slots[-1].worker,
                                       _time(td["start"], f"start of {what}"), _time(td["finish"], f"finish of {what}"),
                                       check_number(td.get("data", 0.0), f"data of {what}")))
     if workers is None:
@@ -296,7 +278,7 @@ def schedule_from_dict(d: Any) -> Schedule:
         raise GraphError("'workers' must be a list of worker ids")
     ids = []
     for k, w in enumerate(workers):
-        wid = _id(w.get("id") if isinstance(w, dict) else w, f"worker #{k + 1} in 'workers'")
+        wid = json_id(w.get("id") if isinstance(w, dict) else w, f"worker #{k + 1} in 'workers'")
         if wid in ids:
             raise GraphError(f"duplicate worker id {shorten(wid)} in 'workers'")
         ids.append(wid)

@@ -10,37 +10,10 @@ import copy
 import json
 import os
 import stat
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 import pytest
-
-ROOT = Path(__file__).resolve().parents[2]
-HEFT_PAPER = ROOT / "assets" / "examples" / "heft-paper.taskgraph.json"
-
-
-def taskmapper(*args):
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.run([sys.executable, "-m", "cli", *map(str, args)],
-                          capture_output=True, text=True, timeout=120, cwd=ROOT, env=env)
-
-
-def assert_bad_input(res, *words):
-    assert res.returncode == 2, (res.returncode, res.stdout[:500], res.stderr[:2000])
-    lines = res.stderr.splitlines()
-    assert len(lines) == 1, res.stderr[:2000]
-    assert "Traceback" not in res.stderr and "internal error" not in res.stderr
-    for w in words:
-        assert w in lines[0], (w, lines[0][:500])
-    return lines[0]
-
-
-def graph_file(tmp_path, tasks, edges=(), name="g.json"):
-    p = tmp_path / name
-    p.write_text(json.dumps({"format": "taskmapper-graph", "version": 1, "tasks": tasks, "edges": list(edges)}))
-    return p
+from cli_helpers import HEFT_PAPER, assert_bad_input, graph_file, taskmapper
 
 WF15 = {
     "name": "w", "schemaVersion": "1.5",

@@ -2,37 +2,14 @@
 
 import argparse
 import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
+from cli_helpers import HEFT_PAPER, assert_bad_input, taskmapper
 
 from model.formats import load_graph
 from model.formats.native import schedule_from_dict
 
-ROOT = Path(__file__).resolve().parents[2]
-HEFT_PAPER = ROOT / "assets" / "examples" / "heft-paper.taskgraph.json"
 HEFT_MAPPING = {"P1": ["n2", "n8"], "P2": ["n4", "n6", "n9", "n10"], "P3": ["n1", "n3", "n5", "n7"]}
-
-
-def taskmapper(*args, cwd=None):
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.run(
-        [sys.executable, "-m", "cli", *map(str, args)],
-        capture_output=True, text=True, timeout=120, cwd=cwd or ROOT, env=env,
-    )
-
-
-def assert_bad_input(res, *words):
-    assert res.returncode == 2, (res.returncode, res.stdout, res.stderr)
-    lines = res.stderr.splitlines()
-    assert len(lines) == 1, res.stderr
-    assert "Traceback" not in res.stderr
-    for w in words:
-        assert w in lines[0], (w, lines[0])
-    return lines[0]
 
 
 def mapping_file(tmp_path, slots, name="m.schedule.json", **extra):

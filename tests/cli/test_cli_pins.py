@@ -1,26 +1,15 @@
 """`taskmapper schedule --pin/--pins`: every algorithm keeps the pins given on the command line."""
 
 import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
+from cli_helpers import HEFT_PAPER, taskmapper
 
-ROOT = Path(__file__).resolve().parents[2]
-HEFT_PAPER = ROOT / "assets" / "examples" / "heft-paper.taskgraph.json"
 #: every algorithm honouring pins is tested in-process (tests/model/test_pins.py); here a few
 #: kinds (list, clustering, batch, random, search, exact) show the options reach them
 ALGORITHMS = ["heft", "cpop", "dsc", "minmin", "random", "improve", "optimal"]
 #: a mapping no algorithm picks on its own: everything on one worker but n1
 PINNED = {"n1": "P1", **{f"n{i}": "P3" for i in range(2, 11)}}
-
-
-def taskmapper(*args):
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.run([sys.executable, "-m", "cli", *map(str, args)],
-                          capture_output=True, text=True, timeout=300, cwd=ROOT, env=env)
 
 
 @pytest.mark.parametrize("algorithm", ALGORITHMS)

@@ -18,26 +18,15 @@ import sys
 from pathlib import Path
 
 import pytest
+from model_helpers import EXAMPLES, ROOT, TINY_STG
 
 from model.formats import benchcase, load_graph, load_schedule, save_graph, save_schedule, wfformat
 from model.graph import GraphError
 from model.schedule import ScheduleError
 
-ROOT = Path(__file__).resolve().parents[2]
-EXAMPLES = ROOT / "assets" / "examples"
 MUTANTS_PER_FILE = 45
 CLI_MUTANTS = 10
 
-STG = """\
-# a comment before the data
-4
-0 0 0
-1 3 1 0
-2 5 1 1
-3 2 1 1
-4 4 2 2 3
-5 0 1 4
-"""
 WF15 = {
     "name": "w", "schemaVersion": "1.5",
     "workflow": {
@@ -118,7 +107,7 @@ def examples(tmp_path_factory):
         ("native graph", ".json", (EXAMPLES / "heft-paper.taskgraph.json").read_bytes(), read_graph),
         ("dot", ".dot", (EXAMPLES / "teaching.dot").read_bytes(), read_graph),
         ("graphml", ".graphml", (d / "g.graphml").read_bytes(), read_graph),
-        ("stg", ".stg", STG.encode(), read_graph),
+        ("stg", ".stg", TINY_STG.encode(), read_graph),
         ("wfformat 1.5 graph", ".json", json.dumps(WF15).encode(), read_graph),
         ("wfformat 1.5 trace", ".json", json.dumps(WF15).encode(), read_trace),
         ("wfformat 1.4 trace", ".json", json.dumps(WF14).encode(), read_trace),

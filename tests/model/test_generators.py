@@ -7,6 +7,7 @@ import math
 import networkx as nx
 import numpy as np
 import pytest
+from model_helpers import unit_graph
 
 from model.algorithms import get_algorithm
 from model.generators import GENERATORS, generate, layout_levels, parameters
@@ -246,13 +247,7 @@ def test_parameters_lists_defaults():
 
 
 def test_layout_levels_spreads_rows():
-    g = TaskGraph()
-    for t in "abcd":
-        g.add_task(t, 1)
-    g.add_edge("a", "b")
-    g.add_edge("a", "c")
-    g.add_edge("b", "d")
-    g.add_edge("c", "d")
+    g = unit_graph("abcd", ["ab", "ac", "bd", "cd"])
     layout_levels(g)
     pos = {t: (g.task_attrs(t)["x"], g.task_attrs(t)["y"]) for t in g.tasks}
     # b and c: boxes 78 wide with 37 between them, centred under a; d centred under both

@@ -3,11 +3,11 @@
 import json
 import math
 import random
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from model_helpers import HEFT_PAPER, unit_graph
 
 from model.formats import load_graph
 from model.graph import GraphError, Network, Platform, TaskGraph, Worker
@@ -23,9 +23,6 @@ from model.mapping import (
     retime,
 )
 from model.schedule import Schedule, Slot
-
-ROOT = Path(__file__).resolve().parents[2]
-HEFT_PAPER = ROOT / "assets" / "examples" / "heft-paper.taskgraph.json"
 
 #: the HEFT paper's own mapping of its example (Topcuoglu et al. 2002, Fig. 5a)
 HEFT_MAPPING = {"P1": ["n2", "n8"], "P2": ["n4", "n6", "n9", "n10"], "P3": ["n1", "n3", "n5", "n7"]}
@@ -211,12 +208,7 @@ def test_mapping_refuses_a_task_twice():
 # ------------------------------------------------------------ errors
 def chain_graph():
     """a -> b -> c, d alone; unit costs."""
-    g = TaskGraph()
-    for t in "abcd":
-        g.add_task(t, 1)
-    g.add_edge("a", "b")
-    g.add_edge("b", "c")
-    return g
+    return unit_graph("abcd", ["ab", "bc"])
 
 
 @pytest.mark.parametrize(
@@ -239,11 +231,7 @@ def test_bad_mappings_name_the_tasks(order, message):
 
 
 def test_orders_waiting_on_each_other_across_workers_name_the_cycle():
-    g = TaskGraph()
-    for t in "abcd":
-        g.add_task(t, 1)
-    g.add_edge("a", "b")
-    g.add_edge("c", "d")
+    g = unit_graph("abcd", ["ab", "cd"])
     # P1 runs d before a, P2 runs b before c: d waits for c, c for b, b for a, a for d
     with pytest.raises(MappingError) as e:
         evaluate(g, Platform.homogeneous(2), Mapping({"P1": ["d", "a"], "P2": ["b", "c"]}))

@@ -2,18 +2,15 @@
 
 import json
 import math
-from pathlib import Path
 
 import pytest
+from model_helpers import HEFT_PAPER
 
 from model.algorithms import available, get_algorithm
 from model.formats import load_graph
 from model.graph import Platform, TaskGraph
 from model.metrics import compare, schedule_metrics
 from model.schedule import Schedule, Slot
-
-ROOT = Path(__file__).resolve().parents[2]
-HEFT_PAPER = ROOT / "assets" / "examples" / "heft-paper.taskgraph.json"
 
 
 def test_heft_paper_metrics():
