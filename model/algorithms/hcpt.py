@@ -38,7 +38,7 @@ def average_start_times(inst: Instance) -> tuple[np.ndarray, np.ndarray]:
     cp = float((aest + wbar).max()) if inst.n else 0.0
     # ALST(i) = min(CP, min_j ALST(j) - c̄_ij) - w̄_i is, negated, a b-level whose
     # maximum starts at -CP (negation is exact, so these are the same numbers)
-    alst = -_sweep(inst, wbar, comm, True, floor=-cp)
+    alst = 0.0 - _sweep(inst, wbar, comm, True, floor=-cp)  # 0.0 - x: no negative zeros
     return aest, alst
 
 
