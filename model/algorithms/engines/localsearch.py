@@ -18,6 +18,7 @@ from ...instance import Instance
 from ..base import Cancelled, CancelToken, Placement, check_cancel
 from .budget import Deadline, serial_placements
 from .pins import movable
+from .ranks import static_level
 
 __all__ = [
     "START_FROM",
@@ -40,14 +41,15 @@ START_SHARE = 0.3
 
 
 class Indexed:
-    """A timed solution seen by position: task positions, finishes, their running maximum in
-    sequence order, and each worker's positions and finishes in sequence order."""
+    """A timed solution seen by position: task positions, starts and finishes, the running
+    maximum of the finishes in sequence order, and each worker's positions and finishes in
+    sequence order."""
 
-    __slots__ = ("finish", "pmax", "pos", "wfin", "wpos")
+    __slots__ = ("finish", "pmax", "pos", "start", "wfin", "wpos")
 
-    def __init__(self, pos: list[int], finish: list[float], pmax: list[float], wpos: list[list[int]],
-                 wfin: list[list[float]]) -> None:
-        self.pos, self.finish, self.pmax, self.wpos, self.wfin = pos, finish, pmax, wpos, wfin
+    def __init__(self, pos: list[int], start: list[float], finish: list[float], pmax: list[float],
+                 wpos: list[list[int]], wfin: list[list[float]]) -> None:
+        self.pos, self.start, self.finish, self.pmax, self.wpos, self.wfin = pos, start, finish, pmax, wpos, wfin
 
 
 class Timer:
@@ -87,7 +89,7 @@ class Timer:
         _, finish = self.times(assign, seq)
         return max(finish, default=0.0)
 
-    def index(self, assign: list[int], seq: list[int], finish: list[float]) -> Indexed:
+    def index(self, assign: list[int], seq: list[int], start: list[float], finish: list[float]) -> Indexed:
         """What :meth:`bounded_makespan` needs of a timed solution to re-time only a suffix of it."""
         m = self.inst.m
         pos = [0] * len(seq)
@@ -104,17 +106,45 @@ class Timer:
             if f > top:
                 top = f
             pmax.append(top)
-        return Indexed(pos, finish, pmax, wpos, wfin)
+        return Indexed(pos, start, finish, pmax, wpos, wfin)
 
-    def bounded_makespan(self, assign: list[int], seq: list[int], k0: int, base: Indexed, bound: float) -> float:
-        """:meth:`makespan` of a solution that agrees with ``base`` on ``seq[:k0]`` and their workers.
+    def reindex(self, base: Indexed, assign: list[int], seq: list[int], k0: int, start: list[float],
+                finish: list[float]) -> Indexed:
+        """:meth:`index` of a solution that agrees with ``base`` before position ``k0``: only the
+        suffix is gone through again."""
+        pos = base.pos.copy()
+        wpos = [wp[:bisect_left(wp, k0)] for wp in base.wpos]
+        wfin = [wf[:len(wp)] for wf, wp in zip(base.wfin, wpos)]
+        pmax = base.pmax[:k0]
+        top = pmax[-1] if pmax else 0.0
+        for k in range(k0, len(seq)):
+            i = seq[k]
+            pos[i] = k
+            p = assign[i]
+            f = finish[i]
+            wpos[p].append(k)
+            wfin[p].append(f)
+            if f > top:
+                top = f
+            pmax.append(top)
+        return Indexed(pos, start, finish, pmax, wpos, wfin)
+
+    def bounded_makespan(
+        self, assign: list[int], seq: list[int], k0: int, base: Indexed, bound: float,
+        tail: list[float] | None = None,
+    ) -> tuple[float, list[float], list[float]] | None:
+        """:meth:`makespan` of a solution that agrees with ``base`` on ``seq[:k0]`` and their workers,
+        with its starts and finishes.
 
         Only the tasks from position ``k0`` on are re-timed (the same sums as
-        :meth:`times`, so the same value), and the timing stops, returning ``inf``, as
-        soon as a finish exceeds ``bound``: such a neighbour cannot be the one kept.
+        :meth:`times`, so the same values), and the timing stops, returning ``None``, as
+        soon as the makespan is sure to exceed ``bound``: a finish beyond it, or a
+        finish plus ``tail`` (a lower bound on the time still needed after the task)
+        beyond it by more than the rounding of those sums.
         """
         w, lat, ibw, preds, pdata = self.w, self.lat, self.inv_bw, self.preds, self.pdata
         finish = base.finish.copy()
+        start = base.start.copy()
         wend = [0.0] * self.inst.m
         for p, (wp, wf) in enumerate(zip(base.wpos, base.wfin)):
             j = bisect_left(wp, k0)
@@ -122,7 +152,8 @@ class Timer:
                 wend[p] = wf[j - 1]
         ms = base.pmax[k0 - 1] if k0 else 0.0
         if ms > bound:
-            return math.inf
+            return None
+        cut = bound + 1e-9 * max(1.0, abs(bound)) if tail is not None else bound
         for k in range(k0, len(seq)):
             i = seq[k]
             p = assign[i]
@@ -133,13 +164,16 @@ class Timer:
                 if t > r:
                     r = t
             f = r + w[i][p]
+            start[i] = r
             finish[i] = f
             wend[p] = f
             if f > ms:
                 ms = f
                 if ms > bound:
-                    return math.inf
-        return ms
+                    return None
+            if tail is not None and f + tail[i] > cut:
+                return None
+        return ms, start, finish
 
     def critical(self, assign: list[int], seq: list[int], start: list[float], finish: list[float]) -> list[int]:
         """Tasks on a critical chain: each one waits on the previous (by data or by its worker)."""
@@ -172,6 +206,13 @@ class Timer:
             chain.append(nxt)
             i = nxt
         return chain
+
+
+def _tails(inst: Instance) -> list[float]:
+    """For each task, the longest chain of its successors at their fastest execution times."""
+    wmin = inst.w.min(axis=1) if inst.n else inst.w.sum(axis=1)
+    b = static_level(inst, wmin).tolist()
+    return [max((b[j] for j in sj), default=0.0) for sj in inst.succs]
 
 
 def from_placements(inst: Instance, placements: list[Placement]) -> tuple[list[int], list[int]]:
@@ -243,8 +284,11 @@ def local_search(
     cur = max(finish)
     # the current solution by position (to re-time only what a move changes) and its
     # critical chain, both kept until the solution changes
-    base = timer.index(cur_a, cur_s, finish)
+    base = timer.index(cur_a, cur_s, start, finish)
     crit = timer.critical(cur_a, cur_s, start, finish)
+    # time any schedule still needs after a task finishes: the longest chain of its
+    # successors at their fastest (data can always stay on one worker)
+    tail = _tails(inst)
     best, best_a, best_s = cur, cur_a, cur_s
     it = 0
     since_best = 0
@@ -267,7 +311,7 @@ def local_search(
             # restart from the best solution found, cooler
             cur_a, cur_s, cur = best_a, best_s, best
             start, finish = timer.times(cur_a, cur_s)
-            base = timer.index(cur_a, cur_s, finish)
+            base = timer.index(cur_a, cur_s, start, finish)
             crit = timer.critical(cur_a, cur_s, start, finish)
             since_best = 0
         i = rng.choice(crit) if rng.random() < 0.85 else rng.randrange(n)
@@ -313,17 +357,25 @@ def local_search(
         since_best += 1
         if not cand:
             continue
-        # the first best candidate; a candidate is timed only until it is sure to lose
-        ms, a, s = inf, cur_a, cur_s
-        for ca, cs, k0 in cand:
-            v = timer.bounded_makespan(ca, cs, k0, base, ms)
-            if v < ms:
-                ms, a, s = v, ca, cs
+        # the first best candidate; a candidate is timed only until it is sure to lose to
+        # the best so far, or to be refused: past cur + 40 temperatures the annealing
+        # would take it with a probability below e^-40
         temp = t_init * max(0.0, 1.0 - frac)
+        ms, a, s, k_best, timed = inf, cur_a, cur_s, 0, None
+        limit = cur + eps + (40.0 * temp if temp > 0 else 0.0)
+        for ca, cs, k0 in cand:
+            r = timer.bounded_makespan(ca, cs, k0, base, min(ms, limit), tail)
+            if r is not None and r[0] < ms:
+                ms, a, s, k_best, timed = r[0], ca, cs, k0, r
+        if timed is None:
+            # every candidate beyond the limit: refused (the draw of the annealing is kept)
+            if temp > 0:
+                rng.random()
+            continue
         if ms <= cur + eps or (temp > 0 and rng.random() < math.exp(-(ms - cur) / temp)):
             cur_a, cur_s, cur = a, s, ms
-            start, finish = timer.times(cur_a, cur_s)
-            base = timer.index(cur_a, cur_s, finish)
+            _, start, finish = timed
+            base = timer.reindex(base, cur_a, cur_s, k_best, start, finish)
             crit = timer.critical(cur_a, cur_s, start, finish)
             if cur < best - eps:
                 best, best_a, best_s = cur, cur_a, cur_s
@@ -429,3 +481,4 @@ def best_heuristic(
     if best is None:
         raise ValueError(f"none of the heuristics {', '.join(names)} is registered")
     return best
+
