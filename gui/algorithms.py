@@ -3,14 +3,17 @@
 The GUI never names a particular algorithm: it asks the registry's metadata.
 ``Algorithm.anytime`` (a time-limited search with a bound), ``Algorithm.slow`` (left out
 of "Run all") and ``Algorithm.needs`` (an optional module it needs, through
-``Algorithm.unavailable_reason``) are read here, and only here.
+``Algorithm.unavailable_reason``) and ``Algorithm.family`` (the kind of method: the hand
+mapping's menus offer "the search algorithms" and "the exact ones" by family) are read
+here, and only here.
 """
 
 from __future__ import annotations
 
 from model.algorithms import ALGORITHMS, Algorithm, available
 
-__all__ = ["algorithm_class", "is_anytime", "is_slow", "quick_algorithms", "tooltip", "unavailable_reason"]
+__all__ = ["algorithm_class", "family", "is_anytime", "is_slow", "of_family", "quick_algorithms", "runnable", "tooltip",
+           "unavailable_reason"]
 
 
 def algorithm_class(name: str) -> type[Algorithm] | None:
@@ -31,6 +34,21 @@ def is_slow(name: str) -> bool:
 def quick_algorithms() -> list[str]:
     """Every registered algorithm but the slow ones: what "Run all" runs."""
     return [n for n in available() if not is_slow(n)]
+
+
+def family(name: str) -> str:
+    """The kind of method of ``name`` (a key of :data:`model.algorithms.FAMILIES`; ``""`` when unknown)."""
+    return str(getattr(ALGORITHMS.get(name), "family", ""))
+
+
+def runnable() -> list[str]:
+    """Every registered algorithm that can run here (its optional module is installed)."""
+    return [n for n in available() if unavailable_reason(n) is None]
+
+
+def of_family(kind: str) -> list[str]:
+    """The algorithms of family ``kind`` that can run here, in registry order."""
+    return [n for n in runnable() if family(n) == kind]
 
 
 def unavailable_reason(name: str) -> str | None:

@@ -7,7 +7,8 @@ its methods, then tell the document what changed through its public notification
 the views redraw from its signals.
 
 Commands know the document only as an :class:`EditTarget` (this module does not import
-the document). Removal and rename keep the insertion order of tasks and edges (it
+the document). A hand move (:class:`HandMoveCommand`) changes no graph: it replaces a
+hand-made mapping, kept by a :class:`HandTarget`, on the same undo stack as the edits. Removal and rename keep the insertion order of tasks and edges (it
 decides ties in topological orders and the order of the saved file): undo restores the
 exact order.
 """
@@ -15,19 +16,22 @@ exact order.
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Protocol
 
 from PySide6 import QtGui
 
 from model.editing import fit_costs
 from model.graph import Network, Platform, TaskGraph
+from model.schedule import Schedule
 
 __all__ = [
     "AddTaskCommand",
     "AutoLayoutCommand",
     "ConnectCommand",
     "EditTarget",
+    "HandMoveCommand",
+    "HandTarget",
     "MoveTasksCommand",
     "PasteCommand",
     "PlatformCommand",
@@ -35,6 +39,7 @@ __all__ = [
     "RenameTaskCommand",
     "SetCostsCommand",
     "SetEdgeDataCommand",
+    "SetPinCommand",
 ]
 
 Edge = tuple[str, str]
@@ -352,3 +357,59 @@ class PlatformCommand(_Command):
 
     def undo(self) -> None:
         self._apply(self.old, self.old_costs)
+
+
+class SetPinCommand(_Command):
+    """Pin a task to a worker (``worker``), or free it (``None``)."""
+
+    def __init__(self, doc: EditTarget, task: str, worker: str | None) -> None:
+        self.task = task
+        self.old = doc.graph.pin(task)
+        self.new = worker
+        super().__init__(doc, f"pin {task} to {worker}" if worker is not None else f"unpin {task}")
+
+    def redo(self) -> None:
+        self.graph.set_pin(self.task, self.new)
+        self.doc.notify_graph_changed()
+
+    def undo(self) -> None:
+        self.graph.set_pin(self.task, self.old)
+        self.doc.notify_graph_changed()
+
+
+class HandTarget(Protocol):
+    """What a :class:`HandMoveCommand` needs: a keeper of hand-made results."""
+
+    def apply_hand(self, name: str, result: Any, shown: Sequence[Schedule], change: str) -> None:
+        """Make the hand result ``name`` be ``result`` (``None``: remove it), show ``shown``
+        and say ``change`` (what the makespan did)."""
+        ...
+
+
+class HandMoveCommand(QtGui.QUndoCommand):
+    """One move of a task by hand: the hand result ``name`` goes from ``before`` to ``after``.
+
+    ``before`` is ``None`` when the move created the result (from an algorithm's
+    schedule: undo removes it and shows ``shown_before`` again). ``change`` and
+    ``undo_change`` say what redo and undo do to the makespan.
+    """
+
+    #: the graph stays as it was: the document is not made dirty by a hand move
+    edits_graph = False
+
+    def __init__(self, target: HandTarget, name: str, before: Any, after: Any, shown_before: Sequence[Schedule],
+                 text: str, change: str = "", undo_change: str = "") -> None:
+        super().__init__(text)
+        self.target = target
+        self.name = name
+        self.before = before
+        self.after = after
+        self.shown_before = list(shown_before)
+        self.change = change
+        self.undo_change = undo_change
+
+    def redo(self) -> None:
+        self.target.apply_hand(self.name, self.after, [self.after.schedule], self.change)
+
+    def undo(self) -> None:
+        self.target.apply_hand(self.name, self.before, self.shown_before, self.undo_change)

@@ -63,7 +63,9 @@ class Document(QtCore.QObject):
         super().__init__(parent)
         self._graph = graph if graph is not None else TaskGraph("untitled")
         self.undo_stack = QtGui.QUndoStack(self)
-        self.undo_stack.cleanChanged.connect(self._on_undo_stack_clean_changed)
+        self._was_dirty = False
+        self.undo_stack.cleanChanged.connect(self._on_undo_stack_changed)
+        self.undo_stack.indexChanged.connect(self._on_undo_stack_changed)
         self.path: str | None = None
         self._selected: list[str] = []
         self._selected_edges: list[Edge] = []
@@ -87,8 +89,19 @@ class Document(QtCore.QObject):
 
     @property
     def dirty(self) -> bool:
-        """Whether there are unsaved changes."""
-        return not self.undo_stack.isClean()
+        """Whether the graph has unsaved changes.
+
+        Undo steps that change no graph (a command with ``edits_graph = False``: a task
+        moved by hand between workers) do not count.
+        """
+        st = self.undo_stack
+        if st.isClean():
+            return False
+        clean = st.cleanIndex()
+        if clean < 0:
+            return True
+        lo, hi = sorted((clean, st.index()))
+        return any(getattr(st.command(i), "edits_graph", True) for i in range(lo, hi))
 
     def snapshot(self) -> tuple[TaskGraph, Platform]:
         """The graph and platform as they are now, safe to hand to a background run.
@@ -168,6 +181,7 @@ class Document(QtCore.QObject):
         self._layout_missing()
         self.undo_stack.clear()
         self.undo_stack.setClean()
+        self._was_dirty = False
         self._selected, self._selected_edges = [], []
         self.path = path
         self.graph_reset.emit()
@@ -203,8 +217,11 @@ class Document(QtCore.QObject):
 
         save_graph(self._graph, path)
 
-    def _on_undo_stack_clean_changed(self, clean: bool) -> None:
-        self.dirty_changed.emit(not clean)
+    def _on_undo_stack_changed(self, *_: object) -> None:
+        dirty = self.dirty
+        if dirty != self._was_dirty:
+            self._was_dirty = dirty
+            self.dirty_changed.emit(dirty)
 
     # -------------------------------------------------------- notifications
     def notify_graph_changed(self, renamed: tuple[str, str] | None = None) -> None:

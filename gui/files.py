@@ -15,12 +15,12 @@ from PySide6 import QtWidgets
 
 from gui.memory import keep_long_lived, release_long_lived
 from model.graph import GraphError, Platform
-from model.schedule import ScheduleError
+from model.schedule import Schedule
 
 if TYPE_CHECKING:
     from gui.main_window import MainWindow
 
-__all__ = ["EXAMPLES", "FileCommands"]
+__all__ = ["EXAMPLES", "FileCommands", "ask_fit"]
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "assets" / "examples"
@@ -43,6 +43,45 @@ def _is_wfformat(path: str) -> bool:
     except OSError:
         return False
     return '"workflow"' in head and '"taskmapper-' not in head
+
+
+def ask_fit(parent: QtWidgets.QWidget, name: str, problems: list[str], cannot_retime: str | None,
+            trace: bool) -> str:
+    """Ask what to do with a schedule that does not fit the open graph.
+
+    Lists ``problems`` and offers "Re-time on this graph" (unless ``cannot_retime`` says
+    why it cannot be), "Show as recorded" for a ``trace``, and Cancel. Returns
+    ``"retime"``, ``"recorded"`` or ``"cancel"`` (always ``"cancel"`` when
+    ``TASKMAPPER_NO_DIALOGS`` is set).
+    """
+    if os.environ.get("TASKMAPPER_NO_DIALOGS"):
+        return "cancel"
+    box = QtWidgets.QMessageBox(parent)
+    box.setIcon(QtWidgets.QMessageBox.Icon.Warning)
+    box.setWindowTitle("Schedule does not fit the graph")
+    shown = problems[:10]
+    more = [f"… and {len(problems) - 10} more (see the details)"] if len(problems) > 10 else []
+    box.setText(f"{name} does not fit the open graph:\n\n" + "\n".join(f"• {p}" for p in shown + more))
+    if cannot_retime is None:
+        box.setInformativeText("Re-timing keeps the file's mapping (each task's worker and each worker's order) "
+                               "and times it on this graph.")
+    else:
+        box.setInformativeText(f"Its mapping cannot be re-timed on this graph: {cannot_retime}")
+    box.setDetailedText("\n".join(problems))
+    retime_button = None
+    if cannot_retime is None:
+        retime_button = box.addButton("Re-time on this graph", QtWidgets.QMessageBox.ButtonRole.AcceptRole)
+    recorded = box.addButton("Show as recorded", QtWidgets.QMessageBox.ButtonRole.ActionRole) if trace else None
+    box.addButton(QtWidgets.QMessageBox.StandardButton.Cancel)
+    if retime_button is not None:
+        box.setDefaultButton(retime_button)
+    box.exec()
+    clicked = box.clickedButton()
+    if retime_button is not None and clicked is retime_button:
+        return "retime"
+    if recorded is not None and clicked is recorded:
+        return "recorded"
+    return "cancel"
 
 
 class FileCommands:
@@ -119,31 +158,55 @@ class FileCommands:
             self.open_schedule(path)
 
     def open_schedule(self, path: str, *, remember: bool = True) -> bool:
-        """Show a schedule or execution trace; checked against the open graph when it matches."""
-        from model.formats import load_schedule
+        """Show a schedule or execution trace, checked against the open graph.
 
+        A schedule that does not fit the graph (other durations, a missing task, a broken
+        dependency, ...) is not shown as it is: a dialog lists what does not fit and offers
+        to re-time its mapping on the graph (:func:`model.mapping.retime`); a recorded trace
+        may also be shown as recorded. Declining opens nothing.
+        """
+        from model.formats import load_schedule
+        from model.graph import Worker
+        from model.mapping import TRACE, fit_problems, retime
+
+        name = Path(path).name
         try:
             sched = load_schedule(path)
         except (GraphError, OSError) as e:
-            self.window.show_error("Cannot open schedule", f"{Path(path).name}: {e}")
+            self.window.show_error("Cannot open schedule", f"{name}: {e}")
             return False
-        graph = self.window.document.graph
+        doc = self.window.document
+        graph = doc.graph
         note = ""
         plat: Platform | None = None
-        if graph is not None and len(graph) and {s.task for s in sched.slots} <= set(graph.nx):
-            try:
-                from model.graph import Worker
+        if graph is not None and len(graph):
+            trace = sched.algorithm == TRACE
+            net = doc.platform.network
+            if sched.meta.get("reconstructed"):
+                from model.formats.wfformat import trace_platform
 
-                net = self.window.document.platform.network
-                if sched.meta.get("reconstructed"):
-                    from model.formats.wfformat import trace_platform
-
-                    plat = trace_platform(sched, net)  # cores of one machine share data for free
+                plat = trace_platform(sched, net)  # cores of one machine share data for free
+            elif trace:
+                plat = Platform(tuple(Worker(w) for w in sched.workers), net)
+            else:
+                plat = doc.platform  # a computed schedule's times come from the graph's platform
+            problems = fit_problems(sched, graph, plat)
+            if problems:
+                try:
+                    retimed: Schedule | None = retime(sched, graph, doc.platform)
+                    why_not = ""
+                except GraphError as e:
+                    retimed, why_not = None, str(e)
+                choice = ask_fit(self.window, name, problems, why_not if retimed is None else None, trace)
+                if choice == "retime" and retimed is not None:
+                    was = sched.algorithm
+                    sched, plat = retimed, doc.platform
+                    note = f" — {was} mapping re-timed on the open graph"
+                elif choice == "recorded" and trace:
+                    note = f" — does not fit the open graph: {problems[0]}"
                 else:
-                    plat = Platform(tuple(Worker(w) for w in sched.workers), net)
-                sched.check(graph, plat, check_durations=False, partial=True)
-            except (ScheduleError, GraphError) as e:
-                note = f" — does not fit the open graph: {e}"
+                    self.window.show_status(f"Not opened: {name} does not fit the open graph ({problems[0]})", 10000)
+                    return False
         if sched.meta.get("reconstructed"):
             note += " — start times rebuilt from dependencies (the file records runtimes only)"
         self.window.session.show([sched], graph, platforms=[plat])  # the platform it ran on gives a trace's transfers

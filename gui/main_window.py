@@ -19,6 +19,7 @@ from gui.document import Document
 from gui.editor import GraphEditorView
 from gui.files import FileCommands
 from gui.gantt import GanttView, Playback
+from gui.hand_mapping import HandMapper
 from gui.overlay_state import OverlayState, bind_views
 from gui.panels import PlatformPanel, PropertyPanel
 from gui.panels.analysis import AnalysisPanel
@@ -106,6 +107,11 @@ class MainWindow(QtWidgets.QMainWindow):
         self.resizeDocks([left_dock], [210], QtCore.Qt.Orientation.Horizontal)
         self.results.splitter.setSizes([320, 170])
 
+        # moving tasks by hand: the chart's drag and drop, the property panel's worker box, the menus
+        self.hand = HandMapper(self.document, self.session, self.results, self, status=self.show_status)
+        self.gantt.set_mover(self.hand)
+        self.properties.attach(self.session, self.hand)
+
         # the bars of a big result are laid out in the worker thread, not when it is shown
         self.manager.add_preparer("gantt", _prepare_gantt,
                                   capture=lambda: {"show_transfers": self.gantt.show_transfers})
@@ -132,6 +138,8 @@ class MainWindow(QtWidgets.QMainWindow):
         d.selection_changed.connect(self.gantt.select_tasks)
         self.gantt.task_clicked.connect(lambda t: d.select([t]))
         self.editor.error.connect(lambda text: self.show_status(text, 8000))
+        self.editor.task_menu_requested.connect(self._on_editor_task_menu_requested)
+        d.graph_changed.connect(self.gantt.update_marks)  # pins come and go with graph edits
         self.results.schedule_chosen.connect(self.show_schedule)
         self.results.comparison_chosen.connect(self.show_comparison)
         self.playback.time_changed.connect(self._on_playback_time_changed)
@@ -230,6 +238,11 @@ class MainWindow(QtWidgets.QMainWindow):
         # the task just placed is selected in the graph too
         slot = self.gantt.construction.slot(k)
         self.document.select([slot.task] if slot is not None else [])
+
+    def _on_editor_task_menu_requested(self, task: str, pos: QtCore.QPoint) -> None:
+        menu = self.hand.task_menu(task, self)
+        menu.exec(pos)
+        menu.deleteLater()
 
     def _on_execution_trace_ready(self, trace: Schedule) -> None:
         pair = self.execution.comparison()

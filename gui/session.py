@@ -42,6 +42,8 @@ class Session(QtCore.QObject):
         self._graph: TaskGraph | None = None
         self._geometry: GanttGeometry | None = None
         self._results: dict[str, Schedule] = {}
+        self._retimed = False
+        self._change = ""
 
     # ------------------------------------------------------------ shown schedules
     @property
@@ -69,13 +71,27 @@ class Session(QtCore.QObject):
         """The chart of the shown schedules, when a worker prepared it."""
         return self._geometry
 
+    @property
+    def retimed(self) -> bool:
+        """The shown schedule is the one shown before, re-timed after a hand move (or its undo):
+        views keep their zoom and may move each task from its old place to its new one."""
+        return self._retimed
+
+    @property
+    def change(self) -> str:
+        """What the last hand move changed, in words (``"makespan 80 → 77, −3"``; empty: none)."""
+        return self._change
+
     def show(self, schedules: Sequence[Schedule], graph: TaskGraph | None = None, *,
-             platforms: Sequence[Platform | None] | None = None, geometry: GanttGeometry | None = None) -> None:
+             platforms: Sequence[Platform | None] | None = None, geometry: GanttGeometry | None = None,
+             retimed: bool = False, change: str = "") -> None:
         """Show ``schedules`` of ``graph`` (see the properties); emits :attr:`shown_changed`."""
         self._schedules = list(schedules)
         self._platforms = list(platforms) if platforms is not None else [None] * len(self._schedules)
         self._graph = graph if self._schedules else None
         self._geometry = geometry
+        self._retimed = bool(retimed) and len(self._schedules) == 1
+        self._change = change if self._schedules else ""
         self.shown_changed.emit()
 
     def clear(self) -> None:

@@ -38,6 +38,7 @@ class Gestures(_View):
         _connect_from: TaskItem | None
         _rubber: QtWidgets.QGraphicsLineItem | None
         _drag_start: dict[str, QtCore.QPointF]
+        task_menu_requested: QtCore.SignalInstance
 
         def zoom(self, factor: float) -> None: ...
         def add_task(self, scene_pos: QtCore.QPointF | None = None) -> str | None: ...
@@ -107,8 +108,9 @@ class Gestures(_View):
             if target is not None and target is not source:
                 self.connect_tasks(source.task, target.task)
             elif target is source and event.button() == QtCore.Qt.MouseButton.RightButton:
-                # a right click without a drag selects the task
+                # a right click without a drag selects the task and asks for its menu
                 self.document.select([source.task])
+                self.task_menu_requested.emit(source.task, event.globalPosition().toPoint())
             event.accept()
             return
         super().mouseReleaseEvent(event)
@@ -131,7 +133,14 @@ class Gestures(_View):
         super().mouseDoubleClickEvent(event)
 
     def contextMenuEvent(self, event: QtGui.QContextMenuEvent) -> None:
-        # the right button connects tasks; no context menu over the graph
+        # the right button connects tasks (its menu comes on a release without a drag);
+        # the menu key opens the menu of the first selected task
+        if event.reason() == QtGui.QContextMenuEvent.Reason.Keyboard:
+            sel = self.document.selected()
+            item = self._tasks.get(sel[0]) if sel else None
+            if item is not None:
+                pos = self.mapFromScene(item.scenePos())
+                self.task_menu_requested.emit(item.task, self.viewport().mapToGlobal(pos))
         event.accept()
 
     def _start_connect(self, item: TaskItem) -> None:

@@ -39,6 +39,8 @@ C_EDGE = QtGui.QColor("#5f6b78")
 C_TEXT = QtGui.QColor("#1b2733")
 C_CRIT = QtGui.QColor("#d62828")
 C_CROSS = QtGui.QColor("#f08c00")
+#: the pin of a task fixed to a worker (the Gantt chart draws pinned bars' pins in the same colour)
+C_PIN = QtGui.QColor("#c2255c")
 
 
 def fmt_number(v: float) -> str:
@@ -63,6 +65,8 @@ class TaskItem(QtWidgets.QGraphicsItem):
         self.fill = C_TASK
         self.emphasis = False  # critical path
         self.badge = ""  # a small mark in the top right corner (the level number)
+        #: the worker the task is pinned to ("" when free): drawn as a pin tag
+        self.pin = ""
         self.edges: list[EdgeItem] = []
         self.setFlags(
             QtWidgets.QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
@@ -108,6 +112,8 @@ class TaskItem(QtWidgets.QGraphicsItem):
             painter.setPen(QtCore.Qt.PenStyle.NoPen)
             painter.setBrush(self.worker_colour)
             painter.drawRoundedRect(QtCore.QRectF(-hw + 3, -_HH + 3, 6, TASK_H - 6), 2, 2)
+        if self.pin:
+            self._paint_pin(painter, lod)
         if lod < LOD_TEXT:
             if lod >= LOD_NAME:
                 # zoomed out: the name alone, in a font that stays about 8 px tall on screen
@@ -142,6 +148,35 @@ class TaskItem(QtWidgets.QGraphicsItem):
             painter.drawText(bottom, QtCore.Qt.AlignmentFlag.AlignCenter, self.worker)
         else:
             painter.drawText(bottom, QtCore.Qt.AlignmentFlag.AlignCenter, self.cost_text)
+
+    def _paint_pin(self, painter: QtGui.QPainter, lod: float) -> None:
+        """A pin head on the top left corner (the top right one holds the badge), with the
+        worker's id when zoomed in enough to read it."""
+        painter.save()
+        painter.setPen(QtGui.QPen(QtGui.QColor("#ffffff"), 1.2))
+        painter.setBrush(C_PIN)
+        head = QtCore.QPointF(-self.hw + 6, -_HH + 1)
+        painter.drawEllipse(head, 5.0, 5.0)
+        if lod >= LOD_TEXT:
+            f = QtGui.QFont(painter.font())
+            f.setPointSizeF(6.5)
+            f.setBold(True)
+            painter.setFont(f)
+            fm = QtGui.QFontMetricsF(f)
+            w = fm.horizontalAdvance(self.pin) + 6
+            tag = QtCore.QRectF(head.x() + 6, head.y() - fm.height() / 2 - 1, w, fm.height() + 2)
+            painter.setPen(QtCore.Qt.PenStyle.NoPen)
+            painter.drawRoundedRect(tag, 3, 3)
+            painter.setPen(QtGui.QColor("#ffffff"))
+            painter.drawText(tag, QtCore.Qt.AlignmentFlag.AlignCenter, self.pin)
+        painter.restore()
+
+    def set_pin(self, worker: str | None) -> None:
+        """Show the pin of the task (``None`` or ``""``: free)."""
+        w = worker or ""
+        if w != self.pin:
+            self.pin = w
+            self.update()
 
     def _paint_badge(self, painter: QtGui.QPainter) -> None:
         """The badge on the box's top right corner, a small dark tag."""

@@ -61,9 +61,14 @@ class GraphEditorView(Gestures, QtWidgets.QGraphicsView):
     -------
     error(str)
         An edit was refused (e.g. a cycle); the message says why.
+    task_menu_requested(str, QPoint)
+        A task's context menu was asked for (the window builds it).
     """
 
     error = QtCore.Signal(str)
+    #: the context menu of a task was asked for (a right click without a drag, or the menu
+    #: key on the selection): the task and the global position to show it at
+    task_menu_requested = QtCore.Signal(str, QtCore.QPoint)
 
     def __init__(self, document: Document, parent: QtWidgets.QWidget | None = None, *,
                  session: Session | None = None) -> None:
@@ -110,6 +115,12 @@ class GraphEditorView(Gestures, QtWidgets.QGraphicsView):
         self.legend = EditorLegend(self)
         self._critical_length: float | None = None
         self._weights: tuple[dict[Edge, float], float] | None = None
+
+        #: the looks of a hand move's schedule, applied once the chart has drawn it
+        self._looks_later = QtCore.QTimer(self)
+        self._looks_later.setSingleShot(True)
+        self._looks_later.setInterval(15)
+        self._looks_later.timeout.connect(self._apply_looks)
         #: the editor's commands as actions (menus and toolbars show these)
         self.commands = make_actions(self)
         self._scene.selectionChanged.connect(self._on_scene_selection_changed)
@@ -204,6 +215,8 @@ class GraphEditorView(Gestures, QtWidgets.QGraphicsView):
                 item.cost_text = text
                 item.setToolTip(f"{t}\ncost {text}")
                 item.update()
+            pin = a.get("pin")
+            item.set_pin(None if pin is None else str(pin))
         for u, v, a in nxg.edges(data=True):
             e: EdgeItem | None = self._edges.get((u, v))
             if e is None:
@@ -330,6 +343,12 @@ class GraphEditorView(Gestures, QtWidgets.QGraphicsView):
 
     def _on_session_shown_changed(self) -> None:
         assert self.session is not None
+        if self.session.retimed:
+            # a hand move: the chart goes first, the graph's looks follow right after it is drawn
+            self._schedule = self.session.primary
+            self._looks_later.start()
+            return
+        self._looks_later.stop()
         self.set_schedule(self.session.primary)
         if self.session.primary is None:
             self.set_task_states({})
@@ -414,7 +433,7 @@ class GraphEditorView(Gestures, QtWidgets.QGraphicsView):
         """The playback state of each task: ``"waiting"``, ``"running"``, ``"done"`` (empty:
         clear); drawn in the ``"playback"`` overlay."""
         self._states = dict(states)
-        if self._overlay == "playback":
+        if self._overlay == "playback" and not self._looks_later.isActive():
             self._apply_looks()
 
     def task_colour(self, task: str) -> QtGui.QColor:

@@ -21,13 +21,16 @@ try:  # the fast path pyqtgraph's own BarGraphItem uses: QRectF arrays backed by
 except ImportError:  # pragma: no cover - older / newer pyqtgraph
     _PrimitiveArray = None
 
-__all__ = ["ARROW_LIMIT", "LABEL_LIMIT", "LOD_LIMIT", "GanttBarsItem"]
+__all__ = ["ARROW_LIMIT", "LABEL_LIMIT", "LOD_LIMIT", "MOVED_COLOUR", "PIN_COLOUR", "GanttBarsItem"]
 
 #: beyond this many visible bars, sub-2-pixel bars are binned per pixel column
 LOD_LIMIT = 3000
 #: draw labels only when at most this many bars are visible
 LABEL_LIMIT = 2500
 ARROW_LIMIT = 20000
+#: outline of a bar placed by hand, and the pin head of a pinned task's bar
+MOVED_COLOUR = QtGui.QColor("#e8590c")
+PIN_COLOUR = QtGui.QColor("#c2255c")
 
 
 def _faded(c: QtGui.QColor, amount: float = 0.68) -> QtGui.QColor:
@@ -108,15 +111,38 @@ class GanttBarsItem(pg.GraphicsObject):  # type: ignore[misc]  # pyqtgraph ships
         self.arrow_a = self.arrow_b = np.zeros(0, dtype=np.int64)
         self.arrow_critical = np.zeros(0, dtype=bool)
         self.set_colours(colour, colours)
-        if len(self.x0):
-            x_lo, x_hi = float(self.x0.min()), float(self.x1.max())
-            y_lo, y_hi = float((self.y - self.h / 2).min()), float((self.y + self.h / 2).max())
+        self._set_bounds(self.x0, self.x1, self.y)
+        self.update()
+
+    def move_bars(self, x0: np.ndarray, x1: np.ndarray, y: np.ndarray, *, settle: bool = False) -> None:
+        """Put the same bars elsewhere (a frame of a glide): colours, labels, highlights and
+        arrows stay with their bars. ``settle``: the last frame (rows and bounds follow)."""
+        self.x0 = np.asarray(x0, dtype=np.float64)
+        self.x1 = np.maximum(np.asarray(x1, dtype=np.float64), self.x0)
+        self.y = np.asarray(y, dtype=np.float64)
+        if settle:
+            keys = np.round(self.y * 1024).astype(np.int64) * (1 << 20) + np.round(self.h * 1024).astype(np.int64)
+            _, first, self.row = np.unique(keys, return_index=True, return_inverse=True)
+            self.row_y = self.y[first]
+            self.row_h = self.h[first]
+            self._set_bounds(self.x0, self.x1, self.y)
+        self.update()
+
+    def cover(self, x0: np.ndarray, x1: np.ndarray, y: np.ndarray) -> None:
+        """Grow the bounds to cover bars at these places too (where a glide goes)."""
+        self._set_bounds(np.concatenate((self.x0, x0)), np.concatenate((self.x1, x1)), np.concatenate((self.y, y)),
+                         h=np.concatenate((self.h, self.h)))
+
+    def _set_bounds(self, x0: np.ndarray, x1: np.ndarray, y: np.ndarray, h: np.ndarray | None = None) -> None:
+        h = self.h if h is None else h
+        if len(x0):
+            x_lo, x_hi = float(x0.min()), float(x1.max())
+            y_lo, y_hi = float((y - h / 2).min()), float((y + h / 2).max())
         else:
             x_lo = x_hi = y_lo = y_hi = 0.0
         self.prepareGeometryChange()
         self._bounds = QtCore.QRectF(x_lo, y_lo, max(x_hi - x_lo, 1e-9), max(y_hi - y_lo, 1e-9))
         self.informViewBoundsChanged()
-        self.update()
 
     def set_colours(self, colour: np.ndarray, colours: Sequence[QtGui.QColor]) -> None:
         """Recolour: ``colour[i]`` indexes ``colours`` (faded copies are derived)."""
@@ -141,7 +167,8 @@ class GanttBarsItem(pg.GraphicsObject):  # type: ignore[misc]  # pyqtgraph ships
         self.update()
 
     def set_highlight(self, name: str, indices: Sequence[int] | np.ndarray) -> None:
-        """Outline a group of bars: ``"selected"``, ``"related"`` or ``"critical"``."""
+        """Mark a group of bars: outline ``"selected"``, ``"related"`` or ``"critical"``;
+        hatch ``"moved"`` (placed by hand); a pin on ``"pinned"`` (fixed to their worker)."""
         arr = np.asarray(indices, dtype=np.int64)
         if arr.size:
             self.highlights[name] = arr
@@ -403,6 +430,7 @@ class GanttBarsItem(pg.GraphicsObject):  # type: ignore[misc]  # pyqtgraph ships
             "related": (QtGui.QColor("#1f3fbf"), 2.0, QtCore.Qt.PenStyle.DashLine),
             "selected": (QtGui.QColor("#000000"), 3.0, QtCore.Qt.PenStyle.SolidLine),
         }
+        self._paint_marks(p, sx, sy, dx, dy)
         for name in ("critical", "related", "selected"):
             ix = self.highlights.get(name)
             if ix is None or not len(ix):
@@ -418,6 +446,33 @@ class GanttBarsItem(pg.GraphicsObject):  # type: ignore[misc]  # pyqtgraph ships
             Yt = self.y[ix] * sy + dy - Hh / 2
             W = np.maximum(np.abs(X1 - X0), 2.0)
             self._draw_rects(p, np.minimum(X0, X1), Yt, W, Hh, None, pen)
+
+    def _paint_marks(self, p: QtGui.QPainter, sx, sy, dx, dy) -> None:
+        """Bars moved by hand: hatched, with an orange outline; pinned bars: a pin head in a corner."""
+        ix = self.highlights.get("moved")
+        if ix is not None and len(ix):
+            if self.visible_mask is not None:
+                ix = ix[self.visible_mask[ix]]
+            X0, X1 = self.x0[ix] * sx + dx, self.x1[ix] * sx + dx
+            Hh = self.h[ix] * abs(sy)
+            Yt = self.y[ix] * sy + dy - Hh / 2
+            W = np.maximum(np.abs(X1 - X0), 2.0)
+            p.setPen(QtCore.Qt.PenStyle.NoPen)
+            p.setBrush(QtGui.QBrush(QtGui.QColor(0, 0, 0, 90), QtCore.Qt.BrushStyle.BDiagPattern))
+            self._rect_batch(p, np.minimum(X0, X1), Yt, W, Hh)
+            pen = QtGui.QPen(MOVED_COLOUR, 2.0, QtCore.Qt.PenStyle.DashLine)
+            pen.setCosmetic(True)
+            self._draw_rects(p, np.minimum(X0, X1), Yt, W, Hh, None, pen)
+        ix = self.highlights.get("pinned")
+        if ix is not None and len(ix) and len(ix) <= LABEL_LIMIT:
+            if self.visible_mask is not None:
+                ix = ix[self.visible_mask[ix]]
+            X0 = np.minimum(self.x0[ix] * sx + dx, self.x1[ix] * sx + dx)
+            Yt = self.y[ix] * sy + dy - self.h[ix] * abs(sy) / 2
+            p.setPen(QtGui.QPen(QtGui.QColor("#ffffff"), 1.0))
+            p.setBrush(PIN_COLOUR)
+            for x, yt in zip(X0.tolist(), Yt.tolist()):
+                p.drawEllipse(QtCore.QPointF(x + 5.5, yt + 5.5), 4.0, 4.0)
 
     def _paint_labels(self, p: QtGui.QPainter, idx, X0, Yt, W, Hh, col, solid, ratio) -> None:
         font = QtGui.QFont(p.font())

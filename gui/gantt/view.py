@@ -6,6 +6,12 @@ control bar (colour mode, critical path, dependency arrows, transfer lanes, fit,
 playback controls). What it draws is a :class:`~model.chart.GanttGeometry`, kept as
 :attr:`GanttView.chart`; it is computed by :func:`model.chart.gantt_geometry`, in a
 worker thread for big results.
+
+With a :class:`~gui.gantt.drag.Mover` set (:meth:`GanttView.set_mover`), bars can be
+dragged to another worker's lane or along their own (:mod:`gui.gantt.drag`); when the
+session shows the same result re-timed, the bars glide to their new places
+(:mod:`gui.gantt.glide`) and the title says what the makespan did. Bars of tasks moved by
+hand are hatched, pinned tasks carry a pin head.
 """
 
 from __future__ import annotations
@@ -16,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6 import QtCore, QtWidgets
+from PySide6 import QtCore, QtGui, QtWidgets
 
 from model.analysis import level_of
 from model.chart import GanttGeometry, gantt_geometry, schedule_critical_path, schedule_label
@@ -26,12 +32,16 @@ from model.schedule import Schedule, Slot
 from .bars import GanttBarsItem
 from .colours import COLOUR_MODES, bar_colours, legend_entries
 from .construction import Construction
+from .drag import BarDrag
+from .glide import Glide
 from .grid import TimeGrid
 from .legend import Legend
 from .playback import Playback, PlaybackBar
 
 if TYPE_CHECKING:
     from gui.session import Session
+
+    from .drag import Mover
 
 __all__ = ["GanttView"]
 
@@ -78,10 +88,17 @@ class GanttView(QtWidgets.QWidget):
         self._levels: dict[str, int] | None = None
         self._critical: list[list[str]] | None = None
         self._stale_note = ""
+        #: what the last hand move did ("makespan 80 → 77, −3"), shown in the title
+        self._change_note = ""
+        #: decides and records hand moves (``None``: bars cannot be dragged)
+        self.mover: Mover | None = None
+        self._worker_lanes: tuple[GanttGeometry, list[tuple[str, float]]] | None = None
         self._build_plot()
         self._build_controls()
         self.construction = Construction(self)
         self.construction.finished.connect(self.construction_finished)
+        self.glide = Glide(self.item, self)
+        self.drag = BarDrag(self)
         #: what the chart follows (``None``: schedules are set with :meth:`set_schedules`)
         self.session = session
         if session is not None:
@@ -141,6 +158,7 @@ class GanttView(QtWidgets.QWidget):
         self.fit_button.setToolTip("Show the whole chart")
         self.cursor_label = QtWidgets.QLabel()
         self.cursor_label.setMinimumWidth(90)
+
         self.playback_bar = PlaybackBar(self.playback)
         top = QtWidgets.QHBoxLayout()
         for w in (self.colour_box, self.critical_box, self.deps_box, self.transfers_box, self.fit_button):
@@ -156,6 +174,12 @@ class GanttView(QtWidgets.QWidget):
         lay.addWidget(self.empty_label, 1)
         lay.addWidget(self.plot, 1)
         lay.addWidget(self.playback_bar)
+        #: a banner over the chart's top right corner: what the last hand move did, in green
+        #: (shorter) or red (longer); it floats over the plot, so it never widens the layout
+        self.change_label = QtWidgets.QLabel(self.plot)
+        self.change_label.setObjectName("change_label")
+        self.change_label.setAttribute(QtCore.Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self.change_label.hide()
         self.plot.setVisible(False)
         self.colour_box.currentIndexChanged.connect(lambda i: self.set_colour_mode(self.colour_box.itemData(i)))
         self.critical_box.toggled.connect(self.set_show_critical)
@@ -188,22 +212,123 @@ class GanttView(QtWidgets.QWidget):
         """Show one schedule, or 2+ stacked on one shared time axis (``platforms``, one per
         schedule, and ``geometry``: see :meth:`set_schedule`)."""
         self.construction.stop()
+        self.glide.stop()
+        self.drag.cancel()
         self.schedules = list(schedules)
         self.platforms = list(platforms) if platforms is not None else [None] * len(self.schedules)
         self.graph = graph
         self._stale_note = ""
+        self._change_note = ""
         self.plot.setVisible(bool(self.schedules))
         self.empty_label.setVisible(not self.schedules)
         self._levels = None
         self._critical = None
         self._rebuild(geometry)
+        self._set_playback_range()
+        self.fit()
+
+    def show_retimed(self, schedule: Schedule, graph: TaskGraph | None = None, *,
+                     platform: Platform | None = None, geometry: GanttGeometry | None = None,
+                     change: str = "") -> None:
+        """Show ``schedule``, the shown one re-timed after a hand move: the view keeps its
+        range and every bar glides to its new place. ``change`` goes in the title."""
+        from model.hand import retimed_geometry
+
+        self.construction.stop()
+        self.glide.stop()
+        old = self.chart
+        graph = graph if graph is not None else self.graph
+        new = geometry if geometry is not None and geometry.fits([schedule], self.show_transfers) else None
+        same_bars = False
+        if new is None and not self.show_transfers and len(self.schedules) == 1:
+            new = retimed_geometry(old, schedule)
+            same_bars = new is not None
+        elif new is not None:
+            same_bars = new.bar_task == old.bar_task and len(old.schedules) == 1
+        self.schedules = [schedule]
+        self.platforms = [platform]
+        self.graph = graph
+        self._stale_note = ""
+        self._change_note = change
+        self._critical = None
+        self.plot.setVisible(True)
+        self.empty_label.setVisible(False)
+        if not same_bars or new is None:
+            self._rebuild(new)
+        else:
+            self.chart = new
+            colour, colours = bar_colours(new, self.colour_mode, self._levels_map())
+            self.item.set_colours(colour, colours)
+            self._update_legend()
+            self._apply_critical()
+            self._set_title()
+            self.glide.start((old.x0, old.x1, old.y), (new.x0, new.x1, new.y))
+        self.update_marks()
+        self._set_playback_range()
+        # a longer schedule must not run off the right edge: widen the view to its end
+        (x_lo, x_hi), _ = self.view_box.viewRange()
+        end = self.playback.end
+        if end > x_hi:
+            self.view_box.setXRange(x_lo, end + 0.02 * (end - x_lo), padding=0)
+
+    def _set_playback_range(self) -> None:
         # from the bar arrays: a loop over 100,000 slots costs the GUI thread ~50 ms
         is_slot = self.chart.is_slot()
         starts, finishes = self.chart.x0[is_slot], self.chart.x1[is_slot]
         start = min(0.0, float(starts.min())) if starts.size else 0.0
         end = float(finishes.max()) if finishes.size else 0.0
         self.playback.set_range(start, end - start, events=np.concatenate((starts, finishes)))
-        self.fit()
+
+    # ------------------------------------------------------------ hand moves
+    def set_mover(self, mover: Mover | None) -> None:
+        """Let bars be dragged, with ``mover`` deciding and recording each move (``None``: not)."""
+        self.mover = mover
+
+    def worker_lane_at(self, y: float) -> tuple[str, float] | None:
+        """The worker lane of the (first) shown schedule nearest to data height ``y``:
+        ``(worker, lane centre)``, or ``None`` when nothing is shown."""
+        if not self.schedules:
+            return None
+        cached = self._worker_lanes
+        if cached is None or cached[0] is not self.chart:
+            s = self.schedules[0]
+            workers = set(s.workers) | {sl.worker for sl in s.slots}
+            lanes = [(w, yy) for (si, w), yy in zip(self.chart.lane_worker, self.chart.lane_y)
+                     if si == 0 and w in workers]
+            cached = self._worker_lanes = (self.chart, lanes)
+        lanes = cached[1]
+        if not lanes:
+            return None
+        return min(lanes, key=lambda lw: abs(lw[1] - y))
+
+    def drop_task(self, task: str, worker: str, x: float) -> str | None:
+        """Drop ``task`` on ``worker``'s lane with its bar starting at ``x`` (as a mouse drop
+        does): ``None`` when the move was made, else why not (shown at the drop point)."""
+        if self.mover is None:
+            return "bars cannot be moved here"
+        why = self.mover.why_not() or self.mover.drop(task, worker, x)
+        if why:
+            lane = next((yy for (si, w), yy in zip(self.chart.lane_worker, self.chart.lane_y)
+                         if si == 0 and w == worker), 0.0)
+            self.drag.show_refusal(why, x, lane - 0.36)
+        return why
+
+    def task_menu(self, task: str) -> QtWidgets.QMenu | None:
+        """The context menu of ``task``'s bar (``None`` without a mover)."""
+        return None if self.mover is None else self.mover.task_menu(task, self)
+
+    def update_marks(self) -> None:
+        """Hatch the bars of tasks moved by hand (``meta["moved"]`` of their schedule) and put
+        a pin on the bars of pinned tasks (the graph's pins)."""
+        moved: list[int] = []
+        for si, s in enumerate(self.schedules):
+            tasks = s.meta.get("moved")
+            if isinstance(tasks, (list, tuple)) and si < len(self.chart.bar_maps):
+                bar = self.chart.bar_maps[si]
+                moved.extend(bar[t] for t in tasks if t in bar)
+        self.item.set_highlight("moved", moved)
+        pins = self.graph.pins() if self.graph is not None else {}
+        self.item.set_highlight("pinned", [i for t in pins for i in self.bars_of(t)])
 
     def select_tasks(self, tasks: list[str]) -> None:
         """Highlight ``tasks`` (thick outline) and their predecessors and successors (dashed)."""
@@ -343,10 +468,38 @@ class GanttView(QtWidgets.QWidget):
         note = self._stale_note
         return "   vs   ".join(parts) + (f"   ({note})" if parts and note else "")
 
+    def change_note(self) -> str:
+        """What the last hand move did to the shown schedule, as the banner over the chart
+        says it (empty: no banner)."""
+        return self._change_note if self.change_label.isVisibleTo(self) else ""
+
+    def _set_title(self) -> None:
+        self.plot_item.setTitle(self.chart_title(), size="9pt", color="#222222")
+        note = self._change_note
+        self.change_label.setText(note)
+        c = "#2b8a3e" if "−" in note else "#c92a2a" if "+" in note else "#495057"
+        self.change_label.setStyleSheet(f"color: {c}; font-weight: bold; background: rgba(255, 255, 255, 225);"
+                                        f"border: 1px solid {c}; border-radius: 3px; padding: 1px 5px;")
+        self.change_label.setVisible(bool(note))
+        self._place_change_label()
+
+    def _place_change_label(self) -> None:
+        lab = self.change_label
+        if not lab.isVisible():
+            return
+        lab.adjustSize()
+        lab.move(max(0, self.plot.width() - lab.width() - 8), 4)
+        lab.raise_()
+
+    def resizeEvent(self, event: QtGui.QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._place_change_label()
+
     def mark_stale(self, note: str = "stale: the graph changed, run again") -> None:
         """Say in the title that the shown schedules no longer match the graph (until the next one is shown)."""
         self._stale_note = note
-        self.plot_item.setTitle(self.chart_title(), size="9pt", color="#222222")
+        self._change_note = ""  # the last move's change is history once the graph changed
+        self._set_title()
 
     def legend_entries(self) -> list[tuple[str, str]]:
         """The legend as ``(colour name, text)`` pairs."""
@@ -370,7 +523,7 @@ class GanttView(QtWidgets.QWidget):
         left = self.plot_item.getAxis("left")
         left.setTicks([[(yy, name) for yy, name in zip(g.lane_y, g.lanes)], []])
         self.plot_item.setLabel("left", "schedule · worker" if len(self.schedules) > 1 else "worker")
-        self.plot_item.setTitle(self.chart_title(), size="9pt", color="#222222")
+        self._set_title()
         for line in self.separators:
             self.plot_item.removeItem(line)
         self.separators = []
@@ -380,6 +533,7 @@ class GanttView(QtWidgets.QWidget):
             self.separators.append(line)
         self.item.set_arrows(g.arrow_a, g.arrow_b)
         self._apply_critical()
+        self.update_marks()
         self.select_tasks(self._selected)
         self.item.show_arrows = self.show_dependencies
         self.view_box.setMouseEnabled(x=True, y=len(g.lanes) > 30)
@@ -452,7 +606,13 @@ class GanttView(QtWidgets.QWidget):
     def _on_session_shown_changed(self) -> None:
         s = self.session
         assert s is not None
+        if s.retimed and len(self.schedules) == 1 and s.primary is not None:
+            self.show_retimed(s.primary, s.graph, platform=s.platforms[0], geometry=s.geometry, change=s.change)
+            return
         self.set_schedules(s.schedules, s.graph, platforms=s.platforms, geometry=s.geometry)
+        if s.change:
+            self._change_note = s.change
+            self._set_title()
 
     def _on_playback_time_changed(self, t: float) -> None:
         pb = self.playback

@@ -4,18 +4,31 @@ A task shows its id (editable: renaming keeps its edges), its cost or, with per-
 costs, a small table with one row per worker. An edge shows its data volume. Every edit
 goes through the document (one undo step each). Invalid input is refused with a message
 in the panel; the model is left unchanged.
+
+With a session attached (:meth:`PropertyPanel.attach`), a task also shows where the shown
+schedule runs it: its worker (a box: choosing another moves the task by hand, through the
+window's hand mapper), start, finish, and its incoming and outgoing transfers; and a pin
+box fixes it to a worker for every algorithm (an undoable graph edit, saved as ``"pin"``).
+Without a shown schedule the worker box chooses the worker to pin the task to.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6 import QtCore, QtWidgets
 
+from gui.commands import SetPinCommand
 from gui.document import Document
+from model.chart import schedule_transfers
 from model.graph import GraphError
+from model.schedule import Schedule, Slot, Transfer
+
+if TYPE_CHECKING:
+    from gui.hand_mapping import HandMapper
+    from gui.session import Session
 
 __all__ = ["PropertyPanel", "fit_table_height", "parse_number", "set_column_texts"]
 
@@ -103,6 +116,18 @@ class PropertyPanel(QtWidgets.QWidget):
         self.links = QtWidgets.QLabel()
         self.links.setWordWrap(True)
         self.links.setTextInteractionFlags(QtCore.Qt.TextInteractionFlag.TextSelectableByMouse)
+        # where the shown schedule runs the task
+        self.worker_box = QtWidgets.QComboBox()
+        self.worker_box.setObjectName("worker_box")
+        self.pin_box = QtWidgets.QCheckBox("Pin")
+        self.pin_box.setObjectName("pin_box")
+        self.pin_box.setToolTip("Fix the task to this worker for every algorithm (saved with the graph)")
+        self.timing = QtWidgets.QLabel()
+        self.timing.setWordWrap(True)
+        self.timing.setTextInteractionFlags(QtCore.Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.transfers = QtWidgets.QLabel()
+        self.transfers.setWordWrap(True)
+        self.transfers.setTextInteractionFlags(QtCore.Qt.TextInteractionFlag.TextSelectableByMouse)
         task_page = QtWidgets.QWidget()
         tf = QtWidgets.QFormLayout(task_page)
         tf.addRow("Id", self.id_edit)
@@ -111,6 +136,14 @@ class PropertyPanel(QtWidgets.QWidget):
         tf.addRow(self._cost_label, self.cost_edit)
         tf.addRow(self.costs_table)
         tf.addRow(self.links)
+        tf.addRow("Worker", self.worker_box)
+        tf.addRow("", self.pin_box)
+        tf.addRow(self.timing)
+        tf.addRow(self.transfers)
+        self.session: Session | None = None
+        self.hand: HandMapper | None = None
+        self._transfers_of: tuple[Schedule, list[Transfer]] | None = None
+        self._slots_of: tuple[Schedule, dict[str, Slot]] | None = None
 
         # several tasks
         self.multi_cost_edit = QtWidgets.QLineEdit()
@@ -156,11 +189,23 @@ class PropertyPanel(QtWidgets.QWidget):
         self.data_edit.editingFinished.connect(self._on_data_edit_finished)
         self.per_worker.toggled.connect(self._on_per_worker_toggled)
         self.costs_table.itemChanged.connect(self._on_costs_table_item_changed)
+        self.worker_box.activated.connect(self._on_worker_box_activated)
+        self.pin_box.toggled.connect(self._on_pin_box_toggled)
         document.selection_changed.connect(self._on_document_selection_changed)
         document.graph_changed.connect(self._on_document_changed)
         document.platform_changed.connect(self._on_document_changed)
         document.graph_reset.connect(self._on_document_changed)
         self.refresh()
+
+    def attach(self, session: Session, hand: HandMapper | None = None) -> None:
+        """Show where ``session``'s schedule runs the selected task; ``hand`` moves it."""
+        self.session = session
+        self.hand = hand
+        session.shown_changed.connect(self._on_session_shown_changed)
+
+    def _on_session_shown_changed(self) -> None:
+        if self._task is not None:  # only a task's page shows the schedule
+            self.refresh(keep_message=True)
 
     # ------------------------------------------------------------- messages
     def show_message(self, text: str) -> None:
@@ -245,7 +290,111 @@ class PropertyPanel(QtWidgets.QWidget):
         preds, succs = g.predecessors(t), g.successors(t)
         self.links.setText(
             f"after: {', '.join(preds) or '—'}\nbefore: {', '.join(succs) or '—'}")
+        self._show_placement(t)
         self.pages.setCurrentWidget(self._task_page)
+
+    # ------------------------------------------------------------ placement
+    def shown_slot(self, task: str) -> Slot | None:
+        """The slot of ``task`` in the shown schedule (``None``: none shown, or not in it)."""
+        s = self.session.primary if self.session is not None else None
+        if s is None:
+            return None
+        if self._slots_of is None or self._slots_of[0] is not s:
+            self._slots_of = (s, s.slot_of())
+        return self._slots_of[1].get(task)
+
+    def _shown_transfers(self) -> list[Transfer]:
+        assert self.session is not None
+        s = self.session.primary
+        if s is None:
+            return []
+        if self._transfers_of is None or self._transfers_of[0] is not s:
+            plats = self.session.platforms
+            self._transfers_of = (s, schedule_transfers(s, self.session.graph, plats[0] if plats else None))
+        return self._transfers_of[1]
+
+    def _show_placement(self, t: str) -> None:
+        g = self.document.graph
+        ids = self.document.platform.ids
+        if [self.worker_box.itemText(i) for i in range(self.worker_box.count())] != ids:
+            self.worker_box.clear()
+            self.worker_box.addItems(ids)
+        slot = self.shown_slot(t)
+        pin = g.pin(t)
+        if slot is not None:
+            cur = slot.worker
+            why = self.hand.why_not() if self.hand is not None else "bars cannot be moved here"
+            self.worker_box.setEnabled(why is None)
+            self.worker_box.setToolTip(why or "Move the task to another worker: the schedule is re-timed at once "
+                                              "(undo with Ctrl+Z)")
+            txt = (f"start {_fmt(slot.start)}, finish {_fmt(slot.finish)} (duration {_fmt(slot.duration)}) "
+                   f"on {slot.worker}")
+            if pin is not None and pin != slot.worker:
+                txt += f"\npinned to {pin}, but this schedule runs it on {slot.worker}"
+            self.timing.setText(txt)
+            self.transfers.setText(self._transfer_text(t))
+        else:
+            cur = pin or (ids[0] if ids else "")
+            self.worker_box.setEnabled(bool(ids))
+            self.worker_box.setToolTip("No schedule shows this task: choose the worker to pin it to")
+            self.timing.setText("not in the shown schedule" if self.session is not None
+                                and self.session.primary is not None else "no schedule shown")
+            self.transfers.setText("")
+        if cur in ids:
+            self.worker_box.setCurrentIndex(ids.index(cur))
+        self.pin_box.setChecked(pin is not None)
+        self.pin_box.setText(f"Pinned to {pin}" if pin is not None else f"Pin to {cur}")
+        self.timing.setVisible(self.session is not None)
+        self.transfers.setVisible(bool(self.transfers.text()))
+
+    def _transfer_text(self, t: str) -> str:
+        trs = self._shown_transfers()
+        ins = [x for x in trs if x.target == t]
+        outs = [x for x in trs if x.source == t]
+
+        def line(x: Transfer, other: str) -> str:
+            return (f"{other} {x.src_worker}→{x.dst_worker} {_fmt(x.start)}–{_fmt(x.finish)}"
+                    f" (data {_fmt(x.data)})")
+
+        def block(title: str, lst: list[Transfer], outgoing: bool) -> str:
+            if not lst:
+                return f"{title}: none"
+            shown = [line(x, x.target if outgoing else x.source) for x in lst[:8]]
+            more = [f"… and {len(lst) - 8} more"] if len(lst) > 8 else []
+            return f"{title}:\n  " + "\n  ".join(shown + more)
+
+        return block("transfers in", ins, False) + "\n" + block("transfers out", outs, True)
+
+    def _on_worker_box_activated(self, index: int) -> None:
+        if self._refreshing or self._task is None or index < 0:
+            return
+        t = self._task
+        w = self.worker_box.itemText(index)
+        slot = self.shown_slot(t)
+        if slot is not None:
+            if w == slot.worker:
+                return
+            why = self.hand.move(t, w) if self.hand is not None else "bars cannot be moved here"
+            self.show_message(why or "")
+            self.refresh(keep_message=True)
+            return
+        # no schedule: the box chooses the worker of the pin
+        if self.document.graph.pin(t) is not None:
+            self._try(self._set_pin, t, w)
+        else:
+            self.pin_box.setText(f"Pin to {w}")
+
+    def _on_pin_box_toggled(self, on: bool) -> None:
+        if self._refreshing or self._task is None:
+            return
+        t = self._task
+        self._try(self._set_pin, t, self.worker_box.currentText() if on else None)
+
+    def _set_pin(self, task: str, worker: str | None) -> None:
+        if self.hand is not None:
+            self.hand.set_pin(task, worker)
+        elif self.document.graph.pin(task) != worker:
+            self.document.undo_stack.push(SetPinCommand(self.document, task, worker))
 
     # ---------------------------------------------------------------- edits
     def _on_id_edit_finished(self) -> None:

@@ -34,6 +34,7 @@ from model.schedule import Schedule, Slot
 if TYPE_CHECKING:
     from gui.session import Session
 
+from .metrics_job import MetricsJob
 from .progress import RunProgress
 from .search_plot import SearchPlot
 from .table import COL, COLUMNS, SORT_ROLE, ResultsModel, RunRow, assign_bounds
@@ -44,6 +45,8 @@ __all__ = ["DEFAULT_TIME_LIMIT", "ResultsPanel"]
 DEFAULT_TIME_LIMIT = 5.0
 #: the algorithm ticked when the panel opens
 DEFAULT_CHECKED = "heft"
+#: a hand row's figures are computed this long after the move (the chart goes first)
+HAND_METRICS_DELAY_MS = 120
 
 
 class ResultsPanel(QtWidgets.QWidget):
@@ -75,6 +78,9 @@ class ResultsPanel(QtWidgets.QWidget):
         self._progress: dict[str, RunProgress] = {}
         #: bumped when the graph or platform changes: rows of one generation are comparable
         self._generation = 0
+        #: hand rows: the figures job of each row still computing, and figures already known
+        self._hand_jobs: dict[str, MetricsJob] = {}
+        self._hand_metrics: dict[int, tuple[Schedule, dict[str, float]]] = {}
         self._build_checklist()
         self._build_buttons()
         self._build_progress()
@@ -269,6 +275,118 @@ class ResultsPanel(QtWidgets.QWidget):
         self._sync_live_timer()
         return keys
 
+    def run_variant(self, algorithm: str, label: str, graph: Any, platform: Any, *,
+                    params: dict[str, Any] | None = None, extra_pins: dict[str, str] | None = None) -> str:
+        """Run ``algorithm`` on ``graph`` (a copy the caller no longer touches, e.g. the
+        document's graph with more pins) as the row ``label``; return the run key.
+
+        ``extra_pins``: the pins ``graph`` has on top of the document's (the row's own lower
+        bound is then not used for the others' gaps). Anytime algorithms get the time limit.
+        """
+        old = self.model.row_of(label)
+        if old >= 0 and self.model.rows[old].status == "running":
+            self.manager.cancel(self.model.rows[old].key)
+        anytime = is_anytime(algorithm)
+        p = dict(params or {})
+        if anytime:
+            p.setdefault("time_limit", self.time_limit())
+        key = self.manager.start(algorithm, graph, platform, p or None)
+        row = RunRow(label, key, "running", graph=graph, platform=platform, generation=self._generation,
+                     anytime=anytime, params=p, started=time.perf_counter(), extra_pins=dict(extra_pins or {}))
+        self.model.upsert(row)
+        self._add_progress(key, label)
+        if anytime:
+            self.show_search(label)
+        self._show_message("")
+        self._refresh_gaps()
+        self._sync_live_timer()
+        return key
+
+    # ------------------------------------------------------- results made by hand
+    @property
+    def generation(self) -> int:
+        """Bumped on every graph or platform change: rows of one generation are comparable."""
+        return self._generation
+
+    def row_names(self) -> list[str]:
+        """The name of every row (algorithms, hand results), in table-model order."""
+        return [r.algorithm for r in self.model.rows]
+
+    def put_result(self, name: str, schedule: Schedule, graph: Any, platform: Any, *,
+                   stale: bool = False) -> RunRow:
+        """Show ``schedule``, made outside the run manager (a hand mapping), as the finished
+        row ``name`` (replacing a row of that name).
+
+        ``graph`` and ``platform`` are the copies it was timed on. Its figures are computed
+        on the pool (:class:`~gui.results.metrics_job.MetricsJob`); until they arrive the
+        row shows the makespan. ``stale``: timed on an earlier version of the graph.
+        """
+        cached = self._hand_metrics.get(id(schedule))
+        metrics = dict(cached[1]) if cached is not None and cached[0] is schedule else {}
+        row = RunRow(name, f"{name}#made", "done", stale=stale, schedule=schedule,
+                     metrics=metrics or {"makespan": float(schedule.makespan)}, graph=graph, platform=platform,
+                     generation=-1 if stale else self._generation, hand=True)
+        self.model.upsert(row)
+        old_job = self._hand_jobs.pop(name, None)
+        if old_job is not None:
+            old_job.cancel()
+        if not metrics:
+            job = MetricsJob(schedule, graph, platform)
+            job.signals.result.connect(lambda m, s=schedule: self._on_hand_metrics(s, m))
+            job.signals.failed.connect(lambda msg, n=name: self._show_message(
+                f"{n}: metrics unavailable: {msg}", error=True))
+            job.signals.finished.connect(lambda n=name, j=job: self._hand_jobs.pop(n, None)
+                                         if self._hand_jobs.get(n) is j else None)
+            self._hand_jobs[name] = job
+            # started once the chart has shown the move (a worker thread computing meanwhile
+            # would slow the GUI thread down); a newer move of the same row replaces it unstarted
+            QtCore.QTimer.singleShot(HAND_METRICS_DELAY_MS, self, lambda n=name, j=job: self._start_hand_job(n, j))
+        self._refresh_gaps()
+        self._publish_results()
+        return row
+
+    def _start_hand_job(self, name: str, job: MetricsJob) -> None:
+        if self._hand_jobs.get(name) is job and not job.cancelled:
+            job.start()
+
+    def remove_result(self, name: str) -> None:
+        """Remove the row ``name`` (a hand result whose first move was undone)."""
+        job = self._hand_jobs.pop(name, None)
+        if job is not None:
+            job.cancel()
+        if self.model.remove(name):
+            self._refresh_gaps()
+            self._publish_results()
+
+    def select_quietly(self, names: list[str]) -> None:
+        """Select the rows ``names`` without emitting a choice (the chart already shows them)."""
+        blocked = self.blockSignals(True)
+        try:
+            self.select_algorithms(names)
+        finally:
+            self.blockSignals(blocked)
+
+    def wait_hand_jobs(self, ms: int = 5000) -> bool:
+        """Wait until the figures of every hand row have arrived (tests and benchmarks)."""
+        deadline = time.perf_counter() + ms / 1000
+        while self._hand_jobs and time.perf_counter() < deadline:
+            QtCore.QCoreApplication.processEvents(QtCore.QEventLoop.ProcessEventsFlag.AllEvents, 20)
+            for job in list(self._hand_jobs.values()):
+                if job.state != "pending":
+                    job.wait(0.02)
+        QtCore.QCoreApplication.processEvents()
+        return not self._hand_jobs
+
+    def _on_hand_metrics(self, schedule: Schedule, metrics: dict[str, float]) -> None:
+        self._hand_metrics[id(schedule)] = (schedule, dict(metrics))
+        while len(self._hand_metrics) > 32:  # the undo stack keeps older schedules; their figures are cheap to redo
+            self._hand_metrics.pop(next(iter(self._hand_metrics)))
+        for r in self.model.rows:
+            if r.hand and r.schedule is schedule:
+                r.metrics = dict(metrics)
+                self._refresh_gaps()
+                self.model.row_changed(r)
+
     def cancel_all(self) -> None:
         """Cancel every run started from this panel."""
         for key in list(self._progress):
@@ -369,6 +487,9 @@ class ResultsPanel(QtWidgets.QWidget):
         if r is None:
             return
         r.schedule = schedule
+        if r.extra_pins:  # a run completing a hand mapping: named and saved as its row, with what it kept
+            schedule.meta.setdefault("label", r.algorithm)
+            schedule.meta.setdefault("kept", dict(r.extra_pins))
         hist = schedule.meta.get("history")
         if isinstance(hist, list) and len(hist) >= len(r.history):
             r.history = [tuple(float(x) for x in p) for p in hist]  # type: ignore[misc]

@@ -7,6 +7,7 @@ raw values on :data:`SORT_ROLE` so a proxy sorts numerically). The figures come 
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass, field
 from typing import Any
@@ -83,6 +84,11 @@ class RunRow:
     optimal: bool = False
     #: what the run manager's preparers computed in the worker thread (e.g. ``"gantt"``)
     prepared: dict[str, Any] = field(default_factory=dict)
+    #: tasks the run was given on top of the graph's pins (a run completing a hand
+    #: mapping): its own lower bound is one of that narrower problem, not the graph's
+    extra_pins: dict[str, str] = field(default_factory=dict)
+    #: made outside the run manager (a hand mapping): figures come from a MetricsJob
+    hand: bool = False
 
     @property
     def shown_status(self) -> str:
@@ -106,14 +112,24 @@ def assign_bounds(rows: list[RunRow]) -> None:
     done = [r for r in rows if r.status == "done" and r.schedule is not None]
     for r in rows:
         r.bound, r.bound_kind, r.bound_by, r.optimal = None, "", "", False
-    gaps = measure_gaps([RunResult(r.algorithm, r.schedule, r.metrics, r.generation)  # type: ignore[arg-type]
-                         for r in done])
+    gaps = measure_gaps([RunResult(r.algorithm, _bounding(r), r.metrics, r.generation) for r in done])
     for r, g in zip(done, gaps, strict=True):
         r.bound, r.bound_kind, r.bound_by, r.optimal = g.bound, g.kind, g.by, g.optimal
         if g.gap is None:
             r.metrics.pop("gap", None)
         else:
             r.metrics["gap"] = g.gap
+
+
+def _bounding(row: RunRow) -> Schedule:
+    """The schedule whose ``meta`` may give the graph a lower bound: a run with extra pins
+    solved a narrower problem, so its own bound (or proven optimum) is left out."""
+    s = row.schedule
+    assert s is not None
+    if not row.extra_pins or not ({"lower_bound", "proven_optimal"} & s.meta.keys()):
+        return s
+    meta = {k: v for k, v in s.meta.items() if k not in ("lower_bound", "proven_optimal")}
+    return dataclasses.replace(s, meta=meta)
 
 
 def gap_tooltip(row: RunRow) -> str | None:
@@ -231,6 +247,16 @@ class ResultsModel(QtCore.QAbstractTableModel):
         """Tell views that ``row`` changed."""
         i = self.rows.index(row)
         self.dataChanged.emit(self.index(i, 0), self.index(i, len(COLUMNS) - 1))
+
+    def remove(self, algorithm: str) -> bool:
+        """Remove the row of ``algorithm``; ``False`` if there is none."""
+        i = self.row_of(algorithm)
+        if i < 0:
+            return False
+        self.beginRemoveRows(QtCore.QModelIndex(), i, i)
+        del self.rows[i]
+        self.endRemoveRows()
+        return True
 
     def mark_stale(self) -> None:
         """Mark every row stale."""
