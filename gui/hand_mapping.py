@@ -329,12 +329,13 @@ class HandMapper(QtCore.QObject):
     # ------------------------------------------------------------ completions
     def kept(self) -> dict[str, str]:
         """The tasks the shown hand result moved, with their workers (what a completion keeps
-        on top of the graph's pins)."""
+        on top of the graph's pins; a task the graph pins keeps its pin)."""
         hand = self.result_of(self.session.primary)
         if hand is None:
             return {}
         pins = self.document.graph.pins()
-        return {t: w for t, w in kept_pins({}, hand.mapping, sorted(hand.moved)).items() if pins.get(t) != w}
+        placed = [t for t in sorted(hand.moved) if t in self.document.graph]
+        return {t: w for t, w in kept_pins(pins, hand.mapping, placed).items() if t not in pins}
 
     def complete(self, algorithm: str) -> str | None:
         """Run ``algorithm`` keeping the graph's pins and the tasks moved by hand on their

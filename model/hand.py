@@ -123,17 +123,18 @@ def hand_name(taken: Iterable[str]) -> str:
 def kept_pins(pins: AbcMapping[str, str], mapping: Mapping, placed: Iterable[str]) -> dict[str, str]:
     """The pins of a run that completes a hand mapping.
 
-    The graph's ``pins`` stay; every task in ``placed`` (the tasks the user moved by
-    hand) is pinned to its worker in ``mapping`` as well.
+    The graph's ``pins`` stay; every other task in ``placed`` (the tasks the user moved
+    by hand) is pinned to its worker in ``mapping`` as well. A task the graph pins keeps
+    its pin even when the hand mapping put it elsewhere.
 
     Examples
     --------
-    >>> kept_pins({"a": "P1"}, Mapping({"P1": ["a"], "P2": ["b", "c"]}), ["c"])
-    {'a': 'P1', 'c': 'P2'}
+    >>> kept_pins({"a": "P1"}, Mapping({"P1": ["c"], "P2": ["a", "b"]}), ["c", "a"])
+    {'a': 'P1', 'c': 'P1'}
     """
     out = dict(pins)
     for t in placed:
-        out[t] = mapping.worker_of(t)
+        out.setdefault(t, mapping.worker_of(t))
     return out
 
 

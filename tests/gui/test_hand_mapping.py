@@ -455,6 +455,18 @@ def test_complete_the_rest_keeps_the_moved_tasks_on_their_workers(qtbot, window)
     assert w.session.primary is s and w.document.graph.pins() == {}
 
 
+def test_a_graph_pin_wins_over_a_hand_placement_in_a_completion(qtbot, window):
+    w = window
+    assert w.hand.move("n4", "P1") is None and w.hand.move("n5", "P1") is None
+    assert w.hand.kept() == {"n4": "P1", "n5": "P1"}
+    w.hand.set_pin("n4", "P3")
+    assert w.hand.kept() == {"n5": "P1"}
+    with qtbot.waitSignal(w.manager.run_finished, timeout=30_000):
+        w.hand.complete("heft")
+    s = w.results.row("heft + pins").schedule
+    assert s.slot_of()["n4"].worker == "P3" and s.slot_of()["n5"].worker == "P1"
+
+
 def test_improve_and_optimal_come_from_the_registry_families(qtbot, window, monkeypatch):
     from gui import algorithms, hand_mapping
 

@@ -57,6 +57,7 @@ def test_hand_names_and_kept_pins_and_change():
     assert hand_name(["hand", "hand 3"]) == "hand 2"
     m = Mapping({"P1": ["a", "b"], "P2": ["c"]})
     assert kept_pins({"b": "P2"}, m, ["c", "a"]) == {"b": "P2", "c": "P2", "a": "P1"}
+    assert kept_pins({"c": "P1"}, m, ["c"]) == {"c": "P1"}  # the graph's pin wins over the hand placement
     assert makespan_change(2.5, 3) == "makespan 2.5 → 3, +0.5"
 
 
