@@ -349,7 +349,9 @@ class HandMapper(QtCore.QObject):
                 self._follow[keys[0]] = algorithm
             return keys[0] if keys else None
         try:
-            graph, platform = self.document.snapshot()
+            frozen, platform = self.document.snapshot()
+            with building_long_lived(len(frozen)):
+                graph = frozen.copy()  # the snapshot is shared and never changed: pin a copy
             for t, w in extra.items():
                 graph.set_pin(t, w)
             graph.validate(platform)

@@ -139,7 +139,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.gantt.task_clicked.connect(lambda t: d.select([t]))
         self.editor.error.connect(lambda text: self.show_status(text, 8000))
         self.editor.task_menu_requested.connect(self._on_editor_task_menu_requested)
-        d.graph_changed.connect(self.gantt.update_marks)  # pins come and go with graph edits
+        d.graph_changed.connect(lambda: self.gantt.set_pins(d.graph.pins()))  # pins come and go with graph edits
         self.results.schedule_chosen.connect(self.show_schedule)
         self.results.comparison_chosen.connect(self.show_comparison)
         self.playback.time_changed.connect(self._on_playback_time_changed)

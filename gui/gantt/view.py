@@ -17,7 +17,7 @@ hand are hatched, pinned tasks carry a pin head.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -93,6 +93,8 @@ class GanttView(QtWidgets.QWidget):
         #: decides and records hand moves (``None``: bars cannot be dragged)
         self.mover: Mover | None = None
         self._worker_lanes: tuple[GanttGeometry, list[tuple[str, float]]] | None = None
+        #: the pins drawn on bars (``None``: those of the shown graph)
+        self._pins: dict[str, str] | None = None
         self._build_plot()
         self._build_controls()
         self.construction = Construction(self)
@@ -217,6 +219,7 @@ class GanttView(QtWidgets.QWidget):
         self.schedules = list(schedules)
         self.platforms = list(platforms) if platforms is not None else [None] * len(self.schedules)
         self.graph = graph
+        self._pins = None
         self._stale_note = ""
         self._change_note = ""
         self.plot.setVisible(bool(self.schedules))
@@ -247,6 +250,8 @@ class GanttView(QtWidgets.QWidget):
             same_bars = new.bar_task == old.bar_task and len(old.schedules) == 1
         self.schedules = [schedule]
         self.platforms = [platform]
+        if graph is not self.graph:
+            self._pins = None
         self.graph = graph
         self._stale_note = ""
         self._change_note = change
@@ -317,9 +322,15 @@ class GanttView(QtWidgets.QWidget):
         """The context menu of ``task``'s bar (``None`` without a mover)."""
         return None if self.mover is None else self.mover.task_menu(task, self)
 
+    def set_pins(self, pins: Mapping[str, str] | None) -> None:
+        """Put a pin on the bars of these tasks (task -> worker; ``None``: the shown graph's
+        pins), e.g. after a pin was set or removed in the document."""
+        self._pins = dict(pins) if pins is not None else None
+        self.update_marks()
+
     def update_marks(self) -> None:
         """Hatch the bars of tasks moved by hand (``meta["moved"]`` of their schedule) and put
-        a pin on the bars of pinned tasks (the graph's pins)."""
+        a pin on the bars of pinned tasks (see :meth:`set_pins`)."""
         moved: list[int] = []
         for si, s in enumerate(self.schedules):
             tasks = s.meta.get("moved")
@@ -327,7 +338,7 @@ class GanttView(QtWidgets.QWidget):
                 bar = self.chart.bar_maps[si]
                 moved.extend(bar[t] for t in tasks if t in bar)
         self.item.set_highlight("moved", moved)
-        pins = self.graph.pins() if self.graph is not None else {}
+        pins = self._pins if self._pins is not None else self.graph.pins() if self.graph is not None else {}
         self.item.set_highlight("pinned", [i for t in pins for i in self.bars_of(t)])
 
     def select_tasks(self, tasks: list[str]) -> None:
