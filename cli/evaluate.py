@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from model.graph import GraphError
+from model.graph import MAX_WORKERS, GraphError
 
-from .common import MAX_WORKERS, load_graph_arg, platform_for, worker_count, write_schedule
+from .common import load_graph_arg, platform_for, worker_count, write_schedule
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:

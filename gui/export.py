@@ -96,7 +96,7 @@ def _render(paint, src_w: float, src_h: float, path: Path, ext: str, scale: floa
         painter.setRenderHint(QtGui.QPainter.RenderHint.TextAntialiasing, True)
         paint(painter, QtCore.QRectF(0, 0, img.width(), img.height()))
         painter.end()
-        if not img.save(dev, "PNG"):  # type: ignore[call-overload]  # the stubs say bytes; PySide6 takes str
+        if not img.save(dev, "PNG"):
             raise GraphError(f"cannot encode PNG for {str(path)!r}")
     elif ext == ".svg":
         gen = svg_device(dev, src_w, src_h, title, "TaskMapper export")

@@ -101,7 +101,7 @@ def picture_bytes(paint: Paint, width: float, height: float, ext: str = ".png", 
         painter.scale(img.width() / width, img.height() / height)
         paint(painter, width, height)
         painter.end()
-        if not img.save(dev, "PNG"):  # type: ignore[call-overload]  # the stubs say bytes; PySide6 takes str
+        if not img.save(dev, "PNG"):
             raise GraphError("cannot encode the PNG picture")
     elif ext == ".svg":
         gen = svg_device(dev, width, height, title)
