@@ -203,14 +203,22 @@ def test_ctrl_c_ends_a_never_returning_run_within_3_s(tmp_path, executor, call):
         run.finish()
     assert rc == 130, run.lines
     assert stop < STOP_BOUND_S, stop
-    assert run.lines[-1].startswith("interrupted: partial trace: 4/5 tasks"), run.lines
-    assert "stopped waiting for stuck" in run.lines[-1]
+    # on a loaded machine the chain may not be through yet after 0.5 s: what ran is a prefix of it
     trace = load_schedule(out)
-    assert sorted(s.task for s in trace.slots) == ["a", "c0", "c1", "c2"]
+    done = sorted(s.task for s in trace.slots)
+    assert done and done == ["a", "c0", "c1", "c2"][: len(done)], done
+    assert run.lines[-1].startswith(f"interrupted: partial trace: {len(done)}/5 tasks"), run.lines
+    assert "stopped waiting for stuck" in run.lines[-1]
     m = trace.meta
-    assert m["partial"] is True and m["stopped"] == "interrupted" and m["abandoned"] == ["stuck"]
+    chain = {"c0", "c1", "c2"}
+    assert m["partial"] is True and m["stopped"] == "interrupted" and "stuck" in m["abandoned"]
+    assert set(m["abandoned"]) <= {"stuck"} | chain
     # threads cannot be killed: the trace says the task was left running
-    assert m.get("left_running", []) == (["stuck"] if executor == ["threads"] or executor == ["dask"] else [])
+    left = set(m.get("left_running", []))
+    if executor == ["threads"] or executor == ["dask"]:
+        assert "stuck" in left and left <= {"stuck"} | chain
+    else:
+        assert left == set()
     assert json.loads(out.read_text())["format"] == "taskmapper-schedule"
     assert len(g) == 5
 
