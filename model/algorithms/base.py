@@ -26,7 +26,9 @@ enables algorithms from them alone, never from their names:
 ``anytime``
     A search bounded by a ``time_limit`` (and ``max_iterations`` / ``work_limit``)
     parameter that improves its schedule as it runs and reports ``lower_bound``,
-    ``gap`` and a live ``history`` in :attr:`Algorithm.info`.
+    ``gap`` and a live ``history`` in :attr:`Algorithm.info`. It records each new best
+    complete schedule with :meth:`Algorithm.record_best`, so a cancelled run still gives
+    the best it found (:attr:`Cancelled.best`, :meth:`Algorithm.best_so_far`).
 ``uses_communication``
     Whether transfer times influence the algorithm's choices (informational).
 
@@ -78,7 +80,18 @@ FAMILIES: dict[str, str] = {
 
 
 class Cancelled(Exception):
-    """Raised inside :meth:`Algorithm.steps` when the cancel token is set."""
+    """Raised inside :meth:`Algorithm.steps` when the cancel token is set.
+
+    Attributes
+    ----------
+    best : list of Slot or None
+        The best complete schedule an anytime algorithm had found when it was
+        cancelled (:meth:`Algorithm.best_so_far`); ``None`` when there is none.
+    """
+
+    def __init__(self, *args: object, best: list[Slot] | None = None) -> None:
+        super().__init__(*args)
+        self.best = best
 
 
 class PinViolation(RuntimeError):
@@ -145,6 +158,23 @@ class Algorithm:
         self.params = params
         #: filled by :meth:`steps`: free information for the result's ``meta``
         self.info: dict[str, Any] = {}
+        self._best: list[Placement] | None = None
+        self._names: tuple[list[str], list[str]] = ([], [])
+
+    def record_best(self, placements: list[Placement]) -> None:
+        """Remember ``placements``, a complete schedule, as the best found so far.
+
+        Anytime algorithms call it with each new best, so that a run cancelled before
+        its end still gives it (:meth:`best_so_far`, :attr:`Cancelled.best`).
+        """
+        self._best = list(placements)
+
+    def best_so_far(self) -> list[Slot] | None:
+        """The last schedule given to :meth:`record_best`, as slots (``None``: none yet)."""
+        if self._best is None:
+            return None
+        tasks, workers = self._names
+        return [Slot(tasks[i], workers[p], float(s), float(f)) for i, p, s, f in self._best]
 
     def place(self, inst: Instance, cancel: CancelToken | None) -> Iterator[Placement]:
         """Yield placements ``(task, worker, start, finish)`` on index-based data."""
@@ -162,17 +192,23 @@ class Algorithm:
             raise GraphError(self.unavailable_reason())
         inst = compile_instance(graph, platform)
         tasks, workers = inst.tasks, inst.workers
+        self._best, self._names = None, (list(tasks), list(workers))
         pin = inst.pin.tolist() if inst.pinned else None
-        for i, p, s, f in self.place(inst, cancel):
-            # engines poll the token only now and then; this makes a cancel set between
-            # two placements stop the run at the next one
-            check_cancel(cancel)
-            if pin is not None and pin[i] >= 0 and pin[i] != p:
-                raise PinViolation(
-                    f"internal error: {self.name} put task {tasks[i]!r} on {workers[p]!r}"
-                    f" but it is pinned to {workers[pin[i]]!r}"
-                )
-            yield Slot(tasks[i], workers[p], float(s), float(f))
+        try:
+            for i, p, s, f in self.place(inst, cancel):
+                # engines poll the token only now and then; this makes a cancel set between
+                # two placements stop the run at the next one
+                check_cancel(cancel)
+                if pin is not None and pin[i] >= 0 and pin[i] != p:
+                    raise PinViolation(
+                        f"internal error: {self.name} put task {tasks[i]!r} on {workers[p]!r}"
+                        f" but it is pinned to {workers[pin[i]]!r}"
+                    )
+                yield Slot(tasks[i], workers[p], float(s), float(f))
+        except Cancelled as exc:
+            if exc.best is None:
+                exc.best = self.best_so_far()
+            raise
 
     def schedule(
         self,

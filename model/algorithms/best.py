@@ -62,6 +62,7 @@ class Best(Algorithm):
         shown: dict[int, Placement] = {}
         history = [(time.perf_counter() - t0, makespan_of(cur), lb)]
         self.info["history"] = history
+        self.record_best(cur)
         yield from changed(shown, cur)
         exact = Optimal.available() and inst.n * inst.m <= EXACT_SIZE
         ls_budget = budget * (0.3 if exact else 0.95)
@@ -69,6 +70,7 @@ class Best(Algorithm):
                                      max_iterations=self.params.get("max_iterations"), target=lb, cancel=cancel):
             if makespan_of(pl) < makespan_of(cur) - 1e-9:
                 cur = pl
+                self.record_best(cur)
                 history.append((time.perf_counter() - t0, makespan_of(cur), lb))
                 yield from changed(shown, pl)
         bound, proven = lb, makespan_of(cur) <= lb + 1e-9
@@ -80,6 +82,7 @@ class Best(Algorithm):
                 bound, proven = max(bound, bnd), prv
                 if pl and makespan_of(pl) < makespan_of(cur) - 1e-9:
                     cur = pl
+                    self.record_best(cur)
                     yield from changed(shown, pl)
         best = makespan_of(cur)
         if best <= bound + 1e-9 * max(1.0, best):

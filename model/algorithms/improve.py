@@ -57,8 +57,11 @@ class Improve(Algorithm):
         t0 = time.perf_counter()
         history = [(0.0, best, lb)]
         self.info["history"] = history
+        self.record_best(start)
         for pl in improve_placements(inst, start, time_limit=time_limit, seed=self.seed,
                                      max_iterations=max_it, target=lb, cancel=cancel):
+            if makespan_of(pl) <= best + 1e-9 * max(1.0, best):  # each schedule yielded is a new best
+                self.record_best(pl)
             best = min(best, makespan_of(pl))
             history.append((time.perf_counter() - t0, best, lb))
             yield from changed(shown, pl)

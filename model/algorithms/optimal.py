@@ -79,6 +79,7 @@ class Optimal(Algorithm):
             raise GraphError(self.unavailable_reason())
         time_limit = float(self.params.get("time_limit", 10.0))
         hint = list(HEFT().place(inst, cancel))
+        self.record_best(hint)
         shown: dict[int, Placement] = {}
         yield from changed(shown, hint)
         history: list[tuple[float, float, float]] = []
@@ -94,6 +95,7 @@ class Optimal(Algorithm):
                 mk = max(f for *_x, f in pl)
                 if mk < best_ms - 1e-9:
                     best_ms = mk
+                    self.record_best(pl)
                     yield from changed(shown, pl)
         if best_ms <= bound + 1e-9 * max(1.0, best_ms):
             proven = True

@@ -31,6 +31,12 @@ def _dangling_qthread_pool(qapp):
                     "(e.g. qtbot.waitSignal on the result) before the test ends")
 
 
+@pytest.fixture(autouse=True)
+def _private_autosave_folder(tmp_path, monkeypatch):
+    """Windows made by tests autosave into the test's own folder, never the user's."""
+    monkeypatch.setenv("TASKMAPPER_AUTOSAVE_DIR", str(tmp_path / "autosave"))
+
+
 @pytest.fixture(scope="session")
 def heft_graph():
     """The HEFT paper example graph (Topcuoglu et al. 2002, Fig. 2)."""
