@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any, NoReturn
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NoReturn
 
-from model.graph import Platform, TaskGraph
+from model.graph import MAX_WORKERS, GraphError, Platform, TaskGraph
+
+if TYPE_CHECKING:
+    from model.schedule import Schedule
 
 
 class UsageError(Exception):
@@ -37,34 +41,29 @@ class Parser(argparse.ArgumentParser):
         raise UsageError(message)
 
 
-def positive_int(text: str) -> int:
-    """Argument type: a whole number of at least 1."""
+def _whole_number(text: str, least: int, rule: str) -> int:
+    """``text`` as a whole number of at least ``least`` (``rule`` says so in the message)."""
     try:
         v = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if v < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {v}")
+    if v < least:
+        raise argparse.ArgumentTypeError(f"must be {rule}, got {v}")
     return v
+
+
+def positive_int(text: str) -> int:
+    """Argument type: a whole number of at least 1."""
+    return _whole_number(text, 1, "at least 1")
 
 
 def seed(text: str) -> int:
     """Argument type: a seed, a whole number of 0 or more."""
-    try:
-        v = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if v < 0:
-        raise argparse.ArgumentTypeError(f"must be 0 or more, got {v}")
-    return v
-
-
-#: the most workers a command-line run maps onto (a platform holds worker-by-worker matrices)
-MAX_WORKERS = 4096
+    return _whole_number(text, 0, "0 or more")
 
 
 def worker_count(text: str) -> int:
-    """Argument type: a number of workers, 1 to :data:`MAX_WORKERS`."""
+    """Argument type: a number of workers, 1 to :data:`model.graph.MAX_WORKERS` (the model's own limit)."""
     v = positive_int(text)
     if v > MAX_WORKERS:
         raise argparse.ArgumentTypeError(f"at most {MAX_WORKERS} workers, got {v}")
@@ -82,11 +81,51 @@ def nonneg_float(text: str) -> float:
     return v
 
 
+def worker_list(text: str) -> list[int]:
+    """Argument type: ``1-16``, ``1,2,4,8`` or a mix, at most :data:`MAX_WORKERS`."""
+    from model.scaling import parse_workers
+
+    try:
+        return parse_workers(text, limit=MAX_WORKERS)
+    except GraphError as e:
+        raise argparse.ArgumentTypeError(str(e)) from None
+
+
+def algorithm_list(text: str) -> list[str]:
+    """Argument type: comma-separated algorithm names (checked against the registry later)."""
+    names = [a.strip().lower() for a in text.split(",")]
+    if not all(names):
+        raise argparse.ArgumentTypeError(f"expected names separated by commas, like heft,cpop, got {text!r}")
+    return list(dict.fromkeys(names))
+
+
+def check_output(out: str | None, formats: tuple[str, ...]) -> None:
+    """Refuse, before any work, an output whose extension or folder is wrong."""
+    if out is None or out == "-":
+        return
+    if not out.lower().endswith(formats):
+        raise UsageError(f"output {out!r} must end in {', '.join(formats[:-1])} or {formats[-1]}")
+    folder = Path(out).parent
+    if str(folder) and not folder.is_dir():
+        raise UsageError(f"cannot write {out!r}: folder {str(folder)!r} does not exist")
+
+
 def load_graph_arg(path: str) -> TaskGraph:
     """Read a graph named on the command line."""
     from model.formats import load_graph
 
     return load_graph(path)
+
+
+def load_comparison_args(path: str, algorithms: list[str], out: str | None, formats: tuple[str, ...]) -> TaskGraph:
+    """The graph of a command comparing ``algorithms``, read once the output name and every algorithm name
+    are known to be right (a bad one fails before the graph is read)."""
+    from model.algorithms import get_algorithm
+
+    check_output(out, formats)
+    for name in algorithms:
+        get_algorithm(name)
+    return load_graph_arg(path)
 
 
 def platform_for(graph: TaskGraph, workers: int | None) -> Platform:
@@ -134,6 +173,71 @@ def schedule_summary(sched: Any, out: str | None = None) -> str:
     if out not in (None, "-"):
         text += f" -> {out}"
     return text
+
+
+def pin_arg(text: str) -> tuple[str, str]:
+    """Argument type of ``--pin``: ``TASK=WORKER`` (the last ``=`` splits)."""
+    task, eq, worker = text.rpartition("=")
+    if not eq or not task.strip() or not worker.strip():
+        raise argparse.ArgumentTypeError(f"expected TASK=WORKER, got {text!r}")
+    return task, worker
+
+
+def add_pin_opts(sp: argparse.ArgumentParser) -> None:
+    """``--pin TASK=WORKER`` (repeatable) and ``--pins FILE``."""
+    sp.add_argument("--pin", action="append", type=pin_arg, metavar="TASK=WORKER",
+                    help="fix TASK to WORKER (repeatable; adds to and overrides the graph's pins)")
+    sp.add_argument("--pins", metavar="FILE",
+                    help='pins from a schedule JSON (its task -> worker) or a JSON object {"T1": "P2", ...}')
+
+
+def has_pins(args: argparse.Namespace) -> bool:
+    """Whether ``--pin`` or ``--pins`` was given."""
+    return bool(getattr(args, "pin", None)) or getattr(args, "pins", None) is not None
+
+
+def apply_pins(graph: TaskGraph, platform: Platform, args: argparse.Namespace) -> None:
+    """Pin the graph's tasks as ``--pins FILE`` then ``--pin TASK=WORKER`` say (in place).
+
+    Command-line pins add to and override the graph's own; ``null`` in a ``--pins``
+    object frees a task.
+
+    Raises
+    ------
+    GraphError
+        If a pin names a task not in the graph or a worker not on the platform.
+    """
+    given: list[tuple[str, str | None, str]] = []
+    if getattr(args, "pins", None) is not None:
+        from model.mapping import load_pins
+
+        given += [(t, w, f"--pins {args.pins!r}") for t, w in load_pins(args.pins).items()]
+    given += [(t, w, f"--pin {t}={w}") for t, w in getattr(args, "pin", None) or []]
+    ids = platform.ids
+    known = set(ids)
+    for task, worker, where in given:
+        if task not in graph:
+            raise GraphError(f"{where} names unknown task {task!r}")
+        if worker is not None and worker not in known:
+            shown = ", ".join(ids[:8]) + (", ..." if len(ids) > 8 else "")
+            raise GraphError(f"{where} pins task {task!r} to unknown worker {worker!r} (workers: {shown})")
+        graph.set_pin(task, worker)
+
+
+def write_schedule(sched: Schedule, out: str | None) -> None:
+    """Write a schedule as ``schedule`` and ``evaluate`` do: JSON on stdout without ``-o``,
+    Chrome trace for ``*.trace.json``, else the native JSON; then a one-line summary with
+    the makespan on stderr."""
+    if out is not None and out.lower().endswith(".trace.json"):
+        from model.formats import save_schedule
+
+        save_schedule(sched, out)
+    else:
+        from model.formats import dumps_json
+        from model.formats.native import schedule_to_dict
+
+        write_text(dumps_json(schedule_to_dict(sched), indent=1), out)
+    print(schedule_summary(sched, out), file=sys.stderr)
 
 
 def write_text(text: str, out: str | None) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -58,12 +57,13 @@ def cmd_convert(args: argparse.Namespace) -> int:
 
 def cmd_analyze(args: argparse.Namespace) -> int:
     from model import analysis
+    from model.formats import dumps_json
 
     graph = load_graph_arg(args.graph)
     plat = platform_for(graph, args.workers)
     rep = analysis.analyze(graph, plat)
     if args.json:
-        write_text(json.dumps(rep.to_dict(), indent=1) + "\n", args.output)
+        write_text(dumps_json(rep.to_dict(), indent=1), args.output)
     else:
         write_text(rep.to_text(), args.output)
     return 0

@@ -22,7 +22,7 @@ from model.schedule import ScheduleError
 from .common import Parser, UsageError
 
 #: modules of this package that add subcommands (each has ``register(subparsers)``)
-COMMAND_MODULES = ("mapping", "files", "run", "scale", "report", "codegen")
+COMMAND_MODULES = ("mapping", "files", "run", "scale", "report", "codegen", "evaluate")
 
 
 def cmd_app(files: Sequence[str]) -> int:

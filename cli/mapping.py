@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -11,11 +10,14 @@ from typing import Any
 from .common import (
     UsageError,
     add_mapping_opts,
+    add_pin_opts,
     algorithm_params,
+    apply_pins,
     compute_schedule,
+    has_pins,
     load_graph_arg,
-    schedule_summary,
-    write_text,
+    platform_for,
+    write_schedule,
 )
 
 
@@ -30,17 +32,11 @@ def cmd_algorithms(args: argparse.Namespace) -> int:
 
 
 def cmd_schedule(args: argparse.Namespace) -> int:
-    from model.formats.native import schedule_to_dict
-
     graph = load_graph_arg(args.graph)
+    if has_pins(args):
+        apply_pins(graph, platform_for(graph, args.workers), args)
     sched = compute_schedule(graph, args.algorithm, args.workers, **algorithm_params(args))
-    if args.output and args.output.lower().endswith(".trace.json"):
-        from model.formats import save_schedule
-
-        save_schedule(sched, args.output)
-    else:
-        write_text(json.dumps(schedule_to_dict(sched), indent=1) + "\n", args.output)
-    print(schedule_summary(sched, args.output), file=sys.stderr)
+    write_schedule(sched, args.output)
     return 0
 
 
@@ -54,9 +50,13 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     graph = None
     if is_schedule_file(args.input):
+        if has_pins(args):
+            raise UsageError(f"export: {args.input!r} is a schedule; --pin and --pins apply when mapping a graph")
         sched = load_schedule(args.input)
     else:
         graph = load_graph_arg(args.input)
+        if has_pins(args):
+            apply_pins(graph, platform_for(graph, args.workers), args)
         sched = compute_schedule(graph, args.algorithm, args.workers)
     from gui.export import export_schedule_image
 
@@ -74,12 +74,14 @@ def register(sub: Any) -> None:
     s = sub.add_parser("schedule", help="map a graph and write the schedule JSON")
     s.add_argument("graph", help="task graph file (.json, .dot, .graphml, .stg, WfFormat .json)")
     add_mapping_opts(s)
+    add_pin_opts(s)
     s.add_argument("-o", "--output", help="output .schedule.json (default: stdout)")
     s.set_defaults(func=cmd_schedule)
 
     s = sub.add_parser("export", help="render a Gantt chart to PNG, SVG or PDF without a window")
     s.add_argument("input", help="a task graph (mapped first with --algorithm) or a schedule / trace")
     add_mapping_opts(s)
+    add_pin_opts(s)
     s.add_argument("-o", "--output", required=True, help="output image (.png, .svg, .pdf)")
     s.add_argument("--scale", type=float, default=2.0, help="pixel scale of PNG images")
     s.add_argument("--title", help="chart title (default: graph, algorithm and makespan)")

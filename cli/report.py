@@ -6,8 +6,7 @@ import argparse
 import sys
 from typing import Any
 
-from .common import load_graph_arg, nonneg_float, worker_count
-from .scale import algorithm_list, check_output
+from .common import algorithm_list, load_comparison_args, nonneg_float, worker_count
 
 __all__ = ["register"]
 
@@ -20,12 +19,7 @@ DEFAULT_HELP = "heft,cpop,peft,etf,dls,minmin,maxmin,greedy,round-robin"
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from model.algorithms import get_algorithm
-
-    check_output(args.output, REPORT_FORMATS)
-    for name in args.algorithms or []:
-        get_algorithm(name)  # an unknown name fails before the graph is read
-    graph = load_graph_arg(args.graph)
+    graph = load_comparison_args(args.graph, args.algorithms or [], args.output, REPORT_FORMATS)
     from gui.report import write_report
 
     content = write_report(graph, args.output, args.algorithms, workers=args.workers, time_limit=args.time_limit)

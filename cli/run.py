@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
-import json
+import os
 import sys
 import threading
 import time
@@ -12,11 +12,11 @@ from pathlib import Path
 from typing import IO, Any
 
 from model.execution.backends import check_scheduler_address
-from model.execution.engine import ExecutionError, run_graph
+from model.execution.engine import ExecutionError, calls_in, describe_calls, run_graph
 from model.graph import GraphError
 from model.schedule import Schedule
 
-from .common import nonneg_float, worker_count
+from .common import add_pin_opts, apply_pins, has_pins, nonneg_float, worker_count
 
 __all__ = ["ProgressLine", "register", "run_cli"]
 
@@ -25,7 +25,8 @@ class ProgressLine:
     """Progress of a run on a terminal stream.
 
     On a TTY one line is rewritten in place (at most ten times a second); otherwise a
-    line is printed at each quarter, so logs stay short.
+    line is printed at each quarter, so logs stay short. Time counts from the first
+    call; with ``announce``, a non-TTY stream gets the label on its own line first.
 
     Examples
     --------
@@ -38,10 +39,11 @@ class ProgressLine:
     5
     """
 
-    def __init__(self, label: str, stream: IO[str], *, tty: bool | None = None) -> None:
+    def __init__(self, label: str, stream: IO[str], *, tty: bool | None = None, announce: bool = False) -> None:
         self.label = label
         self.stream = stream
         self.tty = stream.isatty() if tty is None else tty
+        self.announce = announce
         self.t0 = time.perf_counter()
         self.last = -1.0
         self.quarter = -1
@@ -49,6 +51,10 @@ class ProgressLine:
 
     def __call__(self, done: int, total: int) -> None:
         now = time.perf_counter()
+        if self.quarter < 0 and not self.shown:  # the first call: the run begins now
+            self.t0 = now
+            if self.announce and not self.tty:
+                self.stream.write(self.label + "\n")
         text = f"{self.label}: {done}/{total} tasks ({now - self.t0:.1f} s)"
         if self.tty:
             if done < total and now - self.last < 0.1:
@@ -85,9 +91,10 @@ def _check_output(out: str | None) -> None:
 
 def _write(trace: Schedule, out: str | None) -> None:
     if out in (None, "-"):
+        from model.formats import dumps_json
         from model.formats.native import schedule_to_dict
 
-        sys.stdout.write(json.dumps(schedule_to_dict(trace), indent=1) + "\n")
+        sys.stdout.write(dumps_json(schedule_to_dict(trace), indent=1))
         sys.stdout.flush()
         return
     from model.formats import save_schedule
@@ -96,19 +103,30 @@ def _write(trace: Schedule, out: str | None) -> None:
     save_schedule(trace, out)
 
 
+def _exit_now(code: int) -> None:
+    """Flush and end the process without waiting for worker threads still running a task."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
 def run_cli(args: Any) -> int:
     """Run ``taskmapper run`` with parsed arguments; return the exit status.
 
     ``args`` has ``graph``, ``executor``, ``algorithm``, ``dynamic``, ``workers``,
     ``scheduler``, ``time_scale`` and ``output`` (optionally ``data_scale``, ``work``,
-    ``dask_processes``).
+    ``dask_processes``, ``allow_calls``).
     Without ``--dynamic`` the graph follows the mapping of ``--algorithm`` (HEFT by
-    default). Ctrl-C stops the run, writes the partial trace and returns 130.
+    default). A graph whose tasks name code (``call``) is refused unless
+    ``allow_calls``; nothing is imported before. Every input is checked, and the
+    workers started, before anything is printed. Ctrl-C stops the run within about two
+    seconds, writes the partial trace and returns 130; when worker threads are still
+    running a task then, the process ends at once (``os._exit``) after writing.
 
     Raises
     ------
     GraphError
-        Bad input (one-line message), or a task that failed.
+        Bad input (one-line message), a task that failed or a worker that died.
     """
     from model.formats import load_graph
 
@@ -121,9 +139,17 @@ def run_cli(args: Any) -> int:
             raise GraphError(f"--scheduler names a Dask scheduler: use it with --executor dask, not {executor}")
         check_scheduler_address(scheduler)
     graph = load_graph(args.graph)
+    allow_calls = bool(getattr(args, "allow_calls", False))
+    calls = calls_in(graph)
+    if calls and not allow_calls:
+        raise GraphError(f"the graph {describe_calls(calls)}; pass --allow-calls to run it")
     platform = graph.default_platform(getattr(args, "workers", None))
-    graph.validate(platform)
     dynamic = bool(getattr(args, "dynamic", False))
+    if has_pins(args):
+        if dynamic:
+            raise GraphError("--pin and --pins need a mapping algorithm; --dynamic places tasks as they run")
+        apply_pins(graph, platform, args)
+    graph.validate(platform)
     algorithm = getattr(args, "algorithm", None) or "heft"
     schedule = None
     if not dynamic:
@@ -133,23 +159,30 @@ def run_cli(args: Any) -> int:
     policy = "dynamic placement" if dynamic else f"{algorithm} mapping"
     kind = {"threads": "thread", "processes": "process", "dask": "Dask"}.get(executor, executor)
     label = f"running {len(graph)} tasks on {len(platform)} {kind} workers ({policy})"
-    progress = ProgressLine(label, sys.stderr)
-    if not progress.tty:
-        sys.stderr.write(label + "\n")
-        sys.stderr.flush()
+    # printed once the workers are up: a run refused before starting prints only its error
+    progress = ProgressLine(label, sys.stderr, announce=True)
     try:
         trace = run_graph(
             graph, platform, executor=executor, schedule=schedule, dynamic=dynamic,
             time_scale=getattr(args, "time_scale", 0.01), data_scale=getattr(args, "data_scale", None) or 1000.0,
             work=getattr(args, "work", None) or "cpu", scheduler_address=scheduler,
-            dask_processes=bool(getattr(args, "dask_processes", False)),
+            dask_processes=bool(getattr(args, "dask_processes", False)), allow_calls=allow_calls,
             cancel=threading.Event(), progress=progress,
         )
     except ExecutionError as e:
         progress.close()
-        if e.trace is not None and out not in (None, "-"):
-            _write(e.trace, out)
-        raise
+        part = e.trace
+        message = str(e)
+        if part is not None:
+            message += f" (partial trace: {part.meta['tasks_done']}/{part.meta['tasks_total']} tasks"
+            if out not in (None, "-"):
+                _write(part, out)
+                message += f" -> {out}"
+            message += ")"
+        if part is not None and part.meta.get("left_running"):
+            sys.stderr.write(f"taskmapper run: {message}\n")
+            _exit_now(2)
+        raise ExecutionError(message, part) from None
     finally:
         progress.close()
     _write(trace, out)
@@ -160,11 +193,17 @@ def run_cli(args: Any) -> int:
     summary += f", overhead {1000 * m['overhead_per_task']:.2f} ms/task"
     if out not in (None, "-"):
         summary += f" -> {out}"
+    if m.get("abandoned"):
+        summary += f"; stopped waiting for {', '.join(m['abandoned'])}"
     if m.get("stopped") == "interrupted":
         sys.stderr.write(f"interrupted: partial {summary}\n")
-        return 130
-    sys.stderr.write(summary + "\n")
-    return 0
+        code = 130
+    else:
+        sys.stderr.write(summary + "\n")
+        code = 0
+    if m.get("left_running"):
+        _exit_now(code)
+    return code
 
 
 def register(sub: Any) -> None:
@@ -177,6 +216,7 @@ def register(sub: Any) -> None:
     g.add_argument("--algorithm", "-a", help="follow this algorithm's mapping (default heft)")
     g.add_argument("--dynamic", action="store_true", help="let the executor place tasks dynamically")
     s.add_argument("--workers", "-w", type=worker_count, help="number of workers (default: the graph's)")
+    add_pin_opts(s)
     s.add_argument("--scheduler", help="address of an existing Dask scheduler (with --executor dask)")
     s.add_argument("--time-scale", type=nonneg_float, default=0.01, help="seconds of work per cost unit")
     s.add_argument("--work", choices=["cpu", "python", "sleep"], default="cpu",
@@ -185,6 +225,9 @@ def register(sub: Any) -> None:
                    help="payload bytes sent per data unit of an edge (default 1000)")
     s.add_argument("--dask-processes", action="store_true",
                    help="run the workers of a new Dask LocalCluster in processes (default: threads)")
+    s.add_argument("--allow-calls", action="store_true",
+                   help="run the Python functions the graph's tasks name with 'call' (without it, "
+                        "such a graph is refused and nothing of it is imported)")
     s.add_argument("-o", "--output", help="trace file (.schedule.json or .trace.json; default: stdout)")
     s.set_defaults(func=_cmd_run)
 

@@ -3,64 +3,30 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 from typing import Any
 
-from model.graph import GraphError
+from .common import algorithm_list, load_comparison_args, nonneg_float, worker_list, write_text
 
-from .common import MAX_WORKERS, UsageError, load_graph_arg, nonneg_float, write_text
-
-__all__ = ["algorithm_list", "register", "worker_list"]
+__all__ = ["register"]
 
 SCALE_FORMATS = (".json", ".csv", ".png", ".svg", ".pdf")
 DEFAULT_ALGORITHMS = "heft"
 
 
-def worker_list(text: str) -> list[int]:
-    """Argument type: ``1-16``, ``1,2,4,8`` or a mix, at most :data:`MAX_WORKERS`."""
-    from model.scaling import parse_workers
-
-    try:
-        return parse_workers(text, limit=MAX_WORKERS)
-    except GraphError as e:
-        raise argparse.ArgumentTypeError(str(e)) from None
-
-
-def algorithm_list(text: str) -> list[str]:
-    """Argument type: comma-separated algorithm names (checked against the registry later)."""
-    names = [a.strip().lower() for a in text.split(",")]
-    if not all(names):
-        raise argparse.ArgumentTypeError(f"expected names separated by commas, like heft,cpop, got {text!r}")
-    return list(dict.fromkeys(names))
-
-
-def check_output(out: str | None, formats: tuple[str, ...]) -> None:
-    """Refuse, before any work, an output whose extension or folder is wrong."""
-    if out is None or out == "-":
-        return
-    if not out.lower().endswith(formats):
-        raise UsageError(f"output {out!r} must end in {', '.join(formats[:-1])} or {formats[-1]}")
-    folder = Path(out).parent
-    if str(folder) and not folder.is_dir():
-        raise UsageError(f"cannot write {out!r}: folder {str(folder)!r} does not exist")
-
-
 def cmd_scale(args: argparse.Namespace) -> int:
-    from model.algorithms import get_algorithm
     from model.scaling import default_workers, scale, scaling_csv
 
     out = args.output
-    check_output(out, SCALE_FORMATS)
-    for name in args.algorithms:
-        get_algorithm(name)  # an unknown name fails before the graph is read
-    graph = load_graph_arg(args.graph)
+    graph = load_comparison_args(args.graph, args.algorithms, out, SCALE_FORMATS)
     workers = args.workers if args.workers is not None else default_workers(graph)
     result = scale(graph, args.algorithms, workers, time_limit=args.time_limit)
     ext = Path(out).suffix.lower() if out not in (None, "-") else ".json"
     if ext == ".json":
-        write_text(json.dumps(result, indent=1) + "\n", out)
+        from model.formats import dumps_json
+
+        write_text(dumps_json(result, indent=1), out)
     elif ext == ".csv":
         write_text(scaling_csv(result), out)
     else:

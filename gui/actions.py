@@ -13,9 +13,10 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6 import QtGui, QtWidgets
 
+from gui.editor.looks import EDITOR_OVERLAYS
 from gui.files import EXAMPLES
 from gui.gantt.colours import COLOUR_MODES
-from model.chart import OVERLAY_MODES
+from gui.overlay_state import CHART_FLAGS, OverlayState
 
 if TYPE_CHECKING:
     from gui.main_window import MainWindow
@@ -24,9 +25,14 @@ __all__ = ["WindowActions", "build_menus"]
 
 #: menu texts of the editor overlays
 OVERLAY_TEXT = {"none": "&Plain", "levels": "Colour by &level (independent tasks)", "critical": "&Critical path",
-                "slack": "&Slack"}
+                "slack": "&Slack", "worker": "Colour by &worker (shown schedule)",
+                "playback": "Colour by playback s&tate"}
 #: toolbar texts of the editor overlays
-OVERLAY_SHORT = {"none": "Plain", "levels": "Levels", "critical": "Critical path", "slack": "Slack"}
+OVERLAY_SHORT = {"none": "Plain", "levels": "Levels", "critical": "Critical path", "slack": "Slack",
+                 "worker": "Worker", "playback": "Playback state"}
+#: menu texts of the chart's on/off options
+FLAG_TEXT = {"show_critical": "Show critical path", "show_dependencies": "Show dependencies",
+             "show_transfers": "Show transfer lanes"}
 
 
 @dataclass(frozen=True)
@@ -46,6 +52,11 @@ class WindowActions:
     cancel_all: QtGui.QAction
     play: QtGui.QAction
     overlays: QtGui.QActionGroup
+    #: the toolbar's overlay box
+    overlay_box: QtWidgets.QComboBox
+    #: the View menu's chart colour modes and on/off options, by mode or option name
+    gantt_colours: dict[str, QtGui.QAction]
+    chart_flags: dict[str, QtGui.QAction]
 
 
 def _action(parent: QtWidgets.QWidget, text: str, slot: Callable[[], Any], shortcut: Any = None,
@@ -118,6 +129,9 @@ def build_menus(w: MainWindow) -> WindowActions:
                                 "Gantt chart as PNG, SVG or PDF"))
     file_menu.addAction(_action(w, "Export graph &image…", files.export_graph_image_dialog, "Ctrl+Shift+E",
                                 "Graph picture as PNG, SVG or PDF"))
+    file_menu.addAction(_action(w, "Export &report…", w.report_export.dialog,
+                                tip="The mapping step of this graph explained, as an HTML page or a PDF: analysis, "
+                                    "comparison of the algorithms, Gantt charts, profile and speed-up"))
     file_menu.addSeparator()
     file_menu.addAction(_action(w, "&Quit", w.close, S.Quit))
 
@@ -136,29 +150,37 @@ def build_menus(w: MainWindow) -> WindowActions:
                            short="Layout")
     view.addActions([fit_graph, layout_graph])
     view.addSeparator()
+    view.addAction(_action(w, "&Analysis panel", w.show_analysis_panel, "Ctrl+I",
+                           "Tasks, critical path, width, levels, CCR, bounds and data-exchange edges of the graph"))
+    view.addAction(_action(w, "Parallelism &profile", lambda: w.show_chart_tab(1),
+                           tip="How many tasks could run at each moment, and how many the shown schedule runs"))
+    view.addAction(_action(w, "Speed-&up curves", lambda: w.show_chart_tab(2),
+                           tip="Makespan and speed-up against the number of workers"))
+    view.addSeparator()
+    state: OverlayState = w.overlay_state
     overlays = QtGui.QActionGroup(w)
-    for mode in OVERLAY_MODES:
+    for mode in EDITOR_OVERLAYS:
         a = QtGui.QAction(OVERLAY_TEXT[mode], w, checkable=True)
         a.setData(mode)
-        a.setChecked(mode == "none")
         overlays.addAction(a)
         view.addAction(a)
-    overlays.triggered.connect(lambda a: w.editor.set_overlay(a.data()))
+    overlays.triggered.connect(lambda a: state.set_overlay(a.data()))
     view.addSeparator()
     colour = view.addMenu("Gantt &colours")
     colours = QtGui.QActionGroup(w)
+    gantt_colours: dict[str, QtGui.QAction] = {}
     for mode in COLOUR_MODES:
         a = QtGui.QAction(f"By {mode}", w, checkable=True)
-        a.setChecked(mode == "task")
-        a.triggered.connect(lambda _=False, m=mode: w.gantt.set_colour_mode(m))
+        a.triggered.connect(lambda _=False, m=mode: state.set_gantt_colour(m))
         colours.addAction(a)
         colour.addAction(a)
-    for text, setter in (("Show critical path", w.gantt.set_show_critical),
-                         ("Show dependencies", w.gantt.set_show_dependencies),
-                         ("Show transfer lanes", w.gantt.set_show_transfers)):
-        a = QtGui.QAction(text, w, checkable=True)
-        a.toggled.connect(setter)
+        gantt_colours[mode] = a
+    chart_flags: dict[str, QtGui.QAction] = {}
+    for name in CHART_FLAGS:
+        a = QtGui.QAction(FLAG_TEXT[name], w, checkable=True)
+        a.toggled.connect(lambda on, n=name: state.set_flag(n, on))
         view.addAction(a)
+        chart_flags[name] = a
 
     run = mb.addMenu("&Run")
     run_selected = _action(w, "Run &selected algorithms", w.results.run_selected, "Ctrl+R")
@@ -193,15 +215,46 @@ def build_menus(w: MainWindow) -> WindowActions:
     tb.addSeparator()
     tb.addActions([w.editor.commands.add_task, w.editor.commands.delete, layout_graph, fit_graph])
     tb.addSeparator()
+    label = QtWidgets.QLabel(" Colour graph by: ")
     combo = QtWidgets.QComboBox()
-    for mode in OVERLAY_MODES:
+    for mode in EDITOR_OVERLAYS:
         combo.addItem(OVERLAY_SHORT[mode], mode)
-    combo.setToolTip("Analysis overlay on the graph")
-    combo.currentIndexChanged.connect(lambda _i: w.editor.set_overlay(combo.currentData()))
+    combo.setToolTip("What the graph's colours show (View menu: the same choice)")
+    label.setBuddy(combo)
+    combo.currentIndexChanged.connect(lambda _i: state.set_overlay(combo.currentData()))
+    tb.addWidget(label)
     tb.addWidget(combo)
     tb.addSeparator()
     tb.addAction(run_all)
     files.refresh_recent()
-    return WindowActions(new, open_, save, save_as, undo, redo, fit_graph, layout_graph, run_selected, run_all,
-                         cancel_all, play, overlays)
+    actions = WindowActions(new, open_, save, save_as, undo, redo, fit_graph, layout_graph, run_selected, run_all,
+                            cancel_all, play, overlays, combo, gantt_colours, chart_flags)
+    _show_state(state, actions)
+    return actions
+
+
+def _show_state(state: OverlayState, actions: WindowActions) -> None:
+    """Keep the menu's check marks and the toolbar box on what ``state`` holds."""
+
+    def show(_what: str = "") -> None:
+        for a in actions.overlays.actions():
+            if a.isChecked() != (a.data() == state.overlay):
+                a.setChecked(a.data() == state.overlay)
+        box = actions.overlay_box
+        i = box.findData(state.overlay)
+        if box.currentIndex() != i:
+            blocked = box.blockSignals(True)
+            box.setCurrentIndex(i)
+            box.blockSignals(blocked)
+        for mode, a in actions.gantt_colours.items():
+            if a.isChecked() != (mode == state.gantt_colour):
+                a.setChecked(mode == state.gantt_colour)
+        for name, a in actions.chart_flags.items():
+            if a.isChecked() != state.flag(name):
+                blocked = a.blockSignals(True)
+                a.setChecked(state.flag(name))
+                a.blockSignals(blocked)
+
+    state.changed.connect(show)
+    show()
 

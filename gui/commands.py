@@ -47,6 +47,8 @@ class EditTarget(Protocol):
     @property
     def graph(self) -> TaskGraph: ...
 
+    def writable_graph(self) -> TaskGraph: ...
+
     def notify_graph_changed(self, renamed: tuple[str, str] | None = None) -> None: ...
 
     def notify_positions_changed(self, tasks: list[str]) -> None: ...
@@ -75,7 +77,8 @@ class _Command(QtGui.QUndoCommand):
 
     @property
     def graph(self) -> TaskGraph:
-        return self.doc.graph
+        # the graph to change: never one a running job holds (Document.snapshot)
+        return self.doc.writable_graph()
 
 
 class AddTaskCommand(_Command):

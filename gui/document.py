@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import threading
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -102,6 +103,11 @@ class Document(QtCore.QObject):
         self._reset_serial = next(_serials)
         self._selected: list[str] = []
         self._selected_edges: list[Edge] = []
+        # copy-on-write snapshots: once a run holds the open graph it is frozen (never changed
+        # again); a background thread copies it, and the next edit swaps to that copy
+        self._frozen = False
+        self._spare: list[TaskGraph] = []
+        self._copier: threading.Thread | None = None
         self._layout_missing()
 
     # ------------------------------------------------------------------ state
@@ -142,8 +148,37 @@ class Document(QtCore.QObject):
         return (self._reset_serial, 0)
 
     def snapshot(self) -> tuple[TaskGraph, Platform]:
-        """Independent copies of the graph and platform, safe to hand to a background run."""
-        return self._graph.copy(), self.platform
+        """The graph and platform as they are now, safe to hand to a background run.
+
+        The returned graph is never changed again: it is the open graph itself, frozen
+        (every run of the same graph version shares it, and taking it costs nothing); the
+        document copies it in a background thread and edits that copy from the next edit
+        on (:meth:`writable_graph`). Readers must not change it either.
+        """
+        if not self._frozen:
+            self._frozen = True
+            self._spare = []
+            frozen = self._graph
+            spare = self._spare
+
+            def copy() -> None:
+                spare.append(frozen.copy())
+
+            self._copier = threading.Thread(target=copy, name="graph snapshot copy", daemon=True)
+            self._copier.start()
+        return self._graph, self.platform
+
+    def writable_graph(self) -> TaskGraph:
+        """The open graph, for an edit: a fresh copy if runs hold the current one (see
+        :meth:`snapshot`); waits for the background copy when it is not done yet."""
+        if self._frozen:
+            if self._copier is not None:
+                self._copier.join()
+            self._copier = None
+            self._graph = self._spare[0] if self._spare else self._graph.copy()
+            self._spare = []
+            self._frozen = False
+        return self._graph
 
     # -------------------------------------------------------------- selection
     def select(self, tasks: Sequence[str], edges: Sequence[Edge] | None = None) -> None:
@@ -187,6 +222,7 @@ class Document(QtCore.QObject):
         """Replace the open graph (opened, imported or an example); clears undo history."""
         self._graph = graph
         self._reset_serial = next(_serials)
+        self._frozen, self._spare, self._copier = False, [], None
         self._layout_missing()
         self.undo_stack.clear()
         self.undo_stack.setClean()

@@ -58,14 +58,9 @@ def _quiet_offscreen(mode, context, message) -> None:
 
 
 def _check_path(path: str | os.PathLike[str]) -> tuple[Path, str]:
-    p = Path(path)
-    ext = p.suffix.lower()
-    if ext not in FORMATS:
-        raise GraphError(f"cannot export to {str(p)!r}: the name must end in .png, .svg or .pdf")
-    folder = p.parent if str(p.parent) else Path(".")
-    if not folder.is_dir():
-        raise GraphError(f"cannot write {str(p)!r}: folder {str(folder)!r} does not exist")
-    return p, ext
+    from gui.report.canvas import check_output
+
+    return check_output(path, FORMATS, action="export to")
 
 
 def default_title(schedules: list[Schedule], graph=None) -> str:
@@ -87,18 +82,16 @@ def _render(paint, src_w: float, src_h: float, path: Path, ext: str, scale: floa
     """Call ``paint(painter, target_rect)`` on the device chosen by ``ext`` and write ``path``."""
     from PySide6 import QtCore, QtGui
 
+    from gui.report.canvas import pdf_device, png_image, svg_device
     from model.formats import atomic_write
 
     buf = QtCore.QByteArray()
     dev = QtCore.QBuffer(buf)
     dev.open(QtCore.QIODevice.OpenModeFlag.WriteOnly)
+    painter = QtGui.QPainter()
     if ext == ".png":
-        if not (scale > 0) or scale > 16:
-            raise GraphError(f"scale must be between 0 and 16, got {scale!r}")
-        img = QtGui.QImage(max(1, round(src_w * scale)), max(1, round(src_h * scale)),
-                           QtGui.QImage.Format.Format_ARGB32)
-        img.fill(QtGui.QColor("white"))
-        painter = QtGui.QPainter(img)
+        img = png_image(src_w, src_h, scale, QtGui.QImage.Format.Format_ARGB32)
+        painter.begin(img)
         painter.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing, True)
         painter.setRenderHint(QtGui.QPainter.RenderHint.TextAntialiasing, True)
         paint(painter, QtCore.QRectF(0, 0, img.width(), img.height()))
@@ -106,33 +99,15 @@ def _render(paint, src_w: float, src_h: float, path: Path, ext: str, scale: floa
         if not img.save(dev, "PNG"):  # type: ignore[call-overload]  # the stubs say bytes; PySide6 takes str
             raise GraphError(f"cannot encode PNG for {str(path)!r}")
     elif ext == ".svg":
-        from PySide6 import QtSvg
-
-        gen = QtSvg.QSvgGenerator()
-        gen.setOutputDevice(dev)
-        gen.setSize(QtCore.QSize(round(src_w), round(src_h)))
-        gen.setViewBox(QtCore.QRectF(0, 0, src_w, src_h))
-        gen.setResolution(96)
-        gen.setTitle(title)
-        gen.setDescription("TaskMapper export")
-        painter = QtGui.QPainter()
+        gen = svg_device(dev, src_w, src_h, title, "TaskMapper export")
         if not painter.begin(gen):
             raise GraphError(f"cannot start SVG output for {str(path)!r}")
         painter.fillRect(QtCore.QRectF(0, 0, src_w, src_h), QtGui.QColor("white"))
         paint(painter, QtCore.QRectF(0, 0, src_w, src_h))
         painter.end()
     else:
-        writer = QtGui.QPdfWriter(dev)
-        # 96 dpi: one device unit per screen pixel, so point-sized fonts keep their size
-        # relative to the chart (text and bars stay vectors at any zoom)
-        writer.setResolution(96)
-        writer.setTitle(title)
-        writer.setCreator("TaskMapper")
-        # one page the chart's size (screen pixels at 96 dpi -> points)
-        size_pt = QtCore.QSizeF(src_w * 72 / 96, src_h * 72 / 96)
-        writer.setPageSize(QtGui.QPageSize(size_pt, QtGui.QPageSize.Unit.Point, "chart"))
-        writer.setPageMargins(QtCore.QMarginsF(0, 0, 0, 0))
-        painter = QtGui.QPainter()
+        # one page the chart's size: text and bars stay vectors at any zoom
+        writer = pdf_device(dev, src_w, src_h, title, "chart")
         if not painter.begin(writer):
             raise GraphError(f"cannot start PDF output for {str(path)!r}")
         vp = painter.viewport()

@@ -14,16 +14,21 @@ from PySide6 import QtCore, QtGui, QtWidgets
 
 from gui.actions import build_menus
 from gui.algorithm_runs import RunManager
+from gui.analysis_runs import LiveAnalysis
 from gui.autosave import Autosave
 from gui.document import Document
 from gui.editor import GraphEditorView
 from gui.files import FileCommands
 from gui.gantt import GanttView, Playback
 from gui.numbers import human
+from gui.overlay_state import OverlayState, bind_views
 from gui.panels import PlatformPanel, PropertyPanel
+from gui.panels.analysis import AnalysisPanel
+from gui.report_export import ReportExport
 from gui.results import ResultsPanel
 from gui.runs import ExecutionPanel
 from gui.session import Session
+from gui.views import ProfileView, ScalingView
 from model.chart import GanttGeometry, gantt_geometry
 from model.graph import Platform, TaskGraph
 from model.replay import task_states
@@ -52,11 +57,25 @@ class MainWindow(QtWidgets.QMainWindow):
         self.manager = RunManager(self)
         self.playback = Playback(self)
 
+        #: what the graph and the chart are coloured by, shown by the menus, the toolbar and the chart
+        self.overlay_state = OverlayState(self)
+        #: the analysis of the open graph, kept up to date
+        self.live_analysis = LiveAnalysis(self.document, self)
+
         self.editor = GraphEditorView(self.document, session=self.session)
         self.gantt = GanttView(self.playback, session=self.session)
+        bind_views(self.overlay_state, self.editor, self.gantt, self.playback)
+        self.profile_view = ProfileView(self.live_analysis, self.session)
+        self.scaling_view = ScalingView(self.document, self.session)
+        self.chart_tabs = QtWidgets.QTabWidget()
+        self.chart_tabs.setDocumentMode(True)
+        self.chart_tabs.addTab(self.gantt, "Gantt chart")
+        self.chart_tabs.addTab(self.profile_view, "Parallelism profile")
+        self.chart_tabs.addTab(self.scaling_view, "Speed-up")
+        self.scaling_view.schedule_shown.connect(lambda _s: self.chart_tabs.setCurrentIndex(0))
         split = QtWidgets.QSplitter(QtCore.Qt.Orientation.Vertical)
         split.addWidget(self.editor)
-        split.addWidget(self.gantt)
+        split.addWidget(self.chart_tabs)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
         # the chart needs room for its lanes: about 45 % of the height from the start
@@ -73,9 +92,19 @@ class MainWindow(QtWidgets.QMainWindow):
         self.results = ResultsPanel(self.document, self.manager, session=self.session)
         self.mapping_dock = mapping_dock = self._dock(self.results, "Mapping",
                                                       QtCore.Qt.DockWidgetArea.RightDockWidgetArea)
+        self.analysis = AnalysisPanel(self.document, self.live_analysis)
+        self.analysis_dock = self._dock(self.analysis, "Analysis", QtCore.Qt.DockWidgetArea.RightDockWidgetArea)
+        self.tabifyDockWidget(mapping_dock, self.analysis_dock)
         self.execution = ExecutionPanel(self.document, results_provider=lambda: self.session.results)
         self.run_dock = self._dock(self.execution, "Run for real", QtCore.Qt.DockWidgetArea.RightDockWidgetArea)
-        self.tabifyDockWidget(mapping_dock, self.run_dock)
+        self.tabifyDockWidget(self.analysis_dock, self.run_dock)
+        # the construction replay explains each step in a dock of its own, shown while it runs
+        self.construction_dock = self._dock(self.gantt.construction.panel, "Construction",
+                                            QtCore.Qt.DockWidgetArea.RightDockWidgetArea)
+        self.tabifyDockWidget(self.run_dock, self.construction_dock)
+        self.construction_dock.hide()
+        self.gantt.construction.panel.shown_changed.connect(self._on_construction_shown_changed)
+        self.gantt.construction.stepped.connect(self._on_construction_stepped)
         mapping_dock.raise_()
         self.resizeDocks([left_dock], [210], QtCore.Qt.Orientation.Horizontal)
         self.results.splitter.setSizes([320, 170])
@@ -90,6 +119,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.autosave = Autosave(self)
         #: set when the window closes because the process was interrupted (Ctrl-C)
         self.closing_on_signal = False
+        self.report_export = ReportExport(self)
         self.menus = build_menus(self)
         #: the result the window put on the chart by itself (the best so far), and the
         #: one the user chose in the table: the window follows better results as they
@@ -171,7 +201,20 @@ class MainWindow(QtWidgets.QMainWindow):
         if sched is None:
             self.show_status("Choose a result first: its construction is replayed placement by placement", 8000)
             return
-        self.gantt.animate_construction(self.results.construction(sched.algorithm) or sched.slots)
+        slots = self.results.construction(sched.algorithm) or sched.slots
+        self.chart_tabs.setCurrentIndex(0)
+        self.gantt.animate_construction(slots)
+        platform = self.session.platforms[0] if self.session.platforms else None
+        self.gantt.construction.explain(self.session.graph or self.document.graph,
+                                        platform or self.document.platform, sched.algorithm)
+
+    def show_analysis_panel(self) -> None:
+        self.analysis_dock.show()
+        self.analysis_dock.raise_()
+
+    def show_chart_tab(self, index: int) -> None:
+        """Show the Gantt chart (0), the parallelism profile (1) or the speed-up curves (2)."""
+        self.chart_tabs.setCurrentIndex(index)
 
     def show_run_panel(self) -> None:
         self.run_dock.show()
@@ -222,6 +265,18 @@ class MainWindow(QtWidgets.QMainWindow):
                 for task in self.document.graph.tasks:
                     states.setdefault(task, "waiting")
             self.editor.set_task_states(states)
+
+    def _on_construction_shown_changed(self, shown: bool) -> None:
+        if shown:
+            self.construction_dock.show()
+            self.construction_dock.raise_()
+        else:
+            self.construction_dock.hide()
+
+    def _on_construction_stepped(self, k: int) -> None:
+        # the task just placed is selected in the graph too
+        slot = self.gantt.construction.slot(k)
+        self.document.select([slot.task] if slot is not None else [])
 
     def _on_execution_trace_ready(self, trace: Schedule) -> None:
         pair = self.execution.comparison()
@@ -343,6 +398,10 @@ class MainWindow(QtWidgets.QMainWindow):
         self.playback.pause()
         if self.files.loading is not None:
             self.files.loading.cancel()
+        self.gantt.construction.stop()
+        self.live_analysis.wait(3000)
+        self.scaling_view.wait(3000)
+        self.report_export.wait(3000)
         self.manager.wait_all(3000)
         self.execution.wait_all(5000)
         event.accept()

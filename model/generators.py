@@ -36,6 +36,7 @@ import numpy as np
 from .gcpause import paused_collection
 from .graph import GraphError, TaskGraph
 from .layout import apply_layout, layered_layout
+from .levels import level_of
 
 __all__ = ["GENERATORS", "generate", "layout_levels"]
 
@@ -47,8 +48,15 @@ LAYOUT_MAX_TASKS = 20_000
 
 
 # -------------------------------------------------------------------- parameters
-#: the largest graph a generator builds (a typo such as ``n=1e9`` must not hang the machine)
+#: the largest graph a generator builds (a typo such as ``n=1e9`` must not hang the machine):
+#: its tasks, its edges, and its per-worker costs (tasks × ``workers``); each family works
+#: out its counts from its parameters and refuses before generating anything
 MAX_TASKS = 1_000_000
+MAX_EDGES = 4_000_000
+MAX_COST_ENTRIES = 16_000_000
+#: the largest mean task cost and mean edge data (``ccr * cost``): with the spreads
+#: drawn around them every cost and data volume stays far within ``model.graph.MAX_TIME``
+MAX_MEAN = 1e10
 _SIZES = ("n", "width", "phases", "images", "branches", "degree")
 
 
@@ -76,12 +84,27 @@ def _float(kind: str, name: str, v: Any, lo: float, hi: float | None = None, *, 
     return fv
 
 
+def _limit(kind: str, tasks: int, edges: int, w: _Weights, params: str) -> None:
+    """Refuse a graph past the size limits before it is generated (``params`` names the cause)."""
+    if tasks > MAX_TASKS:
+        raise GraphError(f"generator {kind!r} with {params} would make {tasks:,} tasks; at most {MAX_TASKS:,}")
+    if edges > MAX_EDGES:
+        raise GraphError(f"generator {kind!r} with {params} would make about {edges:,} edges; "
+                         f"at most {MAX_EDGES:,}")
+    if w.workers is not None and tasks * w.workers > MAX_COST_ENTRIES:
+        raise GraphError(f"generator {kind!r} with {params} and workers={w.workers} would make "
+                         f"{tasks * w.workers:,} per-worker costs; at most {MAX_COST_ENTRIES:,}")
+
+
 class _Weights:
     """The weighting parameters shared by every generator (checked once)."""
 
     def __init__(self, kind: str, cost: Any, ccr: Any, vary: Any, workers: Any, beta: Any, integer: Any) -> None:
-        self.cost = _float(kind, "cost", cost, 0.0, strict=True)
+        self.cost = _float(kind, "cost", cost, 0.0, MAX_MEAN, strict=True)
         self.ccr = _float(kind, "ccr", ccr, 0.0)
+        if self.ccr * self.cost > MAX_MEAN:
+            raise GraphError(f"parameters 'ccr' x 'cost' of generator {kind!r} must be at most {MAX_MEAN:g}, "
+                             f"got {self.ccr:g} x {self.cost:g}")
         self.vary = _float(kind, "vary", vary, 0.0, 1.0)
         self.workers = None if workers is None else _int(kind, "workers", workers, 1, 4096)
         self.beta = _float(kind, "beta", beta, 0.0, 2.0)
@@ -178,12 +201,9 @@ def layout_levels(graph: TaskGraph, spacing: float = SPACING) -> None:
     if len(graph) <= LAYOUT_MAX_TASKS:
         apply_layout(graph, layered_layout(graph, layer_gap=spacing))
         return
-    level: dict[str, int] = {}
-    for t in graph.topological_order():
-        level[t] = max((level[p] + 1 for p in graph.nx.predecessors(t)), default=0)
     rows: dict[int, list[str]] = {}
-    for t in graph.nx.nodes:
-        rows.setdefault(level[t], []).append(t)
+    for t, lv in level_of(graph).items():
+        rows.setdefault(lv, []).append(t)
     for lv, row in rows.items():
         k = len(row)
         for j, t in enumerate(row):
@@ -225,6 +245,8 @@ def layered(
     alpha = _float(kind, "alpha", alpha, 0.0, strict=True)
     out_degree = _float(kind, "out_degree", out_degree, 1.0)
     jump = _int(kind, "jump", jump, 1)
+    max_k = max(1, round(2 * out_degree - 1))
+    _limit(kind, n, n * (1 + max_k) // 2, w, f"n={n:,}, out_degree={out_degree:g}")
     levels = int(min(n, max(1, round(math.sqrt(n) / alpha))))
     raw = rng.uniform(0.0, 2.0, levels) + 1e-9
     extra = (n - levels) * raw / raw.sum()
@@ -236,7 +258,6 @@ def layered(
     level = np.repeat(np.arange(levels), width)
     col = np.arange(n) - start[level]
     srcs, dsts = [], []
-    max_k = max(1, round(2 * out_degree - 1))
     for lv in range(levels - 1):
         a0, a1 = start[lv], start[lv + 1]
         b0, b1 = start[lv + 1], start[min(levels, lv + 1 + jump)]
@@ -277,8 +298,7 @@ def fork_join(
     if width is None:
         width = 8 if n is None else max(1, (_int(kind, "n", n, 3) - 1) // phases - 1)
     width = _int(kind, "width", width, 1)
-    if phases * (width + 1) > MAX_TASKS:
-        raise GraphError(f"generator {kind!r}: {phases} phases of {width} tasks exceed {MAX_TASKS:,} tasks")
+    _limit(kind, phases * (width + 1) + 1, 2 * phases * width, w, f"{phases:,} phases of width {width:,}")
     ids = ["F0"]
     src: list[int] = []
     dst: list[int] = []
@@ -304,6 +324,7 @@ def fork_join(
 def _tree(kind: str, rng: np.random.Generator, w: _Weights, n: int, degree: int, inward: bool) -> TaskGraph:
     n = _int(kind, "n", n, 1)
     degree = _int(kind, "degree", degree, 1)
+    _limit(kind, n, n - 1, w, f"n={n:,}")
     ids = [f"T{i + 1}" for i in range(n)]
     child = np.arange(1, n)
     parent = (child - 1) // degree
@@ -334,6 +355,8 @@ def series_parallel(
     n = _int(kind, "n", n, 1)
     branches = _int(kind, "branches", branches, 2)
     p_parallel = _float(kind, "p_parallel", p_parallel, 0.0, 1.0)
+    # every block adds at most two edges per task it holds (fork and join ones)
+    _limit(kind, n, 2 * n, w, f"n={n:,}")
     src: list[int] = []
     dst: list[int] = []
     count = 0
@@ -443,6 +466,7 @@ def gaussian(rng: np.random.Generator, w: _Weights, *, size: int | None = None, 
     if size is None:
         size = 5 if n is None else max(2, round((-1 + math.sqrt(9 + 8 * _int(kind, "n", n, 1))) / 2))
     m = _int(kind, "size", size, 2, 2000)
+    _limit(kind, (m * m + m - 2) // 2, m * (m - 1) - 1, w, f"size={m:,}")
     ids: list[str] = []
     index: dict[tuple[int, int], int] = {}
     cat = []
@@ -489,6 +513,7 @@ def fft(rng: np.random.Generator, w: _Weights, *, points: int | None = None, n: 
     if p & (p - 1):
         raise GraphError(f"parameter 'points' of generator 'fft' must be a power of 2, got {p}")
     stages = int(math.log2(p))
+    _limit(kind, 2 * p - 1 + p * stages, 2 * (p - 1) + 2 * p * stages, w, f"points={p:,}")
     ids = [f"R{i + 1}" for i in range(2 * p - 1)]
     cat: list[dict[str, Any]] = [{"category": "recursive"}] * (2 * p - 1)
     src, dst = [], []
@@ -537,6 +562,7 @@ def montage(rng: np.random.Generator, w: _Weights, *, images: int | None = None,
     if images is None:
         images = 4 if n is None else max(2, (_int(kind, "n", n, 1) - 3) // 4)
     k = _int(kind, "images", images, 2)
+    _limit(kind, 4 * k + 3, 10 * k - 5, w, f"images={k:,}")
     ids: list[str] = []
     cats: list[str] = []
 
@@ -591,6 +617,7 @@ def montage(rng: np.random.Generator, w: _Weights, *, images: int | None = None,
 def chain(rng: np.random.Generator, w: _Weights, *, n: int = 10) -> TaskGraph:
     """``n`` tasks in series (no parallelism at all)."""
     n = _int("chain", "n", n, 1)
+    _limit("chain", n, n - 1, w, f"n={n:,}")
     ids = [f"T{i + 1}" for i in range(n)]
     return _assemble(f"chain-{n}", ids, np.arange(n - 1), np.arange(1, n), rng, w)
 
@@ -598,6 +625,7 @@ def chain(rng: np.random.Generator, w: _Weights, *, n: int = 10) -> TaskGraph:
 def independent(rng: np.random.Generator, w: _Weights, *, n: int = 10) -> TaskGraph:
     """``n`` tasks without any edge (a bag of tasks: pure load balancing)."""
     n = _int("independent", "n", n, 1)
+    _limit("independent", n, 0, w, f"n={n:,}")
     ids = [f"T{i + 1}" for i in range(n)]
     g = _assemble(f"independent-{n}", ids, [], [], rng, w)
     return g

@@ -12,27 +12,72 @@ A :class:`Platform` is the set of workers and the network between them.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sized
 from dataclasses import dataclass, field
 from typing import Any
 
 import networkx as nx
 
+from .gcpause import paused_collection
+
 __all__ = [
+    "MAX_DATA",
+    "MAX_TIME",
+    "MAX_WORKERS",
     "GraphError",
     "Network",
     "Platform",
     "TaskGraph",
     "Worker",
     "check_number",
+    "shorten",
 ]
+
+#: The largest time accepted: a task's ``cost`` or ``costs`` entry, a latency, and, on a
+#: platform, an execution time (cost / speed) or a transfer time (latency + data /
+#: bandwidth). 1e12 seconds is about 31,700 years; sums over millions of tasks stay far
+#: from overflowing (and within what the exact solver's integer times can hold), so every
+#: algorithm works on any graph that passes :meth:`TaskGraph.validate`.
+MAX_TIME = 1e12
+#: The largest data volume of an edge (a petabyte when data are bytes, as in WfFormat).
+MAX_DATA = 1e15
+#: The most workers a platform built from a count or read from a graph file may have
+#: (a compiled platform holds worker-by-worker matrices).
+MAX_WORKERS = 4096
+
+#: how much of a value taken from the input an error message quotes
+_SHORTEN = 40
 
 
 class GraphError(ValueError):
     """A task graph or platform is invalid; the message names the offending item."""
 
 
-def check_number(value: Any, what: str, *, allow_zero: bool = True) -> float:
+def shorten(value: object, limit: int = _SHORTEN) -> str:
+    """``repr(value)`` cut to about ``limit`` characters, for quoting input in an error message.
+
+    Examples
+    --------
+    >>> shorten("T1"), shorten("x" * 100)
+    ("'T1'", "'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx…'")
+    >>> shorten(10 ** 5000)
+    'a number of about 5,001 digits'
+    """
+    if isinstance(value, str):
+        if len(value) <= limit:
+            return repr(value)
+        r = repr(value[:limit])
+        return r[:-1] + "…" + r[-1]
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 3 * limit:
+        return f"a number of about {int(value.bit_length() * math.log10(2)) + 1:,} digits"
+    try:
+        r = repr(value)
+    except (ValueError, RecursionError):
+        return f"a {type(value).__name__}"
+    return r if len(r) <= limit + 2 else r[:limit] + "…"
+
+
+def check_number(value: Any, what: str, *, allow_zero: bool = True, maximum: float | None = None) -> float:
     """Return ``value`` as a finite, non-negative float or raise :class:`GraphError`.
 
     Parameters
@@ -43,20 +88,29 @@ def check_number(value: Any, what: str, *, allow_zero: bool = True) -> float:
         A description of the value used in the error message, e.g. ``"cost of task 'T1'"``.
     allow_zero : bool
         Whether zero is accepted.
+    maximum : float, optional
+        The largest value accepted (e.g. :data:`MAX_TIME`).
 
     Examples
     --------
     >>> check_number(3, "cost of task 'a'")
     3.0
+    >>> check_number(1e308, "cost of task 'a'", maximum=MAX_TIME)
+    Traceback (most recent call last):
+    ...
+    model.graph.GraphError: cost of task 'a' is too large (1e+308; at most 1e+12)
     """
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         try:
             if isinstance(value, str) or isinstance(value, bool):
                 raise TypeError
             value = float(value)
-        except (TypeError, ValueError):
-            raise GraphError(f"{what} must be a number, got {value!r}") from None
-    v = float(value)
+        except (TypeError, ValueError, OverflowError):
+            raise GraphError(f"{what} must be a number, got {shorten(value)}") from None
+    try:
+        v = float(value)
+    except OverflowError:  # an integer beyond any float
+        raise GraphError(f"{what} is infinite") from None
     if math.isnan(v):
         raise GraphError(f"{what} is NaN")
     if math.isinf(v):
@@ -65,6 +119,8 @@ def check_number(value: Any, what: str, *, allow_zero: bool = True) -> float:
         raise GraphError(f"{what} is negative ({v:g})")
     if not allow_zero and v == 0:
         raise GraphError(f"{what} must be positive")
+    if maximum is not None and v > maximum:
+        raise GraphError(f"{what} is too large ({v:g}; at most {maximum:g})")
     return v
 
 
@@ -140,26 +196,27 @@ class Platform:
         seen: set[str] = set()
         for w in self.workers:
             if w.id in seen:
-                raise GraphError(f"duplicate worker id {w.id!r}")
+                raise GraphError(f"duplicate worker id {shorten(w.id)}")
             seen.add(w.id)
-            check_number(w.speed, f"speed of worker {w.id!r}", allow_zero=False)
+            check_number(w.speed, f"speed of worker {shorten(w.id)}", allow_zero=False)
         check_number(self.network.bandwidth, "network bandwidth", allow_zero=False)
-        check_number(self.network.latency, "network latency")
+        check_number(self.network.latency, "network latency", maximum=MAX_TIME)
         for (a, b), (bw, lat) in self.network.links.items():
             for wid in (a, b):
                 if wid not in seen:
-                    raise GraphError(f"network link ({a!r}, {b!r}) names unknown worker {wid!r}")
+                    raise GraphError(
+                        f"network link ({shorten(a)}, {shorten(b)}) names unknown worker {shorten(wid)}"
+                    )
             if bw != math.inf:  # an unlimited link (cores of one machine) is allowed
-                check_number(bw, f"bandwidth of link ({a!r}, {b!r})", allow_zero=False)
-            check_number(lat, f"latency of link ({a!r}, {b!r})")
+                check_number(bw, f"bandwidth of link ({shorten(a)}, {shorten(b)})", allow_zero=False)
+            check_number(lat, f"latency of link ({shorten(a)}, {shorten(b)})", maximum=MAX_TIME)
 
     @classmethod
     def homogeneous(
         cls, n: int, *, bandwidth: float = 1.0, latency: float = 0.0
     ) -> Platform:
-        """``n`` workers ``P1..Pn`` of speed 1."""
-        if n < 1:
-            raise GraphError(f"number of workers must be at least 1, got {n}")
+        """``n`` workers ``P1..Pn`` of speed 1 (1 to :data:`MAX_WORKERS`)."""
+        _check_count(n)
         return cls(
             tuple(Worker(f"P{i + 1}") for i in range(n)),
             Network(bandwidth=bandwidth, latency=latency),
@@ -175,6 +232,7 @@ class Platform:
 
     def with_workers(self, n: int) -> Platform:
         """A platform with ``n`` workers, keeping the network; new workers get speed 1."""
+        _check_count(n)
         ws = list(self.workers[:n])
         for i in range(len(ws), n):
             ws.append(Worker(f"P{i + 1}"))
@@ -182,7 +240,61 @@ class Platform:
         return Platform(tuple(ws), Network(self.network.bandwidth, self.network.latency, links))
 
 
+def _check_count(n: int) -> None:
+    if n < 1:
+        raise GraphError(f"number of workers must be at least 1, got {n}")
+    if n > MAX_WORKERS:
+        raise GraphError(f"number of workers must be at most {MAX_WORKERS:,}, got {n:,}")
+
+
+def _check_costs(task: str, n: int) -> None:
+    if n > MAX_WORKERS:
+        raise GraphError(
+            f"task {shorten(task)} has {n:,} costs: a platform has at most {MAX_WORKERS:,} workers"
+        )
+
+
+def _plain(value: Any, maximum: float) -> float | None:
+    """``value`` as a float when it plainly is a valid one (the fast path of big graphs), else ``None``."""
+    if (type(value) is float or type(value) is int) and 0 <= value <= maximum:
+        return float(value)
+    return None
+
+
+def _time(value: Any, task: str, index: int | None = None) -> float:
+    """A task's cost (or its ``costs`` entry number ``index``), checked."""
+    v = _plain(value, MAX_TIME)
+    if v is not None:
+        return v
+    what = f"cost of task {shorten(task)}" if index is None else f"cost #{index + 1} of task {shorten(task)}"
+    return check_number(value, what, maximum=MAX_TIME)
+
+
+def _data(value: Any, source: str, target: str) -> float:
+    """An edge's data volume, checked."""
+    v = _plain(value, MAX_DATA)
+    return v if v is not None else check_number(value, f"data of edge {_edge(source, target)}", maximum=MAX_DATA)
+
+
+def _edge(source: str, target: str) -> str:
+    return f"{shorten(source)} -> {shorten(target)}"
+
+
 _TASK_KEYS = ("cost", "costs")
+
+
+def _check_pin(worker: Any, task: str) -> str:
+    """A task's pin as a worker id, or :class:`GraphError` naming the task."""
+    if not isinstance(worker, str):
+        raise GraphError(f"pin of task {shorten(task)} must be a worker id (text), got {shorten(worker)}")
+    if not worker.strip():
+        raise GraphError(f"pin of task {shorten(task)} is an empty worker id")
+    return worker
+
+
+def _some(ids: list[str], k: int = 8) -> str:
+    """The first ``k`` ids, comma-separated, with ``...`` when there are more."""
+    return ", ".join(ids[:k]) + (", ..." if len(ids) > k else "")
 
 
 class TaskGraph:
@@ -190,6 +302,7 @@ class TaskGraph:
 
     The graph wraps a :class:`networkx.DiGraph` (available as :attr:`nx`). Node
     attributes: ``cost`` (float) or ``costs`` (list of floats, one per worker),
+    ``pin`` (the id of the worker the task is fixed to; absent or ``None``: free),
     plus free attributes (``x``, ``y``, ``label``, ...). Edge attribute: ``data``.
 
     Parameters
@@ -231,32 +344,33 @@ class TaskGraph:
         """Add a task with a ``cost`` or a per-worker ``costs`` list (not both)."""
         task = str(task)
         if task in self.nx:
-            raise GraphError(f"duplicate task id {task!r}")
+            raise GraphError(f"duplicate task id {shorten(task)}")
         if cost is not None and costs is not None:
-            raise GraphError(f"task {task!r} has both 'cost' and 'costs'")
+            raise GraphError(f"task {shorten(task)} has both 'cost' and 'costs'")
         if costs is not None:
             if isinstance(costs, (str, bytes)) or not isinstance(costs, Iterable):
-                raise GraphError(f"'costs' of task {task!r} must be a list of numbers")
-            cl = [check_number(c, f"cost #{i + 1} of task {task!r}") for i, c in enumerate(costs)]
+                raise GraphError(f"'costs' of task {shorten(task)} must be a list of numbers")
+            if isinstance(costs, Sized):
+                _check_costs(task, len(costs))
+            cl = [_time(c, task, i) for i, c in enumerate(costs)]
             if not cl:
-                raise GraphError(f"'costs' of task {task!r} is empty")
+                raise GraphError(f"'costs' of task {shorten(task)} is empty")
+            _check_costs(task, len(cl))
             self.nx.add_node(task, costs=cl, **attrs)
         else:
-            c = check_number(0.0 if cost is None else cost, f"cost of task {task!r}")
-            self.nx.add_node(task, cost=c, **attrs)
+            self.nx.add_node(task, cost=_time(0.0 if cost is None else cost, task), **attrs)
 
     def add_edge(self, source: str, target: str, data: float = 0.0, **attrs: Any) -> None:
         """Add an edge ``source -> target`` carrying ``data`` units."""
         source, target = str(source), str(target)
         for t in (source, target):
             if t not in self.nx:
-                raise GraphError(f"edge {source!r} -> {target!r} names unknown task {t!r}")
+                raise GraphError(f"edge {_edge(source, target)} names unknown task {shorten(t)}")
         if source == target:
-            raise GraphError(f"edge {source!r} -> {target!r} is a self-loop (a cycle)")
+            raise GraphError(f"edge {_edge(source, target)} is a self-loop (a cycle)")
         if self.nx.has_edge(source, target):
-            raise GraphError(f"duplicate edge {source!r} -> {target!r}")
-        d = check_number(data, f"data of edge {source!r} -> {target!r}")
-        self.nx.add_edge(source, target, data=d, **attrs)
+            raise GraphError(f"duplicate edge {_edge(source, target)}")
+        self.nx.add_edge(source, target, data=_data(data, source, target), **attrs)
 
     def would_create_cycle(self, source: str, target: str) -> list[str] | None:
         """The cycle an edge ``source -> target`` would close, or ``None``.
@@ -280,13 +394,13 @@ class TaskGraph:
     def remove_task(self, task: str) -> None:
         """Remove a task and its edges."""
         if task not in self.nx:
-            raise GraphError(f"unknown task {task!r}")
+            raise GraphError(f"unknown task {shorten(task)}")
         self.nx.remove_node(task)
 
     def remove_edge(self, source: str, target: str) -> None:
         """Remove an edge."""
         if not self.nx.has_edge(source, target):
-            raise GraphError(f"unknown edge {source!r} -> {target!r}")
+            raise GraphError(f"unknown edge {shorten(source)} -> {shorten(target)}")
         self.nx.remove_edge(source, target)
 
     def update_task(self, task: str, values: Mapping[str, Any] | None = None, remove: Iterable[str] = ()) -> None:
@@ -301,7 +415,7 @@ class TaskGraph:
                     remove: Iterable[str] = ()) -> None:
         """Remove the attributes ``remove`` of an edge, then set ``values``."""
         if not self.nx.has_edge(source, target):
-            raise GraphError(f"unknown edge {source!r} -> {target!r}")
+            raise GraphError(f"unknown edge {shorten(source)} -> {shorten(target)}")
         a = self.nx.edges[source, target]
         for k in remove:
             a.pop(k, None)
@@ -317,9 +431,9 @@ class TaskGraph:
         (['z', 'b'], [('z', 'b')])
         """
         if old not in self.nx:
-            raise GraphError(f"unknown task {old!r}")
+            raise GraphError(f"unknown task {shorten(old)}")
         if new in self.nx and new != old:
-            raise GraphError(f"a task named {new!r} already exists")
+            raise GraphError(f"a task named {shorten(new)} already exists")
         self._rebuild(self.nx.nodes, self.nx.edges, {old: new})
 
     def reorder(self, tasks: Iterable[str], edges: Iterable[tuple[str, str]]) -> None:
@@ -349,7 +463,18 @@ class TaskGraph:
         self.nx = new
 
     def copy(self) -> TaskGraph:
-        """A deep-enough copy (attribute dicts and cost lists are copied)."""
+        """A deep-enough copy (attribute dicts and cost lists are copied).
+
+        Task order and every task's successor and predecessor orders are kept exactly,
+        so algorithms that iterate them break ties as on the original.
+
+        Examples
+        --------
+        >>> g = TaskGraph(); g.add_task("a", 1); g.add_task("b", 2); g.add_edge("a", "b", 3)
+        >>> h = g.copy(); h.nx.edges["a", "b"]["data"] = 5
+        >>> g.data("a", "b"), h.data("a", "b")
+        (3.0, 5.0)
+        """
         g = TaskGraph(self.name, self.platform)
         g.network = self.network
         g.attrs = dict(self.attrs)
@@ -360,19 +485,13 @@ class TaskGraph:
                 a2["costs"] = list(a2["costs"])
             return a2
 
-        # The adjacency dicts are rebuilt directly (networkx assigns them the same way in
-        # its own constructors): five times faster than add_node/add_edge per item, which
-        # matters when a 100,000-task graph is snapshotted for a run on the GUI thread.
-        # Successor and predecessor orders are kept exactly, so algorithms that iterate
-        # them break ties as on the original.
         src = self.nx
-        node = {n: node_attrs(a) for n, a in src._node.items()}
-        succ = {u: {v: dict(d) for v, d in nbrs.items()} for u, nbrs in src._succ.items()}
-        pred = {v: {u: succ[u][v] for u in nbrs} for v, nbrs in src._pred.items()}
-        h = g.nx
-        h._node = node
-        h._succ = succ  # sets the adjacency too and resets networkx's cached views
-        h._pred = pred
+        # hundreds of thousands of small dicts: the cyclic garbage collector would rescan
+        # them again and again while a 100,000-task graph is snapshotted for a run
+        with paused_collection():
+            h = g.nx
+            h.add_nodes_from((n, node_attrs(a)) for n, a in src.nodes(data=True))
+            h.add_edges_from((u, v, dict(d)) for u, v, d in _edges_keeping_both_orders(src))
         return g
 
     # ------------------------------------------------------------------ reading
@@ -400,7 +519,7 @@ class TaskGraph:
         try:
             return self.nx.nodes[task]  # type: ignore[no-any-return]
         except KeyError:
-            raise GraphError(f"unknown task {task!r}") from None
+            raise GraphError(f"unknown task {shorten(task)}") from None
 
     def cost(self, task: str) -> float:
         """The work of a task: ``cost``, or the mean of ``costs``."""
@@ -420,7 +539,7 @@ class TaskGraph:
         try:
             return float(self.nx.edges[source, target].get("data", 0.0))
         except KeyError:
-            raise GraphError(f"unknown edge {source!r} -> {target!r}") from None
+            raise GraphError(f"unknown edge {shorten(source)} -> {shorten(target)}") from None
 
     def predecessors(self, task: str) -> list[str]:
         """Direct predecessors of a task."""
@@ -442,6 +561,41 @@ class TaskGraph:
     def is_unrelated(self) -> bool:
         """Whether any task carries a per-worker ``costs`` list."""
         return any("costs" in a for _, a in self.nx.nodes(data=True))
+
+    def pins(self) -> dict[str, str]:
+        """The pinned tasks: task id -> the worker id it is fixed to (free tasks left out).
+
+        A pin is the task attribute ``"pin"``, a worker id; absent or ``None`` means free.
+
+        Examples
+        --------
+        >>> g = TaskGraph(); g.add_task("a"); g.add_task("b"); g.set_pin("b", "P2")
+        >>> g.pins()
+        {'b': 'P2'}
+        """
+        return {n: a["pin"] for n, a in self.nx.nodes(data=True) if a.get("pin") is not None}
+
+    def pin(self, task: str) -> str | None:
+        """The worker id ``task`` is pinned to, or ``None`` when it is free."""
+        pin = self.task_attrs(task).get("pin")
+        return None if pin is None else str(pin)
+
+    def set_pin(self, task: str, worker: str | None) -> None:
+        """Fix ``task`` to the worker id ``worker``, or free it with ``None``.
+
+        The worker is checked against a platform by :meth:`validate`, since a graph
+        may leave its workers to the command line or the app.
+
+        Raises
+        ------
+        GraphError
+            If the task is unknown or ``worker`` is not a non-empty text.
+        """
+        a = self.task_attrs(task)
+        if worker is None:
+            a.pop("pin", None)
+            return
+        a["pin"] = _check_pin(worker, task)
 
     def exec_time(self, task: str, worker_index: int, platform: Platform) -> float:
         """Execution time of ``task`` on worker number ``worker_index`` of ``platform``."""
@@ -477,33 +631,128 @@ class TaskGraph:
             return
         cyc = nx.find_cycle(self.nx)
         names = [u for u, _ in cyc] + [cyc[0][0]]
-        raise GraphError("the graph has a cycle: " + " -> ".join(map(str, names)))
+        raise GraphError("the graph has a cycle: " + " -> ".join(shorten(str(x))[1:-1] for x in names[:20])
+                         + (" -> …" if len(names) > 20 else ""))
 
     def validate(self, platform: Platform | None = None) -> None:
         """Check the graph (and its fit to ``platform``); raise :class:`GraphError`.
 
-        Checks acyclicity, numeric non-negative costs and data, and that every
-        ``costs`` list has one entry per worker.
+        Checks acyclicity, numeric non-negative costs and data within :data:`MAX_TIME`
+        and :data:`MAX_DATA`, that every ``costs`` list has one entry per worker, that
+        every pin names a worker of the platform, and that no execution time (cost / speed
+        of the slowest worker) or transfer time (latency + data / bandwidth of the slowest
+        link) on the platform exceeds :data:`MAX_TIME`. Without ``platform`` the graph's
+        own is used, else workers of speed 1 and the graph's network.
         """
         self.check_acyclic()
         plat = platform if platform is not None else self.platform
+        ids = None if plat is None else plat.ids
+        known = None if ids is None else set(ids)
+        slowest = min(w.speed for w in plat.workers) if plat is not None else 1.0
+        longest = 0.0  # longest execution time at speed 1, and its task
+        longest_task = None
         for n, a in self.nx.nodes(data=True):
+            pin = a.get("pin")
+            if pin is not None:
+                _check_pin(pin, n)
+                if known is not None and pin not in known:
+                    raise GraphError(
+                        f"task {shorten(n)} is pinned to unknown worker {shorten(pin)} (workers: {_some(ids or [])})"
+                    )
             if "costs" in a:
                 cl = a["costs"]
+                _check_costs(n, len(cl))
                 for i, c in enumerate(cl):
-                    check_number(c, f"cost #{i + 1} of task {n!r}")
+                    _time(c, n, i)
                 if plat is not None and len(cl) != len(plat):
                     raise GraphError(
-                        f"task {n!r} has {len(cl)} costs but the platform has {len(plat)} workers"
+                        f"task {shorten(n)} has {len(cl)} costs but the platform has {len(plat)} workers"
                     )
             else:
-                check_number(a.get("cost", 0.0), f"cost of task {n!r}")
+                c = _time(a.get("cost", 0.0), n)
+                if c > longest:
+                    longest, longest_task = c, n
+        most = 0.0  # largest data volume, and its edge
+        most_edge = None
         for u, v, a in self.nx.edges(data=True):
-            check_number(a.get("data", 0.0), f"data of edge {u!r} -> {v!r}")
+            d = _data(a.get("data", 0.0), u, v)
+            if d > most:
+                most, most_edge = d, (u, v)
         if plat is None:
             lengths = {len(a["costs"]) for _, a in self.nx.nodes(data=True) if "costs" in a}
             if len(lengths) > 1:
                 raise GraphError(f"tasks have 'costs' lists of different lengths: {sorted(lengths)}")
+        if longest_task is not None and longest / slowest > MAX_TIME:
+            raise GraphError(
+                f"task {shorten(longest_task)} takes {longest / slowest:g} on the slowest worker "
+                f"(cost {longest:g} / speed {slowest:g}; at most {MAX_TIME:g})"
+            )
+        net = plat.network if plat is not None else self.network or Network()
+        if most_edge is not None and (plat is None or len(plat) > 1):
+            links = list(net.links.values())
+            bw = min([net.bandwidth, *(b for b, _ in links)])
+            lat = max([net.latency, *(x for _, x in links)])
+            t = lat + most / bw
+            if t > MAX_TIME:
+                u, v = most_edge
+                raise GraphError(
+                    f"edge {shorten(u)} -> {shorten(v)} takes {t:g} to transfer on the slowest link "
+                    f"(data {most:g} / bandwidth {bw:g}; at most {MAX_TIME:g})"
+                )
 
     def __repr__(self) -> str:
         return f"TaskGraph({self.name!r}, {len(self)} tasks, {self.nx.number_of_edges()} edges)"
+
+
+def _edges_keeping_both_orders(g: nx.DiGraph) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    """The edges of ``g`` in an order that rebuilds every successor *and* predecessor order.
+
+    An edge is taken once it is first among the remaining successors of its source and
+    first among the remaining predecessors of its target. The order in which the edges
+    were inserted satisfies both, so on a graph built through networkx's API the merge
+    takes every edge; adjacency orders edited by hand that no insertion order gives keep
+    the successor order for the rest.
+    """
+    succ, pred = g.succ, g.pred
+    # Adding the edges in successor order (tasks in order, each task's successors in
+    # order) gives every task its predecessors in task order: when they already are, that
+    # is the order (the usual case, checked in one pass)
+    pos = {n: i for i, n in enumerate(g)}
+    for nbrs in pred.values():
+        if len(nbrs) > 1:
+            ps = [pos[u] for u in nbrs]
+            if ps != sorted(ps):
+                break
+    else:
+        yield from g.edges(data=True)
+        return
+    names = list(g)
+    s_list = [[pos[v] for v in succ[u]] for u in names]
+    p_list = [[pos[u] for u in pred[v]] for v in names]
+    s_at = [0] * len(names)  # next successor of each task to take
+    p_at = [0] * len(names)  # next predecessor of each task to take
+    todo = [(u, sl[0]) for u, sl in enumerate(s_list) if sl and p_list[sl[0]][0] == u]
+    todo.reverse()
+    done = 0
+    while todo:
+        u, v = todo.pop()
+        yield names[u], names[v], succ[names[u]][names[v]]
+        done += 1
+        i = s_at[u] = s_at[u] + 1
+        j = p_at[v] = p_at[v] + 1
+        # the next predecessor of v, if it is also the next successor of its own source
+        pl = p_list[v]
+        if j < len(pl):
+            x = pl[j]
+            if s_list[x][s_at[x]] == v:
+                todo.append((x, v))
+        # the next successor of u, if it is also the next predecessor of its own target
+        sl = s_list[u]
+        if i < len(sl):
+            w = sl[i]
+            if p_list[w][p_at[w]] == u:
+                todo.append((u, w))
+    if done < g.number_of_edges():
+        for u, sl in enumerate(s_list):
+            for v in sl[s_at[u]:]:
+                yield names[u], names[v], succ[names[u]][names[v]]

@@ -3,18 +3,35 @@
 Algorithms work on integers and numpy arrays rather than on networkx dicts: this is
 what lets HEFT map 100,000 tasks in seconds. An :class:`Instance` is built once per
 run by :func:`compile_instance` and never mutated.
+
+The edges are held in compressed sparse rows (CSR), both ways: the predecessors of
+task ``i`` are ``pred_idx[pred_ptr[i]:pred_ptr[i + 1]]`` with their data volumes in
+``pred_dat`` at the same places, and likewise for the successors. The list-of-lists
+views (:attr:`Instance.preds`, ...) are made from them on first use, for the
+algorithms that walk the graph task by task in Python.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
+from itertools import chain, pairwise
+from operator import methodcaller
+from typing import Any
 
 import numpy as np
 
 from .gcpause import paused_collection
-from .graph import GraphError, Platform, TaskGraph
+from .graph import GraphError, Platform, TaskGraph, shorten
 
 __all__ = ["Instance", "compile_instance"]
+
+
+def _rows(ptr: np.ndarray, values: np.ndarray) -> list[list[Any]]:
+    """``values`` cut into one Python list per row of a CSR pointer array."""
+    flat = values.tolist()
+    bounds = ptr.tolist()
+    return [flat[a:b] for a, b in pairwise(bounds)]
 
 
 @dataclass(frozen=True, eq=False)
@@ -29,10 +46,12 @@ class Instance:
         Worker ids; worker ``p`` is ``workers[p]``.
     w : numpy.ndarray
         ``(n, m)`` execution time of task ``i`` on worker ``p``.
-    preds, succs : list[list[int]]
-        Direct predecessors / successors of each task.
-    pred_data, succ_data : list[list[float]]
-        Data volume on the matching edge.
+    pred_ptr, pred_idx, pred_dat : numpy.ndarray
+        Predecessors in CSR form: those of task ``i`` are
+        ``pred_idx[pred_ptr[i]:pred_ptr[i + 1]]`` (in the graph's edge order), with the
+        data volume of each edge in ``pred_dat``.
+    succ_ptr, succ_idx, succ_dat : numpy.ndarray
+        Successors in CSR form, likewise.
     topo : list[int]
         A topological order.
     lat, inv_bw : numpy.ndarray
@@ -49,10 +68,12 @@ class Instance:
     tasks: list[str]
     workers: list[str]
     w: np.ndarray
-    preds: list[list[int]]
-    succs: list[list[int]]
-    pred_data: list[list[float]]
-    succ_data: list[list[float]]
+    pred_ptr: np.ndarray
+    pred_idx: np.ndarray
+    pred_dat: np.ndarray
+    succ_ptr: np.ndarray
+    succ_idx: np.ndarray
+    succ_dat: np.ndarray
     topo: list[int]
     lat: np.ndarray
     inv_bw: np.ndarray
@@ -68,6 +89,49 @@ class Instance:
     def m(self) -> int:
         """Number of workers."""
         return len(self.workers)
+
+    @property
+    def edges(self) -> int:
+        """Number of edges."""
+        return len(self.succ_idx)
+
+    @cached_property
+    def preds(self) -> list[list[int]]:
+        """Direct predecessors of each task (lists, in the graph's edge order)."""
+        return _rows(self.pred_ptr, self.pred_idx)
+
+    @cached_property
+    def succs(self) -> list[list[int]]:
+        """Direct successors of each task."""
+        return _rows(self.succ_ptr, self.succ_idx)
+
+    @cached_property
+    def pred_data(self) -> list[list[float]]:
+        """Data volume of each edge of :attr:`preds`, at the same place."""
+        return _rows(self.pred_ptr, self.pred_dat)
+
+    @cached_property
+    def succ_data(self) -> list[list[float]]:
+        """Data volume of each edge of :attr:`succs`, at the same place."""
+        return _rows(self.succ_ptr, self.succ_dat)
+
+    @cached_property
+    def succ_src(self) -> np.ndarray:
+        """Source task of each edge in successor (CSR) order: ``succ_idx[k]`` is its target."""
+        return np.repeat(np.arange(self.n, dtype=np.int64), np.diff(self.succ_ptr))
+
+    @cached_property
+    def pred_edge(self) -> np.ndarray:
+        """Where each edge of the predecessor arrays is in the successor arrays.
+
+        ``pred_idx == succ_src[pred_edge]`` and ``pred_dat == succ_dat[pred_edge]``.
+        """
+        return np.argsort(self.succ_idx, kind="stable")
+
+    @cached_property
+    def pred_dst(self) -> np.ndarray:
+        """Target task of each edge in predecessor (CSR) order: ``pred_idx[k]`` is its source."""
+        return np.repeat(np.arange(self.n, dtype=np.int64), np.diff(self.pred_ptr))
 
     @property
     def pinned(self) -> bool:
@@ -95,6 +159,16 @@ class Instance:
         off = ~np.eye(m, dtype=bool)
         return float(self.lat[off].mean() + data * self.inv_bw[off].mean())
 
+    def mean_comm_array(self, data: np.ndarray) -> np.ndarray:
+        """:meth:`mean_comm` of every value of ``data`` at once (the same numbers)."""
+        m = self.m
+        if m < 2:
+            return np.zeros(len(data))
+        if self.uniform_comm:
+            return self.lat[0, 1] + data * self.inv_bw[0, 1]  # type: ignore[no-any-return]
+        off = ~np.eye(m, dtype=bool)
+        return self.lat[off].mean() + data * self.inv_bw[off].mean()  # type: ignore[no-any-return]
+
     def mean_w(self) -> np.ndarray:
         """Average execution time of each task over the workers."""
         return self.w.mean(axis=1)  # type: ignore[no-any-return]
@@ -106,10 +180,19 @@ class Instance:
         predecessor ``j``.
         """
         r = np.zeros(self.m)
-        for j, d in zip(self.preds[i], self.pred_data[i]):
-            arr = self.comm_row(d, proc[j]) + finish[j]
-            arr[proc[j]] = finish[j]
-            np.maximum(r, arr, out=r)
+        a, b = int(self.pred_ptr[i]), int(self.pred_ptr[i + 1])
+        if a == b:
+            return r
+        src = self.pred_idx[a:b]
+        if isinstance(proc, np.ndarray) and isinstance(finish, np.ndarray):
+            q, f = proc[src], finish[src]
+        else:
+            js = src.tolist()
+            q = np.array([proc[j] for j in js], dtype=np.int64)
+            f = np.array([finish[j] for j in js], dtype=float)
+        arr = (self.lat[q] + self.pred_dat[a:b, None] * self.inv_bw[q]) + f[:, None]
+        arr[np.arange(b - a), q] = f
+        np.maximum(r, arr.max(axis=0), out=r)
         return r
 
 
@@ -138,52 +221,105 @@ def compile_instance(graph: TaskGraph, platform: Platform) -> Instance:
         return _compile(graph, platform)
 
 
-def _compile(graph: TaskGraph, platform: Platform) -> Instance:
-    graph.validate(platform)
-    tasks = graph.tasks
-    index = {t: i for i, t in enumerate(tasks)}
-    n, m = len(tasks), len(platform)
+_NUMBER_TYPES = frozenset((float, int))
+_get_data = methodcaller("get", "data", 0.0)
+_get_cost = methodcaller("get", "cost", 0.0)
+
+
+def _numbers(values: list[Any]) -> np.ndarray | None:
+    """``values`` as floats when every one is a plain finite non-negative int or float, else ``None``."""
+    if not set(map(type, values)) <= _NUMBER_TYPES:
+        return None
+    try:
+        a = np.array(values, dtype=float)
+    except (OverflowError, ValueError):
+        return None
+    if len(a) and not (np.isfinite(a).all() and a.min() >= 0.0):
+        return None
+    return a
+
+
+def _costs(graph: TaskGraph, attrs: list[dict[str, Any]], speeds: np.ndarray) -> np.ndarray | None:
+    """The ``(n, m)`` execution times, or ``None`` when a value needs the validator's attention."""
+    n, m = len(attrs), len(speeds)
+    has_costs = ["costs" in a for a in attrs]
     w = np.empty((n, m))
-    speeds = np.array([wk.speed for wk in platform.workers])
+    rows = [i for i, h in enumerate(has_costs) if h]
+    if rows:
+        lists = [attrs[i]["costs"] for i in rows]
+        if not all(type(c) is list and len(c) == m for c in lists):
+            return None
+        flat = _numbers(list(chain.from_iterable(lists)))
+        if flat is None:
+            return None
+        w[rows] = flat.reshape(len(rows), m)
+    if len(rows) < n:
+        plain = [i for i, h in enumerate(has_costs) if not h]
+        cost = _numbers([_get_cost(attrs[i]) for i in plain])
+        if cost is None:
+            return None
+        w[plain] = cost[:, None] / speeds[None, :]
+    return w
+
+
+def _compile(graph: TaskGraph, platform: Platform) -> Instance:
+    nodes = graph.nx._node
+    tasks = list(nodes)
+    attrs = list(nodes.values())
+    n, m = len(tasks), len(platform)
+    speeds = np.array([wk.speed for wk in platform.workers], dtype=float)
     ids = platform.ids
+
+    # edges, in the graph's order (source by source, targets in insertion order)
+    index = {t: i for i, t in enumerate(tasks)}
+    targets: list[int] = []
+    data: list[Any] = []
+    outdeg: list[int] = []
+    for nbrs in map(graph.nx._succ.__getitem__, tasks):
+        targets.extend(map(index.__getitem__, nbrs))
+        data.extend(map(_get_data, nbrs.values()))
+        outdeg.append(len(nbrs))
+    succ_ptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(outdeg, out=succ_ptr[1:])
+    succ_idx = np.array(targets, dtype=np.int64)
+    src = np.repeat(np.arange(n, dtype=np.int64), outdeg)
+
+    dat = _numbers(data)
+    w = _costs(graph, attrs, speeds)
+    order = _topological_order(n, succ_ptr, succ_idx)
+    if dat is None or w is None or len(order) < n:
+        # the validator names the first problem in its own order (cycle first)
+        graph.validate(platform)
+        if len(order) < n:  # pragma: no cover - validate always finds the cycle
+            raise GraphError("the graph has a cycle")
+        # numbers of other kinds (numpy scalars, fractions) the validator accepts
+        dat = np.array([float(d) for d in data], dtype=float)
+        w = np.empty((n, m))
+        for i, a in enumerate(attrs):
+            w[i] = [float(c) for c in a["costs"]] if "costs" in a else float(a.get("cost", 0.0)) / speeds
+    succ_dat = dat
+
+    # predecessors: the same edges grouped by target, sources in edge order
+    by_target = np.argsort(succ_idx, kind="stable")
+    pred_idx = src[by_target]
+    pred_dat = succ_dat[by_target]
+    pred_ptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(succ_idx, minlength=n), out=pred_ptr[1:])
+
     windex = {wid: p for p, wid in enumerate(ids)}
     pin = np.full(n, -1, dtype=np.int64)
-    for i, (t, a) in enumerate(graph.nx.nodes(data=True)):
-        if "costs" in a:
-            w[i] = a["costs"]
-        else:
-            w[i] = a.get("cost", 0.0) / speeds
-        where = a.get("pin")
+    get_pin = methodcaller("get", "pin")
+    for i, where in enumerate(map(get_pin, attrs)):
         if where is not None:
             p = windex.get(str(where), -1)
             if p < 0:
+                # the same words as TaskGraph.validate, whichever check meets it first
                 raise GraphError(
-                    f"task {t!r} is pinned to worker {str(where)!r}, which the platform does not have"
+                    f"task {shorten(tasks[i])} is pinned to unknown worker {shorten(str(where))}"
                     f" (workers: {', '.join(ids[:8])}{', ...' if len(ids) > 8 else ''})"
                 )
             pin[i] = p
-    preds: list[list[int]] = [[] for _ in range(n)]
-    succs: list[list[int]] = [[] for _ in range(n)]
-    pdata: list[list[float]] = [[] for _ in range(n)]
-    sdata: list[list[float]] = [[] for _ in range(n)]
-    for u, v, a in graph.nx.edges(data=True):
-        iu, iv = index[u], index[v]
-        d = float(a.get("data", 0.0))
-        preds[iv].append(iu)
-        pdata[iv].append(d)
-        succs[iu].append(iv)
-        sdata[iu].append(d)
-    # Kahn's algorithm with a FIFO queue: stable and linear.
-    indeg = [len(p) for p in preds]
-    order = [i for i in range(n) if indeg[i] == 0]
-    k = 0
-    while k < len(order):
-        i = order[k]
-        k += 1
-        for j in succs[i]:
-            indeg[j] -= 1
-            if indeg[j] == 0:
-                order.append(j)
+
     net = platform.network
     lat = np.full((m, m), float(net.latency))
     inv_bw = np.full((m, m), 1.0 / net.bandwidth)
@@ -197,13 +333,32 @@ def _compile(graph: TaskGraph, platform: Platform) -> Instance:
         tasks=tasks,
         workers=ids,
         w=w,
-        preds=preds,
-        succs=succs,
-        pred_data=pdata,
-        succ_data=sdata,
+        pred_ptr=pred_ptr,
+        pred_idx=pred_idx,
+        pred_dat=pred_dat,
+        succ_ptr=succ_ptr,
+        succ_idx=succ_idx,
+        succ_dat=succ_dat,
         topo=order,
         lat=lat,
         inv_bw=inv_bw,
         uniform_comm=not net.links,
         pin=pin,
     )
+
+
+def _topological_order(n: int, succ_ptr: np.ndarray, succ_idx: np.ndarray) -> list[int]:
+    """Kahn's algorithm with a FIFO queue (stable and linear); shorter than ``n`` on a cycle."""
+    indeg = np.bincount(succ_idx, minlength=n).tolist()
+    targets = succ_idx.tolist()
+    ptr = succ_ptr.tolist()
+    order = [i for i in range(n) if indeg[i] == 0]
+    k = 0
+    while k < len(order):
+        i = order[k]
+        k += 1
+        for j in targets[ptr[i]:ptr[i + 1]]:
+            indeg[j] -= 1
+            if indeg[j] == 0:
+                order.append(j)
+    return order

@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .graph import TaskGraph
+from .levels import level_of
 
 __all__ = [
     "BOX_GAP",
@@ -235,13 +236,9 @@ def layered_layout(
     tasks = list(nxg.nodes)
     if not tasks:
         return Layout({}, {}, {})
-    order = graph.topological_order()
     index = {t: i for i, t in enumerate(tasks)}
     n = len(tasks)
-    lvl = [0] * n
-    for t in order:
-        i = index[t]
-        lvl[i] = max((lvl[index[p]] + 1 for p in nxg.predecessors(t)), default=0)
+    lvl = list(level_of(graph).values())  # in task order
 
     # ---- proper layered graph: virtual points for edges spanning several rows
     edges = [(index[u], index[v]) for u, v in nxg.edges]

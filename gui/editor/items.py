@@ -1,20 +1,24 @@
 """The items of the graph editor: a box per task, an arrow per edge.
 
 One cheap item per task and per edge (no effects, no child items), drawn with a level of
-detail: labels and arrowheads disappear when zoomed out, so 1,000 tasks stay fluid.
+detail: labels and arrowheads disappear when zoomed out, so 1,000 tasks stay fluid. Far
+out on a big graph the view hides them and draws one :class:`OverviewItem` instead: every
+edge in one path and the tasks as flat rectangles, no per-item work in a frame.
 """
 
 from __future__ import annotations
 
 import itertools
 import math
+from collections.abc import Iterable
 from typing import Any
 
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from model.layout import task_width
 
-__all__ = ["LOD_ARROW", "LOD_NAME", "LOD_SIMPLE", "LOD_TEXT", "EdgeItem", "TaskItem", "fmt_number", "route_points"]
+__all__ = ["LOD_ARROW", "LOD_NAME", "LOD_SIMPLE", "LOD_TEXT", "EdgeItem", "OverviewItem", "TaskItem", "fmt_number",
+           "route_points"]
 
 Edge = tuple[str, str]
 
@@ -58,6 +62,7 @@ class TaskItem(QtWidgets.QGraphicsItem):
         self.worker_colour: QtGui.QColor | None = None
         self.fill = C_TASK
         self.emphasis = False  # critical path
+        self.badge = ""  # a small mark in the top right corner (the level number)
         self.edges: list[EdgeItem] = []
         self.setFlags(
             QtWidgets.QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
@@ -65,6 +70,9 @@ class TaskItem(QtWidgets.QGraphicsItem):
             | QtWidgets.QGraphicsItem.GraphicsItemFlag.ItemSendsGeometryChanges
         )
         self.setZValue(1.0)
+        # the box and its text drawn once into a pixmap, reused while panning (text is the
+        # costly part of a frame at 1:1); redrawn after a zoom or a change of look
+        self.setCacheMode(QtWidgets.QGraphicsItem.CacheMode.DeviceCoordinateCache)
 
     def boundingRect(self) -> QtCore.QRectF:
         return QtCore.QRectF(-self.hw - 2, -_HH - 2, 2 * self.hw + 4, TASK_H + 4)
@@ -112,6 +120,8 @@ class TaskItem(QtWidgets.QGraphicsItem):
                 label = QtGui.QFontMetricsF(f).elidedText(self.task, QtCore.Qt.TextElideMode.ElideMiddle, box.width())
                 painter.drawText(box, QtCore.Qt.AlignmentFlag.AlignCenter, label)
             return
+        if self.badge:
+            self._paint_badge(painter)
         painter.setPen(C_TEXT)
         f = painter.font()
         f.setPointSizeF(9.0)
@@ -133,9 +143,27 @@ class TaskItem(QtWidgets.QGraphicsItem):
         else:
             painter.drawText(bottom, QtCore.Qt.AlignmentFlag.AlignCenter, self.cost_text)
 
-    def set_look(self, fill: QtGui.QColor, emphasis: bool, worker: str, worker_colour: QtGui.QColor | None) -> None:
-        if (fill, emphasis, worker, worker_colour) != (self.fill, self.emphasis, self.worker, self.worker_colour):
-            self.fill, self.emphasis, self.worker, self.worker_colour = fill, emphasis, worker, worker_colour
+    def _paint_badge(self, painter: QtGui.QPainter) -> None:
+        """The badge on the box's top right corner, a small dark tag."""
+        f = QtGui.QFont(painter.font())
+        f.setPointSizeF(6.5)
+        f.setBold(True)
+        fm = QtGui.QFontMetricsF(f)
+        w = fm.horizontalAdvance(self.badge) + 6
+        h = fm.height()
+        box = QtCore.QRectF(self.hw - w + 2, -_HH - h / 2 + 2, w, h)
+        painter.setPen(QtCore.Qt.PenStyle.NoPen)
+        painter.setBrush(QtGui.QColor(40, 52, 66, 215))
+        painter.drawRoundedRect(box, 3, 3)
+        painter.setFont(f)
+        painter.setPen(QtGui.QColor("#ffffff"))
+        painter.drawText(box, QtCore.Qt.AlignmentFlag.AlignCenter, self.badge)
+
+    def set_look(self, fill: QtGui.QColor, emphasis: bool, worker: str, worker_colour: QtGui.QColor | None,
+                 badge: str = "") -> None:
+        new = (fill, emphasis, worker, worker_colour, badge)
+        if new != (self.fill, self.emphasis, self.worker, self.worker_colour, self.badge):
+            self.fill, self.emphasis, self.worker, self.worker_colour, self.badge = new
             self.update()
 
     def itemChange(self, change: QtWidgets.QGraphicsItem.GraphicsItemChange, value: Any) -> Any:
@@ -190,6 +218,8 @@ class EdgeItem(QtWidgets.QGraphicsItem):
         self.source, self.target = source, target
         self.data_text = ""
         self.crossing = False  # tasks on different workers in the shown schedule
+        #: the edge's data relative to the largest of the graph (0..1): how wide a crossing is drawn
+        self.weight = 1.0
         self.emphasis = False  # on the critical path
         self.route: list[QtCore.QPointF] | None = None
         self._p1 = QtCore.QPointF()
@@ -279,23 +309,33 @@ class EdgeItem(QtWidgets.QGraphicsItem):
         st.setWidth(9.0)
         return st.createStroke(self.path())
 
+    def line_style(self) -> tuple[QtGui.QColor, float]:
+        """The colour and width the line is drawn with.
+
+        An edge crossing workers is orange, from a thin faint line for little data to a
+        wide opaque one for the largest volume of the graph.
+        """
+        if self.isSelected():
+            return QtGui.QColor(C_SELECT), 3.0
+        if self.emphasis:
+            return QtGui.QColor(C_CRIT), 3.0
+        if self.crossing:
+            w = max(0.0, min(1.0, self.weight))
+            c = QtGui.QColor(C_CROSS)
+            c.setAlpha(round(80 + 175 * w))
+            return c, 1.2 + 5.3 * w
+        return QtGui.QColor(C_EDGE), 1.3
+
     def paint(self, painter: QtGui.QPainter, option: Any, widget: Any = None) -> None:
         lod = _lod(painter)
-        if self.isSelected():
-            colour, width = C_SELECT, 3.0
-        elif self.emphasis:
-            colour, width = C_CRIT, 3.0
-        elif self.crossing:
-            colour, width = C_CROSS, 3.5
-        else:
-            colour, width = C_EDGE, 1.3
+        colour, width = self.line_style()
         pen = QtGui.QPen(colour, width)
         simple = lod < LOD_SIMPLE
         if simple:
             painter.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing, False)
             pen.setWidthF(1.0 if width < 2 else 2.0)
             pen.setCosmetic(True)
-            if colour == C_EDGE:  # light, so the tasks stay visible among many edges
+            if colour == C_EDGE and not self.crossing:  # light, so the tasks stay visible among many edges
                 pen.setColor(QtGui.QColor(95, 107, 120, 120))
         painter.setPen(pen)
         p1, p2 = self._p1, self._p2
@@ -330,15 +370,104 @@ class EdgeItem(QtWidgets.QGraphicsItem):
         painter.setPen(QtCore.Qt.PenStyle.NoPen)
         painter.setBrush(QtGui.QColor(255, 255, 255, 225))
         painter.drawRoundedRect(box, 3, 3)
-        painter.setPen(colour.darker(140) if colour != C_EDGE else C_TEXT)
+        text_colour = QtGui.QColor(colour)
+        text_colour.setAlpha(255)
+        painter.setPen(text_colour.darker(140) if colour != C_EDGE else C_TEXT)
         painter.drawText(box, QtCore.Qt.AlignmentFlag.AlignCenter, self.data_text)
 
-    def set_look(self, crossing: bool, emphasis: bool) -> None:
-        if (crossing, emphasis) != (self.crossing, self.emphasis):
-            self.crossing, self.emphasis = crossing, emphasis
+    def set_look(self, crossing: bool, emphasis: bool, weight: float = 1.0) -> None:
+        if (crossing, emphasis, weight) != (self.crossing, self.emphasis, self.weight):
+            self.crossing, self.emphasis, self.weight = crossing, emphasis, weight
             self.update()
 
     def detach(self) -> None:
         for t in (self.source, self.target):
             if self in t.edges:
                 t.edges.remove(self)
+
+
+class OverviewItem(QtWidgets.QGraphicsItem):
+    """The whole graph as one item, for a zoomed-out view of a big graph.
+
+    :meth:`build` reads the task and edge items (positions, colours, selection) once; a
+    frame then draws one path of all plain edges, one per highlighted kind (critical,
+    crossing, selected) and the tasks as rectangles, one call per fill colour, without
+    antialiasing and with cosmetic (one pixel) pens.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._rect = QtCore.QRectF()
+        self._edge_lines: list[tuple[QtGui.QPen, list[QtCore.QLineF]]] = []
+        self._rects: list[tuple[QtGui.QColor, list[QtCore.QRectF]]] = []
+        self._outlined: list[tuple[QtGui.QPen, list[QtCore.QRectF]]] = []
+        self.setZValue(0.5)
+
+    def build(self, tasks: Iterable[TaskItem], edges: Iterable[EdgeItem], selected: Iterable[str] = ()) -> None:
+        """Take the drawing of these items, outlining the ``selected`` tasks (call again
+        after they change; hidden items cannot be selected, so the selection is given)."""
+        chosen = set(selected)
+        self.prepareGeometryChange()
+        paths: dict[tuple[int, float], list[QtCore.QLineF]] = {}
+        x0 = y0 = math.inf
+        x1 = y1 = -math.inf
+        for e in edges:
+            colour, width = e.line_style()
+            if colour == C_EDGE and not e.crossing:
+                colour = QtGui.QColor(178, 184, 190)  # the faint edge of the items, made opaque (no blending)
+            key = (colour.rgba(), 1.0 if width < 2 else 2.0)
+            lines = paths.get(key)
+            if lines is None:
+                lines = paths[key] = []
+            # straight lines, drawn by the fast one-pixel line rasteriser (a path of many
+            # pieces is stroked as a whole, about 40 times slower)
+            if e._bends:
+                lines.extend(QtCore.QLineF(p, q) for p, q in itertools.pairwise(e._bends))
+            else:
+                lines.append(QtCore.QLineF(e._p1, e._p2))
+            r = e._rect
+            x0, y0 = min(x0, r.left()), min(y0, r.top())
+            x1, y1 = max(x1, r.right()), max(y1, r.bottom())
+        self._edge_lines = []
+        for (rgba, w), lines in paths.items():
+            pen = QtGui.QPen(QtGui.QColor.fromRgba(rgba), w)
+            pen.setCosmetic(True)
+            self._edge_lines.append((pen, lines))
+        fills: dict[int, list[QtCore.QRectF]] = {}
+        outlined: dict[int, list[QtCore.QRectF]] = {}
+        for t in tasks:
+            p = t.pos()
+            x0, y0 = min(x0, p.x() - t.hw), min(y0, p.y() - _HH)
+            x1, y1 = max(x1, p.x() + t.hw), max(y1, p.y() + _HH)
+            r = QtCore.QRectF(p.x() - t.hw, p.y() - _HH, 2 * t.hw, TASK_H)
+            fills.setdefault(t.fill.darker(115).rgba(), []).append(r)
+            if t.task in chosen:
+                outlined.setdefault(C_SELECT.rgba(), []).append(r)
+            elif t.emphasis:
+                outlined.setdefault(C_CRIT.rgba(), []).append(r)
+        self._rects = [(QtGui.QColor.fromRgba(c), rs) for c, rs in fills.items()]
+        self._outlined = []
+        for c, rs in outlined.items():
+            pen = QtGui.QPen(QtGui.QColor.fromRgba(c), 2.0)
+            pen.setCosmetic(True)
+            self._outlined.append((pen, rs))
+        self._rect = QtCore.QRectF(x0 - 4, y0 - 4, x1 - x0 + 8, y1 - y0 + 8) if x1 >= x0 else QtCore.QRectF()
+        self.update()
+
+    def boundingRect(self) -> QtCore.QRectF:
+        return self._rect
+
+    def paint(self, painter: QtGui.QPainter, option: Any, widget: Any = None) -> None:
+        painter.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing, False)
+        painter.setBrush(QtCore.Qt.BrushStyle.NoBrush)
+        for pen, lines in self._edge_lines:
+            painter.setPen(pen)
+            painter.drawLines(lines)
+        painter.setPen(QtCore.Qt.PenStyle.NoPen)
+        for colour, rs in self._rects:
+            painter.setBrush(colour)
+            painter.drawRects(rs)
+        painter.setBrush(QtCore.Qt.BrushStyle.NoBrush)
+        for pen, rs in self._outlined:
+            painter.setPen(pen)
+            painter.drawRects(rs)

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from gui.document import SNIPPET_FORMAT, Document
+from model.analysis import critical_path
 from model.chart import OVERLAY_MODES, GraphOverlay, graph_overlay
 from model.graph import GraphError
 from model.schedule import Schedule
@@ -33,15 +34,17 @@ if TYPE_CHECKING:
 
 from .actions import make_actions
 from .gestures import Gestures
-from .items import LOD_NAME, EdgeItem, TaskItem, fmt_number, route_points
-from .looks import looks
+from .items import LOD_NAME, LOD_SIMPLE, EdgeItem, OverviewItem, TaskItem, fmt_number, route_points
+from .legend import EditorLegend
+from .looks import EDITOR_OVERLAYS, legend, looks
 
-__all__ = ["DRAW_LIMIT_EDGES", "DRAW_LIMIT_TASKS", "GraphEditorView"]
+__all__ = ["DRAW_LIMIT_EDGES", "DRAW_LIMIT_TASKS", "OVERVIEW_MIN_ITEMS", "OVERVIEW_SCALE", "GraphEditorView"]
 
 Edge = tuple[str, str]
 
 #: past these sizes the editor shows a note instead of one item per task and edge
-#: (measured: 10,000 tasks take about 3 s to open and 1 s per full repaint)
+#: (measured: 10,000 tasks take about 4 s to open, most of it the layout; a frame then costs
+#: 25 ms zoomed out, see OVERVIEW_MIN_ITEMS, and 40 ms at 1:1)
 #: how far a paste lands from its original, in pixels on screen (at least as many scene units)
 PASTE_OFFSET_PX = 30.0
 #: selecting up to this many tasks elsewhere (the Gantt chart) zooms the editor in on them
@@ -51,6 +54,11 @@ FOCUS_AT_MOST = 5
 READABLE_SCALE = 0.75
 DRAW_LIMIT_TASKS = 12_000
 DRAW_LIMIT_EDGES = 40_000
+#: a graph with this many tasks and edges together or more is drawn, zoomed out below
+#: :data:`OVERVIEW_SCALE`, as one overview item (all edges in one path, tasks as flat
+#: rectangles) with the task and edge items hidden: a frame then costs no work per item
+OVERVIEW_MIN_ITEMS = 4_000
+OVERVIEW_SCALE = LOD_SIMPLE
 
 
 class GraphEditorView(Gestures, QtWidgets.QGraphicsView):
@@ -105,6 +113,15 @@ class GraphEditorView(Gestures, QtWidgets.QGraphicsView):
 
         for bar in (self.horizontalScrollBar(), self.verticalScrollBar()):
             bar.actionTriggered.connect(self._on_scroll_bar_action)
+        # the zoomed-out drawing of a big graph (see OVERVIEW_MIN_ITEMS)
+        self._overview: OverviewItem | None = None
+        self._overview_on = False
+        self._overview_dirty = False
+
+        #: what the colours mean, over the bottom left corner
+        self.legend = EditorLegend(self)
+        self._critical_length: float | None = None
+        self._weights: tuple[dict[Edge, float], float] | None = None
         #: the editor's commands as actions (menus and toolbars show these)
         self.commands = make_actions(self)
         self._scene.selectionChanged.connect(self._on_scene_selection_changed)
@@ -142,6 +159,7 @@ class GraphEditorView(Gestures, QtWidgets.QGraphicsView):
             self._tasks.clear()
             self._edges.clear()
             self._rubber = None
+            self._overview, self._overview_on = None, False
             if self.too_large():
                 g = self.document.graph
                 note = self._scene.addText(
@@ -157,6 +175,7 @@ class GraphEditorView(Gestures, QtWidgets.QGraphicsView):
         self._apply_looks()
         self._select_items(self.document.selected(), self.document.selected_edges())
         self._update_scene_rect(shrink=True)
+        self._update_lod()
 
     def _sync_items(self) -> None:
         """Add/remove items so they match the graph, and refresh labels and positions."""
@@ -178,6 +197,7 @@ class GraphEditorView(Gestures, QtWidgets.QGraphicsView):
             if item is None:
                 item = TaskItem(t)
                 self._tasks[t] = item
+                item.setVisible(not self._overview_on)
                 self._scene.addItem(item)
             x, y = a.get("x", 0.0), a.get("y", 0.0)
             try:
@@ -201,6 +221,7 @@ class GraphEditorView(Gestures, QtWidgets.QGraphicsView):
             if e is None:
                 e = EdgeItem(self._tasks[u], self._tasks[v])
                 self._edges[(u, v)] = e
+                e.setVisible(not self._overview_on)
                 self._scene.addItem(e)
             e.set_route(route_points(a.get("route")))
             d = float(a.get("data", 0.0))
@@ -209,6 +230,57 @@ class GraphEditorView(Gestures, QtWidgets.QGraphicsView):
                 e.data_text = text
                 e.setToolTip(f"{u} -> {v}\ndata {fmt_number(d)}")
                 e.update()
+
+    # -------------------------------------------------------- level of detail
+    def overview_shown(self) -> bool:
+        """Whether the graph is drawn as one overview item (zoomed out on a big graph),
+        the task and edge items hidden."""
+        return self._overview_on
+
+    def _wants_overview(self) -> bool:
+        return (len(self._tasks) + len(self._edges) >= OVERVIEW_MIN_ITEMS
+                and self.zoom_level() < OVERVIEW_SCALE)
+
+    def _overview_changed(self) -> None:
+        """The items' drawing changed: the overview is drawn again before the next frame."""
+        if self._overview_on:
+            self._overview_dirty = True
+            self.viewport().update()
+
+    def _update_lod(self) -> None:
+        """Switch between the overview and the items when the zoom crosses the threshold."""
+        want = self._wants_overview()
+        if want != self._overview_on:
+            self._overview_on = want
+            self._syncing = True
+            try:
+                for it in self._tasks.values():
+                    it.setVisible(not want)
+                for e in self._edges.values():
+                    e.setVisible(not want)
+            finally:
+                self._syncing = False
+            if want:
+                if self._overview is None:
+                    self._overview = OverviewItem()
+                    self._scene.addItem(self._overview)
+                self._overview.setVisible(True)
+                self._overview_dirty = True
+            else:
+                if self._overview is not None:
+                    self._overview.setVisible(False)
+                self._select_items(self.document.selected(), self.document.selected_edges())
+        if self._overview_on and self._overview_dirty and self._overview is not None:
+            self._overview_dirty = False
+            self._overview.build(self._tasks.values(), self._edges.values(), self.document.selected())
+
+    def paintEvent(self, event: QtGui.QPaintEvent) -> None:
+        self._update_lod()
+        super().paintEvent(event)
+
+    def setTransform(self, matrix: QtGui.QTransform, combine: bool = False) -> None:
+        super().setTransform(matrix, combine)
+        self._update_lod()
 
     def _remove_edge_item(self, e: EdgeItem) -> None:
         e.detach()
@@ -232,6 +304,8 @@ class GraphEditorView(Gestures, QtWidgets.QGraphicsView):
     # ------------------------------------------------------ document signals
     def _on_document_graph_reset(self) -> None:
         self._overlay_data = None
+        self._critical_length = None
+        self._weights = None
         self._schedule = None
         self._states = {}
         self.rebuild()
@@ -239,6 +313,8 @@ class GraphEditorView(Gestures, QtWidgets.QGraphicsView):
 
     def _on_document_graph_changed(self) -> None:
         self._overlay_data = None
+        self._critical_length = None
+        self._weights = None
         self._syncing = True
         try:
             self._sync_items()
@@ -246,6 +322,7 @@ class GraphEditorView(Gestures, QtWidgets.QGraphicsView):
             self._syncing = False
         self._apply_looks()
         self._update_scene_rect()
+        self._overview_changed()
 
     def _on_document_positions_changed(self, tasks: list[str]) -> None:
         nxg = self.document.graph.nx
@@ -261,6 +338,7 @@ class GraphEditorView(Gestures, QtWidgets.QGraphicsView):
                 if item.pos() != p:
                     item.setPos(p)
         self._update_scene_rect()
+        self._overview_changed()
 
     def _on_session_shown_changed(self) -> None:
         assert self.session is not None
@@ -269,6 +347,7 @@ class GraphEditorView(Gestures, QtWidgets.QGraphicsView):
             self.set_task_states({})
 
     def _on_document_platform_changed(self) -> None:
+        self._critical_length = None
         if self._overlay in ("critical", "slack"):
             self._overlay_data = None
             self._apply_looks()
@@ -308,6 +387,7 @@ class GraphEditorView(Gestures, QtWidgets.QGraphicsView):
                     it.setSelected(True)
         finally:
             self._syncing = False
+        self._overview_changed()
 
     def _on_scene_selection_changed(self) -> None:
         if self._syncing:
@@ -330,10 +410,13 @@ class GraphEditorView(Gestures, QtWidgets.QGraphicsView):
 
     # ---------------------------------------------------------------- overlays
     def set_overlay(self, mode: str) -> None:
-        """Colour the tasks: ``"none"``, ``"levels"`` (independent tasks share a colour),
-        ``"critical"`` (the critical path) or ``"slack"`` (red = no slack, white = most)."""
-        if mode not in OVERLAY_MODES:
-            raise ValueError(f"unknown overlay {mode!r}")
+        """Colour the tasks by ``mode`` (one of :data:`~gui.editor.looks.EDITOR_OVERLAYS`):
+        ``"none"``, ``"levels"`` (independent tasks share a colour, each task shows its
+        level), ``"critical"`` (the critical path), ``"slack"`` (red = no slack, white =
+        most), ``"worker"`` (the shown schedule's workers) or ``"playback"`` (waiting,
+        running, done as the schedule plays). The legend below the graph says what the colours mean."""
+        if mode not in EDITOR_OVERLAYS:
+            raise ValueError(f"unknown overlay {mode!r} (known: {', '.join(EDITOR_OVERLAYS)})")
         self._overlay = mode
         self._overlay_data = None
         self._apply_looks()
@@ -343,39 +426,71 @@ class GraphEditorView(Gestures, QtWidgets.QGraphicsView):
         return self._overlay
 
     def set_schedule(self, schedule: Schedule | None) -> None:
-        """Show a schedule on the graph: the worker of each task, and thick orange edges
-        where the two tasks run on different workers (data crosses the network)."""
+        """Show a schedule on the graph: the worker of each task, and orange edges where the
+        two tasks run on different workers (data crosses the network), wider for more data.
+        The overlay stays as it is."""
         self._schedule = schedule
         self._apply_looks()
 
     def set_task_states(self, states: Mapping[str, str]) -> None:
-        """Colour tasks by playback state: ``"waiting"``, ``"running"``, ``"done"`` (empty: clear)."""
+        """The playback state of each task: ``"waiting"``, ``"running"``, ``"done"`` (empty:
+        clear); drawn in the ``"playback"`` overlay."""
         self._states = dict(states)
-        self._apply_looks()
+        if self._overlay == "playback":
+            self._apply_looks()
 
     def task_colour(self, task: str) -> QtGui.QColor:
         """The fill colour a task is drawn with (for tests)."""
         return QtGui.QColor(self._tasks[task].fill)
 
+    def legend_texts(self) -> list[str]:
+        """Every text of the legend shown (empty when there is none)."""
+        return self.legend.texts()
+
     def _apply_looks(self) -> None:
         if not self._tasks:
             # nothing drawn (empty, or past the drawing limit): skip the loops over every slot
+            self.legend.set_rows([])
             return
-        look = looks(self._overlay_of(), self._schedule, self._states)
+        overlay = self._overlay_of()
+        look = looks(self._overlay, overlay, self._schedule, self._states)
         for t, item in self._tasks.items():
             item.set_look(look.fill(t), t in look.emphasised, look.worker_label.get(t, ""),
-                          look.worker_colour.get(t))
+                          look.worker_colour.get(t), look.badge.get(t, ""))
             tip = f"{t}\ncost {item.cost_text}"
             if t in look.slack:
                 tip += f"\nslack {fmt_number(look.slack[t])}"
+            if t in look.badge:
+                tip += f"\nlevel {look.badge[t][1:]}"
             if tip != item.toolTip():
                 item.setToolTip(tip)
+        weights, top = self._edge_weights()
         for edge, e in self._edges.items():
-            e.set_look(look.crosses(edge), edge in look.emphasised_edges)
+            e.set_look(look.crosses(edge), edge in look.emphasised_edges, weights.get(edge, 0.0))
+        self.legend.set_rows(legend(self._overlay, overlay, self._schedule, max_data=top,
+                                    critical_length=self._critical_length_of() if self._overlay == "critical" else None))
+        self._overview_changed()
+
+    def _edge_weights(self) -> tuple[dict[Edge, float], float]:
+        """Each edge's data relative to the largest (0..1), and the largest; once per graph version."""
+        if self._weights is None:
+            nxg = self.document.graph.nx
+            data = {(u, v): float(a.get("data", 0.0)) for u, v, a in nxg.edges(data=True)}
+            top = max(data.values(), default=0.0)
+            self._weights = ({e: d / top for e, d in data.items()} if top > 0 else {}, top)
+        return self._weights
+
+    def _critical_length_of(self) -> float | None:
+        if self._critical_length is None:
+            try:
+                self._critical_length = critical_path(self.document.graph, self.document.platform).length
+            except GraphError:
+                return None
+        return self._critical_length
 
     def _overlay_of(self) -> GraphOverlay | None:
         """The analysis behind the overlay, computed once per graph and platform version."""
-        if self._overlay == "none":
+        if self._overlay not in OVERLAY_MODES or self._overlay == "none":
             return None
         if self._overlay_data is None:
             try:
@@ -494,6 +609,7 @@ class GraphEditorView(Gestures, QtWidgets.QGraphicsView):
         if self.transform().m11() > 1.5:
             self.setTransform(QtGui.QTransform.fromScale(1.5, 1.5))
             self.centerOn(r.center())
+        self._update_lod()
 
     def zoom(self, factor: float) -> None:
         """Zoom by ``factor`` (kept between 2% and 800%)."""
@@ -501,6 +617,7 @@ class GraphEditorView(Gestures, QtWidgets.QGraphicsView):
         s = self.transform().m11()
         factor = max(0.02 / s, min(8.0 / s, factor))
         self.scale(factor, factor)
+        self._update_lod()
 
     def _on_scroll_bar_action(self, _action: int) -> None:
         self._fitted = False  # the user scrolled: keep their view on resize

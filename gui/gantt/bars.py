@@ -247,12 +247,21 @@ class GanttBarsItem(pg.GraphicsObject):  # type: ignore[misc]  # pyqtgraph ships
         sx, sy, dx, dy = t.m11(), t.m22(), t.dx(), t.dy()
         if sx == 0 or sy == 0 or t.m12() != 0 or t.m21() != 0:
             return
-        half = self.h / 2
-        m = (self.x1 >= vr.left()) & (self.x0 <= vr.right())
-        m &= (self.y + half >= vr.top()) & (self.y - half <= vr.bottom())
+        # cull: whole-array tests only for the sides the view cuts (a pan with every bar in
+        # view, or the full height of the chart, skips them)
+        b = self._bounds
+        m: np.ndarray | None = None
+        if vr.left() > b.left():
+            m = self.x1 >= vr.left()
+        if vr.right() < b.right():
+            m = (self.x0 <= vr.right()) if m is None else m & (self.x0 <= vr.right())
+        if vr.top() > b.top() or vr.bottom() < b.bottom():
+            half = self.h / 2
+            my = (self.y + half >= vr.top()) & (self.y - half <= vr.bottom())
+            m = my if m is None else m & my
         if self.visible_mask is not None:
-            m &= self.visible_mask
-        idx = np.flatnonzero(m)
+            m = self.visible_mask if m is None else m & self.visible_mask
+        idx = np.arange(n) if m is None else np.flatnonzero(m)
         self.last_visible = len(idx)
         if not len(idx):
             return
@@ -261,21 +270,18 @@ class GanttBarsItem(pg.GraphicsObject):  # type: ignore[misc]  # pyqtgraph ships
         ratio = abs(sx / dt.m11()) if dt is not None and dt.m11() else 1.0
         p.save()
         p.resetTransform()
-        X0 = self.x0[idx] * sx + dx
-        X1 = self.x1[idx] * sx + dx
+        x0v, x1v = (self.x0, self.x1) if m is None else (self.x0[idx], self.x1[idx])
+        X0 = x0v * sx + dx
+        X1 = x1v * sx + dx
         if sx < 0:
             X0, X1 = X1, X0
-        Yc = self.y[idx] * sy + dy
-        Hh = self.h[idx] * abs(sy)
-        Yt = Yc - Hh / 2
-        W = np.maximum(X1 - X0, 1.0)
-        col = self.colour[idx]
+        col = self.colour if m is None else self.colour[idx]
         k = self._k
         now = self.now
         if now is not None:
             nowx = now * sx + dx
-            done = self.x1[idx] <= now
-            started = self.x0[idx] <= now
+            done = x1v <= now
+            started = x0v <= now
         else:
             nowx = math.inf
             done = np.ones(len(idx), dtype=bool)
@@ -283,13 +289,21 @@ class GanttBarsItem(pg.GraphicsObject):  # type: ignore[misc]  # pyqtgraph ships
 
         lod = len(idx) > LOD_LIMIT
         self.last_lod = lod
-        big = np.ones(len(idx), dtype=bool)
         if lod:
             small = (X1 - X0) < 2.0
-            big = ~small
             if small.any():
-                self._paint_binned(p, X0[small], self.row[idx[small]], np.where(done[small], col[small], col[small] + k),
-                                   sy, dy)
+                rows = self.row if m is None else self.row[idx]
+                cs = col[small] if now is None else np.where(done[small], col[small], col[small] + k)
+                self._paint_binned(p, X0[small], rows[small], cs, sy, dy)
+            # the rest (bars two pixels wide or more) as rectangles, each its own
+            bsel = np.flatnonzero(~small)
+            idx, X0, X1, col, done, started = idx[bsel], X0[bsel], X1[bsel], col[bsel], done[bsel], started[bsel]
+        yv, hv = self.y[idx], self.h[idx]
+        Yc = yv * sy + dy
+        Hh = hv * abs(sy)
+        Yt = Yc - Hh / 2
+        W = np.maximum(X1 - X0, 1.0)
+        big = np.ones(len(idx), dtype=bool)
         fine = (W[big] >= 6).mean() > 0.5 if big.any() else False
         pen = QtGui.QPen(QtGui.QColor(30, 30, 30, 150), 1.0) if fine else None
         if pen is not None:

@@ -7,12 +7,20 @@ Qt is used offscreen and only inside the functions, so ``taskmapper scale`` and
 
 from .content import DEFAULT_ALGORITHMS, ReportContent, build_content
 
-__all__ = ["DEFAULT_ALGORITHMS", "ReportContent", "build_content", "write_report", "write_scaling_picture"]
+__all__ = ["DEFAULT_ALGORITHMS", "ReportContent", "build_content", "write_content", "write_report",
+           "write_scaling_picture"]
 
 
 def write_report(*args, **kwargs):
     """See :func:`gui.report.document.write_report`."""
     from .document import write_report as _write
+
+    return _write(*args, **kwargs)
+
+
+def write_content(*args, **kwargs):
+    """See :func:`gui.report.document.write_content`."""
+    from .document import write_content as _write
 
     return _write(*args, **kwargs)
 

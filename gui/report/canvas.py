@@ -13,15 +13,17 @@ from pathlib import Path
 
 from model.graph import GraphError
 
-__all__ = ["FORMATS", "Paint", "check_output", "picture_bytes", "write_picture"]
+__all__ = ["FORMATS", "Paint", "check_output", "pdf_device", "picture_bytes", "png_image", "svg_device", "write_picture"]
 
 FORMATS = (".png", ".svg", ".pdf")
 
 Paint = Callable[..., None]
 
 
-def check_output(path: str | os.PathLike[str], formats: tuple[str, ...] = FORMATS) -> tuple[Path, str]:
-    """``(path, extension)`` once the extension is one of ``formats`` and the folder exists.
+def check_output(path: str | os.PathLike[str], formats: tuple[str, ...] = FORMATS, *,
+                 action: str = "write") -> tuple[Path, str]:
+    """``(path, extension)`` once the extension is one of ``formats`` and the folder exists
+    (a wrong extension is ``cannot ACTION 'path': ...``).
 
     Raises
     ------
@@ -31,11 +33,52 @@ def check_output(path: str | os.PathLike[str], formats: tuple[str, ...] = FORMAT
     p = Path(path)
     ext = p.suffix.lower()
     if ext not in formats:
-        raise GraphError(f"cannot write {str(p)!r}: the name must end in {', '.join(formats[:-1])} or {formats[-1]}")
+        raise GraphError(f"cannot {action} {str(p)!r}: the name must end in {', '.join(formats[:-1])} or {formats[-1]}")
     folder = p.parent if str(p.parent) else Path(".")
     if not folder.is_dir():
         raise GraphError(f"cannot write {str(p)!r}: folder {str(folder)!r} does not exist")
     return p, ext
+
+
+def png_image(width: float, height: float, scale: float, image_format=None):
+    """A white ``QImage`` of ``width × height`` logical pixels at ``scale`` device pixels each (0 < scale ≤ 16)."""
+    from PySide6 import QtGui
+
+    if not (0 < scale <= 16):
+        raise GraphError(f"scale must be between 0 and 16, got {scale!r}")
+    img = QtGui.QImage(max(1, round(width * scale)), max(1, round(height * scale)),
+                       image_format if image_format is not None else QtGui.QImage.Format.Format_RGB32)
+    img.fill(QtGui.QColor("white"))
+    return img
+
+
+def svg_device(dev, width: float, height: float, title: str, description: str = "TaskMapper"):
+    """A ``QSvgGenerator`` writing to ``dev``, its view box ``width × height`` logical pixels at 96 dpi."""
+    from PySide6 import QtCore, QtSvg
+
+    gen = QtSvg.QSvgGenerator()
+    gen.setOutputDevice(dev)
+    gen.setSize(QtCore.QSize(round(width), round(height)))
+    gen.setViewBox(QtCore.QRectF(0, 0, width, height))
+    gen.setResolution(96)
+    gen.setTitle(title)
+    gen.setDescription(description)
+    return gen
+
+
+def pdf_device(dev, width: float, height: float, title: str, page: str = "picture"):
+    """A ``QPdfWriter`` on ``dev``: one page ``width × height`` screen pixels, no margins."""
+    from PySide6 import QtCore, QtGui
+
+    writer = QtGui.QPdfWriter(dev)
+    # 96 dpi: one device unit per screen pixel, so point-sized fonts keep their size
+    writer.setResolution(96)
+    writer.setTitle(title)
+    writer.setCreator("TaskMapper")
+    size_pt = QtCore.QSizeF(width * 72 / 96, height * 72 / 96)
+    writer.setPageSize(QtGui.QPageSize(size_pt, QtGui.QPageSize.Unit.Point, page))
+    writer.setPageMargins(QtCore.QMarginsF(0, 0, 0, 0))
+    return writer
 
 
 def picture_bytes(paint: Paint, width: float, height: float, ext: str = ".png", *, scale: float = 2.0,
@@ -51,11 +94,7 @@ def picture_bytes(paint: Paint, width: float, height: float, ext: str = ".png", 
     dev.open(QtCore.QIODevice.OpenModeFlag.WriteOnly)
     painter = QtGui.QPainter()
     if ext == ".png":
-        if not (0 < scale <= 16):
-            raise GraphError(f"scale must be between 0 and 16, got {scale!r}")
-        img = QtGui.QImage(max(1, round(width * scale)), max(1, round(height * scale)),
-                           QtGui.QImage.Format.Format_RGB32)
-        img.fill(QtGui.QColor("white"))
+        img = png_image(width, height, scale)
         painter.begin(img)
         painter.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing, True)
         painter.setRenderHint(QtGui.QPainter.RenderHint.TextAntialiasing, True)
@@ -65,15 +104,7 @@ def picture_bytes(paint: Paint, width: float, height: float, ext: str = ".png", 
         if not img.save(dev, "PNG"):  # type: ignore[call-overload]  # the stubs say bytes; PySide6 takes str
             raise GraphError("cannot encode the PNG picture")
     elif ext == ".svg":
-        from PySide6 import QtSvg
-
-        gen = QtSvg.QSvgGenerator()
-        gen.setOutputDevice(dev)
-        gen.setSize(QtCore.QSize(round(width), round(height)))
-        gen.setViewBox(QtCore.QRectF(0, 0, width, height))
-        gen.setResolution(96)
-        gen.setTitle(title)
-        gen.setDescription("TaskMapper")
+        gen = svg_device(dev, width, height, title)
         if not painter.begin(gen):
             raise GraphError("cannot start the SVG picture")
         painter.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing, True)
@@ -81,13 +112,7 @@ def picture_bytes(paint: Paint, width: float, height: float, ext: str = ".png", 
         paint(painter, width, height)
         painter.end()
     elif ext == ".pdf":
-        writer = QtGui.QPdfWriter(dev)
-        writer.setResolution(96)  # one device unit per logical pixel: fonts keep their size
-        writer.setTitle(title)
-        writer.setCreator("TaskMapper")
-        size_pt = QtCore.QSizeF(width * 72 / 96, height * 72 / 96)
-        writer.setPageSize(QtGui.QPageSize(size_pt, QtGui.QPageSize.Unit.Point, "picture"))
-        writer.setPageMargins(QtCore.QMarginsF(0, 0, 0, 0))
+        writer = pdf_device(dev, width, height, title)
         if not painter.begin(writer):
             raise GraphError("cannot start the PDF picture")
         painter.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing, True)

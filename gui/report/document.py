@@ -31,7 +31,7 @@ from .charts import profile_picture, scaling_picture
 from .content import ReportContent, build_content
 from .graph_picture import graph_picture
 
-__all__ = ["REPORT_FORMATS", "Images", "render_images", "report_html", "write_report"]
+__all__ = ["REPORT_FORMATS", "Images", "render_images", "report_html", "write_content", "write_report"]
 
 REPORT_FORMATS = (".html", ".pdf")
 #: device pixels per logical pixel of the embedded PNGs (sharp when zoomed or printed)
@@ -487,11 +487,28 @@ def write_report(
     GraphError
         Bad extension, missing folder, unknown algorithm or invalid graph.
     """
+    check_output(path, REPORT_FORMATS)  # a bad name fails before any work
+    content = build_content(graph, algorithms, workers=workers, time_limit=time_limit, cancel=cancel,
+                            progress=progress)
+    write_content(content, path)
+    return content
+
+
+def write_content(content: ReportContent, path: str | os.PathLike[str]) -> None:
+    """Draw the pictures of ``content`` and write the report to ``path`` (``.html`` or ``.pdf``).
+
+    The pictures are drawn with Qt widgets: call it on the GUI thread (or in a
+    program without one, as the command line does). :func:`build_content`, the slow
+    part, may run in a worker thread before.
+
+    Raises
+    ------
+    GraphError
+        Bad extension or missing folder.
+    """
     from model.formats import atomic_write
 
     p, ext = check_output(path, REPORT_FORMATS)
-    content = build_content(graph, algorithms, workers=workers, time_limit=time_limit, cancel=cancel,
-                            progress=progress)
     images = render_images(content)
     if ext == ".html":
         atomic_write(p, report_html(content, images))
@@ -499,4 +516,3 @@ def write_report(
         atomic_write(p, report_pdf(content, images))
     else:  # pragma: no cover - check_output refused it
         raise GraphError(f"cannot write {str(p)!r}")
-    return content

@@ -14,15 +14,15 @@ from __future__ import annotations
 import html
 import importlib.util
 import logging
-from pathlib import Path
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from PySide6 import QtCore, QtWidgets
 
 from gui.numbers import human
 from model.algorithms import available, load_all
-from model.execution import EXECUTORS, WORK_MODES
+from model.execution import EXECUTORS, WORK_MODES, calls_in, describe_calls
 from model.graph import GraphError
 from model.replay import scaled, trace_time_scale
 from model.schedule import Schedule, ScheduleError, Slot
@@ -77,6 +77,8 @@ class ExecutionPanel(QtWidgets.QWidget):
         self.document = document
         self.results_provider = results_provider
         self._runnable: ExecutionRunnable | None = None
+        #: (file, calls) the user allowed to run in this session
+        self._allowed_calls: set[tuple[str | None, frozenset[str]]] = set()
         #: the last trace shown, the prediction it is compared with, and its time scale
         self.trace: Schedule | None = None
         self.prediction: Schedule | None = None
@@ -263,13 +265,23 @@ class ExecutionPanel(QtWidgets.QWidget):
         if len(graph) == 0:
             self._set_status("The graph has no task to run.", error=True)
             return False
+        try:
+            calls = calls_in(graph)
+        except GraphError as e:
+            self._set_status(f"Cannot run: {e}", error=True)
+            return False
+        if calls and not self._consent_to(calls):
+            self._set_status(f"Not run: the graph {describe_calls(calls)}, which you did not allow.", error=True)
+            return False
         executor = str(self.executor_combo.currentData())
         algorithm = self.policy()
         dynamic = algorithm == DYNAMIC
         schedule = None if dynamic else self.results().get(algorithm)
         ts = float(self.time_scale_spin.value())
         options: dict[str, Any] = {"executor": executor, "time_scale": ts,
-                                   "work": str(self.work_combo.currentData() or "cpu")}
+                                   "work": str(self.work_combo.currentData() or "cpu"),
+                                   # exactly the code the user allowed, nothing a later edit adds
+                                   "allow_calls": set(calls)}
         if executor == "dask":
             address = self.address_edit.text().strip()
             if address:
@@ -301,6 +313,31 @@ class ExecutionPanel(QtWidgets.QWidget):
         self._run_version = getattr(self.document, "version", None)
         r.start()
         return True
+
+    def _consent_to(self, calls: dict[str, list[str]]) -> bool:
+        """Whether the user allows running the code ``calls`` names (asked once per file and set of calls)."""
+        key = (self.document.path, frozenset(calls))
+        if key in self._allowed_calls:
+            return True
+        if not self.ask_to_run_calls(calls):
+            return False
+        self._allowed_calls.add(key)
+        return True
+
+    def ask_to_run_calls(self, calls: dict[str, list[str]]) -> bool:
+        """Ask the user whether the run may import and call the functions a graph names."""
+        lines = "\n".join(f"  {name}   (tasks {', '.join(tasks[:6])}{', ...' if len(tasks) > 6 else ''})"
+                          for name, tasks in calls.items())
+        box = QtWidgets.QMessageBox(self)
+        box.setIcon(QtWidgets.QMessageBox.Icon.Warning)
+        box.setWindowTitle("Run code named by the graph?")
+        box.setText("This graph's tasks name Python functions. Running it imports their modules and "
+                    "calls them with the arguments the file gives:")
+        box.setInformativeText(lines + "\n\nRun them only if you trust the file. Other tasks do synthetic work.")
+        run = box.addButton("Run the code", QtWidgets.QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(QtWidgets.QMessageBox.StandardButton.Cancel)
+        box.exec()
+        return box.clickedButton() is run
 
     def cancel(self) -> None:
         """Ask the run to stop; the partial trace follows."""
@@ -411,7 +448,12 @@ class ExecutionPanel(QtWidgets.QWidget):
 
     def _on_run_cancelled(self, trace: Schedule) -> None:
         n = trace.meta.get("tasks_total", "?")
-        self._set_status(f"Cancelled after {len(trace.slots)} of {n} tasks: partial trace kept.")
+        left = trace.meta.get("left_running") or []
+        text = f"Cancelled after {len(trace.slots)} of {n} tasks: partial trace kept."
+        if left:
+            text += (f" {len(left)} task(s) could not be stopped and may still run in the background "
+                     f"({', '.join(map(str, left[:5]))}{', ...' if len(left) > 5 else ''}).")
+        self._set_status(text)
         self._deliver(trace, [])
 
     def _on_run_failed(self, message: str) -> None:

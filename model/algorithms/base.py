@@ -26,9 +26,7 @@ enables algorithms from them alone, never from their names:
 ``anytime``
     A search bounded by a ``time_limit`` (and ``max_iterations`` / ``work_limit``)
     parameter that improves its schedule as it runs and reports ``lower_bound``,
-    ``gap`` and a live ``history`` in :attr:`Algorithm.info`. It records each new best
-    complete schedule with :meth:`Algorithm.record_best`, so a cancelled run still gives
-    the best it found (:attr:`Cancelled.best`, :meth:`Algorithm.best_so_far`).
+    ``gap`` and a live ``history`` in :attr:`Algorithm.info`.
 ``uses_communication``
     Whether transfer times influence the algorithm's choices (informational).
 
@@ -45,9 +43,13 @@ unchanged; exact solvers optimise over the schedules that honour them.
 from __future__ import annotations
 
 import importlib.util
+import time
 from collections.abc import Callable, Iterator
 from typing import Any, ClassVar, Protocol, TypeVar
 
+import numpy as np
+
+from ..gcpause import paused_collection
 from ..graph import GraphError, Platform, TaskGraph
 from ..instance import Instance, compile_instance
 from ..schedule import Schedule, Slot
@@ -156,6 +158,9 @@ class Algorithm:
     def __init__(self, *, seed: int = 0, **params: Any) -> None:
         self.seed = seed
         self.params = params
+        #: ``time.perf_counter()`` when the last :meth:`steps` or :meth:`schedule` began
+        #: (before the instance was compiled): anytime algorithms count their budget from it
+        self.started = time.perf_counter()
         #: filled by :meth:`steps`: free information for the result's ``meta``
         self.info: dict[str, Any] = {}
         self._best: list[Placement] | None = None
@@ -174,7 +179,7 @@ class Algorithm:
         if self._best is None:
             return None
         tasks, workers = self._names
-        return [Slot(tasks[i], workers[p], float(s), float(f)) for i, p, s, f in self._best]
+        return [Slot(tasks[pl[0]], workers[pl[1]], float(pl[2]), float(pl[3])) for pl in self._best]
 
     def place(self, inst: Instance, cancel: CancelToken | None) -> Iterator[Placement]:
         """Yield placements ``(task, worker, start, finish)`` on index-based data."""
@@ -188,27 +193,40 @@ class Algorithm:
         Raises :class:`Cancelled` soon after ``cancel`` is set, and
         :class:`~model.graph.GraphError` when the algorithm is not :meth:`available`.
         """
+        self.started = time.perf_counter()
+        inst = self._compile(graph, platform)
+        tasks, workers = inst.tasks, inst.workers
+        for i, p, s, f in self._placements(inst, cancel):
+            yield Slot(tasks[i], workers[p], float(s), float(f))
+
+    def _compile(self, graph: TaskGraph, platform: Platform) -> Instance:
         if not self.available():
             raise GraphError(self.unavailable_reason())
-        inst = compile_instance(graph, platform)
-        tasks, workers = inst.tasks, inst.workers
-        self._best, self._names = None, (list(tasks), list(workers))
+        return compile_instance(graph, platform)
+
+    def _placements(self, inst: Instance, cancel: CancelToken | None) -> Iterator[Placement]:
+        """:meth:`place`, with the cancel token polled and every pin checked at each placement."""
         pin = inst.pin.tolist() if inst.pinned else None
+        self._best, self._names = None, (list(inst.tasks), list(inst.workers))
         try:
-            for i, p, s, f in self.place(inst, cancel):
-                # engines poll the token only now and then; this makes a cancel set between
-                # two placements stop the run at the next one
-                check_cancel(cancel)
-                if pin is not None and pin[i] >= 0 and pin[i] != p:
-                    raise PinViolation(
-                        f"internal error: {self.name} put task {tasks[i]!r} on {workers[p]!r}"
-                        f" but it is pinned to {workers[pin[i]]!r}"
-                    )
-                yield Slot(tasks[i], workers[p], float(s), float(f))
+            yield from self._checked(inst, cancel, pin)
         except Cancelled as exc:
             if exc.best is None:
                 exc.best = self.best_so_far()
             raise
+
+    def _checked(self, inst: Instance, cancel: CancelToken | None, pin: list[int] | None) -> Iterator[Placement]:
+        for pl in self.place(inst, cancel):
+            # engines poll the token only now and then; this makes a cancel set between
+            # two placements stop the run at the next one
+            check_cancel(cancel)
+            i, p = pl[0], pl[1]
+            if pin is not None and pin[i] >= 0 and pin[i] != p:
+                raise PinViolation(
+                    f"internal error: {self.name} put task {inst.tasks[i]!r} on {inst.workers[p]!r}"
+                    f" but it is pinned to {inst.workers[pin[i]]!r}"
+                )
+            yield pl
 
     def schedule(
         self,
@@ -222,22 +240,30 @@ class Algorithm:
 
         ``progress(done, total)`` is called after each placement when given.
         """
+        self.started = time.perf_counter()
         plat = platform if platform is not None else graph.default_platform()
-        placed: dict[str, Slot] = {}
+        inst = self._compile(graph, plat)
+        placed: dict[int, Placement] = {}
         total = len(graph)
-        for slot in self.steps(graph, plat, cancel=cancel):
-            placed[slot.task] = slot
+        for pl in self._placements(inst, cancel):
+            placed[pl[0]] = pl
             if progress is not None:
                 progress(len(placed), total)
-        nodes = graph.nx.nodes
-        for t, slot in placed.items():
-            want = nodes[t].get("pin")
-            if want is not None and str(want) != slot.worker:
+        if inst.pinned:
+            where = np.full(inst.n, -1, dtype=np.int64)
+            where[list(placed)] = [pl[1] for pl in placed.values()]
+            wrong = np.flatnonzero((inst.pin >= 0) & (where >= 0) & (where != inst.pin))
+            if len(wrong):
+                t = int(wrong[0])
                 raise PinViolation(
-                    f"internal error: {self.name} put task {t!r} on {slot.worker!r} but it is pinned to {str(want)!r}"
+                    f"internal error: {self.name} put task {inst.tasks[t]!r} on {inst.workers[int(where[t])]!r}"
+                    f" but it is pinned to {inst.workers[int(inst.pin[t])]!r}"
                 )
+        tasks, workers = inst.tasks, inst.workers
+        with paused_collection():
+            slots = [Slot(tasks[i], workers[p], float(s), float(f)) for i, p, s, f in placed.values()]
         meta = {"graph": graph.name, **self.info}
-        return Schedule.build(self.name, graph, plat, placed.values(), meta=meta)
+        return Schedule.build(self.name, graph, plat, slots, meta=meta, instance=inst)
 
 
 ALGORITHMS: dict[str, type[Algorithm]] = {}

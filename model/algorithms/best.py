@@ -7,7 +7,17 @@ from collections.abc import Iterator
 
 from ..instance import Instance
 from .base import Algorithm, CancelToken, Placement, register
-from .engines import START_FROM, best_heuristic, changed, improve_placements, lower_bound, makespan_of
+from .engines import (
+    START_FROM,
+    Deadline,
+    best_heuristic,
+    changed,
+    finish_reserve,
+    improve_placements,
+    lower_bound,
+    makespan_of,
+    search_pays,
+)
 
 #: largest graph (tasks × workers) handed to the exact solver
 EXACT_SIZE = 4000
@@ -55,37 +65,46 @@ class Best(Algorithm):
         from .engines.cpsat import solve
         from .optimal import Optimal
 
-        t0 = time.perf_counter()
+        t0 = self.started
         budget = float(self.params.get("time_limit", 10.0))
-        name, cur = best_heuristic(inst, START_FROM, cancel)
+        # the budget counts from the call: compiling, the starting heuristics, the
+        # solver's model and the final checked schedule included
+        deadline = Deadline(budget - finish_reserve(inst), cancel, start=t0)
+        name, cur = best_heuristic(inst, START_FROM, cancel, deadline)
         lb = lower_bound(inst)
         shown: dict[int, Placement] = {}
         history = [(time.perf_counter() - t0, makespan_of(cur), lb)]
         self.info["history"] = history
-        self.record_best(cur)
+        self.record_best(cur)  # kept if the run is cancelled
         yield from changed(shown, cur)
-        exact = Optimal.available() and inst.n * inst.m <= EXACT_SIZE
-        ls_budget = budget * (0.3 if exact else 0.95)
-        for pl in improve_placements(inst, cur, time_limit=ls_budget, seed=self.seed,
-                                     max_iterations=self.params.get("max_iterations"), target=lb, cancel=cancel):
+        exact = inst.n * inst.m <= EXACT_SIZE and Optimal.available()
+        ls_budget = deadline.left() * (0.3 if exact else 1.0)
+
+        def improved(ms: float) -> None:
+            history.append((time.perf_counter() - t0, ms, lb))
+
+        searches = improve_placements(inst, cur, time_limit=ls_budget, seed=self.seed,
+                                      max_iterations=self.params.get("max_iterations"), target=lb, cancel=cancel,
+                                      on_improve=improved) if search_pays(inst, ls_budget) else iter(())
+        for pl in searches:
             if makespan_of(pl) < makespan_of(cur) - 1e-9:
                 cur = pl
-                self.record_best(cur)
-                history.append((time.perf_counter() - t0, makespan_of(cur), lb))
+                self.record_best(pl)  # kept if the run is cancelled
                 yield from changed(shown, pl)
         bound, proven = lb, makespan_of(cur) <= lb + 1e-9
-        if exact and not proven:
-            left = max(0.2, budget - (time.perf_counter() - t0))
-            for pl, bnd, prv in solve(inst, hint=cur, time_limit=left, seed=self.seed, cancel=cancel,
-                                      history=history, t0=t0,
+        if exact and not proven and not deadline.passed():
+            for pl, bnd, prv in solve(inst, hint=cur, time_limit=deadline.left(), seed=self.seed, cancel=cancel,
+                                      history=history, t0=t0, deadline=deadline,
                                       work_limit=self.params.get("work_limit")):
                 bound, proven = max(bound, bnd), prv
                 if pl and makespan_of(pl) < makespan_of(cur) - 1e-9:
                     cur = pl
-                    self.record_best(cur)
+                    self.record_best(pl)  # kept if the run is cancelled
                     yield from changed(shown, pl)
         best = makespan_of(cur)
         if best <= bound + 1e-9 * max(1.0, best):
             proven = True
         self.info.update(started_from=name, lower_bound=bound, proven_optimal=proven,
                          gap=best / bound - 1.0 if bound > 0 else 0.0)
+        if deadline.passed() and not proven:
+            self.info["stopped"] = "time limit"

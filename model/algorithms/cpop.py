@@ -94,7 +94,9 @@ class CPOP(Algorithm):
         every = range(inst.m)
         allowed = [(cp_worker,) if on_path[i] else every for i in range(inst.n)]
 
-        def choose(i: int, ready: np.ndarray, lines: list[Timeline], workers: Sequence[int]) -> tuple[int, float, float]:
-            return best_finish(lines, ready, w[i], workers)
+        def choose(
+            i: int, ready: list[float], wi: list[float], lines: list[Timeline], workers: Sequence[int]
+        ) -> tuple[int, float, float]:
+            return best_finish(lines, ready, wi, workers)
 
         yield from ready_queue_place(inst, cancel, priority, choose, allowed)

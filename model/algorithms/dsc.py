@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Iterator
+from itertools import pairwise
 
 from ..instance import Instance
 from .base import Algorithm, CancelToken, Placement, check_cancel, register
@@ -59,11 +60,15 @@ def dsc_clusters(inst: Instance, cancel: CancelToken | None = None) -> list[int]
     n = inst.n
     wbar = inst.mean_w().tolist()
     blevel = upward_rank(inst).tolist()
-    mc = inst.mean_comm
     pos = topo_position(inst).tolist()
     preds = inst.preds
     succs = inst.succs
-    pcomm = [[mc(d) for d in pd] for pd in inst.pred_data]
+    # mean transfer time of each edge, as lists beside ``preds`` and ``succs``
+    pflat = inst.mean_comm_array(inst.pred_dat).tolist()
+    sflat = inst.mean_comm_array(inst.succ_dat).tolist()
+    pb, sb = inst.pred_ptr.tolist(), inst.succ_ptr.tolist()
+    pcomm = [pflat[a:b] for a, b in pairwise(pb)]
+    scomm = [sflat[a:b] for a, b in pairwise(sb)]
     indeg = [len(p) for p in preds]
 
     cluster = [-1] * n
@@ -163,9 +168,9 @@ def dsc_clusters(inst: Instance, cancel: CancelToken | None = None) -> list[int]
         finish[x] = t + wbar[x]
         cend[target] = finish[x]
         examined[x] = True
-        for s, c in zip(succs[x], inst.succ_data[x]):
+        for s, c in zip(succs[x], scomm[x]):
             nexam[s] += 1
-            a = finish[x] + mc(c)
+            a = finish[x] + c
             if a > ptl[s]:
                 ptl[s] = a
             if nexam[s] == indeg[s]:

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-import numpy as np
-
 from ..instance import Instance
 from .base import Algorithm, CancelToken, Placement, register
 from .engines import pin_assignment, pinned_load, place_assigned, priority_topological_order
@@ -58,14 +56,15 @@ class Greedy(Algorithm):
     ) -> Iterator[Placement]:
         order = priority_topological_order(inst, inst.mean_w())
         # pinned tasks are on their workers from the start: their work loads them first
-        load = pinned_load(inst)
+        load = pinned_load(inst).tolist()
         assign = pin_assignment(inst, [0] * inst.n)
         free = (inst.pin < 0).tolist()
+        w = inst.w
         for i in order:
             if not free[i]:
                 continue
-            after = load + inst.w[i]
-            p = int(np.argmin(after))
+            after = [a + b for a, b in zip(load, w[i].tolist())]
+            p = after.index(min(after))
             assign[i] = p
             load[p] = after[p]
         insertion = bool(self.params.get("insertion", True))

@@ -8,7 +8,8 @@ import numpy as np
 
 from ..instance import Instance
 from .base import Algorithm, CancelToken, Placement, check_cancel, register
-from .engines import eft_place, topo_position
+from .engines import eft_place, t_level, topo_position
+from .engines.ranks import _sweep
 
 
 def average_start_times(inst: Instance) -> tuple[np.ndarray, np.ndarray]:
@@ -32,24 +33,12 @@ def average_start_times(inst: Instance) -> tuple[np.ndarray, np.ndarray]:
     ([0.0, 3.0, 3.0], [0.0, 3.0, 5.0])
     """
     wbar = inst.mean_w()
-    mc = inst.mean_comm
-    aest = np.zeros(inst.n)
-    for i in inst.topo:
-        best = 0.0
-        for j, d in zip(inst.preds[i], inst.pred_data[i]):
-            v = aest[j] + wbar[j] + mc(d)
-            if v > best:
-                best = v
-        aest[i] = best
+    comm = inst.mean_comm_array(inst.succ_dat)
+    aest = t_level(inst, wbar, comm)
     cp = float((aest + wbar).max()) if inst.n else 0.0
-    alst = np.zeros(inst.n)
-    for i in reversed(inst.topo):
-        best = cp
-        for j, d in zip(inst.succs[i], inst.succ_data[i]):
-            v = alst[j] - mc(d)
-            if v < best:
-                best = v
-        alst[i] = best - wbar[i]
+    # ALST(i) = min(CP, min_j ALST(j) - c̄_ij) - w̄_i is, negated, a b-level whose
+    # maximum starts at -CP (negation is exact, so these are the same numbers)
+    alst = 0.0 - _sweep(inst, wbar, comm, True, floor=-cp)  # 0.0 - x: no negative zeros
     return aest, alst
 
 

@@ -7,7 +7,17 @@ from collections.abc import Iterator
 
 from ..instance import Instance
 from .base import Algorithm, CancelToken, Placement, register
-from .engines import START_FROM, best_heuristic, changed, improve_placements, lower_bound, makespan_of
+from .engines import (
+    START_FROM,
+    Deadline,
+    best_heuristic,
+    changed,
+    finish_reserve,
+    improve_placements,
+    lower_bound,
+    makespan_of,
+    search_pays,
+)
 
 
 @register
@@ -50,19 +60,31 @@ class Improve(Algorithm):
     def place(self, inst: Instance, cancel: CancelToken | None) -> Iterator[Placement]:
         time_limit = float(self.params.get("time_limit", 3.0))
         max_it = self.params.get("max_iterations")
-        start_name, start = best_heuristic(inst, START_FROM, cancel)
+        # the budget counts from the call: compiling, the starting heuristics and the
+        # final checked schedule included
+        deadline = Deadline(time_limit - finish_reserve(inst), cancel, start=self.started)
+        start_name, start = best_heuristic(inst, START_FROM, cancel, deadline)
+        self.record_best(start)  # kept if the run is cancelled
         lb = lower_bound(inst)
         shown: dict[int, Placement] = {}
         best = makespan_of(start)
-        t0 = time.perf_counter()
-        history = [(0.0, best, lb)]
+        t0 = self.started
+        history = [(time.perf_counter() - t0, best, lb)]
         self.info["history"] = history
-        self.record_best(start)
-        for pl in improve_placements(inst, start, time_limit=time_limit, seed=self.seed,
-                                     max_iterations=max_it, target=lb, cancel=cancel):
-            if makespan_of(pl) <= best + 1e-9 * max(1.0, best):  # each schedule yielded is a new best
-                self.record_best(pl)
-            best = min(best, makespan_of(pl))
-            history.append((time.perf_counter() - t0, best, lb))
-            yield from changed(shown, pl)
+
+        def improved(ms: float) -> None:
+            history.append((time.perf_counter() - t0, ms, lb))
+
+        if not search_pays(inst, deadline.left()):
+            self.record_best(start)  # kept if the run is cancelled
+            yield from changed(shown, start)  # no time left to search: the start as it is
+        else:
+            for pl in improve_placements(inst, start, time_limit=deadline.left(), seed=self.seed,
+                                         max_iterations=max_it, target=lb, cancel=cancel, on_improve=improved):
+                best = min(best, makespan_of(pl))
+                if makespan_of(pl) <= best:
+                    self.record_best(pl)  # kept if the run is cancelled
+                yield from changed(shown, pl)
         self.info.update(started_from=start_name, lower_bound=lb, gap=best / lb - 1.0 if lb > 0 else 0.0)
+        if deadline.passed() and best > lb + 1e-9 * max(1.0, lb):
+            self.info["stopped"] = "time limit"

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Iterator
 
 from ..instance import Instance
 from .base import Algorithm, CancelToken, Placement, check_cancel, register
-from .engines import place_clusters
+from .engines import place_clusters, topo_position
 
 
 def linear_clusters(inst: Instance, cancel: CancelToken | None = None) -> list[int]:
@@ -17,6 +18,10 @@ def linear_clusters(inst: Instance, cancel: CancelToken | None = None) -> list[i
     remove it, until every task is in a cluster. Each cluster is a chain of dependent
     tasks, so it never holds two tasks that could run in parallel. Ties go to the task
     earlier in topological order, and a path is extended through zero-cost edges.
+
+    Removing a path changes the longest paths of its ancestors only, so after each path
+    just those are recomputed, in reverse topological order, and only as far up as a
+    length actually changes; a heap keeps the longest.
 
     Examples
     --------
@@ -30,40 +35,69 @@ def linear_clusters(inst: Instance, cancel: CancelToken | None = None) -> list[i
     """
     n = inst.n
     wbar = inst.mean_w().tolist()
-    mc = inst.mean_comm
-    comm = [[mc(d) for d in sd] for sd in inst.succ_data]
-    rev = list(reversed(inst.topo))
+    comm = inst.mean_comm_array(inst.succ_dat).tolist()
+    succ, sptr = inst.succ_idx.tolist(), inst.succ_ptr.tolist()
+    pred, pptr = inst.pred_idx.tolist(), inst.pred_ptr.tolist()
+    pos = topo_position(inst).tolist()
     cluster = [-1] * n
     dist = [0.0] * n
     nxt = [-1] * n
-    left = n
+
+    def longest(i: int) -> tuple[float, int]:
+        """``(dist, next)`` of ``i``: its longest path through unclustered successors."""
+        b, nx_ = 0.0, -1
+        for k in range(sptr[i], sptr[i + 1]):
+            s = succ[k]
+            if cluster[s] < 0:
+                v = comm[k] + dist[s]
+                if nx_ < 0 or v > b:
+                    b, nx_ = v, s
+        return wbar[i] + b, nx_
+
+    for i in reversed(inst.topo):
+        dist[i], nxt[i] = longest(i)
+    # the longest path starts at the largest distance, ties to the earliest task
+    heap = [(-dist[i], pos[i], i) for i in range(n)]
+    heapq.heapify(heap)
     cid = 0
-    while left:
-        check_cancel(cancel)
-        start, best = -1, -1.0
-        unclustered = []
-        for i in rev:
-            if cluster[i] >= 0:
-                continue
-            unclustered.append(i)
-            b, nx_ = 0.0, -1
-            for s, c in zip(inst.succs[i], comm[i]):
-                if cluster[s] < 0:
-                    v = c + dist[s]
-                    if nx_ < 0 or v > b:
-                        b, nx_ = v, s
-            dist[i] = wbar[i] + b
-            nxt[i] = nx_
-            # rev runs backwards through the topological order: ">=" keeps the earliest
-            if dist[i] >= best:
-                start, best = i, dist[i]
-        rev = unclustered
+    step = 0
+    while heap:
+        d, _, start = heapq.heappop(heap)
+        if cluster[start] >= 0 or -d != dist[start]:
+            continue  # clustered since, or its distance has changed
+        if step & 63 == 0:
+            check_cancel(cancel)
+        step += 1
+        path = []
         i = start
         while i >= 0:
             cluster[i] = cid
-            left -= 1
+            path.append(i)
             i = nxt[i]
         cid += 1
+        # only the unclustered ancestors of the path can change: recompute them in
+        # reverse topological order, going further up only where a distance changed
+        todo: list[tuple[int, int]] = []
+        queued = set()
+        for j in path:
+            for k in range(pptr[j], pptr[j + 1]):
+                q = pred[k]
+                if cluster[q] < 0 and q not in queued:
+                    queued.add(q)
+                    heapq.heappush(todo, (-pos[q], q))
+        while todo:
+            _, q = heapq.heappop(todo)
+            queued.discard(q)
+            dq, nq = longest(q)
+            nxt[q] = nq
+            if dq != dist[q]:
+                dist[q] = dq
+                heapq.heappush(heap, (-dq, pos[q], q))
+                for k in range(pptr[q], pptr[q + 1]):
+                    r = pred[k]
+                    if cluster[r] < 0 and r not in queued:
+                        queued.add(r)
+                        heapq.heappush(todo, (-pos[r], r))
     return cluster
 
 

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from itertools import pairwise
+
+import numpy as np
 
 from ..instance import Instance
 from .base import Algorithm, CancelToken, Placement, register
-from .engines import eft_place, within
+from .engines import eft_place
 
 
 @register
@@ -46,8 +49,13 @@ class MET(Algorithm):
         self, inst: Instance, cancel: CancelToken | None
     ) -> Iterator[Placement]:
         w = inst.w
-        allowed = []
-        for i in range(inst.n):
-            lim = within(float(w[i].min()))
-            allowed.append([p for p in range(inst.m) if w[i, p] <= lim])
+        # the workers within the tie tolerance of each task's fastest time
+        best = w.min(axis=1) if inst.n else np.zeros(0)
+        lim = best + 1e-9 * np.maximum(1.0, np.abs(best))
+        fast = w <= lim[:, None]
+        ptr = np.zeros(inst.n + 1, dtype=np.int64)
+        np.cumsum(fast.sum(axis=1), out=ptr[1:])
+        cols = np.nonzero(fast)[1].tolist()
+        bounds = ptr.tolist()
+        allowed = [cols[a:b] for a, b in pairwise(bounds)]
         yield from eft_place(inst, list(inst.topo), cancel, insertion=False, allowed=allowed)

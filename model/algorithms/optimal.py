@@ -6,8 +6,9 @@ from collections.abc import Iterator
 
 from ..graph import GraphError
 from ..instance import Instance
-from .base import Algorithm, CancelToken, Placement, register
+from .base import Algorithm, Cancelled, CancelToken, Placement, register
 from .engines.bounds import lower_bound
+from .engines.budget import Deadline, finish_reserve, serial_placements
 from .engines.cpsat import INSTALL_HINT, have_ortools, solve
 from .engines.localsearch import changed
 from .heft import HEFT
@@ -78,26 +79,37 @@ class Optimal(Algorithm):
         if not self.available():
             raise GraphError(self.unavailable_reason())
         time_limit = float(self.params.get("time_limit", 10.0))
-        hint = list(HEFT().place(inst, cancel))
-        self.record_best(hint)
+        # the budget counts from the call: compiling, the HEFT hint, the model and the
+        # final checked schedule included
+        deadline = Deadline(time_limit - finish_reserve(inst), cancel, start=self.started)
+        try:
+            hint = list(HEFT().place(inst, deadline))
+        except Cancelled:
+            if deadline.cancelled():
+                raise
+            hint = serial_placements(inst)
         shown: dict[int, Placement] = {}
+        self.record_best(hint)  # kept if the run is cancelled
         yield from changed(shown, hint)
         history: list[tuple[float, float, float]] = []
         self.info["history"] = history
         best_ms = max((f for *_x, f in hint), default=0.0)
         bound = lower_bound(inst)
         proven = False
-        for pl, bnd, prv in solve(inst, hint=hint, time_limit=time_limit, seed=self.seed,
-                                  threads=int(self.params.get("threads", 2)), cancel=cancel, history=history,
-                                  work_limit=self.params.get("work_limit")):
-            bound, proven = bnd, prv
-            if pl:
-                mk = max(f for *_x, f in pl)
-                if mk < best_ms - 1e-9:
-                    best_ms = mk
-                    self.record_best(pl)
-                    yield from changed(shown, pl)
+        if not deadline.passed():
+            for pl, bnd, prv in solve(inst, hint=hint, time_limit=deadline.left(), seed=self.seed,
+                                      threads=int(self.params.get("threads", 2)), cancel=cancel, history=history,
+                                      t0=self.started, deadline=deadline, work_limit=self.params.get("work_limit")):
+                bound, proven = bnd, prv
+                if pl:
+                    mk = max(f for *_x, f in pl)
+                    if mk < best_ms - 1e-9:
+                        best_ms = mk
+                        self.record_best(pl)  # kept if the run is cancelled
+                        yield from changed(shown, pl)
         if best_ms <= bound + 1e-9 * max(1.0, best_ms):
             proven = True
         self.info.update(lower_bound=bound, proven_optimal=proven,
                          gap=(best_ms / bound - 1.0) if bound > 0 else 0.0)
+        if deadline.passed() and not proven:
+            self.info["stopped"] = "time limit"

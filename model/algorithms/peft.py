@@ -9,6 +9,7 @@ import numpy as np
 from ..instance import Instance
 from .base import Algorithm, CancelToken, Placement, check_cancel, register
 from .engines import Timeline, below, mean_comm_coefficients, ready_queue_place, within
+from .engines.ranks import edges_of, frontiers
 
 
 def optimistic_cost_table(inst: Instance, cancel: CancelToken | None = None) -> np.ndarray:
@@ -31,13 +32,20 @@ def optimistic_cost_table(inst: Instance, cancel: CancelToken | None = None) -> 
     a, b = mean_comm_coefficients(inst)
     w = inst.w
     table = np.zeros((inst.n, inst.m))
-    for k, i in enumerate(reversed(inst.topo)):
-        if k & 1023 == 0:
+    # rows in rounds of tasks whose successors are done: for each edge i -> j,
+    # min(reach_j, min(reach_j) + c̄_ij) with reach_j = OCT(j) + w(j); the max over i's edges
+    for k, tasks in enumerate(frontiers(inst, up=True)):
+        if k & 63 == 0:
             check_cancel(cancel)
-        row = table[i]
-        for j, d in zip(inst.succs[i], inst.succ_data[i]):
-            reach = table[j] + w[j]
-            np.maximum(row, np.minimum(reach, reach.min() + (a + b * d)), out=row)
+        edges, offs = edges_of(inst.succ_ptr, tasks)
+        if not len(edges):
+            continue
+        succ = inst.succ_idx[edges]
+        reach = table[succ] + w[succ]
+        vec = np.minimum(reach, reach.min(axis=1, keepdims=True) + (a + b * inst.succ_dat[edges])[:, None])
+        has = offs[1:] > offs[:-1]
+        rows = tasks[has]
+        table[rows] = np.maximum(table[rows], np.maximum.reduceat(vec, offs[:-1][has], axis=0))
     return table
 
 
@@ -73,20 +81,21 @@ class PEFT(Algorithm):
     def place(
         self, inst: Instance, cancel: CancelToken | None
     ) -> Iterator[Placement]:
-        w = inst.w
         table = optimistic_cost_table(inst, cancel)
         rank = table.mean(axis=1)
         self.info["rank"] = "oct"
 
-        def choose(i: int, ready: np.ndarray, lines: list[Timeline], workers: Sequence[int]) -> tuple[int, float, float]:
-            wi, oi = w[i], table[i]
+        def choose(
+            i: int, ready: list[float], wi: list[float], lines: list[Timeline], workers: Sequence[int]
+        ) -> tuple[int, float, float]:
+            oi = table[i].tolist()
             best = (-1, 0.0, 0.0)
             best_o = 0.0
             for p in workers:
-                d = float(wi[p])
-                s = lines[p].earliest(float(ready[p]), d)
+                d = wi[p]
+                s = lines[p].earliest(ready[p], d)
                 f = s + d
-                o = f + float(oi[p])
+                o = f + oi[p]
                 if best[0] < 0 or o < below(best_o) or (o <= within(best_o) and f < below(best[2])):
                     best, best_o = (p, s, f), o
             return best

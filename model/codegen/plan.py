@@ -8,17 +8,19 @@ make the program wait forever), and predicts the makespan of that mapping.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import os
-from collections import deque
-from collections.abc import Mapping
+from collections import abc, deque
 from dataclasses import dataclass
-from typing import Any
 
 import networkx as nx
+import numpy as np
 
-from ..graph import GraphError, Platform, TaskGraph
-from ..schedule import Schedule, ScheduleError
+from ..graph import Platform, TaskGraph
+from ..instance import compile_instance
+from ..mapping import HAND, Evaluator, Mapping, load_mapping
+from ..schedule import Schedule, ScheduleError, Slot
 
 __all__ = ["ProgramPlan", "plan_program", "read_mapping", "submission_order", "worker_orders"]
 
@@ -67,13 +69,10 @@ def worker_orders(schedule: Schedule) -> dict[str, list[str]]:
     >>> worker_orders(s)
     {'P1': ['a', 'b'], 'P2': []}
     """
-    out: dict[str, list[tuple[float, int, str]]] = {w: [] for w in schedule.workers}
-    for k, s in enumerate(schedule.slots):
-        out.setdefault(s.worker, []).append((s.start, k, s.task))
-    return {w: [t for *_, t in sorted(lst)] for w, lst in out.items()}
+    return {w: list(ts) for w, ts in Mapping.from_schedule(schedule).order.items()}
 
 
-def submission_order(graph: TaskGraph, orders: Mapping[str, list[str]]) -> list[tuple[str, str]]:
+def submission_order(graph: TaskGraph, orders: abc.Mapping[str, list[str]]) -> list[tuple[str, str]]:
     """Every ``(task, worker)``: each worker's tasks in order, every task after its predecessors.
 
     The generated programs build this same order when they start. Submitting tasks
@@ -103,7 +102,7 @@ def submission_order(graph: TaskGraph, orders: Mapping[str, list[str]]) -> list[
     return order
 
 
-def _contradiction(graph: TaskGraph, orders: Mapping[str, list[str]]) -> str:
+def _contradiction(graph: TaskGraph, orders: abc.Mapping[str, list[str]]) -> str:
     """Words for a cycle of dependencies and worker orders (there is one)."""
     g = nx.DiGraph()
     where: dict[tuple[str, str], str] = {}
@@ -142,20 +141,15 @@ def _check_cover(graph: TaskGraph, schedule: Schedule, platform: Platform) -> No
         raise ScheduleError(f"the schedule does not place task {missing[0]!r}{more}")
 
 
-def _retime(graph: TaskGraph, platform: Platform, submission: list[tuple[str, str]],
-            durations: Mapping[str, float], *, transfers: bool) -> float:
-    """Makespan when every task starts as soon as its worker and its inputs are free."""
-    worker_of = dict(submission)
-    free: dict[str, float] = {}
-    finish: dict[str, float] = {}
-    net = platform.network
-    for t, w in submission:
-        start = free.get(w, 0.0)
-        for p, _, data in graph.nx.in_edges(t, data="data", default=0.0):
-            delay = net.comm_time(float(data), worker_of[p], w) if transfers else 0.0
-            start = max(start, finish[p] + delay)
-        finish[t] = free[w] = start + durations[t]
-    return max(finish.values(), default=0.0)
+def _retimed(graph: TaskGraph, platform: Platform, orders: abc.Mapping[str, list[str]]) -> tuple[float, float]:
+    """Makespans, with the modelled transfers and with free ones, when every task starts as soon as its
+    worker and its inputs are free (:class:`model.mapping.Evaluator`)."""
+    inst = compile_instance(graph, platform)
+    mapping = Mapping(orders)
+    free = np.zeros_like(inst.lat)
+    without = dataclasses.replace(inst, lat=free, inv_bw=free)
+    return (Evaluator(graph, platform, instance=inst).makespan(mapping),
+            Evaluator(graph, platform, instance=without).makespan(mapping))
 
 
 def plan_program(graph: TaskGraph, schedule: Schedule, platform: Platform) -> ProgramPlan:
@@ -195,12 +189,11 @@ def plan_program(graph: TaskGraph, schedule: Schedule, platform: Platform) -> Pr
     submission = submission_order(graph, orders)
     index = {w: i for i, w in enumerate(platform.ids)}
     durations = {t: graph.exec_time(t, index[w], platform) for t, w in submission}
-    makespan = _retime(graph, platform, submission, durations, transfers=True)
+    makespan, without_transfers = _retimed(graph, platform, orders)
     retimed = not schedule.is_valid(graph, platform)
     if not retimed:
         makespan = schedule.makespan
-    return ProgramPlan(orders, submission, durations, schedule.algorithm, makespan,
-                       _retime(graph, platform, submission, durations, transfers=False), retimed)
+    return ProgramPlan(orders, submission, durations, schedule.algorithm, makespan, without_transfers, retimed)
 
 
 def read_mapping(path: str | os.PathLike[str]) -> Schedule:
@@ -225,28 +218,11 @@ def read_mapping(path: str | os.PathLike[str]) -> Schedule:
             and any(isinstance(s, dict) and ("start" not in s or "finish" not in s) for s in d["slots"])):
         sched = load_schedule(path)
         if isinstance(d, dict) and "algorithm" not in d:
-            sched.algorithm = "hand"
+            sched.algorithm = HAND
         return sched
-    return _lenient_mapping(d)
-
-
-def _text(v: Any, what: str) -> str:
-    if isinstance(v, bool) or not isinstance(v, (str, int, float)) or not str(v).strip():
-        raise GraphError(f"{what} must be a non-empty text or a number, got {v!r}")
-    return str(v)
-
-
-def _lenient_mapping(d: dict[str, Any]) -> Schedule:
-    from ..formats.native import schedule_from_dict
-
-    last: dict[str, float] = {}
-    slots: list[dict[str, Any]] = []
-    for k, sd in enumerate(d["slots"]):
-        if not isinstance(sd, dict) or "task" not in sd or "worker" not in sd:
-            raise GraphError(f"slot #{k + 1} needs a 'task' and a 'worker'")
-        worker = _text(sd["worker"], f"worker of slot #{k + 1}")
-        start = sd.get("start", last.get(worker, 0.0))
-        slots.append({**sd, "start": start, "finish": sd["finish"] if "start" in sd and "finish" in sd else start})
-        if isinstance(start, (int, float)) and not isinstance(start, bool):
-            last[worker] = float(start)
-    return schedule_from_dict({**d, "algorithm": d.get("algorithm", "hand"), "slots": slots})
+    # times left out: the order on each worker is the file's mapping (model.mapping's rules); the
+    # slots carry only that order (their place on the worker), so the plan re-times them
+    found = load_mapping(path)
+    order = found.mapping.order
+    slots = [Slot(t, w, float(k), float(k)) for w, ts in order.items() for k, t in enumerate(ts)]
+    return Schedule(HAND if found.algorithm is None else found.algorithm, list(order), slots)

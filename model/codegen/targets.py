@@ -67,6 +67,21 @@ def submission_order():
     return order
 '''
 
+_COLLECT = '''
+
+def collect(order, futures, t0, worker_name=lambda worker: worker):
+    """What ran (task, worker, start, finish from t0) and the first failure, waiting for each future."""
+    ran, failure = [], None
+    for task, _ in order:  # in this order, the first failure is the cause of the others
+        error = futures[task].exception()  # waits for the task
+        if error is not None:
+            failure = failure or (task, error)
+            continue
+        _, where, start, finish = futures[task].result()
+        ran.append((task, worker_name(where), start - t0, finish - t0))
+    return ran, failure
+'''
+
 _REPORT = '''
 
 def report(ran, failure, trace_path):
@@ -142,7 +157,7 @@ if __name__ == "__main__":
 '''
 
 
-_THREADS_RUNNER = _SUBMISSION_ORDER + '''
+_THREADS_RUNNER = _SUBMISSION_ORDER + _COLLECT + '''
 
 worker_name = threading.local()  # in a worker's thread: which worker it is
 
@@ -175,14 +190,7 @@ def run():
     for task, worker in order:
         input_futures = [futures[p] for p in TASKS[task][1]]
         futures[task] = executors[worker].submit(run_task, task, input_futures)
-    ran, failure = [], None
-    for task, _ in order:  # in this order, the first failure is the cause of the others
-        error = futures[task].exception()  # waits for the task
-        if error is not None:
-            failure = failure or (task, error)
-            continue
-        _, worker, start, finish = futures[task].result()
-        ran.append((task, worker, start - t0, finish - t0))
+    ran, failure = collect(order, futures, t0)
     for executor in executors.values():
         executor.shutdown()
     return ran, failure
@@ -260,7 +268,7 @@ def run():
 ''' + _REPORT + _main("", "run()")
 
 
-_DASK_RUNNER = _SUBMISSION_ORDER + '''
+_DASK_RUNNER = _SUBMISSION_ORDER + _COLLECT + '''
 
 def run_task(task, time_scale, inputs, after):
     """Run ``task`` on a Dask worker; return (result, worker address, start, finish).
@@ -312,15 +320,7 @@ def run_on(client):
             workers=[address_of[worker]],
             allow_other_workers=False,
         )
-    ran, failure = [], None
-    for task, _ in order:  # in this order, the first failure is the cause of the others
-        error = futures[task].exception()  # waits for the task
-        if error is not None:
-            failure = failure or (task, error)
-            continue
-        _, address, start, finish = futures[task].result()
-        ran.append((task, worker_at.get(address, address), start - t0, finish - t0))
-    return ran, failure
+    return collect(order, futures, t0, lambda address: worker_at.get(address, address))
 ''' + _REPORT + _main(
     '''    parser.add_argument(
         "--scheduler", metavar="ADDRESS",

@@ -5,20 +5,37 @@ following a computed mapping or placing tasks dynamically, and returns the trace
 :class:`~model.schedule.Schedule` (``algorithm="trace"``, seconds). Use
 :func:`trace_platform` to check a trace with :meth:`~model.schedule.Schedule.check`.
 Dask is imported only when used.
+
+A graph's ``call`` tasks run code named by the graph file. :func:`calls_in` lists
+that code without importing anything; :func:`run_graph` runs it only as far as its
+``allow_calls`` allows.
 """
 
 from __future__ import annotations
 
 from ._worker import WORK_MODES, calibrate
-from .backends import EXECUTORS, DaskUnavailable
-from .engine import ExecutionError, run_graph, trace_platform
+from .backends import EXECUTORS, DaskUnavailable, WorkerLost
+from .engine import (
+    CallsNotAllowed,
+    ExecutionError,
+    call_modules,
+    calls_in,
+    describe_calls,
+    run_graph,
+    trace_platform,
+)
 
 __all__ = [
     "EXECUTORS",
     "WORK_MODES",
+    "CallsNotAllowed",
     "DaskUnavailable",
     "ExecutionError",
+    "WorkerLost",
     "calibrate",
+    "call_modules",
+    "calls_in",
+    "describe_calls",
     "run_graph",
     "trace_platform",
 ]

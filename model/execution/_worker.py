@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import hashlib
 import importlib
+import os
+import pickle
 import signal
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -25,6 +28,7 @@ __all__ = [
     "TaskSpec",
     "calibrate",
     "execute_task",
+    "process_main",
     "resolve_call",
 ]
 
@@ -145,6 +149,17 @@ def init_process_worker(index: int) -> None:
         pass
 
 
+def ignore_interrupts() -> int:
+    """In a Dask worker process: leave Ctrl-C to the run's process; return this process's id.
+
+    Ctrl-C in a terminal reaches every process of the job; the run's process stops the
+    run and the cluster itself.
+    """
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+    return os.getpid()
+
+
 def noop(_: Any = None) -> int:
     """Warm-up call: returns the logical worker index of the caller (-1 if unknown)."""
     w = getattr(_local, "worker", None)
@@ -163,7 +178,12 @@ def current_worker(spec: TaskSpec) -> int:
     if spec.address_index:
         from distributed import get_worker
 
-        return spec.address_index[get_worker().address]
+        address = get_worker().address
+        if address not in spec.address_index:
+            # a worker that replaced a dead one: the run's logical workers are gone
+            raise RuntimeError(f"task {spec.task!r} landed on Dask worker {address}, which is not one of the "
+                               "run's workers (one of them died?)")
+        return spec.address_index[address]
     raise RuntimeError("task runs outside a TaskMapper worker")
 
 
@@ -286,3 +306,77 @@ def execute_task(spec: TaskSpec, *inputs: TaskOutput) -> TaskOutput:
         value = Payload({succ: bytes(size) for succ, size in spec.out})
     finish = clock()
     return TaskOutput(spec.task, me, received, tuple(arrivals), start, finish, value)
+
+
+# ------------------------------------------------------------------ worker processes
+class RemoteError(Exception):
+    """A task's exception that cannot be sent between processes, as its type name and text."""
+
+
+def _exit_with_parent(life: Any) -> None:
+    # ``life`` is the read end of a pipe whose only write end the run's process holds:
+    # end of file means that process is gone (closed it, exited or was killed)
+    try:
+        life.recv_bytes()
+    except (EOFError, OSError):
+        pass
+    os._exit(1)
+
+
+def _parent_death_signal() -> None:
+    """On Linux, ask the kernel to SIGKILL this process when its parent dies.
+
+    This works even while a task holds the GIL, where the watchdog thread cannot run.
+    The parent is the forkserver, which exits when the run's process does.
+    """
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        pr_set_pdeathsig = 1
+        libc.prctl(pr_set_pdeathsig, int(signal.SIGKILL), 0, 0, 0)
+    except (OSError, AttributeError):  # pragma: no cover - no prctl
+        pass
+
+
+def _sendable(exc: BaseException) -> BaseException:
+    """``exc`` if it survives pickling, else a :class:`RemoteError` with its type and text."""
+    try:
+        pickle.loads(pickle.dumps(exc))
+    except Exception:
+        return RemoteError(f"{type(exc).__name__}: {exc}")
+    return exc
+
+
+def process_main(index: int, conn: Any, life: Any) -> None:
+    """Main function of a worker process: run the tasks ``conn`` sends until told to stop.
+
+    Ctrl-C is ignored (it belongs to the run's process, which stops the workers). The
+    process exits as soon as the run's process is gone: a watchdog thread waits on
+    ``life``, and on Linux the kernel sends SIGKILL when the parent dies.
+    """
+    init_process_worker(index)
+    _parent_death_signal()
+    threading.Thread(target=_exit_with_parent, args=(life,), name="taskmapper-watchdog", daemon=True).start()
+    conn.send(("ready", index))
+    while True:
+        try:
+            job = conn.recv()
+        except (EOFError, OSError):
+            return
+        if job is None:
+            return
+        spec, args = job
+        try:
+            reply: tuple[str, Any] = ("ok", execute_task(spec, *args))
+        except BaseException as e:  # the task's failure is reported, the worker goes on
+            reply = ("error", _sendable(e))
+        try:
+            conn.send(reply)
+        except (EOFError, OSError):
+            return
+        except Exception as e:  # the result does not pickle
+            conn.send(("error", RemoteError(
+                f"the result of task {spec.task!r} cannot be sent between processes: {type(e).__name__}: {e}")))

@@ -12,10 +12,13 @@ from __future__ import annotations
 import heapq
 import math
 import queue
+import signal
 import sys
+import threading
 import time
 from collections import deque
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,17 +26,95 @@ from ..graph import GraphError, Network, Platform, TaskGraph
 from ..instance import Instance, compile_instance
 from ..schedule import Schedule, Slot, Transfer
 from ._worker import WORK_MODES, TaskOutput, TaskSpec, calibrate, resolve_call
-from .backends import EXECUTORS, Backend, make_backend
+from .backends import EXECUTORS, Backend, WorkerLost, make_backend
 
-__all__ = ["ExecutionError", "run_graph", "trace_platform"]
+__all__ = ["CallsNotAllowed", "ExecutionError", "call_modules", "calls_in", "describe_calls", "run_graph",
+           "trace_platform"]
+
+#: seconds running tasks get to finish once a run is asked to stop
+GRACE_S = 1.0
 
 
 class ExecutionError(GraphError):
-    """A task raised an exception; :attr:`trace` holds the partial trace up to then."""
+    """A task raised an exception or a worker died; :attr:`trace` holds the partial trace up to then."""
 
     def __init__(self, message: str, trace: Schedule | None = None) -> None:
         super().__init__(message)
         self.trace = trace
+
+
+class CallsNotAllowed(GraphError):
+    """The graph names code to run (``call``) that the caller did not allow.
+
+    Attributes
+    ----------
+    calls : dict
+        ``"module:function"`` -> ids of the tasks calling it, for every call not allowed.
+    """
+
+    def __init__(self, message: str, calls: dict[str, list[str]]) -> None:
+        super().__init__(message)
+        self.calls = calls
+
+
+def calls_in(graph: TaskGraph) -> dict[str, list[str]]:
+    """The code a run of ``graph`` would import and call: ``"module:function"`` -> task ids.
+
+    Reads the tasks' ``call`` attributes only: nothing is imported. Use it to ask the
+    user before passing ``allow_calls`` to :func:`run_graph`. Calls are in the order of
+    their first task, tasks in the graph's order.
+
+    Raises
+    ------
+    GraphError
+        A ``call`` that is not a string of the form ``"package.module:function"``.
+
+    Examples
+    --------
+    >>> g = TaskGraph("g"); g.add_task("a", 1, call="pkg.mod:f"); g.add_task("b", 1)
+    >>> g.add_task("c", 1, call="pkg.mod:f")
+    >>> calls_in(g)
+    {'pkg.mod:f': ['a', 'c']}
+    """
+    calls: dict[str, list[str]] = {}
+    for t in graph.tasks:
+        name = graph.task_attrs(t).get("call")
+        if name is None:
+            continue
+        if not isinstance(name, str):
+            raise GraphError(f"'call' of task {t!r} must be a string 'package.module:function'")
+        mod, sep, attr = name.partition(":")
+        if not sep or not mod or not attr:
+            raise GraphError(f"task {t!r}: cannot use call {name!r}: ValueError: {name!r} is not of the form "
+                             "'package.module:function'")
+        calls.setdefault(name, []).append(t)
+    return calls
+
+
+def call_modules(calls: Mapping[str, Collection[str]]) -> list[str]:
+    """The modules of ``calls`` (as from :func:`calls_in`), sorted, each once.
+
+    Examples
+    --------
+    >>> call_modules({"pydoc:pipepager": ["T1"], "mypkg.tasks:f": ["T3"], "pydoc:help": ["T4"]})
+    ['mypkg.tasks', 'pydoc']
+    """
+    return sorted({name.partition(":")[0] for name in calls})
+
+
+def describe_calls(calls: Mapping[str, Collection[str]], *, limit: int = 5) -> str:
+    """``runs code from MODULES (tasks T1, T3, ...)``: the code of ``calls`` in one phrase.
+
+    Examples
+    --------
+    >>> describe_calls({"pydoc:pipepager": ["T1"], "mypkg.tasks:f": ["T3"]})
+    'runs code from mypkg.tasks, pydoc (tasks T1, T3)'
+    >>> describe_calls({"m:f": [f"T{k}" for k in range(8)]})
+    'runs code from m (tasks T0, T1, T2, T3, T4, ...)'
+    """
+    tasks = [t for ts in calls.values() for t in ts]
+    shown = ", ".join(tasks[:limit]) + (", ..." if len(tasks) > limit else "")
+    return f"runs code from {', '.join(call_modules(calls))} ({'task' if len(tasks) == 1 else 'tasks'} {shown})"
 
 
 def trace_platform(platform: Platform, time_scale: float, *, network: bool = True) -> Platform:
@@ -77,6 +158,8 @@ class _Run:
     on_slot: Callable[[Slot], None] | None = None
     results: dict[str, Any] | None = None
     calls: dict[int, tuple[str, dict[str, Any]]] = field(default_factory=dict)
+    #: seconds running tasks get to finish once the run is asked to stop
+    grace: float = GRACE_S
     #: the run's time 0 on the workers' clock
     origin: float = 0.0
 
@@ -100,7 +183,29 @@ class _Run:
                     heapq.heappush(self.ready, (-self.priority[i], pos[i], i))
         self.stopping = False
         self.stop_reason: str | None = None
-        self.error: tuple[str, BaseException] | None = None
+        self.error: str | None = None
+        #: when running tasks stop being waited for (time.monotonic), once stopping
+        self.deadline: float | None = None
+        #: Ctrl-C presses seen (by the signal handler, or KeyboardInterrupt from a callback)
+        self.interrupts = 0
+        #: tasks still running when the run stopped waiting for them
+        self.abandoned: list[int] = []
+
+    def stop(self, reason: str, grace: float) -> None:
+        """Start no new task; wait at most ``grace`` more seconds for the running ones."""
+        if not self.stopping:
+            self.stopping = True
+            self.stop_reason = reason
+        deadline = time.monotonic() + grace
+        if self.deadline is None or deadline < self.deadline:
+            self.deadline = deadline
+
+    def fail(self, message: str) -> None:
+        """Record the run's first failure and stop it."""
+        if self.error is None:
+            self.error = message
+            self.stop_reason = "failed"
+        self.stop("failed", self.grace)
 
     # ------------------------------------------------------------ submission
     def _spec(self, i: int, worker: int | None) -> TaskSpec:
@@ -164,11 +269,15 @@ class _Run:
         try:
             out: TaskOutput = fut.result()
         except BaseException as e:  # any failure of user code stops the run
-            if self.error is None:
-                self.error = (self.inst.tasks[i], e)
-            self.stopping = True
-            self.stop_reason = "failed"
             self.futures.pop(i, None)
+            # a task failing because its worker died: say that, not its echo
+            lost = e if isinstance(e, WorkerLost) else self.backend.poll(force=True)
+            if lost is not None:
+                self.fail(str(lost))
+            elif type(e).__name__ == "KilledWorker":  # Dask gave up on a task that kills workers
+                self.fail(f"task {self.inst.tasks[i]!r} killed every Dask worker it ran on: {e}")
+            else:
+                self.fail(f"task {self.inst.tasks[i]!r} failed: {type(e).__name__}: {e}")
             return
         self.outputs[i] = out
         if self.results is not None and i in self.calls:
@@ -199,13 +308,23 @@ class _Run:
             self.progress(len(self.outputs), self.inst.n)
 
     def loop(self) -> None:
-        """Submit and collect until every task ran, or until stopped and drained."""
+        """Submit and collect until every task ran, or until stopped and drained.
+
+        Once stopping, running tasks get :attr:`grace` seconds (none after a second
+        Ctrl-C); those still running then are left in :attr:`abandoned`.
+        """
         n = self.inst.n
         while True:
+            if self.interrupts:
+                self.stop("interrupted", self.grace if self.interrupts == 1 else 0.0)
+                if self.stop_reason != "failed":
+                    self.stop_reason = "interrupted"
             if self.cancel is not None and self.cancel.is_set() and not self.stopping:
-                self.stopping = True
-                self.stop_reason = "cancelled"
+                self.stop("cancelled", self.grace)
             self._dispatch()
+            if self.running and self.deadline is not None and time.monotonic() >= self.deadline:
+                self.abandoned = sorted(self.running, key=lambda i: self.pos[i])
+                return
             if not self.running:
                 if self.stopping or len(self.outputs) == n:
                     return
@@ -218,6 +337,9 @@ class _Run:
             try:
                 i = self.done_q.get(timeout=0.05)
             except queue.Empty:
+                lost = self.backend.poll() if self.error is None else None
+                if lost is not None:
+                    self.fail(str(lost))
                 continue
             self._complete(i)
 
@@ -247,24 +369,64 @@ def _mapping_order(graph: TaskGraph, platform: Platform, inst: Instance, schedul
     return [[i for *_, i in sorted(lst)] for lst in order]
 
 
-def _calls(graph: TaskGraph, inst: Instance) -> dict[int, tuple[str, dict[str, Any]]]:
+def _calls(graph: TaskGraph, inst: Instance,
+           allow_calls: bool | Collection[str]) -> dict[int, tuple[str, dict[str, Any]]]:
+    """The calls of the graph's tasks, checked, after the caller's consent.
+
+    Nothing is imported before the consent: the forms are checked, then the consent,
+    then each module is imported to find its function.
+    """
+    named = calls_in(graph)
+    index = {t: k for k, t in enumerate(inst.tasks)}
     calls: dict[int, tuple[str, dict[str, Any]]] = {}
-    for i, t in enumerate(inst.tasks):
-        a = graph.task_attrs(t)
-        name = a.get("call")
-        if name is None:
-            continue
-        if not isinstance(name, str):
-            raise GraphError(f"'call' of task {t!r} must be a string 'package.module:function'")
+    for name, tasks in named.items():
+        for t in tasks:
+            kw = graph.task_attrs(t).get("kwargs", {})
+            if not isinstance(kw, Mapping) or not all(isinstance(k, str) for k in kw):
+                raise GraphError(f"'kwargs' of task {t!r} must be an object (keyword -> value)")
+            calls[index[t]] = (name, dict(kw))
+    if allow_calls is True:
+        refused = {}
+    elif allow_calls is False:
+        refused = named
+    else:
+        allowed = {allow_calls} if isinstance(allow_calls, str) else set(allow_calls)
+        refused = {name: ts for name, ts in named.items() if name not in allowed}
+    if refused:
+        raise CallsNotAllowed(f"the graph {describe_calls(refused)}, which the run was not allowed to do",
+                              refused)
+    for name, tasks in named.items():
         try:
             resolve_call(name)
         except Exception as e:  # any import problem is bad input
-            raise GraphError(f"task {t!r}: cannot use call {name!r}: {_call_problem(name, e)}") from None
-        kw = a.get("kwargs", {})
-        if not isinstance(kw, Mapping):
-            raise GraphError(f"'kwargs' of task {t!r} must be an object")
-        calls[i] = (name, dict(kw))
+            raise GraphError(f"task {tasks[0]!r}: cannot use call {name!r}: {_call_problem(name, e)}") from None
     return calls
+
+
+@contextmanager
+def _sigint_counted(run: _Run) -> Iterator[None]:
+    """While the run lasts, Ctrl-C only counts presses, read by :meth:`_Run.loop`.
+
+    So Ctrl-C never breaks the engine or Dask halfway through a step. The third press
+    raises :class:`KeyboardInterrupt` as usual. Only in the main thread, and only when
+    Ctrl-C has Python's default handler.
+    """
+    if (threading.current_thread() is not threading.main_thread()
+            or signal.getsignal(signal.SIGINT) is not signal.default_int_handler):
+        yield
+        return
+
+    def on_sigint(signum: int, frame: Any) -> None:
+        run.interrupts += 1
+        if run.interrupts >= 3:
+            signal.signal(signal.SIGINT, signal.default_int_handler)
+            raise KeyboardInterrupt
+
+    signal.signal(signal.SIGINT, on_sigint)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def _call_problem(name: str, e: Exception) -> str:
@@ -294,7 +456,9 @@ def run_graph(
     network: bool = True,
     scheduler_address: str | None = None,
     dask_processes: bool = False,
+    allow_calls: bool | Collection[str] = True,
     cancel: Any = None,
+    grace: float = GRACE_S,
     progress: Callable[[int, int], None] | None = None,
     on_slot: Callable[[Slot], None] | None = None,
     results: dict[str, Any] | None = None,
@@ -306,12 +470,13 @@ def run_graph(
     graph : TaskGraph
         The graph. A task with a ``"call": "package.module:function"`` attribute runs
         that function with a dict ``predecessor id -> result`` (plus its ``kwargs``
-        attribute as keyword arguments); any other task runs synthetic work.
+        attribute, a JSON object, as keyword arguments); any other task runs synthetic
+        work.
     platform : Platform, optional
         Its workers are the logical workers (default: the graph's).
     executor : {"threads", "processes", "dask"}
-        One single-thread executor per worker, one process per worker, or one Dask
-        worker (one thread) per worker.
+        One thread per worker, one process per worker, or one Dask worker (one
+        thread) per worker.
     schedule : Schedule, optional
         Mapping to follow: each task on its worker, in the schedule's order per worker.
     dynamic : bool
@@ -334,10 +499,20 @@ def run_graph(
         Existing Dask scheduler to use instead of a new ``LocalCluster``.
     dask_processes : bool
         Whether a new ``LocalCluster`` runs its workers in processes.
+    allow_calls : bool or collection of str
+        Whether the ``call`` tasks may run: ``True`` (all), ``False`` (none: a graph with
+        calls raises :class:`CallsNotAllowed`), or the ``"module:function"`` names the
+        user agreed to (any other raises). Checked before any module is imported; show
+        the user :func:`calls_in` first when the graph comes from a file.
     cancel : threading.Event, optional
-        When set, no new task starts; running tasks finish; the partial trace is returned.
+        When set, no new task starts; running tasks get ``grace`` seconds to finish,
+        then the run stops waiting for them; the partial trace is returned.
+    grace : float
+        Seconds running tasks get to finish once the run is cancelled, interrupted or
+        failed.
     progress : callable, optional
-        ``progress(done, total)`` after each finished task (in the calling thread).
+        ``progress(done, total)`` after each finished task (in the calling thread);
+        ``progress(0, total)`` once the workers are up and the run begins.
     on_slot : callable, optional
         ``on_slot(slot)`` with each finished task's slot, as it finishes.
     results : dict, optional
@@ -349,17 +524,30 @@ def run_graph(
         The trace: ``algorithm="trace"``, worker-measured wall-clock seconds from the
         run's start, one transfer per edge that crossed workers (``start`` = source
         finish, ``finish`` = data available at the target), and ``meta`` describing the
-        run (``partial`` is true when it stopped early). Ctrl-C (KeyboardInterrupt)
-        stops the run like ``cancel``.
+        run: ``partial`` is true when it stopped early, ``stopped`` says why
+        (``"cancelled"``, ``"interrupted"``, ``"failed"``), ``abandoned`` lists the tasks
+        still running when the run stopped waiting, ``left_running`` those of them whose
+        code may still be running (in threads, which Python cannot kill: ours, or the
+        worker threads of an in-process or external Dask cluster). Ctrl-C in the main
+        thread stops the run like ``cancel``; a second Ctrl-C stops waiting at once.
 
     Raises
     ------
     GraphError
-        Bad graph, platform, schedule or options; :class:`ExecutionError` when a task
-        raises (with the partial trace).
+        Bad graph, platform, schedule or options; :class:`CallsNotAllowed` for calls not
+        allowed; :class:`ExecutionError` when a task raises or a worker dies (with the
+        partial trace).
 
     Notes
     -----
+    Stopping ends the run within ``grace`` seconds plus about one second: worker
+    threads are left to finish in the background, worker processes are killed, a Dask
+    cluster of our own is closed (its worker processes killed). Worker processes also
+    exit by themselves when the process that started them dies. A task that ends its
+    thread's process (``os._exit``) ends the whole program under ``threads``; under
+    ``processes`` and Dask the run stops with an :class:`ExecutionError` naming the
+    worker and the task.
+
     Start-up (pools, processes, the Dask cluster) happens before time 0 and is not in
     the trace. ``meta["overhead_per_task"]`` is the mean delay between the moment a task
     could start (worker free, inputs arrived per the model) and its real start. Worker
@@ -382,14 +570,14 @@ def run_graph(
         raise GraphError(f"unknown executor {executor!r}; known: {', '.join(EXECUTORS)}")
     if work not in WORK_MODES:
         raise GraphError(f"unknown work kind {work!r}; known: {', '.join(WORK_MODES)}")
-    for what, v in (("time scale", time_scale), ("data scale", data_scale)):
+    for what, v in (("time scale", time_scale), ("data scale", data_scale), ("grace", grace)):
         if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v) or v < 0:
             raise GraphError(f"{what} must be a non-negative number, got {v!r}")
     if dynamic and schedule is not None:
         raise GraphError("give either a schedule to follow or dynamic=True, not both")
     plat = platform if platform is not None else graph.default_platform()
     inst = compile_instance(graph, plat)
-    calls = _calls(graph, inst)
+    calls = _calls(graph, inst, allow_calls)
     followed: str | None = None
     predicted: float | None = None
     if not dynamic:
@@ -410,33 +598,41 @@ def run_graph(
     backend = make_backend(executor, inst.m, scheduler_address=scheduler_address, dask_processes=dask_processes)
     run = _Run(graph, inst, backend, not dynamic, float(time_scale), float(data_scale), work, rate, network,
                order=order, priority=priority, cancel=cancel, progress=progress, on_slot=on_slot,
-               results=results, calls=calls)
-    interrupted = False
+               results=results, calls=calls, grace=float(grace))
+    left: list[Any] = []
+    finished = False
     try:
         backend.start()
-        run.origin = _clock(backend.clock)()
-        if progress is not None:
-            progress(0, inst.n)
-        while True:
-            try:
-                run.loop()
-                break
-            except KeyboardInterrupt:
-                if interrupted:
-                    raise
-                interrupted = True
-                run.stopping = True
-                run.stop_reason = "interrupted"
+        with _sigint_counted(run):
+            run.origin = _clock(backend.clock)()
+            begun = False
+            while True:
+                try:
+                    if not begun:
+                        begun = True
+                        if progress is not None:
+                            progress(0, inst.n)
+                    run.loop()
+                    break
+                except KeyboardInterrupt:  # from a callback, or a Ctrl-C outside the main thread
+                    run.interrupts += 1
+            finished = True
     finally:
-        try:
+        if finished and not run.stopping:
             backend.close()
-        except KeyboardInterrupt:  # pragma: no cover - a second Ctrl-C while closing
-            pass
+        else:  # stopped early, or an error escaped: nothing may wait now
+            running = [(i, run.futures[i]) for i in run.running if i in run.futures]
+            still = {id(f) for f in backend.abort([f for _, f in running])}
+            left = [i for i, f in running if id(f) in still]
 
     trace = _trace(run, plat, executor, followed, predicted, dynamic, backend)
+    if run.abandoned:
+        trace.meta["abandoned"] = [inst.tasks[i] for i in run.abandoned]
+    if left:
+        trace.meta["left_running"] = [inst.tasks[i] for i in sorted(left, key=lambda i: run.pos[i])]
     if run.error is not None:
-        task, e = run.error
-        raise ExecutionError(f"task {task!r} failed: {type(e).__name__}: {e}", trace)
+        trace.meta["error"] = run.error
+        raise ExecutionError(run.error, trace)
     return trace
 
 

@@ -8,20 +8,22 @@ The native JSON formats live in :mod:`model.formats.native`. Other modules provi
 from __future__ import annotations
 
 import importlib
-import json
 import os
+import stat
 import tempfile
 from pathlib import Path
 from typing import Any
 
 from ..graph import GraphError, TaskGraph
 from ..schedule import Schedule
+from .jsonio import dumps_json, load_json
 from .native import graph_from_dict, graph_to_dict, schedule_from_dict, schedule_to_dict
 
 __all__ = [
     "GRAPH_FORMATS",
     "SCHEDULE_SUFFIXES",
     "atomic_write",
+    "dumps_json",
     "is_schedule_file",
     "load_graph",
     "load_json",
@@ -63,30 +65,53 @@ def is_schedule_file(path: str) -> bool:
 COMPACT_ABOVE = 5000
 
 
+def _kind(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a regular file"
+
+
 def atomic_write(path: str | os.PathLike[str], data: str | bytes) -> None:
     """Write a file so a crash never leaves it truncated: write a temporary file, then rename.
+
+    A symbolic link is written through: its target is replaced and the link kept. An
+    existing target that is not a regular file (a folder, a device such as
+    ``/dev/full``, a named pipe) is refused rather than replaced.
 
     Raises
     ------
     GraphError
-        If the folder does not exist or is not writable.
+        If the folder does not exist or is not writable, or the target is not a regular file.
     """
     p = Path(path)
+    if p.is_symlink():
+        p = Path(os.path.realpath(p))  # write to what the link points at; the link stays
+    try:
+        mode: int | None = p.stat().st_mode
+    except FileNotFoundError:
+        mode = None
+    except OSError as e:
+        raise GraphError(f"cannot write {str(path)!r}: {e.strerror}") from None
+    if mode is not None and not stat.S_ISREG(mode):
+        raise GraphError(f"cannot write {str(path)!r}: it is {_kind(mode)}, not a regular file")
     folder = p.parent if str(p.parent) else Path(".")
     if not folder.is_dir():
-        raise GraphError(f"cannot write {str(p)!r}: folder {str(folder)!r} does not exist")
+        raise GraphError(f"cannot write {str(path)!r}: folder {str(folder)!r} does not exist")
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=folder)
     except OSError as e:
-        raise GraphError(f"cannot write {str(p)!r}: {e.strerror}") from None
+        raise GraphError(f"cannot write {str(path)!r}: {e.strerror}") from None
     try:
         # mkstemp makes owner-only files; give the new file the usual permissions
         umask = os.umask(0)
         os.umask(umask)
-        if p.exists():
-            os.chmod(tmp, p.stat().st_mode & 0o777)
-        else:
-            os.chmod(tmp, 0o666 & ~umask)
+        os.chmod(tmp, (mode & 0o777) if mode is not None else 0o666 & ~umask)
         raw = data if isinstance(data, bytes) else data.encode("utf-8")
         with os.fdopen(fd, "wb") as f:
             f.write(raw)
@@ -98,51 +123,7 @@ def atomic_write(path: str | os.PathLike[str], data: str | bytes) -> None:
             os.unlink(tmp)
         except OSError:
             pass
-        raise GraphError(f"cannot write {str(p)!r}: {e.strerror}") from None
-
-
-def _parse_int(text: str) -> int | float:
-    """JSON integers too big for a float become a float (``inf``), which the checks then name."""
-    return int(text) if len(text.lstrip("-")) <= 308 else float(text)
-
-
-class _DuplicateKey(Exception):
-    pass
-
-
-def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    """A JSON object; a key given twice is an error (JSON parsers disagree on which one wins)."""
-    d = dict(pairs)
-    if len(d) != len(pairs):
-        seen: set[str] = set()
-        for k, _ in pairs:
-            if k in seen:
-                raise _DuplicateKey(k)
-            seen.add(k)
-    return d
-
-
-def load_json(path: str | os.PathLike[str]) -> Any:
-    """Parse a JSON file, turning OS and syntax errors into :class:`GraphError`.
-
-    A UTF-8 byte order mark (as some Windows editors write) is skipped; a key given twice
-    in one object is refused.
-    """
-    try:
-        with open(path, encoding="utf-8-sig") as f:
-            return json.load(f, parse_int=_parse_int, object_pairs_hook=_object)
-    except _DuplicateKey as e:
-        raise GraphError(f"{str(path)!r}: key {e.args[0]!r} appears twice in one object") from None
-    except FileNotFoundError:
-        raise GraphError(f"no such file: {str(path)!r}") from None
-    except IsADirectoryError:
-        raise GraphError(f"{str(path)!r} is a folder, not a file") from None
-    except OSError as e:
-        raise GraphError(f"cannot read {str(path)!r}: {e.strerror}") from None
-    except UnicodeDecodeError:
-        raise GraphError(f"{str(path)!r} is not UTF-8 text") from None
-    except json.JSONDecodeError as e:
-        raise GraphError(f"{str(path)!r} is not valid JSON: {e.msg} at line {e.lineno} column {e.colno}") from None
+        raise GraphError(f"cannot write {str(path)!r}: {e.strerror}") from None
 
 
 def _module(ext: str) -> Any:
@@ -187,7 +168,7 @@ def save_graph(graph: TaskGraph, path: str | os.PathLike[str]) -> None:
     if ext == ".json":
         # indented JSON goes through the pure-Python encoder: big graphs are written compact
         indent = 1 if len(graph) <= COMPACT_ABOVE else None
-        atomic_write(p, json.dumps(graph_to_dict(graph), indent=indent) + "\n")
+        atomic_write(p, dumps_json(graph_to_dict(graph), indent=indent))
         return
     mod = _module(ext)
     if not hasattr(mod, "write"):
@@ -217,4 +198,4 @@ def save_schedule(schedule: Schedule, path: str | os.PathLike[str]) -> None:
         d = importlib.import_module(f"{__name__}.chrome_trace").schedule_to_trace(schedule)
     else:
         d = schedule_to_dict(schedule)
-    atomic_write(p, json.dumps(d, indent=1) + "\n")
+    atomic_write(p, dumps_json(d, indent=1))

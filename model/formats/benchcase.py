@@ -19,7 +19,8 @@ import os
 from pathlib import Path
 from typing import Any
 
-from ..graph import GraphError, Platform, TaskGraph, check_number
+from ..graph import GraphError, Platform, TaskGraph, check_number, shorten
+from .jsonio import json_objects
 
 __all__ = ["graph_from_dict", "read"]
 
@@ -60,29 +61,19 @@ def graph_from_dict(d: Any, name: str = "case") -> TaskGraph:
         raise GraphError("a benchmark case must be a JSON object")
     workers = d.get("workers")
     if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
-        raise GraphError(f"'workers' must be a positive whole number, got {workers!r}")
+        raise GraphError(f"'workers' must be a positive whole number, got {shorten(workers)}")
     g = TaskGraph(str(d.get("name") or name), Platform.homogeneous(workers, bandwidth=1.0, latency=0.0))
-    tasks = d.get("tasks")
-    if not isinstance(tasks, list):
-        raise GraphError("'tasks' must be a list")
-    for k, t in enumerate(tasks):
-        if not isinstance(t, dict) or "id" not in t:
-            raise GraphError(f"task #{k + 1} needs an 'id'")
+    for _, t in json_objects(d, "tasks", "task", ("id",)):
         if "costs" in t:
             costs = t["costs"]
             if not isinstance(costs, list) or len(costs) != workers:
-                raise GraphError(f"task {t['id']!r} must have {workers} costs, one per worker")
+                raise GraphError(f"task {shorten(t['id'])} must have {workers} costs, one per worker")
             g.add_task(str(t["id"]), costs=costs)
         elif "cost" in t:
-            g.add_task(str(t["id"]), costs=[check_number(t["cost"], f"cost of task {t['id']!r}")] * workers)
+            g.add_task(str(t["id"]), costs=[check_number(t["cost"], f"cost of task {shorten(t['id'])}")] * workers)
         else:
-            raise GraphError(f"task {t['id']!r} has no 'costs'")
-    edges = d.get("edges", [])
-    if not isinstance(edges, list):
-        raise GraphError("'edges' must be a list")
-    for k, e in enumerate(edges):
-        if not isinstance(e, dict) or "source" not in e or "target" not in e:
-            raise GraphError(f"edge #{k + 1} needs 'source' and 'target'")
+            raise GraphError(f"task {shorten(t['id'])} has no 'costs'")
+    for _, e in json_objects(d, "edges", "edge", ("source", "target"), default=[]):
         g.add_edge(str(e["source"]), str(e["target"]), data=e.get("comm", 0))
     g.attrs.update({k: d[k] for k in _INFO_KEYS if k in d})
     g.validate()

@@ -34,12 +34,15 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from ..graph import GraphError
+from ..graph import MAX_TIME, GraphError, shorten
 from ..schedule import Schedule, Slot, Transfer
+from .jsonio import finite_only
 
 __all__ = ["schedule_from_trace", "schedule_to_trace"]
 
 _US = 1e6
+#: the largest time an event may give, in microseconds (``MAX_TIME`` seconds)
+_MAX_US = MAX_TIME * _US
 #: the ``args`` keys this module writes itself (not kept as free information on reading)
 _OWN_ARGS = frozenset({"task", "worker", "start", "finish"})
 #: category of the events that carry a transfer (async pair and flow)
@@ -70,11 +73,12 @@ def schedule_to_trace(schedule: Schedule) -> dict[str, Any]:
     for sl in sorted(schedule.slots, key=lambda s: (s.start, tids[s.worker])):
         events.append({
             "name": sl.task, "cat": "task", "ph": "X", "pid": 1, "tid": tids[sl.worker],
-            "ts": round(sl.start * _US, 3), "dur": round((sl.finish - sl.start) * _US, 3),
+            "ts": _us(sl.start, f"start of task {shorten(sl.task)}"),
+            "dur": _us(sl.finish - sl.start, f"duration of task {shorten(sl.task)}"),
             "args": {"task": sl.task, "worker": sl.worker, "start": sl.start, "finish": sl.finish},
         })
     events.extend(_transfer_events(schedule, tids))
-    meta = {k: v for k, v in schedule.meta.items() if isinstance(v, (str, int, float, bool))}
+    meta = {k: v for k, v in finite_only(schedule.meta).items() if isinstance(v, (str, int, float, bool))}
     return {
         "traceEvents": events,
         "displayTimeUnit": "ms",
@@ -93,8 +97,9 @@ def _transfer_events(schedule: Schedule, tids: dict[str, int]) -> list[dict[str,
         args = {"source": tr.source, "target": tr.target, "src_worker": tr.src_worker,
                 "dst_worker": tr.dst_worker, "data": tr.data, "start": tr.start, "finish": tr.finish}
         common = {"cat": _TRANSFER_CAT, "name": link, "id": ident, "pid": 1, "tid": src_tid}
-        out.append({**common, "ph": "b", "ts": round(tr.start * _US, 3), "args": args})
-        out.append({**common, "ph": "e", "ts": round(tr.finish * _US, 3)})
+        what = f"transfer {shorten(tr.source)} -> {shorten(tr.target)}"
+        out.append({**common, "ph": "b", "ts": _us(tr.start, f"start of {what}"), "args": args})
+        out.append({**common, "ph": "e", "ts": _us(tr.finish, f"finish of {what}")})
         su, sv = at.get(tr.source), at.get(tr.target)
         if su is None or sv is None or su.worker not in tids or sv.worker not in tids:
             continue  # no slice to bind the arrow to
@@ -104,15 +109,27 @@ def _transfer_events(schedule: Schedule, tids: dict[str, int]) -> list[dict[str,
     return out
 
 
+def _us(seconds: float, what: str) -> float:
+    """``seconds`` in microseconds, as the trace holds them; refused when that is no finite number."""
+    v = round(seconds * _US, 3)
+    if not math.isfinite(v):
+        raise GraphError(f"{what} ({seconds:g} s) does not fit a Chrome trace (microseconds overflow)")
+    return v
+
+
 def _middle(sl: Slot) -> float:
     """A time strictly inside a slot's slice (its start for an empty slot): flows bind there."""
     return round((sl.start + sl.duration / 2) * _US, 3)
 
 
 def _num(ev: dict[str, Any], key: str, k: int) -> float:
+    """A time of an event, in microseconds: finite and within ``MAX_TIME`` seconds either way."""
     v = ev.get(key)
+    at = f"trace event #{k + 1} ({shorten(ev.get('name'))})"
     if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
-        raise GraphError(f"trace event #{k + 1} ({ev.get('name')!r}): {key!r} must be a finite number, got {v!r}")
+        raise GraphError(f"{at}: {shorten(key)} must be a finite number, got {shorten(v)}")
+    if abs(v) > _MAX_US:
+        raise GraphError(f"{at}: {shorten(key)} is too large ({v:g} µs; at most {_MAX_US:g})")
     return float(v)
 
 
@@ -171,7 +188,7 @@ def schedule_from_trace(d: Any) -> Schedule:
         key = (ev.get("pid", 0), ev.get("tid", 0))
         for field, v in zip(("pid", "tid"), key):
             if isinstance(v, (list, dict)):
-                raise GraphError(f"trace event #{k + 1}: {field!r} must be a number or a name, got {v!r}")
+                raise GraphError(f"trace event #{k + 1}: {shorten(field)} must be a number or a name, got {shorten(v)}")
         if ph == "M":
             if ev.get("name") == "thread_name" and isinstance(ev.get("args"), dict) and "name" in ev["args"]:
                 names[key] = str(ev["args"]["name"])
@@ -191,24 +208,24 @@ def schedule_from_trace(d: Any) -> Schedule:
             ts = _num(ev, "ts", k)
             dur = _num(ev, "dur", k) if "dur" in ev else 0.0
             if dur < 0:
-                raise GraphError(f"trace event #{k + 1} ({ev.get('name')!r}) has a negative duration")
+                raise GraphError(f"trace event #{k + 1} ({shorten(ev.get('name'))}) has a negative duration")
             raw.append((_task_name(ev, k), key, ts, ts + dur, ev.get("args") or {}))
         elif ph == "B":
             open_.setdefault(key, []).append((k, ev, _num(ev, "ts", k)))
         else:
             stack = open_.get(key)
             if not stack:
-                raise GraphError(f"trace event #{k + 1}: 'E' event with no matching 'B' on thread {key[1]!r}")
+                raise GraphError(f"trace event #{k + 1}: 'E' event with no matching 'B' on thread {shorten(key[1])}")
             kb, evb, ts0 = stack.pop()
             ts1 = _num(ev, "ts", k)
             if ts1 < ts0:
-                raise GraphError(f"trace event #{k + 1}: 'E' of {evb.get('name')!r} is before its 'B'")
+                raise GraphError(f"trace event #{k + 1}: 'E' of {shorten(evb.get('name'))} is before its 'B'")
             args = {**_args(evb), **_args(ev)}
             raw.append((_task_name(evb, kb), key, ts0, ts1, args))
     for key, stack in open_.items():
         if stack:
             kb, evb, _ = stack[0]
-            raise GraphError(f"trace event #{kb + 1}: 'B' of {evb.get('name')!r} on thread {key[1]!r} never ends")
+            raise GraphError(f"trace event #{kb + 1}: 'B' of {shorten(evb.get('name'))} on thread {shorten(key[1])} never ends")
 
     def worker_name(key: tuple[Any, Any]) -> str:
         if key in names:
@@ -220,14 +237,14 @@ def schedule_from_trace(d: Any) -> Schedule:
         wname = {key: (f"{wname[key]} ({key[0]}/{key[1]})") for key in order}
     if xfer_open:
         kb, args, _ = next(iter(xfer_open.values()))
-        raise GraphError(f"trace event #{kb + 1}: transfer {args['source']!r} -> {args['target']!r} never ends")
+        raise GraphError(f"trace event #{kb + 1}: transfer {shorten(args['source'])} -> {shorten(args['target'])} never ends")
     origin = min((r[2] for r in raw), default=0.0)
     slots: list[Slot] = []
     seen: set[str] = set()
     task_args: dict[str, Any] = {}
     for task, key, t0, t1, args in sorted(raw, key=lambda r: (r[2], r[3])):
         if task in seen:
-            raise GraphError(f"task {task!r} appears twice in the trace")
+            raise GraphError(f"task {shorten(task)} appears twice in the trace")
         seen.add(task)
         slots.append(Slot(task, wname[key], (t0 - origin) / _US, (t1 - origin) / _US))
         extra = {k: v for k, v in args.items() if k not in _OWN_ARGS} if isinstance(args, dict) else {}
@@ -275,7 +292,7 @@ def _read_transfer_event(
     kb, args, t0 = open_.pop(ident)
     t1 = _num(ev, "ts", k)
     if t1 < t0:
-        raise GraphError(f"trace event #{k + 1}: transfer {args['source']!r} -> {args['target']!r} ends before it begins")
+        raise GraphError(f"trace event #{k + 1}: transfer {shorten(args['source'])} -> {shorten(args['target'])} ends before it begins")
     done.append((kb, args, t0, t1))
 
 

@@ -29,19 +29,22 @@ import math
 import os
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-from ..graph import GraphError, Platform, TaskGraph, Worker
+from ..graph import GraphError, Platform, TaskGraph, Worker, shorten
 from ..schedule import Schedule
+from .jsonio import finite_only
 from .netattrs import KEYS as NETWORK_KEYS
 from .netattrs import network_attrs, network_from_attrs
+from .textfile import check_in, lay_out_if_unplaced, read_text_file
 
 __all__ = ["parse", "read", "read_text", "to_text", "write"]
 
 _NODE_COST_KEYS = ("weight", "cost", "size")
 _EDGE_DATA_KEYS = ("weight", "data", "size")
 _KEYWORDS = {"strict", "graph", "digraph", "node", "edge", "subgraph"}
+#: deepest nesting of subgraphs accepted (as for JSON files)
+_MAX_NESTING = 100
 
 _TOKEN = re.compile(
     r"""
@@ -97,7 +100,7 @@ def _tokenize(text: str, where: str) -> list[_Tok]:
         if m is None:
             if text[pos] == '"':
                 raise GraphError(f"{where} line {line}: unterminated string")
-            raise GraphError(f"{where} line {line}: unexpected character {text[pos]!r}")
+            raise GraphError(f"{where} line {line}: unexpected character {shorten(text[pos])}")
         kind = m.lastgroup
         s = m.group()
         if kind == "nl":
@@ -184,7 +187,7 @@ class _Parser:
     def expect(self, kind: str, value: str | None = None) -> _Tok:
         t = self.next()
         if t.kind != kind or (value is not None and t.value != value):
-            found = "end of file" if t.kind == "eof" else repr(t.value)
+            found = "end of file" if t.kind == "eof" else shorten(t.value)
             want = repr(value) if value else ("a name" if kind == "id" else kind)
             raise self.err(f"syntax error: expected {want}, found {found}", t)
         return t
@@ -213,7 +216,7 @@ class _Parser:
         self.expect("p", "}")
         t = self.peek()
         if t.kind != "eof":
-            raise self.err(f"syntax error: unexpected {t.value!r} after the closing '}}'", t)
+            raise self.err(f"syntax error: unexpected {shorten(t.value)} after the closing '}}'", t)
         return g
 
     def stmt_list(self, node_def: dict[str, str], edge_def: dict[str, str]) -> list[str]:
@@ -284,8 +287,10 @@ class _Parser:
         if (t.kind == "kw" and t.value == "subgraph") or (t.kind == "p" and t.value == "{"):
             if self.accept("kw", "subgraph") and self.peek().kind == "id":
                 self.next()
-            self.expect("p", "{")
+            brace = self.expect("p", "{")
             self.depth += 1
+            if self.depth > _MAX_NESTING:
+                raise self.err(f"subgraphs nested too deeply (at most {_MAX_NESTING} levels)", brace)
             inner = self.stmt_list(node_def, edge_def)
             self.depth -= 1
             self.expect("p", "}")
@@ -293,7 +298,7 @@ class _Parser:
             return ("subgraph", inner)
         tok = self.next()
         if tok.kind != "id":
-            found = "end of file" if tok.kind == "eof" else repr(tok.value)
+            found = "end of file" if tok.kind == "eof" else shorten(tok.value)
             raise self.err(f"syntax error: expected a node name, found {found}", tok)
         nid = tok.value
         if self.accept("p", ":"):  # port, and optional compass point
@@ -358,9 +363,9 @@ def _number(text: str, what: str) -> float:
     try:
         v = float(text.strip())
     except ValueError:
-        raise GraphError(f"{what} must be a number, got {text!r}") from None
+        raise GraphError(f"{what} must be a number, got {shorten(text)}") from None
     if math.isnan(v) or math.isinf(v) or v < 0:
-        raise GraphError(f"{what} must be a finite non-negative number, got {text!r}")
+        raise GraphError(f"{what} must be a finite non-negative number, got {shorten(text)}")
     return v
 
 
@@ -388,7 +393,7 @@ def read_text(text: str, name: str = "untitled", where: str = "DOT file") -> Tas
         g.attrs["dot"] = dict(d.attrs)
     for nid, attrs in d.nodes.items():
         line = d.node_line[nid] or d.first_seen.get(nid)
-        at = f"{where} line {line}: node {nid!r}"
+        at = f"{where} line {line}: node {shorten(nid)}"
         if declared and d.node_line[nid] is None and _pick(attrs, _NODE_COST_KEYS) is None:
             raise GraphError(f"{at} is used in an edge but never declared (unknown node)")
         extra: dict[str, Any] = dict(attrs)
@@ -428,24 +433,21 @@ def read_text(text: str, name: str = "untitled", where: str = "DOT file") -> Tas
         if picked is not None:
             key, val = picked
             extra.pop(key)
-            data = _number(val, f"{where} line {line}: edge {u!r} -> {v!r}: {key}")
+            data = _number(val, f"{where} line {line}: edge {shorten(u)} -> {shorten(v)}: {key}")
         if g.nx.has_edge(u, v):
             if d.strict:
                 continue
-            raise GraphError(f"{where} line {line}: duplicate edge {u!r} -> {v!r}")
+            raise GraphError(f"{where} line {line}: duplicate edge {shorten(u)} -> {shorten(v)}")
         try:
             g.add_edge(u, v, data, **extra)
         except GraphError as e:
             raise GraphError(f"{where} line {line}: {e}") from None
-    try:
-        g.validate()
-    except GraphError as e:
-        raise GraphError(f"{where}: {e}") from None
+    check_in(where, g.validate)
     if "workers" in d.attrs:
         ids = [w for w in re.split(r"[,\s]+", d.attrs["workers"]) if w]
         speeds = [s for s in re.split(r"[,\s]+", d.attrs.get("speeds", "")) if s]
         try:
-            ws = [Worker(w, _number(speeds[k], f"{where}: speed of worker {w!r}") if k < len(speeds) else 1.0)
+            ws = [Worker(w, _number(speeds[k], f"{where}: speed of worker {shorten(w)}") if k < len(speeds) else 1.0)
                   for k, w in enumerate(ids)]
             g.platform = Platform(tuple(ws), network) if network is not None else Platform(tuple(ws))
             g.validate()
@@ -460,20 +462,13 @@ def read_text(text: str, name: str = "untitled", where: str = "DOT file") -> Tas
         if network.links:
             raise GraphError(f"{where}: 'links' needs a 'workers' graph attribute")
         g.network = network
-    _place(g)
+    lay_out_if_unplaced(g)
     return g
 
 
 def read(path: str | os.PathLike[str]) -> TaskGraph:
     """Read a DOT file (``.dot`` / ``.gv``) as a task graph (see :func:`read_text`)."""
-    p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8-sig", errors="replace")
-    except FileNotFoundError:
-        raise GraphError(f"no such file: {str(p)!r}") from None
-    except OSError as e:
-        raise GraphError(f"cannot read {str(p)!r}: {e.strerror}") from None
-    return read_text(text, p.name.split(".")[0], repr(p.name))
+    return read_text(*read_text_file(path))
 
 
 def _quote(v: Any) -> str:
@@ -490,6 +485,7 @@ def _fmt(v: float) -> str:
 
 
 def _attr_text(attrs: dict[str, Any]) -> str:
+    attrs = finite_only(attrs)  # free values that are no finite number are left out, as in JSON
     if not attrs:
         return ""
     return " [" + ", ".join(f"{_key(k)}={_quote(v)}" for k, v in attrs.items()) + "]"
@@ -564,11 +560,3 @@ def write(graph: TaskGraph, path: str | os.PathLike[str], schedule: Schedule | N
     from . import atomic_write
 
     atomic_write(path, to_text(graph, schedule))
-
-
-def _place(g: TaskGraph) -> None:
-    """Lay the graph out in levels when the file gave no positions."""
-    if not any("x" in a and "y" in a for _, a in g.nx.nodes(data=True)):
-        from ..generators import layout_levels
-
-        layout_levels(g)

@@ -21,9 +21,11 @@ from xml.etree.ElementTree import ParseError
 
 import networkx as nx
 
-from ..graph import GraphError, Platform, TaskGraph, Worker, check_number
+from ..graph import GraphError, Platform, TaskGraph, Worker, check_number, shorten
+from .jsonio import finite_only
 from .netattrs import KEYS as NETWORK_KEYS
 from .netattrs import network_attrs, network_from_attrs
+from .textfile import check_in, lay_out_if_unplaced
 
 __all__ = ["read", "write"]
 
@@ -51,6 +53,9 @@ def from_networkx(h: nx.DiGraph, name: str = "untitled", where: str = "GraphML f
     g = TaskGraph(str(gattrs.pop("name", "") or name))
     for n, a in h.nodes(data=True):
         extra = dict(a)
+        if isinstance(extra.get("pin"), int) and not isinstance(extra["pin"], bool):
+            # a pin key typed as a number (worker ids 1, 2, ...): worker ids are text
+            extra["pin"] = str(extra["pin"])
         cost, costs = None, None
         if "costs" in extra:
             raw = extra.pop("costs")
@@ -93,18 +98,15 @@ def from_networkx(h: nx.DiGraph, name: str = "untitled", where: str = "GraphML f
                 try:
                     s = float(sp[k])
                 except ValueError:
-                    raise GraphError(f"{where}: speed of worker {w!r} must be a number, got {sp[k]!r}") from None
+                    raise GraphError(f"{where}: speed of worker {shorten(w)} must be a number, got {shorten(sp[k])}") from None
             ws.append(Worker(w, s))
         g.platform = Platform(tuple(ws), network) if network is not None else Platform(tuple(ws))
     elif network is not None:
         if network.links:
             raise GraphError(f"{where}: 'links' needs a 'workers' graph attribute")
         g.network = network
-    try:
-        g.validate()
-    except GraphError as e:
-        raise GraphError(f"{where}: {e}") from None
-    _place(g)
+    check_in(where, g.validate)
+    lay_out_if_unplaced(g)
     return g
 
 
@@ -147,14 +149,15 @@ def _value(v: Any) -> Any:
 def to_networkx(graph: TaskGraph) -> nx.DiGraph:
     """A networkx digraph with GraphML-writable attributes (inverse of :func:`from_networkx`)."""
     h = nx.DiGraph(name=graph.name)
-    for k, v in graph.attrs.items():
+    # free values that are no finite number are left out, as in JSON
+    for k, v in finite_only(graph.attrs).items():
         h.graph[k] = _value(v)
     h.graph.update(network_attrs(graph))
     if graph.platform is not None:
         h.graph["workers"] = ",".join(graph.platform.ids)
         h.graph["speeds"] = ",".join(repr(w.speed) for w in graph.platform.workers)
     for n, a in graph.nx.nodes(data=True):
-        out = {k: _value(v) for k, v in a.items() if k not in ("cost", "costs")}
+        out = {k: _value(v) for k, v in finite_only(a).items() if k not in ("cost", "costs")}
         if "costs" in a:
             out["costs"] = ",".join(repr(float(c)) for c in a["costs"])
         else:
@@ -162,7 +165,7 @@ def to_networkx(graph: TaskGraph) -> nx.DiGraph:
         h.add_node(n, **out)
     for u, v, a in graph.nx.edges(data=True):
         # "route" (the editor's bends, in the native file's coordinates) is a drawing hint only
-        out = {k: _value(val) for k, val in a.items() if k != "route"}
+        out = {k: _value(val) for k, val in finite_only(a).items() if k != "route"}
         out["data"] = float(a.get("data", 0.0))
         h.add_edge(u, v, **out)
     return h
@@ -187,11 +190,3 @@ def write(graph: TaskGraph, path: str | os.PathLike[str]) -> None:
                     a[k] = float(a[k]) if t == {int, float} else str(a[k])
     text = "\n".join(nx.generate_graphml(h)) + "\n"
     atomic_write(path, text)
-
-
-def _place(g: TaskGraph) -> None:
-    """Lay the graph out in levels when the file gave no positions."""
-    if not any("x" in a and "y" in a for _, a in g.nx.nodes(data=True)):
-        from ..generators import layout_levels
-
-        layout_levels(g)

@@ -1,4 +1,8 @@
-"""The native JSON formats: ``taskmapper-graph`` and ``taskmapper-schedule`` (version 1)."""
+"""The native JSON formats: ``taskmapper-graph`` and ``taskmapper-schedule`` (version 1).
+
+A task's optional ``"pin"`` (a worker id) fixes it to that worker; it is read into the
+node attribute ``pin`` and written back as is (missing or ``null``: free).
+"""
 
 from __future__ import annotations
 
@@ -6,8 +10,19 @@ import json
 import math
 from typing import Any
 
-from ..graph import GraphError, Network, Platform, TaskGraph, Worker, check_number
+from ..graph import (
+    MAX_TIME,
+    MAX_WORKERS,
+    GraphError,
+    Network,
+    Platform,
+    TaskGraph,
+    Worker,
+    check_number,
+    shorten,
+)
 from ..schedule import Schedule, Slot, Transfer
+from .jsonio import finite_only, json_id, json_objects
 
 __all__ = [
     "graph_from_dict",
@@ -38,20 +53,12 @@ def _check_header(d: Any, fmt: str) -> None:
     if "format" not in d:
         raise GraphError(f"missing \"format\": \"{fmt}\" (is this a TaskMapper file?)")
     if d.get("format") != fmt:
-        raise GraphError(f"unknown format {d.get('format')!r} (expected {fmt!r})")
+        raise GraphError(f"unknown format {shorten(d.get('format'))} (expected {shorten(fmt)})")
     # true == 1 in Python: a boolean is not a version number
     if isinstance(d.get("version"), bool) or d.get("version") != VERSION:
-        raise GraphError(f"unsupported {fmt} version {d.get('version')!r} (this program reads {VERSION})")
+        raise GraphError(f"unsupported {fmt} version {shorten(d.get('version'))} (this program reads {VERSION})")
 
 
-def _id(v: Any, what: str) -> str:
-    """An id from JSON: a non-empty string, or a number (written as text)."""
-    if isinstance(v, bool) or not isinstance(v, (str, int, float)):
-        raise GraphError(f"{what} must be a text or a number, got {v!r}")
-    text = str(v)
-    if not text.strip():
-        raise GraphError(f"{what} is empty")
-    return text
 
 
 def _name(d: dict[str, Any], default: str) -> str:
@@ -59,7 +66,7 @@ def _name(d: dict[str, Any], default: str) -> str:
     if v is None:
         return default
     if not isinstance(v, str):
-        raise GraphError(f"'name' must be a text, got {v!r}")
+        raise GraphError(f"'name' must be a text, got {shorten(v)}")
     return v
 
 
@@ -68,7 +75,7 @@ def _platform_from(d: dict[str, Any]) -> tuple[Platform | None, Network | None]:
     if not isinstance(net_d, dict):
         raise GraphError("'network' must be an object")
     bw = check_number(net_d.get("bandwidth", 1.0), "network bandwidth", allow_zero=False)
-    lat = check_number(net_d.get("latency", 0.0), "network latency")
+    lat = check_number(net_d.get("latency", 0.0), "network latency", maximum=MAX_TIME)
     links: dict[tuple[str, str], tuple[float, float]] = {}
     links_d = net_d.get("links") or []
     if not isinstance(links_d, list):
@@ -76,11 +83,11 @@ def _platform_from(d: dict[str, Any]) -> tuple[Platform | None, Network | None]:
     for k, link in enumerate(links_d):
         if not isinstance(link, dict) or "source" not in link or "target" not in link:
             raise GraphError(f"network link #{k + 1} needs 'source' and 'target'")
-        a = _id(link["source"], f"'source' of network link #{k + 1}")
-        b = _id(link["target"], f"'target' of network link #{k + 1}")
+        a = json_id(link["source"], f"'source' of network link #{k + 1}")
+        b = json_id(link["target"], f"'target' of network link #{k + 1}")
         links[(a, b)] = (
             check_number(link.get("bandwidth", bw), f"bandwidth of link {a}->{b}", allow_zero=False),
-            check_number(link.get("latency", lat), f"latency of link {a}->{b}"),
+            check_number(link.get("latency", lat), f"latency of link {a}->{b}", maximum=MAX_TIME),
         )
     network = Network(bw, lat, links)
     return _workers_from(d, network), (network if "network" in d else None)
@@ -95,13 +102,15 @@ def _workers_from(d: dict[str, Any], network: Network) -> Platform | None:
         return None
     if not isinstance(wl, list):
         raise GraphError("'workers' must be a list")
+    if len(wl) > MAX_WORKERS:
+        raise GraphError(f"the file lists {len(wl):,} workers; at most {MAX_WORKERS:,} are supported")
     workers = []
     for k, wd in enumerate(wl):
         if not isinstance(wd, dict) or "id" not in wd:
             raise GraphError(f"worker #{k + 1} needs an 'id'")
-        wid = _id(wd["id"], f"id of worker #{k + 1}")
+        wid = json_id(wd["id"], f"id of worker #{k + 1}")
         extra = {kk: vv for kk, vv in wd.items() if kk not in ("id", "speed")}
-        workers.append(Worker(wid, check_number(wd.get("speed", 1.0), f"speed of worker {wid!r}", allow_zero=False), extra))
+        workers.append(Worker(wid, check_number(wd.get("speed", 1.0), f"speed of worker {shorten(wid)}", allow_zero=False), extra))
     return Platform(tuple(workers), network)
 
 
@@ -126,27 +135,25 @@ def graph_from_dict(d: Any) -> TaskGraph:
     g = TaskGraph(_name(d, "untitled"), plat)
     g.network = network
     g.attrs.update({k: v for k, v in d.items() if k not in _TOP_RESERVED})
-    tasks = d.get("tasks")
-    if not isinstance(tasks, list):
-        raise GraphError("'tasks' must be a list")
-    for k, t in enumerate(tasks):
-        if not isinstance(t, dict) or "id" not in t:
-            raise GraphError(f"task #{k + 1} needs an 'id'")
-        tid = _id(t["id"], f"id of task #{k + 1}")
+    for k, t in json_objects(d, "tasks", "task", ("id",)):
+        tid = json_id(t["id"], f"id of task #{k}")
         extra = {kk: vv for kk, vv in t.items() if kk not in _TASK_RESERVED}
+        if "pin" in extra:
+            # a worker id, as in 'workers' (a number is written as text); null: free
+            if extra["pin"] is None:
+                del extra["pin"]
+            elif isinstance(extra["pin"], bool) or not isinstance(extra["pin"], (str, int, float)):
+                raise GraphError(f"pin of task {shorten(tid)} must be a worker id (text), got {shorten(extra['pin'])}")
+            else:
+                extra["pin"] = json_id(extra["pin"], f"pin of task {shorten(tid)}")
         if "costs" in t and not isinstance(t["costs"], list):
-            raise GraphError(f"'costs' of task {tid!r} must be a list of numbers")
+            raise GraphError(f"'costs' of task {shorten(tid)} must be a list of numbers")
         if "cost" in t and t["cost"] is None:
-            raise GraphError(f"cost of task {tid!r} must be a number, got null")
+            raise GraphError(f"cost of task {shorten(tid)} must be a number, got null")
         g.add_task(tid, t.get("cost"), costs=t.get("costs"), **extra)
-    edges = d.get("edges", [])
-    if not isinstance(edges, list):
-        raise GraphError("'edges' must be a list")
-    for k, e in enumerate(edges):
-        if not isinstance(e, dict) or "source" not in e or "target" not in e:
-            raise GraphError(f"edge #{k + 1} needs 'source' and 'target'")
+    for k, e in json_objects(d, "edges", "edge", ("source", "target"), default=[]):
         extra = {kk: vv for kk, vv in e.items() if kk not in _EDGE_RESERVED}
-        g.add_edge(_id(e["source"], f"'source' of edge #{k + 1}"), _id(e["target"], f"'target' of edge #{k + 1}"),
+        g.add_edge(json_id(e["source"], f"'source' of edge #{k}"), json_id(e["target"], f"'target' of edge #{k}"),
                    e.get("data", 0.0), **extra)
     g.validate()
     return g
@@ -157,7 +164,7 @@ def graph_to_dict(g: TaskGraph) -> dict[str, Any]:
     out: dict[str, Any] = {"format": GRAPH_FORMAT, "version": VERSION, "name": g.name}
     if g.platform is not None:
         out["workers"] = [
-            {"id": w.id, **({"speed": _num(w.speed)} if w.speed != 1.0 else {}), **dict(w.attrs)}
+            {"id": w.id, **({"speed": _num(w.speed)} if w.speed != 1.0 else {}), **finite_only(dict(w.attrs))}
             for w in g.platform.workers
         ]
     net = g.platform.network if g.platform is not None else g.network
@@ -169,7 +176,8 @@ def graph_to_dict(g: TaskGraph) -> dict[str, Any]:
                 for (a, b), (bw, lat) in net.links.items()
             ]
         out["network"] = nd
-    out.update(g.attrs)
+    # free attributes are kept on save, but strict JSON holds no NaN or infinity: those are left out
+    out.update(finite_only(g.attrs))
     tasks = []
     for n, a in g.nx.nodes(data=True):
         t: dict[str, Any] = {"id": n}
@@ -177,12 +185,12 @@ def graph_to_dict(g: TaskGraph) -> dict[str, Any]:
             t["costs"] = [_num(c) for c in a["costs"]]
         else:
             t["cost"] = _num(a.get("cost", 0.0))
-        t.update({k: v for k, v in a.items() if k not in _TASK_RESERVED})
+        t.update(finite_only({k: v for k, v in a.items() if k not in _TASK_RESERVED}))
         tasks.append(t)
     out["tasks"] = tasks
     out["edges"] = [
         {"source": u, "target": v, "data": _num(a.get("data", 0.0)),
-         **{k: val for k, val in a.items() if k not in _EDGE_RESERVED}}
+         **finite_only({k: val for k, val in a.items() if k not in _EDGE_RESERVED})}
         for u, v, a in g.nx.edges(data=True)
     ]
     return out
@@ -211,16 +219,17 @@ def schedule_to_dict(s: Schedule) -> dict[str, Any]:
         "workers": list(s.workers),
         "slots": slots,
     }
-    for k, v in s.meta.items():
+    for k, v in finite_only(s.meta).items():
         if k not in out and _jsonable(v):
             out[k] = v
     return out
 
 
 def _jsonable(v: Any) -> bool:
+    """Whether ``v`` is plain strict JSON (notes of other kinds are not written)."""
     try:
-        json.dumps(v)
-    except (TypeError, ValueError):
+        json.dumps(v, allow_nan=False)
+    except (TypeError, ValueError, RecursionError):
         return False
     return True
 
@@ -242,25 +251,25 @@ def schedule_from_dict(d: Any) -> Schedule:
             raise GraphError(f"slot #{k + 1} must be an object")
         for key in ("task", "worker", "start", "finish"):
             if key not in sd:
-                raise GraphError(f"slot #{k + 1} has no {key!r}")
-        task = _id(sd["task"], f"task of slot #{k + 1}")
+                raise GraphError(f"slot #{k + 1} has no {shorten(key)}")
+        task = json_id(sd["task"], f"task of slot #{k + 1}")
         if task in seen:
-            raise GraphError(f"task {task!r} appears in two slots")
+            raise GraphError(f"task {shorten(task)} appears in two slots")
         seen.add(task)
-        start = _time(sd["start"], f"start of task {task!r}")
-        finish = _time(sd["finish"], f"finish of task {task!r}")
+        start = _time(sd["start"], f"start of task {shorten(task)}")
+        finish = _time(sd["finish"], f"finish of task {shorten(task)}")
         if finish < start:
-            raise GraphError(f"task {task!r} finishes ({finish:g}) before it starts ({start:g})")
-        slots.append(Slot(task, _id(sd["worker"], f"worker of task {task!r}"), start, finish))
+            raise GraphError(f"task {shorten(task)} finishes ({finish:g}) before it starts ({start:g})")
+        slots.append(Slot(task, json_id(sd["worker"], f"worker of task {shorten(task)}"), start, finish))
         tds = sd.get("transfers") or []
         if not isinstance(tds, list):
-            raise GraphError(f"'transfers' of task {task!r} must be a list")
+            raise GraphError(f"'transfers' of task {shorten(task)} must be a list")
         for td in tds:
             if not isinstance(td, dict) or not {"from", "worker", "start", "finish"} <= td.keys():
-                raise GraphError(f"a transfer into task {task!r} needs 'from', 'worker', 'start' and 'finish'")
-            src = _id(td["from"], f"'from' of a transfer into task {task!r}")
-            what = f"transfer {src!r} -> {task!r}"
-            transfers.append(Transfer(src, task, _id(td["worker"], f"worker of {what}"), slots[-1].worker,
+                raise GraphError(f"a transfer into task {shorten(task)} needs 'from', 'worker', 'start' and 'finish'")
+            src = json_id(td["from"], f"'from' of a transfer into task {shorten(task)}")
+            what = f"transfer {shorten(src)} -> {shorten(task)}"
+            transfers.append(Transfer(src, task, json_id(td["worker"], f"worker of {what}"), slots[-1].worker,
                                       _time(td["start"], f"start of {what}"), _time(td["finish"], f"finish of {what}"),
                                       check_number(td.get("data", 0.0), f"data of {what}")))
     if workers is None:
@@ -269,9 +278,9 @@ def schedule_from_dict(d: Any) -> Schedule:
         raise GraphError("'workers' must be a list of worker ids")
     ids = []
     for k, w in enumerate(workers):
-        wid = _id(w.get("id") if isinstance(w, dict) else w, f"worker #{k + 1} in 'workers'")
+        wid = json_id(w.get("id") if isinstance(w, dict) else w, f"worker #{k + 1} in 'workers'")
         if wid in ids:
-            raise GraphError(f"duplicate worker id {wid!r} in 'workers'")
+            raise GraphError(f"duplicate worker id {shorten(wid)} in 'workers'")
         ids.append(wid)
     workers = ids
     unknown = {s.worker for s in slots} - set(workers)
@@ -282,12 +291,15 @@ def schedule_from_dict(d: Any) -> Schedule:
         _time(d["makespan"], "'makespan'")
     algorithm = d.get("algorithm", "unknown")
     if not isinstance(algorithm, str):
-        raise GraphError(f"'algorithm' must be a text, got {algorithm!r}")
+        raise GraphError(f"'algorithm' must be a text, got {shorten(algorithm)}")
     meta = {k: v for k, v in d.items() if k not in {"format", "version", "algorithm", "makespan", "workers", "slots"}}
     return Schedule(algorithm, workers, slots, transfers, meta)
 
 
 def _time(v: Any, what: str) -> float:
+    """A time of a schedule: a finite number within :data:`~model.graph.MAX_TIME` either way."""
     if isinstance(v, bool) or not isinstance(v, (int, float)) or math.isnan(v) or math.isinf(v):
-        raise GraphError(f"{what} must be a finite number, got {v!r}")
+        raise GraphError(f"{what} must be a finite number, got {shorten(v)}")
+    if abs(v) > MAX_TIME:
+        raise GraphError(f"{what} is too large ({v:g}; at most {MAX_TIME:g} either way)")
     return float(v)

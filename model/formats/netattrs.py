@@ -12,7 +12,7 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
-from ..graph import GraphError, Network, TaskGraph, check_number
+from ..graph import GraphError, Network, TaskGraph, check_number, shorten
 
 __all__ = ["KEYS", "network_attrs", "network_from_attrs"]
 
@@ -40,7 +40,7 @@ def _number(v: Any, what: str, allow_zero: bool) -> float:
         try:
             v = float(v.strip())
         except ValueError:
-            raise GraphError(f"{what} must be a number, got {v!r}") from None
+            raise GraphError(f"{what} must be a number, got {shorten(v)}") from None
     if isinstance(v, float) and math.isnan(v):
         raise GraphError(f"{what} must be a number, got nan")
     return check_number(v, what, allow_zero=allow_zero)

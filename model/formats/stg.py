@@ -23,9 +23,9 @@ not written, and a graph with per-worker ``costs`` lists is refused.
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
-from ..graph import GraphError, TaskGraph, check_number
+from ..graph import GraphError, TaskGraph, check_number, shorten
+from .textfile import check_in, lay_out_if_unplaced, read_text_file
 
 __all__ = ["read", "read_text", "write", "write_text"]
 
@@ -57,7 +57,7 @@ def _int(tok: tuple[int, str], what: str, where: str) -> int:
     try:
         return int(s)
     except ValueError:
-        raise GraphError(f"{where} line {lineno}: {what} must be a whole number, got {s!r}") from None
+        raise GraphError(f"{where} line {lineno}: {what} must be a whole number, got {shorten(s)}") from None
 
 
 def read_text(text: str, name: str = "untitled", where: str = "STG file") -> TaskGraph:
@@ -107,7 +107,7 @@ def read_text(text: str, name: str = "untitled", where: str = "STG file") -> Tas
         try:
             t = float(t_tok[1])
         except ValueError:
-            raise GraphError(f"{where} line {t_tok[0]}: time of task {tid} must be a number, got {t_tok[1]!r}") from None
+            raise GraphError(f"{where} line {t_tok[0]}: time of task {tid} must be a number, got {shorten(t_tok[1])}") from None
         times[tid] = check_number(t, f"{where} line {t_tok[0]}: time of task {tid}")
         k = _int(toks[pos + 2], f"number of predecessors of task {tid}", where)
         if k < 0 or pos + 3 + k > len(toks):
@@ -143,11 +143,8 @@ def read_text(text: str, name: str = "untitled", where: str = "STG file") -> Tas
             if p in keep and p not in seen:
                 seen.add(p)
                 g.add_edge(ids[p], ids[t])
-    try:
-        g.check_acyclic()
-    except GraphError as e:
-        raise GraphError(f"{where}: {e}") from None
-    _place(g)
+    check_in(where, g.check_acyclic)
+    lay_out_if_unplaced(g)
     return g
 
 
@@ -159,14 +156,7 @@ def read(path: str | os.PathLike[str]) -> TaskGraph:
     GraphError
         If the file cannot be read or is malformed (the line is named).
     """
-    p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8-sig", errors="replace")
-    except FileNotFoundError:
-        raise GraphError(f"no such file: {str(p)!r}") from None
-    except OSError as e:
-        raise GraphError(f"cannot read {str(p)!r}: {e.strerror}") from None
-    return read_text(text, p.name.split(".")[0], repr(p.name))
+    return read_text(*read_text_file(path))
 
 
 def _fmt(v: float) -> str:
@@ -196,7 +186,7 @@ def write_text(graph: TaskGraph) -> str:
     order = graph.topological_order()
     for t in order:
         if graph.costs(t) is not None:
-            raise GraphError(f"task {t!r} has per-worker costs; the .stg format holds one time per task")
+            raise GraphError(f"task {shorten(t)} has per-worker costs; the .stg format holds one time per task")
     num = {t: i + 1 for i, t in enumerate(order)}
     n = len(order)
     lines = [str(n), "0 0 0"]
@@ -216,11 +206,3 @@ def write(graph: TaskGraph, path: str | os.PathLike[str]) -> None:
     from . import atomic_write
 
     atomic_write(path, write_text(graph))
-
-
-def _place(g: TaskGraph) -> None:
-    """Lay the graph out in levels when the file gave no positions."""
-    if not any("x" in a and "y" in a for _, a in g.nx.nodes(data=True)):
-        from ..generators import layout_levels
-
-        layout_levels(g)

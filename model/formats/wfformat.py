@@ -42,7 +42,18 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
-from ..graph import GraphError, Network, Platform, TaskGraph, Worker, check_number
+from ..graph import (
+    MAX_DATA,
+    MAX_TIME,
+    MAX_WORKERS,
+    GraphError,
+    Network,
+    Platform,
+    TaskGraph,
+    Worker,
+    check_number,
+    shorten,
+)
 from ..schedule import Schedule, Slot
 
 __all__ = [
@@ -57,7 +68,37 @@ __all__ = [
 
 #: bytes per second assumed between machines (1 Gbit/s)
 DEFAULT_BANDWIDTH = 1.25e8
+#: the most cores a machine (or a task) may have: the largest machines built have a few
+#: thousand; a rebuilt trace has one worker per core, so an absurd count must not make millions
+MAX_CORES = MAX_WORKERS
 _UNRECORDED = "unrecorded"
+
+
+def _list(v: Any, what: str) -> list[Any]:
+    """A JSON list of the instance (missing or null: empty)."""
+    if v is None:
+        return []
+    if not isinstance(v, list):
+        raise GraphError(f"{what} must be a list, got {shorten(v)}")
+    return v
+
+
+def _ref(v: Any, what: str) -> str:
+    """A task or file reference: a text or a number."""
+    if isinstance(v, bool) or not isinstance(v, (str, int, float)):
+        raise GraphError(f"{what} must be a text, got {shorten(v)}")
+    return str(v)
+
+
+def _refs(t: Mapping[str, Any], key: str, tid: str) -> list[str]:
+    """The list of task or file references under ``key`` of task ``tid``."""
+    v = t.get(key)
+    if v is None:
+        return []
+    if type(v) is list and all(type(x) is str for x in v):
+        return v  # the usual case, checked quickly
+    what = f"{key!r} of task {shorten(tid)}"
+    return [_ref(x, f"an entry of {what}") for x in _list(v, what)]
 
 
 def _workflow(d: Any) -> dict[str, Any]:
@@ -70,7 +111,7 @@ def _tid(t: Mapping[str, Any], k: int) -> str:
     v = t.get("id", t.get("name"))
     if v is None or v == "":
         raise GraphError(f"WfFormat task #{k + 1} has neither 'id' nor 'name'")
-    return str(v)
+    return _ref(v, f"the id of WfFormat task #{k + 1}")
 
 
 class _Parsed:
@@ -100,22 +141,23 @@ class _Parsed:
         tasks = spec.get("tasks")
         if not isinstance(tasks, list):
             raise GraphError("'workflow.specification.tasks' must be a list")
-        for k, f in enumerate(spec.get("files") or []):
+        for k, f in enumerate(_list(spec.get("files"), "'workflow.specification.files'")):
             if not isinstance(f, dict) or "id" not in f:
                 raise GraphError(f"WfFormat file #{k + 1} has no 'id'")
-            self.sizes[str(f["id"])] = check_number(f.get("sizeInBytes", 0), f"size of file {f['id']!r}")
+            fid = _ref(f["id"], f"the id of WfFormat file #{k + 1}")
+            self.sizes[fid] = check_number(f.get("sizeInBytes", 0), f"size of file {shorten(fid)}", maximum=MAX_DATA)
         for k, t in enumerate(tasks):
             if not isinstance(t, dict):
                 raise GraphError(f"WfFormat task #{k + 1} must be an object")
             tid = _tid(t, k)
             if tid in self.tasks:
-                raise GraphError(f"duplicate task id {tid!r}")
+                raise GraphError(f"duplicate task id {shorten(tid)}")
             self.tasks[tid] = {
                 "name": str(t.get("name", tid)),
-                "parents": [str(p) for p in t.get("parents") or []],
-                "children": [str(c) for c in t.get("children") or []],
-                "in": [str(f) for f in t.get("inputFiles") or []],
-                "out": [str(f) for f in t.get("outputFiles") or []],
+                "parents": _refs(t, "parents", tid),
+                "children": _refs(t, "children", tid),
+                "in": _refs(t, "inputFiles", tid),
+                "out": _refs(t, "outputFiles", tid),
                 "runtime": t.get("runtimeInSeconds"),
                 "machine": None,
                 "category": t.get("category"),
@@ -126,12 +168,12 @@ class _Parsed:
             raise GraphError("'workflow.execution' must be an object")
         self.makespan = ex.get("makespanInSeconds")
         self.executed_at = ex.get("executedAt")
-        for k, e in enumerate(ex.get("tasks") or []):
+        for k, e in enumerate(_list(ex.get("tasks"), "'workflow.execution.tasks'")):
             if not isinstance(e, dict) or "id" not in e:
                 raise GraphError(f"WfFormat execution task #{k + 1} has no 'id'")
-            tid = str(e["id"])
+            tid = _ref(e["id"], f"the id of WfFormat execution task #{k + 1}")
             if tid not in self.tasks:
-                raise GraphError(f"the execution names unknown task {tid!r}")
+                raise GraphError(f"the execution names unknown task {shorten(tid)}")
             rec = self.tasks[tid]
             if "runtimeInSeconds" in e:
                 rec["runtime"] = e["runtimeInSeconds"]
@@ -139,16 +181,13 @@ class _Parsed:
                 rec["cores"] = _cores(e.get("coreCount", e.get("cores")), tid)
             ms = e.get("machines")
             if isinstance(ms, list) and ms:
-                rec["machine"] = str(ms[0])
+                rec["machine"] = _ref(ms[0], f"the machine of task {shorten(tid)}")
             elif isinstance(ms, str):
                 rec["machine"] = ms
             prog = (e.get("command") or {}).get("program") if isinstance(e.get("command"), dict) else None
             if rec["category"] is None and prog:
                 rec["category"] = str(prog)
-        for m in ex.get("machines") or []:
-            if isinstance(m, dict) and "nodeName" in m:
-                cpu: dict[str, Any] = m["cpu"] if isinstance(m.get("cpu"), dict) else {}
-                self.machines.append({"name": str(m["nodeName"]), "cores": cpu.get("coreCount", cpu.get("count"))})
+        self._read_machines(ex.get("machines"), "'workflow.execution.machines'", ("coreCount", "count"))
 
     # schema 1.4 (and WorkflowHub's older "jobs"): one list of tasks with files and runtimes
     def _read_14(self, wf: dict[str, Any]) -> None:
@@ -160,37 +199,41 @@ class _Parsed:
             if not isinstance(t, dict):
                 raise GraphError(f"WfFormat task #{k + 1} must be an object")
             # in 1.4 'name' is the reference used by parents/children
-            tid = str(t.get("name") or _tid(t, k))
+            tid = _ref(t["name"], f"the name of WfFormat task #{k + 1}") if t.get("name") else _tid(t, k)
             if tid in self.tasks:
-                raise GraphError(f"duplicate task name {tid!r}")
+                raise GraphError(f"duplicate task name {shorten(tid)}")
             ins: list[str] = []
             outs: list[str] = []
-            for j, f in enumerate(t.get("files") or []):
+            for j, f in enumerate(_list(t.get("files"), f"'files' of task {shorten(tid)}")):
                 if not isinstance(f, dict) or ("name" not in f and "id" not in f):
-                    raise GraphError(f"file #{j + 1} of task {tid!r} has no 'name'")
-                fname = str(f.get("name", f.get("id")))
+                    raise GraphError(f"file #{j + 1} of task {shorten(tid)} has no 'name'")
+                fname = _ref(f.get("name", f.get("id")), f"the name of file #{j + 1} of task {shorten(tid)}")
                 size = f.get("sizeInBytes", f.get("size", 0))
-                self.sizes[fname] = check_number(size, f"size of file {fname!r}")
+                self.sizes[fname] = check_number(size, f"size of file {shorten(fname)}", maximum=MAX_DATA)
                 (outs if f.get("link") == "output" else ins).append(fname)
             machine = t.get("machine")
             if isinstance(machine, list):
                 machine = machine[0] if machine else None
             self.tasks[tid] = {
                 "name": tid,
-                "alias": str(t["id"]) if "id" in t else None,
-                "parents": [str(p) for p in t.get("parents") or []],
-                "children": [str(c) for c in t.get("children") or []],
+                "alias": _ref(t["id"], f"the id of task {shorten(tid)}") if "id" in t else None,
+                "parents": _refs(t, "parents", tid),
+                "children": _refs(t, "children", tid),
                 "in": ins,
                 "out": outs,
                 "runtime": t.get("runtimeInSeconds", t.get("runtime")),
-                "machine": None if machine is None else str(machine),
+                "machine": None if machine is None else _ref(machine, f"the machine of task {shorten(tid)}"),
                 "category": t.get("category"),
                 "cores": _cores(t.get("cores", t.get("coreCount")), tid),
             }
-        for m in wf.get("machines") or []:
+        self._read_machines(wf.get("machines"), "'workflow.machines'", ("count", "coreCount"))
+
+    def _read_machines(self, ms: Any, what: str, keys: tuple[str, str]) -> None:
+        for m in _list(ms, what):
             if isinstance(m, dict) and "nodeName" in m:
+                name = _ref(m["nodeName"], f"a 'nodeName' in {what}")
                 cpu: dict[str, Any] = m["cpu"] if isinstance(m.get("cpu"), dict) else {}
-                self.machines.append({"name": str(m["nodeName"]), "cores": cpu.get("count", cpu.get("coreCount"))})
+                self.machines.append({"name": name, "cores": _machine_cores(cpu.get(keys[0], cpu.get(keys[1])), name)})
 
     def _resolve_names(self) -> None:
         """Let parents/children name a task by its id or by its name."""
@@ -206,7 +249,7 @@ class _Parsed:
                     r2 = r if r in self.tasks else alias.get(r)
                     if r2 is None:
                         rel = "parent" if key == "parents" else "child"
-                        raise GraphError(f"task {tid!r} names unknown {rel} task {r!r}")
+                        raise GraphError(f"task {shorten(tid)} names unknown {rel} task {shorten(r)}")
                     out.append(r2)
                 rec[key] = out
 
@@ -215,10 +258,26 @@ def _cores(v: Any, tid: str) -> int:
     """Whole cores a task held: a fraction of a core takes a whole one; 0 or missing is 1."""
     if v is None:
         return 1
-    n = check_number(v, f"core count of task {tid!r}")
-    if n > 1_000_000:
-        raise GraphError(f"core count of task {tid!r} is implausibly large: {v!r}")
+    n = check_number(v, f"core count of task {shorten(tid)}")
+    if n > MAX_CORES:
+        raise GraphError(f"core count of task {shorten(tid)} is {n:g}; at most {MAX_CORES:,} cores are supported")
     return max(1, math.ceil(n))
+
+
+def _machine_cores(v: Any, machine: str) -> int:
+    """Cores of a machine: a whole number (a text holding one is accepted); missing is 1."""
+    if v is None:
+        return 1
+    what = f"core count of machine {shorten(machine)}"
+    if isinstance(v, str):
+        try:
+            v = float(v.strip())
+        except ValueError:
+            raise GraphError(f"{what} must be a number, got {shorten(v)}") from None
+    n = check_number(v, what)
+    if n > MAX_CORES:
+        raise GraphError(f"{what} is {n:g}; at most {MAX_CORES:,} cores per machine are supported")
+    return max(1, int(n))
 
 
 def _edges(p: _Parsed) -> dict[tuple[str, str], float]:
@@ -251,10 +310,11 @@ def _build_graph(p: _Parsed) -> TaskGraph:
         if rec["cores"] > 1:
             extra["cores"] = rec["cores"]
         rt = rec["runtime"]
-        g.add_task(tid, check_number(0.0 if rt is None else rt, f"runtime of task {tid!r}"), **extra)
+        g.add_task(tid, check_number(0.0 if rt is None else rt, f"runtime of task {shorten(tid)}", maximum=MAX_TIME),
+                   **extra)
     for (u, v), data in _edges(p).items():
         if u == v:
-            raise GraphError(f"task {u!r} is its own parent (a cycle)")
+            raise GraphError(f"task {shorten(u)} is its own parent (a cycle)")
         g.add_edge(u, v, data)
     g.check_acyclic()
     from ..generators import layout_levels
@@ -319,14 +379,7 @@ def trace_platform(trace: Schedule, network: Network | None = None) -> Platform:
 
 
 def _reconstruct(p: _Parsed, g: TaskGraph) -> tuple[Schedule, Platform]:
-    cores: dict[str, int] = {}
-    for m in p.machines:
-        c = m["cores"]
-        try:
-            n = int(c) if c is not None else 1
-        except (TypeError, ValueError):
-            n = 1
-        cores[m["name"]] = max(1, n)
+    cores: dict[str, int] = {m["name"]: m["cores"] for m in p.machines}
     unrecorded = sum(rec["cores"] for rec in p.tasks.values() if not rec["machine"])
     for rec in p.tasks.values():
         mach = rec["machine"] or _UNRECORDED
@@ -335,8 +388,18 @@ def _reconstruct(p: _Parsed, g: TaskGraph) -> tuple[Schedule, Platform]:
         cores[mach] = max(cores[mach], rec["cores"])  # it ran there, so the machine had them
     net = g.network or Network(bandwidth=DEFAULT_BANDWIDTH)
     core_ids = {m: _core_ids(m, n) for m, n in cores.items()}
-    # free[machine][core] = time the core is free
+    # free[machine][core] = time the core is free; by_time[machine] = a heap of (free, core),
+    # where an entry whose time is no longer the core's is stale and skipped (times only grow)
     free = {m: [0.0] * c for m, c in cores.items()}
+    by_time = {m: [(0.0, c) for c in range(n)] for m, n in cores.items()}
+
+    def first_free(m: str) -> int:
+        """The core of machine ``m`` free first (the lowest number of equals)."""
+        h, fr = by_time[m], free[m]
+        while h[0][0] != fr[h[0][1]]:
+            heapq.heappop(h)
+        return h[0][1]
+
     order = {t: i for i, t in enumerate(g.tasks)}
     missing = {t: len(g.predecessors(t)) for t in g.tasks}
     ready_at = dict.fromkeys(g.tasks, 0.0)  # latest parent finish: the heap's priority
@@ -362,7 +425,8 @@ def _reconstruct(p: _Parsed, g: TaskGraph) -> tuple[Schedule, Platform]:
             return r
 
         k = p.tasks[t]["cores"]
-        by_free = sorted(range(len(fr)), key=lambda c: (fr[c], c))
+        # all cores by free time only for a multi-core task (a machine may have thousands)
+        by_free = sorted(range(len(fr)), key=lambda c: (fr[c], c)) if k > 1 else [first_free(mach)]
 
         def others(core: int, k: int = k, by_free: list[int] = by_free) -> list[int]:
             """The k - 1 cores free first besides ``core``: a k-core task holds them too."""
@@ -381,10 +445,12 @@ def _reconstruct(p: _Parsed, g: TaskGraph) -> tuple[Schedule, Platform]:
         start, core = best
         finish = start + g.cost(t)
         fr[core] = finish
+        heapq.heappush(by_time[mach], (finish, core))
         if k > 1:
             held[t] = others(core)
             for c in held[t]:
                 fr[c] = finish
+                heapq.heappush(by_time[mach], (finish, c))
         placed[t] = (mach, core, start, finish)
         for v in g.successors(t):
             missing[v] -= 1

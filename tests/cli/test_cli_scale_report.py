@@ -12,36 +12,9 @@ import re
 import subprocess
 import sys
 from html.parser import HTMLParser
-from pathlib import Path
 
 import pytest
-
-ROOT = Path(__file__).resolve().parents[2]
-HEFT_PAPER = ROOT / "assets" / "examples" / "heft-paper.taskgraph.json"
-
-
-def taskmapper(*args, cwd=None, **env_extra):
-    env = {**os.environ, "PYTHONPATH": str(ROOT), **env_extra}
-    return subprocess.run(
-        [sys.executable, "-m", "cli", *map(str, args)],
-        capture_output=True, text=True, timeout=300, cwd=cwd or ROOT, env=env,
-    )
-
-
-def assert_bad_input(res, *words):
-    assert res.returncode == 2, (res.returncode, res.stdout, res.stderr)
-    lines = res.stderr.splitlines()
-    assert len(lines) == 1, res.stderr
-    assert "Traceback" not in res.stderr
-    for w in words:
-        assert w in lines[0], (w, lines[0])
-
-
-def graph_file(tmp_path, tasks, edges=(), name="g.json", **top):
-    p = tmp_path / name
-    p.write_text(json.dumps({"format": "taskmapper-graph", "version": 1, "tasks": tasks, "edges": list(edges),
-                             **top}))
-    return p
+from cli_helpers import HEFT_PAPER, ROOT, assert_bad_input, graph_file, taskmapper
 
 
 # ------------------------------------------------------------------------- scale

@@ -58,8 +58,7 @@ def test_a_change_is_autosaved_and_a_clean_exit_removes_it(qtbot, folder):
 
 
 def test_the_next_start_offers_the_autosave_of_an_abnormal_end_and_restores_it(qtbot, folder, monkeypatch):
-    from model.formats import atomic_write, save_graph
-    from model.formats import load_graph
+    from model.formats import atomic_write, load_graph, save_graph
 
     g = load_graph(HEFT_PAPER)
     g.update_task("n1", {"cost": 123.0})

@@ -147,11 +147,36 @@ def test_worker_count_cuts_and_restores_costs(doc):
     assert doc.graph.costs("n1") == [14, 16, 9] and len(doc.platform) == 3
 
 
-def test_snapshot_is_independent(doc):
+def test_snapshot_is_not_changed_by_later_edits(doc):
+    """A run's snapshot keeps the graph as it was at the start, whatever is edited after."""
+    before = json.dumps(graph_to_dict(doc.graph))
     g, p = doc.snapshot()
-    g.nx.nodes["n1"]["costs"][0] = 999
-    g.remove_task("n2")
-    assert doc.graph.costs("n1")[0] == 14 and "n2" in doc.graph and len(p) == 3
+    doc.set_costs("n1", [999, 1, 1])
+    doc.remove(["n2"])
+    doc.add_task("late", (0.0, 0.0), cost=5)
+    doc.set_worker_count(2)
+    assert json.dumps(graph_to_dict(g)) == before and len(p) == 3
+    assert doc.graph is not g and "n2" not in doc.graph and "late" in doc.graph
+    assert doc.graph.costs("n1")[0] == 999
+    doc.undo_stack.undo()  # undo and redo change the document's graph, not the snapshot
+    doc.undo_stack.redo()
+    assert json.dumps(graph_to_dict(g)) == before
+
+
+def test_snapshots_of_one_version_are_shared(doc):
+    g1, _ = doc.snapshot()
+    g2, _ = doc.snapshot()
+    assert g1 is g2  # no copy at the click: runs of the same graph share one frozen graph
+    doc.rename("n1", "first")
+    g3, _ = doc.snapshot()
+    assert g3 is not g1 and "first" in g3 and "n1" in g1 and "first" not in g1
+
+
+def test_snapshot_then_new_graph(doc):
+    g, _ = doc.snapshot()
+    doc.new()
+    doc.add_task("a", (0.0, 0.0), cost=1)
+    assert "a" not in g and len(g) == 10 and len(doc.graph) == 1
 
 
 def test_selection_follows_edits(doc, qtbot):

@@ -406,6 +406,9 @@ def test_overlays_schedule_and_states(heft, qtbot):
     assert not view.edge_item("n1", "n2").crossing and view.edge_item("n1", "n3").crossing
     assert view.task_item("n3").worker.startswith("P2")
     view.set_task_states({"n1": "done", "n2": "running", "n3": "waiting"})
+    # replay states are a colour mode of their own: the plain graph stays plain
+    assert view.task_colour("n1") != STATE_COLOURS["done"]
+    view.set_overlay("playback")
     assert view.task_colour("n1") == STATE_COLOURS["done"]
     assert view.task_colour("n2") == STATE_COLOURS["running"]
     view.set_task_states({})
@@ -687,3 +690,79 @@ def test_every_editor_key_is_the_shortcut_of_exactly_one_action(heft, qtbot):
     assert view.zoom_level() == pytest.approx(before * 1.25)
     QTest.keyClick(view, QtCore.Qt.Key.Key_A, CTRL)
     assert doc.selected() == doc.graph.tasks
+
+
+@pytest.fixture
+def big(qtbot):
+    """A graph past OVERVIEW_MIN_ITEMS (tasks and edges together), laid out."""
+    from model import generators
+
+    doc = Document()
+    doc.set_graph(generators.generate("layered", n=1200, seed=3))
+    view = GraphEditorView(doc)
+    qtbot.addWidget(view)
+    view.resize(900, 700)
+    view.show()
+    qtbot.waitExposed(view)
+    view.fit()
+    return doc, view
+
+
+def test_zoomed_out_big_graph_is_one_overview_item(big):
+    from gui.editor.view import OVERVIEW_MIN_ITEMS, OVERVIEW_SCALE
+
+    doc, view = big
+    n_items = len(doc.graph) + doc.graph.nx.number_of_edges()
+    assert n_items >= OVERVIEW_MIN_ITEMS and view.zoom_level() < OVERVIEW_SCALE
+    assert view.overview_shown()
+    t = doc.graph.tasks[0]
+    assert not view.task_item(t).isVisible()
+    assert not any(view.edge_item(u, v).isVisible() for u, v in list(doc.graph.nx.edges)[:50])
+    view.viewport().repaint()
+    # the items are hidden, so a frame paints none of them: only the overview
+    visible = [it for it in view.items(view.viewport().rect()) if it.isVisible()]
+    assert len(visible) == 1 and type(visible[0]).__name__ == "OverviewItem"
+    # zoomed in past the threshold the items are back and the overview is hidden
+    view.setTransform(QtGui.QTransform.fromScale(OVERVIEW_SCALE * 1.05, OVERVIEW_SCALE * 1.05))
+    assert not view.overview_shown() and view.task_item(t).isVisible()
+    view.setTransform(QtGui.QTransform.fromScale(OVERVIEW_SCALE * 0.95, OVERVIEW_SCALE * 0.95))
+    assert view.overview_shown() and not view.task_item(t).isVisible()
+    view.zoom(1.0 / (OVERVIEW_SCALE * 0.95))  # the + / wheel path switches too
+    assert not view.overview_shown() and view.task_item(t).isVisible()
+
+
+def test_overview_follows_edits_and_selection(big):
+    doc, view = big
+    assert view.overview_shown()
+    ov = view._overview
+    t = doc.graph.tasks[5]
+    doc.select([t])
+    view.viewport().repaint()
+    outlined = [r for _pen, rs in ov._outlined for r in rs]
+    item = view.task_item(t)
+    assert len(outlined) == 1 and outlined[0].center() == item.pos()
+    before = sum(len(ls) for _pen, ls in ov._edge_lines)
+    doc.remove([t])
+    view.viewport().repaint()
+    after = sum(len(ls) for _pen, ls in ov._edge_lines)
+    assert after < before  # the task's edges are gone from the overview too
+    assert not [r for _pen, rs in ov._outlined for r in rs]
+
+
+def test_selection_works_after_zooming_in_from_the_overview(big, qtbot):
+    doc, view = big
+    a, b = doc.graph.tasks[0], doc.graph.tasks[1]
+    doc.select([a])
+    assert view.overview_shown()
+    view.setTransform(QtGui.QTransform.fromScale(1.0, 1.0))
+    assert not view.overview_shown()
+    assert view.task_item(a).isSelected() and doc.selected() == [a]  # kept through the switch
+    view.centerOn(view.task_item(b))
+    QTest.mouseClick(view.viewport(), L, NOMOD, view.mapFromScene(view.task_item(b).pos()))
+    assert doc.selected() == [b] and view.task_item(b).isSelected() and not view.task_item(a).isSelected()
+
+
+def test_small_graph_keeps_its_items_zoomed_out(heft):
+    _doc, view = heft
+    view.setTransform(QtGui.QTransform.fromScale(0.05, 0.05))
+    assert not view.overview_shown() and view.task_item("n1").isVisible()

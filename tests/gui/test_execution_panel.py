@@ -27,9 +27,16 @@ def document(qtbot):
     return doc
 
 
-def make_panel(qtbot, document, results=None, *, ts=TS, work="sleep"):
+def make_panel(qtbot, document, results=None, *, ts=TS, work="sleep", consent=True):
     res = {} if results is None else results
     panel = ExecutionPanel(document, lambda: res)
+    asked = panel.asked_for_consent = []
+
+    def answer(calls):
+        asked.append(dict(calls))
+        return consent
+
+    panel.ask_to_run_calls = answer
     qtbot.addWidget(panel)
     panel.resize(760, 700)
     panel.show()
@@ -396,3 +403,30 @@ def test_cli_run_dask_processes_flag(tmp_path):
     trace = load_schedule(str(out))
     assert trace.meta["executor"] == "dask" and trace.meta["dask_processes"] is True
     assert len(trace.slots) == 10
+
+
+def test_code_named_by_the_graph_runs_only_after_the_user_allows_it(qtbot, tmp_path, monkeypatch):
+    import sys as _sys
+
+    marker = tmp_path / "imported"
+    monkeypatch.setenv("TASKMAPPER_TEST_MARKER", str(marker))
+    monkeypatch.syspath_prepend(str(Path(__file__).resolve().parents[1] / "data"))
+    _sys.modules.pop("exec_marker", None)
+    g = TaskGraph("calls")
+    g.add_task("a", 1)
+    g.nx.nodes["a"]["call"] = "exec_marker:f"
+    doc = Document(graph=g)
+    refused = make_panel(qtbot, doc, consent=False)
+    refused.set_policy("heft")
+    assert not refused.run()
+    assert refused.asked_for_consent == [{"exec_marker:f": ["a"]}]
+    assert "Not run" in refused.status_label.text() and "exec_marker" in refused.status_label.text()
+    assert not marker.exists()  # refusing imported nothing
+
+    allowed = make_panel(qtbot, doc, consent=True)
+    allowed.set_policy("heft")
+    trace = run_and_wait(qtbot, allowed)
+    assert [s.task for s in trace.slots] == ["a"] and marker.exists()
+    trace = run_and_wait(qtbot, allowed)  # asked once for this file and these calls
+    assert len(allowed.asked_for_consent) == 1
+    _sys.modules.pop("exec_marker", None)

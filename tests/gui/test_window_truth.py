@@ -5,8 +5,8 @@ One test (or a few) per point of the issue; each failed on the code before its f
 
 from __future__ import annotations
 
+import itertools
 import math
-import threading
 from pathlib import Path
 
 import pytest
@@ -18,7 +18,7 @@ from gui.main_window import MainWindow
 from gui.results import COL
 from model import generators
 from model.algorithms import available
-from model.graph import Platform, TaskGraph
+from model.graph import TaskGraph
 from model.schedule import Schedule, Slot
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -387,7 +387,7 @@ def test_many_progress_rows_scroll_at_a_readable_height(qtbot, window):
     h = heights.pop()
     assert h >= rows[0].label.sizeHint().height() and h >= rows[0].cancel_button.sizeHint().height()
     ys = sorted(r.geometry().top() for r in rows)
-    assert all(b - a >= h for a, b in zip(ys, ys[1:]))  # no row overlaps the next
+    assert all(b - a >= h for a, b in itertools.pairwise(ys))  # no row overlaps the next
     assert all(r.cancel_button.width() >= r.cancel_button.sizeHint().width() for r in rows)
     # the scroll area shows a few and scrolls to the rest
     assert panel.progress_scroll.verticalScrollBar().maximum() > 0

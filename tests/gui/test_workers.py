@@ -226,13 +226,16 @@ def test_error_message_formats():
 
 def test_wait_all_cancels_everything(qtbot, big_graph):
     m = RunManager()
-    cancelled = []
+    cancelled, finished = [], []
     m.run_cancelled.connect(cancelled.append)
+    m.run_finished.connect(lambda key, _s: finished.append(key))
     keys = [m.start("heft", big_graph.copy(), Platform.homogeneous(3)) for _ in range(3)]
     assert len(set(keys)) == 3
     assert m.wait_all(20_000)
     assert m.running() == []
-    assert sorted(cancelled) == sorted(keys)
+    # each run ended exactly once: cancelled, or finished before the cancel reached it (HEFT
+    # maps 20,000 tasks in well under a second now)
+    assert sorted(cancelled + finished) == sorted(keys)
     assert QtCore.QThreadPool.globalInstance().activeThreadCount() == 0
 
 

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from pathlib import Path
 
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from model_helpers import HEFT_PAPER
 
 from model.algorithms import ALGORITHMS, Cancelled, available, get_algorithm
 from model.formats import load_graph
@@ -22,8 +22,6 @@ from model.graph import Network, Platform, TaskGraph, Worker
 from model.instance import compile_instance
 from model.schedule import Schedule
 
-ROOT = Path(__file__).resolve().parents[2]
-HEFT_PAPER = ROOT / "assets" / "examples" / "heft-paper.taskgraph.json"
 SMALL = 10  # tasks: the size slow algorithms are run on
 #: Budget options given to every algorithm (the others ignore them): searches that run
 #: until a time limit stop after a fixed number of moves instead, so results do not

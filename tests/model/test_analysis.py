@@ -2,24 +2,15 @@
 
 import itertools
 import json
-from pathlib import Path
 
 import networkx as nx
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from model_helpers import unit_graph
 
 from model import analysis as A
-from model.formats import load_graph
 from model.graph import GraphError, Platform, TaskGraph
-
-ROOT = Path(__file__).resolve().parents[2]
-HEFT_PAPER = ROOT / "assets" / "examples" / "heft-paper.taskgraph.json"
-
-
-@pytest.fixture
-def paper():
-    return load_graph(HEFT_PAPER)
 
 
 def snapshot(g):
@@ -85,12 +76,13 @@ def test_json_and_text_reports(paper):
     assert "CCR" in text and "1.205" in text
 
 
+def two_chains():
+    """a -> b and c -> d -> e: width 2 (b and e), the largest level also 2."""
+    return unit_graph("abcde", ["ab", "cd", "de"])
+
+
 def test_width_exceeds_largest_level():
-    g = TaskGraph()
-    for t in "abcde":
-        g.add_task(t, 1)
-    for u, v in ["ab", "cd", "de"]:
-        g.add_edge(u, v)
+    g = two_chains()
     anti, exact = A.max_antichain(g)
     assert exact and sorted(anti) == ["b", "e"]
     assert max(map(len, A.levels(g))) == 2
@@ -108,11 +100,7 @@ def test_width_exceeds_largest_level():
 
 
 def test_width_falls_back_to_largest_level_when_too_large():
-    g = TaskGraph()
-    for t in "abcde":
-        g.add_task(t, 1)
-    for u, v in ["ab", "cd", "de"]:
-        g.add_edge(u, v)
+    g = two_chains()
     anti, exact = A.max_antichain(g, max_tasks=3)
     assert not exact and anti == ["a", "c"]
 

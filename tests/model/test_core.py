@@ -3,9 +3,9 @@
 import json
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
+from model_helpers import HEFT_PAPER, ROOT, unit_graph
 
 from model.algorithms import get_algorithm
 from model.algorithms.engines import upward_rank
@@ -14,9 +14,6 @@ from model.formats.native import graph_from_dict, graph_to_dict
 from model.graph import GraphError, Platform, TaskGraph
 from model.instance import compile_instance
 from model.schedule import Schedule, ScheduleError, Slot
-
-ROOT = Path(__file__).resolve().parents[2]
-HEFT_PAPER = ROOT / "assets" / "examples" / "heft-paper.taskgraph.json"
 
 
 def doc(tasks, edges=(), **extra):
@@ -71,11 +68,7 @@ def test_cycle_message_names_the_cycle():
 
 
 def test_would_create_cycle():
-    g = TaskGraph()
-    for t in "abc":
-        g.add_task(t, 1)
-    g.add_edge("a", "b")
-    g.add_edge("b", "c")
+    g = unit_graph("abc", ["ab", "bc"])
     assert g.would_create_cycle("c", "a") == ["c", "a", "b", "c"]
     assert g.would_create_cycle("a", "c") is None
 

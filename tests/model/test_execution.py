@@ -8,9 +8,9 @@ import subprocess
 import sys
 import threading
 import time
-from pathlib import Path
 
 import pytest
+from model_helpers import HEFT_PAPER, ROOT
 
 from cli.run import ProgressLine
 from model.algorithms import get_algorithm
@@ -19,8 +19,6 @@ from model.formats import load_graph, load_schedule
 from model.graph import GraphError, Platform, TaskGraph
 from model.schedule import Schedule, Slot
 
-ROOT = Path(__file__).resolve().parents[2]
-HEFT_PAPER = ROOT / "assets" / "examples" / "heft-paper.taskgraph.json"
 DATA = ROOT / "tests" / "data"
 TS = 0.002
 

@@ -1,22 +1,12 @@
 """Plain-language sentences about the mapping step, checked on the HEFT paper's graph and edge cases."""
 
 import dataclasses
-from pathlib import Path
 
 import pytest
 
 from model import analysis as A
 from model import explain as E
-from model.formats import load_graph
 from model.graph import Platform, TaskGraph
-
-ROOT = Path(__file__).resolve().parents[2]
-HEFT_PAPER = ROOT / "assets" / "examples" / "heft-paper.taskgraph.json"
-
-
-@pytest.fixture
-def paper():
-    return load_graph(HEFT_PAPER)
 
 
 def by_topic(sentences):

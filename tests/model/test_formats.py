@@ -5,12 +5,12 @@ from __future__ import annotations
 import csv
 import json
 import re
-from pathlib import Path
 
 import networkx as nx
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from model_helpers import HEFT_PAPER, ROOT, TINY_STG
 
 from model.algorithms import get_algorithm
 from model.formats import (
@@ -26,8 +26,6 @@ from model.formats import (
 from model.graph import GraphError, Network, Platform, TaskGraph, Worker
 from model.schedule import Schedule, ScheduleError, Slot, Transfer
 
-ROOT = Path(__file__).resolve().parents[2]
-HEFT_PAPER = ROOT / "assets" / "examples" / "heft-paper.taskgraph.json"
 BENCH = ROOT / "benchmarks" / "data"
 STG_DIR = BENCH / "stg"
 WF_FILES = sorted((BENCH / "wf").glob("*.json"))
@@ -240,22 +238,14 @@ def test_graphml_not_xml_or_undirected(tmp_path):
 
 
 # ------------------------------------------------------------------------ STG
-TINY_STG = """\
-# a comment before the data
-4
-0 0 0
-1 3 1 0
-2 5 1 1
-3 2 1 1
-4 4 2 2 3
-5 0 1 4
+STG_WITH_TRAILER = TINY_STG + """\
 # Standard Task Graph Set style trailer
 #   CP Length : 12
 """
 
 
 def test_stg_drops_dummies_and_keeps_precedence():
-    g = stg.read_text(TINY_STG)
+    g = stg.read_text(STG_WITH_TRAILER)
     assert g.tasks == ["1", "2", "3", "4"]
     assert sorted(g.edges) == [("1", "2"), ("1", "3"), ("2", "4"), ("3", "4")]
     assert [g.cost(t) for t in g.tasks] == [3, 5, 2, 4]
@@ -955,7 +945,7 @@ def test_native_graph_null_name_takes_the_file_name(tmp_path):
     ({"algorithm": ["heft"]}, "'algorithm'"),
     ({"makespan": "nine"}, "'makespan'"),
     ({"slots": [{"task": "a", "worker": "P1", "start": 0, "finish": 4,
-                 "transfers": [{"from": "x", "worker": "P2", "start": float("nan"), "finish": 1}]}]},
+                 "transfers": [{"from": "x", "worker": "P2", "start": "soon", "finish": 1}]}]},
      "start of transfer 'x' -> 'a'"),
     ({"slots": [{"task": "a", "worker": "P1", "start": 0, "finish": 4,
                  "transfers": [{"from": "x", "worker": "P2", "start": 0, "finish": 1, "data": -3}]}]},

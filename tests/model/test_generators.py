@@ -7,6 +7,7 @@ import math
 import networkx as nx
 import numpy as np
 import pytest
+from model_helpers import unit_graph
 
 from model.algorithms import get_algorithm
 from model.generators import GENERATORS, generate, layout_levels, parameters
@@ -217,7 +218,18 @@ def test_large_layered_graph():
         # sizes that would hang the machine are refused at once
         ("layered", {"n": 1e9}, r"parameter 'n' of generator 'layered' must be at most 1,000,000, got 1,000,000,000"),
         ("chain", {"n": 10**30}, r"parameter 'n' of generator 'chain' must be at most 1,000,000"),
-        ("fork-join", {"width": 5000, "phases": 5000}, r"5000 phases of 5000 tasks exceed 1,000,000 tasks"),
+        ("fork-join", {"width": 5000, "phases": 5000},
+         r"'fork-join' with 5,000 phases of width 5,000 would make 25,005,001 tasks; at most 1,000,000"),
+        # tasks and edges are worked out from the parameters before anything is generated
+        ("gaussian", {"size": 2000}, r"'gaussian' with size=2,000 would make 2,000,999 tasks; at most 1,000,000"),
+        ("fft", {"points": 1 << 16}, r"'fft' with points=65,536 would make 1,179,647 tasks"),
+        ("montage", {"images": 1_000_000}, r"'montage' with images=1,000,000 would make 4,000,003 tasks"),
+        ("layered", {"n": 100_000, "out_degree": 1000},
+         r"'layered' with n=100,000, out_degree=1000 would make about 100,000,000 edges; at most 4,000,000"),
+        ("layered", {"n": 1_000_000, "workers": 64}, r"would make 64,000,000 per-worker costs; at most 16,000,000"),
+        # drawn costs and data volumes stay within the graph's limits
+        ("chain", {"cost": 1e308}, r"parameter 'cost' of generator 'chain' must be > 0 and <= 1e\+10, got 1e\+308"),
+        ("chain", {"ccr": 1e300}, r"'ccr' x 'cost' of generator 'chain' must be at most 1e\+10"),
         ("fft", {"points": 1 << 20}, r"parameter 'points' of generator 'fft' must be between 2 and 65536"),
         ("montage", {"images": 10**12}, r"parameter 'images' of generator 'montage' must be at most"),
     ],
@@ -235,14 +247,33 @@ def test_parameters_lists_defaults():
 
 
 def test_layout_levels_spreads_rows():
-    g = TaskGraph()
-    for t in "abcd":
-        g.add_task(t, 1)
-    g.add_edge("a", "b")
-    g.add_edge("a", "c")
-    g.add_edge("b", "d")
-    g.add_edge("c", "d")
+    g = unit_graph("abcd", ["ab", "ac", "bd", "cd"])
     layout_levels(g)
     pos = {t: (g.task_attrs(t)["x"], g.task_attrs(t)["y"]) for t in g.tasks}
     # b and c: boxes 78 wide with 37 between them, centred under a; d centred under both
     assert pos == {"a": (0.0, 0.0), "b": (-57.5, 120.0), "c": (57.5, 120.0), "d": (0.0, 240.0)}
+
+
+@pytest.mark.parametrize(
+    ("kind", "params"),
+    [("layered", {"n": 400}), ("layered", {"n": 300, "out_degree": 6, "jump": 3}), ("fork-join", {"width": 7, "phases": 4}),
+     ("in-tree", {"n": 50, "degree": 3}), ("out-tree", {"n": 31}), ("series-parallel", {"n": 300, "p_parallel": 1.0}),
+     ("series-parallel", {"n": 200, "branches": 6}), ("gaussian", {"size": 9}), ("fft", {"points": 32}),
+     ("montage", {"images": 12}), ("chain", {"n": 9}), ("independent", {"n": 5})],
+)
+def test_size_estimates_made_before_generating_match_the_graph(monkeypatch, kind, params):
+    import model.generators as G
+
+    seen = []
+    real = G._limit
+    monkeypatch.setattr(G, "_limit", lambda k, tasks, edges, w, what: seen.append((tasks, edges)) or real(k, tasks, edges, w, what))
+    g = generate(kind, seed=3, **params)
+    (tasks, edges), = seen
+    assert tasks == len(g)
+    m = g.nx.number_of_edges()
+    if kind == "layered":  # drawn out-degrees: the estimate is their mean, before duplicates are merged
+        assert 0.5 * edges <= m <= 1.5 * edges + len(g)
+    elif kind == "series-parallel":
+        assert m <= edges
+    else:
+        assert m == edges

@@ -46,3 +46,39 @@ def test_copy_of_a_generated_graph_validates_and_schedules_alike():
     a = get_algorithm("heft").schedule(g)
     b = get_algorithm("heft").schedule(h)
     assert [(s.task, s.worker, s.start) for s in a.slots] == [(s.task, s.worker, s.start) for s in b.slots]
+
+
+def test_copy_of_a_large_graph_keeps_predecessor_orders_that_differ_from_task_order():
+    import random
+
+    g = TaskGraph("shuffled")
+    n = 2000
+    for i in range(n):
+        g.add_task(f"t{i}", 1.0)
+    rnd = random.Random(4)
+    edges = [(f"t{i}", f"t{j}") for j in range(1, n) for i in rnd.sample(range(j), min(j, 3))]
+    rnd.shuffle(edges)
+    for u, v in edges:
+        g.add_edge(u, v, 1.0)
+    g.remove_edge(*edges[7])
+    g.add_edge(*edges[7], 2.0)  # re-added: last on both sides
+    h = g.copy()
+    assert h.edges == g.edges
+    for t in g.tasks:
+        assert list(h.nx.predecessors(t)) == list(g.nx.predecessors(t))
+        assert list(h.nx.successors(t)) == list(g.nx.successors(t))
+    assert h.data(*edges[7]) == 2.0
+
+
+def test_copy_survives_adjacency_orders_no_insertion_order_gives():
+    g = TaskGraph()
+    for t in "abxy":
+        g.add_task(t)
+    for u, v in [("a", "x"), ("a", "y"), ("b", "y"), ("b", "x")]:
+        g.add_edge(u, v)
+    # reorder the predecessors of x behind networkx's back: (b, x) < (a, x) < (a, y) < (b, y) < (b, x)
+    g.nx._pred["x"] = {"b": g.nx._pred["x"]["b"], "a": g.nx._pred["x"]["a"]}
+    h = g.copy()
+    assert sorted(h.edges) == sorted(g.edges)
+    for t in g.tasks:
+        assert list(h.nx.successors(t)) == list(g.nx.successors(t))

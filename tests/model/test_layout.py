@@ -6,6 +6,7 @@ import itertools
 import random
 
 import pytest
+from model_helpers import unit_graph
 
 from model.formats import load_graph, save_graph
 from model.generators import generate
@@ -70,11 +71,7 @@ def test_known_graph_crossings_hand_checked():
 
 
 def test_count_crossings_follows_routes():
-    g = TaskGraph()
-    for t in "abcd":
-        g.add_task(t, 1)
-    g.add_edge("a", "d")
-    g.add_edge("b", "c")
+    g = unit_graph("abcd", ["ad", "bc"])
     pos = {"a": (0.0, 0.0), "b": (100.0, 0.0), "c": (0.0, 200.0), "d": (100.0, 200.0)}
     assert count_crossings(g, pos) == 1
     around = {("a", "d"): [(0.0, 0.0), (-50.0, 100.0), (-50.0, 180.0), (100.0, 200.0)]}

@@ -3,10 +3,10 @@
 import random
 import threading
 from itertools import pairwise
-from pathlib import Path
 
 import numpy as np
 import pytest
+from model_helpers import HEFT_PAPER
 
 from model.algorithms import Cancelled, get_algorithm
 from model.algorithms.engines import Timeline, downward_rank, static_level, upward_rank
@@ -17,8 +17,6 @@ from model.formats import load_graph
 from model.graph import Network, Platform, TaskGraph, Worker
 from model.instance import compile_instance
 
-ROOT = Path(__file__).resolve().parents[2]
-HEFT_PAPER = ROOT / "assets" / "examples" / "heft-paper.taskgraph.json"
 FAMILY = ["hlfet", "etf", "dls", "cpop", "peft", "lookahead", "hcpt", "pets"]
 NON_INSERTION = ["hlfet", "etf", "dls"]
 

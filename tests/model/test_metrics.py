@@ -2,18 +2,15 @@
 
 import json
 import math
-from pathlib import Path
 
 import pytest
+from model_helpers import HEFT_PAPER
 
 from model.algorithms import available, get_algorithm
 from model.formats import load_graph
 from model.graph import Platform, TaskGraph
 from model.metrics import compare, schedule_metrics
 from model.schedule import Schedule, Slot
-
-ROOT = Path(__file__).resolve().parents[2]
-HEFT_PAPER = ROOT / "assets" / "examples" / "heft-paper.taskgraph.json"
 
 
 def test_heft_paper_metrics():
@@ -156,6 +153,7 @@ def test_metrics_match_independent_sums(kind, seed):
 
 def test_metrics_compile_the_graph_once(monkeypatch):
     import model.analysis
+    import model.levels
     import model.metrics
     from model.generators import generate
     from model.instance import compile_instance
@@ -171,7 +169,8 @@ def test_metrics_compile_the_graph_once(monkeypatch):
         return compile_instance(graph, platform)
 
     monkeypatch.setattr(model.metrics, "compile_instance", counting)
-    monkeypatch.setattr(model.analysis, "compile_instance", counting)
+    for mod in (model.analysis.critical, model.analysis.bounds, model.analysis.report, model.levels):
+        monkeypatch.setattr(mod, "compile_instance", counting)
     assert schedule_metrics(s, g, plat) == expected
     assert len(calls) == 1
     calls.clear()

@@ -2,28 +2,22 @@
 
 import json
 import threading
-from pathlib import Path
 
 import pytest
+from model_helpers import HEFT_PAPER, ROOT
 
 from model.algorithms import Cancelled, get_algorithm
 from model.algorithms import optimal as optimal_mod
-from model.formats import load_graph
+from model.formats import benchcase, load_graph
 from model.graph import GraphError, Platform, TaskGraph
 
-ROOT = Path(__file__).resolve().parents[2]
 CASES = sorted((ROOT / "benchmarks" / "data" / "optimal-comm").glob("case-*.json"))
-HEFT_PAPER = ROOT / "assets" / "examples" / "heft-paper.taskgraph.json"
 
 
 def case_graph(path):
-    d = json.loads(path.read_text())
-    g = TaskGraph(d["name"])
-    for t in d["tasks"]:
-        g.add_task(t["id"], costs=t["costs"])
-    for e in d["edges"]:
-        g.add_edge(e["source"], e["target"], e["comm"])
-    return g, Platform.homogeneous(d["workers"]), d
+    """A benchmark case file: its graph, its workers and the numbers it records (``best_makespan``)."""
+    g = benchcase.read(path)
+    return g, g.platform, g.attrs
 
 
 def test_optimal_proves_the_heft_paper_optimum():

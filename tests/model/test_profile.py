@@ -1,10 +1,10 @@
 """Parallelism profiles: exact steps on hand-computed graphs and schedules, and properties."""
 
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from model_helpers import HEFT_PAPER
 
 from model import analysis as A
 from model.algorithms import get_algorithm
@@ -19,9 +19,6 @@ from model.profile import (
     work_and_span,
 )
 from model.schedule import Schedule, Slot
-
-ROOT = Path(__file__).resolve().parents[2]
-HEFT_PAPER = ROOT / "assets" / "examples" / "heft-paper.taskgraph.json"
 
 
 def diamond() -> TaskGraph:

@@ -2,9 +2,9 @@
 
 import json
 import threading
-from pathlib import Path
 
 import pytest
+from model_helpers import HEFT_PAPER
 
 from model import analysis as A
 from model import generators
@@ -13,8 +13,6 @@ from model.formats import load_graph
 from model.graph import GraphError, Network, Platform, TaskGraph, Worker
 from model.scaling import identical_workers_graph, scale, scaling_csv
 
-ROOT = Path(__file__).resolve().parents[2]
-HEFT_PAPER = ROOT / "assets" / "examples" / "heft-paper.taskgraph.json"
 NAMES = available()
 LIST_HEURISTICS = [n for n in NAMES if not ALGORITHMS[n].slow and not ALGORITHMS[n].anytime]
 #: budgets for the searching algorithms so the file stays fast

@@ -6,6 +6,7 @@
 ``ranks``          longest paths (t-level, b-level), upward / downward rank, static level,
                    priority orders
 ``bounds``         :func:`lower_bound` on the makespan of an instance
+``budget``         :class:`Deadline` of the anytime algorithms, the schedule always in time
 ``eft``            placement in a fixed order: earliest finish (HEFT's rule), a fixed
                    mapping, earliest start
 ``ready``          engines over the ready set: priority queue, best (task, worker) pair,
@@ -25,6 +26,7 @@ from __future__ import annotations
 
 from .batch import batch_place
 from .bounds import integral_times, lower_bound
+from .budget import Deadline, finish_reserve, search_pays, serial_placements
 from .clusters import map_clusters, place_clusters
 from .eft import best_finish, eft_place, place_assigned, static_order_place
 from .localsearch import (
@@ -58,6 +60,7 @@ from .timeline import Timeline
 __all__ = [
     "START_FROM",
     "Chooser",
+    "Deadline",
     "ReadyBatch",
     "Timeline",
     "Timer",
@@ -70,6 +73,7 @@ __all__ = [
     "changed",
     "downward_rank",
     "eft_place",
+    "finish_reserve",
     "forbidden",
     "from_placements",
     "improve_placements",
@@ -91,6 +95,8 @@ __all__ = [
     "placement_order",
     "priority_topological_order",
     "ready_queue_place",
+    "search_pays",
+    "serial_placements",
     "static_level",
     "static_order_place",
     "t_level",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import math
 import queue
 import threading
@@ -13,6 +14,7 @@ from ...graph import GraphError
 from ...instance import Instance
 from ..base import Cancelled, CancelToken, Placement
 from .bounds import lower_bound
+from .budget import Deadline
 from .localsearch import Timer, to_placements
 
 __all__ = ["INSTALL_HINT", "have_ortools", "solve"]
@@ -21,12 +23,15 @@ INSTALL_HINT = 'the "optimal" algorithm needs OR-Tools: pip install "taskmapper[
 
 
 def have_ortools() -> bool:
-    """Whether OR-Tools can be imported."""
+    """Whether OR-Tools' CP-SAT module is installed.
+
+    Found without importing it (that takes half a second, which a time limit or the
+    list of algorithms should not pay); :func:`solve` imports it when it runs.
+    """
     try:
-        import ortools.sat.python.cp_model  # noqa: F401
-    except ImportError:
+        return importlib.util.find_spec("ortools.sat.python.cp_model") is not None
+    except (ImportError, ValueError):
         return False
-    return True
 
 
 def _scale(values: list[float]) -> tuple[int, bool]:
@@ -48,6 +53,7 @@ def solve(
     history: list[tuple[float, float, float]] | None = None,
     t0: float | None = None,
     work_limit: float | None = None,
+    deadline: Deadline | None = None,
 ) -> Iterator[tuple[list[Placement], float, bool]]:
     """Solve the mapping problem; yield ``(placements, lower_bound, proven)`` for each better solution.
 
@@ -56,6 +62,10 @@ def solve(
     two tasks are on different workers. A pinned task's interval is present on its pin
     only, so the optimum, the bound and the proof are those of the pinned problem. Times are scaled to integers (exactly when the
     data allow; otherwise to 1/1000 and the final schedule is re-timed exactly).
+
+    With a ``deadline``, building the model stops when it passes (a large graph's model
+    may take longer to build than the budget): the solver then does not run, and the
+    only thing yielded is the bound of :func:`~.bounds.lower_bound`.
     """
     try:
         from ortools.sat.python import cp_model
@@ -67,12 +77,18 @@ def solve(
     timer = Timer(inst)
     lb0 = lower_bound(inst)
     values = inst.w.ravel().tolist()
+
+    def late(step: int) -> bool:
+        return deadline is not None and step & 255 == 0 and deadline.passed()
+
     edges = []
-    for v in range(n):
-        for u, d in zip(inst.preds[v], inst.pred_data[v]):
-            c = [[inst.comm(d, p, q) for q in range(m)] for p in range(m)]
-            edges.append((u, v, c))
-            values.extend(x for row in c for x in row)
+    for step, (v, u, d) in enumerate(zip(inst.pred_dst.tolist(), inst.pred_idx.tolist(), inst.pred_dat.tolist())):
+        if late(step):
+            yield [], lb0, False
+            return
+        c = [[inst.comm(d, p, q) for q in range(m)] for p in range(m)]
+        edges.append((u, v, c))
+        values.extend(x for row in c for x in row)
     k, exact = _scale(values)
 
     def sc(x: float) -> int:
@@ -91,6 +107,9 @@ def solve(
     per_worker: list[list[Any]] = [[] for _ in range(m)]
     pin = inst.pin.tolist()
     for i in range(n):
+        if late(i):
+            yield [], lb0, False
+            return
         model.add_exactly_one(on[i])
         if pin[i] >= 0:
             model.add(on[i][pin[i]] == 1)
@@ -100,7 +119,10 @@ def solve(
             per_worker[p].append(model.new_optional_fixed_size_interval_var(start[i], durs[p], on[i][p], f"x{i}_{p}"))
     for p in range(m):
         model.add_no_overlap(per_worker[p])
-    for u, v, c in edges:
+    for step, (u, v, c) in enumerate(edges):
+        if late(step):
+            yield [], lb0, False
+            return
         model.add(start[v] >= end[u])
         if m < 2:
             continue
@@ -132,9 +154,14 @@ def solve(
             for q in range(m):
                 model.add_hint(on[i][q], 1 if q == p else 0)
 
+    if deadline is not None and deadline.passed():
+        yield [], lb0, False
+        return
     solver = cp_model.CpSolver()
     # the time limit is the user's wall-clock budget, model building included
     solver.parameters.max_time_in_seconds = max(0.05, float(time_limit) - (time.perf_counter() - wall_start))
+    if deadline is not None:
+        solver.parameters.max_time_in_seconds = max(0.05, min(solver.parameters.max_time_in_seconds, deadline.left()))
     solver.parameters.num_workers = threads or 2
     solver.parameters.random_seed = int(seed)
     if work_limit is not None:

@@ -9,7 +9,9 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterator, Sequence
+from itertools import pairwise
 
 import numpy as np
 
@@ -17,13 +19,14 @@ from ...instance import Instance
 from ..base import CancelToken, Placement, check_cancel
 from .pins import candidates, forbidden
 from .ties import below, within
-from .timeline import Timeline
+from .timeline import _EPS, Timeline
 
-__all__ = ["best_finish", "eft_place", "place_assigned", "static_order_place"]
+__all__ = ["best_finish", "eft_place", "place_assigned", "ready_batches", "static_order_place"]
 
 
 def best_finish(
-    lines: list[Timeline], ready: np.ndarray, wi: np.ndarray, workers: Sequence[int], insertion: bool = True
+    lines: list[Timeline], ready: Sequence[float], wi: Sequence[float], workers: Sequence[int],
+    insertion: bool = True,
 ) -> tuple[int, float, float]:
     """``(worker, start, finish)`` of the earliest finish among ``workers``; ties to the first of them.
 
@@ -32,11 +35,14 @@ def best_finish(
     tolerance.
     """
     best_p, best_s, best_f = -1, 0.0, 0.0
+    lim = 0.0
     for p in workers:
         d = float(wi[p])
         s = lines[p].earliest(float(ready[p]), d, insertion)
-        if best_p < 0 or s + d < below(best_f):
-            best_p, best_s, best_f = p, s, s + d
+        f = s + d
+        if best_p < 0 or f < lim:
+            best_p, best_s, best_f = p, s, f
+            lim = below(f)
     return best_p, best_s, best_f
 
 
@@ -51,32 +57,121 @@ def eft_place(
     """Place tasks in ``order`` (a topological order), each on the worker giving the earliest finish time.
 
     ``allowed[i]``, when given, restricts the workers tried for task ``i``; a pinned
-    task is tried on its pin only. A finish must beat the best one by more than
-    ``1e-12`` to win, so ties go to the lower worker index.
+    task is tried on its pin only. Workers are tried in index order and a finish must
+    beat the best one by more than ``1e-12`` to win, so ties go to the lower worker
+    index.
+
+    The data-ready times are computed with numpy for runs of consecutive tasks of
+    ``order`` none of which feeds another (:func:`ready_batches`). The usual answer of
+    the search for an idle gap, "none fits: after the last slot", is found here from the
+    timeline's longest gap after the ready time; the other cases go to :meth:`Timeline.earliest
+    <model.algorithms.engines.timeline.Timeline.earliest>`.
     """
-    m = inst.m
-    w = inst.w
-    allowed = candidates(inst, allowed)
-    proc = np.full(inst.n, -1, dtype=np.int64)
-    finish = np.zeros(inst.n)
-    lines = [Timeline() for _ in range(m)]
-    all_workers = list(range(m))
-    for k, i in enumerate(order):
-        if k & 255 == 0:
-            check_cancel(cancel)
-        ready = inst.ready_times(i, proc, finish)
-        best_p, best_s, best_f = -1, 0.0, float("inf")
-        wi = w[i]
-        for p in all_workers if allowed is None else allowed[i]:
-            d = float(wi[p])
-            s = lines[p].earliest(float(ready[p]), d, insertion)
-            f = s + d
-            if f < best_f - 1e-12:
-                best_p, best_s, best_f = p, s, f
-        lines[best_p].insert(best_s, best_f)
-        proc[i] = best_p
-        finish[i] = best_f
-        yield i, best_p, best_s, best_f
+    m, n = inst.m, inst.n
+    cands = candidates(inst, allowed)
+    every = range(m)
+    proc = np.full(n, -1, dtype=np.int64)
+    finish = np.zeros(n)
+    # the longest-gap index pays when tasks mostly go after the last slot, as when each
+    # picks its best worker; a fixed mapping (clusters) puts many into gaps
+    indexed = allowed is None
+    lines = [Timeline(indexed) for _ in range(m)]
+    fins = [t.finishes for t in lines]
+    gaps = [t.gaps for t in lines]
+    inf = float("inf")
+    eps = _EPS
+    done = 0
+    for tasks, ready, wr in ready_batches(inst, order, proc, finish):
+        rl, wl = ready.tolist(), wr.tolist()
+        for r, i in enumerate(tasks):
+            if done & 255 == 0:
+                check_cancel(cancel)
+            done += 1
+            rdy, wi = rl[r], wl[r]
+            best_p, best_s, best_f = -1, 0.0, inf
+            for p in every if cands is None else cands[i]:
+                d = wi[p]
+                rp = rdy[p]
+                fl = fins[p]
+                if not fl or rp >= fl[-1]:
+                    s = rp
+                elif not insertion:
+                    s = fl[-1]
+                elif not lines[p].sorted:
+                    s = lines[p].earliest(rp, d)
+                else:
+                    k = bisect_right(fl, rp)
+                    need = d - eps
+                    if need < 0.0:
+                        need = 0.0
+                    tl = lines[p]
+                    if (tl.longest[k] if tl.indexed else max(gaps[p][k:])) < need:
+                        s = fl[-1]
+                    else:
+                        s = lines[p].earliest(rp, d)
+                f = s + d
+                if f < best_f - 1e-12:
+                    best_p, best_s, best_f = p, s, f
+            lines[best_p].insert(best_s, best_f)
+            proc[i] = best_p
+            finish[i] = best_f
+            yield i, best_p, best_s, best_f
+
+
+def ready_batches(
+    inst: Instance, order: Sequence[int], proc: np.ndarray, finish: np.ndarray
+) -> Iterator[tuple[list[int], np.ndarray, np.ndarray]]:
+    """Cut ``order`` into runs of tasks none of which is a predecessor of another in the run.
+
+    Yields ``(tasks, ready, w)`` for each run: ``ready[r, p]`` is the time the inputs
+    of ``tasks[r]`` are available on worker ``p`` (as :meth:`Instance.ready_times
+    <model.instance.Instance.ready_times>`, computed for the whole run at once) and
+    ``w[r]`` its execution times. ``proc`` and ``finish`` must hold the worker and
+    finish time of every task of the earlier runs when the next run is drawn: the caller
+    places a run before asking for the next.
+    """
+    n, m = inst.n, inst.m
+    seq = np.asarray(order, dtype=np.int64)
+    if len(seq) == 0:
+        return
+    pos = np.full(n, -1, dtype=np.int64)
+    pos[seq] = np.arange(len(seq))
+    ptr = inst.pred_ptr
+    cnt = (ptr[seq + 1] - ptr[seq]).astype(np.int64)
+    eptr = np.zeros(len(seq) + 1, dtype=np.int64)
+    np.cumsum(cnt, out=eptr[1:])
+    total = int(eptr[-1])
+    # the edges into the tasks of ``order``, task by task
+    edge = np.repeat(ptr[seq] - eptr[:-1], cnt) + np.arange(total, dtype=np.int64)
+    src = inst.pred_idx[edge]
+    dat = inst.pred_dat[edge]
+    # latest position of a predecessor of each task (-1: none)
+    last = np.full(len(seq), -1, dtype=np.int64)
+    has = cnt > 0
+    if total:
+        last[has] = np.maximum.reduceat(pos[src], eptr[:-1][has])
+    cuts = [0]
+    a = 0
+    for k, lp in enumerate(last.tolist()):
+        if lp >= a:
+            cuts.append(k)
+            a = k
+    cuts.append(len(seq))
+    lat, inv_bw, w = inst.lat, inst.inv_bw, inst.w
+    seq_l = seq.tolist()
+    for a, b in pairwise(cuts):
+        ea, eb = int(eptr[a]), int(eptr[b])
+        ready = np.zeros((b - a, m))
+        if eb > ea:
+            s = src[ea:eb]
+            q = proc[s]
+            f = finish[s]
+            arr = lat[q] + dat[ea:eb, None] * inv_bw[q]
+            arr += f[:, None]
+            arr[np.arange(eb - ea), q] = f
+            c = has[a:b]
+            ready[c] = np.maximum.reduceat(arr, eptr[a:b][c] - ea, axis=0)
+        yield seq_l[a:b], ready, w[seq[a:b]]
 
 
 def place_assigned(
@@ -114,20 +209,29 @@ def static_order_place(inst: Instance, order: list[int], cancel: CancelToken | N
     the earlier finish, then to the lower worker index. A pinned task starts on its pin.
     """
     n, m = inst.n, inst.m
-    w = inst.w
     proc = np.full(n, -1, dtype=np.int64)
     finish = np.zeros(n)
-    avail = np.zeros(m)
+    avail = [0.0] * m
     forbid = forbidden(inst)
-    for i in order:
-        check_cancel(cancel)
-        est = np.maximum(inst.ready_times(i, proc, finish), avail)
+    inf = float("inf")
+    done = 0
+    for tasks, ready, wr in ready_batches(inst, order, proc, finish):
         if forbid is not None:
-            est += forbid[i]
-        fin = est + w[i]
-        cand = np.flatnonzero(est <= within(float(est.min())))
-        p = int(cand[np.argmin(fin[cand])]) if len(cand) > 1 else int(cand[0])
-        s, f = float(est[p]), float(fin[p])
-        proc[i], finish[i] = p, f
-        avail[p] = max(avail[p], f)
-        yield i, p, s, f
+            ready = ready + forbid[tasks]
+        rl, wl = ready.tolist(), wr.tolist()
+        for r, i in enumerate(tasks):
+            if done & 255 == 0:
+                check_cancel(cancel)
+            done += 1
+            est = [x if x > a else a for x, a in zip(rl[r], avail)]
+            lim = within(min(est))
+            wi = wl[r]
+            p, f = -1, inf
+            for q, e in enumerate(est):
+                if e <= lim and (p < 0 or e + wi[q] < f):
+                    p, f = q, e + wi[q]
+            s = est[p]
+            proc[i], finish[i] = p, f
+            if f > avail[p]:
+                avail[p] = f
+            yield i, p, s, f

@@ -11,6 +11,8 @@ workers.
 from __future__ import annotations
 
 import heapq
+import itertools
+from collections.abc import Iterator
 
 import numpy as np
 
@@ -33,16 +35,153 @@ __all__ = [
 
 def mean_edge_times(inst: Instance) -> list[list[float]]:
     """Mean transfer time of each edge, aligned with ``inst.succs`` (``comm[i][k]`` is edge ``i → succs[i][k]``)."""
-    mc = inst.mean_comm
-    return [[mc(d) for d in sd] for sd in inst.succ_data]
+    flat = inst.mean_comm_array(inst.succ_dat).tolist()
+    bounds = inst.succ_ptr.tolist()
+    return [flat[a:b] for a, b in itertools.pairwise(bounds)]
 
 
-def b_level(inst: Instance, w: np.ndarray, comm: list[list[float]] | None = None) -> np.ndarray:
+#: below this many tasks in a round of the level-by-level sweep, the rest is swept in Python
+_SMALL_ROUND = 24
+
+
+def _edge_times(inst: Instance, comm: list[list[float]] | np.ndarray | None) -> np.ndarray | None:
+    """Edge times aligned with the successor CSR arrays (``None`` stays ``None``)."""
+    if comm is None or isinstance(comm, np.ndarray):
+        return comm
+    return np.fromiter(itertools.chain.from_iterable(comm), dtype=float, count=inst.edges)
+
+
+def _sweep(inst: Instance, w: np.ndarray, c: np.ndarray | None, up: bool, floor: float = 0.0) -> np.ndarray:
+    """b-levels (``up``) or t-levels by rounds of tasks whose successors (predecessors) are done.
+
+    ``floor`` is the value the maximum over a task's edges starts from (0: a path may
+    end at any task).
+
+    Each round is a handful of numpy operations over the round's edges; the values are
+    the same sums and maxima, in the same order, as a task-by-task sweep. When a round
+    gets small (a long thin graph), the remaining tasks are swept one by one.
+    """
+    n = inst.n
+    w = np.asarray(w, dtype=float)
+    out = np.zeros(n)
+    if up:
+        # edges out of a task: its successors and those edges' times
+        ptr, nbr, cost = inst.succ_ptr, inst.succ_idx, c
+        back_ptr, back = inst.pred_ptr, inst.pred_idx
+    else:
+        ptr, nbr = inst.pred_ptr, inst.pred_idx
+        cost = None if c is None else c[inst.pred_edge]
+        back_ptr, back = inst.succ_ptr, inst.succ_idx
+    deg = np.diff(ptr)
+    left = deg.copy()
+    frontier = np.flatnonzero(left == 0)
+    done = np.zeros(n, dtype=bool)
+    while len(frontier) >= _SMALL_ROUND:
+        cnt = deg[frontier]
+        first = ptr[frontier]
+        offs = np.zeros(len(frontier) + 1, dtype=np.int64)
+        np.cumsum(cnt, out=offs[1:])
+        has = cnt > 0
+        best = np.full(len(frontier), floor)
+        if offs[-1]:
+            edge = np.repeat(first - offs[:-1], cnt) + np.arange(offs[-1], dtype=np.int64)
+            other = nbr[edge]
+            vals = out[other] if up else out[other] + w[other]
+            if cost is not None:
+                vals = cost[edge] + vals if up else vals + cost[edge]
+            best[has] = np.maximum.reduceat(vals, offs[:-1][has])
+            np.maximum(best, floor, out=best)
+        out[frontier] = w[frontier] + best if up else best
+        done[frontier] = True
+        # the tasks this round unblocks
+        bcnt = back_ptr[frontier + 1] - back_ptr[frontier]
+        total = int(bcnt.sum())
+        if not total:
+            break
+        boffs = np.zeros(len(frontier), dtype=np.int64)
+        np.cumsum(bcnt[:-1], out=boffs[1:])
+        bedge = np.repeat(back_ptr[frontier] - boffs, bcnt) + np.arange(total, dtype=np.int64)
+        hit, times = np.unique(back[bedge], return_counts=True)
+        left[hit] -= times
+        frontier = hit[left[hit] == 0]
+    if done.all():
+        return out
+    # the rest task by task, in (reverse) topological order
+    vals_out = out.tolist()
+    wl = w.tolist()
+    pl, nl = ptr.tolist(), nbr.tolist()
+    cl = None if cost is None else cost.tolist()
+    dl = done.tolist()
+    for i in reversed(inst.topo) if up else inst.topo:
+        if dl[i]:
+            continue
+        best_v = floor
+        a, b = pl[i], pl[i + 1]
+        if cl is None:
+            for j in nl[a:b]:
+                v = vals_out[j] if up else vals_out[j] + wl[j]
+                if v > best_v:
+                    best_v = v
+        else:
+            for j, cc in zip(nl[a:b], cl[a:b]):
+                v = cc + vals_out[j] if up else vals_out[j] + wl[j] + cc
+                if v > best_v:
+                    best_v = v
+        vals_out[i] = wl[i] + best_v if up else best_v
+    return np.array(vals_out)
+
+
+def frontiers(inst: Instance, up: bool = True) -> Iterator[np.ndarray]:
+    """Tasks in rounds, each round after every successor (``up``) or predecessor of its tasks.
+
+    The first round holds the exits (entries), the next the tasks whose successors
+    (predecessors) are all in it, and so on: the rounds of a longest-path sweep done
+    with numpy, a handful of operations per round. Once a round gets small (a long thin
+    graph) the remaining tasks come one per round, in (reverse) topological order.
+    """
+    n = inst.n
+    if up:
+        ptr, back_ptr, back = inst.succ_ptr, inst.pred_ptr, inst.pred_idx
+    else:
+        ptr, back_ptr, back = inst.pred_ptr, inst.succ_ptr, inst.succ_idx
+    left = np.diff(ptr)
+    frontier = np.flatnonzero(left == 0)
+    done = np.zeros(n, dtype=bool)
+    while len(frontier) >= _SMALL_ROUND:
+        yield frontier
+        done[frontier] = True
+        bcnt = back_ptr[frontier + 1] - back_ptr[frontier]
+        total = int(bcnt.sum())
+        if not total:
+            return
+        boffs = np.zeros(len(frontier), dtype=np.int64)
+        np.cumsum(bcnt[:-1], out=boffs[1:])
+        bedge = np.repeat(back_ptr[frontier] - boffs, bcnt) + np.arange(total, dtype=np.int64)
+        hit, times = np.unique(back[bedge], return_counts=True)
+        left[hit] -= times
+        frontier = hit[left[hit] == 0]
+    rest = done.tolist()
+    for i in reversed(inst.topo) if up else inst.topo:
+        if not rest[i]:
+            yield np.array([i])
+
+
+def edges_of(ptr: np.ndarray, tasks: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``(edges, offsets)``: the CSR positions of the edges of ``tasks``, task by task, and where
+    each task's run starts (``offsets[k]`` to ``offsets[k + 1]``)."""
+    cnt = ptr[tasks + 1] - ptr[tasks]
+    offs = np.zeros(len(tasks) + 1, dtype=np.int64)
+    np.cumsum(cnt, out=offs[1:])
+    edges = np.repeat(ptr[tasks] - offs[:-1], cnt) + np.arange(offs[-1], dtype=np.int64)
+    return edges, offs
+
+
+def b_level(inst: Instance, w: np.ndarray, comm: list[list[float]] | np.ndarray | None = None) -> np.ndarray:
     """Longest path from each task to an exit, the task included.
 
     ``b(i) = w_i + max_{j ∈ succ(i)} (comm_ij + b(j))`` (0 for the max of an exit);
-    ``comm`` is aligned with ``inst.succs`` (see :func:`mean_edge_times`), ``None``
-    for no edge times.
+    ``comm`` is aligned with ``inst.succs`` (see :func:`mean_edge_times`; or an array
+    aligned with ``inst.succ_idx``), ``None`` for no edge times.
 
     Examples
     --------
@@ -53,27 +192,10 @@ def b_level(inst: Instance, w: np.ndarray, comm: list[list[float]] | None = None
     >>> b_level(inst, inst.mean_w(), mean_edge_times(inst)).tolist(), b_level(inst, inst.mean_w()).tolist()
     ([9.0, 3.0], [5.0, 3.0])
     """
-    b = np.zeros(inst.n)
-    succs = inst.succs
-    if comm is None:
-        for i in reversed(inst.topo):
-            best = 0.0
-            for j in succs[i]:
-                if b[j] > best:
-                    best = b[j]
-            b[i] = w[i] + best
-        return b
-    for i in reversed(inst.topo):
-        best = 0.0
-        for j, c in zip(succs[i], comm[i]):
-            v = c + b[j]
-            if v > best:
-                best = v
-        b[i] = w[i] + best
-    return b
+    return _sweep(inst, w, _edge_times(inst, comm), True)
 
 
-def t_level(inst: Instance, w: np.ndarray, comm: list[list[float]] | None = None) -> np.ndarray:
+def t_level(inst: Instance, w: np.ndarray, comm: list[list[float]] | np.ndarray | None = None) -> np.ndarray:
     """Longest path from an entry to each task, the task excluded.
 
     ``t(j) = max_{i ∈ pred(j)} (t(i) + w_i + comm_ij)`` (0 for an entry); ``comm`` as
@@ -88,25 +210,15 @@ def t_level(inst: Instance, w: np.ndarray, comm: list[list[float]] | None = None
     >>> t_level(inst, inst.mean_w(), mean_edge_times(inst)).tolist()
     [0.0, 6.0]
     """
-    t = np.zeros(inst.n)
-    succs = inst.succs
-    for i in inst.topo:
-        ti = t[i] + w[i]
-        if comm is None:
-            for j in succs[i]:
-                if ti > t[j]:
-                    t[j] = ti
-        else:
-            for j, c in zip(succs[i], comm[i]):
-                v = ti + c
-                if v > t[j]:
-                    t[j] = v
-    return t
+    return _sweep(inst, w, _edge_times(inst, comm), False)
 
 
-def longest_paths(inst: Instance, w: np.ndarray, comm: list[list[float]] | None = None) -> tuple[np.ndarray, np.ndarray]:
+def longest_paths(
+    inst: Instance, w: np.ndarray, comm: list[list[float]] | np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """``(t-level, b-level)`` of every task (see :func:`t_level` and :func:`b_level`)."""
-    return t_level(inst, w, comm), b_level(inst, w, comm)
+    c = _edge_times(inst, comm)
+    return _sweep(inst, w, c, False), _sweep(inst, w, c, True)
 
 
 def upward_rank(inst: Instance, w: np.ndarray | None = None) -> np.ndarray:
@@ -116,12 +228,12 @@ def upward_rank(inst: Instance, w: np.ndarray | None = None) -> np.ndarray:
     where ``w̄`` is the mean execution time over workers (or ``w`` when given) and
     ``c̄`` the mean transfer time over pairs of distinct workers.
     """
-    return b_level(inst, inst.mean_w() if w is None else w, mean_edge_times(inst))
+    return b_level(inst, inst.mean_w() if w is None else w, inst.mean_comm_array(inst.succ_dat))
 
 
 def downward_rank(inst: Instance, w: np.ndarray | None = None) -> np.ndarray:
     """Downward rank (t-level with mean costs): longest mean path from an entry to the task, excluding it."""
-    return t_level(inst, inst.mean_w() if w is None else w, mean_edge_times(inst))
+    return t_level(inst, inst.mean_w() if w is None else w, inst.mean_comm_array(inst.succ_dat))
 
 
 def static_level(inst: Instance, w: np.ndarray | None = None) -> np.ndarray:

@@ -20,11 +20,12 @@ import numpy as np
 
 from ...instance import Instance
 from ..base import CancelToken, Placement, check_cancel
+from .eft import ready_batches
 from .pins import candidates, forbidden
 from .ties import topo_position, within
 from .timeline import Timeline
 
-__all__ = ["Chooser", "ReadyBatch", "pair_place", "ready_queue_place"]
+__all__ = ["Chooser", "ReadyBatch", "pair_place", "ready_queue_order", "ready_queue_place"]
 
 
 class ReadyBatch:
@@ -144,8 +145,34 @@ def pair_place(
         yield i, p, s, f
 
 
-#: ``choose(i, ready, lines, workers) -> (worker, start, finish)`` of :func:`ready_queue_place`
-Chooser = Callable[[int, np.ndarray, list[Timeline], Sequence[int]], tuple[int, float, float]]
+#: ``choose(i, ready, wi, lines, workers) -> (worker, start, finish)`` of :func:`ready_queue_place`
+Chooser = Callable[[int, list[float], list[float], list[Timeline], Sequence[int]], tuple[int, float, float]]
+
+
+def ready_queue_order(inst: Instance, priority: np.ndarray) -> list[int]:
+    """The order in which a priority queue of ready tasks pops them: the ready task of
+    highest ``priority`` first, equal priorities in topological order.
+
+    Which tasks are ready depends only on which were taken before, never on where they
+    went, so the order is known before any task is placed.
+    """
+    n = inst.n
+    missing = np.diff(inst.pred_ptr).tolist()
+    pos = topo_position(inst).tolist()
+    prio = priority.tolist()
+    succ, ptr = inst.succ_idx.tolist(), inst.succ_ptr.tolist()
+    heap = [(-prio[i], pos[i], i) for i in range(n) if missing[i] == 0]
+    heapq.heapify(heap)
+    order: list[int] = []
+    pop, push = heapq.heappop, heapq.heappush
+    while heap:
+        i = pop(heap)[2]
+        order.append(i)
+        for j in succ[ptr[i]:ptr[i + 1]]:
+            missing[j] -= 1
+            if missing[j] == 0:
+                push(heap, (-prio[j], pos[j], j))
+    return order
 
 
 def ready_queue_place(
@@ -157,31 +184,26 @@ def ready_queue_place(
 ) -> Iterator[Placement]:
     """Pop the ready task of highest ``priority`` and place it where ``choose`` says.
 
-    ``choose(i, ready, lines, workers)`` gets the data-ready time of task ``i`` on each
-    worker, the workers' :class:`~model.algorithms.engines.timeline.Timeline` objects
-    and the workers it may choose from (``allowed[i]``, every worker by default, the
-    pin alone for a pinned task) and returns ``(worker, start, finish)``; the engine
-    books the slot. Equal priorities are taken in topological order.
+    ``choose(i, ready, wi, lines, workers)`` gets the data-ready time of task ``i`` on
+    each worker and its execution times there (lists), the workers'
+    :class:`~model.algorithms.engines.timeline.Timeline` objects and the workers it may
+    choose from (``allowed[i]``, every worker by default, the pin alone for a pinned
+    task) and returns ``(worker, start, finish)``; the engine books the slot. Equal
+    priorities are taken in topological order (:func:`ready_queue_order`).
     """
-    n = inst.n
     every = range(inst.m)
     cands = candidates(inst, allowed)
-    proc = np.full(n, -1, dtype=np.int64)
-    finish = np.zeros(n)
+    proc = np.full(inst.n, -1, dtype=np.int64)
+    finish = np.zeros(inst.n)
     lines = [Timeline() for _ in range(inst.m)]
-    missing = [len(p) for p in inst.preds]
-    pos = topo_position(inst).tolist()
-    prio = priority.tolist()
-    heap = [(-prio[i], pos[i], i) for i in range(n) if missing[i] == 0]
-    heapq.heapify(heap)
-    while heap:
-        check_cancel(cancel)
-        _, _, i = heapq.heappop(heap)
-        p, s, f = choose(i, inst.ready_times(i, proc, finish), lines, every if cands is None else cands[i])
-        lines[p].insert(s, f)
-        proc[i], finish[i] = p, f
-        for j in inst.succs[i]:
-            missing[j] -= 1
-            if missing[j] == 0:
-                heapq.heappush(heap, (-prio[j], pos[j], j))
-        yield i, p, s, f
+    done = 0
+    for tasks, ready, wr in ready_batches(inst, ready_queue_order(inst, priority), proc, finish):
+        rl, wl = ready.tolist(), wr.tolist()
+        for r, i in enumerate(tasks):
+            if done & 63 == 0:
+                check_cancel(cancel)
+            done += 1
+            p, s, f = choose(i, rl[r], wl[r], lines, every if cands is None else cands[i])
+            lines[p].insert(s, f)
+            proc[i], finish[i] = p, f
+            yield i, p, s, f
