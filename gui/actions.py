@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+import shiboken6
 from PySide6 import QtGui, QtWidgets
 
 from gui.editor.looks import EDITOR_OVERLAYS
@@ -86,6 +87,8 @@ def _stack_action(w: MainWindow, which: str, shortcut: Any) -> QtGui.QAction:
     text = stack.undoText if which == "undo" else stack.redoText
 
     def sync(*_: object) -> None:
+        if not (shiboken6.isValid(stack) and shiboken6.isValid(a)):
+            return  # the window is being destroyed
         a.setEnabled(can())
         what = text()
         tip = f"{word} {what}" if what else f"Nothing to {which}"

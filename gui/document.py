@@ -98,7 +98,7 @@ class Document(QtCore.QObject):
         self._graph = graph if graph is not None else TaskGraph("untitled")
         self.undo_stack = QtGui.QUndoStack(self)
         self.undo_stack.cleanChanged.connect(self._on_undo_stack_clean_changed)
-        self.undo_stack.indexChanged.connect(lambda _i: self.version_changed.emit())
+        self.undo_stack.indexChanged.connect(self._on_undo_index_changed)
         self.path: str | None = None
         self._reset_serial = next(_serials)
         self._selected: list[str] = []
@@ -261,6 +261,9 @@ class Document(QtCore.QObject):
         from model.formats import save_graph
 
         save_graph(self._graph, path)
+
+    def _on_undo_index_changed(self, _index: int) -> None:
+        self.version_changed.emit()
 
     def _on_undo_stack_clean_changed(self, clean: bool) -> None:
         self.dirty_changed.emit(not clean)

@@ -160,9 +160,9 @@ class MainWindow(QtWidgets.QMainWindow):
         self.execution.comparison_requested.connect(self.show_comparison)
 
     # ------------------------------------------------------------------ commands
-    def open_path(self, path: str) -> bool:
+    def open_path(self, path: str, *, background: bool | None = None) -> bool:
         """Open a graph, or a schedule / trace, by content (see :meth:`FileCommands.open_path`)."""
-        return self.files.open_path(path)
+        return self.files.open_path(path, background=background)
 
     def export_chart(self, path: str) -> bool:
         """Write the chart as shown to ``path`` (PNG, SVG or PDF)."""
@@ -220,11 +220,11 @@ class MainWindow(QtWidgets.QMainWindow):
         self.run_dock.show()
         self.run_dock.raise_()
 
-    def show_guide(self) -> None:
+    def show_guide(self) -> QtWidgets.QDialog:
         """A short guide to the window and the list of its keyboard shortcuts."""
         from gui.guide import show_guide
 
-        show_guide(self)
+        return show_guide(self)
 
     def about(self) -> None:
         QtWidgets.QMessageBox.about(

@@ -33,7 +33,8 @@ def folder(tmp_path, monkeypatch):
 
 def make_window(qtbot):
     w = MainWindow()
-    qtbot.addWidget(w)
+    # the window closes before the test's fixtures end: no unsaved-changes question then
+    qtbot.addWidget(w, before_close_func=lambda w: w.document.undo_stack.setClean())
     w.show()
     return w
 
@@ -61,7 +62,7 @@ def test_the_next_start_offers_the_autosave_of_an_abnormal_end_and_restores_it(q
     from model.formats import atomic_write, load_graph, save_graph
 
     g = load_graph(HEFT_PAPER)
-    g.update_task("n1", {"cost": 123.0})
+    g.update_task("n1", {"costs": [123.0, 16.0, 9.0]})
     folder.mkdir(parents=True)
     dead = 2 ** 22 + 12345  # no such process
     save_graph(g, folder / f"autosave-{dead}.taskgraph.json")
@@ -77,7 +78,7 @@ def test_the_next_start_offers_the_autosave_of_an_abnormal_end_and_restores_it(q
     assert not leftover.exists()
     assert w.autosave.offer_restore()
     assert [o.source for o in offered] == ["/home/user/mine.taskgraph.json"]
-    assert w.document.graph.task_attrs("n1")["cost"] == 123.0
+    assert w.document.graph.task_attrs("n1")["costs"] == [123.0, 16.0, 9.0]
     assert w.document.dirty  # restored work is unsaved work
     assert not (folder / f"autosave-{dead}.taskgraph.json").exists()
     assert w.autosave.graph_file.exists()  # now this window's autosave

@@ -34,7 +34,8 @@ def window(qtbot, tmp_path, monkeypatch):
     QtCore.QSettings.setDefaultFormat(QtCore.QSettings.Format.IniFormat)
     QtCore.QSettings.setPath(QtCore.QSettings.Format.IniFormat, QtCore.QSettings.Scope.UserScope, str(tmp_path))
     w = MainWindow()
-    qtbot.addWidget(w)
+    # the window closes before this fixture ends: no unsaved-changes question then
+    qtbot.addWidget(w, before_close_func=lambda w: w.document.undo_stack.setClean())
     w.resize(1280, 800)
     w.show()
     yield w
