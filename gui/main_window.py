@@ -383,7 +383,15 @@ class MainWindow(QtWidgets.QMainWindow):
         if abs(w - self._docks_sized_for) >= 80:
             self._docks_sized_for = w
             left, right = self.dock_widths(w)
-            self.resizeDocks([self.left_dock, self.mapping_dock], [left, right], QtCore.Qt.Orientation.Horizontal)
+            # whichever right-hand dock is in front (they may be tabs of one another) takes the width
+            docks = [d for d in self.findChildren(QtWidgets.QDockWidget)
+                     if d.isVisible() and not d.isFloating()
+                     and self.dockWidgetArea(d) in (QtCore.Qt.DockWidgetArea.LeftDockWidgetArea,
+                                                    QtCore.Qt.DockWidgetArea.RightDockWidgetArea)]
+            widths = [left if self.dockWidgetArea(d) == QtCore.Qt.DockWidgetArea.LeftDockWidgetArea else right
+                      for d in docks]
+            if docks:
+                self.resizeDocks(docks, widths, QtCore.Qt.Orientation.Horizontal)
 
     def closeEvent(self, event: QtGui.QCloseEvent) -> None:
         if self.closing_on_signal:

@@ -355,10 +355,11 @@ class GraphEditorView(Gestures, QtWidgets.QGraphicsView):
     def _on_document_selection_changed(self, tasks: list[str]) -> None:
         if self._syncing:
             return
-        self._select_items(tasks, self.document.selected_edges())
         items = [self._tasks[t] for t in tasks if t in self._tasks]
         if items:
+            # first: seen whole, a big graph hides its tasks, and a hidden item cannot be selected
             self.bring_into_view(items)
+        self._select_items(tasks, self.document.selected_edges())
 
     def bring_into_view(self, items: Sequence[QtWidgets.QGraphicsItem]) -> None:
         """Scroll so ``items`` are in view; a few tasks too small to read (a big graph seen
@@ -371,6 +372,7 @@ class GraphEditorView(Gestures, QtWidgets.QGraphicsView):
             s = READABLE_SCALE / self.transform().m11()
             self.scale(s, s)
             self.centerOn(r.center())
+            self._update_lod()  # the tasks are drawn as items again, and can be selected
         elif not self.mapToScene(self.viewport().rect()).boundingRect().contains(r):
             self.centerOn(r.center())
 

@@ -149,7 +149,8 @@ class GanttView(QtWidgets.QWidget):
         self.fit_button.setText("Fit")
         self.fit_button.setToolTip("Show the whole chart")
         self.cursor_label = QtWidgets.QLabel()
-        self.cursor_label.setMinimumWidth(90)
+        # the time under the mouse gives way before the check boxes do (a narrow window)
+        self.cursor_label.setSizePolicy(QtWidgets.QSizePolicy.Policy.Ignored, QtWidgets.QSizePolicy.Policy.Preferred)
         self.playback_bar = PlaybackBar(self.playback)
         top = QtWidgets.QHBoxLayout()
         for w in (self.colour_box, self.critical_box, self.deps_box, self.transfers_box, self.fit_button):
@@ -161,6 +162,7 @@ class GanttView(QtWidgets.QWidget):
         lay.addLayout(top)
         self.empty_label = QtWidgets.QLabel(EMPTY_TEXT)
         self.empty_label.setAlignment(QtCore.Qt.AlignmentFlag.AlignCenter)
+        self.empty_label.setWordWrap(True)
         self.empty_label.setStyleSheet("color: #666; background: white; border: 1px solid #ddd;")
         lay.addWidget(self.empty_label, 1)
         lay.addWidget(self.plot, 1)

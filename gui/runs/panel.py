@@ -104,6 +104,9 @@ class ExecutionPanel(QtWidgets.QWidget):
 
         self.policy_combo = QtWidgets.QComboBox()
         self.policy_combo.setObjectName("policy_combo")
+        # long entries are elided, not a reason for a wide panel (the full text is in the list)
+        self.policy_combo.setSizeAdjustPolicy(QtWidgets.QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.policy_combo.setMinimumContentsLength(14)
         self.policy_combo.setToolTip("Follow an algorithm's mapping (computed now when it is not in the "
                                      "results), or let the engine place ready tasks on free workers")
         self.refresh_policies()
