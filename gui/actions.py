@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+import shiboken6
 from PySide6 import QtGui, QtWidgets
 
 from gui.editor.looks import EDITOR_OVERLAYS
@@ -73,6 +74,34 @@ def _action(parent: QtWidgets.QWidget, text: str, slot: Callable[[], Any], short
     return a
 
 
+def _stack_action(w: MainWindow, which: str, shortcut: Any) -> QtGui.QAction:
+    """Undo or redo of the document: a fixed text (the toolbar does not jump as the
+    command changes), the command it would undo or redo in its tooltip and status tip."""
+    stack = w.document.undo_stack
+    word = which.capitalize()
+    a = QtGui.QAction(f"&{word}", w)
+    a.setIconText(word)
+    a.setShortcut(QtGui.QKeySequence(shortcut))
+    a.triggered.connect(lambda _checked=False: getattr(stack, which)())
+    can = stack.canUndo if which == "undo" else stack.canRedo
+    text = stack.undoText if which == "undo" else stack.redoText
+
+    def sync(*_: object) -> None:
+        if not (shiboken6.isValid(stack) and shiboken6.isValid(a)):
+            return  # the window is being destroyed
+        a.setEnabled(can())
+        what = text()
+        tip = f"{word} {what}" if what else f"Nothing to {which}"
+        a.setToolTip(tip)
+        a.setStatusTip(tip)
+
+    for signal in (stack.indexChanged, stack.canUndoChanged, stack.canRedoChanged, stack.undoTextChanged,
+                   stack.redoTextChanged):
+        signal.connect(sync)
+    sync()
+    return a
+
+
 def build_menus(w: MainWindow) -> WindowActions:
     """Fill the menu bar and the toolbar of ``w``; return its shared actions."""
     S = QtGui.QKeySequence.StandardKey
@@ -111,10 +140,8 @@ def build_menus(w: MainWindow) -> WindowActions:
 
     edit = mb.addMenu("&Edit")
     # undo and redo act on the document whatever has the focus: window-wide keys
-    undo = w.document.undo_stack.createUndoAction(w, "&Undo")
-    undo.setShortcut(S.Undo)
-    redo = w.document.undo_stack.createRedoAction(w, "&Redo")
-    redo.setShortcut(S.Redo)
+    undo = _stack_action(w, "undo", S.Undo)
+    redo = _stack_action(w, "redo", S.Redo)
     edit.addActions([undo, redo])
     edit.addSeparator()
     edit.addActions(w.editor.commands.edit)
@@ -178,6 +205,9 @@ def build_menus(w: MainWindow) -> WindowActions:
                           tip="Replay how the algorithm placed the tasks, one by one"))
 
     help_menu = mb.addMenu("&Help")
+    help_menu.addAction(_action(w, "&Quick guide and shortcuts", w.show_guide, S.HelpContents,
+                                "What the window is for, in five steps, and every keyboard shortcut"))
+    help_menu.addSeparator()
     help_menu.addAction(_action(w, "&About TaskMapper", w.about))
 
     tb = w.addToolBar("Main")

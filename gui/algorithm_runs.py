@@ -23,6 +23,7 @@ from __future__ import annotations
 import functools
 import itertools
 import logging
+import math
 import sys
 import threading
 import time
@@ -109,6 +110,8 @@ class AlgorithmWorker(Job):
         #: every search point forwarded by ``bound_progress`` so far
         self.history: list[tuple[float, float, float]] = []
         self._history_lock = threading.Lock()
+        #: the best schedule of an anytime run when it was cancelled (``None``: none)
+        self.partial: Schedule | None = None
 
     def flush_history(self) -> int:
         """Emit ``bound_progress`` with the search points not sent yet; return how many.
@@ -149,6 +152,7 @@ class AlgorithmWorker(Job):
         t0 = time.perf_counter()
         stop_watch = threading.Event()
         watcher: threading.Thread | None = None
+        best: list[Slot] | None = None
         try:
             algo = get_algorithm(self.algorithm, **self.params)
             self.algo = algo
@@ -163,13 +167,15 @@ class AlgorithmWorker(Job):
                 placed[slot.task] = slot
                 batch.append(slot)
                 if cancel.is_set():
-                    return "cancelled", None
+                    best = algo.best_so_far()
+                    break
                 if gate():
                     sig.placed.emit(batch)
                     batch = []
                     sig.progress.emit(len(placed), total)
-        except Cancelled:
-            return "cancelled", None
+        except Cancelled as exc:
+            best = exc.best
+            cancel.set()
         finally:
             if watcher is not None:
                 stop_watch.set()
@@ -177,25 +183,51 @@ class AlgorithmWorker(Job):
             # the last points (the final bound) go out before the outcome
             self.flush_history()
         self.runtime = time.perf_counter() - t0
+        if cancel.is_set():
+            return "cancelled", self._cancelled_best(best)
         if batch:
             sig.placed.emit(batch)
         sig.progress.emit(len(placed), total)
-        if cancel.is_set():
-            return "cancelled", None
         meta = {"graph": graph.name, **algo.info}
         schedule = Schedule.build(algo.name, graph, platform, placed.values(), meta=meta)
         schedule.meta["runtime_s"] = round(self.runtime, 6)
+        if not self._prepare(schedule):
+            return "cancelled", None
+        return "done", schedule
+
+    def _prepare(self, schedule: Schedule, *, honour_cancel: bool = True) -> bool:
+        """Run the preparers on ``schedule``; ``False`` when a cancel stopped them."""
         for name, fn in self.prepare.items():
-            if cancel.is_set():
-                return "cancelled", None
+            if honour_cancel and self.cancel_event.is_set():
+                return False
             try:
-                self.prepared[name] = fn(schedule, graph, platform)
+                self.prepared[name] = fn(schedule, self.graph, self.platform)
             except Exception as exc:  # follow-up extras must not lose the schedule
                 log.warning("preparing %r of %s failed", name, self.algorithm, exc_info=True)
                 self.prepared[name] = exc
-        if cancel.is_set():
-            return "cancelled", None
-        return "done", schedule
+        return not (honour_cancel and self.cancel_event.is_set())
+
+    def _cancelled_best(self, best: list[Slot] | None) -> Schedule | None:
+        """The best complete schedule an anytime search had found when it was cancelled
+        (kept in :attr:`partial`, marked ``cancelled`` and not proven), or ``None``."""
+        if not best or self.algo is None:
+            return None
+        algo = self.algo
+        meta: dict[str, Any] = {"graph": self.graph.name, **algo.info}
+        meta.update(cancelled=True, proven_optimal=False, runtime_s=round(self.runtime or 0.0, 6))
+        bounds = [float(p[2]) for p in self.history if math.isfinite(float(p[2]))]
+        try:
+            schedule = Schedule.build(algo.name, self.graph, self.platform, best, meta=meta)
+        except Exception:  # an algorithm recording an incomplete schedule must not turn a cancel into a failure
+            log.warning("the best schedule of the cancelled %s run is not valid", self.algorithm, exc_info=True)
+            return None
+        if bounds:
+            bound = max(bounds)
+            schedule.meta["lower_bound"] = bound
+            schedule.meta["gap"] = schedule.makespan / bound - 1.0 if bound > 0 else 0.0
+        self._prepare(schedule, honour_cancel=False)
+        self.partial = schedule
+        return schedule
 
 
 class RunManager(QtCore.QObject):
@@ -312,6 +344,12 @@ class RunManager(QtCore.QObject):
         """
         w = self._workers.get(key)
         return dict(w.prepared) if w is not None else {}
+
+    def partial(self, key: str) -> Schedule | None:
+        """The best schedule a cancelled anytime run had found (its metrics and chart in
+        :meth:`prepared`), in the slots of :attr:`run_cancelled`; else ``None``."""
+        w = self._workers.get(key)
+        return w.partial if w is not None else None
 
     def running(self) -> list[str]:
         """Keys of runs not finished yet."""

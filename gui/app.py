@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 
 def _ensure_platform() -> None:
@@ -47,8 +48,42 @@ def install_excepthook() -> None:
     sys.excepthook = hook
 
 
+#: how often the event loop hands control to Python, so a Ctrl-C is seen (milliseconds)
+SIGNAL_POLL_MS = 200
+
+
+def install_interrupt_handler(app: Any, window: Any) -> Any:
+    """Make Ctrl-C (SIGINT) in the terminal close ``window`` cleanly and end the app.
+
+    Python only runs signal handlers between bytecodes, and Qt's event loop runs in C++:
+    a timer wakes the interpreter every :data:`SIGNAL_POLL_MS` ms so the handler runs.
+    The window closes without questions; unsaved work stays in its autosave (offered at
+    the next start). Returns the timer (kept by the caller).
+    """
+    import signal
+
+    from PySide6 import QtCore
+
+    def on_sigint(_signum: int, _frame: object) -> None:
+        app.setProperty("taskmapper_interrupted", True)
+        # not inside the handler: the window closes from the event loop, as a user's close would
+        QtCore.QTimer.singleShot(0, window.close_on_signal)
+        QtCore.QTimer.singleShot(0, app.quit)
+
+    signal.signal(signal.SIGINT, on_sigint)
+    timer = QtCore.QTimer(app)
+    timer.setInterval(SIGNAL_POLL_MS)
+    timer.timeout.connect(lambda: None)
+    timer.start()
+    return timer
+
+
 def main(files: Sequence[str] = ()) -> int:
-    """Open the main window, load ``files`` into it, and run the event loop."""
+    """Open the main window, load ``files`` into it, and run the event loop.
+
+    An autosave left by an abnormal end is offered back first. Ctrl-C in the terminal
+    closes the window cleanly (exit status 130).
+    """
     _ensure_platform()
     os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")
     from PySide6 import QtWidgets
@@ -61,14 +96,21 @@ def main(files: Sequence[str] = ()) -> int:
     app.setOrganizationName("TaskMapper")
     win = MainWindow()
     win.show()
+    _poll = install_interrupt_handler(app, win)
+    restored = win.autosave.offer_restore()
     for f in files:
         win.open_path(f)
+    if restored and files:
+        win.show_status("Restored the autosaved graph; the files given were opened after it", 8000)
     if os.environ.get("TASKMAPPER_QUIT_AFTER_START"):
         # used by start-up measurements: leave as soon as the window is on screen
         from PySide6 import QtCore
 
         QtCore.QTimer.singleShot(0, app.quit)
-    return int(app.exec())
+    status = int(app.exec())
+    if app.property("taskmapper_interrupted"):
+        return 130
+    return status
 
 
 if __name__ == "__main__":

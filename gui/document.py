@@ -9,6 +9,7 @@ commands change the graph and call the document's public ``notify_*`` methods.
 
 from __future__ import annotations
 
+import itertools
 import math
 import threading
 from collections.abc import Iterable, Mapping, Sequence
@@ -23,10 +24,38 @@ from model.editing import SNIPPET_FORMAT
 from model.graph import GraphError, Network, Platform, TaskGraph, Worker, check_number
 from model.layout import LAYER_GAP, apply_layout, layered_layout
 
-__all__ = ["SNIPPET_FORMAT", "Document"]
+__all__ = ["SNIPPET_FORMAT", "Document", "place_missing"]
 
 Edge = tuple[str, str]
 Pos = tuple[float, float]
+
+#: numbers the graphs opened and the content edits made, for :attr:`Document.version`
+_serials = itertools.count(1)
+
+
+def place_missing(graph: TaskGraph) -> None:
+    """Give editor positions to the tasks of ``graph`` that have none (a file without a
+    layout): a layered layout, below the existing drawing when some tasks have positions.
+
+    Only touches ``graph``: a background job opening a file calls it on the graph it read.
+    """
+    g = graph.nx
+    missing = [t for t in g.nodes if editing.position(graph, t) is None]
+    if not missing:
+        return
+    try:
+        lay = layered_layout(graph)
+    except Exception:  # a cyclic graph cannot be opened anyway; do not hide the real error
+        return
+    if len(missing) < len(g):
+        # keep the existing drawing; put the new tasks below it (their edges run straight)
+        ys = [p[1] for t in g.nodes if (p := editing.position(graph, t)) is not None]
+        base = max(ys) + LAYER_GAP if ys else 0.0
+        for t in missing:  # not an edit (no undo step): the file had no positions
+            x, y = lay.positions[t]
+            graph.update_task(t, {"x": x, "y": base + y})
+    else:
+        apply_layout(graph, lay)
 
 
 class Document(QtCore.QObject):
@@ -48,6 +77,10 @@ class Document(QtCore.QObject):
         Editor positions of these tasks changed (results stay valid).
     task_renamed(str, str)
         A task was renamed (old id, new id).
+    version_changed()
+        After every edit, undo, redo and opening: :attr:`version` may differ. (During
+        ``graph_changed`` the version is still the one before the change: the undo stack
+        moves its index once the command has run.)
     """
 
     graph_changed = QtCore.Signal()
@@ -58,6 +91,7 @@ class Document(QtCore.QObject):
     graph_reset = QtCore.Signal()
     positions_changed = QtCore.Signal(list)
     task_renamed = QtCore.Signal(str, str)
+    version_changed = QtCore.Signal()
 
     def __init__(self, parent: QtCore.QObject | None = None, *, graph: TaskGraph | None = None) -> None:
         super().__init__(parent)
@@ -65,8 +99,9 @@ class Document(QtCore.QObject):
         self.undo_stack = QtGui.QUndoStack(self)
         self._was_dirty = False
         self.undo_stack.cleanChanged.connect(self._on_undo_stack_changed)
-        self.undo_stack.indexChanged.connect(self._on_undo_stack_changed)
+        self.undo_stack.indexChanged.connect(self._on_undo_index_changed)
         self.path: str | None = None
+        self._reset_serial = next(_serials)
         self._selected: list[str] = []
         self._selected_edges: list[Edge] = []
         # copy-on-write snapshots: once a run holds the open graph it is frozen (never changed
@@ -102,6 +137,27 @@ class Document(QtCore.QObject):
             return True
         lo, hi = sorted((clean, st.index()))
         return any(getattr(st.command(i), "edits_graph", True) for i in range(lo, hi))
+
+    @property
+    def version(self) -> tuple[int, int]:
+        """The version of what mapping depends on: tasks, costs, edges, data, platform.
+
+        Two equal versions mean the same content: undoing back to a state gives its
+        version back, moving tasks in the editor keeps it, and opening another graph
+        (or a new one) never gives an earlier version. Results computed for one version
+        are up to date exactly while the document has it.
+        """
+        stack = self.undo_stack
+        for i in range(stack.index() - 1, -1, -1):
+            c = stack.command(i)
+            if isinstance(c, cmd.MoveTasksCommand):
+                continue  # positions only: the content stays what it was before the move
+            serial = getattr(c, "content_serial", None)
+            if serial is None:
+                serial = next(_serials)
+                c.content_serial = serial  # type: ignore[attr-defined]
+            return (self._reset_serial, serial)
+        return (self._reset_serial, 0)
 
     def snapshot(self) -> tuple[TaskGraph, Platform]:
         """The graph and platform as they are now, safe to hand to a background run.
@@ -177,6 +233,7 @@ class Document(QtCore.QObject):
     def set_graph(self, graph: TaskGraph, path: str | None = None) -> None:
         """Replace the open graph (opened, imported or an example); clears undo history."""
         self._graph = graph
+        self._reset_serial = next(_serials)
         self._frozen, self._spare, self._copier = False, [], None
         self._layout_missing()
         self.undo_stack.clear()
@@ -190,6 +247,7 @@ class Document(QtCore.QObject):
         self.selection_changed.emit([])
         self.path_changed.emit(path or "")
         self.dirty_changed.emit(False)
+        self.version_changed.emit()
 
     def save(self, path: str | None = None) -> None:
         """Save to ``path`` (or the current file), atomically; the document becomes clean.
@@ -222,6 +280,10 @@ class Document(QtCore.QObject):
         if dirty != self._was_dirty:
             self._was_dirty = dirty
             self.dirty_changed.emit(dirty)
+
+    def _on_undo_index_changed(self, _index: int) -> None:
+        self._on_undo_stack_changed()
+        self.version_changed.emit()
 
     # -------------------------------------------------------- notifications
     def notify_graph_changed(self, renamed: tuple[str, str] | None = None) -> None:
@@ -395,23 +457,7 @@ class Document(QtCore.QObject):
 
     def _layout_missing(self) -> None:
         """Give positions to tasks that have none (an opened file without layout); not an edit."""
-        g = self._graph.nx
-        missing = [t for t in g.nodes if self.position(t) is None]
-        if not missing:
-            return
-        try:
-            lay = layered_layout(self._graph)
-        except Exception:  # a cyclic graph cannot be opened anyway; do not hide the real error
-            return
-        if len(missing) < len(g):
-            # keep the existing drawing; put the new tasks below it (their edges run straight)
-            ys = [p[1] for t in g.nodes if (p := self.position(t)) is not None]
-            base = max(ys) + LAYER_GAP if ys else 0.0
-            for t in missing:  # not an edit (no undo step): the file had no positions
-                x, y = lay.positions[t]
-                self._graph.update_task(t, {"x": x, "y": base + y})
-        else:
-            apply_layout(self._graph, lay)
+        place_missing(self._graph)
 
     # ---------------------------------------------------------------- platform
     def set_platform(self, platform: Platform, text: str = "edit platform") -> None:

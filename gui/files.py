@@ -3,24 +3,35 @@
 :class:`FileCommands` asks for file names (dialogs), reads and writes through
 :mod:`model.formats` and the document, and reports in the window's status bar. A file
 that cannot be read leaves the open work as it was.
+
+- A big file is read (and laid out, when it has no positions) on the thread pool by a
+  :class:`GraphLoadJob`, the status bar saying what is being opened; the open document
+  stays as it is until the file has been read completely, and an error is shown after.
+- The bundled examples open as untitled copies: Save asks for a file name instead of
+  overwriting the example.
+- Save dialogs start in the folder used last (never the bundled examples), else the
+  user's documents folder, with a file name suggested from the graph (and algorithm).
 """
 
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from PySide6 import QtWidgets
+from PySide6 import QtCore, QtWidgets
 
-from gui.memory import keep_long_lived, release_long_lived
-from model.graph import GraphError, Platform
+from gui.memory import building_long_lived, keep_long_lived, release_long_lived
+from gui.workers import Job, JobSignals
+from model.graph import GraphError, Platform, TaskGraph
 from model.schedule import Schedule
 
 if TYPE_CHECKING:
     from gui.main_window import MainWindow
 
-__all__ = ["EXAMPLES", "FileCommands", "ask_fit"]
+__all__ = ["EXAMPLES", "OPEN_IN_BACKGROUND_BYTES", "FileCommands", "GraphLoadJob", "ask_fit", "is_example",
+           "start_dir", "suggested_name"]
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "assets" / "examples"
@@ -31,6 +42,68 @@ IMPORT_FILTER = (
 )
 SCHEDULE_FILTER = "Schedules and traces (*.schedule.json *.trace.json *.json);;All files (*)"
 MAX_RECENT = 8
+#: files from this size on are read on the thread pool, the window staying responsive
+OPEN_IN_BACKGROUND_BYTES = 256_000
+
+
+def is_example(path: str | os.PathLike[str]) -> bool:
+    """Whether ``path`` is one of the bundled examples (opened as an untitled copy)."""
+    try:
+        return Path(path).resolve().is_relative_to(EXAMPLES.resolve())
+    except OSError:
+        return False
+
+
+def start_dir(settings: QtCore.QSettings | None = None) -> str:
+    """Where a file dialog starts: the folder used last (unless it is the bundled examples
+    folder, or gone), else the user's documents folder, else the home folder."""
+    s = settings if settings is not None else QtCore.QSettings("TaskMapper", "TaskMapper")
+    last = str(s.value("last_dir", "") or "")
+    if last and Path(last).is_dir() and not is_example(last):
+        return last
+    docs = QtCore.QStandardPaths.writableLocation(QtCore.QStandardPaths.StandardLocation.DocumentsLocation)
+    if docs and Path(docs).is_dir():
+        return docs
+    return str(Path.home())
+
+
+def suggested_name(*parts: str, suffix: str) -> str:
+    """A file name made of ``parts`` (a graph's name, an algorithm), safe on every system."""
+    words = [re.sub(r"[^\w.-]+", "-", p.strip()).strip("-.") for p in parts if p and p.strip()]
+    stem = "-".join(w for w in words if w) or "untitled"
+    return stem + suffix
+
+
+class GraphLoadSignals(JobSignals):
+    """Signals of a :class:`GraphLoadJob` (``result`` is the graph read)."""
+
+    #: int: the file is parsed and holds this many tasks (laying it out follows)
+    parsed = QtCore.Signal(int)
+
+
+class GraphLoadJob(Job):
+    """Read a graph file, and lay it out when it has no positions, in a pool thread."""
+
+    signals_class = GraphLoadSignals
+    what = "opening a graph"
+    signals: GraphLoadSignals
+
+    def __init__(self, path: str) -> None:
+        super().__init__()
+        self.path = path
+
+    def execute(self) -> tuple[str, Any]:
+        from gui.document import place_missing
+        from model.formats import load_graph
+
+        graph = load_graph(self.path)
+        self.emit(self.signals.parsed, len(graph))
+        if self.cancelled:
+            return "cancelled", None
+        # the graph stays open: built without collector passes, then kept out of them
+        with building_long_lived(len(graph)):
+            place_missing(graph)
+        return "done", graph
 
 
 def _is_wfformat(path: str) -> bool:
@@ -91,6 +164,42 @@ class FileCommands:
         self.window = window
         #: File ▸ Open Recent (filled by :meth:`refresh_recent`)
         self.recent_menu = QtWidgets.QMenu("Open &Recent", window)
+        #: the example (or other file) the untitled document is a copy of ("" for none)
+        self.copy_of = ""
+        #: the file being read in the background (``None``: none)
+        self.loading: GraphLoadJob | None = None
+        window.document.path_changed.connect(self._on_document_path_changed)
+
+    def display_name(self) -> str:
+        """The document's name for the title bar: its file, or what it is an untitled copy of."""
+        path = self.window.document.path
+        if path:
+            return Path(path).name
+        if self.copy_of:
+            return f"{Path(self.copy_of).name} (untitled copy)"
+        return "untitled"
+
+    def source_path(self) -> str:
+        """The file the document is, or is a copy of (``""``: none)."""
+        return self.window.document.path or self.copy_of
+
+    def adopt(self, graph: TaskGraph, *, source: str = "") -> None:
+        """Make ``graph`` the document as unsaved work (a restored autosave): Save asks
+        for a file name unless ``source`` is a graph file of the user's."""
+        release_long_lived()
+        native = bool(source) and source.lower().endswith(".json") and not is_example(source)
+        self.window.manager.cancel_all()
+        self.window.document.set_graph(graph, source if native else None)
+        self.copy_of = "" if native else source
+        keep_long_lived(len(graph))
+        self.window.document.undo_stack.resetClean()  # unsaved until the user saves it
+        self.window.session.clear()
+        self.window.editor.fit()
+        self.window._update_title()
+
+    def _on_document_path_changed(self, path: str) -> None:
+        if path:
+            self.copy_of = ""
 
     def maybe_save(self) -> bool:
         """Ask what to do with unsaved changes; ``False`` means the user cancelled."""
@@ -109,8 +218,10 @@ class FileCommands:
         if self.maybe_save():
             self.window.manager.cancel_all()
             release_long_lived()
+            self.copy_of = ""
             self.window.document.new()
             self.window.session.clear()
+            self.window._update_title()
 
     def open_dialog(self) -> None:
         path, _ = QtWidgets.QFileDialog.getOpenFileName(self.window, "Open", self._last_dir(), GRAPH_FILTER)
@@ -122,34 +233,102 @@ class FileCommands:
         if path:
             self.open_path(path)
 
-    def open_path(self, path: str) -> bool:
-        """Open a graph, or a schedule / trace, by content. Errors are shown, the open work is kept."""
+    def open_path(self, path: str, *, background: bool | None = None) -> bool:
+        """Open a graph, or a schedule / trace, by content. Errors are shown, the open work is kept.
+
+        A graph file of :data:`OPEN_IN_BACKGROUND_BYTES` or more (or any, with
+        ``background=True``) is read by a :class:`GraphLoadJob`: this returns ``True``
+        at once and the document changes when the file has been read completely
+        (:attr:`loading` is the job meanwhile).
+        """
         from model.formats import is_schedule_file
 
         if is_schedule_file(path):
             return self.open_schedule(path)
         if not self.maybe_save():
             return False
-        release_long_lived()
         try:
-            self.window.document.load(path)
-        except (GraphError, OSError) as e:
-            self.window.show_error("Cannot open graph", f"{Path(path).name}: {e}")
-            return False
-        finally:
-            keep_long_lived(len(self.window.document.graph))  # the open graph stays: keep it out of full collections
+            size = os.path.getsize(path)
+        except OSError:
+            size = 0
+        if background is None:
+            background = size >= OPEN_IN_BACKGROUND_BYTES
+        if not background:
+            from model.formats import load_graph
+
+            try:
+                graph = load_graph(path)
+            except (GraphError, OSError) as e:
+                self.window.show_error("Cannot open graph", f"{Path(path).name}: {e}")
+                return False
+            self._opened(path, graph)
+            return True
+        if self.loading is not None:
+            self.loading.cancel()  # the newer request wins
+        job = GraphLoadJob(str(path))
+        version = self.window.document.version
+        name = Path(path).name
+        def on_parsed(n: int, j: GraphLoadJob = job) -> None:
+            if self.loading is j:
+                self.window.show_status(f"Opening {name} ({n:,} tasks)…")
+
+        job.signals.parsed.connect(on_parsed)
+        job.signals.result.connect(lambda g, j=job: self._on_load_done(j, g, version))
+        job.signals.failed.connect(lambda msg, j=job: self._on_load_failed(j, msg))
+        job.signals.finished.connect(lambda j=job: self._on_load_finished(j))
+        self.loading = job
+        self.window.show_status(f"Opening {name} ({size / 1e6:.1f} MB)…")
+        job.start()
+        return True
+
+    def wait_loaded(self, ms: int = 30_000) -> bool:
+        """Wait until a background open has ended and its outcome is shown (tests, scripts)."""
+        job = self.loading
+        if job is None:
+            return True
+        ok = job.wait(ms / 1000)
+        QtCore.QCoreApplication.sendPostedEvents()
+        QtCore.QCoreApplication.processEvents()
+        return ok and self.loading is None
+
+    def _on_load_done(self, job: GraphLoadJob, graph: TaskGraph, version: object) -> None:
+        if self.loading is not job:
+            return  # a newer open replaced this one
+        # edits made while the file was read: ask again before replacing them
+        if self.window.document.version != version and not self.maybe_save():
+            self.window.show_status(f"Did not open {Path(job.path).name}: the open graph is kept", 6000)
+            return
+        self._opened(job.path, graph)
+
+    def _on_load_failed(self, job: GraphLoadJob, message: str) -> None:
+        if self.loading is job:
+            self.window.show_error("Cannot open graph", f"{Path(job.path).name}: {message}")
+
+    def _on_load_finished(self, job: GraphLoadJob) -> None:
+        if self.loading is job:
+            self.loading = None
+
+    def _opened(self, path: str, graph: TaskGraph) -> None:
+        """Make the graph read from ``path`` the document."""
+        release_long_lived()
+        example = is_example(path)
+        # a bundled example opens as an untitled copy: Save must not overwrite it
+        native = Path(path).suffix.lower() == ".json" and not example
         self.window.manager.cancel_all()
+        self.window.document.set_graph(graph, str(path) if native else None)
+        self.copy_of = str(path) if example else ""
+        keep_long_lived(len(graph))  # the open graph stays: keep it out of full collections
         self.window.session.clear()
         self._remember(path)
         self.window.editor.fit()
+        self.window._update_title()
         if _is_wfformat(path):
             # a workflow instance is a graph and a recorded execution: show both
             self.open_schedule(path, remember=False)
-            return True
+            return
+        what = " as an untitled copy (Save asks where)" if example else ""
         self.window.show_status(
-            f"Opened {Path(path).name}: {len(self.window.document.graph)} tasks, "
-            f"{self.window.document.graph.nx.number_of_edges()} edges", 5000)
-        return True
+            f"Opened {Path(path).name}{what}: {len(graph):,} tasks, {graph.nx.number_of_edges():,} edges", 5000)
 
     def open_schedule_dialog(self) -> None:
         path, _ = QtWidgets.QFileDialog.getOpenFileName(self.window, "Open schedule or trace", self._last_dir(),
@@ -215,16 +394,35 @@ class FileCommands:
             self.window.run_dock.raise_()
         if remember:
             self._remember(path)
-        self.window.show_status(f"Opened {sched.algorithm} schedule, makespan {sched.makespan:g}{note}")
+        from gui.numbers import human
+
+        unit = " s" if sched.algorithm == "trace" else ""
+        self.window.show_status(f"Opened {sched.algorithm} schedule, makespan {human(sched.makespan, 6)}{unit}{note}")
         return True
 
     def save(self) -> bool:
-        if not self.window.document.path or not self.window.document.path.lower().endswith(".json"):
+        path = self.window.document.path
+        if not path or not path.lower().endswith(".json") or is_example(path):
             return self.save_as()
-        return self.save_to(self.window.document.path)
+        return self.save_to(path)
+
+    def _graph_name(self) -> str:
+        src = self.source_path()
+        if src:
+            return Path(src).name.split(".")[0]
+        return self.window.document.graph.name or "untitled"
+
+    def _suggest(self, *parts: str, suffix: str) -> str:
+        """A path in the start folder with a suggested file name."""
+        return str(Path(self._last_dir()) / suggested_name(*parts, suffix=suffix))
+
+    def _algorithm_name(self) -> str:
+        scheds = self.window.session.schedules
+        return "-vs-".join(s.algorithm for s in scheds[:2]) if scheds else ""
 
     def save_as(self) -> bool:
-        path, _ = QtWidgets.QFileDialog.getSaveFileName(self.window, "Save graph", self._last_dir(),
+        path, _ = QtWidgets.QFileDialog.getSaveFileName(self.window, "Save graph",
+                                                        self._suggest(self._graph_name(), suffix=".taskgraph.json"),
                                                         "TaskMapper graph (*.taskgraph.json *.json)")
         if not path:
             return False
@@ -239,12 +437,15 @@ class FileCommands:
             self.window.show_error("Cannot save", str(e))
             return False
         self._remember(path)
+        from gui.autosave import clean_interrupted_saves
+
+        clean_interrupted_saves(Path(path).resolve().parent)
         self.window.show_status(f"Saved {path}", 4000)
         return True
 
     def export_graph_dialog(self) -> None:
         path, _ = QtWidgets.QFileDialog.getSaveFileName(
-            self.window, "Export graph", self._last_dir(),
+            self.window, "Export graph", self._suggest(self._graph_name(), suffix=".dot"),
             "TaskMapper JSON (*.json);;Graphviz DOT (*.dot);;GraphML (*.graphml);;Standard Task Graph (*.stg)")
         if not path:
             return
@@ -255,6 +456,7 @@ class FileCommands:
         except (GraphError, OSError) as e:
             self.window.show_error("Cannot export graph", str(e))
             return
+        self._remember_dir(path)
         self.window.show_status(f"Exported {path}", 4000)
 
     def save_schedule_dialog(self) -> None:
@@ -263,7 +465,7 @@ class FileCommands:
             self.window.show_status("No schedule to save: run an algorithm and choose a result first", 8000)
             return
         path, _ = QtWidgets.QFileDialog.getSaveFileName(
-            self.window, "Save schedule", self._last_dir(),
+            self.window, "Save schedule", self._suggest(self._graph_name(), schedule.algorithm, suffix=".schedule.json"),
             "Schedule (*.schedule.json);;Chrome trace for Perfetto (*.trace.json)")
         if not path:
             return
@@ -276,14 +478,16 @@ class FileCommands:
         except (GraphError, OSError) as e:
             self.window.show_error("Cannot save schedule", str(e))
             return
+        self._remember_dir(path)
         self.window.show_status(f"Saved {path}", 4000)
 
     def export_chart_dialog(self) -> None:
         if not self.window.session.schedules:
             self.window.show_status("No Gantt chart to export: run an algorithm and choose a result first", 8000)
             return
-        path, _ = QtWidgets.QFileDialog.getSaveFileName(self.window, "Export chart", self._last_dir(),
-                                                        "PNG image (*.png);;SVG image (*.svg);;PDF (*.pdf)")
+        path, _ = QtWidgets.QFileDialog.getSaveFileName(
+            self.window, "Export chart", self._suggest(self._graph_name(), self._algorithm_name(), suffix=".png"),
+            "PNG image (*.png);;SVG image (*.svg);;PDF (*.pdf)")
         if path:
             self.export_chart(path)
 
@@ -300,12 +504,14 @@ class FileCommands:
         except (GraphError, OSError, ValueError) as e:
             self.window.show_error("Cannot export chart", str(e))
             return False
+        self._remember_dir(path)
         self.window.show_status(f"Exported {path}", 4000)
         return True
 
     def export_graph_image_dialog(self) -> None:
-        path, _ = QtWidgets.QFileDialog.getSaveFileName(self.window, "Export graph image", self._last_dir(),
-                                                        "PNG image (*.png);;SVG image (*.svg);;PDF (*.pdf)")
+        path, _ = QtWidgets.QFileDialog.getSaveFileName(
+            self.window, "Export graph image", self._suggest(self._graph_name(), "graph", suffix=".png"),
+            "PNG image (*.png);;SVG image (*.svg);;PDF (*.pdf)")
         if not path:
             return
         from gui.export import export_scene_image
@@ -315,14 +521,21 @@ class FileCommands:
         except (GraphError, OSError, ValueError) as e:
             self.window.show_error("Cannot export graph image", str(e))
             return
+        self._remember_dir(path)
         self.window.show_status(f"Exported {path}", 4000)
 
     def _last_dir(self) -> str:
-        return str(self.window.settings.value("last_dir", os.getcwd()))
+        return start_dir(self.window.settings)
+
+    def _remember_dir(self, path: str) -> None:
+        """The next dialog starts in ``path``'s folder (never in the bundled examples)."""
+        folder = Path(path).resolve().parent
+        if not is_example(folder):
+            self.window.settings.setValue("last_dir", str(folder))
 
     def _remember(self, path: str) -> None:
         path = str(Path(path).resolve())
-        self.window.settings.setValue("last_dir", str(Path(path).parent))
+        self._remember_dir(path)
         recent = [p for p in self._recent() if p != path]
         recent.insert(0, path)
         self.window.settings.setValue("recent", recent[:MAX_RECENT])

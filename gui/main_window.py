@@ -8,18 +8,20 @@ commands (:mod:`gui.files`). Views observe the document and the session.
 from __future__ import annotations
 
 import os
-from pathlib import Path
+import sys
 
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from gui.actions import build_menus
 from gui.algorithm_runs import RunManager
 from gui.analysis_runs import LiveAnalysis
+from gui.autosave import Autosave
 from gui.document import Document
 from gui.editor import GraphEditorView
 from gui.files import FileCommands
 from gui.gantt import GanttView, Playback
 from gui.hand_mapping import HandMapper
+from gui.numbers import human
 from gui.overlay_state import OverlayState, bind_views
 from gui.panels import PlatformPanel, PropertyPanel
 from gui.panels.analysis import AnalysisPanel
@@ -86,10 +88,11 @@ class MainWindow(QtWidgets.QMainWindow):
         left = QtWidgets.QTabWidget()
         left.addTab(self.properties, "Properties")
         left.addTab(self.platform_panel, "Platform")
-        left_dock = self._dock(left, "Task && platform", QtCore.Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.left_dock = left_dock = self._dock(left, "Task && platform", QtCore.Qt.DockWidgetArea.LeftDockWidgetArea)
 
         self.results = ResultsPanel(self.document, self.manager, session=self.session)
-        mapping_dock = self._dock(self.results, "Mapping", QtCore.Qt.DockWidgetArea.RightDockWidgetArea)
+        self.mapping_dock = mapping_dock = self._dock(self.results, "Mapping",
+                                                      QtCore.Qt.DockWidgetArea.RightDockWidgetArea)
         self.analysis = AnalysisPanel(self.document, self.live_analysis)
         self.analysis_dock = self._dock(self.analysis, "Analysis", QtCore.Qt.DockWidgetArea.RightDockWidgetArea)
         self.tabifyDockWidget(mapping_dock, self.analysis_dock)
@@ -106,6 +109,8 @@ class MainWindow(QtWidgets.QMainWindow):
         mapping_dock.raise_()
         self.resizeDocks([left_dock], [210], QtCore.Qt.Orientation.Horizontal)
         self.results.splitter.setSizes([320, 170])
+        #: the window width the docks were last sized for (they follow big changes of it)
+        self._docks_sized_for = 0
 
         # moving tasks by hand: the chart's drag and drop, the property panel's worker box, the menus
         self.hand = HandMapper(self.document, self.session, self.results, self, status=self.show_status)
@@ -117,9 +122,21 @@ class MainWindow(QtWidgets.QMainWindow):
                                   capture=lambda: {"show_transfers": self.gantt.show_transfers})
 
         self.files = FileCommands(self)
+        self.autosave = Autosave(self)
+        #: set when the window closes because the process was interrupted (Ctrl-C)
+        self.closing_on_signal = False
         self.report_export = ReportExport(self)
         self.menus = build_menus(self)
+        #: the result the window put on the chart by itself (the best so far), and the
+        #: one the user chose in the table: the window follows better results as they
+        #: arrive unless the user's choice is still in the table
         self._auto_chosen: Schedule | None = None
+        self._user_chosen: Schedule | None = None
+        #: the content version the shown schedules belong to, and what made them stale
+        self._shown_version: object = None
+        self._stale_reason = "graph"
+        self._pending_change = ""
+        self._showing_stale = False
         self._connect()
         self.statusBar().showMessage("Ready")
         self._update_title()
@@ -140,19 +157,20 @@ class MainWindow(QtWidgets.QMainWindow):
         self.editor.error.connect(lambda text: self.show_status(text, 8000))
         self.editor.task_menu_requested.connect(self._on_editor_task_menu_requested)
         d.graph_changed.connect(lambda: self.gantt.set_pins(d.graph.pins()))  # pins come and go with graph edits
-        self.results.schedule_chosen.connect(self.show_schedule)
-        self.results.comparison_chosen.connect(self.show_comparison)
+        self.results.schedule_chosen.connect(self._on_results_schedule_chosen)
+        self.results.comparison_chosen.connect(self._on_results_comparison_chosen)
+        self.results.result_arrived.connect(self._on_results_result_arrived)
         self.playback.time_changed.connect(self._on_playback_time_changed)
         d.graph_changed.connect(self._on_document_graph_changed)
         d.platform_changed.connect(self._on_document_platform_changed)
-        self.manager.run_finished.connect(self._on_manager_run_finished)
+        d.version_changed.connect(self._on_document_version_changed)
         self.execution.trace_ready.connect(self._on_execution_trace_ready)
         self.execution.comparison_requested.connect(self.show_comparison)
 
     # ------------------------------------------------------------------ commands
-    def open_path(self, path: str) -> bool:
+    def open_path(self, path: str, *, background: bool | None = None) -> bool:
         """Open a graph, or a schedule / trace, by content (see :meth:`FileCommands.open_path`)."""
-        return self.files.open_path(path)
+        return self.files.open_path(path, background=background)
 
     def export_chart(self, path: str) -> bool:
         """Write the chart as shown to ``path`` (PNG, SVG or PDF)."""
@@ -163,16 +181,28 @@ class MainWindow(QtWidgets.QMainWindow):
         return self.files.maybe_save()
 
     def show_schedule(self, sched: Schedule) -> None:
-        """Show one computed schedule (its chart prepared by the worker when it is fresh)."""
-        prepared = self.results.prepared_of(sched).get("gantt")
+        """Show one schedule: a result of the table is drawn on the graph it was computed
+        for (its chart prepared by the worker), and marked stale when the document's
+        content has changed since."""
+        row = self.results.row_of_schedule(sched)
+        graph = row.graph if row is not None and row.graph is not None else self.document.graph
+        prepared = row.prepared.get("gantt") if row is not None else None
         geometry = prepared if isinstance(prepared, GanttGeometry) else None
-        self.session.show([sched], self.document.graph, geometry=geometry)
-        self.statusBar().showMessage(f"{sched.algorithm}: makespan {sched.makespan:g}", 4000)
+        self._shown_version = row.version if row is not None else self.document.version
+        self.session.show([sched], graph, geometry=geometry)
+        note = ""
+        if sched.meta.get("cancelled"):
+            note = " (cancelled: the best found so far, not proven)"
+        self.statusBar().showMessage(f"{sched.algorithm}: makespan {human(sched.makespan, 6)}{note}", 4000)
+        self._refresh_stale_note()
 
     def show_comparison(self, schedules: list[Schedule]) -> None:
         """Show 2+ schedules stacked on one time axis."""
         if schedules:
-            self.session.show(schedules, self.document.graph)
+            row = self.results.row_of_schedule(schedules[0])
+            self._shown_version = row.version if row is not None else self.document.version
+            self.session.show(schedules, self.document.graph if row is None or row.graph is None else row.graph)
+            self._refresh_stale_note()
 
     def animate_construction(self) -> None:
         sched = self.session.primary
@@ -198,6 +228,12 @@ class MainWindow(QtWidgets.QMainWindow):
         self.run_dock.show()
         self.run_dock.raise_()
 
+    def show_guide(self) -> QtWidgets.QDialog:
+        """A short guide to the window and the list of its keyboard shortcuts."""
+        from gui.guide import show_guide
+
+        return show_guide(self)
+
     def about(self) -> None:
         QtWidgets.QMessageBox.about(
             self, "About TaskMapper",
@@ -217,15 +253,26 @@ class MainWindow(QtWidgets.QMainWindow):
         QtWidgets.QMessageBox.warning(self, title, text)
 
     def _update_title(self) -> None:
-        name = Path(self.document.path).name if self.document.path else "untitled"
+        name = self.files.display_name()
         self.setWindowTitle(f"{name}{' *' if self.document.dirty else ''} — TaskMapper")
 
     # ------------------------------------------------------------------ slots
+    def _replayed(self) -> Schedule | None:
+        """The schedule whose states the editor shows: the trace of what really ran when
+        one is shown (beside its prediction), else the first shown schedule."""
+        shown = self.session.schedules
+        return next((s for s in shown if s.algorithm == "trace"), shown[0] if shown else None)
+
     def _on_playback_time_changed(self, t: float) -> None:
         # past the editor's drawing limit nothing shows the states: spare the loop over every slot
-        sched = self.session.primary
+        sched = self._replayed()
         if sched is not None and not self.editor.too_large():
-            self.editor.set_task_states(task_states(sched, t))
+            states = task_states(sched, t)
+            if sched.meta.get("partial"):
+                # a cut-short run: the tasks it never ran are still waiting, not done
+                for task in self.document.graph.tasks:
+                    states.setdefault(task, "waiting")
+            self.editor.set_task_states(states)
 
     def _on_construction_shown_changed(self, shown: bool) -> None:
         if shown:
@@ -246,49 +293,132 @@ class MainWindow(QtWidgets.QMainWindow):
 
     def _on_execution_trace_ready(self, trace: Schedule) -> None:
         pair = self.execution.comparison()
+        self._shown_version = self.document.version
         if len(pair) == 2:
-            self.show_comparison(pair)
+            self.session.show(pair, self.document.graph)
         else:
             self.session.show([trace], self.document.graph)
         self.statusBar().showMessage(
-            f"Recorded trace: {len(trace.slots)} tasks, makespan {trace.makespan:.3g} s"
+            f"Recorded trace: {len(trace.slots)} tasks, makespan {human(trace.makespan)} s"
             + (" (partial)" if trace.meta.get("partial") else ""), 6000)
 
-    def _on_manager_run_finished(self, _key: str, sched: Schedule) -> None:
-        # the first result of a fresh graph goes straight to the chart
-        if self.session.primary is None:
-            self.show_schedule(sched)
-            self._auto_chosen = sched
+    def _on_results_schedule_chosen(self, sched: Schedule) -> None:
+        self._user_chosen = sched
+        self.show_schedule(sched)
+
+    def _on_results_comparison_chosen(self, schedules: list[Schedule]) -> None:
+        self._user_chosen = schedules[0] if schedules else None
+        self.show_comparison(schedules)
+
+    def _follows_best(self) -> bool:
+        """Whether the chart follows the best result: nothing is shown, the window chose what
+        is, or what the user chose has left the table (its algorithm ran again)."""
+        shown = self.session.primary
+        if shown is None or shown is self._auto_chosen:
+            return True
+        return shown is self._user_chosen and self.results.row_of_schedule(shown) is None
+
+    def _on_results_result_arrived(self, _sched: Schedule) -> None:
+        if not self._follows_best():
+            return
+        best = self.results.best_result()
+        if best is None:
+            return
+        if best is not self.session.primary:
+            self.show_schedule(best)
+            self._auto_chosen = best
             # its row is selected, so the table says which result the chart shows
             blocked = self.results.blockSignals(True)
             try:
-                self.results.select_algorithms([sched.algorithm])
+                self.results.select_algorithms([best.algorithm])
             finally:
                 self.results.blockSignals(blocked)
-        elif self.session.primary is self._auto_chosen:
-            # later results sort in around it: keep the shown result's row in view until the user picks
+        else:
+            # later results sort in around it: keep the shown result's row in view
             self.results.reveal_selection()
 
     def _shows_computed_result(self) -> bool:
         sched = self.session.primary
         return sched is not None and sched.algorithm != "trace"
 
+    def _refresh_stale_note(self) -> None:
+        """The chart's title says whether its schedules still match the document's content."""
+        self._showing_stale = False
+        if not self._shows_computed_result():
+            return
+        self._showing_stale = self._shown_version != self.document.version
+        if not self._showing_stale:
+            self.gantt.mark_stale("")
+        elif self._stale_reason == "platform":
+            self.gantt.mark_stale("stale: the platform changed, run again")
+        else:
+            self.gantt.mark_stale("stale: the graph changed, run again")
+
     def _on_document_graph_changed(self) -> None:
-        if self._shows_computed_result():
-            self.statusBar().showMessage("The graph changed: results are stale, run again", 4000)
-            # the chart keeps the old bars: its title says so for as long as they stay
-            self.gantt.mark_stale()
+        self._pending_change = self._pending_change or "graph"
 
     def _on_document_platform_changed(self) -> None:
-        if self._shows_computed_result():
-            self.statusBar().showMessage("The platform changed: results are stale, run again", 4000)
-            self.gantt.mark_stale("stale: the platform changed, run again")
+        self._pending_change = self._pending_change or "platform"
+
+    def _on_document_version_changed(self) -> None:
+        # the edit (or undo, redo) is complete: the version says whether the chart still matches
+        what, self._pending_change = self._pending_change, ""
+        if not self._shows_computed_result():
+            return
+        was_stale = self._showing_stale
+        if self._shown_version != self.document.version:
+            if what:
+                self._stale_reason = what
+                self.statusBar().showMessage(f"The {what} changed: results are stale, run again", 4000)
+        elif was_stale:
+            self.statusBar().showMessage("Back to the content the shown result was computed for: "
+                                         "it is up to date again", 4000)
+        # the chart keeps its bars: its title says whether they still match
+        self._refresh_stale_note()
+
+    def close_on_signal(self) -> None:
+        """Close at once, asking nothing (Ctrl-C in the terminal): unsaved work stays in
+        the autosave, offered back at the next start."""
+        self.closing_on_signal = True
+        self.close()
+
+    def dock_widths(self, width: int) -> tuple[int, int]:
+        """The widths of the left and right docks for a window ``width`` pixels wide: the
+        right one (mapping, running for real) gets about a third, the left one a sixth."""
+        left = int(min(max(0.16 * width, 170), 280))
+        right = int(min(max(0.32 * width, 330), 700))
+        return left, right
+
+    def resizeEvent(self, event: QtGui.QResizeEvent) -> None:
+        super().resizeEvent(event)
+        w = event.size().width()
+        # the docks follow big changes of the window (maximising, a new screen), not every pixel
+        if abs(w - self._docks_sized_for) >= 80:
+            self._docks_sized_for = w
+            left, right = self.dock_widths(w)
+            # whichever right-hand dock is in front (they may be tabs of one another) takes the width
+            docks = [d for d in self.findChildren(QtWidgets.QDockWidget)
+                     if d.isVisible() and not d.isFloating()
+                     and self.dockWidgetArea(d) in (QtCore.Qt.DockWidgetArea.LeftDockWidgetArea,
+                                                    QtCore.Qt.DockWidgetArea.RightDockWidgetArea)]
+            widths = [left if self.dockWidgetArea(d) == QtCore.Qt.DockWidgetArea.LeftDockWidgetArea else right
+                      for d in docks]
+            if docks:
+                self.resizeDocks(docks, widths, QtCore.Qt.Orientation.Horizontal)
 
     def closeEvent(self, event: QtGui.QCloseEvent) -> None:
-        if not self.maybe_save():
+        if self.closing_on_signal:
+            if self.document.dirty and self.autosave.save_now():
+                print(f"taskmapper: unsaved changes kept in {self.autosave.graph_file}; "
+                      "the next start offers to restore them", file=sys.stderr)
+        elif not self.maybe_save():
             event.ignore()
             return
+        else:
+            self.autosave.discard()  # a clean exit: nothing left to restore
         self.playback.pause()
+        if self.files.loading is not None:
+            self.files.loading.cancel()
         self.gantt.construction.stop()
         self.live_analysis.wait(3000)
         self.scaling_view.wait(3000)

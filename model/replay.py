@@ -9,7 +9,10 @@ of work per cost unit. Every function here first scales the prediction by
   finished, and whether it ran where it was predicted to;
 - :func:`utilisation`: per worker, the fraction of the makespan it was busy;
 - :func:`makespan_errors`: for each algorithm's prediction, the predicted makespan
-  against the measured one.
+  against the measured one, as :func:`makespan_error` (measured ÷ predicted − 1: the one
+  definition the window, the command line and the benchmarks use);
+- :func:`check_fits`: whether a computed schedule or a recorded trace fits a graph, each
+  checked on the platform its times are measured on (:func:`recorded_platform`).
 
 Pure Python: no numpy needed, nothing here mutates its inputs.
 """
@@ -20,10 +23,15 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
-from .graph import GraphError
+from .graph import GraphError, Network, Platform, TaskGraph, Worker
 from .schedule import Schedule, Slot, Transfer
 
-__all__ = ["deviations", "makespan_errors", "scaled", "task_states", "trace_time_scale", "utilisation"]
+__all__ = ["MAKESPAN_ERROR_TEXT", "check_fits", "deviations", "makespan_error", "makespan_errors",
+           "recorded_platform", "scaled", "task_states", "trace_time_scale", "utilisation"]
+
+#: how :func:`makespan_error` is defined, in words (for labels and tooltips)
+MAKESPAN_ERROR_TEXT = ("measured ÷ predicted makespan − 1: +25 % means the run took a quarter longer "
+                       "than predicted, −20 % that it was a fifth shorter")
 
 
 def _check_scale(time_scale: float) -> float:
@@ -156,9 +164,28 @@ def utilisation(schedule: Schedule) -> dict[str, float]:
     return {w: (b / ms if ms > 0 else 0.0) for w, b in busy.items()}
 
 
+def makespan_error(predicted: float, measured: float) -> float:
+    """How far a measured makespan is from its prediction: ``measured / predicted - 1``.
+
+    Positive: the run took longer than predicted (the prediction was optimistic);
+    negative: it was shorter. Both in the same unit (seconds, the prediction scaled by
+    the run's time scale). ``nan`` when nothing was predicted (``predicted <= 0``).
+
+    Examples
+    --------
+    >>> round(makespan_error(0.8, 1.0), 3), round(makespan_error(0.8, 4.01), 3)
+    (0.25, 4.012)
+    >>> makespan_error(0.0, 1.0)
+    nan
+    """
+    if not predicted > 0 or not math.isfinite(predicted) or not math.isfinite(measured):
+        return math.nan
+    return float(measured) / float(predicted) - 1.0
+
+
 def makespan_errors(predictions: Mapping[str, Schedule], trace: Schedule,
                     time_scale: float) -> list[dict[str, Any]]:
-    """How far each algorithm's predicted makespan is from the measured one.
+    """How far the measured makespan is from each algorithm's predicted one.
 
     Parameters
     ----------
@@ -174,19 +201,19 @@ def makespan_errors(predictions: Mapping[str, Schedule], trace: Schedule,
     list of dict
         One dict per prediction, in the mapping's order: ``algorithm``, ``predicted``
         (makespan × ``time_scale``, seconds), ``measured`` (seconds), ``error``
-        (predicted − measured, seconds), ``error_pct`` (``error`` as a percentage of
-        the measured makespan; negative means the prediction was optimistic; ``nan``
-        when nothing was measured) and ``followed`` (whether the run followed this
-        algorithm's mapping, from ``trace.meta["followed"]``).
+        (measured − predicted, seconds: positive means the run took longer),
+        ``error_pct`` (:func:`makespan_error` in percent, measured ÷ predicted − 1;
+        ``nan`` when nothing was measured or predicted) and ``followed`` (whether the run
+        followed this algorithm's mapping, from ``trace.meta["followed"]``).
 
     Examples
     --------
     >>> t = Schedule("trace", ["P1"], [Slot("a", "P1", 0, 1.0)], meta={"followed": "heft"})
     >>> preds = {"heft": Schedule("heft", ["P1"], [Slot("a", "P1", 0, 80)]),
-    ...          "met": Schedule("met", ["P1"], [Slot("a", "P1", 0, 120)])}
+    ...          "met": Schedule("met", ["P1"], [Slot("a", "P1", 0, 125)])}
     >>> [(e["algorithm"], round(e["predicted"], 3), round(e["error_pct"], 1), e["followed"])
     ...  for e in makespan_errors(preds, t, 0.01)]
-    [('heft', 0.8, -20.0, True), ('met', 1.2, 20.0, False)]
+    [('heft', 0.8, 25.0, True), ('met', 1.25, -20.0, False)]
     """
     k = _check_scale(time_scale)
     measured = trace.makespan
@@ -194,16 +221,70 @@ def makespan_errors(predictions: Mapping[str, Schedule], trace: Schedule,
     out = []
     for name, sched in predictions.items():
         pred = sched.makespan * k
-        err = pred - measured
         out.append({
             "algorithm": name,
             "predicted": pred,
             "measured": measured,
-            "error": err,
-            "error_pct": 100.0 * err / measured if measured > 0 else math.nan,
+            "error": measured - pred,
+            "error_pct": 100.0 * makespan_error(pred, measured) if measured > 0 else math.nan,
             "followed": followed is not None and followed in (name, sched.algorithm),
         })
     return out
+
+
+def recorded_platform(schedule: Schedule, network: Network) -> Platform:
+    """The platform whose times ``schedule`` is measured in, on the workers it names.
+
+    A computed schedule is in cost units: ``network`` as it is. A trace recorded by
+    :func:`model.execution.run_graph` is in seconds (``meta["time_scale"]`` per cost
+    unit): the network in seconds, or instant transfers when the run did not emulate the
+    network (``meta["network"] == "none"``). A trace rebuilt from a WfFormat instance
+    (``meta["reconstructed"]``): transfers within one machine are free.
+
+    Examples
+    --------
+    >>> t = Schedule("trace", ["P1", "P2"], [], meta={"time_scale": 0.01, "network": "emulated"})
+    >>> round(recorded_platform(t, Network(bandwidth=2.0, latency=1.0)).network.comm_time(10, "P1", "P2"), 6)
+    0.06
+    """
+    meta = schedule.meta
+    if meta.get("reconstructed"):
+        from .formats.wfformat import trace_platform as wf_platform
+
+        return wf_platform(schedule, network)
+    plat = Platform(tuple(Worker(w) for w in schedule.workers), network)
+    if schedule.algorithm == "trace" and "time_scale" in meta:
+        from .execution import trace_platform
+
+        return trace_platform(plat, trace_time_scale(schedule), network=meta.get("network") != "none")
+    return plat
+
+
+def check_fits(schedule: Schedule, graph: TaskGraph, network: Network) -> Platform:
+    """Check that ``schedule`` (computed, or a recorded trace) is one of ``graph``; return
+    the platform it was checked on (:func:`recorded_platform`).
+
+    Durations are not checked (a trace's are measured; a schedule saved from another
+    platform may have other speeds), and tasks may be missing (a partial trace). Times
+    are compared in the schedule's own unit: seconds for a trace, cost units otherwise.
+
+    Raises
+    ------
+    ScheduleError
+        If a task is unknown, placed twice, overlaps another on its worker, or starts
+        before the data of a predecessor can have arrived (the message names them).
+
+    Examples
+    --------
+    >>> g = TaskGraph(); g.add_task("a", 1); g.add_task("b", 1); g.add_edge("a", "b", 100)
+    >>> t = Schedule("trace", ["P1", "P2"], [Slot("a", "P1", 0, 0.01), Slot("b", "P2", 0.02, 0.03)],
+    ...              meta={"time_scale": 0.01, "network": "none"})
+    >>> check_fits(t, g, Network()).ids
+    ['P1', 'P2']
+    """
+    plat = recorded_platform(schedule, network)
+    schedule.check(graph, plat, check_durations=False, partial=True)
+    return plat
 
 
 def task_states(schedule: Schedule | None, t: float) -> dict[str, str]:

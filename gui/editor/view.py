@@ -18,7 +18,7 @@ Mouse and keys
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from PySide6 import QtCore, QtGui, QtWidgets
@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 
 from .actions import make_actions
 from .gestures import Gestures
-from .items import LOD_SIMPLE, EdgeItem, OverviewItem, TaskItem, fmt_number, route_points
+from .items import LOD_NAME, LOD_SIMPLE, EdgeItem, OverviewItem, TaskItem, fmt_number, route_points
 from .legend import EditorLegend
 from .looks import EDITOR_OVERLAYS, legend, looks
 
@@ -45,6 +45,13 @@ Edge = tuple[str, str]
 #: past these sizes the editor shows a note instead of one item per task and edge
 #: (measured: 10,000 tasks take about 4 s to open, most of it the layout; a frame then costs
 #: 25 ms zoomed out, see OVERVIEW_MIN_ITEMS, and 40 ms at 1:1)
+#: how far a paste lands from its original, in pixels on screen (at least as many scene units)
+PASTE_OFFSET_PX = 30.0
+#: selecting up to this many tasks elsewhere (the Gantt chart) zooms the editor in on them
+#: when it shows them too small to read
+FOCUS_AT_MOST = 5
+#: the scale the editor zooms to then (names and costs readable)
+READABLE_SCALE = 0.75
 DRAW_LIMIT_TASKS = 12_000
 DRAW_LIMIT_EDGES = 40_000
 #: a graph with this many tasks and edges together or more is drawn, zoomed out below
@@ -106,6 +113,11 @@ class GraphEditorView(Gestures, QtWidgets.QGraphicsView):
         self._drag_start: dict[str, QtCore.QPointF] = {}
         self._paste_count = 0
         self._scene_rect_set = False
+        #: the view shows the whole graph as :meth:`fit` left it (it refits on resize)
+        self._fitted = False
+
+        for bar in (self.horizontalScrollBar(), self.verticalScrollBar()):
+            bar.actionTriggered.connect(self._on_scroll_bar_action)
         # the zoomed-out drawing of a big graph (see OVERVIEW_MIN_ITEMS)
         self._overview: OverviewItem | None = None
         self._overview_on = False
@@ -362,14 +374,26 @@ class GraphEditorView(Gestures, QtWidgets.QGraphicsView):
     def _on_document_selection_changed(self, tasks: list[str]) -> None:
         if self._syncing:
             return
-        self._select_items(tasks, self.document.selected_edges())
         items = [self._tasks[t] for t in tasks if t in self._tasks]
         if items:
-            r = QtCore.QRectF()
-            for it in items:
-                r = r.united(it.sceneBoundingRect())
-            if not self.mapToScene(self.viewport().rect()).boundingRect().contains(r):
-                self.centerOn(r.center())
+            # first: seen whole, a big graph hides its tasks, and a hidden item cannot be selected
+            self.bring_into_view(items)
+        self._select_items(tasks, self.document.selected_edges())
+
+    def bring_into_view(self, items: Sequence[QtWidgets.QGraphicsItem]) -> None:
+        """Scroll so ``items`` are in view; a few tasks too small to read (a big graph seen
+        whole) are also zoomed in on, to :data:`READABLE_SCALE`."""
+        r = QtCore.QRectF()
+        for it in items:
+            r = r.united(it.sceneBoundingRect())
+        if len(items) <= FOCUS_AT_MOST and self.transform().m11() < LOD_NAME:
+            self._fitted = False
+            s = READABLE_SCALE / self.transform().m11()
+            self.scale(s, s)
+            self.centerOn(r.center())
+            self._update_lod()  # the tasks are drawn as items again, and can be selected
+        elif not self.mapToScene(self.viewport().rect()).boundingRect().contains(r):
+            self.centerOn(r.center())
 
     def _select_items(self, tasks: Iterable[str], edges: Iterable[Edge] = ()) -> None:
         self._syncing = True
@@ -557,7 +581,9 @@ class GraphEditorView(Gestures, QtWidgets.QGraphicsView):
             self.error.emit("the clipboard holds no TaskMapper tasks")
             return []
         self._paste_count += 1
-        off = 30.0 * self._paste_count
+        # 30 pixels on screen whatever the zoom (30 scene units are a few pixels on a
+        # graph seen whole, and the paste would seem to land on its original)
+        off = PASTE_OFFSET_PX * self._paste_count / min(1.0, max(self.transform().m11(), 1e-3))
         try:
             return self.document.paste(snippet, offset=(off, off))
         except GraphError as e:
@@ -585,8 +611,15 @@ class GraphEditorView(Gestures, QtWidgets.QGraphicsView):
         self.fit()
 
     # --------------------------------------------------------------- viewing
+    def resizeEvent(self, event: QtGui.QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if self._fitted:
+            self.fit()  # the whole graph stays in view as the window is resized, until the user zooms
+
     def fit(self) -> None:
-        """Show the whole graph (never magnified more than 1.5×)."""
+        """Show the whole graph (never magnified more than 1.5×); it is refitted as the
+        view is resized until the user zooms."""
+        self._fitted = True
         r = self._scene.itemsBoundingRect()
         if r.isNull():
             self.resetTransform()
@@ -601,10 +634,14 @@ class GraphEditorView(Gestures, QtWidgets.QGraphicsView):
 
     def zoom(self, factor: float) -> None:
         """Zoom by ``factor`` (kept between 2% and 800%)."""
+        self._fitted = False
         s = self.transform().m11()
         factor = max(0.02 / s, min(8.0 / s, factor))
         self.scale(factor, factor)
         self._update_lod()
+
+    def _on_scroll_bar_action(self, _action: int) -> None:
+        self._fitted = False  # the user scrolled: keep their view on resize
 
     def zoom_level(self) -> float:
         """The current scale (1 = one scene unit per pixel)."""

@@ -11,9 +11,11 @@ from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
-from PySide6 import QtCore, QtWidgets
+from PySide6 import QtCore, QtGui, QtWidgets
 
-__all__ = ["Playback", "PlaybackBar"]
+from gui.numbers import human
+
+__all__ = ["JumpSlider", "Playback", "PlaybackBar"]
 
 #: the speeds offered by the control bar
 SPEEDS = (0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0)
@@ -160,6 +162,11 @@ class Playback(QtCore.QObject):
         i = int(np.searchsorted(self._events, self._time - 1e-12 * max(1.0, abs(self._time)), side="left"))
         self.seek(float(self._events[i - 1]) if i > 0 else self._start)
 
+    def rewind(self) -> None:
+        """Go to the start (pauses the replay)."""
+        self.pause()
+        self.seek(self._start)
+
     def set_speed(self, x: float) -> None:
         if not x > 0:
             raise ValueError(f"speed must be positive, got {x!r}")
@@ -181,8 +188,36 @@ class Playback(QtCore.QObject):
             self.seek(t)
 
 
+class JumpSlider(QtWidgets.QSlider):
+    """A slider that jumps to where its groove is clicked (instead of paging towards it),
+    then follows the drag."""
+
+    def mousePressEvent(self, ev: QtGui.QMouseEvent) -> None:
+        if ev.button() == QtCore.Qt.MouseButton.LeftButton:
+            opt = QtWidgets.QStyleOptionSlider()
+            self.initStyleOption(opt)
+            style = self.style()
+            handle = style.subControlRect(QtWidgets.QStyle.ComplexControl.CC_Slider, opt,
+                                          QtWidgets.QStyle.SubControl.SC_SliderHandle, self)
+            pos = ev.position().toPoint()
+            if not handle.contains(pos):
+                groove = style.subControlRect(QtWidgets.QStyle.ComplexControl.CC_Slider, opt,
+                                              QtWidgets.QStyle.SubControl.SC_SliderGroove, self)
+                if self.orientation() == QtCore.Qt.Orientation.Horizontal:
+                    span = groove.width() - handle.width()
+                    at = pos.x() - groove.x() - handle.width() // 2
+                else:
+                    span = groove.height() - handle.height()
+                    at = pos.y() - groove.y() - handle.height() // 2
+                value = QtWidgets.QStyle.sliderValueFromPosition(self.minimum(), self.maximum(), at, max(span, 1),
+                                                                 opt.upsideDown)
+                self.setValue(value)
+                # the handle is now under the mouse: the press goes on as a drag of it
+        super().mousePressEvent(ev)
+
+
 class PlaybackBar(QtWidgets.QWidget):
-    """Play / pause, step, speed and a scrub slider for a :class:`Playback`."""
+    """Go to start, step back, play / pause, step, speed and a scrub slider for a :class:`Playback`."""
 
     _STEPS = 1000
 
@@ -192,8 +227,11 @@ class PlaybackBar(QtWidgets.QWidget):
         lay = QtWidgets.QHBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         style = self.style()
+        self.start_button = QtWidgets.QToolButton()
+        self.start_button.setToolTip("Go to the start")
+        self.start_button.setIcon(style.standardIcon(QtWidgets.QStyle.StandardPixmap.SP_MediaSkipBackward))
         self.back_button = QtWidgets.QToolButton()
-        self.back_button.setToolTip("Step back to the previous event")
+        self.back_button.setToolTip("Step back to the previous start or finish")
         self.back_button.setIcon(style.standardIcon(QtWidgets.QStyle.StandardPixmap.SP_MediaSeekBackward))
         self.play_button = QtWidgets.QToolButton()
         self.play_button.setToolTip("Play / pause (Space)")
@@ -205,16 +243,17 @@ class PlaybackBar(QtWidgets.QWidget):
         for s in SPEEDS:
             self.speed_box.addItem(f"{s:g}×", s)
         self.speed_box.setCurrentIndex(SPEEDS.index(1.0))
-        self.slider = QtWidgets.QSlider(QtCore.Qt.Orientation.Horizontal)
-        self.slider.setToolTip("Scrub")
+        self.slider = JumpSlider(QtCore.Qt.Orientation.Horizontal)
+        self.slider.setToolTip("Click or drag to move in time")
         self.slider.setRange(0, self._STEPS)
         self.time_label = QtWidgets.QLabel()
         self.time_label.setMinimumWidth(110)
-        for w in (self.back_button, self.play_button, self.step_button, self.speed_box):
+        for w in (self.start_button, self.back_button, self.play_button, self.step_button, self.speed_box):
             lay.addWidget(w)
         lay.addWidget(self.slider, 1)
         lay.addWidget(self.time_label)
 
+        self.start_button.clicked.connect(playback.rewind)
         self.back_button.clicked.connect(playback.step_back)
         self.play_button.clicked.connect(playback.toggle)
         self.step_button.clicked.connect(lambda: playback.step())
@@ -229,7 +268,7 @@ class PlaybackBar(QtWidgets.QWidget):
     def _on_playback_range_changed(self) -> None:
         # with nothing to replay the transport controls cannot act: grey them out (speed stays choosable)
         has_range = self.playback.duration > 0
-        for w in (self.back_button, self.play_button, self.step_button, self.slider):
+        for w in (self.start_button, self.back_button, self.play_button, self.step_button, self.slider):
             w.setEnabled(has_range)
         self._on_playback_time_changed(self.playback.time)
 
@@ -248,7 +287,7 @@ class PlaybackBar(QtWidgets.QWidget):
         blocked = self.slider.blockSignals(True)
         self.slider.setValue(round(frac * self._STEPS))
         self.slider.blockSignals(blocked)
-        self.time_label.setText(f"t = {t:.4g} / {pb.end:.4g}")
+        self.time_label.setText(f"t = {human(t, 6)} / {human(pb.end, 6)}")
 
     def _on_playback_state_changed(self, playing: bool) -> None:
         icon = QtWidgets.QStyle.StandardPixmap.SP_MediaPause if playing else QtWidgets.QStyle.StandardPixmap.SP_MediaPlay

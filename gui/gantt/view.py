@@ -24,6 +24,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
 
+from gui.numbers import HumanAxisItem, human
 from model.analysis import level_of
 from model.chart import GanttGeometry, gantt_geometry, schedule_critical_path, schedule_label
 from model.graph import GraphError, Platform, TaskGraph
@@ -45,6 +46,9 @@ if TYPE_CHECKING:
 
 __all__ = ["GanttView"]
 
+#: a lane is never drawn thinner than this many pixels: more lanes than fit scroll (drag up and down)
+MIN_LANE_PX = 20
+
 EMPTY_TEXT = (
     "No schedule to show yet.\nRun a mapping algorithm (Run ▸ Run all algorithms) and choose a result,\n"
     "or open a schedule or an execution trace (File ▸ Open schedule or trace)."
@@ -52,7 +56,7 @@ EMPTY_TEXT = (
 
 
 def _fmt(x: float) -> str:
-    return f"{x:.6g}"
+    return human(x, 6)
 
 
 class GanttView(QtWidgets.QWidget):
@@ -108,7 +112,8 @@ class GanttView(QtWidgets.QWidget):
 
     def _build_plot(self) -> None:
         pg.setConfigOptions(antialias=False)
-        self.plot = pg.PlotWidget(background="w")
+        # times print as people read them ("10,990"), never SI-rescaled ("(x0.001)")
+        self.plot = pg.PlotWidget(background="w", axisItems={"bottom": HumanAxisItem("bottom")})
         self.plot_item: pg.PlotItem = self.plot.getPlotItem()
         self.plot_item.hideButtons()
         self.plot_item.setMenuEnabled(False)
@@ -142,6 +147,10 @@ class GanttView(QtWidgets.QWidget):
         self.legend = Legend()
         self.plot_item.layout.addItem(self.legend, 2, 3)
         scene = self.plot.scene()
+        # the scene answers the tooltip event (after the wake-up delay) by hiding any tooltip,
+        # since no item has one: the chart answers it with the bar's own
+        self.plot.viewport().installEventFilter(self)
+        self.view_box.sigResized.connect(self._on_view_box_resized)
         scene.sigMouseMoved.connect(self._on_scene_mouse_moved)
         scene.sigMouseClicked.connect(self._on_scene_mouse_clicked)
         self.playback.time_changed.connect(self._on_playback_time_changed)
@@ -159,8 +168,8 @@ class GanttView(QtWidgets.QWidget):
         self.fit_button.setText("Fit")
         self.fit_button.setToolTip("Show the whole chart")
         self.cursor_label = QtWidgets.QLabel()
-        self.cursor_label.setMinimumWidth(90)
-
+        # the time under the mouse gives way before the check boxes do (a narrow window)
+        self.cursor_label.setSizePolicy(QtWidgets.QSizePolicy.Policy.Ignored, QtWidgets.QSizePolicy.Policy.Preferred)
         self.playback_bar = PlaybackBar(self.playback)
         top = QtWidgets.QHBoxLayout()
         for w in (self.colour_box, self.critical_box, self.deps_box, self.transfers_box, self.fit_button):
@@ -172,6 +181,7 @@ class GanttView(QtWidgets.QWidget):
         lay.addLayout(top)
         self.empty_label = QtWidgets.QLabel(EMPTY_TEXT)
         self.empty_label.setAlignment(QtCore.Qt.AlignmentFlag.AlignCenter)
+        self.empty_label.setWordWrap(True)
         self.empty_label.setStyleSheet("color: #666; background: white; border: 1px solid #ddd;")
         lay.addWidget(self.empty_label, 1)
         lay.addWidget(self.plot, 1)
@@ -390,16 +400,43 @@ class GanttView(QtWidgets.QWidget):
             self.fit()
 
     def fit(self) -> None:
-        """Show the whole chart."""
+        """Show the whole time axis and as many lanes as fit readably (:data:`MIN_LANE_PX`)."""
         b = self.item.boundingRect()
         if not self.item.x0.size:
             self.view_box.setRange(xRange=(0, 1), yRange=(-0.5, 0.5), padding=0)
             return
+        self.view_box.setRange(xRange=(min(0.0, b.left()), b.right()), padding=0.02)
+        self._fit_lanes(top=-0.6)
+
+    def _lanes_fitting(self) -> float:
+        """How many lanes fit the chart's height at :data:`MIN_LANE_PX` pixels each
+        (all of them while the chart is not laid out yet)."""
+        h = float(self.view_box.height())
+        return max(1.0, h / MIN_LANE_PX) if h > 0 else float("inf")
+
+    def _fit_lanes(self, top: float | None = None) -> None:
+        """Show the lanes from ``top`` (default: the current top) down, never thinner than
+        :data:`MIN_LANE_PX`: with more lanes than fit (transfer lanes of 8 workers) the
+        chart scrolls vertically instead of crushing the lanes and their labels."""
         lane_y = self.chart.lane_y
-        self.view_box.setRange(
-            xRange=(min(0.0, b.left()), b.right()),
-            yRange=(-0.6, lane_y[-1] + 0.6 if lane_y else max(len(self.lanes), 1)), padding=0.02,
-        )
+        if not lane_y:
+            return
+        first, last = -0.6, lane_y[-1] + 0.6
+        if top is None:
+            top = self.view_box.viewRange()[1][0]
+        span = last - first
+        fitting = self._lanes_fitting()
+        scroll = span > fitting
+        self.view_box.setMouseEnabled(x=True, y=scroll)
+        if not scroll:
+            self.view_box.setYRange(first, last, padding=0.02)
+            return
+        top = min(max(top, first), last - fitting)
+        self.view_box.setYRange(top, top + fitting, padding=0)
+
+    def _on_view_box_resized(self) -> None:
+        if self.chart.lane_y and self.item.x0.size:
+            self._fit_lanes()
 
     def animate_construction(self, slots: list[Slot], *, duration_s: float | None = None) -> None:
         """Replay an algorithm's placements one by one (a later slot of a task replaces it).
@@ -547,7 +584,7 @@ class GanttView(QtWidgets.QWidget):
         self.update_marks()
         self.select_tasks(self._selected)
         self.item.show_arrows = self.show_dependencies
-        self.view_box.setMouseEnabled(x=True, y=len(g.lanes) > 30)
+        self.view_box.setMouseEnabled(x=True, y=len(g.lanes) > self._lanes_fitting())
         self.view_box.setLimits(yMin=-2, yMax=max(g.height, 1) + 1)
 
     def _levels_map(self) -> dict[str, int]:
@@ -644,13 +681,28 @@ class GanttView(QtWidgets.QWidget):
         pt = self.view_box.mapSceneToView(pos)
         self.cursor_line.setPos(pt.x())
         self.cursor_line.show()
-        self.cursor_label.setText(f"t = {pt.x():.5g}")
+        self.cursor_label.setText(f"t = {human(pt.x(), 6)}")
+        self._show_bar_tooltip(pos)
+
+    def _show_bar_tooltip(self, pos: QtCore.QPointF) -> bool:
+        """Show the tooltip of the bar at scene position ``pos`` (hide it off the bars)."""
+        if not self.view_box.sceneBoundingRect().contains(pos):
+            QtWidgets.QToolTip.hideText()
+            return False
+        pt = self.view_box.mapSceneToView(pos)
         i = self.bar_at(pt.x(), pt.y())
         if i is None:
             QtWidgets.QToolTip.hideText()
-            return
+            return False
         gpos = self.plot.viewport().mapToGlobal(self.plot.mapFromScene(pos))
         QtWidgets.QToolTip.showText(gpos, self.tooltip_text(i), self.plot)
+        return True
+
+    def eventFilter(self, obj: QtCore.QObject, event: QtCore.QEvent) -> bool:
+        if event.type() == QtCore.QEvent.Type.ToolTip and obj is self.plot.viewport():
+            self._show_bar_tooltip(self.plot.mapToScene(event.pos()))  # type: ignore[attr-defined]
+            return True
+        return super().eventFilter(obj, event)
 
     def _on_scene_mouse_clicked(self, ev: Any) -> None:
         if ev.button() != QtCore.Qt.MouseButton.LeftButton:

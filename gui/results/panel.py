@@ -3,9 +3,16 @@
 The panel observes the :class:`~gui.document.Document` (only ``snapshot()``,
 ``graph_changed`` and ``platform_changed``) and drives a
 :class:`~gui.workers.RunManager`. Each algorithm has one row in the comparison table
-(:mod:`gui.results.table`); running it again replaces the row. Editing the graph or the
-platform marks every row stale (greyed, status "stale"). The figures are computed in the
-worker thread (:func:`model.comparison.table_metrics`).
+(:mod:`gui.results.table`); running it again replaces the row. Results belong to their
+graph: opening another one (or a new one) clears the table. A row is stale (greyed, status
+"stale", sorted after the up-to-date rows) while the document's content differs from the
+one it was computed for (:attr:`gui.document.Document.version`): undoing back to that
+content makes it up to date again. A stale row can still be chosen; the window shows its
+schedule marked stale. The figures are computed in the worker thread
+(:func:`model.comparison.table_metrics`).
+
+Cancelling an anytime search keeps the best schedule it had found: its row says
+"cancelled (best so far)", and the schedule's ``meta`` says ``cancelled`` and not proven.
 
 Anytime algorithms get the panel's time limit as their ``time_limit``. While one runs,
 and afterwards when its row is chosen, a small plot (:mod:`gui.results.search_plot`)
@@ -23,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6 import QtCore, QtWidgets
 
 from gui.algorithm_runs import RunManager
-from gui.algorithms import is_anytime, quick_algorithms
+from gui.algorithms import RUN_ALL_EXACT_TASKS, is_anytime, run_all_plan
 from gui.algorithms import tooltip as algorithm_tooltip
 from gui.memory import building_long_lived
 from gui.workers import error_message
@@ -34,10 +41,11 @@ from model.schedule import Schedule, Slot
 if TYPE_CHECKING:
     from gui.session import Session
 
+from .frozen import FrozenColumn
 from .metrics_job import MetricsJob
 from .progress import RunProgress
 from .search_plot import SearchPlot
-from .table import COL, COLUMNS, SORT_ROLE, ResultsModel, RunRow, assign_bounds
+from .table import COL, COLUMNS, SORT_ROLE, ResultsModel, ResultsProxy, RunRow, assign_bounds
 
 __all__ = ["DEFAULT_TIME_LIMIT", "ResultsPanel"]
 
@@ -47,6 +55,8 @@ DEFAULT_TIME_LIMIT = 5.0
 DEFAULT_CHECKED = "heft"
 #: a hand row's figures are computed this long after the move (the chart goes first)
 HAND_METRICS_DELAY_MS = 120
+#: progress rows in view at once while runs go (more scroll)
+PROGRESS_ROWS_SHOWN = 4
 
 
 class ResultsPanel(QtWidgets.QWidget):
@@ -56,7 +66,10 @@ class ResultsPanel(QtWidgets.QWidget):
     ----------
     document
         Anything with ``snapshot() -> (TaskGraph, Platform)`` and the signals
-        ``graph_changed`` and ``platform_changed``.
+        ``graph_changed`` and ``platform_changed``; optionally ``graph_reset`` (another
+        graph was opened: the table is cleared) and ``version`` with ``version_changed``
+        (the content version, see :attr:`gui.document.Document.version`; without them
+        any change makes every row stale for good).
     manager : RunManager
         Runs the algorithms on the thread pool.
     """
@@ -67,6 +80,9 @@ class ResultsPanel(QtWidgets.QWidget):
     comparison_chosen = QtCore.Signal(list)
     #: True while at least one run is in progress (what "Cancel all" can act on)
     runs_active_changed = QtCore.Signal(bool)
+    #: the Schedule of a run of the open graph that has just ended (finished, or cancelled
+    #: with the best schedule found), once its row is up to date
+    result_arrived = QtCore.Signal(object)
 
     def __init__(self, document: Any, manager: RunManager, parent: QtWidgets.QWidget | None = None, *,
                  session: Session | None = None) -> None:
@@ -76,11 +92,13 @@ class ResultsPanel(QtWidgets.QWidget):
         #: where the up-to-date results are published (``None``: only :meth:`results` gives them)
         self.session = session
         self._progress: dict[str, RunProgress] = {}
-        #: bumped when the graph or platform changes: rows of one generation are comparable
-        self._generation = 0
         #: hand rows: the figures job of each row still computing, and figures already known
         self._hand_jobs: dict[str, MetricsJob] = {}
         self._hand_metrics: dict[int, tuple[Schedule, dict[str, float]]] = {}
+        #: bumped on every change when the document has no ``version``
+        self._changes = 0
+        #: content version -> generation number: rows of one generation are comparable
+        self._generations: dict[Any, int] = {}
         self._build_checklist()
         self._build_buttons()
         self._build_progress()
@@ -102,8 +120,14 @@ class ResultsPanel(QtWidgets.QWidget):
         manager.run_bound.connect(self._on_manager_bound)
         # metrics of a 100,000-task schedule take seconds: the worker computes them, and only it
         manager.add_preparer("metrics", table_metrics)
-        document.graph_changed.connect(self.mark_stale)
-        document.platform_changed.connect(self.mark_stale)
+        if hasattr(document, "version_changed"):
+            # the version is up to date only once the edit (or undo) is complete
+            document.version_changed.connect(self.refresh_staleness)
+        else:
+            document.graph_changed.connect(self.mark_stale)
+            document.platform_changed.connect(self.mark_stale)
+        if hasattr(document, "graph_reset"):
+            document.graph_reset.connect(self.clear)
 
     def _build_checklist(self) -> None:
         """The algorithm checklist, built from the registry."""
@@ -121,8 +145,9 @@ class ResultsPanel(QtWidgets.QWidget):
         self.run_selected_button = QtWidgets.QPushButton("Run selected")
         self.run_selected_button.setToolTip("Run the checked algorithms in the background")
         self.run_all_button = QtWidgets.QPushButton("Run all")
-        self.run_all_button.setToolTip("Run every algorithm except the slow exact ones (tick one and use "
-                                       "Run selected)")
+        self.run_all_button.setToolTip(
+            f"Run every algorithm. Exact solvers are exponential: Run all leaves them out on graphs over "
+            f"{RUN_ALL_EXACT_TASKS} tasks (tick one and use Run selected to run it anyway)")
         self.cancel_all_button = QtWidgets.QPushButton("Cancel all")
         self.cancel_all_button.setEnabled(False)
         self.time_limit_spin = QtWidgets.QDoubleSpinBox()
@@ -151,6 +176,10 @@ class ResultsPanel(QtWidgets.QWidget):
         self.progress_box = QtWidgets.QWidget()
         self._progress_layout = QtWidgets.QVBoxLayout(self.progress_box)
         self._progress_layout.setContentsMargins(0, 0, 0, 0)
+        self._progress_layout.setSpacing(2)
+        # the box is as tall as its rows (each of a fixed, readable height): the scroll
+        # area scrolls through them instead of squeezing them into its height
+        self._progress_layout.setSizeConstraint(QtWidgets.QLayout.SizeConstraint.SetMinAndMaxSize)
         self._progress_layout.addStretch(1)
         # many runs at once must not push the window taller: the lines scroll past a few rows
         self.progress_scroll = QtWidgets.QScrollArea()
@@ -172,7 +201,7 @@ class ResultsPanel(QtWidgets.QWidget):
 
     def _build_table(self) -> None:
         self.model = ResultsModel(self)
-        self.proxy = QtCore.QSortFilterProxyModel(self)
+        self.proxy = ResultsProxy(self)
         self.proxy.setSourceModel(self.model)
         self.proxy.setSortRole(SORT_ROLE)
         self.proxy.setDynamicSortFilter(True)
@@ -190,6 +219,8 @@ class ResultsPanel(QtWidgets.QWidget):
         self.table.horizontalHeader().setSectionResizeMode(QtWidgets.QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.selectionModel().selectionChanged.connect(self._on_table_selection_changed)
+        # the algorithm names stay in view when the figures scroll sideways
+        self.frozen = FrozenColumn(self.table, COL["algorithm"])
         self.search_plot = SearchPlot()
         self.search_plot.hide()
         self.splitter = QtWidgets.QSplitter(QtCore.Qt.Orientation.Vertical)
@@ -221,8 +252,15 @@ class ResultsPanel(QtWidgets.QWidget):
         return self.run(self.checked_algorithms())
 
     def run_all(self) -> list[str]:
-        """Run every registered algorithm except the slow (exact) ones."""
-        return self.run(quick_algorithms())
+        """Run every registered algorithm that can run here; exact solvers only on graphs of
+        up to :data:`~gui.algorithms.RUN_ALL_EXACT_TASKS` tasks (the message says what was
+        left out, and why)."""
+        names, left_out = run_all_plan(len(self.document.graph))
+        keys = self.run(names)
+        if keys and left_out:
+            self._show_message("Run all left out " + "; ".join(f"{n}: {why}" for n, why in left_out.items()),
+                               error=False)
+        return keys
 
     def time_limit(self) -> float:
         """The search budget given to anytime algorithms, in seconds."""
@@ -251,6 +289,7 @@ class ResultsPanel(QtWidgets.QWidget):
             self._show_message(error_message(exc), error=True)
             return []
         self._show_message("")
+        version = self._version()
         keys = []
         for name in algorithms:
             old = self.model.row_of(name)
@@ -263,8 +302,8 @@ class ResultsPanel(QtWidgets.QWidget):
             # the runs of one click share one copy: algorithms only read the graph, and a
             # second copy of a 100,000-task graph would cost the GUI thread seconds
             key = self.manager.start(name, graph, platform, p or None)
-            row = RunRow(name, key, "running", graph=graph, platform=platform, generation=self._generation,
-                         anytime=anytime, params=p, started=time.perf_counter())
+            row = RunRow(name, key, "running", graph=graph, platform=platform, generation=self._generation_of(version),
+                         version=version, anytime=anytime, params=p, started=time.perf_counter())
             self.model.upsert(row)
             self._add_progress(key, name)
             keys.append(key)
@@ -291,7 +330,7 @@ class ResultsPanel(QtWidgets.QWidget):
         if anytime:
             p.setdefault("time_limit", self.time_limit())
         key = self.manager.start(algorithm, graph, platform, p or None)
-        row = RunRow(label, key, "running", graph=graph, platform=platform, generation=self._generation,
+        row = RunRow(label, key, "running", graph=graph, platform=platform, generation=self._generation_of(self._version()),
                      anytime=anytime, params=p, started=time.perf_counter(), extra_pins=dict(extra_pins or {}))
         self.model.upsert(row)
         self._add_progress(key, label)
@@ -306,7 +345,7 @@ class ResultsPanel(QtWidgets.QWidget):
     @property
     def generation(self) -> int:
         """Bumped on every graph or platform change: rows of one generation are comparable."""
-        return self._generation
+        return self._generation_of(self._version())
 
     def row_names(self) -> list[str]:
         """The name of every row (algorithms, hand results), in table-model order."""
@@ -325,7 +364,7 @@ class ResultsPanel(QtWidgets.QWidget):
         metrics = dict(cached[1]) if cached is not None and cached[0] is schedule else {}
         row = RunRow(name, f"{name}#made", "done", stale=stale, schedule=schedule,
                      metrics=metrics or {"makespan": float(schedule.makespan)}, graph=graph, platform=platform,
-                     generation=-1 if stale else self._generation, hand=True)
+                     generation=-1 if stale else self._generation_of(self._version()), hand=True)
         self.model.upsert(row)
         old_job = self._hand_jobs.pop(name, None)
         if old_job is not None:
@@ -393,16 +432,54 @@ class ResultsPanel(QtWidgets.QWidget):
             self.manager.cancel(key)
 
     def mark_stale(self) -> None:
-        """Mark every result stale (the graph or platform changed)."""
-        self._generation += 1
+        """Mark every result stale for good (the content changed in a way no version tracks)."""
+        self._changes += 1
         self.model.mark_stale()
+        self._after_staleness_changed()
+
+    def refresh_staleness(self) -> None:
+        """Mark stale exactly the rows computed for another content version than the document's."""
+        current = self._version()
+        self.model.set_stale(lambda r: r.version != current)
+        self._after_staleness_changed()
+
+    def clear(self) -> None:
+        """Forget every result (another graph was opened); runs still going are cancelled."""
+        for key in list(self._progress):
+            self.manager.cancel(key)
+            self._remove_progress(key)
+        for r in self.model.rows:
+            if r.status == "running":
+                self.manager.cancel(r.key)
+        self.model.clear()
+        self._generations.clear()
+        self.search_plot.set_row(None)
+        self.search_plot.hide()
+        self._show_message("")
         self._publish_results()
-        self.search_plot.redraw()
-        self._emit_choice()
+        self._sync_live_timer()
 
     def results(self) -> dict[str, Schedule]:
         """algorithm -> Schedule of every finished, up-to-date run."""
         return {r.algorithm: r.schedule for r in self.model.rows if r.schedule is not None and not r.stale and r.status == "done"}
+
+    def best_result(self) -> Schedule | None:
+        """The up-to-date schedule with the smallest makespan (finished runs, and cancelled
+        searches with the best schedule they found); ``None`` when there is none."""
+        usable = [r for r in self.model.rows
+                  if r.schedule is not None and not r.stale and r.status in ("done", "cancelled")]
+        if not usable:
+            return None
+        return min(usable, key=lambda r: float(r.schedule.makespan)).schedule  # type: ignore[union-attr]
+
+    def row_of_schedule(self, schedule: Schedule) -> RunRow | None:
+        """The row holding ``schedule`` (``None``: it is not, or no longer, in the table)."""
+        return self.model.row_of_schedule(schedule)
+
+    def is_stale(self, schedule: Schedule) -> bool:
+        """Whether ``schedule`` is a result computed for other content than the document's."""
+        r = self.model.row_of_schedule(schedule)
+        return r is not None and r.stale
 
     def prepared_of(self, schedule: Schedule) -> dict[str, Any]:
         """What was prepared in the worker for ``schedule``, while its row is up to date
@@ -486,6 +563,12 @@ class ResultsPanel(QtWidgets.QWidget):
         r = self.model.find_key(key)
         if r is None:
             return
+        r.status = "done"
+        self._take_schedule(r, key, schedule)
+        self._after_run_ended(r)
+        self.result_arrived.emit(schedule)
+
+    def _take_schedule(self, r: RunRow, key: str, schedule: Schedule) -> None:
         r.schedule = schedule
         if r.extra_pins:  # a run completing a hand mapping: named and saved as its row, with what it kept
             schedule.meta.setdefault("label", r.algorithm)
@@ -493,7 +576,6 @@ class ResultsPanel(QtWidgets.QWidget):
         hist = schedule.meta.get("history")
         if isinstance(hist, list) and len(hist) >= len(r.history):
             r.history = [tuple(float(x) for x in p) for p in hist]  # type: ignore[misc]
-        r.status = "done"
         r.runtime = schedule.meta.get("runtime_s")
         prepared = self.manager.prepared(key)
         metrics = prepared.pop("metrics", None)  # computed in the worker thread, never here
@@ -505,7 +587,6 @@ class ResultsPanel(QtWidgets.QWidget):
         if "makespan" not in r.metrics:
             r.metrics = {"makespan": float(schedule.makespan)}
         self._refresh_gaps()
-        self._after_run_ended(r)
 
     def _on_manager_failed(self, key: str, message: str) -> None:
         self._remove_progress(key)
@@ -525,10 +606,21 @@ class ResultsPanel(QtWidgets.QWidget):
         if r is None:
             return
         r.status = "cancelled"
-        r.message = "cancelled"
-        self.model.row_changed(r)
+        best = self.manager.partial(key)
+        if best is None:
+            r.message = "cancelled"
+            self._set_runtime(r, key)
+            self.model.row_changed(r)
+            self._after_run_ended(r)
+            self._show_message(f"{r.algorithm} cancelled", error=False)
+            return
+        self._take_schedule(r, key, best)
+        r.message = (f"Cancelled: the best schedule found before the cancel (makespan {best.makespan:g}); "
+                     "not proven optimal.")
         self._after_run_ended(r)
-        self._show_message(f"{r.algorithm} cancelled", error=False)
+        self._show_message(f"{r.algorithm} cancelled: kept the best schedule found so far "
+                           f"(makespan {best.makespan:g}, not proven optimal)", error=False)
+        self.result_arrived.emit(best)
 
     def _on_table_selection_changed(self, *_: Any) -> None:
         chosen = self._chosen_rows()
@@ -548,6 +640,18 @@ class ResultsPanel(QtWidgets.QWidget):
         self._sync_live_timer()
 
     # ------------------------------------------------------------------ helpers
+    def _version(self) -> Any:
+        """The document's content version (a counter of changes when it has none)."""
+        v = getattr(self.document, "version", None)
+        return ("changes", self._changes) if v is None else v
+
+    def _generation_of(self, version: Any) -> int:
+        return self._generations.setdefault(version, len(self._generations))
+
+    def _after_staleness_changed(self) -> None:
+        self._publish_results()
+        self.search_plot.redraw()
+
     def _refresh_gaps(self) -> None:
         assign_bounds(self.model.rows)
         if self.model.rows:
@@ -601,13 +705,24 @@ class ResultsPanel(QtWidgets.QWidget):
         return [self.model.rows[i] for i in sorted(rows)]
 
     def _emit_choice(self) -> None:
-        usable = [r.schedule for r in self._chosen_rows() if r.schedule is not None and not r.stale]
+        # stale rows too: the window shows their schedule marked stale
+        chosen = self._chosen_rows()
+        usable = [r.schedule for r in chosen if r.schedule is not None]
+        if len(chosen) == 1 and not usable:
+            r = chosen[0]
+            why = {"running": "it is still running", "failed": f"it failed: {r.message}",
+                   "cancelled": "it was cancelled before it found a complete schedule"}.get(r.status, r.status)
+            self._show_message(f"{r.algorithm} has no schedule to show: {why}", error=False)
+            return
         if len(usable) == 1:
             self.schedule_chosen.emit(usable[0])
         elif len(usable) == 2:
             self.comparison_chosen.emit(usable)
 
     def _add_progress(self, key: str, algorithm: str) -> None:
+        old = self._progress.get(key)
+        if old is not None:
+            self._remove_progress(key)
         w = RunProgress(key, algorithm, self.progress_box)
         w.cancel_button.clicked.connect(lambda _=False, k=key: self.manager.cancel(k))
         self._progress_layout.insertWidget(self._progress_layout.count() - 1, w)
@@ -630,8 +745,9 @@ class ResultsPanel(QtWidgets.QWidget):
         n = len(self._progress)
         self.progress_scroll.setVisible(n > 0)
         if n:
-            row = max(w.sizeHint().height() for w in self._progress.values()) + self._progress_layout.spacing()
-            self.progress_scroll.setFixedHeight(min(n, 4) * row + 2)
+            # up to four rows in view; more scroll (each row keeps its fixed height)
+            row = max(w.height() for w in self._progress.values()) + self._progress_layout.spacing()
+            self.progress_scroll.setFixedHeight(min(n, PROGRESS_ROWS_SHOWN) * row + 2)
 
     def _show_message(self, text: str, *, error: bool = False) -> None:
         self.message_label.setText(text)

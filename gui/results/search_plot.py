@@ -6,6 +6,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtWidgets
 
+from gui.numbers import HumanAxisItem
 from model.comparison import OPTIMAL_TOL, finite, search_curves
 
 from .table import RunRow
@@ -26,7 +27,8 @@ class SearchPlot(QtWidgets.QWidget):
     def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
         self.row: RunRow | None = None
-        self.plot = pg.PlotWidget(background="w")
+        self.plot = pg.PlotWidget(background="w", axisItems={"bottom": HumanAxisItem("bottom"),
+                                                             "left": HumanAxisItem("left")})
         self.plot.setObjectName("search_plot")
         item = self.plot.getPlotItem()
         item.showGrid(x=True, y=True, alpha=0.25)

@@ -14,12 +14,13 @@ from typing import Any
 
 from PySide6 import QtCore, QtGui
 
+from gui.numbers import human
 from model.comparison import RunResult, gap_explanation, measure_gaps
 from model.graph import Platform, TaskGraph
 from model.schedule import Schedule, Slot
 
-__all__ = ["COL", "COLUMNS", "NUMERIC", "SORT_ROLE", "ResultsModel", "RunRow", "assign_bounds", "format_cell",
-           "gap_tooltip"]
+__all__ = ["COL", "COLUMNS", "NUMERIC", "SORT_ROLE", "ResultsModel", "ResultsProxy", "RunRow", "assign_bounds",
+           "format_cell", "gap_tooltip"]
 
 _Index = QtCore.QModelIndex | QtCore.QPersistentModelIndex
 SORT_ROLE = QtCore.Qt.ItemDataRole.UserRole
@@ -32,18 +33,31 @@ GAP_TIP = (
     "a lower bound. Hover a cell to see which bound it is measured against."
 )
 
-#: (column id, header, tooltip)
+SPEEDUP_TIP = (
+    "Speed-up: the time of the whole graph run alone on the single fastest worker (for this graph) "
+    "÷ the makespan — the usual definition (Topcuoglu et al., 2002).\n"
+    "With per-worker execution times (unrelated workers) a schedule can put every task on the worker that "
+    "suits it best, which no single worker can: the speed-up can then exceed the number of workers."
+)
+EFFICIENCY_TIP = (
+    "Efficiency: speed-up ÷ number of workers.\n"
+    "Measured against the single fastest worker, so with per-worker execution times (unrelated workers) "
+    "it can pass 100 %: each task runs on the worker that suits it best, which no single worker can match."
+)
+
+#: (column id, header, tooltip); compact headers, so the table fits a narrow dock
 COLUMNS: list[tuple[str, str, str]] = [
     ("algorithm", "Algorithm", "Mapping algorithm"),
     ("makespan", "Makespan", "Finish time of the last task"),
-    ("speedup", "Speed-up", "Time of the whole graph on the best single worker / makespan"),
-    ("efficiency", "Efficiency", "Speed-up / number of workers"),
-    ("utilisation", "Utilisation", "Mean over the workers of busy time / makespan"),
-    ("comm_volume", "Comm. volume", "Data moved between different workers"),
-    ("slr", "SLR", "Schedule length ratio: makespan / critical path of minimum execution times"),
+    ("speedup", "Speed-up", SPEEDUP_TIP),
+    ("efficiency", "Eff.", EFFICIENCY_TIP),
+    ("utilisation", "Util.", "Utilisation: mean over the workers of busy time ÷ makespan"),
+    ("comm_volume", "Comm.", "Communication volume: data moved between different workers"),
+    ("slr", "SLR", "Schedule length ratio: makespan ÷ critical path of minimum execution times"),
     ("gap", "Gap", GAP_TIP),
-    ("status", "Status", "running, done, failed, cancelled or stale"),
-    ("runtime", "Runtime", "Time the algorithm took to compute the schedule"),
+    ("status", "Status", "running, done, failed, cancelled (the best schedule found, not proven) or stale "
+                         "(the graph or platform changed since the run; stale rows sort last)"),
+    ("runtime", "Time", "Runtime: the time the algorithm took to compute the schedule"),
 ]
 COL = {cid: i for i, (cid, _, _) in enumerate(COLUMNS)}
 NUMERIC = {"makespan", "speedup", "efficiency", "utilisation", "comm_volume", "slr", "gap", "runtime"}
@@ -67,6 +81,8 @@ class RunRow:
     placements: list[Slot] = field(default_factory=list)
     #: rows of the same generation ran on the same graph and platform
     generation: int = 0
+    #: the document's content version the run was computed for (:attr:`gui.document.Document.version`)
+    version: Any = None
     #: an anytime algorithm (time-limited search with a bound)
     anytime: bool = False
     #: the keyword arguments the run was started with
@@ -94,6 +110,11 @@ class RunRow:
     def shown_status(self) -> str:
         return "stale" if self.stale else self.status
 
+    @property
+    def cancelled_best(self) -> bool:
+        """A cancelled search that kept the best schedule it had found."""
+        return self.status == "cancelled" and self.schedule is not None
+
     def value(self, col: str) -> Any:
         """The raw (sortable) value of a column; numbers missing are ``None``."""
         if col == "algorithm":
@@ -109,7 +130,7 @@ def assign_bounds(rows: list[RunRow]) -> None:
     """Measure every finished row against the best lower bound known for its graph
     (:func:`model.comparison.measure_gaps`), setting its ``bound``, ``bound_kind``,
     ``bound_by``, ``optimal`` and ``metrics["gap"]``."""
-    done = [r for r in rows if r.status == "done" and r.schedule is not None]
+    done = [r for r in rows if r.status in ("done", "cancelled") and r.schedule is not None]
     for r in rows:
         r.bound, r.bound_kind, r.bound_by, r.optimal = None, "", "", False
     gaps = measure_gaps([RunResult(r.algorithm, _bounding(r), r.metrics, r.generation) for r in done])
@@ -149,12 +170,12 @@ def format_cell(col: str, v: Any) -> str:
     if col in ("algorithm", "status"):
         return str(v)
     if col in ("efficiency", "utilisation", "gap"):
-        return f"{100 * v:.1f} %"
+        return f"{100 * v:,.1f} %"  # one decimal in every row: the column reads aligned
     if col == "runtime":
-        return f"{v * 1000:.3g} ms" if v < 1 else f"{v:.2f} s"
+        return f"{human(v * 1000, 3)} ms" if v < 1 else f"{human(v, 3)} s"
     if col in ("speedup", "slr"):
-        return f"{v:.3f}"
-    return f"{v:.6g}"
+        return human(v, 4)
+    return human(v, 6)
 
 
 class ResultsModel(QtCore.QAbstractTableModel):
@@ -192,6 +213,8 @@ class ResultsModel(QtCore.QAbstractTableModel):
         if role == R.DisplayRole:
             if col == "gap" and row.optimal and "gap" in row.metrics:
                 return "optimal"
+            if col == "status" and row.cancelled_best and not row.stale:
+                return "cancelled (best so far)"
             return format_cell(col, row.value(col))
         if role == SORT_ROLE:
             v = row.value(col)
@@ -206,11 +229,14 @@ class ResultsModel(QtCore.QAbstractTableModel):
             return None
         if role == R.ToolTipRole:
             if row.stale:
-                return "The graph or platform changed since this run; run it again."
+                return ("The graph or platform changed since this run: click to see its schedule (marked stale), "
+                        "or run it again.")
             if row.message:
                 return row.message
             if col == "gap":
                 return gap_tooltip(row)
+            if col in ("speedup", "efficiency"):
+                return COLUMNS[index.column()][2]
             return None
         if role == R.TextAlignmentRole and col in NUMERIC:
             return int(QtCore.Qt.AlignmentFlag.AlignRight | QtCore.Qt.AlignmentFlag.AlignVCenter)
@@ -260,13 +286,42 @@ class ResultsModel(QtCore.QAbstractTableModel):
 
     def mark_stale(self) -> None:
         """Mark every row stale."""
-        if not self.rows:
-            return
+        self.set_stale(lambda _r: True)
+
+    def set_stale(self, is_stale: Any) -> None:
+        """Set every row's ``stale`` to ``is_stale(row)``; views hear of the rows that changed."""
+        changed = False
         for r in self.rows:
-            r.stale = True
-        self.dataChanged.emit(self.index(0, 0), self.index(len(self.rows) - 1, len(COLUMNS) - 1))
+            st = bool(is_stale(r))
+            if st != r.stale:
+                r.stale, changed = st, True
+        if changed:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self.rows) - 1, len(COLUMNS) - 1))
+
+    def row_of_schedule(self, schedule: Schedule) -> RunRow | None:
+        """The row holding ``schedule`` (``None``: no row does)."""
+        for r in self.rows:
+            if r.schedule is schedule:
+                return r
+        return None
 
     def clear(self) -> None:
         self.beginResetModel()
         self.rows = []
         self.endResetModel()
+
+
+class ResultsProxy(QtCore.QSortFilterProxyModel):
+    """Sorts the results numerically (:data:`SORT_ROLE`), stale rows always after the
+    up-to-date ones, whichever the column and the order."""
+
+    def lessThan(self, left: _Index, right: _Index) -> bool:
+        model = self.sourceModel()
+        rows = getattr(model, "rows", None)
+        if rows is not None:
+            a, b = rows[left.row()].stale, rows[right.row()].stale
+            if a != b:
+                # Qt reverses lessThan for a descending order: keep stale rows last in both
+                ascending = self.sortOrder() == QtCore.Qt.SortOrder.AscendingOrder
+                return b if ascending else a
+        return bool(super().lessThan(left, right))

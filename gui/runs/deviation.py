@@ -7,7 +7,8 @@ computed by :mod:`model.replay` (no comparison logic lives here):
   scaled by the run's time scale) and how late (+) or early (−) each was;
 - *Workers*: per worker, the utilisation predicted and measured, drawn as bars;
 - *Makespan*: for each computed algorithm, its predicted makespan × time scale
-  against the measured makespan, and the error in percent.
+  against the measured makespan, and the error: measured ÷ predicted − 1
+  (:func:`model.replay.makespan_error`, the benchmarks' definition too).
 
 A trace rebuilt from a WfFormat instance (``meta["reconstructed"]``) or cut short
 (``meta["partial"]``) says so above the tables.
@@ -24,7 +25,14 @@ from typing import Any
 
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from model.replay import deviations, makespan_errors, trace_time_scale, utilisation
+from model.replay import (
+    MAKESPAN_ERROR_TEXT,
+    deviations,
+    makespan_error,
+    makespan_errors,
+    trace_time_scale,
+    utilisation,
+)
 from model.schedule import Schedule
 
 __all__ = ["DeviationView", "RowsModel", "format_seconds"]
@@ -243,8 +251,8 @@ class DeviationView(QtWidgets.QWidget):
             Column("label", "Algorithm", "bold: the mapping the run followed"),
             Column("predicted", "Predicted", "predicted makespan × time scale", format_seconds, True),
             Column("measured", "Measured", "measured makespan", format_seconds, True),
-            Column("error_pct", "Error", "(predicted − measured) / measured: negative is optimistic",
-                   _signed_pct, True, lambda r: late(-r["error"]) if math.isfinite(r["error_pct"]) else None),
+            Column("error_pct", "Error", f"Makespan error: {MAKESPAN_ERROR_TEXT}",
+                   _signed_pct, True, lambda r: late(r["error"]) if math.isfinite(r["error_pct"]) else None),
         ], self)
         self.error_model.bold = lambda r: bool(r.get("followed"))
         self.error_table, self.error_proxy = _table(self.error_model, "error_table")
@@ -379,8 +387,9 @@ class DeviationView(QtWidgets.QWidget):
         if prediction is not None:
             pm = prediction.makespan * ts
             text = f"predicted ({html.escape(prediction.algorithm)}) {format_seconds(pm)}"
-            if not partial and measured > 0:
-                text += f", error {_signed_pct(100 * (pm - measured) / measured)}"
+            err = makespan_error(pm, measured)
+            if not partial and measured > 0 and math.isfinite(err):
+                text += f", error {_signed_pct(100 * err)} (measured ÷ predicted − 1)"
             parts.append(text)
         if rows:
             moved = sum(r["moved"] for r in rows)

@@ -11,13 +11,16 @@ mapping it followed, and against the makespan of every computed schedule.
 
 from __future__ import annotations
 
+import html
 import importlib.util
 import logging
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from PySide6 import QtCore, QtWidgets
 
+from gui.numbers import human
 from model.algorithms import available, load_all
 from model.execution import EXECUTORS, WORK_MODES, calls_in, describe_calls
 from model.graph import GraphError
@@ -80,6 +83,9 @@ class ExecutionPanel(QtWidgets.QWidget):
         self.trace: Schedule | None = None
         self.prediction: Schedule | None = None
         self.time_scale = 0.01
+        #: the document's content version the shown trace was recorded for, and that of the run going on
+        self._trace_version: Any = None
+        self._run_version: Any = None
         # import every algorithm here, on the GUI thread, not concurrently in a pool thread
         load_all()
 
@@ -98,6 +104,9 @@ class ExecutionPanel(QtWidgets.QWidget):
 
         self.policy_combo = QtWidgets.QComboBox()
         self.policy_combo.setObjectName("policy_combo")
+        # long entries are elided, not a reason for a wide panel (the full text is in the list)
+        self.policy_combo.setSizeAdjustPolicy(QtWidgets.QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.policy_combo.setMinimumContentsLength(14)
         self.policy_combo.setToolTip("Follow an algorithm's mapping (computed now when it is not in the "
                                      "results), or let the engine place ready tasks on free workers")
         self.refresh_policies()
@@ -172,12 +181,12 @@ class ExecutionPanel(QtWidgets.QWidget):
         self._address_label = QtWidgets.QLabel("Dask scheduler")
         form.addRow(self._address_label, self.address_edit)
 
-        buttons = QtWidgets.QHBoxLayout()
-        buttons.addWidget(self.run_button)
-        buttons.addWidget(self.cancel_button)
-        buttons.addStretch(1)
-        buttons.addWidget(self.compare_button)
-        buttons.addWidget(self.save_button)
+        # two rows: the panel stays usable in a narrow dock (a 1024-pixel-wide window)
+        buttons = QtWidgets.QGridLayout()
+        buttons.addWidget(self.run_button, 0, 0)
+        buttons.addWidget(self.cancel_button, 0, 1)
+        buttons.addWidget(self.compare_button, 1, 0)
+        buttons.addWidget(self.save_button, 1, 1)
 
         self.deviation = DeviationView()
         self.deviation.setObjectName("deviation")
@@ -194,6 +203,9 @@ class ExecutionPanel(QtWidgets.QWidget):
         document.graph_changed.connect(self._on_document_graph_changed)
         if hasattr(document, "platform_changed"):
             document.platform_changed.connect(self._on_document_platform_changed)
+        if hasattr(document, "version_changed"):
+            # whether the shown trace is stale is known once the edit (or undo) is complete
+            document.version_changed.connect(self._update_stale_note)
         self._on_executor_changed()
         self._on_document_platform_changed()
 
@@ -294,8 +306,14 @@ class ExecutionPanel(QtWidgets.QWidget):
             f"{algorithm} mapping" + ("" if schedule is not None else " (computing it first)"))
         self._set_status(f"Running {len(graph)} tasks on {len(platform)} {executor} workers, {how}…")
         self._set_running(True)
-        if self.trace is None:
-            self.deviation.summary.setText("<i>Running: the comparison appears when the run ends.</i>")
+        # the previous run's comparison would describe another run: show nothing but this one
+        self.trace = self.prediction = None
+        self.deviation.clear()
+        self.deviation.summary.setText(f"<i>Running {len(graph):,} tasks on {executor}, {html.escape(how)}: "
+                                       "the comparison appears when the run ends.</i>")
+        self.compare_button.setEnabled(False)
+        self.save_button.setEnabled(False)
+        self._run_version = getattr(self.document, "version", None)
         r.start()
         return True
 
@@ -358,7 +376,7 @@ class ExecutionPanel(QtWidgets.QWidget):
         self.progress_bar.setValue(len(trace.slots))
         what = "Reconstructed trace" if trace.meta.get("reconstructed") else "Trace"
         self._set_status(f"{what}: {len(trace.slots)} tasks on {len(trace.workers)} workers, "
-                         f"makespan {trace.makespan:.4g} s.")
+                         f"makespan {human(trace.makespan)} s.")
 
     def _show(self, trace: Schedule, prediction: Schedule | None, time_scale: float | None,
               notes: list[str]) -> None:
@@ -369,6 +387,8 @@ class ExecutionPanel(QtWidgets.QWidget):
                 prediction = results.get(followed)
         ts = time_scale if time_scale is not None else trace_time_scale(trace)
         self.trace, self.prediction, self.time_scale = trace, prediction, ts
+        running = self._runnable is not None
+        self._trace_version = self._run_version if running else getattr(self.document, "version", None)
         if prediction is not None and prediction.algorithm not in results:
             results = {**results, prediction.algorithm: prediction}
         self.deviation.set_comparison(trace, prediction, results, ts, notes)
@@ -423,9 +443,9 @@ class ExecutionPanel(QtWidgets.QWidget):
 
     def _on_run_result(self, trace: Schedule) -> None:
         m = trace.meta
-        text = f"Done: {len(trace.slots)} tasks, measured makespan {trace.makespan:.4g} s"
+        text = f"Done: {len(trace.slots)} tasks, measured makespan {human(trace.makespan)} s"
         if "predicted_makespan" in m:
-            text += f" (predicted {m['predicted_makespan']:.4g} s)"
+            text += f" (predicted {human(m['predicted_makespan'])} s)"
         self._set_status(text + ".")
         self._deliver(trace, [])
 
@@ -474,7 +494,8 @@ class ExecutionPanel(QtWidgets.QWidget):
         sched = self.results().get(name) if name else None
         tip = "Seconds of real work per cost unit"
         if sched is not None:
-            tip += f"\n{name}'s makespan {sched.makespan:g} → about {sched.makespan * self.time_scale_spin.value():.3g} s"
+            tip += (f"\n{name}'s makespan {human(sched.makespan, 6)} → about "
+                    f"{human(sched.makespan * self.time_scale_spin.value(), 3)} s")
         self.time_scale_spin.setToolTip(tip)
 
     def _on_document_platform_changed(self) -> None:
@@ -494,15 +515,33 @@ class ExecutionPanel(QtWidgets.QWidget):
             self.progress_bar.setRange(0, max(1, n))
             self.progress_bar.setValue(0)
             self.progress_bar.setFormat("%v / %m tasks" if n else "no tasks")
-        if self.trace is not None and not self.deviation.notes.text().startswith("<b>Stale"):
-            note = "<b>Stale</b>: the graph or platform changed since this trace was recorded."
-            old = self.deviation.notes.text()
+        if not hasattr(self.document, "version_changed"):
+            self._update_stale_note()
+
+    def _update_stale_note(self) -> None:
+        """The notes say whether the shown trace was recorded for the document's content."""
+        if self.trace is None:
+            return
+        version = getattr(self.document, "version", None)
+        stale = version is None or version != self._trace_version
+        note = "<b>Stale</b>: the graph or platform changed since this trace was recorded."
+        old = self.deviation.notes.text()
+        marked = old.startswith(note)
+        if stale and not marked:
             self.deviation.notes.setText(note + ("<br>" + old if old else ""))
             self.deviation.notes.show()
+        elif not stale and marked:
+            # undone back to the content the trace was recorded for: up to date again
+            rest = old[len(note):].removeprefix("<br>")
+            self.deviation.notes.setText(rest)
+            self.deviation.notes.setVisible(bool(rest))
 
     def _on_save_button_clicked(self) -> None:
+        from gui.files import start_dir, suggested_name
+
+        name = suggested_name(getattr(self.document.graph, "name", ""), "trace", suffix=".schedule.json")
         path, _ = QtWidgets.QFileDialog.getSaveFileName(
-            self, "Save trace", "run.schedule.json",
+            self, "Save trace", str(Path(start_dir()) / name),
             "Trace (*.schedule.json);;Chrome trace for Perfetto (*.trace.json)")
         if not path:
             return

@@ -82,7 +82,18 @@ FAMILIES: dict[str, str] = {
 
 
 class Cancelled(Exception):
-    """Raised inside :meth:`Algorithm.steps` when the cancel token is set."""
+    """Raised inside :meth:`Algorithm.steps` when the cancel token is set.
+
+    Attributes
+    ----------
+    best : list of Slot or None
+        The best complete schedule an anytime algorithm had found when it was
+        cancelled (:meth:`Algorithm.best_so_far`); ``None`` when there is none.
+    """
+
+    def __init__(self, *args: object, best: list[Slot] | None = None) -> None:
+        super().__init__(*args)
+        self.best = best
 
 
 class PinViolation(RuntimeError):
@@ -152,6 +163,23 @@ class Algorithm:
         self.started = time.perf_counter()
         #: filled by :meth:`steps`: free information for the result's ``meta``
         self.info: dict[str, Any] = {}
+        self._best: list[Placement] | None = None
+        self._names: tuple[list[str], list[str]] = ([], [])
+
+    def record_best(self, placements: list[Placement]) -> None:
+        """Remember ``placements``, a complete schedule, as the best found so far.
+
+        Anytime algorithms call it with each new best, so that a run cancelled before
+        its end still gives it (:meth:`best_so_far`, :attr:`Cancelled.best`).
+        """
+        self._best = list(placements)
+
+    def best_so_far(self) -> list[Slot] | None:
+        """The last schedule given to :meth:`record_best`, as slots (``None``: none yet)."""
+        if self._best is None:
+            return None
+        tasks, workers = self._names
+        return [Slot(tasks[pl[0]], workers[pl[1]], float(pl[2]), float(pl[3])) for pl in self._best]
 
     def place(self, inst: Instance, cancel: CancelToken | None) -> Iterator[Placement]:
         """Yield placements ``(task, worker, start, finish)`` on index-based data."""
@@ -179,6 +207,15 @@ class Algorithm:
     def _placements(self, inst: Instance, cancel: CancelToken | None) -> Iterator[Placement]:
         """:meth:`place`, with the cancel token polled and every pin checked at each placement."""
         pin = inst.pin.tolist() if inst.pinned else None
+        self._best, self._names = None, (list(inst.tasks), list(inst.workers))
+        try:
+            yield from self._checked(inst, cancel, pin)
+        except Cancelled as exc:
+            if exc.best is None:
+                exc.best = self.best_so_far()
+            raise
+
+    def _checked(self, inst: Instance, cancel: CancelToken | None, pin: list[int] | None) -> Iterator[Placement]:
         for pl in self.place(inst, cancel):
             # engines poll the token only now and then; this makes a cancel set between
             # two placements stop the run at the next one

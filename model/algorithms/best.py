@@ -75,6 +75,7 @@ class Best(Algorithm):
         shown: dict[int, Placement] = {}
         history = [(time.perf_counter() - t0, makespan_of(cur), lb)]
         self.info["history"] = history
+        self.record_best(cur)  # kept if the run is cancelled
         yield from changed(shown, cur)
         exact = inst.n * inst.m <= EXACT_SIZE and Optimal.available()
         ls_budget = deadline.left() * (0.3 if exact else 1.0)
@@ -88,6 +89,7 @@ class Best(Algorithm):
         for pl in searches:
             if makespan_of(pl) < makespan_of(cur) - 1e-9:
                 cur = pl
+                self.record_best(pl)  # kept if the run is cancelled
                 yield from changed(shown, pl)
         bound, proven = lb, makespan_of(cur) <= lb + 1e-9
         if exact and not proven and not deadline.passed():
@@ -97,6 +99,7 @@ class Best(Algorithm):
                 bound, proven = max(bound, bnd), prv
                 if pl and makespan_of(pl) < makespan_of(cur) - 1e-9:
                     cur = pl
+                    self.record_best(pl)  # kept if the run is cancelled
                     yield from changed(shown, pl)
         best = makespan_of(cur)
         if best <= bound + 1e-9 * max(1.0, best):

@@ -64,6 +64,7 @@ class Improve(Algorithm):
         # final checked schedule included
         deadline = Deadline(time_limit - finish_reserve(inst), cancel, start=self.started)
         start_name, start = best_heuristic(inst, START_FROM, cancel, deadline)
+        self.record_best(start)  # kept if the run is cancelled
         lb = lower_bound(inst)
         shown: dict[int, Placement] = {}
         best = makespan_of(start)
@@ -75,11 +76,14 @@ class Improve(Algorithm):
             history.append((time.perf_counter() - t0, ms, lb))
 
         if not search_pays(inst, deadline.left()):
+            self.record_best(start)  # kept if the run is cancelled
             yield from changed(shown, start)  # no time left to search: the start as it is
         else:
             for pl in improve_placements(inst, start, time_limit=deadline.left(), seed=self.seed,
                                          max_iterations=max_it, target=lb, cancel=cancel, on_improve=improved):
                 best = min(best, makespan_of(pl))
+                if makespan_of(pl) <= best:
+                    self.record_best(pl)  # kept if the run is cancelled
                 yield from changed(shown, pl)
         self.info.update(started_from=start_name, lower_bound=lb, gap=best / lb - 1.0 if lb > 0 else 0.0)
         if deadline.passed() and best > lb + 1e-9 * max(1.0, lb):

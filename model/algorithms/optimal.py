@@ -89,6 +89,7 @@ class Optimal(Algorithm):
                 raise
             hint = serial_placements(inst)
         shown: dict[int, Placement] = {}
+        self.record_best(hint)  # kept if the run is cancelled
         yield from changed(shown, hint)
         history: list[tuple[float, float, float]] = []
         self.info["history"] = history
@@ -104,6 +105,7 @@ class Optimal(Algorithm):
                     mk = max(f for *_x, f in pl)
                     if mk < best_ms - 1e-9:
                         best_ms = mk
+                        self.record_best(pl)  # kept if the run is cancelled
                         yield from changed(shown, pl)
         if best_ms <= bound + 1e-9 * max(1.0, best_ms):
             proven = True

@@ -31,6 +31,32 @@ def _dangling_qthread_pool(qapp):
                     "(e.g. qtbot.waitSignal on the result) before the test ends")
 
 
+@pytest.fixture(autouse=True)
+def _no_modal_question(monkeypatch):
+    """A question box would wait for a click that never comes: the test fails instead of hanging.
+
+    Tests that expect a question replace ``QMessageBox.question`` themselves.
+    """
+    from PySide6 import QtWidgets
+
+    asked: list[str] = []
+
+    def question(parent, title, text, *args, **kwargs):
+        asked.append(f"{title}: {text}")
+        return QtWidgets.QMessageBox.StandardButton.Discard
+
+    monkeypatch.setattr(QtWidgets.QMessageBox, "question", staticmethod(question))
+    yield
+    if asked:
+        pytest.fail(f"the test left a question unanswered (it would wait forever): {asked[0]}")
+
+
+@pytest.fixture(autouse=True)
+def _private_autosave_folder(tmp_path, monkeypatch):
+    """Windows made by tests autosave into the test's own folder, never the user's."""
+    monkeypatch.setenv("TASKMAPPER_AUTOSAVE_DIR", str(tmp_path / "autosave"))
+
+
 @pytest.fixture(scope="session")
 def heft_graph():
     """The HEFT paper example graph (Topcuoglu et al. 2002, Fig. 2)."""

@@ -10,6 +10,7 @@ from PySide6 import QtCore, QtGui
 
 from gui import algorithm_runs
 from gui.algorithm_runs import AlgorithmWorker, RunManager
+from gui.numbers import human
 from gui.results import COL, COLUMNS, ResultsModel, ResultsPanel, RunRow, SearchPlot
 from gui.results.table import assign_bounds
 from gui.results.table import format_cell as _fmt
@@ -165,7 +166,7 @@ def test_plot_follows_a_best_run_live(qtbot, manager, layered):
     line = panel._progress[key]
     qtbot.waitUntil(lambda: line.bar.format().endswith(" / 0.8 s") and "best " in line.search_label.text(),
                     timeout=5000)
-    assert f"best {min(p[1] for p in row.history):g}" in line.search_label.text()
+    assert f"best {human(min(p[1] for p in row.history), 6)}" in line.search_label.text()
     with qtbot.waitSignal(manager.run_finished, timeout=60_000):
         pass
     hist = panel.row("best").history
@@ -260,15 +261,36 @@ def test_time_limit_goes_to_anytime_algorithms_only(qtbot, manager, monkeypatch)
     assert panel.row("improve").params == {"time_limit": 0.7}
 
 
-def test_run_all_includes_improve_and_best_but_not_optimal(qtbot, manager, monkeypatch):
+def test_run_all_runs_exact_solvers_on_small_graphs_and_says_why_it_leaves_them_out_on_big_ones(
+        qtbot, manager, monkeypatch):
+    from gui.algorithms import RUN_ALL_EXACT_TASKS, is_slow, unavailable_reason
+
+    slow = [n for n in available() if is_slow(n)]
+    assert slow, "the registry has an exact solver"
     panel = make_panel(qtbot, manager, TaskGraph("e"), Platform.homogeneous(2))
     asked = []
-    monkeypatch.setattr(panel, "run", lambda names, params=None: asked.append(list(names)) or [])
+    monkeypatch.setattr(panel, "run", lambda names, params=None: asked.append(list(names)) or ["k"])
     panel.run_all()
     (names,) = asked
     assert "improve" in names and "best" in names and "heft" in names
-    assert "optimal" not in names
-    assert "not included in Run all" in panel.algorithm_list.findItems("optimal", QtCore.Qt.MatchFlag.MatchExactly)[0].toolTip()
+    # a small graph: the exact solvers run too (those that can run here)
+    assert [n for n in slow if not unavailable_reason(n)] == [n for n in names if is_slow(n)]
+    # a big graph: left out, and the panel says so (decided by the registry's metadata)
+    big = TaskGraph("big")
+    for i in range(RUN_ALL_EXACT_TASKS + 1):
+        big.add_task(f"t{i}", 1)
+    panel.document.graph = big
+    asked.clear()
+    panel.run_all()
+    (names,) = asked
+    assert not any(is_slow(n) for n in names)
+    text = panel.message_label.text()
+    assert panel.message_label.isVisibleTo(panel)
+    for n in slow:
+        assert n in text
+    assert "exponential" in text and f"{RUN_ALL_EXACT_TASKS} tasks" in text
+    tip = panel.algorithm_list.findItems(slow[0], QtCore.Qt.MatchFlag.MatchExactly)[0].toolTip()
+    assert f"Run all includes it on graphs of up to {RUN_ALL_EXACT_TASKS} tasks" in tip
 
 
 # ---------------------------------------------------------------- cancel mid-search
@@ -296,9 +318,13 @@ def test_cancel_mid_search(qtbot, manager, layered, name, params, in_cp_sat):
         qtbot.mouseClick(line.cancel_button, LEFT)
     latency = time.perf_counter() - t0
     assert latency < 3.0
-    assert row_text(panel, name)["status"] == "cancelled"
+    # the best schedule found before the cancel is kept, marked cancelled and unproven
+    assert row_text(panel, name)["status"] == "cancelled (best so far)"
     assert panel.results() == {}
-    assert panel.message_label.text() == f"{name} cancelled"
+    best = panel.row(name).schedule
+    assert best is not None and best.meta["cancelled"] is True and best.meta["proven_optimal"] is False
+    assert len(best.slots) == len(g)
+    assert panel.message_label.text().startswith(f"{name} cancelled: kept the best schedule found so far")
     qtbot.waitUntil(lambda: not cp_sat_running(), timeout=3000)  # the solver thread is gone too
 
 
