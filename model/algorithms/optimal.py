@@ -9,11 +9,50 @@ from ..instance import Instance
 from .base import Algorithm, Cancelled, CancelToken, Placement, register
 from .engines.bounds import lower_bound
 from .engines.budget import Deadline, finish_reserve, serial_placements
-from .engines.cpsat import INSTALL_HINT, have_ortools, solve
+from .engines.cpsat import INSTALL_HINT, PROOF_TOL, have_ortools, solve
 from .engines.localsearch import changed
 from .heft import HEFT
 
-__all__ = ["INSTALL_HINT", "Optimal", "have_ortools"]
+__all__ = ["INSTALL_HINT", "Optimal", "have_ortools", "proof_of"]
+
+
+def proof_of(makespan: float, bound: float, proven: bool = False) -> dict[str, object]:
+    """What a makespan and a valid lower bound of the optimum prove, as ``info`` entries.
+
+    Parameters
+    ----------
+    makespan : float
+        The makespan of the schedule found.
+    bound : float
+        A valid lower bound of the optimal makespan (of the pinned problem).
+    proven : bool
+        Whether the solver proved the makespan optimal itself.
+
+    Returns
+    -------
+    dict
+        ``lower_bound``, ``proven_optimal`` (the makespan is within the float tolerance
+        :data:`~.engines.cpsat.PROOF_TOL` of the bound, or ``proven``), ``gap``
+        (``makespan / bound - 1``; 0 when proven, infinite without a positive bound) and
+        ``proof``: ``"proven optimal"`` or ``"optimal within X %"`` (X the gap).
+
+    Examples
+    --------
+    >>> proof_of(10.0, 10.0 - 1e-12)["proof"]
+    'proven optimal'
+    >>> proof_of(10.0, 9.99)["proof"]
+    'optimal within 0.1 %'
+    """
+    if makespan <= bound + PROOF_TOL * max(1.0, makespan):
+        proven = True
+    if proven:
+        gap, text = 0.0, "proven optimal"
+    elif bound > 0:
+        gap = max(0.0, makespan / bound - 1.0)
+        text = f"optimal within {100 * gap:.3g} %"
+    else:
+        gap, text = float("inf"), "no bound"
+    return {"lower_bound": bound, "proven_optimal": proven, "gap": gap, "proof": text}
 
 
 @register
@@ -28,7 +67,13 @@ class Optimal(Algorithm):
 
     Model: one optional interval per (task, worker), exactly one present; no overlap on a
     worker; an edge delays its target by the transfer time only across workers; the
-    makespan is at least total work / workers and the longest path.
+    makespan is at least total work / workers and the longest path. Times that are not
+    multiples of 1/1000 are rounded down onto a fine grid, and every schedule is re-timed
+    with the real times, so the bound holds for real-valued costs too.
+
+    The result's ``meta`` says what is proven: ``proof`` is ``"proven optimal"`` when the
+    makespan equals the bound within the float tolerance (``proven_optimal`` true, ``gap``
+    0), else ``"optimal within X %"`` with X the ``gap`` to the valid ``lower_bound``.
 
     References
     ----------
@@ -105,9 +150,6 @@ class Optimal(Algorithm):
                     if mk < best_ms - 1e-9:
                         best_ms = mk
                         yield from changed(shown, pl)
-        if best_ms <= bound + 1e-9 * max(1.0, best_ms):
-            proven = True
-        self.info.update(lower_bound=bound, proven_optimal=proven,
-                         gap=(best_ms / bound - 1.0) if bound > 0 else 0.0)
-        if deadline.passed() and not proven:
+        self.info.update(proof_of(best_ms, bound, proven))
+        if deadline.passed() and not self.info["proven_optimal"]:
             self.info["stopped"] = "time limit"

@@ -17,7 +17,7 @@ from .bounds import lower_bound
 from .budget import Deadline
 from .localsearch import Timer, to_placements
 
-__all__ = ["INSTALL_HINT", "have_ortools", "solve"]
+__all__ = ["INSTALL_HINT", "PROOF_TOL", "have_ortools", "solve"]
 
 INSTALL_HINT = 'the "optimal" algorithm needs OR-Tools: pip install "taskmapper[optimal]" (or: pip install ortools)'
 
@@ -34,12 +34,32 @@ def have_ortools() -> bool:
         return False
 
 
+#: relative tolerance of a proof: a makespan within it of a valid lower bound is optimal
+PROOF_TOL = 1e-9
+#: the largest scaled horizon of a real-valued model (far inside CP-SAT's 64-bit integers)
+_MAX_SCALED = 2.0**46
+
+
 def _scale(values: list[float]) -> tuple[int, bool]:
     """The smallest factor in 1, 10, ..., 1000 that makes every value integral, and whether it is exact."""
     for k in (1, 10, 100, 1000):
         if all(abs(v * k - round(v * k)) <= 1e-9 * max(1.0, abs(v * k)) for v in values):
             return k, True
     return 1000, False
+
+
+def _grid(n: int, ref: float, horizon: float) -> float:
+    """The power of two that real-valued times are scaled by before they are rounded down.
+
+    Rounding down loses less than one grid step per task and per transfer, so along any
+    path less than ``2n + 1`` steps: the grid is chosen so that this is a tenth of the
+    proof tolerance of ``ref`` (a lower bound of the optimum), unless the scaled
+    ``horizon`` would leave the range the solver handles well. A power of two scales a
+    float exactly, so the rounding is exact too.
+    """
+    want = 10.0 * (2 * n + 1) / (PROOF_TOL * ref) if ref > 0 else _MAX_SCALED / max(horizon, 1e-300)
+    cap = _MAX_SCALED / max(horizon, 1e-300)
+    return float(2.0 ** math.floor(math.log2(min(want * 2.0, cap))))
 
 
 def solve(
@@ -60,8 +80,15 @@ def solve(
     The model has, per task, one optional interval per worker (exactly one present),
     no overlap per worker, and for every edge a delay of the transfer time only when its
     two tasks are on different workers. A pinned task's interval is present on its pin
-    only, so the optimum, the bound and the proof are those of the pinned problem. Times are scaled to integers (exactly when the
-    data allow; otherwise to 1/1000 and the final schedule is re-timed exactly).
+    only, so the optimum, the bound and the proof are those of the pinned problem.
+
+    Times are scaled to integers: exactly when every time is a multiple of 1/1000;
+    otherwise onto a fine binary grid, rounded down (see :func:`_grid`). Every solution
+    is re-timed exactly with the real times (they are no shorter than the rounded ones,
+    so the real makespan may be a little longer than the model's), and the model's
+    bound, scaled back, is a valid bound of the real problem. The proof is
+    ``makespan <= bound`` within :data:`PROOF_TOL`; when rounding keeps the two apart the
+    result is optimal within the reported gap.
 
     With a ``deadline``, building the model stops when it passes (a large graph's model
     may take longer to build than the budget): the solver then does not run, and the
@@ -89,16 +116,19 @@ def solve(
         c = [[inst.comm(d, p, q) for q in range(m)] for p in range(m)]
         edges.append((u, v, c))
         values.extend(x for row in c for x in row)
-    k, exact = _scale(values)
+    scale, exact = _scale(values)
+    if hint:
+        top = max(f for _i, _p, _s, f in hint)
+    else:
+        top = float(inst.w.max(axis=1).sum()) + sum(max(max(r) for r in c) for _u, _v, c in edges)
+    k = float(scale) if exact else _grid(n, lb0, top)
 
     def sc(x: float) -> int:
-        return round(x * k) if exact else math.ceil(x * k - 1e-9)
+        # real-valued times are rounded down: every schedule of the real problem, its
+        # times rounded down too, is one of the model, so the model's bound is a bound
+        return round(x * k) if exact else math.floor(x * k)
 
-    if hint:
-        hint_ms = max(f for _i, _p, _s, f in hint)
-        horizon = sc(hint_ms) + 1
-    else:
-        horizon = sc(float(inst.w.max(axis=1).sum()) + sum(max(max(r) for r in c) for _u, _v, c in edges)) + 1
+    horizon = sc(top) + 1
 
     model = cp_model.CpModel()
     start = [model.new_int_var(0, horizon, f"s{i}") for i in range(n)]
@@ -141,7 +171,8 @@ def solve(
     ms = model.new_int_var(0, horizon, "makespan")
     for i in range(n):
         model.add(ms >= end[i])
-    model.add(ms >= math.floor(lb0 * k + 1e-9) if exact else ms >= 0)
+    # (one step below the rounded-down analytic bound: that bound is a sum of floats)
+    model.add(ms >= (math.floor(lb0 * k + 1e-9) if exact else max(0, math.floor(lb0 * k) - 1)))
     # identical workers: the first task may as well run on the first worker
     # (pins tell the workers apart: no such symmetry then)
     identical = bool((inst.w == inst.w[:, :1]).all()) and inst.uniform_comm and not inst.pinned
@@ -178,8 +209,7 @@ def solve(
         def on_solution_callback(self) -> None:
             assign = [next(p for p in range(m) if self.value(on[i][p])) for i in range(n)]
             st = [self.value(start[i]) for i in range(n)]
-            # the bound of a rounded-up model is no bound of the real problem
-            out.put(("sol", assign, st, self.best_objective_bound / k if exact else lb0))
+            out.put(("sol", assign, st, self.best_objective_bound / k))
 
     result: dict[str, Any] = {}
 
@@ -222,13 +252,13 @@ def solve(
     if cancel is not None and cancel.is_set():
         raise Cancelled()
     status = result.get("status")
-    # with exact scaling the model is a relaxation (zero-length intervals may sit inside
-    # others), so its bound holds; with rounded-up times it does not
-    if exact and status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+    # the model is a relaxation (zero-length intervals may sit inside others; real-valued
+    # times are rounded down), so its bound holds for the real problem
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         bound = max(lb0, solver.best_objective_bound / k)
     else:
         bound = lb0
-    proven = status == cp_model.OPTIMAL and exact and best <= bound + 1e-9 * max(1.0, bound)
+    proven = best <= bound + PROOF_TOL * max(1.0, bound)
     if history is not None:
         # the final point carries the best known makespan (the hint when the solver found
         # nothing better) and the proven bound; never an infinite value
