@@ -271,3 +271,11 @@ def test_optimal_holds_its_time_limit_and_a_valid_gap_on_real_valued_costs():
     if not alg.info["proven_optimal"]:
         assert alg.info["stopped"] == "time limit"
         assert alg.info["proof"].startswith("optimal within ")
+
+
+def test_best_proves_a_real_valued_case_through_the_same_bound():
+    g, plat, _d = case_graph(CASES[1])
+    alg = get_algorithm("best", time_limit=8)
+    s = alg.schedule(real_valued(g, 3), plat)
+    assert alg.info["proven_optimal"] is True and alg.info["proof"] == "proven optimal"
+    assert alg.info["lower_bound"] == pytest.approx(s.makespan, rel=1e-9)
