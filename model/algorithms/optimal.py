@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from ..graph import GraphError
 from ..instance import Instance
@@ -133,6 +134,12 @@ class Optimal(Algorithm):
             if deadline.cancelled():
                 raise
             hint = serial_placements(inst)
+        else:
+            # all on the fastest worker may beat HEFT (when HEFT pays for a transfer or a
+            # slow worker): the better start also bounds the solver's grid more tightly
+            serial = serial_placements(inst)
+            if max((f for *_x, f in serial), default=0.0) < max((f for *_x, f in hint), default=0.0):
+                hint = serial
         shown: dict[int, Placement] = {}
         yield from changed(shown, hint)
         history: list[tuple[float, float, float]] = []
@@ -140,10 +147,12 @@ class Optimal(Algorithm):
         best_ms = max((f for *_x, f in hint), default=0.0)
         bound = lower_bound(inst)
         proven = False
+        report: dict[str, Any] = {"limited": True}
         if not deadline.passed():
             for pl, bnd, prv in solve(inst, hint=hint, time_limit=deadline.left(), seed=self.seed,
                                       threads=int(self.params.get("threads", 2)), cancel=cancel, history=history,
-                                      t0=self.started, deadline=deadline, work_limit=self.params.get("work_limit")):
+                                      t0=self.started, deadline=deadline, work_limit=self.params.get("work_limit"),
+                                      report=report):
                 bound, proven = bnd, prv
                 if pl:
                     mk = max(f for *_x, f in pl)
@@ -151,5 +160,7 @@ class Optimal(Algorithm):
                         best_ms = mk
                         yield from changed(shown, pl)
         self.info.update(proof_of(best_ms, bound, proven))
-        if deadline.passed() and not self.info["proven_optimal"]:
-            self.info["stopped"] = "time limit"
+        if not self.info["proven_optimal"] and (deadline.passed() or report["limited"]):
+            # the solver stops at its own limit, a moment before the deadline
+            limit = "work limit" if self.params.get("work_limit") is not None and not deadline.passed() else "time limit"
+            self.info["stopped"] = limit

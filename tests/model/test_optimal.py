@@ -279,3 +279,58 @@ def test_best_proves_a_real_valued_case_through_the_same_bound():
     s = alg.schedule(real_valued(g, 3), plat)
     assert alg.info["proven_optimal"] is True and alg.info["proof"] == "proven optimal"
     assert alg.info["lower_bound"] == pytest.approx(s.makespan, rel=1e-9)
+
+
+def rescaled(g: TaskGraph, plat: Platform, cost: float, data: float) -> tuple[TaskGraph, Platform]:
+    """``g`` with costs times ``cost``, data and latency times ``data``, pins kept."""
+    h = TaskGraph(g.name)
+    for t in g.tasks:
+        costs = g.costs(t)
+        if costs:
+            h.add_task(t, costs=[c * cost for c in costs])
+        else:
+            h.add_task(t, g.cost(t) * cost)
+        if g.nx.nodes[t].get("pin"):
+            h.nx.nodes[t]["pin"] = g.nx.nodes[t]["pin"]
+    for u, v in g.edges:
+        h.add_edge(u, v, g.data(u, v) * data)
+    return h, Platform.homogeneous(len(plat.ids), bandwidth=1 / 1.37, latency=0.71 * data)
+
+
+@pytest.mark.parametrize(("cost", "data"), [(1e-4, 1e-4), (1e7, 1e7), (1.0, 1e6), (3.3e10, 1e10)],
+                         ids=["tiny", "large", "transfer-heavy", "huge"])
+def test_optimal_proves_real_valued_optima_at_every_magnitude(cost, data):
+    # large real values once counted as whole (within 1e-9 of an integer, relatively)
+    # and were rounded to the nearest, which lifted the bound above the optimum; with
+    # transfers a million times the work, a grid fitted to the transfers left gaps
+    proven = 0
+    for seed in range(12):
+        g, plat = rescaled(*real_case(seed), cost, data)
+        alg = get_algorithm("optimal", time_limit=10)
+        s = alg.schedule(g, plat)
+        want = brute_force(g, plat)
+        assert alg.info["lower_bound"] <= want * (1 + 1e-12), g.name
+        assert s.makespan == pytest.approx(want, rel=1e-9), g.name
+        proven += alg.info["proven_optimal"]
+    assert proven == 12
+
+
+@pytest.mark.parametrize("m", [2, 64])
+def test_optimal_proves_with_very_slow_workers_and_huge_transfers(m):
+    # times up to 1e12 on every other worker: the model's sums stay within its integers,
+    # and HEFT's start (4.7e11 on 64 workers) does not coarsen the grid
+    import random
+
+    rnd = random.Random(m)
+    g = TaskGraph("slow")
+    for k in range(6):
+        g.add_task(f"t{k}", costs=[rnd.uniform(1, 3) if p % 2 == 0 else rnd.uniform(1e11, 9.9e11) for p in range(m)])
+    for v in range(6):
+        for u in range(v):
+            if rnd.random() < 0.4:
+                g.add_edge(f"t{u}", f"t{v}", rnd.uniform(0, 9.9e11))
+    alg = get_algorithm("optimal", time_limit=10)
+    s = alg.schedule(g, Platform.homogeneous(m, latency=0.37))
+    assert s.makespan < 20
+    assert alg.info["proof"] == "proven optimal"
+    assert alg.info["lower_bound"] == pytest.approx(s.makespan, rel=1e-9)

@@ -13,7 +13,7 @@ from typing import Any
 from ...graph import GraphError
 from ...instance import Instance
 from ..base import Cancelled, CancelToken, Placement
-from .bounds import lower_bound
+from .bounds import WHOLE_TOL, lower_bound
 from .budget import Deadline
 from .localsearch import Timer, to_placements
 
@@ -36,29 +36,35 @@ def have_ortools() -> bool:
 
 #: relative tolerance of a proof: a makespan within it of a valid lower bound is optimal
 PROOF_TOL = 1e-9
-#: the largest scaled horizon of a real-valued model (far inside CP-SAT's 64-bit integers)
-_MAX_SCALED = 2.0**46
+#: the largest scaled horizon of a real-valued model times (workers + 2): the sums of
+#: the model (a start plus one duration per worker) stay far inside 64-bit integers
+_MAX_SCALED = 2.0**55
 
 
 def _scale(values: list[float]) -> tuple[int, bool]:
-    """The smallest factor in 1, 10, ..., 1000 that makes every value integral, and whether it is exact."""
+    """The smallest factor in 1, 10, ..., 1000 that makes every value integral, and whether it is exact.
+
+    Integral within a few float steps (:data:`~.bounds.WHOLE_TOL`): a tolerance as wide
+    as the proof's would take large real values (1e7 and more) for whole ones and round
+    them to the nearest step, which can lift the bound above the optimum.
+    """
     for k in (1, 10, 100, 1000):
-        if all(abs(v * k - round(v * k)) <= 1e-9 * max(1.0, abs(v * k)) for v in values):
+        if all(abs(v * k - round(v * k)) <= WHOLE_TOL * max(1.0, abs(v * k)) for v in values):
             return k, True
     return 1000, False
 
 
-def _grid(n: int, ref: float, horizon: float) -> float:
+def _grid(n: int, m: int, ref: float, horizon: float) -> float:
     """The power of two that real-valued times are scaled by before they are rounded down.
 
     Rounding down loses less than one grid step per task and per transfer, so along any
     path less than ``2n + 1`` steps: the grid is chosen so that this is a tenth of the
     proof tolerance of ``ref`` (a lower bound of the optimum), unless the scaled
-    ``horizon`` would leave the range the solver handles well. A power of two scales a
-    float exactly, so the rounding is exact too.
+    ``horizon`` would leave the range of the solver's integers (on ``m`` workers). A
+    power of two scales a float exactly, so the rounding is exact too.
     """
-    want = 10.0 * (2 * n + 1) / (PROOF_TOL * ref) if ref > 0 else _MAX_SCALED / max(horizon, 1e-300)
-    cap = _MAX_SCALED / max(horizon, 1e-300)
+    cap = _MAX_SCALED / ((m + 2) * max(horizon, 1e-300))
+    want = 10.0 * (2 * n + 1) / (PROOF_TOL * ref) if ref > 0 else cap
     return float(2.0 ** math.floor(math.log2(min(want * 2.0, cap))))
 
 
@@ -74,6 +80,7 @@ def solve(
     t0: float | None = None,
     work_limit: float | None = None,
     deadline: Deadline | None = None,
+    report: dict[str, Any] | None = None,
 ) -> Iterator[tuple[list[Placement], float, bool]]:
     """Solve the mapping problem; yield ``(placements, lower_bound, proven)`` for each better solution.
 
@@ -93,7 +100,12 @@ def solve(
     With a ``deadline``, building the model stops when it passes (a large graph's model
     may take longer to build than the budget): the solver then does not run, and the
     only thing yielded is the bound of :func:`~.bounds.lower_bound`.
+
+    ``report``, when given, receives ``limited``: whether the search ended at its time
+    or work limit (or the deadline cut the model short) rather than with the model solved.
     """
+    if report is not None:
+        report["limited"] = True
     try:
         from ortools.sat.python import cp_model
     except ImportError:
@@ -121,14 +133,16 @@ def solve(
         top = max(f for _i, _p, _s, f in hint)
     else:
         top = float(inst.w.max(axis=1).sum()) + sum(max(max(r) for r in c) for _u, _v, c in edges)
-    k = float(scale) if exact else _grid(n, lb0, top)
+    k = float(scale) if exact else _grid(n, m, lb0, top)
+    horizon = (round(top * k) if exact else math.floor(top * k)) + 1
 
     def sc(x: float) -> int:
         # real-valued times are rounded down: every schedule of the real problem, its
-        # times rounded down too, is one of the model, so the model's bound is a bound
-        return round(x * k) if exact else math.floor(x * k)
+        # times rounded down too, is one of the model, so the model's bound is a bound.
+        # A time past the horizon rules out what it applies to, as the horizon itself
+        # does: clipped, it keeps the model's sums small
+        return min(round(x * k) if exact else math.floor(x * k), horizon + 1)
 
-    horizon = sc(top) + 1
 
     model = cp_model.CpModel()
     start = [model.new_int_var(0, horizon, f"s{i}") for i in range(n)]
@@ -259,6 +273,8 @@ def solve(
     else:
         bound = lb0
     proven = best <= bound + PROOF_TOL * max(1.0, bound)
+    if report is not None:
+        report["limited"] = status not in (cp_model.OPTIMAL, cp_model.INFEASIBLE, cp_model.MODEL_INVALID)
     if history is not None:
         # the final point carries the best known makespan (the hint when the solver found
         # nothing better) and the proven bound; never an infinite value
