@@ -156,7 +156,7 @@ class Optimal(Algorithm):
                 bound, proven = bnd, prv
                 if pl:
                     mk = max(f for *_x, f in pl)
-                    if mk < best_ms - 1e-9:
+                    if mk < best_ms - 1e-12 * max(1.0, mk):
                         best_ms = mk
                         yield from changed(shown, pl)
         self.info.update(proof_of(best_ms, bound, proven))

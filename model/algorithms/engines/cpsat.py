@@ -254,7 +254,7 @@ def solve(
             mk = max((f for *_x, f in pl), default=0.0)
             if history is not None:
                 history.append((time.perf_counter() - t0, mk, max(bound, lb0)))
-            if mk < best - 1e-9:
+            if mk < best - 1e-12 * max(1.0, mk):
                 best = mk
                 yield pl, max(bound, lb0), False
     finally:
