@@ -334,3 +334,23 @@ def test_optimal_proves_with_very_slow_workers_and_huge_transfers(m):
     assert s.makespan < 20
     assert alg.info["proof"] == "proven optimal"
     assert alg.info["lower_bound"] == pytest.approx(s.makespan, rel=1e-9)
+
+
+@pytest.mark.parametrize("costs", [[0, 0, 0], [1e-300, 2e-300, 0]], ids=["zero", "subnormal"])
+def test_optimal_on_zero_and_tiny_costs_with_real_valued_transfers(costs):
+    # an empty horizon once asked for an infinitely fine grid (OverflowError)
+    for pinned in (False, True):
+        g = TaskGraph()
+        for i, c in enumerate(costs):
+            g.add_task(f"t{i}", c)
+        g.add_edge("t0", "t2", 1 / 3)
+        g.add_edge("t1", "t2", 2 / 3)
+        if pinned:
+            g.nx.nodes["t0"]["pin"], g.nx.nodes["t1"]["pin"] = "P1", "P2"
+        plat = Platform.homogeneous(2, latency=0.1)
+        alg = get_algorithm("optimal", time_limit=5)
+        s = alg.schedule(g, plat)
+        assert s.makespan == pytest.approx(brute_force(g, plat), abs=1e-12)
+        assert 0.0 <= alg.info["lower_bound"] <= s.makespan + 1e-12
+        assert str(alg.info["lower_bound"]) != "-0.0"
+        assert alg.info["proof"] == "proven optimal"

@@ -45,7 +45,7 @@ def lower_bound(inst: Instance) -> float:
     lb = float(max(path.max(), wmin.sum() / inst.m, wmin.max(), pinned))
     if integral_times(inst):
         # with integral durations and transfers, some optimal schedule has integral starts
-        lb = float(np.ceil(lb - 1e-9))
+        lb = max(0.0, float(np.ceil(lb - 1e-9)))  # (never -0.0)
     return lb
 
 

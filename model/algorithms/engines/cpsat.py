@@ -63,9 +63,11 @@ def _grid(n: int, m: int, ref: float, horizon: float) -> float:
     ``horizon`` would leave the range of the solver's integers (on ``m`` workers). A
     power of two scales a float exactly, so the rounding is exact too.
     """
-    cap = _MAX_SCALED / ((m + 2) * max(horizon, 1e-300))
+    cap = _MAX_SCALED / ((m + 2) * horizon) if horizon > 0 else math.inf
     want = 10.0 * (2 * n + 1) / (PROOF_TOL * ref) if ref > 0 else cap
-    return float(2.0 ** math.floor(math.log2(min(want * 2.0, cap))))
+    x = min(want * 2.0, cap)
+    # (an empty horizon, or times near the smallest floats: as fine as a float allows)
+    return float(2.0 ** (max(-1000, min(1000, math.floor(math.log2(x))))) if math.isfinite(x) else 2.0**1000)
 
 
 def solve(
@@ -141,7 +143,8 @@ def solve(
         # times rounded down too, is one of the model, so the model's bound is a bound.
         # A time past the horizon rules out what it applies to, as the horizon itself
         # does: clipped, it keeps the model's sums small
-        return min(round(x * k) if exact else math.floor(x * k), horizon + 1)
+        y = min(x * k, horizon + 1.0)
+        return round(y) if exact else math.floor(y)
 
 
     model = cp_model.CpModel()
