@@ -6,18 +6,30 @@ Two sets shipped in ``benchmarks/data`` (sources in its README; override with ``
 * ``stg/50/``: 60 Standard Task Graph Set graphs (50 tasks, no communication) with the
   published optima for 2, 4, 8 and 16 workers.
 
-Prints, per set and algorithm, the mean and worst ratio to the optimum, how many runs
-proved optimality, and the longest run time::
+and two real-valued sets, where no time is a multiple of 1/1000 (``--real`` runs only these):
 
-    .venv/bin/python benchmarks/bench_optimal.py [--time-limit 10] [--stg-graphs 60]
+* ``real tiny``: 60 seeded graphs of 3-6 tasks on 2-3 workers, real-valued costs, data,
+  latency and bandwidth, some pins; the optimum by brute force (every mapping × every
+  topological order);
+* ``real comm``: the ``optimal-comm`` graphs with every cost and data size multiplied by
+  a seeded factor in [0.9, 1.1].
+
+Prints, per set and algorithm, the mean and worst ratio to the optimum, how many runs
+proved optimality, and the longest run time; for the real-valued sets how many runs
+proved optimality, the gaps of the others, and whether any bound passed the optimum::
+
+    .venv/bin/python benchmarks/bench_optimal.py [--time-limit 10] [--stg-graphs 60] [--real]
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import itertools
 import json
 import os
+import random
+import statistics
 import sys
 import time
 from pathlib import Path
@@ -28,6 +40,7 @@ sys.path.insert(0, str(ROOT))
 from model.algorithms import get_algorithm  # noqa: E402
 from model.formats import stg  # noqa: E402
 from model.graph import Platform, TaskGraph  # noqa: E402
+from model.instance import compile_instance  # noqa: E402
 
 DATA = Path(os.environ.get("TASKMAPPER_BENCH_DATA", ROOT / "benchmarks" / "data"))
 
@@ -65,13 +78,118 @@ def table(title: str, rows: dict[str, list[tuple[float, bool, float]]]) -> None:
               f"{hit:>8} {sum(1 for _r, p, _t in rs if p):>7} {max(t for *_x, t in rs):>7.2f}")
 
 
+def real_tiny(seed: int) -> tuple[TaskGraph, Platform]:
+    """3-6 tasks, real-valued costs (related or unrelated), data, latency and bandwidth, some pins."""
+    rnd = random.Random(seed)
+    n, m = rnd.randint(3, 6), rnd.choice([2, 3])
+    g = TaskGraph(f"real-{seed}")
+    unrelated = rnd.random() < 0.5
+    for k in range(n):
+        if unrelated:
+            g.add_task(f"t{k}", costs=[rnd.uniform(0.5, 9.5) for _ in range(m)])
+        else:
+            g.add_task(f"t{k}", rnd.uniform(0.5, 9.5))
+    for v in range(n):
+        for u in range(v):
+            if rnd.random() < 0.4:
+                g.add_edge(f"t{u}", f"t{v}", rnd.uniform(0.0, 8.0))
+    plat = Platform.homogeneous(m, bandwidth=rnd.uniform(0.5, 2.0), latency=rnd.uniform(0.0, 1.5))
+    for t in g.tasks:
+        if rnd.random() < 0.25:
+            g.nx.nodes[t]["pin"] = rnd.choice(plat.ids)
+    return g, plat
+
+
+def brute_force(g: TaskGraph, plat: Platform) -> float:
+    """The optimum: every pin-honouring mapping × every topological order, each task as early as possible."""
+    inst = compile_instance(g, plat)
+    n, m = inst.n, inst.m
+    choices = [[int(inst.pin[i])] if inst.pin[i] >= 0 else list(range(m)) for i in range(n)]
+    orders = [o for o in itertools.permutations(range(n))
+              if all(o.index(j) < o.index(i) for i in range(n) for j in inst.preds[i])]
+    best = float("inf")
+    for assign in itertools.product(*choices):
+        for order in orders:
+            free, finish = [0.0] * m, [0.0] * n
+            for i in order:
+                p = assign[i]
+                start = free[p]
+                for j, d in zip(inst.preds[i], inst.pred_data[i]):
+                    start = max(start, finish[j] + inst.comm(d, assign[j], p))
+                finish[i] = free[p] = start + float(inst.w[i, p])
+            best = min(best, max(finish))
+    return best
+
+
+def real_valued(g: TaskGraph, seed: int) -> TaskGraph:
+    """``g`` with every cost and data size multiplied by a seeded factor in [0.9, 1.1]."""
+    rnd = random.Random(seed)
+    h = TaskGraph(g.name)
+    for t in g.tasks:
+        costs = g.costs(t)
+        if costs:
+            h.add_task(t, costs=[c * rnd.uniform(0.9, 1.1) for c in costs])
+        else:
+            h.add_task(t, g.cost(t) * rnd.uniform(0.9, 1.1))
+    for u, v in g.edges:
+        h.add_edge(u, v, g.data(u, v) * rnd.uniform(0.9, 1.1))
+    return h
+
+
+def real_sets(names: list[str], time_limit: float) -> None:
+    """Proofs on real-valued costs: proven count, gaps of the rest, bounds past the optimum."""
+    sets: dict[str, list[tuple[TaskGraph, Platform, float | None]]] = {
+        "real tiny": [(*real_tiny(s), None) for s in range(60)],
+        "real comm": [],
+    }
+    sets["real tiny"] = [(g, p, brute_force(g, p)) for g, p, _ in sets["real tiny"]]
+    for k, path in enumerate(sorted((DATA / "optimal-comm").glob("case-*.json"))):
+        g, plat, _opt = case_graph(path)
+        sets["real comm"].append((real_valued(g, k), plat, None))
+    print(f"\nreal-valued costs, time limit {time_limit:g} s")
+    print(f"{'set':<10} {'algorithm':<9} {'runs':>5} {'optimum':>8} {'proven':>7} {'bound>opt':>9} "
+          f"{'gap median':>11} {'gap max':>9} {'max s':>7}")
+    for title, cases in sets.items():
+        for name in names:
+            alg_cls = get_algorithm(name)
+            if not alg_cls.anytime:
+                continue
+            proven = hit = over = 0
+            gaps: list[float] = []
+            worst_t = 0.0
+            for g, plat, opt in cases:
+                alg = get_algorithm(name, time_limit=time_limit)
+                t0 = time.perf_counter()
+                s = alg.schedule(g, plat)
+                worst_t = max(worst_t, time.perf_counter() - t0)
+                info = alg.info
+                if info.get("proven_optimal"):
+                    proven += 1
+                else:
+                    gaps.append(float(info.get("gap", 0.0)))
+                if opt is not None:
+                    hit += abs(s.makespan - opt) <= 1e-9 * max(1.0, opt)
+                    over += float(info.get("lower_bound", 0.0)) > opt * (1 + 1e-12)
+            med = f"{100 * statistics.median(gaps):.3g} %" if gaps else "-"
+            mx = f"{100 * max(gaps):.3g} %" if gaps else "-"
+            optimum = f"{hit}" if cases[0][2] is not None else "-"
+            bad = f"{over}" if cases[0][2] is not None else "-"
+            print(f"{title:<10} {name:<9} {len(cases):>5} {optimum:>8} {proven:>7} {bad:>9} {med:>11} {mx:>9} "
+                  f"{worst_t:>7.2f}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--time-limit", type=float, default=10.0, help="seconds per run for improve/best/optimal")
     ap.add_argument("--algorithms", default="heft,improve,best,optimal")
     ap.add_argument("--stg-graphs", type=int, default=60, help="how many STG graphs (0 to skip the set)")
     ap.add_argument("--stg-algorithms", default="heft,best")
+    ap.add_argument("--real", action="store_true", help="only the real-valued sets")
+    ap.add_argument("--real-algorithms", default="optimal,best")
     args = ap.parse_args()
+    real_sets(args.real_algorithms.split(","), args.time_limit)
+    if args.real:
+        return
 
     names = args.algorithms.split(",")
     rows: dict[str, list[tuple[float, bool, float]]] = {n: [] for n in names}

@@ -167,7 +167,9 @@ def schedule_summary(sched: Any, out: str | None = None) -> str:
         text += ", proven optimal"
     elif isinstance(info.get("lower_bound"), (int, float)) and info["lower_bound"] > 0:
         lb = float(info["lower_bound"])
-        text += f", lower bound {lb:g} (gap {100 * (sched.makespan - lb) / lb:.1f} %)"
+        gap = 100 * (sched.makespan - lb) / lb
+        # a gap too small for one decimal is shown, with the digits of the bound that tell it apart
+        text += f", lower bound {lb:g} (gap {gap:.1f} %)" if gap >= 0.05 else f", lower bound {lb:.12g} (gap {gap:.2g} %)"
     if info.get("cancelled") or info.get("stopped"):
         text += f" ({info.get('stopped') or 'cancelled'})"
     if out not in (None, "-"):

@@ -18,6 +18,7 @@ from .engines import (
     makespan_of,
     search_pays,
 )
+from .optimal import proof_of
 
 #: largest graph (tasks × workers) handed to the exact solver
 EXACT_SIZE = 4000
@@ -101,10 +102,6 @@ class Best(Algorithm):
                     cur = pl
                     self.record_best(pl)  # kept if the run is cancelled
                     yield from changed(shown, pl)
-        best = makespan_of(cur)
-        if best <= bound + 1e-9 * max(1.0, best):
-            proven = True
-        self.info.update(started_from=name, lower_bound=bound, proven_optimal=proven,
-                         gap=best / bound - 1.0 if bound > 0 else 0.0)
-        if deadline.passed() and not proven:
+        self.info.update(started_from=name, **proof_of(makespan_of(cur), bound, proven))
+        if deadline.passed() and not self.info["proven_optimal"]:
             self.info["stopped"] = "time limit"

@@ -3,17 +3,57 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from ..graph import GraphError
 from ..instance import Instance
 from .base import Algorithm, Cancelled, CancelToken, Placement, register
 from .engines.bounds import lower_bound
 from .engines.budget import Deadline, finish_reserve, serial_placements
-from .engines.cpsat import INSTALL_HINT, have_ortools, solve
+from .engines.cpsat import INSTALL_HINT, PROOF_TOL, have_ortools, solve
 from .engines.localsearch import changed
 from .heft import HEFT
 
-__all__ = ["INSTALL_HINT", "Optimal", "have_ortools"]
+__all__ = ["INSTALL_HINT", "Optimal", "have_ortools", "proof_of"]
+
+
+def proof_of(makespan: float, bound: float, proven: bool = False) -> dict[str, object]:
+    """What a makespan and a valid lower bound of the optimum prove, as ``info`` entries.
+
+    Parameters
+    ----------
+    makespan : float
+        The makespan of the schedule found.
+    bound : float
+        A valid lower bound of the optimal makespan (of the pinned problem).
+    proven : bool
+        Whether the solver proved the makespan optimal itself.
+
+    Returns
+    -------
+    dict
+        ``lower_bound``, ``proven_optimal`` (the makespan is within the float tolerance
+        :data:`~.engines.cpsat.PROOF_TOL` of the bound, or ``proven``), ``gap``
+        (``makespan / bound - 1``; 0 when proven, infinite without a positive bound) and
+        ``proof``: ``"proven optimal"`` or ``"optimal within X %"`` (X the gap).
+
+    Examples
+    --------
+    >>> proof_of(10.0, 10.0 - 1e-12)["proof"]
+    'proven optimal'
+    >>> proof_of(10.0, 9.99)["proof"]
+    'optimal within 0.1 %'
+    """
+    if makespan <= bound + PROOF_TOL * max(1.0, makespan):
+        proven = True
+    if proven:
+        gap, text = 0.0, "proven optimal"
+    elif bound > 0:
+        gap = max(0.0, makespan / bound - 1.0)
+        text = f"optimal within {100 * gap:.3g} %"
+    else:
+        gap, text = float("inf"), "no bound"
+    return {"lower_bound": bound, "proven_optimal": proven, "gap": gap, "proof": text}
 
 
 @register
@@ -28,7 +68,13 @@ class Optimal(Algorithm):
 
     Model: one optional interval per (task, worker), exactly one present; no overlap on a
     worker; an edge delays its target by the transfer time only across workers; the
-    makespan is at least total work / workers and the longest path.
+    makespan is at least total work / workers and the longest path. Times that are not
+    multiples of 1/1000 are rounded down onto a fine grid, and every schedule is re-timed
+    with the real times, so the bound holds for real-valued costs too.
+
+    The result's ``meta`` says what is proven: ``proof`` is ``"proven optimal"`` when the
+    makespan equals the bound within the float tolerance (``proven_optimal`` true, ``gap``
+    0), else ``"optimal within X %"`` with X the ``gap`` to the valid ``lower_bound``.
 
     References
     ----------
@@ -88,6 +134,12 @@ class Optimal(Algorithm):
             if deadline.cancelled():
                 raise
             hint = serial_placements(inst)
+        else:
+            # all on the fastest worker may beat HEFT (when HEFT pays for a transfer or a
+            # slow worker): the better start also bounds the solver's grid more tightly
+            serial = serial_placements(inst)
+            if max((f for *_x, f in serial), default=0.0) < max((f for *_x, f in hint), default=0.0):
+                hint = serial
         shown: dict[int, Placement] = {}
         self.record_best(hint)  # kept if the run is cancelled
         yield from changed(shown, hint)
@@ -96,20 +148,21 @@ class Optimal(Algorithm):
         best_ms = max((f for *_x, f in hint), default=0.0)
         bound = lower_bound(inst)
         proven = False
+        report: dict[str, Any] = {"limited": True}
         if not deadline.passed():
             for pl, bnd, prv in solve(inst, hint=hint, time_limit=deadline.left(), seed=self.seed,
                                       threads=int(self.params.get("threads", 2)), cancel=cancel, history=history,
-                                      t0=self.started, deadline=deadline, work_limit=self.params.get("work_limit")):
+                                      t0=self.started, deadline=deadline, work_limit=self.params.get("work_limit"),
+                                      report=report):
                 bound, proven = bnd, prv
                 if pl:
                     mk = max(f for *_x, f in pl)
-                    if mk < best_ms - 1e-9:
+                    if mk < best_ms - 1e-12 * max(1.0, mk):
                         best_ms = mk
                         self.record_best(pl)  # kept if the run is cancelled
                         yield from changed(shown, pl)
-        if best_ms <= bound + 1e-9 * max(1.0, best_ms):
-            proven = True
-        self.info.update(lower_bound=bound, proven_optimal=proven,
-                         gap=(best_ms / bound - 1.0) if bound > 0 else 0.0)
-        if deadline.passed() and not proven:
-            self.info["stopped"] = "time limit"
+        self.info.update(proof_of(best_ms, bound, proven))
+        if not self.info["proven_optimal"] and (deadline.passed() or report["limited"]):
+            # the solver stops at its own limit, a moment before the deadline
+            limit = "work limit" if self.params.get("work_limit") is not None and not deadline.passed() else "time limit"
+            self.info["stopped"] = limit

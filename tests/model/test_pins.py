@@ -9,11 +9,11 @@ early as possible) on tiny graphs, and is never worse than a heuristic.
 
 from __future__ import annotations
 
-import itertools
 import random
 
 import numpy as np
 import pytest
+from model_helpers import brute_force
 
 from model.algorithms import ALGORITHMS, PinViolation, available, get_algorithm
 from model.algorithms.base import Algorithm
@@ -174,32 +174,6 @@ def test_a_broken_algorithm_that_ignores_a_pin_is_an_internal_error():
 
 
 # ------------------------------------------------------------ optimal against brute force
-def brute_force(g: TaskGraph, plat: Platform) -> float:
-    """Smallest makespan over every pin-honouring mapping and every topological order."""
-    inst = compile_instance(g, plat)
-    n, m = inst.n, inst.m
-    choices = [[int(inst.pin[i])] if inst.pin[i] >= 0 else list(range(m)) for i in range(n)]
-    orders = [
-        order
-        for order in itertools.permutations(range(n))
-        if all(order.index(j) < order.index(i) for i in range(n) for j in inst.preds[i])
-    ]
-    best = float("inf")
-    for assign in itertools.product(*choices):
-        for order in orders:
-            free = [0.0] * m
-            finish = [0.0] * n
-            for i in order:
-                p = assign[i]
-                start = free[p]
-                for j, d in zip(inst.preds[i], inst.pred_data[i]):
-                    start = max(start, finish[j] + inst.comm(d, assign[j], p))
-                finish[i] = start + float(inst.w[i, p])
-                free[p] = finish[i]
-            best = min(best, max(finish))
-    return best
-
-
 def tiny_case(seed: int) -> TaskGraph:
     """3-5 tasks, positive whole costs (unrelated on 2 workers or not), whole data, some pins."""
     rnd = random.Random(seed)

@@ -8,7 +8,10 @@ from ...instance import Instance
 from .pins import pinned_load
 from .ranks import static_level
 
-__all__ = ["integral_times", "lower_bound"]
+__all__ = ["WHOLE_TOL", "integral_times", "lower_bound"]
+
+#: relative distance from an integer within which a time counts as whole (a few float steps)
+WHOLE_TOL = 1e-12
 
 
 def lower_bound(inst: Instance) -> float:
@@ -42,14 +45,19 @@ def lower_bound(inst: Instance) -> float:
     lb = float(max(path.max(), wmin.sum() / inst.m, wmin.max(), pinned))
     if integral_times(inst):
         # with integral durations and transfers, some optimal schedule has integral starts
-        lb = float(np.ceil(lb - 1e-9))
+        lb = max(0.0, float(np.ceil(lb - 1e-9)))  # (never -0.0)
     return lb
 
 
 def integral_times(inst: Instance) -> bool:
-    """Whether every execution time and every transfer time of the instance is an integer."""
+    """Whether every execution time and every transfer time of the instance is an integer.
+
+    An integer within :data:`WHOLE_TOL` (relative): the float error of whole values
+    computed as ``cost / speed`` or ``latency + data / bandwidth``, not real values that
+    are merely large.
+    """
     def whole(a: np.ndarray) -> bool:
-        return bool(np.all(np.abs(a - np.round(a)) <= 1e-9 * np.maximum(1.0, np.abs(a))))
+        return bool(np.all(np.abs(a - np.round(a)) <= WHOLE_TOL * np.maximum(1.0, np.abs(a))))
 
     if not whole(inst.w):
         return False
