@@ -153,7 +153,7 @@ class MainWindow(QtWidgets.QMainWindow):
         d.path_changed.connect(lambda _p: self._update_title())
         d.dirty_changed.connect(lambda _d: self._update_title())
         d.selection_changed.connect(self.gantt.select_tasks)
-        self.gantt.task_clicked.connect(lambda t: d.select([t]))
+        self.gantt.task_clicked.connect(lambda t: self.editor.focus_tasks([t]))
         self.editor.error.connect(lambda text: self.show_status(text, 8000))
         self.editor.task_menu_requested.connect(self._on_editor_task_menu_requested)
         d.graph_changed.connect(lambda: self.gantt.set_pins(d.graph.pins()))  # pins come and go with graph edits

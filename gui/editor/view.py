@@ -374,19 +374,28 @@ class GraphEditorView(Gestures, QtWidgets.QGraphicsView):
     def _on_document_selection_changed(self, tasks: list[str]) -> None:
         if self._syncing:
             return
+        self._select_items(tasks, self.document.selected_edges())
+        items = [self._tasks[t] for t in tasks if t in self._tasks]
+        if items:
+            self.bring_into_view(items, zoom=False)
+
+    def focus_tasks(self, tasks: Sequence[str]) -> None:
+        """Select ``tasks`` and bring them into view, zoomed in to read them when the graph
+        is seen whole (a click on a bar of the chart)."""
         items = [self._tasks[t] for t in tasks if t in self._tasks]
         if items:
             # first: seen whole, a big graph hides its tasks, and a hidden item cannot be selected
             self.bring_into_view(items)
-        self._select_items(tasks, self.document.selected_edges())
+        self.document.select(list(tasks))
+        self._select_items(self.document.selected(), self.document.selected_edges())
 
-    def bring_into_view(self, items: Sequence[QtWidgets.QGraphicsItem]) -> None:
-        """Scroll so ``items`` are in view; a few tasks too small to read (a big graph seen
-        whole) are also zoomed in on, to :data:`READABLE_SCALE`."""
+    def bring_into_view(self, items: Sequence[QtWidgets.QGraphicsItem], *, zoom: bool = True) -> None:
+        """Scroll so ``items`` are in view; with ``zoom``, a few tasks too small to read (a
+        big graph seen whole) are also zoomed in on, to :data:`READABLE_SCALE`."""
         r = QtCore.QRectF()
         for it in items:
             r = r.united(it.sceneBoundingRect())
-        if len(items) <= FOCUS_AT_MOST and self.transform().m11() < LOD_NAME:
+        if zoom and len(items) <= FOCUS_AT_MOST and self.transform().m11() < LOD_NAME:
             self._fitted = False
             s = READABLE_SCALE / self.transform().m11()
             self.scale(s, s)
