@@ -150,8 +150,8 @@ class Document(QtCore.QObject):
         stack = self.undo_stack
         for i in range(stack.index() - 1, -1, -1):
             c = stack.command(i)
-            if isinstance(c, cmd.MoveTasksCommand):
-                continue  # positions only: the content stays what it was before the move
+            if isinstance(c, cmd.MoveTasksCommand) or not getattr(c, "edits_graph", True):
+                continue  # positions, or a step of a hand mapping: the content stays what it was
             serial = getattr(c, "content_serial", None)
             if serial is None:
                 serial = next(_serials)

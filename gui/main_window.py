@@ -160,6 +160,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.results.schedule_chosen.connect(self._on_results_schedule_chosen)
         self.results.comparison_chosen.connect(self._on_results_comparison_chosen)
         self.results.result_arrived.connect(self._on_results_result_arrived)
+        self.session.shown_changed.connect(self._on_session_shown_changed)
         self.playback.time_changed.connect(self._on_playback_time_changed)
         d.graph_changed.connect(self._on_document_graph_changed)
         d.platform_changed.connect(self._on_document_platform_changed)
@@ -301,6 +302,16 @@ class MainWindow(QtWidgets.QMainWindow):
         self.statusBar().showMessage(
             f"Recorded trace: {len(trace.slots)} tasks, makespan {human(trace.makespan)} s"
             + (" (partial)" if trace.meta.get("partial") else ""), 6000)
+
+    def _on_session_shown_changed(self) -> None:
+        # whoever showed it (a result, a hand move, a replay): its version is its row's, or
+        # the document's now when it is in no row yet (made this moment)
+        shown = self.session.primary
+        if shown is None or shown.algorithm == "trace":
+            return
+        row = self.results.row_of_schedule(shown)
+        self._shown_version = row.version if row is not None else self.document.version
+        self._refresh_stale_note()
 
     def _on_results_schedule_chosen(self, sched: Schedule) -> None:
         self._user_chosen = sched

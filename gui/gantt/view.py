@@ -546,7 +546,8 @@ class GanttView(QtWidgets.QWidget):
     def mark_stale(self, note: str = "stale: the graph changed, run again") -> None:
         """Say in the title that the shown schedules no longer match the graph (until the next one is shown)."""
         self._stale_note = note
-        self._change_note = ""  # the last move's change is history once the graph changed
+        if note:
+            self._change_note = ""  # the last move's change is history once the graph changed
         self._set_title()
 
     def legend_entries(self) -> list[tuple[str, str]]:

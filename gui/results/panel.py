@@ -331,7 +331,7 @@ class ResultsPanel(QtWidgets.QWidget):
             p.setdefault("time_limit", self.time_limit())
         key = self.manager.start(algorithm, graph, platform, p or None)
         row = RunRow(label, key, "running", graph=graph, platform=platform, generation=self._generation_of(self._version()),
-                     anytime=anytime, params=p, started=time.perf_counter(), extra_pins=dict(extra_pins or {}))
+                     version=self._version(), anytime=anytime, params=p, started=time.perf_counter(), extra_pins=dict(extra_pins or {}))
         self.model.upsert(row)
         self._add_progress(key, label)
         if anytime:
@@ -364,7 +364,8 @@ class ResultsPanel(QtWidgets.QWidget):
         metrics = dict(cached[1]) if cached is not None and cached[0] is schedule else {}
         row = RunRow(name, f"{name}#made", "done", stale=stale, schedule=schedule,
                      metrics=metrics or {"makespan": float(schedule.makespan)}, graph=graph, platform=platform,
-                     generation=-1 if stale else self._generation_of(self._version()), hand=True)
+                     generation=-1 if stale else self._generation_of(self._version()), hand=True,
+                     version=("timed on an earlier graph",) if stale else self._version())
         self.model.upsert(row)
         old_job = self._hand_jobs.pop(name, None)
         if old_job is not None:

@@ -16,6 +16,7 @@ from gui import algorithm_runs, memory
 from gui.algorithm_runs import RunManager
 from gui.document import Document
 from gui.gantt import GanttView
+from gui.numbers import human
 from gui.results import ResultsPanel
 from model.chart import gantt_geometry
 from model.comparison import table_metrics
@@ -143,7 +144,7 @@ def test_window_shows_the_first_result_with_geometry_from_the_worker(qtbot, tmp_
     assert sorted(w.gantt.item.x0) == sorted(s.start for s in row.schedule.slots)
     # the table selects the shown result and the chart's title names it
     assert [r.algorithm for r in w.results._chosen_rows()] == ["heft"]
-    assert w.gantt.chart_title() == f"heft: makespan {row.schedule.makespan:.6g}"
+    assert w.gantt.chart_title() == f"heft: makespan {human(row.schedule.makespan, 6)}"
     assert "heft: makespan" in w.gantt.plot_item.titleLabel.text
     # a stale row's geometry (the graph changed since) is not reused
     w.document.set_cost([w.document.graph.tasks[0]], 99.0)

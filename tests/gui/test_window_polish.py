@@ -50,8 +50,8 @@ def test_the_row_of_the_result_on_the_chart_stays_in_view_as_results_arrive(qtbo
     assert w.open_path(str(FORK_JOIN))
     names = _quick_algorithms()
     table = w.results.table
-    table.sortByColumn(1, QtCore.Qt.SortOrder.AscendingOrder)  # by makespan, as the window opens
-    # a poor result first (it goes to the chart), then the others sort in above it
+    # worst first: the best result, which the chart follows, sorts in at the bottom
+    table.sortByColumn(1, QtCore.Qt.SortOrder.DescendingOrder)
     worst = "lc"
     with qtbot.waitSignal(w.manager.run_finished, timeout=30_000):
         w.results.run([worst])
@@ -60,7 +60,7 @@ def test_the_row_of_the_result_on_the_chart_stays_in_view_as_results_arrive(qtbo
         w.results.run(rest)
     assert w.results.proxy.rowCount() == len(names)
     shown = w.session.primary.algorithm
-    assert shown == worst
+    assert shown == min(w.results.results().values(), key=lambda s: s.makespan).algorithm  # the best is followed
     rows = table.selectionModel().selectedRows()
     assert [w.results.model.rows[w.results.proxy.mapToSource(i).row()].algorithm for i in rows] == [shown]
     # the table is taller than its view here: the test means something only if rows can be out of sight
@@ -110,7 +110,9 @@ def test_the_chart_title_says_when_its_schedule_no_longer_matches_the_graph(qtbo
     assert w.gantt.chart_title() == f"heft: makespan {sched.makespan:g}"
     w.document.set_worker_count(3)
     assert w.gantt.chart_title().endswith("(stale: the platform changed, run again)")
-    w.show_schedule(sched)  # showing a schedule afresh clears the note
+    w.show_schedule(sched)  # shown again, it is as stale as before
+    assert w.gantt.chart_title().endswith("(stale: the platform changed, run again)")
+    w.document.undo_stack.undo()  # back to the platform it was computed for
     assert "stale" not in w.gantt.chart_title()
     w.document.set_cost(["F0"], 40)
     assert w.gantt.chart_title() == f"heft: makespan {sched.makespan:g}   (stale: the graph changed, run again)"
