@@ -62,6 +62,9 @@ _VIRTUAL_W = 0.0
 _VIRTUAL_GAP = 24.0
 #: weights of the coordinate step (Gansner et al. use 1, 2, 8): long edges stay straight
 _W_REAL, _W_MIXED, _W_VIRTUAL = 1.0, 2.0, 8.0
+#: past this many points plus links the steps run on numpy arrays (the same rules; below it
+#: the per-point loops, which are quicker on small drawings)
+_ARRAY_MIN_SIZE = 20_000
 
 
 def task_width(task: str) -> float:
@@ -285,6 +288,8 @@ def layered_layout(
     if sweeps is None:
         sweeps = 12 if size <= 20_000 else 6 if size <= 80_000 else 3 if size <= 250_000 else 1
     transpose = size <= 120_000
+    arrays = size > _ARRAY_MIN_SIZE
+    layers = _Layers(level, up, max(lvl) + 1) if arrays else None
     where = [0] * total
     best_rows: list[list[int]] = []
     best_cross = -1
@@ -298,7 +303,10 @@ def layered_layout(
         for row in rows:
             for i, x in enumerate(row):
                 where[x] = i
-        rows, c = _reduce_crossings(rows, up, down, where, sweeps, transpose)
+        if layers is not None:
+            rows, c = _reduce_crossings_arrays(layers, rows, sweeps, transpose)
+        else:
+            rows, c = _reduce_crossings(rows, up, down, where, sweeps, transpose)
         if best_cross < 0 or c < best_cross:
             best_rows, best_cross = rows, c
         if best_cross == 0 or size > 250_000:
@@ -310,7 +318,11 @@ def layered_layout(
 
     # ---- coordinates
     half = [width(t) / 2.0 for t in tasks] + [_VIRTUAL_W / 2.0] * used
-    xs = _coordinates(rows, up, down, half, n, box_gap, sweeps=max(4, min(16, 2 * sweeps + 4)))
+    coord_sweeps = max(4, min(16, 2 * sweeps + 4))
+    if layers is not None:
+        xs = _coordinates_arrays(layers, rows, half, n, box_gap, sweeps=coord_sweeps)
+    else:
+        xs = _coordinates(rows, up, down, half, n, box_gap, sweeps=coord_sweeps)
     real_x = xs[:n]
     mid = (min(real_x) + max(real_x)) / 2.0
     positions = {t: (round(xs[i] - mid, 1), float(lvl[i] * layer_gap)) for i, t in enumerate(tasks)}
@@ -515,6 +527,239 @@ def _isotonic(target: list[float], wts: list[float]) -> list[float]:
     for m, c in zip(means, counts):
         out.extend([m] * c)
     return out
+
+
+# ----------------------------------------------------------- the array path
+# For a large drawing the same four steps run on numpy arrays: a row is an array of point
+# numbers, ``pos`` holds every point's place in its row, and the links between row k and
+# row k + 1 are two arrays. The barycentre step is the same (same sums, same stable order);
+# the crossing count is the same number (inversions counted bit by bit); adjacent
+# exchanges are made on every second pair of every second row at once, so the exchanges of
+# one step never change what another one sees, and every exchange still removes crossings.
+
+
+def _inversions(group: np.ndarray, value: np.ndarray) -> int:
+    """Pairs ``i < j`` of one group with ``value[i] > value[j]``; ``group`` is non-decreasing.
+
+    Most significant bit first: the elements with the same group and the same higher bits
+    form a block; an element whose bit is 0 is inverted with every element of its block
+    before it whose bit is 1. Each block is then split stably by the bit (zeros first), so
+    the next bit sees blocks of equal higher bits again. O(m) work per bit.
+    """
+    m = len(value)
+    if m < 2:
+        return 0
+    nbits = int(value.max()).bit_length()
+    _, block = np.unique(group, return_inverse=True)
+    block = block.astype(np.int64)
+    seq = value.astype(np.int64)
+    idx = np.arange(m)
+    total = 0
+    for b in range(nbits - 1, -1, -1):
+        bit = (seq >> b) & 1
+        start = np.empty(m, dtype=bool)
+        start[0] = True
+        np.not_equal(block[1:], block[:-1], out=start[1:])
+        first = np.flatnonzero(start)
+        which = np.cumsum(start) - 1
+        ones = np.cumsum(bit)
+        ones_before = ones - bit - (ones - bit)[first][which]
+        total += int(ones_before[bit == 0].sum())
+        # stable split of every block: zeros first
+        zeros = np.cumsum(1 - bit)
+        zeros_before = zeros - (1 - bit) - (zeros - (1 - bit))[first][which]
+        last = np.append(first[1:], m) - 1
+        zeros_in = (zeros[last] - (zeros - (1 - bit))[first])[which]
+        new = first[which] + np.where(bit == 0, zeros_before, zeros_in + ones_before)
+        perm = np.empty(m, dtype=np.int64)
+        perm[new] = idx
+        seq = seq[perm]
+        block = (block * 2 + bit)[perm]
+    return total
+
+
+class _Layers:
+    """The proper layered graph as arrays, and the current order of its rows."""
+
+    def __init__(self, level: list[int], up: list[list[int]], n_rows: int) -> None:
+        self.level = np.asarray(level, dtype=np.int64)
+        total = len(level)
+        lower = np.repeat(np.arange(total, dtype=np.int64), [len(u) for u in up])
+        upper = np.fromiter(itertools.chain.from_iterable(up), dtype=np.int64, count=len(lower))
+        # links sorted by the row of their lower end; between[k] are the links of rows k-1, k
+        order = np.argsort(self.level[lower], kind="stable")
+        self.upper, self.lower = upper[order], lower[order]
+        cuts = np.searchsorted(self.level[self.lower], np.arange(n_rows + 1))
+        self.between = [(int(cuts[k]), int(cuts[k + 1])) for k in range(n_rows)]
+        self.n_rows = n_rows
+        self.total = total
+        self.flat = np.zeros(total, dtype=np.int64)
+        self.pos = np.zeros(total, dtype=np.int64)
+        sizes = np.bincount(self.level, minlength=n_rows)
+        self.offset = np.concatenate(([0], np.cumsum(sizes))).astype(np.int64)
+        # neighbours of every point above and below, grouped by point (CSR)
+        self.nbr: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        for name, node, other in (("up", self.lower, self.upper), ("down", self.upper, self.lower)):
+            o = np.argsort(node, kind="stable")
+            ptr = np.concatenate(([0], np.cumsum(np.bincount(node, minlength=total)))).astype(np.int64)
+            self.nbr[name] = (ptr, other[o])
+        # left ends of the pairs of the exchange steps: (row parity, pair parity) -> flat slots
+        self.pairs: dict[tuple[int, int], np.ndarray] = {}
+        slot_row = np.repeat(np.arange(n_rows), sizes)
+        slot_pos = np.arange(total) - self.offset[slot_row]
+        has_right = slot_pos + 1 < sizes[slot_row]
+        for rp in (0, 1):
+            for pp in (0, 1):
+                self.pairs[rp, pp] = np.flatnonzero(has_right & (slot_row % 2 == rp) & (slot_pos % 2 == pp))
+
+    def set_rows(self, rows: list[list[int]]) -> None:
+        self.flat[:] = list(itertools.chain.from_iterable(rows))
+        self.pos[self.flat] = np.arange(self.total) - np.repeat(self.offset[:-1], np.diff(self.offset))
+
+    def row(self, k: int) -> np.ndarray:
+        return self.flat[self.offset[k]: self.offset[k + 1]]
+
+    def rows(self) -> list[list[int]]:
+        return [self.row(k).tolist() for k in range(self.n_rows)]
+
+    def crossings(self) -> int:
+        key_row = self.level[self.upper]
+        order = np.lexsort((self.pos[self.lower], self.pos[self.upper], key_row))
+        return _inversions(key_row[order], self.pos[self.lower][order])
+
+    def reorder(self, k: int, downward: bool) -> None:
+        """Barycentre step on row ``k`` by its neighbours above (``downward``) or below."""
+        lo, hi = self.between[k] if downward else self.between[k + 1]
+        if lo == hi:
+            return
+        node, other = (self.lower, self.upper) if downward else (self.upper, self.lower)
+        node, other = node[lo:hi], other[lo:hi]
+        row = self.row(k)
+        m = len(row)
+        local = self.pos[node]
+        cnt = np.bincount(local, minlength=m)
+        s = np.bincount(local, weights=self.pos[other].astype(np.float64), minlength=m)
+        has = cnt > 0
+        slots = np.flatnonzero(has)
+        bary = s[slots] / cnt[slots]
+        row[slots] = row[slots][np.argsort(bary, kind="stable")]
+        self.pos[row] = np.arange(m)
+
+    def transpose(self, passes: int = 4) -> None:
+        """Adjacent exchanges that remove crossings, every second pair of every second row at once."""
+        bigp = int(self.offset[-1]) + 1
+        for _ in range(passes):
+            changed = False
+            for rp in (0, 1):
+                # neighbours of rows of this parity lie in the other rows, which stay put meanwhile
+                keys = {}
+                for name, (ptr, other) in self.nbr.items():
+                    node = np.repeat(np.arange(self.total, dtype=np.int64), np.diff(ptr))
+                    keys[name] = np.sort(node * bigp + self.pos[other])
+                for pp in (0, 1):
+                    slots = self.pairs[rp, pp]
+                    if not len(slots):
+                        continue
+                    u, v = self.flat[slots], self.flat[slots + 1]
+                    keep = np.zeros(len(slots), dtype=np.int64)
+                    swap = np.zeros(len(slots), dtype=np.int64)
+                    for name, (ptr, other) in self.nbr.items():
+                        deg = ptr[u + 1] - ptr[u]
+                        n_links = int(deg.sum())
+                        if not n_links:
+                            continue
+                        pair = np.repeat(np.arange(len(slots)), deg)
+                        link = np.arange(n_links) - np.repeat(np.cumsum(deg) - deg, deg) + ptr[u][pair]
+                        vv = v[pair]
+                        q = vv * bigp + self.pos[other[link]]
+                        less = np.searchsorted(keys[name], q, "left") - ptr[vv]
+                        more = ptr[vv + 1] - np.searchsorted(keys[name], q, "right")
+                        keep += np.bincount(pair, weights=less, minlength=len(slots)).astype(np.int64)
+                        swap += np.bincount(pair, weights=more, minlength=len(slots)).astype(np.int64)
+                    better = swap < keep
+                    if better.any():
+                        changed = True
+                        s = slots[better]
+                        a, b = self.flat[s].copy(), self.flat[s + 1].copy()
+                        self.flat[s], self.flat[s + 1] = b, a
+                        self.pos[a] += 1
+                        self.pos[b] -= 1
+            if not changed:
+                break
+
+
+def _reduce_crossings_arrays(layers: _Layers, rows: list[list[int]], sweeps: int, transpose: bool
+                             ) -> tuple[list[list[int]], int]:
+    """:func:`_reduce_crossings` on arrays: the same sweeps, the exchanges made in parallel."""
+    layers.set_rows(rows)
+    best_flat = layers.flat.copy()
+    best_cross = layers.crossings()
+    stale = 0
+    for _ in range(sweeps):
+        if best_cross == 0:
+            break
+        for k in range(1, layers.n_rows):
+            layers.reorder(k, downward=True)
+        for k in range(layers.n_rows - 2, -1, -1):
+            layers.reorder(k, downward=False)
+        if transpose:
+            layers.transpose()
+        c = layers.crossings()
+        if c < best_cross:
+            best_cross, best_flat, stale = c, layers.flat.copy(), 0
+        else:
+            stale += 1
+            if stale >= 2:
+                break
+    layers.flat[:] = best_flat
+    layers.pos[best_flat] = np.arange(layers.total) - np.repeat(layers.offset[:-1], np.diff(layers.offset))
+    return layers.rows(), best_cross
+
+
+def _coordinates_arrays(layers: _Layers, rows: list[list[int]], half: list[float], n: int, box_gap: float, *,
+                        sweeps: int) -> list[float]:
+    """:func:`_coordinates` on arrays (the same targets and weights; the fit per row stays exact)."""
+    layers.set_rows(rows)
+    half_a = np.asarray(half, dtype=np.float64)
+    real = np.arange(layers.total) < n
+    xs = np.zeros(layers.total, dtype=np.float64)
+    seps: list[np.ndarray] = []
+    for k in range(layers.n_rows):
+        row = layers.row(k)
+        a, b = row[:-1], row[1:]
+        gap = np.where(real[a] & real[b], box_gap, _VIRTUAL_GAP)
+        sep = np.concatenate(([0.0], np.cumsum(half_a[a] + half_a[b] + gap)))
+        seps.append(sep)
+        xs[row] = sep - sep[-1] / 2.0
+    # links by the row of each end: (local place of the end, the other end, weight)
+    both_real, both_virtual = real[layers.upper] & real[layers.lower], ~real[layers.upper] & ~real[layers.lower]
+    w = np.where(both_real, _W_REAL, np.where(both_virtual, _W_VIRTUAL, _W_MIXED))
+    node = np.concatenate((layers.lower, layers.upper))
+    other = np.concatenate((layers.upper, layers.lower))
+    wt = np.concatenate((w, w))
+    o = np.argsort(layers.level[node], kind="stable")
+    node, other, wt = node[o], other[o], wt[o]
+    cuts = np.searchsorted(layers.level[node], np.arange(layers.n_rows + 1))
+    per_row = []
+    for k in range(layers.n_rows):
+        lo, hi = int(cuts[k]), int(cuts[k + 1])
+        local = layers.pos[node[lo:hi]]
+        m = len(seps[k])
+        sw = np.bincount(local, weights=wt[lo:hi], minlength=m)
+        per_row.append((local, other[lo:hi], wt[lo:hi], sw))
+    order = list(range(layers.n_rows))
+    for s in range(sweeps):
+        for k in (order if s % 2 == 0 else order[::-1]):
+            row, sep = layers.row(k), seps[k]
+            local, oth, wk, sw = per_row[k]
+            swx = np.bincount(local, weights=wk * xs[oth], minlength=len(row))
+            alone = sw == 0.0
+            if alone.any():  # alone: stay, but give way to the others
+                sw = np.where(alone, 1e-3, sw)
+                swx = np.where(alone, 1e-3 * xs[row], swx)
+            target = swx / sw - sep
+            xs[row] = np.asarray(_isotonic(target.tolist(), sw.tolist())) + sep
+    return xs.tolist()
 
 
 def _simplify(pts: list[Pos]) -> list[Pos]:

@@ -5,9 +5,11 @@ from __future__ import annotations
 import itertools
 import random
 
+import numpy as np
 import pytest
 from model_helpers import unit_graph
 
+import model.layout as layout_module
 from model.formats import load_graph, save_graph
 from model.generators import generate
 from model.graph import GraphError, TaskGraph
@@ -96,8 +98,16 @@ def test_bilayer_count_matches_brute_force():
 CASES = [("layered", 150), ("montage", 150), ("gaussian", 150), ("fft", 100), ("series-parallel", 120)]
 
 
+@pytest.fixture(params=["lists", "arrays"])
+def path(request, monkeypatch):
+    """Both ways of computing the layout: small drawings run on lists, large ones on arrays."""
+    if request.param == "arrays":
+        monkeypatch.setattr(layout_module, "_ARRAY_MIN_SIZE", 0)
+    return request.param
+
+
 @pytest.mark.parametrize(("kind", "n"), CASES)
-def test_rows_boxes_and_routes(kind, n):
+def test_rows_boxes_and_routes(kind, n, path):
     g = generate(kind, n=n, seed=5)
     lay = layered_layout(g)
     pos, lvl = lay.positions, lay.levels
@@ -192,3 +202,61 @@ def test_cycle_and_empty_graph():
     g.nx.add_edge("b", "a")  # behind the graph's back, as a broken file might
     with pytest.raises(GraphError, match="cycle: a -> b -> a"):
         layered_layout(g)
+
+
+def test_inversions_match_brute_force():
+    rnd = random.Random(4)
+    for _ in range(300):
+        m = rnd.randint(0, 30)
+        group = sorted(rnd.randrange(4) for _ in range(m))
+        value = [rnd.randrange(rnd.choice([1, 2, 9, 300])) for _ in range(m)]
+        brute = sum(1 for i in range(m) for j in range(i + 1, m) if group[i] == group[j] and value[i] > value[j])
+        assert layout_module._inversions(np.array(group, dtype=np.int64), np.array(value, dtype=np.int64)) == brute
+
+
+def proper_rows(g: TaskGraph):
+    """The start rows and neighbour lists the crossing reduction of ``g`` receives."""
+    seen = {}
+    real = layout_module._reduce_crossings
+
+    def spy(rows, up, down, where, sweeps, transpose):
+        seen.setdefault("args", ([list(r) for r in rows], up, down, list(where)))
+        return real(rows, up, down, where, sweeps, transpose)
+
+    layout_module._reduce_crossings = spy
+    try:
+        layered_layout(g)
+    finally:
+        layout_module._reduce_crossings = real
+    return seen["args"]
+
+
+@pytest.mark.parametrize(("kind", "n"), [("montage", 300), ("layered", 400), ("gaussian", 200)])
+def test_array_steps_match_the_list_steps(kind, n):
+    """The array path counts the same crossings, makes the same barycentre sweeps and the same
+    coordinates; only its exchanges differ (made in parallel), and they still remove crossings."""
+    rows, up, down, where = proper_rows(generate(kind, n=n, seed=1))
+    level = [0] * len(up)
+    for k, r in enumerate(rows):
+        for x in r:
+            level[x] = k
+    layers = layout_module._Layers(level, up, len(rows))
+    layers.set_rows(rows)
+    start = layout_module._all_crossings(rows, where, down)
+    assert layers.crossings() == start
+    r1, c1 = layout_module._reduce_crossings([list(r) for r in rows], up, down, list(where), 12, False)
+    r2, c2 = layout_module._reduce_crossings_arrays(layers, [list(r) for r in rows], 12, False)
+    assert (r1, c1) == (r2, c2)
+    r3, c3 = layout_module._reduce_crossings_arrays(layers, [list(r) for r in rows], 12, True)
+    assert c3 <= c2 < start
+    w3 = [0] * len(up)
+    for r in r3:
+        for i, x in enumerate(r):
+            w3[x] = i
+    assert layout_module._all_crossings(r3, w3, down) == c3
+    assert [sorted(r) for r in r3] == [sorted(r) for r in rows]
+    half = [30.0 + (x % 7) for x in range(len(up))]  # widths that differ; the later half counted virtual
+    n_tasks = len(up) // 2
+    x1 = layout_module._coordinates(r1, up, down, half, n_tasks, BOX_GAP, sweeps=8)
+    x2 = layout_module._coordinates_arrays(layers, r1, half, n_tasks, BOX_GAP, sweeps=8)
+    assert x2 == pytest.approx(x1, abs=1e-6)
