@@ -17,8 +17,9 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Sequence
+from collections.abc import Container, Sequence
 from dataclasses import dataclass, field
+from operator import attrgetter
 
 import numpy as np
 import numpy.typing as npt
@@ -49,6 +50,8 @@ _LINK_SPAN = 0.84
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
+
+_TASK, _WORKER, _START, _FINISH = (attrgetter(a) for a in ("task", "worker", "start", "finish"))
 
 
 # ------------------------------------------------------------------ critical path
@@ -216,8 +219,6 @@ class GanttGeometry:
     lane_worker: list[tuple[int, str]]
     #: the transfers drawn, per schedule
     transfers: list[list[Transfer]]
-    #: task -> bar index, per schedule (a later slot of a task wins)
-    bar_maps: list[dict[str, int]]
     #: the label of each bar (task id, or "source→target" for a transfer)
     bar_task: list[str]
     bar_slot: list[Slot | None]
@@ -242,6 +243,17 @@ class GanttGeometry:
     arrow_b: IntArray
     #: the platform each schedule's transfers were computed on (``None``: its own transfers)
     platforms: list[Platform | None] = field(default_factory=list)
+    #: :attr:`bar_maps` once made
+    _bar_maps: list[dict[str, int]] | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def bar_maps(self) -> list[dict[str, int]]:
+        """Task -> bar index, per schedule (a later slot of a task wins); made on first use
+        (a million names take a dict of their own, which the first frame does not need)."""
+        if self._bar_maps is None:
+            self._bar_maps = _slot_maps(self.bar_task, _slot_ranges(self.bar_sched, self.bar_worker,
+                                                                    len(self.schedules)))
+        return self._bar_maps
 
     def fits(self, schedules: Sequence[Schedule], show_transfers: bool) -> bool:
         """Whether this geometry draws exactly ``schedules`` (the same objects)."""
@@ -255,6 +267,21 @@ class GanttGeometry:
     def is_slot(self) -> npt.NDArray[np.bool_]:
         """Which bars are task slots (not transfers)."""
         return self.bar_worker >= 0
+
+
+def _slot_ranges(bar_sched: IntArray, bar_worker: IntArray, count: int) -> list[tuple[int, int]]:
+    """The bars ``lo .. hi - 1`` of the slots of each schedule (they come first in its bars)."""
+    slot = bar_worker >= 0
+    out = []
+    for si in range(count):
+        idx = np.flatnonzero(slot & (bar_sched == si))
+        out.append((int(idx[0]), int(idx[-1]) + 1) if idx.size else (0, 0))
+    return out
+
+
+def _slot_maps(bar_task: list[str], ranges: list[tuple[int, int]]) -> list[dict[str, int]]:
+    # later slots of a task win (an animated construction shows them in turn)
+    return [dict(zip(bar_task[lo:hi], range(lo, hi))) for lo, hi in ranges]
 
 
 def gantt_geometry(schedules: Sequence[Schedule], graph: TaskGraph | None = None,
@@ -290,7 +317,7 @@ def gantt_geometry(schedules: Sequence[Schedule], graph: TaskGraph | None = None
     lane_y: list[float] = []
     lane_worker: list[tuple[int, str]] = []
     all_transfers: list[list[Transfer]] = []
-    bar_maps: list[dict[str, int]] = []
+    ranges: list[tuple[int, int]] = []  # the slot bars of each schedule
     # per schedule chunks: slot bars, then transfer bars
     c_x0: list[FloatArray] = []
     c_x1: list[FloatArray] = []
@@ -334,11 +361,11 @@ def gantt_geometry(schedules: Sequence[Schedule], graph: TaskGraph | None = None
         slots = s.slots
         n = len(slots)
         offset = len(bar_task)
-        times = np.array([(sl.start, sl.finish) for sl in slots], dtype=np.float64).reshape(n, 2)
-        widx = np.array([windex[sl.worker] for sl in slots], dtype=np.int64)
-        tasks = [sl.task for sl in slots]
-        c_x0.append(times[:, 0])
-        c_x1.append(times[:, 1])
+        # one pass of C-level attribute reads per column: no Python code per slot
+        widx = np.fromiter(map(windex.__getitem__, map(_WORKER, slots)), dtype=np.int64, count=n)
+        tasks = list(map(_TASK, slots))
+        c_x0.append(np.fromiter(map(_START, slots), dtype=np.float64, count=n))
+        c_x1.append(np.fromiter(map(_FINISH, slots), dtype=np.float64, count=n))
         c_y.append(first_lane + widx.astype(np.float64))
         c_h.append(np.full(n, TASK_HEIGHT))
         c_sched.append(np.full(n, si, dtype=np.int64))
@@ -346,8 +373,7 @@ def gantt_geometry(schedules: Sequence[Schedule], graph: TaskGraph | None = None
         bar_task.extend(tasks)
         bar_slot.extend(slots)
         bar_transfer.extend([None] * n)
-        # later slots of a task win (an animated construction shows them in turn)
-        bar_maps.append(dict(zip(tasks, range(offset, offset + n))))
+        ranges.append((offset, offset + n))
         if transfers:
             yh = np.array(_stack_transfers(transfers, pl), dtype=np.float64).reshape(-1, 2)
             c_x0.append(np.array([t.start for t in transfers], dtype=np.float64))
@@ -366,30 +392,54 @@ def gantt_geometry(schedules: Sequence[Schedule], graph: TaskGraph | None = None
     def ints(chunks: list[IntArray]) -> IntArray:
         return np.concatenate(chunks).astype(np.int64, copy=False) if chunks else np.zeros(0, dtype=np.int64)
 
-    codes: dict[str, int] = {t: i for i, t in enumerate(graph.tasks)} if graph is not None else {}
-    bar_code = np.fromiter((codes.setdefault(t, len(codes)) for t in bar_task), dtype=np.int64,
-                           count=len(bar_task))
-    code_names = list(codes)
-    shown: set[str] = set().union(*bar_maps) if bar_maps else set()
-    shown_tasks = [t for t in code_names if t in shown]
-    a: list[int] = []
-    b: list[int] = []
-    for si, bar in enumerate(bar_maps):
-        edges = graph.nx.edges if graph is not None else [(t.source, t.target) for t in schedules[si].transfers]
-        get = bar.get
-        for u, v in edges:
-            iu, iv = get(u), get(v)
-            if iu is not None and iv is not None:
-                a.append(iu)
-                b.append(iv)
+    # codes: the graph's tasks in order, then names without a task in order of appearance
+    # (work on a million names is in dict and map calls, no Python code per name)
+    made: list[list[dict[str, int]]] = []
+
+    def bar_maps() -> list[dict[str, int]]:
+        if not made:
+            made.append(_slot_maps(bar_task, ranges))
+        return made[0]
+
+    if graph is None and len(ranges) == 1 and ranges[0] == (0, len(bar_task)) and len(set(bar_task)) == len(bar_task):
+        # one schedule, a different task on every bar: the codes are the bar numbers
+        code_names = list(bar_task)
+        bar_code = np.arange(len(bar_task), dtype=np.int64)
+        shown_tasks = list(code_names)
+    else:
+        code_names = list(graph.tasks) if graph is not None else []
+        codes = dict(zip(code_names, range(len(code_names))))
+        got = np.fromiter(map(codes.get, bar_task, itertools.repeat(-1)), dtype=np.int64, count=len(bar_task))
+        if (got < 0).any():
+            extra = [bar_task[i] for i in np.flatnonzero(got < 0).tolist()]
+            code_names += list(dict.fromkeys(extra))
+            codes = dict(zip(code_names, range(len(code_names))))
+            got = np.fromiter(map(codes.__getitem__, bar_task), dtype=np.int64, count=len(bar_task))
+        bar_code = got
+        maps = bar_maps()
+        shown: Container[str] = maps[0] if len(maps) == 1 else set().union(*maps)
+        shown_tasks = list(filter(shown.__contains__, code_names))
+    a_parts: list[IntArray] = []
+    b_parts: list[IntArray] = []
+    graph_edges = list(graph.nx.edges) if graph is not None else None
+    for si in range(len(ranges)):
+        edges = graph_edges if graph_edges is not None else [(t.source, t.target) for t in schedules[si].transfers]
+        if not edges:
+            continue
+        bar = bar_maps()[si]
+        ends = np.fromiter(map(bar.get, itertools.chain.from_iterable(edges), itertools.repeat(-1)),
+                           dtype=np.int64, count=2 * len(edges)).reshape(-1, 2)
+        both = (ends >= 0).all(axis=1)
+        a_parts.append(ends[both, 0])
+        b_parts.append(ends[both, 1])
     return GanttGeometry(
         schedules=schedules, show_transfers=bool(show_transfers), lanes=lanes, lane_y=lane_y,
-        lane_worker=lane_worker, transfers=all_transfers, bar_maps=bar_maps, bar_task=bar_task,
+        lane_worker=lane_worker, transfers=all_transfers, bar_task=bar_task,
         bar_slot=bar_slot, bar_transfer=bar_transfer, bar_sched=ints(c_sched),
         bar_worker=ints(c_worker), bar_code=bar_code, code_names=code_names, shown_tasks=shown_tasks,
         x0=floats(c_x0), x1=floats(c_x1), y=floats(c_y), h=floats(c_h),
-        group_tops=group_tops, height=y, arrow_a=np.asarray(a, dtype=np.int64),
-        arrow_b=np.asarray(b, dtype=np.int64), platforms=plats,
+        group_tops=group_tops, height=y, arrow_a=ints(a_parts), arrow_b=ints(b_parts), platforms=plats,
+        _bar_maps=made[0] if made else None,
     )
 
 

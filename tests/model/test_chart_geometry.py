@@ -1,0 +1,46 @@
+"""The Gantt geometry: codes, bar maps and arrows, also for repeated and unknown task names."""
+
+from __future__ import annotations
+
+import numpy as np
+from model_helpers import unit_graph
+
+from model.chart import gantt_geometry
+from model.schedule import Schedule, Slot
+
+
+def test_codes_follow_the_graph_then_first_appearance():
+    g = unit_graph("abc", ["ab", "bc"])
+    s = Schedule("m", ["P1", "P2"], [Slot("c", "P2", 2, 3), Slot("x", "P1", 0, 1), Slot("a", "P1", 1, 2),
+                                     Slot("y", "P2", 0, 1), Slot("x", "P2", 4, 5)])
+    geo = gantt_geometry([s], g)
+    assert geo.code_names == ["a", "b", "c", "x", "y"]
+    assert geo.bar_code.tolist() == [2, 3, 0, 4, 3]
+    assert geo.shown_tasks == ["a", "c", "x", "y"]
+    assert geo.bar_maps == [{"c": 0, "x": 4, "a": 2, "y": 3}]  # the later slot of x wins
+    assert list(zip(geo.arrow_a.tolist(), geo.arrow_b.tolist())) == []  # b has no bar: no arrow
+    geo2 = gantt_geometry([s, s], g)
+    assert geo2.bar_maps[1] == {"c": 5, "x": 9, "a": 7, "y": 8}
+    assert geo2.bars_of("x") == [4, 9]
+
+
+def test_without_graph_one_code_per_name():
+    one = Schedule("m", ["P1"], [Slot("b", "P1", 0, 1), Slot("a", "P1", 1, 2)])
+    geo = gantt_geometry([one])
+    assert geo.code_names == ["b", "a"] and geo.bar_code.tolist() == [0, 1]
+    twice = Schedule("m", ["P1"], [Slot("b", "P1", 0, 1), Slot("a", "P1", 1, 2), Slot("b", "P1", 3, 4)])
+    geo = gantt_geometry([twice])
+    assert geo.code_names == ["b", "a"] and geo.bar_code.tolist() == [0, 1, 0]
+    assert geo.bar_maps == [{"b": 2, "a": 1}]
+    both = gantt_geometry([one, twice])
+    assert both.bar_code.tolist() == [0, 1, 0, 1, 0] and both.shown_tasks == ["b", "a"]
+
+
+def test_arrows_join_the_bars_of_each_edge():
+    g = unit_graph("abcd", ["ab", "ac", "bd", "cd"])
+    s = Schedule("m", ["P1", "P2"], [Slot("a", "P1", 0, 1), Slot("c", "P2", 1, 2), Slot("b", "P1", 1, 2),
+                                     Slot("d", "P1", 2, 3)])
+    geo = gantt_geometry([s], g)
+    pairs = {(geo.bar_task[a], geo.bar_task[b]) for a, b in zip(geo.arrow_a.tolist(), geo.arrow_b.tolist())}
+    assert pairs == set(g.edges)
+    assert np.array_equal(geo.y, [0.0, 1.0, 0.0, 0.0])
