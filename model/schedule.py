@@ -27,6 +27,9 @@ TOLERANCE = 1e-6
 REL_TOLERANCE = 1e-9
 
 
+_START, _FINISH = attrgetter("start"), attrgetter("finish")
+
+
 class ScheduleError(ValueError):
     """A schedule breaks an invariant; the message names the task(s) involved."""
 
@@ -92,12 +95,12 @@ class Schedule:
         """
         if not self.slots:
             return 0.0
-        return float(max(s.finish for s in self.slots) - min(0.0, self.origin))
+        return float(max(map(_FINISH, self.slots)) - min(0.0, self.origin))
 
     @property
     def origin(self) -> float:
         """Earliest start time of any slot."""
-        return min((s.start for s in self.slots), default=0.0)
+        return min(map(_START, self.slots), default=0.0)
 
     def slot_of(self) -> dict[str, Slot]:
         """Mapping task -> slot."""
