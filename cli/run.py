@@ -11,8 +11,6 @@ import time
 from pathlib import Path
 from typing import IO, Any
 
-from model.execution.backends import check_scheduler_address
-from model.execution.engine import ExecutionError, calls_in, describe_calls, run_graph
 from model.graph import GraphError
 from model.schedule import Schedule
 
@@ -128,6 +126,9 @@ def run_cli(args: Any) -> int:
     GraphError
         Bad input (one-line message), a task that failed or a worker that died.
     """
+    # the engine (threads, processes, Dask) loads only for a run: not for the parser at start-up
+    from model.execution.backends import check_scheduler_address
+    from model.execution.engine import ExecutionError, calls_in, describe_calls, run_graph
     from model.formats import load_graph
 
     out = getattr(args, "output", None)
