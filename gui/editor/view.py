@@ -105,6 +105,7 @@ class GraphEditorView(Gestures, QtWidgets.QGraphicsView):
         self._states: dict[str, str] = {}
         self._overlay_data: GraphOverlay | None = None
         self._syncing = False
+        self._drawn_fresh = False  # see _on_document_graph_reset
         # interaction state
         self._pan_from: QtCore.QPointF | None = None
         self._space = False
@@ -163,6 +164,11 @@ class GraphEditorView(Gestures, QtWidgets.QGraphicsView):
 
     def rebuild(self) -> None:
         """Drop every item and draw the document's graph again."""
+        self._rebuild_items()
+        self._update_lod()
+
+    def _rebuild_items(self) -> None:
+        """:meth:`rebuild` up to the level of detail, which the caller settles (after a fit)."""
         self._cancel_connect()
         self._syncing = True
         try:
@@ -170,9 +176,13 @@ class GraphEditorView(Gestures, QtWidgets.QGraphicsView):
             self._tasks.clear()
             self._edges.clear()
             self._rubber = None
-            self._overview, self._overview_on = None, False
+            g = self.document.graph
+            # a graph this big opens zoomed out, as the overview: its items start hidden
+            # (hiding 40,000 shown items one by one costs more than making them)
+            self._overview = None
+            self._overview_on = len(g) + g.nx.number_of_edges() >= OVERVIEW_MIN_ITEMS
             if self.too_large():
-                g = self.document.graph
+                self._overview_on = False
                 note = self._scene.addText(
                     f"{g.name}: {len(g):,} tasks and {g.nx.number_of_edges():,} edges.\n\n"
                     f"Graphs past {DRAW_LIMIT_TASKS:,} tasks or {DRAW_LIMIT_EDGES:,} edges are not drawn here,\n"
@@ -186,7 +196,6 @@ class GraphEditorView(Gestures, QtWidgets.QGraphicsView):
         self._apply_looks()
         self._select_items(self.document.selected(), self.document.selected_edges())
         self._update_scene_rect(shrink=True)
-        self._update_lod()
 
     def _sync_items(self) -> None:
         """Add/remove items so they match the graph, and refresh labels and positions."""
@@ -283,6 +292,10 @@ class GraphEditorView(Gestures, QtWidgets.QGraphicsView):
                 if self._overview is not None:
                     self._overview.setVisible(False)
                 self._select_items(self.document.selected(), self.document.selected_edges())
+        if self._overview_on and self._overview is None:  # items made hidden by a rebuild
+            self._overview = OverviewItem()
+            self._scene.addItem(self._overview)
+            self._overview_dirty = True
         if self._overview_on and self._overview_dirty and self._overview is not None:
             self._overview_dirty = False
             self._overview.build(self._tasks.values(), self._edges.values(), self.document.selected())
@@ -321,10 +334,15 @@ class GraphEditorView(Gestures, QtWidgets.QGraphicsView):
         self._weights = None
         self._schedule = None
         self._states = {}
-        self.rebuild()
-        self.fit()
+        self._rebuild_items()
+        self.fit()  # settles the level of detail at the fitted zoom
+        # the document announces a new graph as reset then changed: the items are drawn already
+        self._drawn_fresh = True
 
     def _on_document_graph_changed(self) -> None:
+        if self._drawn_fresh:
+            self._drawn_fresh = False
+            return
         self._overlay_data = None
         self._critical_length = None
         self._weights = None
