@@ -766,3 +766,44 @@ def test_small_graph_keeps_its_items_zoomed_out(heft):
     _doc, view = heft
     view.setTransform(QtGui.QTransform.fromScale(0.05, 0.05))
     assert not view.overview_shown() and view.task_item("n1").isVisible()
+
+
+def test_opening_a_big_graph_shows_the_overview_and_edits_still_sync(qtbot):
+    """Opened into a shown editor, a big graph's items are made hidden and the fit shows the
+    overview (no item shown then hidden); a small graph opened next shows its items; the
+    first edit after opening reaches the items (the reset's own change signal is the one skipped)."""
+    from model import generators
+
+    doc = Document()
+    view = GraphEditorView(doc)
+    qtbot.addWidget(view)
+    view.resize(900, 700)
+    view.show()
+    qtbot.waitExposed(view)
+    from gui.editor.items import TaskItem
+
+    shown: list[bool] = []
+    real_set_visible = TaskItem.setVisible
+
+    def spy(item, on):
+        shown.append(bool(on))
+        real_set_visible(item, on)
+
+    TaskItem.setVisible = spy
+    try:
+        doc.set_graph(generators.generate("layered", n=1200, seed=3))
+    finally:
+        TaskItem.setVisible = real_set_visible
+    assert view.overview_shown() and True not in shown
+    edges = doc.graph.nx.number_of_edges()
+    view.viewport().repaint()
+    assert sum(len(ls) for _pen, ls in view._overview._edge_lines) >= edges
+    t = doc.graph.tasks[3]
+    doc.rename(t, "renamed")
+    assert view.task_item("renamed") is not None and view.task_item(t) is None
+    small = TaskGraph("small")
+    for name in "abc":
+        small.add_task(name, 1)
+    small.add_edge("a", "b")
+    doc.set_graph(small)
+    assert not view.overview_shown() and view.task_item("a").isVisible()
