@@ -1,11 +1,12 @@
 """Gantt chart and graph editor speed, offscreen: time to first frame and pan / zoom repaint times.
 
-Run: ``.venv/bin/python benchmarks/bench_gui.py [--part gantt|editor|all] [--bars 100000]
-[--workers 16] [--tasks 1000 10000]``.
+Run: ``.venv/bin/python benchmarks/bench_gui.py [--part gantt|editor|layout|all] [--bars 100000]
+[--workers 16] [--tasks 1000 10000] [--kinds layered montage]``.
 Prints tables. Gantt: first frame and median pan or zoom repaint (targets: 1,000,000 bars
 first frame under 1 s, pan under 20 ms). Editor: open a layered graph without positions
 (so it is laid out), draw the first frame, then median wheel-zoom and pan repaints, fitted
 (zoomed out) and at 1:1 (target: under 50 ms a frame at 10,000 tasks, drawn under 1 s).
+Layout: the layered layout alone, the list and the array computation side by side.
 """
 
 from __future__ import annotations
@@ -139,15 +140,63 @@ def bench_editor(sizes: list[int], frames: int) -> None:
     print("target at 10,000 tasks: open->drawn < 1000 ms, every repaint < 50 ms")
 
 
+def bench_layout(sizes: list[int], kinds: list[str]) -> None:
+    """The layered layout alone, both ways in one run: the per-point lists (the only way
+    before) and the numpy arrays (used past ``model.layout._ARRAY_MIN_SIZE``)."""
+    from model import generators, layout
+    from model.levels import level_of
+
+    print("Layered layout (model.layout.layered_layout), lists vs arrays on the same graph (s, crossings)")
+    print(f"{'graph':<22} {'tasks':>7} {'edges':>7} {'lists':>8} {'arrays':>8} {'ratio':>6} "
+          f"{'crossings lists':>16} {'arrays':>10}")
+    threshold = layout._ARRAY_MIN_SIZE
+    real_lists, real_arrays = layout._reduce_crossings, layout._reduce_crossings_arrays
+    try:
+        for kind in kinds:
+            for n in sizes:
+                g = generators.generate(kind, n=n, seed=1)
+                level_of(g)  # warm
+                row = []
+                for th in (10**12, 0):
+                    layout._ARRAY_MIN_SIZE = th
+                    seen: list[int] = []
+
+                    def spy_l(*a, _r=real_lists, _s=seen):  # the crossings of the kept order
+                        r = _r(*a)
+                        _s.append(r[1])
+                        return r
+
+                    def spy_a(*a, _r=real_arrays, _s=seen):
+                        r = _r(*a)
+                        _s.append(r[1])
+                        return r
+
+                    layout._reduce_crossings, layout._reduce_crossings_arrays = spy_l, spy_a
+                    t0 = time.perf_counter()
+                    layout.layered_layout(g)
+                    row.append((time.perf_counter() - t0, min(seen) if seen else 0))
+                    layout._reduce_crossings, layout._reduce_crossings_arrays = real_lists, real_arrays
+                (tl, cl), (ta, ca) = row
+                print(f"{kind:<22} {len(g):>7,} {g.nx.number_of_edges():>7,} {tl:>8.3f} {ta:>8.3f} "
+                      f"{tl / ta:>5.1f}x {cl:>16,} {ca:>10,}")
+    finally:
+        layout._ARRAY_MIN_SIZE = threshold
+        layout._reduce_crossings, layout._reduce_crossings_arrays = real_lists, real_arrays
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--part", choices=["gantt", "editor", "all"], default="all")
+    ap.add_argument("--part", choices=["gantt", "editor", "layout", "all"], default="all")
+    ap.add_argument("--kinds", nargs="+", default=["layered", "montage"], help="layout: graph families")
     ap.add_argument("--bars", type=int, default=100_000)
     ap.add_argument("--workers", type=int, default=16)
     ap.add_argument("--tasks", type=int, nargs="+", default=[1000, 10_000], help="editor graph sizes")
     ap.add_argument("--frames", type=int, default=40, help="repaints per pan / zoom scenario")
     args = ap.parse_args()
 
+    if args.part == "layout":
+        bench_layout(args.tasks, args.kinds)
+        return 0
     app = QtWidgets.QApplication.instance() or QtWidgets.QApplication(sys.argv[:1])
     if args.part in ("editor", "all"):
         bench_editor(args.tasks, min(args.frames, 20))

@@ -599,10 +599,12 @@ class _Layers:
         self.offset = np.concatenate(([0], np.cumsum(sizes))).astype(np.int64)
         # neighbours of every point above and below, grouped by point (CSR)
         self.nbr: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self.nbr_node: dict[str, np.ndarray] = {}  # the point of each entry of nbr
         for name, node, other in (("up", self.lower, self.upper), ("down", self.upper, self.lower)):
             o = np.argsort(node, kind="stable")
             ptr = np.concatenate(([0], np.cumsum(np.bincount(node, minlength=total)))).astype(np.int64)
             self.nbr[name] = (ptr, other[o])
+            self.nbr_node[name] = node[o]
         # left ends of the pairs of the exchange steps: (row parity, pair parity) -> flat slots
         self.pairs: dict[tuple[int, int], np.ndarray] = {}
         slot_row = np.repeat(np.arange(n_rows), sizes)
@@ -653,9 +655,8 @@ class _Layers:
             for rp in (0, 1):
                 # neighbours of rows of this parity lie in the other rows, which stay put meanwhile
                 keys = {}
-                for name, (ptr, other) in self.nbr.items():
-                    node = np.repeat(np.arange(self.total, dtype=np.int64), np.diff(ptr))
-                    keys[name] = np.sort(node * bigp + self.pos[other])
+                for name, (_ptr, other) in self.nbr.items():
+                    keys[name] = np.sort(self.nbr_node[name] * bigp + self.pos[other])
                 for pp in (0, 1):
                     slots = self.pairs[rp, pp]
                     if not len(slots):
@@ -672,8 +673,12 @@ class _Layers:
                         link = np.arange(n_links) - np.repeat(np.cumsum(deg) - deg, deg) + ptr[u][pair]
                         vv = v[pair]
                         q = vv * bigp + self.pos[other[link]]
-                        less = np.searchsorted(keys[name], q, "left") - ptr[vv]
-                        more = ptr[vv + 1] - np.searchsorted(keys[name], q, "right")
+                        k = keys[name]
+                        at = np.searchsorted(k, q, "left")
+                        # the points of a row have distinct places: q is in v's list at most once
+                        same = k[np.minimum(at, len(k) - 1)] == q
+                        less = at - ptr[vv]
+                        more = ptr[vv + 1] - at - same
                         keep += np.bincount(pair, weights=less, minlength=len(slots)).astype(np.int64)
                         swap += np.bincount(pair, weights=more, minlength=len(slots)).astype(np.int64)
                     better = swap < keep
