@@ -106,6 +106,7 @@ class GraphEditorView(Gestures, QtWidgets.QGraphicsView):
         self._overlay_data: GraphOverlay | None = None
         self._syncing = False
         self._drawn_fresh = False  # see _on_document_graph_reset
+        self._overview_chosen: frozenset[str] = frozenset()  # the selection the overview outlines
         # interaction state
         self._pan_from: QtCore.QPointF | None = None
         self._space = False
@@ -298,7 +299,8 @@ class GraphEditorView(Gestures, QtWidgets.QGraphicsView):
             self._overview_dirty = True
         if self._overview_on and self._overview_dirty and self._overview is not None:
             self._overview_dirty = False
-            self._overview.build(self._tasks.values(), self._edges.values(), self.document.selected())
+            self._overview_chosen = frozenset(self.document.selected())
+            self._overview.build(self._tasks.values(), self._edges.values(), self._overview_chosen)
 
     def paintEvent(self, event: QtGui.QPaintEvent) -> None:
         self._update_lod()
@@ -423,6 +425,8 @@ class GraphEditorView(Gestures, QtWidgets.QGraphicsView):
             self.centerOn(r.center())
 
     def _select_items(self, tasks: Iterable[str], edges: Iterable[Edge] = ()) -> None:
+        tasks = list(tasks)
+        changed = False
         self._syncing = True
         try:
             want: set[QtWidgets.QGraphicsItem] = {self._tasks[t] for t in tasks if t in self._tasks}
@@ -430,12 +434,16 @@ class GraphEditorView(Gestures, QtWidgets.QGraphicsView):
             for it in self._scene.selectedItems():
                 if it not in want:
                     it.setSelected(False)
+                    changed = True
             for it in want:
                 if not it.isSelected():
                     it.setSelected(True)
+                    changed = True
         finally:
             self._syncing = False
-        self._overview_changed()
+        # the overview outlines the selected tasks: drawn again only when that changes
+        if changed or frozenset(tasks) != self._overview_chosen:
+            self._overview_changed()
 
     def _on_scene_selection_changed(self) -> None:
         if self._syncing:
