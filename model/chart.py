@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Container, Sequence
+from collections.abc import Callable, Container, Sequence
 from dataclasses import dataclass, field
 from operator import attrgetter
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -50,8 +51,41 @@ _LINK_SPAN = 0.84
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
+_NO_DEFAULT = object()
 
 _TASK, _WORKER, _START, _FINISH = (attrgetter(a) for a in ("task", "worker", "start", "finish"))
+#: items per C-level call (``map``, ``np.fromiter``, ``dict.update``) over a big schedule: the
+#: interpreter lock is free between two calls, so the window stays responsive while a worker
+#: thread computes a chart of a million bars
+_CHUNK = 1 << 16
+
+
+def _column(fn: Callable[..., Any], items: Sequence[Any], dtype: type, default: Any = _NO_DEFAULT) -> npt.NDArray[Any]:
+    """``np.fromiter(map(fn, items))`` (``fn(item, default)`` when given), chunk by chunk."""
+    n = len(items)
+    out: npt.NDArray[Any] = np.empty(n, dtype=dtype)
+    for lo in range(0, n, _CHUNK):
+        part = items[lo:lo + _CHUNK]
+        it = map(fn, part) if default is _NO_DEFAULT else map(fn, part, itertools.repeat(default))
+        out[lo:lo + len(part)] = np.fromiter(it, dtype=dtype, count=len(part))
+    return out
+
+
+def _mapped(fn: Callable[[Any], Any], items: Sequence[Any]) -> list[Any]:
+    """``list(map(fn, items))``, chunk by chunk."""
+    out: list[Any] = []
+    for lo in range(0, len(items), _CHUNK):
+        out.extend(map(fn, items[lo:lo + _CHUNK]))
+    return out
+
+
+def _index(names: Sequence[str], start: int = 0) -> dict[str, int]:
+    """Name -> ``start`` + its place (a later place of a name wins), chunk by chunk."""
+    out: dict[str, int] = {}
+    for lo in range(0, len(names), _CHUNK):
+        part = names[lo:lo + _CHUNK]
+        out.update(zip(part, range(start + lo, start + lo + len(part))))
+    return out
 
 
 # ------------------------------------------------------------------ critical path
@@ -279,9 +313,17 @@ def _slot_ranges(bar_sched: IntArray, bar_worker: IntArray, count: int) -> list[
     return out
 
 
+def _distinct(names: Sequence[str]) -> bool:
+    """Whether no name repeats (chunk by chunk, like :func:`_index`)."""
+    seen: set[str] = set()
+    for lo in range(0, len(names), _CHUNK):
+        seen.update(names[lo:lo + _CHUNK])
+    return len(seen) == len(names)
+
+
 def _slot_maps(bar_task: list[str], ranges: list[tuple[int, int]]) -> list[dict[str, int]]:
     # later slots of a task win (an animated construction shows them in turn)
-    return [dict(zip(bar_task[lo:hi], range(lo, hi))) for lo, hi in ranges]
+    return [_index(bar_task[lo:hi], lo) for lo, hi in ranges]
 
 
 def gantt_geometry(schedules: Sequence[Schedule], graph: TaskGraph | None = None,
@@ -362,10 +404,10 @@ def gantt_geometry(schedules: Sequence[Schedule], graph: TaskGraph | None = None
         n = len(slots)
         offset = len(bar_task)
         # one pass of C-level attribute reads per column: no Python code per slot
-        widx = np.fromiter(map(windex.__getitem__, map(_WORKER, slots)), dtype=np.int64, count=n)
-        tasks = list(map(_TASK, slots))
-        c_x0.append(np.fromiter(map(_START, slots), dtype=np.float64, count=n))
-        c_x1.append(np.fromiter(map(_FINISH, slots), dtype=np.float64, count=n))
+        widx = _column(windex.__getitem__, _mapped(_WORKER, slots), np.int64)
+        tasks = _mapped(_TASK, slots)
+        c_x0.append(_column(_START, slots, np.float64))
+        c_x1.append(_column(_FINISH, slots, np.float64))
         c_y.append(first_lane + widx.astype(np.float64))
         c_h.append(np.full(n, TASK_HEIGHT))
         c_sched.append(np.full(n, si, dtype=np.int64))
@@ -401,24 +443,25 @@ def gantt_geometry(schedules: Sequence[Schedule], graph: TaskGraph | None = None
             made.append(_slot_maps(bar_task, ranges))
         return made[0]
 
-    if graph is None and len(ranges) == 1 and ranges[0] == (0, len(bar_task)) and len(set(bar_task)) == len(bar_task):
+    if graph is None and len(ranges) == 1 and ranges[0] == (0, len(bar_task)) and _distinct(bar_task):
         # one schedule, a different task on every bar: the codes are the bar numbers
         code_names = list(bar_task)
         bar_code = np.arange(len(bar_task), dtype=np.int64)
         shown_tasks = list(code_names)
     else:
         code_names = list(graph.tasks) if graph is not None else []
-        codes = dict(zip(code_names, range(len(code_names))))
-        got = np.fromiter(map(codes.get, bar_task, itertools.repeat(-1)), dtype=np.int64, count=len(bar_task))
+        codes = _index(code_names)
+        got = _column(codes.get, bar_task, np.int64, -1)
         if (got < 0).any():
             extra = [bar_task[i] for i in np.flatnonzero(got < 0).tolist()]
             code_names += list(dict.fromkeys(extra))
-            codes = dict(zip(code_names, range(len(code_names))))
-            got = np.fromiter(map(codes.__getitem__, bar_task), dtype=np.int64, count=len(bar_task))
+            codes = _index(code_names)
+            got = _column(codes.__getitem__, bar_task, np.int64)
         bar_code = got
         maps = bar_maps()
         shown: Container[str] = maps[0] if len(maps) == 1 else set().union(*maps)
-        shown_tasks = list(filter(shown.__contains__, code_names))
+        shown_tasks = [t for lo in range(0, len(code_names), _CHUNK)
+                       for t in filter(shown.__contains__, code_names[lo:lo + _CHUNK])]
     a_parts: list[IntArray] = []
     b_parts: list[IntArray] = []
     graph_edges = list(graph.nx.edges) if graph is not None else None
@@ -427,8 +470,7 @@ def gantt_geometry(schedules: Sequence[Schedule], graph: TaskGraph | None = None
         if not edges:
             continue
         bar = bar_maps()[si]
-        ends = np.fromiter(map(bar.get, itertools.chain.from_iterable(edges), itertools.repeat(-1)),
-                           dtype=np.int64, count=2 * len(edges)).reshape(-1, 2)
+        ends = _column(bar.get, list(itertools.chain.from_iterable(edges)), np.int64, -1).reshape(-1, 2)
         both = (ends >= 0).all(axis=1)
         a_parts.append(ends[both, 0])
         b_parts.append(ends[both, 1])

@@ -44,3 +44,24 @@ def test_arrows_join_the_bars_of_each_edge():
     pairs = {(geo.bar_task[a], geo.bar_task[b]) for a, b in zip(geo.arrow_a.tolist(), geo.arrow_b.tolist())}
     assert pairs == set(g.edges)
     assert np.array_equal(geo.y, [0.0, 1.0, 0.0, 0.0])
+
+
+def test_work_in_chunks_gives_the_same_geometry(monkeypatch):
+    """Big schedules are read chunk by chunk (the lock is free between chunks); the chunk
+    size changes nothing, also across repeated names and several schedules."""
+    import model.chart as chart
+
+    g = unit_graph("abcdefg", ["ab", "ac", "bd", "ce", "df", "eg"])
+    s = Schedule("m", ["P1", "P2"], [Slot(t, "P1" if i % 2 else "P2", i, i + 1) for i, t in enumerate("abcdefgz")]
+                 + [Slot("b", "P1", 9, 10)])
+    plain = Schedule("p", ["P1"], [Slot(t, "P1", i, i + 1) for i, t in enumerate("gfedcba")])
+    cases = [([s], g), ([s, plain], g), ([plain], None), ([s], None)]
+    want = [gantt_geometry(*c) for c in cases]
+    monkeypatch.setattr(chart, "_CHUNK", 2)
+    for c, w in zip(cases, want):
+        got = gantt_geometry(*c)
+        for f in [*w.__dataclass_fields__, "bar_maps"]:
+            if f.startswith("_"):
+                continue
+            a, b = getattr(w, f), getattr(got, f)
+            assert (np.array_equal(a, b) if isinstance(a, np.ndarray) else a == b), f
