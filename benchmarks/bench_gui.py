@@ -188,6 +188,8 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--part", choices=["gantt", "editor", "layout", "all"], default="all")
     ap.add_argument("--kinds", nargs="+", default=["layered", "montage"], help="layout: graph families")
+    ap.add_argument("--allocator-defaults", action="store_true",
+                    help="keep the C allocator's defaults (the app sets gui.app.keep_big_buffers)")
     ap.add_argument("--bars", type=int, default=100_000)
     ap.add_argument("--workers", type=int, default=16)
     ap.add_argument("--tasks", type=int, nargs="+", default=[1000, 10_000], help="editor graph sizes")
@@ -197,6 +199,13 @@ def main() -> int:
     if args.part == "layout":
         bench_layout(args.tasks, args.kinds)
         return 0
+    if not args.allocator_defaults:
+        try:  # as the app does at start (gui.app.main)
+            from gui.app import keep_big_buffers
+        except ImportError:  # an older tree without it
+            pass
+        else:
+            keep_big_buffers()
     app = QtWidgets.QApplication.instance() or QtWidgets.QApplication(sys.argv[:1])
     if args.part in ("editor", "all"):
         bench_editor(args.tasks, min(args.frames, 20))

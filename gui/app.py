@@ -17,6 +17,34 @@ def _ensure_platform() -> None:
             os.environ["QT_QPA_PLATFORM"] = "offscreen"
 
 
+#: glibc ``mallopt`` parameters: blocks up to this size come from the heap and freed ones stay
+#: there (above the trim threshold free memory goes back to the system)
+_M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3
+KEEP_BLOCKS_UP_TO = 32 << 20  # the most glibc allows on 64-bit systems
+TRIM_ABOVE = 128 << 20
+
+
+def keep_big_buffers() -> bool:
+    """Let the C allocator reuse the large buffers a frame of a big chart needs (Linux, glibc).
+
+    Painting a million Gantt bars makes some twenty numpy temporaries of 8 MB per frame. By
+    default glibc maps each block past its (moving) threshold fresh from the system and
+    unmaps it when freed, so every frame pays page faults on 160 MB: a pan frame measured
+    about 60 ms instead of 23 ms. Returns whether the setting was made.
+    """
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL("libc.so.6")
+        ok = libc.mallopt(_M_MMAP_THRESHOLD, KEEP_BLOCKS_UP_TO) == 1
+        ok = libc.mallopt(_M_TRIM_THRESHOLD, TRIM_ABOVE) == 1 and ok
+    except (OSError, AttributeError):  # another C library: leave its defaults
+        return False
+    return bool(ok)
+
+
 def install_excepthook() -> None:
     """Report an unexpected error in the window instead of only on stderr; the app goes on.
 
@@ -85,6 +113,7 @@ def main(files: Sequence[str] = ()) -> int:
     closes the window cleanly (exit status 130).
     """
     _ensure_platform()
+    keep_big_buffers()
     os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")
     from PySide6 import QtWidgets
 

@@ -129,3 +129,14 @@ def test_what_an_algorithm_needs_comes_from_the_registry_whatever_its_name(monke
     reason = unavailable_reason("heft")
     assert reason is not None and "no_such_module_here" in reason
     assert tooltip("heft").endswith(f"Not available here: {reason}")
+
+
+def test_allocator_keeps_big_buffers_on_glibc():
+    """The app asks glibc to keep the big buffers a frame of a million-bar chart reuses."""
+    import platform
+    import sys
+
+    from gui.app import keep_big_buffers
+
+    on_glibc = sys.platform.startswith("linux") and platform.libc_ver()[0] == "glibc"
+    assert keep_big_buffers() is on_glibc
