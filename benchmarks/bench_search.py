@@ -117,17 +117,21 @@ def main(argv: list[str] | None = None) -> int:
         if args.skip_best:
             return 0
         print(f"best, {args.limit:g} s, {args.graphs} graphs per size: gain over HEFT (makespan HEFT / best - 1)")
-        print(f"  {'tasks':>7} {'tree':<7} {'mean gain':>9} {'min':>6} {'max':>6} {'mean gap to bound':>18}")
+        print(f"  {'tasks':>7} {'tree':<7} {'mean gain':>9} {'min':>6} {'max':>6} {'mean gap to bound':>18}"
+              f" {'HEFT gap':>9}  starts")
         for n in sizes:
             for tag, tree in trees:
-                gains, gaps = [], []
+                gains, gaps, heft_gaps, starts = [], [], [], []
                 for seed in range(args.graphs):
                     r = run(child, tree, paths[n, seed], "best", args.limit)
                     gains.append(r["heft"] / r["makespan"] - 1.0)
+                    starts.append(str(r["start"]))
                     if r["bound"]:
                         gaps.append(r["makespan"] / r["bound"] - 1.0)
+                        heft_gaps.append(r["heft"] / r["bound"] - 1.0)
                 print(f"  {n:>7} {tag:<7} {100 * statistics.mean(gains):>8.2f}% {100 * min(gains):>5.1f}%"
-                      f" {100 * max(gains):>5.1f}% {100 * statistics.mean(gaps):>17.1f}%", flush=True)
+                      f" {100 * max(gains):>5.1f}% {100 * statistics.mean(gaps):>17.1f}%"
+                      f" {100 * statistics.mean(heft_gaps):>8.1f}%  {','.join(starts)}", flush=True)
     return 0
 
 
