@@ -1,11 +1,13 @@
 """Local search at scale: moves evaluated per second, and what ``best`` gains over HEFT.
 
 1. ``improve`` for ``--seconds`` on layered DAGs of 1,000 and 10,000 tasks (8 workers,
-   CCR 1): neighbour schedules evaluated per second (each a full makespan of a
-   candidate move). ``--before DIR`` runs another checkout (e.g. ``git worktree add
-   /tmp/before <commit>``) on the same graphs, interleaved.
-2. ``best`` with ``--limit`` seconds on ``--graphs`` graphs of each size: HEFT's
-   makespan, best's, the gain over HEFT, the lower bound and the gap to it.
+   CCR 1): neighbours judged per second of local search (``Chains.estimate`` calls; in
+   a tree without it, the makespan computations of candidate moves) and, of them, those
+   re-timed (``Chains.evaluate``, else the same makespan computations). ``--before DIR``
+   runs another checkout (e.g. ``git archive <commit> | tar -x -C /tmp/before``) on the
+   same graphs, interleaved.
+2. ``best`` with ``--limit`` seconds on ``--graphs`` graphs of each size: the gain over
+   HEFT, the gap to the lower bound (and HEFT's), and the start the search took.
 
 Usage::
 
