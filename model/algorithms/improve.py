@@ -24,11 +24,15 @@ from .engines import (
 class Improve(Algorithm):
     """Best heuristic schedule, then local search within a time budget.
 
-    Starts from the best of HEFT, PEFT, CPOP, DLS, ETF, HLFET and the clustering
-    heuristics, then repeatedly moves tasks of the critical chain: reassigning a task to
-    another worker, swapping the workers of two overlapping tasks, moving a task earlier
-    in the sequence, with simulated-annealing acceptance that cools over the budget.
-    Usable on thousands of tasks: one evaluation is linear in the graph size.
+    Starts from the best of HEFT, frugal HEFT (HEFT with a price on slow executions,
+    see :func:`~.engines.localsearch.frugal_heft`), PEFT, CPOP, DLS, ETF, HLFET and the
+    clustering heuristics, then repeatedly moves tasks of critical chains: reassigning a
+    task to another worker (in its place or elsewhere in the sequence), swapping the
+    workers of two overlapping tasks, moving a task on its worker, with
+    simulated-annealing acceptance that cools over the budget. Usable on tens of
+    thousands of tasks: a candidate move is estimated in time proportional to its
+    task's edges, and the one worth it is re-timed incrementally (only the tasks whose
+    start changes).
 
     References
     ----------

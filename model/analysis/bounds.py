@@ -12,7 +12,8 @@ def lower_bound(graph: TaskGraph, platform: Platform | None = None) -> float:
     """A lower bound on the makespan of any schedule of ``graph`` on ``platform``.
 
     ``max(critical path with minimum times and no communication, total minimum work / m,
-    longest task at its fastest)``, rounded up when every execution and transfer time is a
+    longest task at its fastest, the assignment bound of``
+    :func:`model.algorithms.engines.bounds.assignment_bound` ``)``, rounded up when every execution and transfer time is a
     whole number (some optimal schedule then has whole-number times). The same bound the
     searching algorithms report their gap against.
 

@@ -25,16 +25,18 @@ Everything listed in ``__all__`` is public: code outside :mod:`model.algorithms`
 from __future__ import annotations
 
 from .batch import batch_place
-from .bounds import integral_times, lower_bound
+from .bounds import assignment_bound, integral_times, lower_bound
 from .budget import Deadline, finish_reserve, search_pays, serial_placements
 from .clusters import map_clusters, place_clusters
 from .eft import best_finish, eft_place, place_assigned, static_order_place
 from .localsearch import (
     START_FROM,
+    Chains,
     Timer,
     best_heuristic,
     changed,
     from_placements,
+    frugal_heft,
     improve_placements,
     local_search,
     makespan_of,
@@ -59,11 +61,13 @@ from .timeline import Timeline
 
 __all__ = [
     "START_FROM",
+    "Chains",
     "Chooser",
     "Deadline",
     "ReadyBatch",
     "Timeline",
     "Timer",
+    "assignment_bound",
     "b_level",
     "batch_place",
     "below",
@@ -76,6 +80,7 @@ __all__ = [
     "finish_reserve",
     "forbidden",
     "from_placements",
+    "frugal_heft",
     "improve_placements",
     "integral_times",
     "local_search",

@@ -53,11 +53,14 @@ def eft_place(
     *,
     insertion: bool = True,
     allowed: Sequence[Sequence[int]] | None = None,
+    penalty: np.ndarray | None = None,
 ) -> Iterator[Placement]:
     """Place tasks in ``order`` (a topological order), each on the worker giving the earliest finish time.
 
     ``allowed[i]``, when given, restricts the workers tried for task ``i``; a pinned
-    task is tried on its pin only. Workers are tried in index order and a finish must
+    task is tried on its pin only. ``penalty`` (``(n, m)``), when given, is added to
+    each finish time for the choice of the worker only (the task still runs at its
+    finish time). Workers are tried in index order and a finish must
     beat the best one by more than ``1e-12`` to win, so ties go to the lower worker
     index.
 
@@ -81,6 +84,7 @@ def eft_place(
     inf = float("inf")
     eps = _EPS
     done = 0
+    pen = penalty.tolist() if penalty is not None else None
     for tasks, ready, wr in ready_batches(inst, order, proc, finish):
         rl, wl = ready.tolist(), wr.tolist()
         for r, i in enumerate(tasks):
@@ -89,6 +93,9 @@ def eft_place(
             done += 1
             rdy, wi = rl[r], wl[r]
             best_p, best_s, best_f = -1, 0.0, inf
+            if pen is not None:
+                pi = pen[i]
+                best_v = inf
             for p in every if cands is None else cands[i]:
                 d = wi[p]
                 rp = rdy[p]
@@ -110,7 +117,11 @@ def eft_place(
                     else:
                         s = lines[p].earliest(rp, d)
                 f = s + d
-                if f < best_f - 1e-12:
+                if pen is not None:
+                    v = f + pi[p]
+                    if v < best_v - 1e-12:
+                        best_p, best_s, best_f, best_v = p, s, f, v
+                elif f < best_f - 1e-12:
                     best_p, best_s, best_f = p, s, f
             lines[best_p].insert(best_s, best_f)
             proc[i] = best_p
