@@ -238,7 +238,7 @@ def write_schedule(sched: Schedule, out: str | None) -> None:
         from model.formats import dumps_json
         from model.formats.native import schedule_to_dict
 
-        write_text(dumps_json(schedule_to_dict(sched), indent=1), out)
+        write_text(dumps_json(schedule_to_dict(sched), rows=True), out)
     print(schedule_summary(sched, out), file=sys.stderr)
 
 

@@ -94,7 +94,7 @@ def _write(trace: Schedule, out: str | None) -> None:
         from model.formats import dumps_json
         from model.formats.native import schedule_to_dict
 
-        sys.stdout.write(dumps_json(schedule_to_dict(trace), indent=1))
+        sys.stdout.write(dumps_json(schedule_to_dict(trace), rows=True))
         sys.stdout.flush()
         return
     from model.formats import save_schedule

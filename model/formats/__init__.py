@@ -61,10 +61,6 @@ def is_schedule_file(path: str) -> bool:
     return False
 
 
-#: graphs with more tasks than this are saved as compact (one-line) JSON
-COMPACT_ABOVE = 5000
-
-
 def _kind(mode: int) -> str:
     if stat.S_ISDIR(mode):
         return "a folder"
@@ -166,9 +162,8 @@ def save_graph(graph: TaskGraph, path: str | os.PathLike[str]) -> None:
     p = Path(path)
     ext = p.suffix.lower()
     if ext == ".json":
-        # indented JSON goes through the pure-Python encoder: big graphs are written compact
-        indent = 1 if len(graph) <= COMPACT_ABOVE else None
-        atomic_write(p, dumps_json(graph_to_dict(graph), indent=indent))
+        # one task, one edge a line
+        atomic_write(p, dumps_json(graph_to_dict(graph), rows=True))
         return
     mod = _module(ext)
     if not hasattr(mod, "write"):
@@ -198,4 +193,4 @@ def save_schedule(schedule: Schedule, path: str | os.PathLike[str]) -> None:
         d = importlib.import_module(f"{__name__}.chrome_trace").schedule_to_trace(schedule)
     else:
         d = schedule_to_dict(schedule)
-    atomic_write(p, dumps_json(d, indent=1))
+    atomic_write(p, dumps_json(d, rows=True))
