@@ -31,6 +31,7 @@ from typing import Any
 
 import orjson
 
+from ..gcpause import paused_collection
 from ..graph import GraphError, shorten
 
 __all__ = ["MAX_DEPTH", "dumps_json", "finite_only", "json_id", "json_objects", "load_json", "parse_json"]
@@ -160,7 +161,8 @@ def parse_json(text: str | bytes, source: str) -> Any:
         data = text
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
-    ok, doc = _fast_parse(data, source)
+    with paused_collection():  # millions of new objects, none of them garbage
+        ok, doc = _fast_parse(data, source)
     if ok:
         return doc
     if isinstance(text, str):
