@@ -34,7 +34,7 @@ import orjson
 from ..gcpause import paused_collection
 from ..graph import GraphError, shorten
 
-__all__ = ["MAX_DEPTH", "dumps_json", "finite_only", "json_id", "json_objects", "load_json", "parse_json"]
+__all__ = ["MAX_DEPTH", "dumps_json", "encode_json", "finite_only", "json_id", "json_objects", "load_json", "parse_json"]
 
 #: deepest nesting of arrays and objects accepted in a JSON file
 MAX_DEPTH = 100
@@ -309,6 +309,7 @@ def _first_non_finite(doc: Any) -> tuple[str, float] | None:
 
 def dumps_json(doc: Any, *, indent: int | None = None, rows: bool = False) -> str:
     """``doc`` as strict JSON text (no ``NaN`` or ``Infinity``), with a final newline.
+    (:func:`encode_json` gives its UTF-8 bytes.)
 
     Parameters
     ----------
@@ -344,6 +345,17 @@ def dumps_json(doc: Any, *, indent: int | None = None, rows: bool = False) -> st
     ...
     model.graph.GraphError: cannot write slots[0].finish: inf is not a finite number
     """
+    return encode_json(doc, indent=indent, rows=rows).decode()
+
+
+def encode_json(doc: Any, *, indent: int | None = None, rows: bool = False) -> bytes:
+    """:func:`dumps_json` as UTF-8 bytes (what a file gets; no text copy made on the way).
+
+    Examples
+    --------
+    >>> encode_json({"a": "é"})
+    b'{"a":"\\xc3\\xa9"}\\n'
+    """
     try:
         if rows and isinstance(doc, dict):
             data = _rows(doc)
@@ -353,7 +365,7 @@ def dumps_json(doc: Any, *, indent: int | None = None, rows: bool = False) -> st
         # orjson's refusals (a key that is not a text, an integer beyond 64 bits, a float
         # subclass, very deep nesting) go through the standard library, which decides
         try:
-            return json.dumps(doc, indent=indent, allow_nan=False) + "\n"
+            return (json.dumps(doc, indent=indent, allow_nan=False) + "\n").encode()
         except ValueError:
             _refuse_non_finite(doc)
             raise
@@ -364,7 +376,24 @@ def dumps_json(doc: Any, *, indent: int | None = None, rows: bool = False) -> st
         _members, _deep, total, _largest, plain = _scan(doc, 1 << 30)
         if not (plain and math.isfinite(total)):
             _refuse_non_finite(doc)  # (or the sum of finite numbers overflowed: nothing to refuse)
-    return data.decode()
+    return data
+
+
+#: put between the items of a list written one item a line (see :func:`_lines`)
+_MARK = "\x00row\x00"
+_MARK_JSON = b',"\\u0000row\\u0000",'
+
+
+def _lines(items: list[Any]) -> bytes:
+    """A list of arrays or objects, one item a line: encoded in one call with a marker
+    between the items, which is then turned into line breaks (one orjson call per item
+    would cost a separate buffer of a few kilobytes for each)."""
+    marked: list[Any] = [_MARK] * (2 * len(items) - 1)
+    marked[::2] = items
+    data = orjson.dumps(marked)
+    if data.count(_MARK_JSON) != len(items) - 1:  # a text of the document looks like the marker
+        return b"[\n  " + b",\n  ".join(map(orjson.dumps, items)) + b"\n ]"
+    return b"[\n  " + data[1:-1].replace(_MARK_JSON, b",\n  ") + b"\n ]"
 
 
 def _rows(doc: dict[str, Any]) -> bytes:
@@ -375,7 +404,7 @@ def _rows(doc: dict[str, Any]) -> bytes:
         if not isinstance(key, str):
             raise TypeError("keys must be texts")
         if isinstance(value, list) and value and all(map(_is_container, map(type, value))):
-            parts.append(dumps(key) + b": [\n  " + b",\n  ".join(map(dumps, value)) + b"\n ]")
+            parts.append(dumps(key) + b": " + _lines(value))
         else:
             parts.append(dumps(key) + b": " + dumps(value))
     if not parts:

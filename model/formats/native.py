@@ -25,12 +25,13 @@ from ..graph import (
     shorten,
 )
 from ..schedule import Schedule, Slot, Transfer
-from .jsonio import finite_only, json_id, json_objects
+from .jsonio import encode_json, finite_only, json_id, json_objects
 
 __all__ = [
     "graph_from_dict",
     "graph_to_dict",
     "schedule_from_dict",
+    "schedule_json",
     "schedule_to_dict",
 ]
 
@@ -46,7 +47,7 @@ _TOP_RESERVED = {"format", "version", "name", "workers", "network", "tasks", "ed
 
 def _num(v: float) -> float | int:
     """Write integral floats as integers (smaller, friendlier files)."""
-    if isinstance(v, float) and v.is_integer() and abs(v) < 2**53:
+    if v.__class__ is float and v.is_integer() and -9007199254740992.0 < v < 9007199254740992.0:
         return int(v)
     return v
 
@@ -278,31 +279,72 @@ def graph_to_dict(g: TaskGraph) -> dict[str, Any]:
 
 def schedule_to_dict(s: Schedule) -> dict[str, Any]:
     """The JSON-ready dict of a schedule."""
-    incoming: dict[str, list[dict[str, Any]]] = {}
-    for t in s.transfers:
-        incoming.setdefault(t.target, []).append(
-            {"from": t.source, "worker": t.src_worker, "start": _num(t.start),
-             "finish": _num(t.finish), "data": _num(t.data)}
-        )
-    slots = []
-    for sl in s.slots:
-        d: dict[str, Any] = {"task": sl.task, "worker": sl.worker,
-                             "start": _num(sl.start), "finish": _num(sl.finish)}
-        if sl.task in incoming:
-            d["transfers"] = incoming[sl.task]
-        slots.append(d)
+    # hundreds of thousands of small dicts, none garbage: no collector passes meanwhile
+    with paused_collection():
+        return _schedule_to_dict(s)
+
+
+def _schedule_to_dict(s: Schedule) -> dict[str, Any]:
     out: dict[str, Any] = {
         "format": SCHEDULE_FORMAT,
         "version": VERSION,
         "algorithm": s.algorithm,
         "makespan": _num(s.makespan),
         "workers": list(s.workers),
-        "slots": slots,
+        "slots": _slot_dicts(s),
     }
     for k, v in finite_only(s.meta).items():
         if k not in out and _jsonable(v):
             out[k] = v
     return out
+
+
+def _slot_dicts(s: Schedule) -> list[dict[str, Any]]:
+    """The JSON-ready dict of each slot, its incoming transfers inside."""
+    num = _num
+    incoming: dict[str, list[dict[str, Any]]] = {}
+    for t in s.transfers:
+        item = {"from": t.source, "worker": t.src_worker, "start": num(t.start),
+                "finish": num(t.finish), "data": num(t.data)}
+        into = incoming.get(t.target)
+        if into is None:
+            incoming[t.target] = [item]
+        else:
+            into.append(item)
+    slots = []
+    for sl in s.slots:
+        d: dict[str, Any] = {"task": sl.task, "worker": sl.worker, "start": num(sl.start), "finish": num(sl.finish)}
+        into = incoming.get(sl.task)
+        if into is not None:
+            d["transfers"] = into
+        slots.append(d)
+    return slots
+
+
+def schedule_json(s: Schedule) -> bytes:
+    """The native JSON of a schedule as ``save_schedule`` writes it: strict, one slot a line.
+
+    Raises
+    ------
+    GraphError
+        If a time is not a finite number (the message names it).
+
+    Examples
+    --------
+    >>> s = Schedule("heft", ["P1"], [Slot("a", "P1", 0.0, 1.5)])
+    >>> print(schedule_json(s).decode(), end="")
+    {
+     "format": "taskmapper-schedule",
+     "version": 1,
+     "algorithm": "heft",
+     "makespan": 1.5,
+     "workers": ["P1"],
+     "slots": [
+      {"task":"a","worker":"P1","start":0,"finish":1.5}
+     ]
+    }
+    """
+    return encode_json(schedule_to_dict(s), rows=True)
 
 
 def _jsonable(v: Any) -> bool:
