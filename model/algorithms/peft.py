@@ -90,14 +90,16 @@ class PEFT(Algorithm):
         ) -> tuple[int, float, float]:
             oi = table[i].tolist()
             best = (-1, 0.0, 0.0)
-            best_o = 0.0
+            # the tie thresholds of the best so far (below / within), kept until it changes
+            o_lo = o_hi = f_lo = 0.0
             for p in workers:
                 d = wi[p]
                 s = lines[p].earliest(ready[p], d)
                 f = s + d
                 o = f + oi[p]
-                if best[0] < 0 or o < below(best_o) or (o <= within(best_o) and f < below(best[2])):
-                    best, best_o = (p, s, f), o
+                if best[0] < 0 or o < o_lo or (o <= o_hi and f < f_lo):
+                    best = (p, s, f)
+                    o_lo, o_hi, f_lo = below(o), within(o), below(f)
             return best
 
         yield from ready_queue_place(inst, cancel, rank, choose)
