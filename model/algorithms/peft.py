@@ -84,17 +84,22 @@ class PEFT(Algorithm):
         table = optimistic_cost_table(inst, cancel)
         rank = table.mean(axis=1)
         self.info["rank"] = "oct"
+        rows = table.tolist()
 
         def choose(
             i: int, ready: list[float], wi: list[float], lines: list[Timeline], workers: Sequence[int]
         ) -> tuple[int, float, float]:
-            oi = table[i].tolist()
+            oi = rows[i]
             best = (-1, 0.0, 0.0)
             # the tie thresholds of the best so far (below / within), kept until it changes
             o_lo = o_hi = f_lo = 0.0
             for p in workers:
                 d = wi[p]
-                s = lines[p].earliest(ready[p], d)
+                rp = ready[p]
+                tl = lines[p]
+                fl = tl.finishes
+                # after the last slot, the usual answer, without the call
+                s = rp if not fl or rp >= fl[-1] else tl.earliest(rp, d)
                 f = s + d
                 o = f + oi[p]
                 if best[0] < 0 or o < o_lo or (o <= o_hi and f < f_lo):
