@@ -15,7 +15,8 @@ duplicate keys without a word, turns integers beyond 64 bits into floats and wri
 ``NaN`` as ``null``. So a parsed document's object members are counted against the keys
 in the text, floats that may have been such integers send the text to the standard
 library's parser (as does any text orjson refuses, so that the message is the same
-either way), and a document to write is scanned for non-finite numbers first.
+either way), and a written document whose text holds a ``null`` is scanned for
+non-finite numbers (what orjson cannot write goes through the standard library).
 """
 
 from __future__ import annotations
