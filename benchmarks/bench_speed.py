@@ -220,6 +220,7 @@ PHASES_DRIVER = textwrap.dedent(
     t = [clock()]
     from model.algorithms import get_algorithm
     from model.formats import load_graph
+    from model.formats import dumps_json
     from model.formats.native import schedule_to_dict
     from model.instance import compile_instance
     from model.schedule import Schedule, Slot
@@ -232,7 +233,7 @@ PHASES_DRIVER = textwrap.dedent(
     pl = list(alg.place(inst, None)); t.append(clock())
     slots = [Slot(inst.tasks[i], inst.workers[p], s, f) for i, p, s, f in pl]
     sched = Schedule.build("heft", g, plat, slots, instance=inst); t.append(clock())
-    text = json.dumps(schedule_to_dict(sched), indent=1) + "\\n"; t.append(clock())
+    text = dumps_json(schedule_to_dict(sched), rows=True); t.append(clock())
     names = ["import", "read", "validate", "compile", "HEFT", "check", "write"]
     print(json.dumps({k: [b[0] - a[0], b[1] - a[1]] for k, a, b in zip(names, t, t[1:])}))
     """

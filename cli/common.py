@@ -235,17 +235,22 @@ def write_schedule(sched: Schedule, out: str | None) -> None:
 
         save_schedule(sched, out)
     else:
-        from model.formats import dumps_json
-        from model.formats.native import schedule_to_dict
+        from model.formats.native import schedule_json
 
-        write_text(dumps_json(schedule_to_dict(sched), indent=1), out)
+        write_text(schedule_json(sched), out)
     print(schedule_summary(sched, out), file=sys.stderr)
 
 
-def write_text(text: str, out: str | None) -> None:
-    """Write ``text`` to ``out`` atomically, or to stdout when ``out`` is missing or ``-``."""
+def write_text(text: str | bytes, out: str | None) -> None:
+    """Write ``text`` (or UTF-8 bytes) to ``out`` atomically, or to stdout when ``out`` is
+    missing or ``-``."""
     if out is None or out == "-":
-        sys.stdout.write(text)
+        if isinstance(text, bytes):
+            sys.stdout.flush()
+            sys.stdout.buffer.write(text)
+            sys.stdout.buffer.flush()
+        else:
+            sys.stdout.write(text)
         return
     from model.formats import atomic_write
 

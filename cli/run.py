@@ -89,11 +89,11 @@ def _check_output(out: str | None) -> None:
 
 def _write(trace: Schedule, out: str | None) -> None:
     if out in (None, "-"):
-        from model.formats import dumps_json
-        from model.formats.native import schedule_to_dict
+        from model.formats.native import schedule_json
 
-        sys.stdout.write(dumps_json(schedule_to_dict(trace), indent=1))
         sys.stdout.flush()
+        sys.stdout.buffer.write(schedule_json(trace))
+        sys.stdout.buffer.flush()
         return
     from model.formats import save_schedule
 

@@ -12,13 +12,29 @@ A :class:`Platform` is the set of workers and the network between them.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Iterator, Mapping, Sized
+import operator
+from collections.abc import Iterable, Iterator, Mapping, Sequence, Sized
 from dataclasses import dataclass, field
-from typing import Any
-
-import networkx as nx
+from itertools import chain
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
 
 from .gcpause import paused_collection
+
+if TYPE_CHECKING:
+    import networkx as nx
+else:
+
+    class _Networkx(ModuleType):
+        """networkx, imported when first used: a command that builds no graph (``taskmapper
+        algorithms``, ``--help``) starts without its 0.1-0.3 s import."""
+
+        def __getattr__(self, name: str) -> Any:
+            import networkx
+
+            return getattr(networkx, name)
+
+    nx = _Networkx("networkx")
 
 __all__ = [
     "MAX_DATA",
@@ -261,6 +277,28 @@ def _plain(value: Any, maximum: float) -> float | None:
     return None
 
 
+_NUMBER_TYPES = frozenset((float, int))
+_get_data = operator.methodcaller("get", "data", 0.0)
+_get_cost = operator.methodcaller("get", "cost", 0.0)
+_get_pin = operator.methodcaller("get", "pin")
+
+
+def _all_plain(values: Iterable[Any], maximum: float) -> tuple[bool, float]:
+    """Whether every value is a plain int or float from 0 to ``maximum`` (checked in C
+    loops: the fast path of big graphs), and the largest (0 when there are none)."""
+    vl = values if isinstance(values, list) else list(values)
+    if not vl:
+        return True, 0.0
+    if not _NUMBER_TYPES.issuperset(map(type, vl)):
+        return False, 0.0
+    try:
+        # NaN fools min and max but not the sum; a huge integer overflows it
+        hi, ok = max(vl), math.isfinite(sum(vl)) and min(vl) >= 0
+    except OverflowError:
+        return False, 0.0
+    return ok and hi <= maximum, float(hi)
+
+
 def _time(value: Any, task: str, index: int | None = None) -> float:
     """A task's cost (or its ``costs`` entry number ``index``), checked."""
     v = _plain(value, MAX_TIME)
@@ -352,7 +390,10 @@ class TaskGraph:
                 raise GraphError(f"'costs' of task {shorten(task)} must be a list of numbers")
             if isinstance(costs, Sized):
                 _check_costs(task, len(costs))
-            cl = [_time(c, task, i) for i, c in enumerate(costs)]
+            if type(costs) is list and _all_plain(costs, MAX_TIME)[0]:
+                cl = list(map(float, costs))
+            else:
+                cl = [_time(c, task, i) for i, c in enumerate(costs)]
             if not cl:
                 raise GraphError(f"'costs' of task {shorten(task)} is empty")
             _check_costs(task, len(cl))
@@ -371,6 +412,134 @@ class TaskGraph:
         if self.nx.has_edge(source, target):
             raise GraphError(f"duplicate edge {_edge(source, target)}")
         self.nx.add_edge(source, target, data=_data(data, source, target), **attrs)
+
+    def add_tasks(
+        self,
+        tasks: Sequence[str],
+        costs: Sequence[Any],
+        attrs: Sequence[Mapping[str, Any]] | None = None,
+    ) -> None:
+        """Add the tasks ``tasks[k]``, as :meth:`add_task` would one by one: ``costs[k]`` is
+        the task's cost (a number, ``None``: 0) or its list of per-worker costs, and
+        ``attrs[k]`` its other attributes.
+
+        Checked in bulk (all costs at once, in C loops) when every id is a text and every
+        value plain: a graph read from a file is built this way. On a problem the tasks
+        are added one by one, so the error is the one :meth:`add_task` gives, at the
+        same task.
+
+        Raises
+        ------
+        GraphError
+            On a duplicate id or a bad cost.
+
+        Examples
+        --------
+        >>> g = TaskGraph(); g.add_tasks(["a", "b"], [2, [1, 3]], [{"x": 1.0}, {}])
+        >>> g.cost("a"), g.costs("b"), g.task_attrs("a")["x"]
+        (2.0, [1.0, 3.0], 1.0)
+        """
+        n = len(tasks)
+        if len(costs) != n or (attrs is not None and len(attrs) != n):
+            raise ValueError("tasks, costs and attrs must have one entry per task")
+        nodes = self.nx._node
+        lists = [c for c in costs if type(c) is list]
+        numbers = [0.0 if c is None else c for c in costs if type(c) is not list]
+        fast = (
+            set(map(type, tasks)) <= {str}
+            and len(set(tasks)) == n
+            and not any(map(nodes.__contains__, tasks))
+            and len(lists) + len(numbers) == n
+            and (not lists or (min(map(len, lists)) > 0 and max(map(len, lists)) <= MAX_WORKERS))
+            and _all_plain(chain.from_iterable(lists), MAX_TIME)[0]
+            and _all_plain(numbers, MAX_TIME)[0]
+            and (attrs is None or not any("cost" in a or "costs" in a for a in attrs))
+        )
+        if not fast:
+            for k in range(n):
+                c = costs[k]
+                islist = type(c) is list
+                self.add_task(tasks[k], None if islist else c, costs=c if islist else None,
+                              **(attrs[k] if attrs is not None else {}))
+            return
+        made = [
+            {"costs": list(map(float, c))} if type(c) is list else {"cost": 0.0 if c is None else float(c)}
+            for c in costs
+        ]
+        if attrs is not None:
+            for d, a in zip(made, attrs):
+                d.update(a)
+        # networkx's own layout, without add_node's per-node calls
+        succ, pred = self.nx._succ, self.nx._pred
+        for t, d in zip(tasks, made):
+            succ[t] = {}
+            pred[t] = {}
+            nodes[t] = d
+        _clear_nx_cache(self.nx)
+
+    def add_edges(
+        self,
+        sources: Sequence[str],
+        targets: Sequence[str],
+        data: Sequence[float],
+        attrs: Sequence[Mapping[str, Any]] | None = None,
+    ) -> None:
+        """Add the edges ``sources[k] -> targets[k]`` carrying ``data[k]`` (and the
+        attributes ``attrs[k]``), as :meth:`add_edge` would one by one.
+
+        Checked in bulk (in C loops as far as it goes) when every value is plain: a
+        graph read from a file is built this way. On a problem the edges are added one
+        by one, so the error is the one :meth:`add_edge` gives, at the same edge.
+
+        Raises
+        ------
+        GraphError
+            On an unknown task, a self-loop, an edge given twice or a bad data volume.
+
+        Examples
+        --------
+        >>> g = TaskGraph(); g.add_task("a"); g.add_task("b"); g.add_task("c")
+        >>> g.add_edges(["a", "a"], ["b", "c"], [1, 2.5])
+        >>> g.edges, g.data("a", "c")
+        ([('a', 'b'), ('a', 'c')], 2.5)
+        >>> g.add_edges(["b"], ["b"], [0])
+        Traceback (most recent call last):
+        ...
+        model.graph.GraphError: edge 'b' -> 'b' is a self-loop (a cycle)
+        """
+        n = len(sources)
+        if len(targets) != n or len(data) != n or (attrs is not None and len(attrs) != n):
+            raise ValueError("sources, targets, data and attrs must have one entry per edge")
+        nodes = self.nx._node
+        succ, pred = self.nx._succ, self.nx._pred
+        empty = not any(map(len, succ.values()))
+        fast = (
+            set(map(type, chain(sources, targets))) <= {str}
+            and all(map(nodes.__contains__, sources))
+            and all(map(nodes.__contains__, targets))
+            and not any(map(operator.eq, sources, targets))
+            # into a graph without edges, an edge given twice shows in the count afterwards
+            and (empty or (len(set(zip(sources, targets))) == n
+                           and not any(v in succ[u] for u, v in zip(sources, targets))))
+            and _all_plain(data, MAX_DATA)[0]
+        )
+        if fast:
+            if attrs is None:
+                dicts = [{"data": float(d)} for d in data]
+            else:
+                dicts = [{"data": float(d), **a} for d, a in zip(data, attrs)]
+            # networkx's own layout (one attribute dict shared by both directions), without
+            # add_edges_from's per-edge dict copies: a 300,000-edge file is read in a third
+            for u, v, dd in zip(sources, targets, dicts):
+                succ[u][v] = dd
+                pred[v][u] = dd
+            _clear_nx_cache(self.nx)
+            # (networkx's number_of_edges walks every node's degree in Python)
+            if not empty or sum(map(len, succ.values())) == n:
+                return
+            self.nx.remove_edges_from(list(self.nx.edges))
+        for k in range(n):
+            self.add_edge(sources[k], targets[k], data[k], **(attrs[k] if attrs is not None else {}))
 
     def would_create_cycle(self, source: str, target: str) -> list[str] | None:
         """The cycle an edge ``source -> target`` would close, or ``None``.
@@ -627,7 +796,7 @@ class TaskGraph:
     # --------------------------------------------------------------- validation
     def check_acyclic(self) -> None:
         """Raise :class:`GraphError` naming a cycle if the graph has one."""
-        if nx.is_directed_acyclic_graph(self.nx):
+        if _is_acyclic(self.nx):
             return
         cyc = nx.find_cycle(self.nx)
         names = [u for u, _ in cyc] + [cyc[0][0]]
@@ -646,6 +815,46 @@ class TaskGraph:
         """
         self.check_acyclic()
         plat = platform if platform is not None else self.platform
+        try:
+            if self._plainly_valid(plat):
+                return
+        except TypeError:  # a 'costs' that is no list: the checks below name it
+            pass
+        self._check_items(plat)
+
+    def _plainly_valid(self, plat: Platform | None) -> bool:
+        """Whether every check of :meth:`validate` but acyclicity passes, every value being
+        plain (the fast path of big graphs: C loops over all values at once); ``False``
+        sends the graph to :meth:`_check_items`, which names the problem."""
+        attrs = list(self.nx._node.values())
+        pins = set(map(_get_pin, attrs))
+        pins.discard(None)
+        if pins and not (all(type(p) is str and p.strip() for p in pins)
+                         and (plat is None or pins <= set(plat.ids))):
+            return False
+        lists = [a["costs"] for a in attrs if "costs" in a]
+        if lists:
+            lengths = set(map(len, lists))
+            if (len(lengths) > 1 or max(lengths) > MAX_WORKERS or (plat is not None and lengths != {len(plat)})
+                    or not _all_plain(chain.from_iterable(lists), MAX_TIME)[0]):
+                return False
+        ok, longest = _all_plain([_get_cost(a) for a in attrs if "costs" not in a], MAX_TIME)
+        slowest = min(w.speed for w in plat.workers) if plat is not None else 1.0
+        if not ok or longest / slowest > MAX_TIME:
+            return False
+        ok, most = _all_plain(list(map(_get_data, chain.from_iterable(map(dict.values, self.nx._succ.values())))),
+                              MAX_DATA)
+        if not ok:
+            return False
+        net = plat.network if plat is not None else self.network or Network()
+        if most > 0 and (plat is None or len(plat) > 1):
+            links = list(net.links.values())
+            if max([net.latency, *(x for _, x in links)]) + most / min([net.bandwidth, *(b for b, _ in links)]) > MAX_TIME:
+                return False
+        return True
+
+    def _check_items(self, plat: Platform | None) -> None:
+        """The checks of :meth:`validate` but acyclicity, item by item: the first problem is named."""
         ids = None if plat is None else plat.ids
         known = None if ids is None else set(ids)
         slowest = min(w.speed for w in plat.workers) if plat is not None else 1.0
@@ -702,6 +911,27 @@ class TaskGraph:
 
     def __repr__(self) -> str:
         return f"TaskGraph({self.name!r}, {len(self)} tasks, {self.nx.number_of_edges()} edges)"
+
+
+def _is_acyclic(g: nx.DiGraph) -> bool:
+    """Whether ``g`` has no cycle (Kahn's algorithm on networkx's adjacency dicts)."""
+    indeg = dict(zip(g._pred, map(len, g._pred.values())))
+    ready = [n for n, k in indeg.items() if k == 0]
+    succ = g._succ
+    for u in ready:
+        for v in succ[u]:
+            k = indeg[v] - 1
+            indeg[v] = k
+            if k == 0:
+                ready.append(v)
+    return len(ready) == len(indeg)
+
+
+def _clear_nx_cache(g: nx.DiGraph) -> None:
+    """Drop what networkx caches about ``g`` (as its own methods do on a change)."""
+    cache = getattr(g, "__networkx_cache__", None)
+    if cache:
+        cache.clear()
 
 
 def _edges_keeping_both_orders(g: nx.DiGraph) -> Iterator[tuple[str, str, dict[str, Any]]]:

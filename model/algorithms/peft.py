@@ -84,20 +84,27 @@ class PEFT(Algorithm):
         table = optimistic_cost_table(inst, cancel)
         rank = table.mean(axis=1)
         self.info["rank"] = "oct"
+        rows = table.tolist()
 
         def choose(
             i: int, ready: list[float], wi: list[float], lines: list[Timeline], workers: Sequence[int]
         ) -> tuple[int, float, float]:
-            oi = table[i].tolist()
+            oi = rows[i]
             best = (-1, 0.0, 0.0)
-            best_o = 0.0
+            # the tie thresholds of the best so far (below / within), kept until it changes
+            o_lo = o_hi = f_lo = 0.0
             for p in workers:
                 d = wi[p]
-                s = lines[p].earliest(ready[p], d)
+                rp = ready[p]
+                tl = lines[p]
+                fl = tl.finishes
+                # after the last slot, the usual answer, without the call
+                s = rp if not fl or rp >= fl[-1] else tl.earliest(rp, d)
                 f = s + d
                 o = f + oi[p]
-                if best[0] < 0 or o < below(best_o) or (o <= within(best_o) and f < below(best[2])):
-                    best, best_o = (p, s, f), o
+                if best[0] < 0 or o < o_lo or (o <= o_hi and f < f_lo):
+                    best = (p, s, f)
+                    o_lo, o_hi, f_lo = below(o), within(o), below(f)
             return best
 
         yield from ready_queue_place(inst, cancel, rank, choose)

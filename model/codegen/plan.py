@@ -14,7 +14,6 @@ import os
 from collections import abc, deque
 from dataclasses import dataclass
 
-import networkx as nx
 import numpy as np
 
 from ..graph import Platform, TaskGraph
@@ -104,6 +103,8 @@ def submission_order(graph: TaskGraph, orders: abc.Mapping[str, list[str]]) -> l
 
 def _contradiction(graph: TaskGraph, orders: abc.Mapping[str, list[str]]) -> str:
     """Words for a cycle of dependencies and worker orders (there is one)."""
+    import networkx as nx  # only here: listing or registering commands stays without it
+
     g = nx.DiGraph()
     where: dict[tuple[str, str], str] = {}
     for w, ts in orders.items():

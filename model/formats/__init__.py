@@ -16,20 +16,22 @@ from typing import Any
 
 from ..graph import GraphError, TaskGraph
 from ..schedule import Schedule
-from .jsonio import dumps_json, load_json
-from .native import graph_from_dict, graph_to_dict, schedule_from_dict, schedule_to_dict
+from .jsonio import dumps_json, encode_json, load_json
+from .native import graph_from_dict, graph_to_dict, schedule_from_dict, schedule_json
 
 __all__ = [
     "GRAPH_FORMATS",
     "SCHEDULE_SUFFIXES",
     "atomic_write",
     "dumps_json",
+    "encode_json",
     "is_schedule_file",
     "load_graph",
     "load_json",
     "load_schedule",
     "save_graph",
     "save_schedule",
+    "schedule_json",
 ]
 
 #: extension -> module name in this package (with ``read`` and, where sensible, ``write``)
@@ -59,10 +61,6 @@ def is_schedule_file(path: str) -> bool:
             return False
         return '"taskmapper-schedule"' in head or '"traceEvents"' in head or head.lstrip().startswith("[")
     return False
-
-
-#: graphs with more tasks than this are saved as compact (one-line) JSON
-COMPACT_ABOVE = 5000
 
 
 def _kind(mode: int) -> str:
@@ -166,9 +164,8 @@ def save_graph(graph: TaskGraph, path: str | os.PathLike[str]) -> None:
     p = Path(path)
     ext = p.suffix.lower()
     if ext == ".json":
-        # indented JSON goes through the pure-Python encoder: big graphs are written compact
-        indent = 1 if len(graph) <= COMPACT_ABOVE else None
-        atomic_write(p, dumps_json(graph_to_dict(graph), indent=indent))
+        # one task, one edge a line
+        atomic_write(p, encode_json(graph_to_dict(graph), rows=True))
         return
     mod = _module(ext)
     if not hasattr(mod, "write"):
@@ -196,6 +193,6 @@ def save_schedule(schedule: Schedule, path: str | os.PathLike[str]) -> None:
     p = Path(path)
     if p.name.lower().endswith(".trace.json"):
         d = importlib.import_module(f"{__name__}.chrome_trace").schedule_to_trace(schedule)
+        atomic_write(p, encode_json(d, rows=True))
     else:
-        d = schedule_to_dict(schedule)
-    atomic_write(p, dumps_json(d, indent=1))
+        atomic_write(p, schedule_json(schedule))

@@ -9,22 +9,33 @@ names where it is, and :func:`finite_only` drops them from the free parts of a
 document (attributes and notes that are kept on save but are not part of the format)
 beforehand.
 
-The standard library's parser is used rather than a faster one such as orjson: orjson
-keeps the last of duplicate keys without a word, refuses a byte order mark and writes
-``NaN`` as ``null``; keeping the checks above matters more than parse speed.
+Both go through orjson (a C parser and writer, much faster than the standard library's)
+with the checks above kept: orjson by itself refuses ``NaN`` but keeps the last of
+duplicate keys without a word, turns integers beyond 64 bits into floats and writes
+``NaN`` as ``null``. So a parsed document's object members are counted against the keys
+in the text, floats that may have been such integers send the text to the standard
+library's parser (as does any text orjson refuses, so that the message is the same
+either way), and a written document whose text holds a ``null`` is scanned for
+non-finite numbers (what orjson cannot write goes through the standard library).
 """
 
 from __future__ import annotations
 
 import json
 import math
+import operator
 import os
+import re
 from collections.abc import Iterator
+from itertools import chain, compress, repeat
 from typing import Any
 
+import orjson
+
+from ..gcpause import paused_collection
 from ..graph import GraphError, shorten
 
-__all__ = ["MAX_DEPTH", "dumps_json", "finite_only", "json_id", "json_objects", "load_json", "parse_json"]
+__all__ = ["MAX_DEPTH", "dumps_json", "encode_json", "finite_only", "json_id", "json_objects", "load_json", "parse_json"]
 
 #: deepest nesting of arrays and objects accepted in a JSON file
 MAX_DEPTH = 100
@@ -59,37 +70,82 @@ def _constant(name: str) -> Any:
     raise _Constant(name)
 
 
-def _depth_exceeds(doc: Any, limit: int) -> bool:
-    """Whether arrays and objects nest more than ``limit`` deep (without recursion)."""
-    stack: list[tuple[Any, int]] = [(doc, 1)]
-    while stack:
-        node, depth = stack.pop()
-        if isinstance(node, dict):
-            children: Any = node.values()
-        elif isinstance(node, list):
-            children = node
-        else:
-            continue
+_is_container = frozenset((dict, list, tuple)).__contains__
+_PLAIN = frozenset((dict, list, tuple, str, int, float, bool, type(None)))
+#: a key's closing quote and its colon with white space between (rare: orjson and the
+#: standard library write none)
+_SPACED_COLON = re.compile(rb'"[ \t\n\r]+:')
+#: floats this large may be integers beyond 64 bits, which orjson reads as floats
+_BIG_FLOAT = 2.0**63
+
+
+def _scan(doc: Any, limit: int) -> tuple[int, bool, float, float, bool]:
+    """One pass over ``doc`` level by level, in C loops as far as it goes.
+
+    Returns the number of object members, whether containers nest deeper than ``limit``,
+    the sum of all floats (non-finite when one of them is, or when the sum overflows), the
+    largest absolute float, and whether every value is of a plain JSON type (not a
+    subclass, not another type).
+    """
+    values: list[Any] = [doc]
+    members, depth, total, largest, plain = 0, 0, 0.0, 0.0, True
+    while True:
+        types = list(map(type, values))
+        plain = plain and _PLAIN.issuperset(types)
+        floats = list(compress(values, map(operator.is_, types, repeat(float))))
+        if floats:
+            total += sum(floats)
+            largest = max(largest, max(map(abs, floats)))
+        level = list(compress(values, map(_is_container, types)))
+        if not level:
+            break
+        depth += 1
         if depth > limit:
-            return True
-        stack.extend((c, depth + 1) for c in children if isinstance(c, (dict, list)))
-    return False
+            return members, True, total, largest, plain
+        dicts = [n for n in level if n.__class__ is dict]
+        members += sum(map(len, dicts))
+        values = list(chain(chain.from_iterable(map(dict.values, dicts)),
+                            chain.from_iterable(n for n in level if n.__class__ is not dict)))
+    return members, False, total, largest, plain
 
 
-def parse_json(text: str, source: str) -> Any:
+def _member_count(data: bytes) -> int:
+    """At least the number of object members in JSON text ``data``, exactly that number
+    unless a string starts with a colon: every member's key ends in a quote followed by a
+    colon (white space between allowed), and no other quote outside a string is."""
+    return data.count(b'":') + len(_SPACED_COLON.findall(data))
+
+
+def _fast_parse(data: bytes, source: str) -> tuple[bool, Any]:
+    """``(True, document)`` when orjson reads ``data`` exactly as the strict reader would,
+    else ``(False, None)`` (the standard library's parser then decides)."""
+    try:
+        doc = orjson.loads(data)
+    except orjson.JSONDecodeError:
+        return False, None
+    members, deep, _total, largest, _plain = _scan(doc, MAX_DEPTH)
+    if deep:
+        raise GraphError(f"{source} is nested too deeply (at most {MAX_DEPTH} levels)")
+    if largest >= _BIG_FLOAT or members != _member_count(data):
+        return False, None
+    return True, doc
+
+
+def parse_json(text: str | bytes, source: str) -> Any:
     """Parse JSON ``text`` strictly (see the module description).
 
     Parameters
     ----------
-    text : str
-        The JSON text (a leading byte order mark is skipped).
+    text : str or bytes
+        The JSON text, or its UTF-8 encoding (a leading byte order mark is skipped).
     source : str
         What the text is, for error messages (e.g. the quoted file name).
 
     Raises
     ------
     GraphError
-        On invalid or non-strict JSON, a duplicate key or too deep nesting.
+        On invalid or non-strict JSON, a duplicate key, too deep nesting or bytes that
+        are not UTF-8.
 
     Examples
     --------
@@ -100,8 +156,23 @@ def parse_json(text: str, source: str) -> Any:
     ...
     model.graph.GraphError: text is not valid JSON: NaN is not a JSON number
     """
-    if text.startswith("\ufeff"):
-        text = text[1:]
+    if isinstance(text, str):
+        data = text.encode("utf-8", "surrogatepass")
+    else:
+        data = text
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    with paused_collection():  # millions of new objects, none of them garbage
+        ok, doc = _fast_parse(data, source)
+    if ok:
+        return doc
+    if isinstance(text, str):
+        text = text[1:] if text.startswith("\ufeff") else text
+    else:
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            raise GraphError(f"{source} is not UTF-8 text") from None
     try:
         doc = json.loads(text, parse_int=_parse_int, parse_constant=_constant, object_pairs_hook=_object)
     except _DuplicateKey as e:
@@ -112,7 +183,7 @@ def parse_json(text: str, source: str) -> Any:
         raise GraphError(f"{source} is nested too deeply (at most {MAX_DEPTH} levels)") from None
     except json.JSONDecodeError as e:
         raise GraphError(f"{source} is not valid JSON: {e.msg} at line {e.lineno} column {e.colno}") from None
-    if _depth_exceeds(doc, MAX_DEPTH):
+    if _scan(doc, MAX_DEPTH)[1]:
         raise GraphError(f"{source} is nested too deeply (at most {MAX_DEPTH} levels)")
     return doc
 
@@ -126,17 +197,15 @@ def load_json(path: str | os.PathLike[str]) -> Any:
     """
     where = repr(str(path))
     try:
-        with open(path, encoding="utf-8") as f:
-            text = f.read()
+        with open(path, "rb") as f:
+            data = f.read()
     except FileNotFoundError:
         raise GraphError(f"no such file: {where}") from None
     except IsADirectoryError:
         raise GraphError(f"{where} is a folder, not a file") from None
     except OSError as e:
         raise GraphError(f"cannot read {where}: {e.strerror}") from None
-    except UnicodeDecodeError:
-        raise GraphError(f"{where} is not UTF-8 text") from None
-    return parse_json(text, where)
+    return parse_json(data, where)
 
 
 def json_id(v: Any, what: str, error: type[GraphError] = GraphError) -> str:
@@ -239,8 +308,20 @@ def _first_non_finite(doc: Any) -> tuple[str, float] | None:
     return None
 
 
-def dumps_json(doc: Any, *, indent: int | None = None) -> str:
+def dumps_json(doc: Any, *, indent: int | None = None, rows: bool = False) -> str:
     """``doc`` as strict JSON text (no ``NaN`` or ``Infinity``), with a final newline.
+    (:func:`encode_json` gives its UTF-8 bytes.)
+
+    Parameters
+    ----------
+    doc : Any
+        The document: dicts with text keys, lists, tuples, texts, numbers, booleans, ``None``.
+    indent : int, optional
+        Indent nested containers (by two spaces, whatever the number); ``None``: one line.
+    rows : bool
+        For an object: each member on a line of its own, and the items of a member that is
+        a list of arrays or objects one per line, each written compact (a schedule, one
+        slot a line: readable, and written as fast as compact text). Wins over ``indent``.
 
     Raises
     ------
@@ -251,22 +332,93 @@ def dumps_json(doc: Any, *, indent: int | None = None) -> str:
     Examples
     --------
     >>> dumps_json({"a": [1, 2.5]})
-    '{"a": [1, 2.5]}\\n'
+    '{"a":[1,2.5]}\\n'
+    >>> print(dumps_json({"n": 2, "slots": [{"t": 1}, {"t": 2}]}, rows=True), end="")
+    {
+     "n": 2,
+     "slots": [
+      {"t":1},
+      {"t":2}
+     ]
+    }
     >>> dumps_json({"slots": [{"finish": float("inf")}]})
     Traceback (most recent call last):
     ...
     model.graph.GraphError: cannot write slots[0].finish: inf is not a finite number
     """
+    return encode_json(doc, indent=indent, rows=rows).decode()
+
+
+def encode_json(doc: Any, *, indent: int | None = None, rows: bool = False) -> bytes:
+    """:func:`dumps_json` as UTF-8 bytes (what a file gets; no text copy made on the way).
+
+    Examples
+    --------
+    >>> encode_json({"a": "é"})
+    b'{"a":"\\xc3\\xa9"}\\n'
+    """
     try:
-        return json.dumps(doc, indent=indent, allow_nan=False) + "\n"
-    except ValueError:
-        bad = _first_non_finite(doc)
-        if bad is None:
+        if rows and isinstance(doc, dict):
+            data = _rows(doc)
+        else:
+            data = orjson.dumps(doc, option=orjson.OPT_INDENT_2 if indent is not None else 0) + b"\n"
+    except TypeError:
+        # orjson's refusals (a key that is not a text, an integer beyond 64 bits, a float
+        # subclass, very deep nesting) go through the standard library, which decides
+        try:
+            return (json.dumps(doc, indent=indent, allow_nan=False) + "\n").encode()
+        except ValueError:
+            _refuse_non_finite(doc)
             raise
+        except (TypeError, RecursionError) as e:
+            raise GraphError(f"cannot write the document as JSON: {e}") from None
+    if b"null" in data:
+        # orjson writes NaN and infinities as null: look for them when a null is there
+        _members, _deep, total, _largest, plain = _scan(doc, 1 << 30)
+        if not (plain and math.isfinite(total)):
+            _refuse_non_finite(doc)  # (or the sum of finite numbers overflowed: nothing to refuse)
+    return data
+
+
+#: put between the items of a list written one item a line (see :func:`_lines`)
+_MARK = "\x00row\x00"
+_MARK_JSON = b',"\\u0000row\\u0000",'
+
+
+def _lines(items: list[Any]) -> bytes:
+    """A list of arrays or objects, one item a line: encoded in one call with a marker
+    between the items, which is then turned into line breaks (one orjson call per item
+    would cost a separate buffer of a few kilobytes for each)."""
+    marked: list[Any] = [_MARK] * (2 * len(items) - 1)
+    marked[::2] = items
+    data = orjson.dumps(marked)
+    if data.count(_MARK_JSON) != len(items) - 1:  # a text of the document looks like the marker
+        return b"[\n  " + b",\n  ".join(map(orjson.dumps, items)) + b"\n ]"
+    return b"[\n  " + data[1:-1].replace(_MARK_JSON, b",\n  ") + b"\n ]"
+
+
+def _rows(doc: dict[str, Any]) -> bytes:
+    """The layout of :func:`dumps_json` with ``rows``."""
+    dumps = orjson.dumps
+    parts = []
+    for key, value in doc.items():
+        if not isinstance(key, str):
+            raise TypeError("keys must be texts")
+        if isinstance(value, list) and value and all(map(_is_container, map(type, value))):
+            parts.append(dumps(key) + b": " + _lines(value))
+        else:
+            parts.append(dumps(key) + b": " + dumps(value))
+    if not parts:
+        return b"{}\n"
+    return b"{\n " + b",\n ".join(parts) + b"\n}\n"
+
+
+def _refuse_non_finite(doc: Any) -> None:
+    """Raise the error that names the first non-finite number of ``doc``, if it has one."""
+    bad = _first_non_finite(doc)
+    if bad is not None:
         where = bad[0] if len(bad[0]) <= 80 else bad[0][:80] + "…"
         raise GraphError(f"cannot write {where}: {bad[1]!r} is not a finite number") from None
-    except TypeError as e:
-        raise GraphError(f"cannot write the document as JSON: {e}") from None
 
 
 def finite_only(value: Any) -> Any:

@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import json
 import math
+import operator
+from itertools import chain, repeat
 from typing import Any
 
+from ..gcpause import paused_collection
 from ..graph import (
     MAX_TIME,
     MAX_WORKERS,
@@ -22,12 +25,13 @@ from ..graph import (
     shorten,
 )
 from ..schedule import Schedule, Slot, Transfer
-from .jsonio import finite_only, json_id, json_objects
+from .jsonio import encode_json, finite_only, json_id, json_objects
 
 __all__ = [
     "graph_from_dict",
     "graph_to_dict",
     "schedule_from_dict",
+    "schedule_json",
     "schedule_to_dict",
 ]
 
@@ -37,12 +41,13 @@ VERSION = 1
 
 _TASK_RESERVED = {"id", "cost", "costs"}
 _EDGE_RESERVED = {"source", "target", "data"}
+_get_data = operator.methodcaller("get", "data", 0.0)
 _TOP_RESERVED = {"format", "version", "name", "workers", "network", "tasks", "edges"}
 
 
 def _num(v: float) -> float | int:
     """Write integral floats as integers (smaller, friendlier files)."""
-    if isinstance(v, float) and v.is_integer() and abs(v) < 2**53:
+    if v.__class__ is float and v.is_integer() and -9007199254740992.0 < v < 9007199254740992.0:
         return int(v)
     return v
 
@@ -131,10 +136,68 @@ def graph_from_dict(d: Any) -> TaskGraph:
     3.0
     """
     _check_header(d, GRAPH_FORMAT)
+    # hundreds of thousands of small dicts: the cyclic garbage collector would rescan them
+    # again and again while a big graph is built (a third of the time)
+    with paused_collection():
+        return _graph_from_dict(d)
+
+
+def _graph_from_dict(d: dict[str, Any]) -> TaskGraph:
     plat, network = _platform_from(d)
     g = TaskGraph(_name(d, "untitled"), plat)
     g.network = network
     g.attrs.update({k: v for k, v in d.items() if k not in _TOP_RESERVED})
+    tasks_d = d.get("tasks")
+    if not (isinstance(tasks_d, list) and _tasks_plainly(g, tasks_d)):
+        _tasks_one_by_one(g, d)
+    edges_d = d.get("edges", [])
+    if not (isinstance(edges_d, list) and _edges_plainly(g, edges_d)):
+        _edges_one_by_one(g, d)
+    g.validate()
+    return g
+
+
+def _texts(values: list[Any]) -> bool:
+    """Whether every value is a text that is not blank (an id that needs no conversion)."""
+    return set(map(type, values)) <= {str} and all(map(str.strip, values))
+
+
+def _objects_with(items: list[Any], key: str) -> bool:
+    return set(map(type, items)) <= {dict} and all(map(operator.contains, items, repeat(key)))
+
+
+def _tasks_plainly(g: TaskGraph, items: list[Any]) -> bool:
+    """Add the tasks in bulk when nothing needs a message of the reader's own; ``False``
+    (and nothing added) sends them to :func:`_tasks_one_by_one`."""
+    if not _objects_with(items, "id"):
+        return False
+    ids = [t["id"] for t in items]
+    if not _texts(ids):
+        return False
+    costs = []
+    for t in items:
+        if "costs" in t:
+            c = t["costs"]
+            if type(c) is not list or "cost" in t:
+                return False
+        else:
+            c = t.get("cost", 0.0)
+            if c is None:
+                return False
+        costs.append(c)
+    extras = [{k: v for k, v in t.items() if k not in _TASK_RESERVED} for t in items]
+    for e in extras:
+        if "pin" in e:
+            pin = e["pin"]
+            if pin is None:
+                del e["pin"]
+            elif type(pin) is not str or not pin.strip():
+                return False
+    g.add_tasks(ids, costs, extras)
+    return True
+
+
+def _tasks_one_by_one(g: TaskGraph, d: dict[str, Any]) -> None:
     for k, t in json_objects(d, "tasks", "task", ("id",)):
         tid = json_id(t["id"], f"id of task #{k}")
         extra = {kk: vv for kk, vv in t.items() if kk not in _TASK_RESERVED}
@@ -151,12 +214,30 @@ def graph_from_dict(d: Any) -> TaskGraph:
         if "cost" in t and t["cost"] is None:
             raise GraphError(f"cost of task {shorten(tid)} must be a number, got null")
         g.add_task(tid, t.get("cost"), costs=t.get("costs"), **extra)
+
+
+def _edges_plainly(g: TaskGraph, items: list[Any]) -> bool:
+    """Add the edges in bulk when nothing needs a message of the reader's own (see
+    :func:`_tasks_plainly`)."""
+    if not (_objects_with(items, "source") and all(map(operator.contains, items, repeat("target")))):
+        return False
+    sources = [e["source"] for e in items]
+    targets = [e["target"] for e in items]
+    if not (_texts(sources) and _texts(targets)):
+        return False
+    data = list(map(_get_data, items))
+    attrs = None
+    if not set(chain.from_iterable(items)) <= _EDGE_RESERVED:
+        attrs = [{k: v for k, v in e.items() if k not in _EDGE_RESERVED} for e in items]
+    g.add_edges(sources, targets, data, attrs)
+    return True
+
+
+def _edges_one_by_one(g: TaskGraph, d: dict[str, Any]) -> None:
     for k, e in json_objects(d, "edges", "edge", ("source", "target"), default=[]):
         extra = {kk: vv for kk, vv in e.items() if kk not in _EDGE_RESERVED}
         g.add_edge(json_id(e["source"], f"'source' of edge #{k}"), json_id(e["target"], f"'target' of edge #{k}"),
                    e.get("data", 0.0), **extra)
-    g.validate()
-    return g
 
 
 def graph_to_dict(g: TaskGraph) -> dict[str, Any]:
@@ -198,31 +279,72 @@ def graph_to_dict(g: TaskGraph) -> dict[str, Any]:
 
 def schedule_to_dict(s: Schedule) -> dict[str, Any]:
     """The JSON-ready dict of a schedule."""
-    incoming: dict[str, list[dict[str, Any]]] = {}
-    for t in s.transfers:
-        incoming.setdefault(t.target, []).append(
-            {"from": t.source, "worker": t.src_worker, "start": _num(t.start),
-             "finish": _num(t.finish), "data": _num(t.data)}
-        )
-    slots = []
-    for sl in s.slots:
-        d: dict[str, Any] = {"task": sl.task, "worker": sl.worker,
-                             "start": _num(sl.start), "finish": _num(sl.finish)}
-        if sl.task in incoming:
-            d["transfers"] = incoming[sl.task]
-        slots.append(d)
+    # hundreds of thousands of small dicts, none garbage: no collector passes meanwhile
+    with paused_collection():
+        return _schedule_to_dict(s)
+
+
+def _schedule_to_dict(s: Schedule) -> dict[str, Any]:
     out: dict[str, Any] = {
         "format": SCHEDULE_FORMAT,
         "version": VERSION,
         "algorithm": s.algorithm,
         "makespan": _num(s.makespan),
         "workers": list(s.workers),
-        "slots": slots,
+        "slots": _slot_dicts(s),
     }
     for k, v in finite_only(s.meta).items():
         if k not in out and _jsonable(v):
             out[k] = v
     return out
+
+
+def _slot_dicts(s: Schedule) -> list[dict[str, Any]]:
+    """The JSON-ready dict of each slot, its incoming transfers inside."""
+    num = _num
+    incoming: dict[str, list[dict[str, Any]]] = {}
+    for t in s.transfers:
+        item = {"from": t.source, "worker": t.src_worker, "start": num(t.start),
+                "finish": num(t.finish), "data": num(t.data)}
+        into = incoming.get(t.target)
+        if into is None:
+            incoming[t.target] = [item]
+        else:
+            into.append(item)
+    slots = []
+    for sl in s.slots:
+        d: dict[str, Any] = {"task": sl.task, "worker": sl.worker, "start": num(sl.start), "finish": num(sl.finish)}
+        into = incoming.get(sl.task)
+        if into is not None:
+            d["transfers"] = into
+        slots.append(d)
+    return slots
+
+
+def schedule_json(s: Schedule) -> bytes:
+    """The native JSON of a schedule as ``save_schedule`` writes it: strict, one slot a line.
+
+    Raises
+    ------
+    GraphError
+        If a time is not a finite number (the message names it).
+
+    Examples
+    --------
+    >>> s = Schedule("heft", ["P1"], [Slot("a", "P1", 0.0, 1.5)])
+    >>> print(schedule_json(s).decode(), end="")
+    {
+     "format": "taskmapper-schedule",
+     "version": 1,
+     "algorithm": "heft",
+     "makespan": 1.5,
+     "workers": ["P1"],
+     "slots": [
+      {"task":"a","worker":"P1","start":0,"finish":1.5}
+     ]
+    }
+    """
+    return encode_json(schedule_to_dict(s), rows=True)
 
 
 def _jsonable(v: Any) -> bool:

@@ -38,11 +38,15 @@ def best_finish(
     lim = 0.0
     for p in workers:
         d = float(wi[p])
-        s = lines[p].earliest(float(ready[p]), d, insertion)
+        rp = float(ready[p])
+        tl = lines[p]
+        fl = tl.finishes
+        # after the last slot, the usual answer, without the call
+        s = rp if not fl or rp >= fl[-1] else tl.earliest(rp, d, insertion)
         f = s + d
         if best_p < 0 or f < lim:
             best_p, best_s, best_f = p, s, f
-            lim = below(f)
+            lim = f - 1e-9 * (f if f > 1.0 else 1.0) if f >= 0 else below(f)
     return best_p, best_s, best_f
 
 

@@ -109,16 +109,24 @@ def pair_place(
         cand = np.flatnonzero(flat <= within(float(flat.min())))
         if len(cand) == 1:
             c = int(cand[0])
+        elif bonus is None:
+            # the highest level first (usually one task: no sort), then the earlier finish,
+            # then the lower task and worker
+            rows = cand // m
+            lv = level[ids[rows]]
+            cand = cand[lv == lv.max()]
+            if len(cand) == 1:
+                c = int(cand[0])
+            else:
+                rows, cols = np.divmod(cand, m)
+                tasks = ids[rows]
+                fins = est[rows, cols] + w[tasks, cols]
+                c = int(cand[np.lexsort((cols, tasks, fins))[0]])
         else:
             rows, cols = np.divmod(cand, m)
             tasks = ids[rows]
             starts = est[rows, cols]
-            fins = starts + w[tasks, cols]
-            if bonus is None:
-                keys = (cols, tasks, fins, -level[tasks])
-            else:
-                keys = (cols, tasks, -level[tasks], starts)
-            c = int(cand[np.lexsort(keys)[0]])
+            c = int(cand[np.lexsort((cols, tasks, -level[tasks], starts))[0]])
         r, p = divmod(c, m)
         i = int(ids[r])
         s = float(est[r, p])
