@@ -699,15 +699,21 @@ def improve_placements(
     yield to_placements(timer, assign, seq)
     last = time.perf_counter()
     pending: tuple[list[int], list[int]] | None = None
-    for ms, a, s in local_search(inst, assign, seq, time_limit=time_limit, seed=seed,
-                                  max_iterations=max_iterations, target=target, cancel=cancel):
-        if on_improve is not None:
-            on_improve(ms)
-        pending = (a, s)
-        now = time.perf_counter()
-        if now - last >= every:
-            yield to_placements(timer, a, s)
-            pending, last = None, now
+    try:
+        for ms, a, s in local_search(inst, assign, seq, time_limit=time_limit, seed=seed,
+                                      max_iterations=max_iterations, target=target, cancel=cancel):
+            if on_improve is not None:
+                on_improve(ms)
+            pending = (a, s)
+            now = time.perf_counter()
+            if now - last >= every:
+                yield to_placements(timer, a, s)
+                pending, last = None, now
+    except Cancelled:
+        if pending is not None:
+            # the best found is not yet given: give it, so a cancelled run keeps it
+            yield to_placements(timer, *pending)
+        raise
     if pending is not None:
         yield to_placements(timer, *pending)
 
