@@ -218,6 +218,7 @@ def test_a_run_in_progress_does_not_show_the_previous_runs_summary(qtbot, window
     with qtbot.waitSignal(ex.trace_ready, timeout=60_000):
         assert ex.run()
     assert "Measured makespan" in ex.deviation.summary.text()
+    qtbot.waitUntil(lambda: not ex.is_running(), timeout=10_000)  # its job ends just after the trace
     ex.time_scale_spin.setValue(0.02)
     assert ex.run()
     try:
