@@ -106,6 +106,21 @@ def install_interrupt_handler(app: Any, window: Any) -> Any:
     return timer
 
 
+def fit_to_screen(win: Any) -> None:
+    """Open the window ``win`` no larger than its screen's free area (a 1024 × 768
+    laptop, a small VM display)."""
+    from PySide6 import QtGui
+
+    screen = win.screen() or QtGui.QGuiApplication.primaryScreen()
+    if screen is None:
+        return
+    free = screen.availableGeometry()
+    w, h = min(win.width(), free.width()), min(win.height(), free.height())
+    if (w, h) != (win.width(), win.height()):
+        win.resize(w, h)
+        win.move(free.topLeft())
+
+
 def main(files: Sequence[str] = ()) -> int:
     """Open the main window, load ``files`` into it, and run the event loop.
 
@@ -124,6 +139,7 @@ def main(files: Sequence[str] = ()) -> int:
     app.setApplicationName("TaskMapper")
     app.setOrganizationName("TaskMapper")
     win = MainWindow()
+    fit_to_screen(win)
     win.show()
     _poll = install_interrupt_handler(app, win)
     restored = win.autosave.offer_restore()

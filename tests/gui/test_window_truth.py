@@ -583,3 +583,15 @@ def test_a_file_that_cannot_be_read_in_the_background_leaves_the_open_graph(qtbo
     qtbot.waitUntil(lambda: w.files.loading is None, timeout=30_000)
     assert w.document.graph is before
     assert "bad.taskgraph.json" in w.statusBar().currentMessage()
+
+
+def test_the_window_opens_no_larger_than_the_screen(qtbot, window):
+    from gui.app import fit_to_screen
+
+    w = window
+    w.resize(1280, 800)
+    free = w.screen().availableGeometry()  # offscreen: 800 × 800
+    assert free.width() < 1280
+    fit_to_screen(w)
+    assert w.width() <= max(free.width(), w.minimumSizeHint().width()) < 1280
+    assert w.height() <= max(free.height(), w.minimumSizeHint().height())
