@@ -129,17 +129,18 @@ class Optimal(Algorithm):
         # final checked schedule included
         deadline = Deadline(time_limit - finish_reserve(inst), cancel, start=self.started)
         try:
-            hint = list(HEFT().place(inst, deadline))
+            hint, start_name = list(HEFT().place(inst, deadline)), "heft"
         except Cancelled:
             if deadline.cancelled():
                 raise
-            hint = serial_placements(inst)
+            hint, start_name = serial_placements(inst), "serial"  # HEFT did not finish in time
         else:
             # all on the fastest worker may beat HEFT (when HEFT pays for a transfer or a
             # slow worker): the better start also bounds the solver's grid more tightly
             serial = serial_placements(inst)
             if max((f for *_x, f in serial), default=0.0) < max((f for *_x, f in hint), default=0.0):
-                hint = serial
+                hint, start_name = serial, "serial"
+        self.info["started_from"] = start_name
         shown: dict[int, Placement] = {}
         self.record_best(hint)  # kept if the run is cancelled
         yield from changed(shown, hint)
