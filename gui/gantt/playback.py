@@ -8,6 +8,7 @@ and draw the state of the schedule at that time (see :func:`model.replay.task_st
 from __future__ import annotations
 
 from collections.abc import Iterable
+from operator import attrgetter
 from typing import Any
 
 import numpy as np
@@ -16,6 +17,9 @@ from PySide6 import QtCore, QtGui, QtWidgets
 from gui.numbers import human
 
 __all__ = ["JumpSlider", "Playback", "PlaybackBar"]
+
+_START = attrgetter("start")
+_FINISH = attrgetter("finish")
 
 #: the speeds offered by the control bar
 SPEEDS = (0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0)
@@ -53,6 +57,7 @@ class Playback(QtCore.QObject):
         self._speed = 1.0
         self.play_seconds = 10.0
         self._events = np.zeros(0)
+        self._sorted = True
         self._timer = QtCore.QTimer(self)
         self._timer.setInterval(interval_ms)
         self._timer.timeout.connect(self._on_timer_timeout)
@@ -95,7 +100,9 @@ class Playback(QtCore.QObject):
         """
         self._start = float(start)
         self._duration = max(0.0, float(duration))
-        self._events = np.unique(np.asarray(events if isinstance(events, np.ndarray) else list(events), dtype=np.float64))
+        # sorted on the first step (sorting 2 million times of a big chart is not paid by its first frame)
+        self._events = np.array(events if isinstance(events, np.ndarray) else list(events), dtype=np.float64)
+        self._sorted = False
         self.range_changed.emit()
         self.pause()
         self.seek(self.end)
@@ -105,10 +112,19 @@ class Playback(QtCore.QObject):
         if schedule is None or not schedule.slots:
             self.set_range(0.0, 0.0)
             return
-        origin = min(0.0, schedule.origin)
-        end = max(s.finish for s in schedule.slots)
-        ev = np.array([(s.start, s.finish) for s in schedule.slots], dtype=np.float64).ravel()
-        self.set_range(origin, end - origin, events=ev)
+        slots = schedule.slots
+        starts = np.fromiter(map(_START, slots), dtype=np.float64, count=len(slots))
+        finishes = np.fromiter(map(_FINISH, slots), dtype=np.float64, count=len(slots))
+        origin = min(0.0, float(starts.min()))
+        end = float(finishes.max())
+        self.set_range(origin, end - origin, events=np.concatenate((starts, finishes)))
+
+    def events(self) -> np.ndarray:
+        """The times :meth:`step` and :meth:`step_back` stop at, sorted (repeats kept)."""
+        if not self._sorted:
+            self._events.sort()
+            self._sorted = True
+        return self._events
 
     # -------------------------------------------------------------- controls
     def play(self) -> None:
@@ -150,8 +166,9 @@ class Playback(QtCore.QObject):
             if self.at_end:
                 self.seek(self._start)
                 return
-            i = int(np.searchsorted(self._events, self._time + 1e-12 * max(1.0, abs(self._time)), side="right"))
-            target = float(self._events[i]) if i < len(self._events) else self.end
+            events = self.events()
+            i = int(np.searchsorted(events, self._time + 1e-12 * max(1.0, abs(self._time)), side="right"))
+            target = float(events[i]) if i < len(events) else self.end
             self.seek(target)
         else:
             self.seek(self._time + dt)
@@ -159,8 +176,9 @@ class Playback(QtCore.QObject):
     def step_back(self) -> None:
         """Move to the previous start or finish of a task."""
         self.pause()
-        i = int(np.searchsorted(self._events, self._time - 1e-12 * max(1.0, abs(self._time)), side="left"))
-        self.seek(float(self._events[i - 1]) if i > 0 else self._start)
+        events = self.events()
+        i = int(np.searchsorted(events, self._time - 1e-12 * max(1.0, abs(self._time)), side="left"))
+        self.seek(float(events[i - 1]) if i > 0 else self._start)
 
     def rewind(self) -> None:
         """Go to the start (pauses the replay)."""

@@ -157,6 +157,39 @@ def test_step_jumps_between_starts_and_finishes(qtbot, heft_schedule):
         pb.set_speed(0)
 
 
+def test_step_over_unsorted_repeated_event_times(qtbot):
+    pb = Playback()
+    events = np.array([7.0, 2.0, 2.0, 5.0, 7.0, 2.0])
+    pb.set_range(0.0, 10.0, events=events)
+    assert events.tolist() == [7.0, 2.0, 2.0, 5.0, 7.0, 2.0]  # the caller's array is not reordered
+    pb.rewind()
+    stops = []
+    for _ in range(4):
+        pb.step()
+        stops.append(pb.time)
+    assert stops == [2.0, 5.0, 7.0, 10.0]
+    backs = []
+    for _ in range(4):
+        pb.step_back()
+        backs.append(pb.time)
+    assert backs == [7.0, 5.0, 2.0, 0.0]
+    pb.set_range(0.0, 4.0, events=iter([3.0, 1.0]))  # any iterable
+    pb.rewind()
+    pb.step()
+    assert pb.time == 1.0
+
+
+def test_title_makespan_counts_a_trace_from_its_earliest_start(qtbot):
+    trace = Schedule("trace", ["P1", "P2"], [Slot("a", "P1", -2.0, 3.0), Slot("b", "P2", 1.0, 6.5)])
+    v = GanttView()
+    qtbot.addWidget(v)
+    v.set_schedule(trace)
+    assert trace.makespan == 8.5
+    assert v.chart_title() == "trace: makespan 8.5"
+    v.set_schedules([Schedule("empty", ["P1"], []), trace])
+    assert v.chart_title().endswith(": makespan 8.5") and "makespan 0" in v.chart_title()
+
+
 def test_side_by_side_comparison_shares_the_time_axis(qtbot, heft_schedule, heft_graph):
     trace = Schedule("trace", list(heft_schedule.workers),
                      [Slot(s.task, s.worker, s.start * 1.1, s.finish * 1.1) for s in heft_schedule.slots])
