@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import TYPE_CHECKING, cast
 
 from PySide6 import QtCore, QtGui, QtWidgets
 
@@ -21,6 +22,7 @@ from gui.editor import GraphEditorView
 from gui.files import FileCommands
 from gui.gantt import GanttView, Playback
 from gui.hand_mapping import HandMapper
+from gui.lazy import LazyPage
 from gui.numbers import human
 from gui.overlay_state import OverlayState, bind_views
 from gui.panels import PlatformPanel, PropertyPanel
@@ -29,11 +31,13 @@ from gui.report_export import ReportExport
 from gui.results import ResultsPanel
 from gui.runs import ExecutionPanel
 from gui.session import Session
-from gui.views import ProfileView, ScalingView
 from model.chart import GanttGeometry, gantt_geometry
 from model.graph import Platform, TaskGraph
 from model.replay import task_states
 from model.schedule import Schedule
+
+if TYPE_CHECKING:
+    from gui.views import ProfileView, ScalingView
 
 __all__ = ["MainWindow"]
 
@@ -66,14 +70,14 @@ class MainWindow(QtWidgets.QMainWindow):
         self.editor = GraphEditorView(self.document, session=self.session)
         self.gantt = GanttView(self.playback, session=self.session)
         bind_views(self.overlay_state, self.editor, self.gantt, self.playback)
-        self.profile_view = ProfileView(self.live_analysis, self.session)
-        self.scaling_view = ScalingView(self.document, self.session)
+        # the profile and speed-up tabs are made when first shown (or asked for): not at start
+        self._profile_page = LazyPage(self._make_profile_view)
+        self._scaling_page = LazyPage(self._make_scaling_view)
         self.chart_tabs = QtWidgets.QTabWidget()
         self.chart_tabs.setDocumentMode(True)
         self.chart_tabs.addTab(self.gantt, "Gantt chart")
-        self.chart_tabs.addTab(self.profile_view, "Parallelism profile")
-        self.chart_tabs.addTab(self.scaling_view, "Speed-up")
-        self.scaling_view.schedule_shown.connect(lambda _s: self.chart_tabs.setCurrentIndex(0))
+        self.chart_tabs.addTab(self._profile_page, "Parallelism profile")
+        self.chart_tabs.addTab(self._scaling_page, "Speed-up")
         split = QtWidgets.QSplitter(QtCore.Qt.Orientation.Vertical)
         split.addWidget(self.editor)
         split.addWidget(self.chart_tabs)
@@ -140,6 +144,28 @@ class MainWindow(QtWidgets.QMainWindow):
         self._connect()
         self.statusBar().showMessage("Ready")
         self._update_title()
+
+    @property
+    def profile_view(self) -> ProfileView:
+        """The parallelism profile tab (made on first use)."""
+        return cast("ProfileView", self._profile_page.content())
+
+    @property
+    def scaling_view(self) -> ScalingView:
+        """The speed-up tab (made on first use)."""
+        return cast("ScalingView", self._scaling_page.content())
+
+    def _make_profile_view(self) -> QtWidgets.QWidget:
+        from gui.views import ProfileView
+
+        return ProfileView(self.live_analysis, self.session)
+
+    def _make_scaling_view(self) -> QtWidgets.QWidget:
+        from gui.views import ScalingView
+
+        view = ScalingView(self.document, self.session)
+        view.schedule_shown.connect(lambda _s: self.chart_tabs.setCurrentIndex(0))
+        return view
 
     def _dock(self, widget: QtWidgets.QWidget, title: str, area: QtCore.Qt.DockWidgetArea) -> QtWidgets.QDockWidget:
         dock = QtWidgets.QDockWidget(title, self)
@@ -432,7 +458,8 @@ class MainWindow(QtWidgets.QMainWindow):
             self.files.loading.cancel()
         self.gantt.construction.stop()
         self.live_analysis.wait(3000)
-        self.scaling_view.wait(3000)
+        if self._scaling_page.made:
+            self.scaling_view.wait(3000)
         self.report_export.wait(3000)
         self.manager.wait_all(3000)
         self.execution.wait_all(5000)

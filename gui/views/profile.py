@@ -101,6 +101,9 @@ class ProfileView(QtWidgets.QWidget):
         live.updated.connect(self._on_live_updated)
         if session is not None:
             session.shown_changed.connect(self._on_session_shown_changed)
+        # made late (a tab built when first shown), it takes the schedule already shown
+        if session is not None and session.primary is not None and session.primary.slots:
+            self.scheduled = schedule_profile(session.primary)
         if live.result is not None:
             self._on_live_updated(live.result)
         else:

@@ -235,3 +235,29 @@ def test_a_graph_too_large_to_draw_still_maps_and_saves(qtbot, window, monkeypat
     assert w.results.results()["heft"].makespan == 80
     assert w.files.save_to(str(tmp_path / "copy.taskgraph.json"))
     assert len(load_graph(tmp_path / "copy.taskgraph.json")) == 10
+
+
+def test_profile_and_speed_up_tabs_are_made_when_first_shown(qtbot, window):
+    w = window
+    assert not w._profile_page.made and not w._scaling_page.made  # not paid for at start
+    assert w.open_path(str(HEFT_EXAMPLE))
+    run_and_wait(qtbot, w, ["heft"])
+    heft = w.results.results()["heft"]
+    w.show_schedule(heft)
+    w.show_chart_tab(1)
+    assert w._profile_page.made and not w._scaling_page.made
+    view = w.profile_view
+    assert view.isVisible() and view.parent() is w._profile_page
+    # made after the schedule was shown, it still draws that schedule's profile
+    from model.profile import schedule_profile
+
+    assert view.schedule_steps() == list(schedule_profile(heft).steps)
+    qtbot.waitUntil(lambda: bool(view.unlimited_steps()), timeout=10_000)
+    # asked for before it is shown: made then, the same one afterwards
+    scaling = w.scaling_view
+    assert w._scaling_page.made and w.scaling_view is scaling
+    w.show_chart_tab(2)
+    assert scaling.isVisible()
+    # a click on a point of the speed-up curves brings the chart tab back
+    scaling.schedule_shown.emit(heft)
+    assert w.chart_tabs.currentIndex() == 0
