@@ -17,8 +17,8 @@ class LazyPage(QtWidgets.QWidget):
         super().__init__(parent)
         self._make: Callable[[], QtWidgets.QWidget] | None = make
         self._content: QtWidgets.QWidget | None = None
-        lay = QtWidgets.QVBoxLayout(self)
-        lay.setContentsMargins(0, 0, 0, 0)
+        self._layout = QtWidgets.QVBoxLayout(self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
 
     @property
     def made(self) -> bool:
@@ -31,7 +31,7 @@ class LazyPage(QtWidgets.QWidget):
             assert self._make is not None
             make, self._make = self._make, None
             self._content = make()
-            self.layout().addWidget(self._content)
+            self._layout.addWidget(self._content)
             if self.isVisible():  # made while shown: a new child is not shown by itself
                 self._content.show()
         return self._content
