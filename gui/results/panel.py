@@ -25,13 +25,14 @@ from __future__ import annotations
 
 import math
 import time
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from PySide6 import QtCore, QtWidgets
 
 from gui.algorithm_runs import RunManager
 from gui.algorithms import RUN_ALL_EXACT_TASKS, is_anytime, run_all_plan
 from gui.algorithms import tooltip as algorithm_tooltip
+from gui.lazy import LazyPage
 from gui.memory import building_long_lived
 from gui.workers import error_message
 from model.algorithms import available
@@ -221,12 +222,13 @@ class ResultsPanel(QtWidgets.QWidget):
         self.table.selectionModel().selectionChanged.connect(self._on_table_selection_changed)
         # the algorithm names stay in view when the figures scroll sideways
         self.frozen = FrozenColumn(self.table, COL["algorithm"])
-        self.search_plot = SearchPlot()
-        self.search_plot.hide()
+        # the search plot is made when a search is first shown
+        self._plot_page = LazyPage(SearchPlot)
+        self._plot_page.hide()
         self.splitter = QtWidgets.QSplitter(QtCore.Qt.Orientation.Vertical)
         self.splitter.setChildrenCollapsible(False)
         self.splitter.addWidget(self.table)
-        self.splitter.addWidget(self.search_plot)
+        self.splitter.addWidget(self._plot_page)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
 
@@ -307,7 +309,7 @@ class ResultsPanel(QtWidgets.QWidget):
             self.model.upsert(row)
             self._add_progress(key, name)
             keys.append(key)
-            shown = self.search_plot.row
+            shown = self._search_row()
             if anytime and (shown is None or shown.status != "running" or shown.algorithm == name):
                 self.show_search(name)  # a replaced run's plot follows its replacement
         self._refresh_gaps()
@@ -454,8 +456,9 @@ class ResultsPanel(QtWidgets.QWidget):
                 self.manager.cancel(r.key)
         self.model.clear()
         self._generations.clear()
-        self.search_plot.set_row(None)
-        self.search_plot.hide()
+        if self._plot_page.made:
+            self.search_plot.set_row(None)
+        self._plot_page.hide()
         self._show_message("")
         self._publish_results()
         self._sync_live_timer()
@@ -502,7 +505,7 @@ class ResultsPanel(QtWidgets.QWidget):
             return False
         self.search_plot.set_row(r)
         self._redraw_search()
-        self.search_plot.show()
+        self._plot_page.show()
         self._sync_live_timer()
         return True
 
@@ -556,7 +559,7 @@ class ResultsPanel(QtWidgets.QWidget):
         if r is None:
             return
         r.history.extend(points)
-        if r is self.search_plot.row:
+        if r is self._search_row():
             self._redraw_search()
 
     def _on_manager_finished(self, key: str, schedule: Schedule) -> None:
@@ -636,7 +639,8 @@ class ResultsPanel(QtWidgets.QWidget):
                 best = min((p[1] for p in r.history if math.isfinite(p[1])), default=None)
                 bound = max((p[2] for p in r.history if math.isfinite(p[2])), default=None)
                 w.show_search(self._elapsed(r), finite(r.params.get("time_limit")), best, bound)
-        if self.search_plot.row is not None and self.search_plot.row.status == "running":
+        shown = self._search_row()
+        if shown is not None and shown.status == "running":
             self._redraw_search()
         self._sync_live_timer()
 
@@ -651,7 +655,8 @@ class ResultsPanel(QtWidgets.QWidget):
 
     def _after_staleness_changed(self) -> None:
         self._publish_results()
-        self.search_plot.redraw()
+        if self._plot_page.made:
+            self.search_plot.redraw()
 
     def _refresh_gaps(self) -> None:
         assign_bounds(self.model.rows)
@@ -666,12 +671,21 @@ class ResultsPanel(QtWidgets.QWidget):
     def _after_run_ended(self, r: RunRow) -> None:
         self._publish_results()
         self.model.row_changed(r)
-        if r is self.search_plot.row:
+        if r is self._search_row():
             self._redraw_search()
         self._sync_live_timer()
 
+    @property
+    def search_plot(self) -> SearchPlot:
+        """The plot of the shown search's best makespan and bound (made on first use)."""
+        return cast(SearchPlot, self._plot_page.content())
+
+    def _search_row(self) -> RunRow | None:
+        """The run the search plot shows (``None``: none, or no plot made yet)."""
+        return self.search_plot.row if self._plot_page.made else None
+
     def _redraw_search(self) -> None:
-        r = self.search_plot.row
+        r = self._search_row()
         if r is None:
             return
         t_end = None

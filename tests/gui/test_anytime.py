@@ -149,6 +149,20 @@ def test_search_curves_are_running_best_and_bound():
     assert [a.size for a in search_curves([])] == [0, 0, 0, 0]
 
 
+def test_the_search_plot_is_made_when_a_search_is_first_shown(qtbot, manager, layered):
+    g, plat = layered
+    panel = make_panel(qtbot, manager, g, plat, time_limit=0.3)
+    with qtbot.waitSignal(manager.run_finished, timeout=30_000):
+        panel.run(["heft"])
+    assert not panel._plot_page.made and not panel._plot_page.isVisible()
+    panel.clear()  # nothing to reset in a plot not made
+    assert not panel._plot_page.made
+    panel.run(["best"])
+    assert panel._plot_page.made and panel.search_plot.isVisible()
+    assert panel.search_plot.row is panel.row("best")
+    qtbot.waitUntil(lambda: panel.row("best").status != "running", timeout=30_000)
+
+
 def test_plot_follows_a_best_run_live(qtbot, manager, layered):
     g, plat = layered
     panel = make_panel(qtbot, manager, g, plat, time_limit=0.8)
