@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 import numpy as np
 
 from ..instance import Instance
 from .base import Algorithm, CancelToken, Placement, check_cancel, register
-from .engines import Timeline, below, best_finish, candidates, placement_order, upward_rank, within
+from .engines import Timeline, below, candidates, placement_order, upward_rank, within
 
 
 @register
@@ -53,8 +53,11 @@ class Lookahead(Algorithm):
         proc = np.full(n, -1, dtype=np.int64)
         finish = np.zeros(n)
         lines = [Timeline() for _ in range(m)]
-        every = range(m)
+        end = np.zeros(m)  # finish of the last slot of each worker
+        every = np.arange(m)
         cands = candidates(inst)
+        lat, inv_bw = inst.lat, inst.inv_bw
+        inf = float("inf")
 
         def data_ready(j: int, skip: int) -> np.ndarray:
             """Data-ready times of ``j`` from its placed predecessors other than ``skip``."""
@@ -71,30 +74,27 @@ class Lookahead(Algorithm):
         for i in order:
             check_cancel(cancel)
             ready = inst.ready_times(i, proc, finish)
+            workers = every if cands is None else np.asarray(cands[i], dtype=np.int64)
+            plist = workers.tolist()
+            starts, fins = [], []
+            for p in plist:
+                d = float(w[i, p])
+                s = lines[p].earliest(float(ready[p]), d)
+                starts.append(s)
+                fins.append(s + d)
             kids = sorted(
                 zip(inst.succs[i], inst.succ_data[i]), key=lambda jd: (-rank[jd[0]], jd[0])
             )
-            base = [data_ready(j, i) for j, _ in kids]
+            if kids:
+                metrics = self._children(
+                    inst, lines, end, workers, plist, starts, fins,
+                    [(j, dj, data_ready(j, i)) for j, dj in kids], cands, lat, inv_bw, inf,
+                )
+            else:
+                metrics = fins
             best = (-1, 0.0, 0.0)
             best_metric = 0.0
-            for p in every if cands is None else cands[i]:
-                d = float(w[i, p])
-                s = lines[p].earliest(float(ready[p]), d)
-                f = s + d
-                metric = f
-                if kids:
-                    lines[p].insert(s, f)
-                    booked = [(p, s, f)]
-                    metric = 0.0
-                    for (j, dj), r0 in zip(kids, base):
-                        arr = inst.comm_row(dj, p) + f
-                        arr[p] = f
-                        q, sj, fj = best_finish(lines, np.maximum(r0, arr), w[j], every if cands is None else cands[j])
-                        lines[q].insert(sj, fj)
-                        booked.append((q, sj, fj))
-                        metric = max(metric, fj)
-                    for q, sj, fj in reversed(booked):
-                        lines[q].remove(sj, fj)
+            for p, s, f, metric in zip(plist, starts, fins, metrics):
                 if (
                     best[0] < 0
                     or metric < below(best_metric)
@@ -103,5 +103,101 @@ class Lookahead(Algorithm):
                     best, best_metric = (p, s, f), metric
             p, s, f = best
             lines[p].insert(s, f)
+            end[p] = lines[p].finishes[-1]
             proc[i], finish[i] = p, f
             yield i, p, s, f
+
+    @staticmethod
+    def _children(
+        inst: Instance,
+        lines: list[Timeline],
+        end: np.ndarray,
+        workers: np.ndarray,
+        plist: list[int],
+        starts: list[float],
+        fins: list[float],
+        kids: list[tuple[int, float, np.ndarray]],
+        cands: list[Sequence[int]] | None,
+        lat: np.ndarray,
+        inv_bw: np.ndarray,
+        inf: float,
+    ) -> list[float]:
+        """The lookahead metric of each worker of ``plist``: the latest HEFT finish of the children.
+
+        Row ``r`` is the scenario "the task on ``plist[r]``, starting at ``starts[r]``";
+        the children are placed one after the other in every scenario at once. A child's
+        start on a worker is its data-ready time when that is after the worker's last
+        slot (numpy, for every scenario and worker together); the gap search runs only
+        where the worker is busy past the ready time and the bare ready time could still
+        beat the best sure finish by the pruning margin, and the winner is found by
+        :func:`best_finish`'s rule among the workers within that margin (a worker beyond
+        it can neither win nor change who wins).
+        """
+        k, m = len(plist), inst.m
+        rows = np.arange(k)
+        fv = np.asarray(fins)
+        # last finish of each worker in each scenario
+        ends = np.broadcast_to(end, (k, m)).copy()
+        ends[rows, workers] = np.maximum(ends[rows, workers], fv)
+        booked: list[list[tuple[int, float, float]]] = [[(p, s, f)] for p, s, f in zip(plist, starts, fins)]
+        metric = np.zeros(k)
+        w = inst.w
+        for j, dj, r0 in kids:
+            arr = lat[workers] + dj * inv_bw[workers]
+            arr += fv[:, None]
+            arr[rows, workers] = fv
+            rr = np.maximum(r0, arr)
+            fin = rr + w[j]
+            fast = rr >= ends
+            allowed = None
+            if cands is not None and len(cands[j]) < m:
+                allowed = np.zeros(m, dtype=bool)
+                allowed[list(cands[j])] = True
+                fin[:, ~allowed] = inf
+                fast &= allowed
+            sure = np.where(fast, fin, inf).min(axis=1)
+            limit = sure + 1e-7 * (m + 1) * np.maximum(1.0, sure)
+            slow = ~fast & (fin <= limit[:, None])
+            if allowed is not None:
+                slow &= allowed
+            start = rr
+            if slow.any():
+                start = rr.copy()
+                for r, q in np.argwhere(slow).tolist():
+                    mine = [(sq, fq) for wq, sq, fq in booked[r] if wq == q]
+                    tl = lines[q]
+                    for sq, fq in mine:
+                        tl.insert(sq, fq)
+                    sj = tl.earliest(float(rr[r, q]), float(w[j, q]))
+                    for sq, fq in reversed(mine):
+                        tl.remove(sq, fq)
+                    start[r, q] = sj
+                    fin[r, q] = sj + w[j, q]
+            # beyond the margin: neither the winner nor able to change it
+            fin[~fast & ~slow] = inf
+            low = fin.min(axis=1)
+            pick = fin.argmin(axis=1)
+            near = fin <= low[:, None] + 4e-9 * np.maximum(1.0, low)[:, None]
+            mixed = (near & (fin != low[:, None])).any(axis=1)
+            if mixed.any():
+                for r in np.flatnonzero(mixed).tolist():
+                    pick[r] = _first_best(fin[r].tolist())
+            fj = fin[rows, pick]
+            sj_ = start[rows, pick]
+            ends[rows, pick] = np.maximum(ends[rows, pick], fj)
+            for r, (q, sq, fq) in enumerate(zip(pick.tolist(), sj_.tolist(), fj.tolist())):
+                booked[r].append((q, sq, fq))
+            np.maximum(metric, fj, out=metric)
+        return metric.tolist()  # type: ignore[no-any-return]
+
+
+def _first_best(fin: list[float]) -> int:
+    """The worker :func:`best_finish` picks among finish times ``fin`` (``inf``: not a candidate)."""
+    best_p, lim = -1, 0.0
+    for p, f in enumerate(fin):
+        if f == float("inf"):
+            continue
+        if best_p < 0 or f < lim:
+            best_p = p
+            lim = f - 1e-9 * (f if f > 1.0 else 1.0)
+    return best_p
