@@ -9,6 +9,73 @@ import numpy as np
 from ..instance import Instance
 from .base import Algorithm, CancelToken, Placement, check_cancel, register
 from .engines import Timeline, below, candidates, placement_order, upward_rank, within
+from .engines.timeline import _EPS
+
+#: idle gaps remembered per worker by :class:`_Tails`
+_STEPS = 12
+#: slots a rebuild of :class:`_Tails` walks back at most
+_SCAN = 200
+
+
+class _Tails:
+    """For each worker, the idle gaps that could still take a task, latest first.
+
+    Walking a worker's gaps back from its end, each gap longer than every later one is
+    kept (``length``, and the ``start`` of the slot after it), up to :data:`_STEPS` of
+    them; the gaps further back are summed up by ``floor``: no ready time after it can
+    reach them. So a task of duration ``d`` that is ready after :meth:`last_fit` and
+    before the worker's last finish cannot go into any gap: it starts at the end.
+    """
+
+    def __init__(self, m: int) -> None:
+        self.length = np.full((m, _STEPS), -np.inf)
+        self.start = np.zeros((m, _STEPS))
+        self.floor = np.full(m, -np.inf)
+        self.steps: list[list[tuple[float, float, float]]] = [[] for _ in range(m)]
+
+    def appended(self, p: int, tl: Timeline) -> None:
+        """Worker ``p`` got a slot after its last one."""
+        g, s, f = tl.gaps[-1], tl.starts[-1], tl.finishes[-1]
+        steps = [(g, s, f)] + [e for e in self.steps[p] if e[0] > g]
+        if len(steps) > _STEPS:
+            self.floor[p] = max(float(self.floor[p]), steps[_STEPS][2])
+            del steps[_STEPS:]
+        self._store(p, steps)
+
+    def rebuild(self, p: int, tl: Timeline) -> None:
+        """Worker ``p`` got a slot in an idle gap: walk its gaps back again."""
+        if not tl.sorted:
+            self.floor[p] = np.inf  # finish times out of order: always search
+            self._store(p, [])
+            return
+        gaps, starts, fins = tl.gaps, tl.starts, tl.finishes
+        steps: list[tuple[float, float, float]] = []
+        top = -1.0
+        k = len(gaps) - 1
+        low = max(0, k - _SCAN)
+        while k >= low and len(steps) < _STEPS:
+            if gaps[k] > top:
+                top = gaps[k]
+                steps.append((top, starts[k], fins[k]))
+            k -= 1
+        # the gaps before slot k + 1 were not looked at
+        self.floor[p] = fins[k] if k >= 0 else -np.inf
+        self._store(p, steps)
+
+    def _store(self, p: int, steps: list[tuple[float, float, float]]) -> None:
+        self.steps[p] = steps
+        self.length[p] = -np.inf
+        for c, (g, s, _) in enumerate(steps):
+            self.length[p, c] = g
+            self.start[p, c] = s
+
+    def last_fit(self, need: np.ndarray) -> np.ndarray:
+        """Per worker, the ready time after which no gap fits a task of ``need[q]`` (minus the tolerance)."""
+        fits = self.length >= need[:, None]
+        first = fits.argmax(axis=1)
+        any_ = fits[np.arange(len(need)), first]
+        at = np.where(any_, self.start[np.arange(len(need)), first], -np.inf)
+        return np.maximum(at, self.floor)  # type: ignore[no-any-return]
 
 
 @register
@@ -54,6 +121,7 @@ class Lookahead(Algorithm):
         finish = np.zeros(n)
         lines = [Timeline() for _ in range(m)]
         end = np.zeros(m)  # finish of the last slot of each worker
+        tails = _Tails(m)
         every = np.arange(m)
         cands = candidates(inst)
         lat, inv_bw = inst.lat, inst.inv_bw
@@ -87,7 +155,7 @@ class Lookahead(Algorithm):
             )
             if kids:
                 metrics = self._children(
-                    inst, lines, end, workers, plist, starts, fins,
+                    inst, lines, end, tails, workers, plist, starts, fins,
                     [(j, dj, data_ready(j, i)) for j, dj in kids], cands, lat, inv_bw, inf,
                 )
             else:
@@ -102,8 +170,13 @@ class Lookahead(Algorithm):
                 ):
                     best, best_metric = (p, s, f), metric
             p, s, f = best
-            lines[p].insert(s, f)
-            end[p] = lines[p].finishes[-1]
+            tl = lines[p]
+            tl.insert(s, f)
+            if s >= end[p] and tl.sorted:
+                tails.appended(p, tl)
+            else:
+                tails.rebuild(p, tl)
+            end[p] = tl.finishes[-1]
             proc[i], finish[i] = p, f
             yield i, p, s, f
 
@@ -112,6 +185,7 @@ class Lookahead(Algorithm):
         inst: Instance,
         lines: list[Timeline],
         end: np.ndarray,
+        tails: _Tails,
         workers: np.ndarray,
         plist: list[int],
         starts: list[float],
@@ -142,6 +216,9 @@ class Lookahead(Algorithm):
         booked: list[list[tuple[int, float, float]]] = [[(p, s, f)] for p, s, f in zip(plist, starts, fins)]
         metric = np.zeros(k)
         w = inst.w
+        # workers holding a tentative slot in each scenario (their tails do not apply)
+        mine = np.zeros((k, m), dtype=bool)
+        mine[rows, workers] = True
         for j, dj, r0 in kids:
             arr = lat[workers] + dj * inv_bw[workers]
             arr += fv[:, None]
@@ -149,6 +226,13 @@ class Lookahead(Algorithm):
             rr = np.maximum(r0, arr)
             fin = rr + w[j]
             fast = rr >= ends
+            need = np.maximum(w[j] - _EPS, 0.0)
+            fit = tails.last_fit(need)
+            tail = ~fast & ~mine & (rr > fit)
+            if tail.any():
+                fin = np.where(tail, ends + w[j], fin)
+                rr = np.where(tail, ends, rr)
+                fast |= tail
             allowed = None
             if cands is not None and len(cands[j]) < m:
                 allowed = np.zeros(m, dtype=bool)
@@ -163,14 +247,18 @@ class Lookahead(Algorithm):
             start = rr
             if slow.any():
                 start = rr.copy()
+                fit_l, end_l = fit.tolist(), end.tolist()
                 for r, q in np.argwhere(slow).tolist():
-                    mine = [(sq, fq) for wq, sq, fq in booked[r] if wq == q]
-                    tl = lines[q]
-                    for sq, fq in mine:
-                        tl.insert(sq, fq)
-                    sj = tl.earliest(float(rr[r, q]), float(w[j, q]))
-                    for sq, fq in reversed(mine):
-                        tl.remove(sq, fq)
+                    held = sorted([(sq, fq) for wq, sq, fq in booked[r] if wq == q])
+                    rq, dq = float(rr[r, q]), float(w[j, q])
+                    sj = _after(rq, dq, end_l[q], held) if held and rq > fit_l[q] else None
+                    if sj is None:
+                        tl = lines[q]
+                        for sq, fq in held:
+                            tl.insert(sq, fq)
+                        sj = tl.earliest(rq, dq)
+                        for sq, fq in reversed(held):
+                            tl.remove(sq, fq)
                     start[r, q] = sj
                     fin[r, q] = sj + w[j, q]
             # beyond the margin: neither the winner nor able to change it
@@ -185,10 +273,51 @@ class Lookahead(Algorithm):
             fj = fin[rows, pick]
             sj_ = start[rows, pick]
             ends[rows, pick] = np.maximum(ends[rows, pick], fj)
+            mine[rows, pick] = True
             for r, (q, sq, fq) in enumerate(zip(pick.tolist(), sj_.tolist(), fj.tolist())):
                 booked[r].append((q, sq, fq))
             np.maximum(metric, fj, out=metric)
         return metric.tolist()  # type: ignore[no-any-return]
+
+
+def _after(ready: float, d: float, end: float, held: list[tuple[float, float]]) -> float | None:
+    """:meth:`Timeline.earliest` on a worker whose idle gaps cannot take the task after ``ready``,
+    with the tentative slots ``held`` (sorted) after its last finish ``end``.
+
+    ``None`` when a held slot overlaps the one before it (the timeline's own search decides).
+    """
+    prev = end
+    for sq, fq in held:
+        if sq < prev:
+            return None
+        prev = fq
+    last = prev
+    if ready >= last:
+        return ready
+    need = d - _EPS
+    if need < 0.0:
+        need = 0.0
+    prev = end
+    if ready < end:
+        # the first slot ending after ``ready`` is the worker's own: its gaps are too short
+        for sq, fq in held:
+            if sq - prev >= need:
+                return prev
+            prev = fq
+        return last
+    at = 0
+    while held[at][1] <= ready:
+        prev = held[at][1]
+        at += 1
+    gaps = [held[at][0] - prev] + [held[h][0] - held[h - 1][1] for h in range(at + 1, len(held))]
+    if max(gaps) < need:
+        return last
+    if ready <= held[at][0] and held[at][0] - ready >= d - _EPS:
+        return ready
+    for h in range(at + 1, len(held)):
+        if gaps[h - at] >= need:
+            return held[h - 1][1]
+    return last
 
 
 def _first_best(fin: list[float]) -> int:
