@@ -219,20 +219,26 @@ class Lookahead(Algorithm):
         # workers holding a tentative slot in each scenario (their tails do not apply)
         mine = np.zeros((k, m), dtype=bool)
         mine[rows, workers] = True
+        lat_p, inv_bw_p = lat[workers], inv_bw[workers]
+        fcol = fv[:, None]
         for j, dj, r0 in kids:
-            arr = lat[workers] + dj * inv_bw[workers]
-            arr += fv[:, None]
+            arr = lat_p + dj * inv_bw_p
+            arr += fcol
             arr[rows, workers] = fv
             rr = np.maximum(r0, arr)
-            fin = rr + w[j]
+            wj = w[j]
+            fin = rr + wj
             fast = rr >= ends
-            need = np.maximum(w[j] - _EPS, 0.0)
-            fit = tails.last_fit(need)
-            tail = ~fast & ~mine & (rr > fit)
-            if tail.any():
-                fin = np.where(tail, ends + w[j], fin)
-                rr = np.where(tail, ends, rr)
-                fast |= tail
+            busy = ~fast & ~mine
+            if busy.any():
+                fit = tails.last_fit(np.maximum(wj - _EPS, 0.0))
+                tail = busy & (rr > fit)
+                if tail.any():
+                    fin = np.where(tail, ends + wj, fin)
+                    rr = np.where(tail, ends, rr)
+                    fast |= tail
+            else:
+                fit = end  # not looked at: no worker without a tentative slot is busy
             allowed = None
             if cands is not None and len(cands[j]) < m:
                 allowed = np.zeros(m, dtype=bool)
@@ -262,7 +268,7 @@ class Lookahead(Algorithm):
                     start[r, q] = sj
                     fin[r, q] = sj + w[j, q]
             # beyond the margin: neither the winner nor able to change it
-            fin[~fast & ~slow] = inf
+            fin = np.where(fast | slow, fin, inf)
             low = fin.min(axis=1)
             pick = fin.argmin(axis=1)
             near = fin <= low[:, None] + 4e-9 * np.maximum(1.0, low)[:, None]
@@ -277,7 +283,8 @@ class Lookahead(Algorithm):
             for r, (q, sq, fq) in enumerate(zip(pick.tolist(), sj_.tolist(), fj.tolist())):
                 booked[r].append((q, sq, fq))
             np.maximum(metric, fj, out=metric)
-        return metric.tolist()  # type: ignore[no-any-return]
+        out: list[float] = metric.tolist()
+        return out
 
 
 def _after(ready: float, d: float, end: float, held: list[tuple[float, float]]) -> float | None:
