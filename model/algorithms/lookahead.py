@@ -219,6 +219,11 @@ class Lookahead(Algorithm):
         # workers holding a tentative slot in each scenario (their tails do not apply)
         mine = np.zeros((k, m), dtype=bool)
         mine[rows, workers] = True
+        # longest idle gap among a worker's tentative slots in each scenario, from its real
+        # end on (-inf: none held; inf: one went into an idle gap, so nothing is known)
+        held_gap = np.full((k, m), -inf)
+        own_end, sv = end[workers], np.asarray(starts)
+        held_gap[rows, workers] = np.where(sv >= own_end, sv - own_end, inf)
         lat_p, inv_bw_p = lat[workers], inv_bw[workers]
         fcol = fv[:, None]
         for j, dj, r0 in kids:
@@ -229,10 +234,11 @@ class Lookahead(Algorithm):
             wj = w[j]
             fin = rr + wj
             fast = rr >= ends
-            busy = ~fast & ~mine
+            busy = ~fast
             if busy.any():
-                fit = tails.last_fit(np.maximum(wj - _EPS, 0.0))
-                tail = busy & (rr > fit)
+                need = np.maximum(wj - _EPS, 0.0)
+                fit = tails.last_fit(need)
+                tail = busy & (rr > fit) & (held_gap < need)
                 if tail.any():
                     fin = np.where(tail, ends + wj, fin)
                     rr = np.where(tail, ends, rr)
@@ -278,7 +284,10 @@ class Lookahead(Algorithm):
                     pick[r] = _first_best(fin[r].tolist())
             fj = fin[rows, pick]
             sj_ = start[rows, pick]
-            ends[rows, pick] = np.maximum(ends[rows, pick], fj)
+            prev = ends[rows, pick]
+            gap = sj_ - prev
+            held_gap[rows, pick] = np.where(gap >= 0.0, np.maximum(held_gap[rows, pick], gap), inf)
+            ends[rows, pick] = np.maximum(prev, fj)
             mine[rows, pick] = True
             for r, (q, sq, fq) in enumerate(zip(pick.tolist(), sj_.tolist(), fj.tolist())):
                 booked[r].append((q, sq, fq))
