@@ -88,8 +88,12 @@ class Lookahead(Algorithm):
     on the partial schedule (predecessors not yet placed are ignored). The task goes
     to the worker for which the latest of those children's finish times is smallest
     (a task without children: its own finish time). Ties go to the earlier finish of
-    the task itself, then the lower worker index. The cost is ``O(m²)`` times HEFT's
-    per child, so it suits graphs of moderate out-degree.
+    the task itself, then the lower worker index. The work is ``O(m²)`` per child;
+    it is done for all ``m`` tentative workers at once with numpy (see
+    :meth:`_children`): a child's start is its ready time when that is after the
+    worker's last slot, the worker's end when no idle gap after the ready time can take
+    it (:class:`_Tails`, and the gaps among the tentative slots), and only otherwise,
+    and only where it could still win, the gap search of the timeline.
 
     References
     ----------
