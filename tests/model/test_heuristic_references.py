@@ -187,7 +187,7 @@ def reference_lookahead(inst: Instance) -> list[Placement]:
     return out
 
 
-LOOKAHEAD_CASES = ["layered-1000", "layered-2000-ccr0.1", "series-parallel-2000", "pinned-1500"]
+LOOKAHEAD_CASES = ["layered-1000", "layered-3000-ccr5", "layered-2000-ccr0.1", "series-parallel-2000", "pinned-1500"]
 
 
 @pytest.mark.parametrize("case", LOOKAHEAD_CASES)
