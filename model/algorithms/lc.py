@@ -19,9 +19,11 @@ def linear_clusters(inst: Instance, cancel: CancelToken | None = None) -> list[i
     tasks, so it never holds two tasks that could run in parallel. Ties go to the task
     earlier in topological order, and a path is extended through zero-cost edges.
 
-    Removing a path changes the longest paths of its ancestors only, so after each path
-    just those are recomputed, in reverse topological order, and only as far up as a
-    length actually changes; a heap keeps the longest.
+    Removing a path can only shorten the longest paths of the ancestors whose longest
+    path ran through it, so those are only marked as bounded from above; a heap keeps the
+    bounds, and a task's length is recomputed when it comes out on top (with just the
+    successors whose bound could still make them the longest), so most tasks are
+    recomputed rarely or never while they wait.
 
     Examples
     --------
@@ -40,8 +42,12 @@ def linear_clusters(inst: Instance, cancel: CancelToken | None = None) -> list[i
     pred, pptr = inst.pred_idx.tolist(), inst.pred_ptr.tolist()
     pos = topo_position(inst).tolist()
     cluster = [-1] * n
+    # dist[i]: the longest path from i through unclustered tasks when exact[i], else a
+    # bound from above (lengths only shrink as tasks are clustered); nxt[i] its next task
     dist = [0.0] * n
     nxt = [-1] * n
+    exact = [True] * n
+    heappush, heappop = heapq.heappush, heapq.heappop
 
     def longest(i: int) -> tuple[float, int]:
         """``(dist, next)`` of ``i``: its longest path through unclustered successors."""
@@ -54,50 +60,73 @@ def linear_clusters(inst: Instance, cancel: CancelToken | None = None) -> list[i
                     b, nx_ = v, s
         return wbar[i] + b, nx_
 
+    def settle(x: int) -> None:
+        """Make ``dist[x]`` and ``nxt[x]`` exact.
+
+        A successor whose length is only bounded is settled first, but only if its bound
+        could reach the best exact successor: the others cannot be (or tie with) the
+        longest, so neither the length nor the first longest successor depends on them.
+        """
+        stack = [x]
+        while stack:
+            y = stack[-1]
+            best, bnx, top, pick = 0.0, -1, -1.0, -1
+            for k in range(sptr[y], sptr[y + 1]):
+                s = succ[k]
+                if cluster[s] < 0:
+                    v = comm[k] + dist[s]
+                    if exact[s]:
+                        if bnx < 0 or v > best:
+                            best, bnx = v, s
+                    elif v > top:
+                        top, pick = v, s
+            if pick >= 0 and (bnx < 0 or top >= best):
+                stack.append(pick)
+                continue
+            stack.pop()
+            dist[y], nxt[y] = wbar[y] + best, bnx
+            exact[y] = True
+
     for i in reversed(inst.topo):
         dist[i], nxt[i] = longest(i)
-    # the longest path starts at the largest distance, ties to the earliest task
+    # the longest path starts at the largest distance, ties to the earliest task; a heap
+    # entry is a bound from above of its task's length, renewed when it comes out stale
     heap = [(-dist[i], pos[i], i) for i in range(n)]
     heapq.heapify(heap)
     cid = 0
     step = 0
     while heap:
-        d, _, start = heapq.heappop(heap)
-        if cluster[start] >= 0 or -d != dist[start]:
-            continue  # clustered since, or its distance has changed
+        d, pi, start = heappop(heap)
+        if cluster[start] >= 0:
+            continue
+        if not exact[start]:
+            settle(start)
+        if -d != dist[start]:
+            heappush(heap, (-dist[start], pi, start))
+            continue  # shorter now: back in line
         if step & 63 == 0:
             check_cancel(cancel)
         step += 1
         path = []
         i = start
-        while i >= 0:
+        while i >= 0:  # an exact task's next one is exact too
             cluster[i] = cid
             path.append(i)
             i = nxt[i]
         cid += 1
-        # only the unclustered ancestors of the path can change: recompute them in
-        # reverse topological order, going further up only where a distance changed
-        todo: list[tuple[int, int]] = []
-        queued = set()
-        for j in path:
-            for k in range(pptr[j], pptr[j + 1]):
-                q = pred[k]
-                if cluster[q] < 0 and q not in queued:
-                    queued.add(q)
-                    heapq.heappush(todo, (-pos[q], q))
+        # an exact task stays exact until the successor its longest path goes through is
+        # clustered or loses exactness (its other successors only get shorter, so neither
+        # its length nor its first longest successor moves): mark just those inexact
+        todo = path
         while todo:
-            _, q = heapq.heappop(todo)
-            queued.discard(q)
-            dq, nq = longest(q)
-            nxt[q] = nq
-            if dq != dist[q]:
-                dist[q] = dq
-                heapq.heappush(heap, (-dq, pos[q], q))
-                for k in range(pptr[q], pptr[q + 1]):
-                    r = pred[k]
-                    if cluster[r] < 0 and r not in queued:
-                        queued.add(r)
-                        heapq.heappush(todo, (-pos[r], r))
+            nxt_todo = []
+            for j in todo:
+                for k in range(pptr[j], pptr[j + 1]):
+                    q = pred[k]
+                    if nxt[q] == j and exact[q] and cluster[q] < 0:
+                        exact[q] = False
+                        nxt_todo.append(q)
+            todo = nxt_todo
     return cluster
 
 
