@@ -6,7 +6,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtWidgets
 
-from gui.numbers import HumanAxisItem
+from gui.numbers import HumanAxisItem, human
 from model.comparison import OPTIMAL_TOL, finite, search_curves
 
 from .table import RunRow
@@ -95,14 +95,15 @@ class SearchPlot(QtWidgets.QWidget):
             b = float(row.schedule.makespan)
             lb = finite(row.schedule.meta.get("lower_bound")) or lb
         if b is not None:
-            parts.append(f"best {b:g}")
+            parts.append(f"best {human(b, 8)}")
         if lb is not None:
-            parts.append(f"bound {lb:g}")
+            parts.append(f"bound {human(lb, 8)}")
         if b is not None and lb:
             gap = b / lb - 1.0
             proven = row.schedule is not None and bool(row.schedule.meta.get("proven_optimal"))
-            closed = proven or abs(gap) <= OPTIMAL_TOL * max(1.0, b)
-            parts.append("optimal" if closed else f"gap {100 * gap:.1f} %")
+            # closed: the makespan is the bound, up to rounding (an absolute difference)
+            closed = proven or b - lb <= OPTIMAL_TOL * max(1.0, abs(b))
+            parts.append("optimal" if closed else f"gap {human(100 * gap, 2)} %")
         state = row.shown_status
         if state != "done":
             parts.append(state + ("…" if state == "running" else ""))

@@ -595,3 +595,18 @@ def test_the_window_opens_no_larger_than_the_screen(qtbot, window):
     fit_to_screen(w)
     assert w.width() <= max(free.width(), w.minimumSizeHint().width()) < 1280
     assert w.height() <= max(free.height(), w.minimumSizeHint().height())
+
+
+def test_the_search_title_calls_optimal_only_a_makespan_at_its_bound(qtbot):
+    import numpy as np
+
+    from gui.results.search_plot import SearchPlot
+    from gui.results.table import RunRow
+
+    # a 10,000-task search: a gap of 1 in 100,286 is small, not closed
+    sched = Schedule("best", ["P1"], [Slot("a", "P1", 0, 100286.0)], meta={"lower_bound": 100285.0})
+    row = RunRow("best", status="done", schedule=sched)
+    title = SearchPlot._title(row, np.array([100286.0]), np.array([100285.0]))
+    assert "optimal" not in title and "gap 0.001 %" in title and "best 100,286" in title
+    sched.meta["lower_bound"] = 100286.0
+    assert SearchPlot._title(row, np.array([100286.0]), np.array([100286.0])).endswith("optimal")
