@@ -25,10 +25,8 @@ from __future__ import annotations
 
 import argparse
 import csv
-import itertools
 import json
 import os
-import random
 import statistics
 import sys
 import time
@@ -40,7 +38,7 @@ sys.path.insert(0, str(ROOT))
 from model.algorithms import get_algorithm  # noqa: E402
 from model.formats import stg  # noqa: E402
 from model.graph import Platform, TaskGraph  # noqa: E402
-from model.instance import compile_instance  # noqa: E402
+from model.reference import brute_force_makespan, jittered, tiny_real_case  # noqa: E402
 
 DATA = Path(os.environ.get("TASKMAPPER_BENCH_DATA", ROOT / "benchmarks" / "data"))
 
@@ -78,74 +76,16 @@ def table(title: str, rows: dict[str, list[tuple[float, bool, float]]]) -> None:
               f"{hit:>8} {sum(1 for _r, p, _t in rs if p):>7} {max(t for *_x, t in rs):>7.2f}")
 
 
-def real_tiny(seed: int) -> tuple[TaskGraph, Platform]:
-    """3-6 tasks, real-valued costs (related or unrelated), data, latency and bandwidth, some pins."""
-    rnd = random.Random(seed)
-    n, m = rnd.randint(3, 6), rnd.choice([2, 3])
-    g = TaskGraph(f"real-{seed}")
-    unrelated = rnd.random() < 0.5
-    for k in range(n):
-        if unrelated:
-            g.add_task(f"t{k}", costs=[rnd.uniform(0.5, 9.5) for _ in range(m)])
-        else:
-            g.add_task(f"t{k}", rnd.uniform(0.5, 9.5))
-    for v in range(n):
-        for u in range(v):
-            if rnd.random() < 0.4:
-                g.add_edge(f"t{u}", f"t{v}", rnd.uniform(0.0, 8.0))
-    plat = Platform.homogeneous(m, bandwidth=rnd.uniform(0.5, 2.0), latency=rnd.uniform(0.0, 1.5))
-    for t in g.tasks:
-        if rnd.random() < 0.25:
-            g.nx.nodes[t]["pin"] = rnd.choice(plat.ids)
-    return g, plat
-
-
-def brute_force(g: TaskGraph, plat: Platform) -> float:
-    """The optimum: every pin-honouring mapping × every topological order, each task as early as possible."""
-    inst = compile_instance(g, plat)
-    n, m = inst.n, inst.m
-    choices = [[int(inst.pin[i])] if inst.pin[i] >= 0 else list(range(m)) for i in range(n)]
-    orders = [o for o in itertools.permutations(range(n))
-              if all(o.index(j) < o.index(i) for i in range(n) for j in inst.preds[i])]
-    best = float("inf")
-    for assign in itertools.product(*choices):
-        for order in orders:
-            free, finish = [0.0] * m, [0.0] * n
-            for i in order:
-                p = assign[i]
-                start = free[p]
-                for j, d in zip(inst.preds[i], inst.pred_data[i]):
-                    start = max(start, finish[j] + inst.comm(d, assign[j], p))
-                finish[i] = free[p] = start + float(inst.w[i, p])
-            best = min(best, max(finish))
-    return best
-
-
-def real_valued(g: TaskGraph, seed: int) -> TaskGraph:
-    """``g`` with every cost and data size multiplied by a seeded factor in [0.9, 1.1]."""
-    rnd = random.Random(seed)
-    h = TaskGraph(g.name)
-    for t in g.tasks:
-        costs = g.costs(t)
-        if costs:
-            h.add_task(t, costs=[c * rnd.uniform(0.9, 1.1) for c in costs])
-        else:
-            h.add_task(t, g.cost(t) * rnd.uniform(0.9, 1.1))
-    for u, v in g.edges:
-        h.add_edge(u, v, g.data(u, v) * rnd.uniform(0.9, 1.1))
-    return h
-
-
 def real_sets(names: list[str], time_limit: float) -> None:
     """Proofs on real-valued costs: proven count, gaps of the rest, bounds past the optimum."""
     sets: dict[str, list[tuple[TaskGraph, Platform, float | None]]] = {
-        "real tiny": [(*real_tiny(s), None) for s in range(60)],
+        "real tiny": [(*tiny_real_case(s), None) for s in range(60)],
         "real comm": [],
     }
-    sets["real tiny"] = [(g, p, brute_force(g, p)) for g, p, _ in sets["real tiny"]]
+    sets["real tiny"] = [(g, p, brute_force_makespan(g, p)) for g, p, _ in sets["real tiny"]]
     for k, path in enumerate(sorted((DATA / "optimal-comm").glob("case-*.json"))):
         g, plat, _opt = case_graph(path)
-        sets["real comm"].append((real_valued(g, k), plat, None))
+        sets["real comm"].append((jittered(g, k), plat, None))
     print(f"\nreal-valued costs, time limit {time_limit:g} s")
     print(f"{'set':<10} {'algorithm':<9} {'runs':>5} {'optimum':>8} {'proven':>7} {'bound>opt':>9} "
           f"{'gap median':>11} {'gap max':>9} {'max s':>7}")

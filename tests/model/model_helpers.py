@@ -35,35 +35,7 @@ def unit_graph(tasks, edges=()):
 
 
 def brute_force(g, plat):
-    """Smallest makespan over every pin-honouring mapping and every topological order.
+    """The optimum by enumeration (:func:`model.reference.brute_force_makespan`)."""
+    from model.reference import brute_force_makespan
 
-    Each task starts as early as its worker and its inputs allow, in the order; some
-    optimal schedule is of that form (take its tasks in the order of their starts), so
-    this is the optimum, computed independently of every solver. Tiny graphs only.
-    """
-    import itertools
-
-    from model.instance import compile_instance
-
-    inst = compile_instance(g, plat)
-    n, m = inst.n, inst.m
-    choices = [[int(inst.pin[i])] if inst.pin[i] >= 0 else list(range(m)) for i in range(n)]
-    orders = [
-        order
-        for order in itertools.permutations(range(n))
-        if all(order.index(j) < order.index(i) for i in range(n) for j in inst.preds[i])
-    ]
-    best = float("inf")
-    for assign in itertools.product(*choices):
-        for order in orders:
-            free = [0.0] * m
-            finish = [0.0] * n
-            for i in order:
-                p = assign[i]
-                start = free[p]
-                for j, d in zip(inst.preds[i], inst.pred_data[i]):
-                    start = max(start, finish[j] + inst.comm(d, assign[j], p))
-                finish[i] = start + float(inst.w[i, p])
-                free[p] = finish[i]
-            best = min(best, max(finish))
-    return best
+    return brute_force_makespan(g, plat)

@@ -10,6 +10,8 @@ from model.algorithms import Cancelled, get_algorithm
 from model.algorithms import optimal as optimal_mod
 from model.formats import benchcase, load_graph
 from model.graph import GraphError, Platform, TaskGraph
+from model.reference import jittered as real_valued
+from model.reference import tiny_real_case as real_case
 
 CASES = sorted((ROOT / "benchmarks" / "data" / "optimal-comm").glob("case-*.json"))
 
@@ -148,31 +150,6 @@ def test_optimal_bound_is_never_above_the_makespan_when_times_do_not_scale():
 
 
 # ------------------------------------------------- real-valued costs against brute force
-def real_case(seed: int) -> tuple[TaskGraph, Platform]:
-    """3-6 tasks with real-valued costs (related or unrelated, 2 or 3 workers), real-valued
-    data, latency and bandwidth, and some pins: nothing scales to thousandths."""
-    import random
-
-    rnd = random.Random(seed)
-    n, m = rnd.randint(3, 6), rnd.choice([2, 3])
-    g = TaskGraph(f"real-{seed}")
-    unrelated = rnd.random() < 0.5
-    for k in range(n):
-        if unrelated:
-            g.add_task(f"t{k}", costs=[rnd.uniform(0.5, 9.5) for _ in range(m)])
-        else:
-            g.add_task(f"t{k}", rnd.uniform(0.5, 9.5))
-    for v in range(n):
-        for u in range(v):
-            if rnd.random() < 0.4:
-                g.add_edge(f"t{u}", f"t{v}", rnd.uniform(0.0, 8.0))
-    plat = Platform.homogeneous(m, bandwidth=rnd.uniform(0.5, 2.0), latency=rnd.uniform(0.0, 1.5))
-    for t in g.tasks:
-        if rnd.random() < 0.25:
-            g.nx.nodes[t]["pin"] = rnd.choice(plat.ids)
-    return g, plat
-
-
 REAL_SEEDS = range(60)
 
 
@@ -224,23 +201,6 @@ def test_a_real_valued_proof_is_the_bound_not_the_solver_status():
     assert p["proof"] == "optimal within 0.1 %"
     assert proof_of(10.0, 9.99, proven=False)["proven_optimal"] is False
     assert proof_of(3.0, 0.0)["proof"] == "no bound"
-
-
-def real_valued(g: TaskGraph, seed: int) -> TaskGraph:
-    """``g`` with every cost and data size multiplied by a random factor in [0.9, 1.1]."""
-    import random
-
-    rnd = random.Random(seed)
-    h = TaskGraph(g.name)
-    for t in g.tasks:
-        costs = g.costs(t)
-        if costs:
-            h.add_task(t, costs=[c * rnd.uniform(0.9, 1.1) for c in costs])
-        else:
-            h.add_task(t, g.cost(t) * rnd.uniform(0.9, 1.1))
-    for u, v in g.edges:
-        h.add_edge(u, v, g.data(u, v) * rnd.uniform(0.9, 1.1))
-    return h
 
 
 @pytest.mark.parametrize("path", CASES[:12:3], ids=lambda p: p.stem)
