@@ -77,14 +77,10 @@ def _sweep(inst: Instance, w: np.ndarray, c: np.ndarray | None, up: bool, floor:
     frontier = np.flatnonzero(left == 0)
     done = np.zeros(n, dtype=bool)
     while len(frontier) >= _SMALL_ROUND:
-        cnt = deg[frontier]
-        first = ptr[frontier]
-        offs = np.zeros(len(frontier) + 1, dtype=np.int64)
-        np.cumsum(cnt, out=offs[1:])
-        has = cnt > 0
+        edge, offs = edges_of(ptr, frontier)
+        has = deg[frontier] > 0
         best = np.full(len(frontier), floor)
         if offs[-1]:
-            edge = np.repeat(first - offs[:-1], cnt) + np.arange(offs[-1], dtype=np.int64)
             other = nbr[edge]
             vals = out[other] if up else out[other] + w[other]
             if cost is not None:
@@ -93,17 +89,7 @@ def _sweep(inst: Instance, w: np.ndarray, c: np.ndarray | None, up: bool, floor:
             np.maximum(best, floor, out=best)
         out[frontier] = w[frontier] + best if up else best
         done[frontier] = True
-        # the tasks this round unblocks
-        bcnt = back_ptr[frontier + 1] - back_ptr[frontier]
-        total = int(bcnt.sum())
-        if not total:
-            break
-        boffs = np.zeros(len(frontier), dtype=np.int64)
-        np.cumsum(bcnt[:-1], out=boffs[1:])
-        bedge = np.repeat(back_ptr[frontier] - boffs, bcnt) + np.arange(total, dtype=np.int64)
-        hit, times = np.unique(back[bedge], return_counts=True)
-        left[hit] -= times
-        frontier = hit[left[hit] == 0]
+        frontier = _unblocked(frontier, back_ptr, back, left)
     if done.all():
         return out
     # the rest task by task, in (reverse) topological order
@@ -150,20 +136,23 @@ def frontiers(inst: Instance, up: bool = True) -> Iterator[np.ndarray]:
     while len(frontier) >= _SMALL_ROUND:
         yield frontier
         done[frontier] = True
-        bcnt = back_ptr[frontier + 1] - back_ptr[frontier]
-        total = int(bcnt.sum())
-        if not total:
-            return
-        boffs = np.zeros(len(frontier), dtype=np.int64)
-        np.cumsum(bcnt[:-1], out=boffs[1:])
-        bedge = np.repeat(back_ptr[frontier] - boffs, bcnt) + np.arange(total, dtype=np.int64)
-        hit, times = np.unique(back[bedge], return_counts=True)
-        left[hit] -= times
-        frontier = hit[left[hit] == 0]
+        frontier = _unblocked(frontier, back_ptr, back, left)
     rest = done.tolist()
     for i in reversed(inst.topo) if up else inst.topo:
         if not rest[i]:
             yield np.array([i])
+
+
+def _unblocked(frontier: np.ndarray, back_ptr: np.ndarray, back: np.ndarray, left: np.ndarray) -> np.ndarray:
+    """The tasks whose last unfinished neighbour was in ``frontier`` (``left`` counts each
+    task's unfinished neighbours and is updated); empty when ``frontier`` unblocks none."""
+    edges, _offs = edges_of(back_ptr, frontier)
+    if not len(edges):
+        return edges
+    hit, times = np.unique(back[edges], return_counts=True)
+    left[hit] -= times
+    ready: np.ndarray = hit[left[hit] == 0]
+    return ready
 
 
 def edges_of(ptr: np.ndarray, tasks: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
