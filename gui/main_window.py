@@ -457,10 +457,16 @@ class MainWindow(QtWidgets.QMainWindow):
         if self.files.loading is not None:
             self.files.loading.cancel()
         self.gantt.construction.stop()
-        self.live_analysis.wait(3000)
-        if self._scaling_page.made:
-            self.scaling_view.wait(3000)
-        self.report_export.wait(3000)
-        self.manager.wait_all(3000)
-        self.execution.wait_all(5000)
+        self.wait_for_background()
         event.accept()
+
+    def wait_for_background(self, ms: int = 3000) -> None:
+        """Wait (up to about ``ms`` each) for the window's background work: analysis, the
+        speed-up curves (if that tab was ever built), report export, mapping runs and a real
+        run (which gets at least 5 s: its tasks get time to finish)."""
+        self.live_analysis.wait(ms)
+        if self._scaling_page.made:
+            self.scaling_view.wait(ms)
+        self.report_export.wait(ms)
+        self.manager.wait_all(ms)
+        self.execution.wait_all(max(ms, 5000))

@@ -57,6 +57,27 @@ def _private_autosave_folder(tmp_path, monkeypatch):
     monkeypatch.setenv("TASKMAPPER_AUTOSAVE_DIR", str(tmp_path / "autosave"))
 
 
+@pytest.fixture
+def main_window(qtbot, tmp_path, monkeypatch):
+    """The main window as a user opens it, shown at 1280 × 800: no dialogs, its settings
+    (recent files, folders) in the test's folder. It closes without the unsaved-changes
+    question, and its background work has ended when the test ends."""
+    from PySide6 import QtCore
+
+    from gui.main_window import MainWindow
+
+    monkeypatch.setenv("TASKMAPPER_NO_DIALOGS", "1")
+    QtCore.QSettings.setDefaultFormat(QtCore.QSettings.Format.IniFormat)
+    QtCore.QSettings.setPath(QtCore.QSettings.Format.IniFormat, QtCore.QSettings.Scope.UserScope, str(tmp_path))
+    w = MainWindow()
+    # pytest-qt closes the window before the fixtures end: no unsaved-changes question then
+    qtbot.addWidget(w, before_close_func=lambda w: w.document.undo_stack.setClean())
+    w.resize(1280, 800)
+    w.show()
+    yield w
+    w.wait_for_background(5000)
+
+
 @pytest.fixture(scope="session")
 def heft_graph():
     """The HEFT paper example graph (Topcuoglu et al. 2002, Fig. 2)."""

@@ -263,23 +263,9 @@ def test_play_turns_the_playback_colours_on_only_from_plain(qtbot):
 
 # ------------------------------------------------------------------ the whole window
 @pytest.fixture
-def window(qtbot, tmp_path, monkeypatch):
-    from gui.main_window import MainWindow
-
-    monkeypatch.setenv("TASKMAPPER_NO_DIALOGS", "1")
-    QtCore.QSettings.setDefaultFormat(QtCore.QSettings.Format.IniFormat)
-    QtCore.QSettings.setPath(QtCore.QSettings.Format.IniFormat, QtCore.QSettings.Scope.UserScope, str(tmp_path))
-    w = MainWindow()
-    qtbot.addWidget(w)
-    w.show()
-    w.open_path(str(HEFT_EXAMPLE))
-    yield w
-    w.scaling_view.wait(5000)
-    w.report_export.wait(5000)
-    w.live_analysis.wait(5000)
-    w.manager.wait_all(5000)
-    w.execution.wait_all(5000)
-    w.document.undo_stack.setClean()
+def window(main_window):
+    main_window.open_path(str(HEFT_EXAMPLE))
+    return main_window
 
 
 def _run(qtbot, w, names):

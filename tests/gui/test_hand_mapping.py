@@ -17,7 +17,6 @@ import pytest
 from PySide6 import QtCore, QtGui, QtWidgets
 from PySide6.QtTest import QTest
 
-from gui.main_window import MainWindow
 from model.formats import load_graph, load_schedule, save_schedule
 from model.hand import drop_position, position_in_time
 from model.mapping import Mapping, evaluate, fit_problems
@@ -27,16 +26,10 @@ HEFT_EXAMPLE = Path(__file__).resolve().parents[2] / "assets" / "examples" / "he
 
 
 @pytest.fixture
-def window(qtbot, tmp_path, monkeypatch):
-    monkeypatch.setenv("TASKMAPPER_NO_DIALOGS", "1")
-    QtCore.QSettings.setDefaultFormat(QtCore.QSettings.Format.IniFormat)
-    QtCore.QSettings.setPath(QtCore.QSettings.Format.IniFormat, QtCore.QSettings.Scope.UserScope, str(tmp_path))
-    w = MainWindow()
-    qtbot.addWidget(w)
-    # pytest-qt closes the window before this fixture ends: no unsaved-changes question then
+def window(qtbot, main_window, monkeypatch):
+    w = main_window
+    # a test may open another graph over its moves: no unsaved-changes question then either
     monkeypatch.setattr(w, "maybe_save", lambda: True)
-    w.resize(1280, 800)
-    w.show()
     qtbot.waitExposed(w)
     assert w.open_path(str(HEFT_EXAMPLE))
     with qtbot.waitSignal(w.manager.run_finished, timeout=30_000):
@@ -44,9 +37,7 @@ def window(qtbot, tmp_path, monkeypatch):
     assert w.session.primary is not None and w.session.primary.makespan == 80
     w.gantt.glide.duration_ms = 0  # bars jump to their places (the glide has its own test)
     yield w
-    w.manager.wait_all(10_000)
     w.results.wait_hand_jobs(5000)
-    w.document.undo_stack.setClean()
 
 
 def heft(w) -> Schedule:

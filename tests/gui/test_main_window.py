@@ -9,25 +9,14 @@ from pathlib import Path
 import pytest
 from PySide6 import QtCore, QtWidgets
 
-from gui.main_window import MainWindow
 from model.formats import load_graph
 
 HEFT_EXAMPLE = Path(__file__).resolve().parents[2] / "assets" / "examples" / "heft-paper.taskgraph.json"
 
 
 @pytest.fixture
-def window(qtbot, tmp_path, monkeypatch):
-    monkeypatch.setenv("TASKMAPPER_NO_DIALOGS", "1")
-    # keep the user's recent-files list out of the tests
-    QtCore.QSettings.setDefaultFormat(QtCore.QSettings.Format.IniFormat)
-    QtCore.QSettings.setPath(QtCore.QSettings.Format.IniFormat, QtCore.QSettings.Scope.UserScope, str(tmp_path))
-    w = MainWindow()
-    qtbot.addWidget(w)
-    w.show()
-    yield w
-    w.manager.wait_all(5000)
-    w.execution.wait_all(5000)
-    w.document.undo_stack.setClean()
+def window(main_window):
+    return main_window
 
 
 def run_and_wait(qtbot, w, names):

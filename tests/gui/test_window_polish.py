@@ -9,7 +9,6 @@ from PySide6 import QtCore
 
 from gui.algorithms import is_anytime, is_slow
 from gui.gantt import PlaybackBar
-from gui.main_window import MainWindow
 from gui.panels import PlatformPanel
 from model.algorithms import available
 
@@ -17,17 +16,8 @@ FORK_JOIN = Path(__file__).resolve().parents[2] / "assets" / "examples" / "fork-
 
 
 @pytest.fixture
-def window(qtbot, tmp_path, monkeypatch):
-    monkeypatch.setenv("TASKMAPPER_NO_DIALOGS", "1")
-    QtCore.QSettings.setDefaultFormat(QtCore.QSettings.Format.IniFormat)
-    QtCore.QSettings.setPath(QtCore.QSettings.Format.IniFormat, QtCore.QSettings.Scope.UserScope, str(tmp_path))
-    w = MainWindow()
-    qtbot.addWidget(w)
-    w.resize(1280, 800)
-    w.show()
-    yield w
-    w.manager.wait_all(5000)
-    w.document.undo_stack.setClean()
+def window(main_window):
+    return main_window
 
 
 def _quick_algorithms() -> list[str]:

@@ -14,7 +14,6 @@ from PySide6 import QtCore, QtGui, QtTest, QtWidgets
 
 from gui.algorithms import is_anytime, is_slow
 from gui.gantt import PlaybackBar
-from gui.main_window import MainWindow
 from gui.results import COL
 from model import generators
 from model.algorithms import available
@@ -29,19 +28,8 @@ LEFT = QtCore.Qt.MouseButton.LeftButton
 
 
 @pytest.fixture
-def window(qtbot, tmp_path, monkeypatch):
-    monkeypatch.setenv("TASKMAPPER_NO_DIALOGS", "1")
-    QtCore.QSettings.setDefaultFormat(QtCore.QSettings.Format.IniFormat)
-    QtCore.QSettings.setPath(QtCore.QSettings.Format.IniFormat, QtCore.QSettings.Scope.UserScope, str(tmp_path))
-    w = MainWindow()
-    # the window closes before this fixture ends: no unsaved-changes question then
-    qtbot.addWidget(w, before_close_func=lambda w: w.document.undo_stack.setClean())
-    w.resize(1280, 800)
-    w.show()
-    yield w
-    w.manager.wait_all(10_000)
-    w.execution.wait_all(10_000)
-    w.document.undo_stack.setClean()
+def window(main_window):
+    return main_window
 
 
 def quick_heuristics() -> list[str]:
