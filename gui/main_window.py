@@ -215,21 +215,17 @@ class MainWindow(QtWidgets.QMainWindow):
         graph = row.graph if row is not None and row.graph is not None else self.document.graph
         prepared = row.prepared.get("gantt") if row is not None else None
         geometry = prepared if isinstance(prepared, GanttGeometry) else None
-        self._shown_version = row.version if row is not None else self.document.version
-        self.session.show([sched], graph, geometry=geometry)
+        self.session.show([sched], graph, geometry=geometry)  # its stale note: _on_session_shown_changed
         note = ""
         if sched.meta.get("cancelled"):
             note = " (cancelled: the best found so far, not proven)"
         self.statusBar().showMessage(f"{sched.algorithm}: makespan {human(sched.makespan, 6)}{note}", 4000)
-        self._refresh_stale_note()
 
     def show_comparison(self, schedules: list[Schedule]) -> None:
         """Show 2+ schedules stacked on one time axis."""
         if schedules:
             row = self.results.row_of_schedule(schedules[0])
-            self._shown_version = row.version if row is not None else self.document.version
             self.session.show(schedules, self.document.graph if row is None or row.graph is None else row.graph)
-            self._refresh_stale_note()
 
     def animate_construction(self) -> None:
         sched = self.session.primary
