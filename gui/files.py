@@ -186,13 +186,19 @@ class FileCommands:
     def adopt(self, graph: TaskGraph, *, source: str = "") -> None:
         """Make ``graph`` the document as unsaved work (a restored autosave): Save asks
         for a file name unless ``source`` is a graph file of the user's."""
-        release_long_lived()
         native = bool(source) and source.lower().endswith(".json") and not is_example(source)
+        self._install(graph, source if native else None, "" if native else source, unsaved=True)
+
+    def _install(self, graph: TaskGraph, path: str | None, copy_of: str, *, unsaved: bool = False) -> None:
+        """Make ``graph`` the document (saved to ``path``, or an untitled copy of ``copy_of``):
+        the runs of the old one cancelled, its results cleared, the editor fitted."""
+        release_long_lived()
         self.window.manager.cancel_all()
-        self.window.document.set_graph(graph, source if native else None)
-        self.copy_of = "" if native else source
-        keep_long_lived(len(graph))
-        self.window.document.undo_stack.resetClean()  # unsaved until the user saves it
+        self.window.document.set_graph(graph, path)
+        self.copy_of = copy_of
+        keep_long_lived(len(graph))  # the open graph stays: keep it out of full collections
+        if unsaved:
+            self.window.document.undo_stack.resetClean()  # unsaved until the user saves it
         self.window.session.clear()
         self.window.editor.fit()
         self.window._update_title()
@@ -310,18 +316,11 @@ class FileCommands:
 
     def _opened(self, path: str, graph: TaskGraph) -> None:
         """Make the graph read from ``path`` the document."""
-        release_long_lived()
         example = is_example(path)
         # a bundled example opens as an untitled copy: Save must not overwrite it
         native = Path(path).suffix.lower() == ".json" and not example
-        self.window.manager.cancel_all()
-        self.window.document.set_graph(graph, str(path) if native else None)
-        self.copy_of = str(path) if example else ""
-        keep_long_lived(len(graph))  # the open graph stays: keep it out of full collections
-        self.window.session.clear()
+        self._install(graph, str(path) if native else None, str(path) if example else "")
         self._remember(path)
-        self.window.editor.fit()
-        self.window._update_title()
         if _is_wfformat(path):
             # a workflow instance is a graph and a recorded execution: show both
             self.open_schedule(path, remember=False)
