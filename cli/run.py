@@ -76,6 +76,19 @@ class ProgressLine:
             self.shown = False
 
 
+def _quiet_dask_logs() -> None:
+    """A worker that dies mid-run makes Dask's scheduler and client (in this process) log
+    their broken connections with tracebacks; the run's own error line names the dead
+    worker and its task. Importing Dask sets its loggers' levels, so it is imported first."""
+    import logging
+
+    try:
+        import distributed  # noqa: F401
+    except ImportError:
+        return  # the run says what to install
+    logging.getLogger("distributed").setLevel(logging.CRITICAL)
+
+
 def _check_output(out: str | None) -> None:
     if out in (None, "-"):
         return
@@ -162,6 +175,8 @@ def run_cli(args: Any) -> int:
     label = f"running {len(graph)} tasks on {len(platform)} {kind} workers ({policy})"
     # printed once the workers are up: a run refused before starting prints only its error
     progress = ProgressLine(label, sys.stderr, announce=True)
+    if executor == "dask":
+        _quiet_dask_logs()
     try:
         trace = run_graph(
             graph, platform, executor=executor, schedule=schedule, dynamic=dynamic,
