@@ -152,10 +152,8 @@ def main(files: Sequence[str] = ()) -> int:
     if restored and files:
         win.show_status("Restored the autosaved graph; the files given were opened after it", 8000)
     if os.environ.get("TASKMAPPER_QUIT_AFTER_START"):
-        # used by start-up measurements: leave as soon as the window is on screen
-        from PySide6 import QtCore
-
-        QtCore.QTimer.singleShot(0, app.quit)
+        # used by start-up checks: leave once the window is on screen and complete
+        win.ready.connect(app.quit)
     status = int(app.exec())
     if app.property("taskmapper_interrupted"):
         return 130

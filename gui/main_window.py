@@ -49,7 +49,15 @@ def _prepare_gantt(sched: Schedule, graph: TaskGraph, platform: Platform, *, sho
 
 
 class MainWindow(QtWidgets.QMainWindow):
-    """TaskMapper's window. Holds one :class:`Document` at a time."""
+    """TaskMapper's window. Holds one :class:`Document` at a time.
+
+    What the first paint does not show is made right after it: the Gantt chart's plot
+    (:meth:`GanttView.make_plot`, with pyqtgraph's import), so the window is on screen
+    sooner. :attr:`ready` says when that is done; a part asked for earlier is made then.
+    """
+
+    #: the window has been painted once and the parts made after that first paint exist
+    ready = QtCore.Signal()
 
     def __init__(self, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
@@ -144,6 +152,28 @@ class MainWindow(QtWidgets.QMainWindow):
         self._connect()
         self.statusBar().showMessage("Ready")
         self._update_title()
+        #: whether the first paint happened and what it left for later is made
+        self.is_ready = False
+        self._first_paint_seen = False
+        self._closing = False
+        self.installEventFilter(self)
+
+    def eventFilter(self, obj: QtCore.QObject, event: QtCore.QEvent) -> bool:
+        if obj is self and event.type() == QtCore.QEvent.Type.Paint and not self._first_paint_seen:
+            self._first_paint_seen = True
+            self.removeEventFilter(self)
+            # after the paint is on screen (the children paint in the same pass): a queued call
+            QtCore.QTimer.singleShot(0, self._finish_start)
+        return super().eventFilter(obj, event)
+
+    def _finish_start(self) -> None:
+        """Make what the first paint did not need (the chart's plot), so that the first run
+        shown does not wait for it."""
+        if self._closing:  # closed at once (the waits of closeEvent run queued calls)
+            return
+        self.gantt.make_plot()
+        self.is_ready = True
+        self.ready.emit()
 
     @property
     def profile_view(self) -> ProfileView:
@@ -453,6 +483,7 @@ class MainWindow(QtWidgets.QMainWindow):
         if self.files.loading is not None:
             self.files.loading.cancel()
         self.gantt.construction.stop()
+        self._closing = True
         self.wait_for_background()
         event.accept()
 

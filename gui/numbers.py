@@ -2,18 +2,15 @@
 
 :func:`human` writes ``10990`` as ``"10,990"`` (never ``"1.099e+04"``), ``0.25`` as
 ``"0.25"`` and keeps scientific notation for the very small and the very large only.
-:class:`HumanAxisItem` gives pyqtgraph axes the same tick labels, with no SI-prefix
-rescaling (no ``"(x0.001)"`` next to the axis title).
+The chart axes use it too (:class:`gui.axes.HumanAxisItem`); this module imports no
+pyqtgraph, so the window's panels can print numbers before any plot exists.
 """
 
 from __future__ import annotations
 
 import math
-from typing import Any
 
-import pyqtgraph as pg
-
-__all__ = ["HumanAxisItem", "human"]
+__all__ = ["human"]
 
 
 def human(v: float | None, digits: int = 4) -> str:
@@ -50,19 +47,3 @@ def human(v: float | None, digits: int = 4) -> str:
     if decimals:
         text = text.rstrip("0").rstrip(".")
     return "0" if text in ("-0", "") else text
-
-
-class HumanAxisItem(pg.AxisItem):  # type: ignore[misc]  # pyqtgraph ships no types
-    """A pyqtgraph axis whose tick labels are :func:`human` numbers, never SI-rescaled."""
-
-    def __init__(self, orientation: str, **kw: Any) -> None:
-        super().__init__(orientation, **kw)
-        self.enableAutoSIPrefix(False)
-
-    def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
-        # enough digits to tell neighbouring ticks apart, whatever their magnitude
-        span = max((abs(v) for v in values), default=0.0)
-        digits = 4
-        if spacing > 0 and span > 0:
-            digits = max(1, math.floor(math.log10(span)) - math.floor(math.log10(spacing)) + 1)
-        return [human(v * scale, min(max(digits, 1), 12)) for v in values]

@@ -216,8 +216,9 @@ class Construction(QtCore.QObject):
         """Stop a replay and show every bar."""
         self.timer.stop()
         self._active = False
-        self.view.item.visible_mask = None
-        self.view.item.set_highlight("selected", [])
+        if self.view.plot_made:  # else no bar was ever drawn
+            self.view.item.visible_mask = None
+            self.view.item.set_highlight("selected", [])
         self.panel.refresh()
 
     # ------------------------------------------------------------------ drawing

@@ -21,28 +21,28 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pyqtgraph as pg
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from gui.numbers import HumanAxisItem, human
+from gui.numbers import human
 from model.analysis import level_of
 from model.chart import GanttGeometry, gantt_geometry, schedule_critical_path, schedule_label
 from model.graph import GraphError, Platform, TaskGraph
 from model.schedule import Schedule, Slot
 
-from .bars import GanttBarsItem
 from .colours import COLOUR_MODES, bar_colours, legend_entries
 from .construction import Construction
-from .drag import BarDrag
-from .glide import Glide
-from .grid import TimeGrid
 from .legend import Legend
 from .playback import Playback, PlaybackBar
 
 if TYPE_CHECKING:
+    import pyqtgraph as pg
+
     from gui.session import Session
 
-    from .drag import Mover
+    from .bars import GanttBarsItem
+    from .drag import BarDrag, Mover
+    from .glide import Glide
+    from .grid import TimeGrid
 
 __all__ = ["GanttView"]
 
@@ -59,6 +59,25 @@ def _fmt(x: float) -> str:
     return human(x, 6)
 
 
+class _Plot:
+    """The chart's pyqtgraph parts (see :meth:`GanttView.make_plot`)."""
+
+    plot: pg.PlotWidget
+    plot_item: pg.PlotItem
+    view_box: pg.ViewBox
+    grid: TimeGrid
+    item: GanttBarsItem
+    now_line: pg.InfiniteLine
+    cursor_line: pg.InfiniteLine
+    legend: Legend
+    change_label: QtWidgets.QLabel
+    glide: Glide
+    drag: BarDrag
+
+    def __init__(self) -> None:
+        self.separators: list[pg.InfiniteLine] = []
+
+
 class GanttView(QtWidgets.QWidget):
     """Gantt chart of one schedule, or of several stacked on one time axis.
 
@@ -68,6 +87,14 @@ class GanttView(QtWidgets.QWidget):
         The replay clock to follow (one is created when missing; see :attr:`playback`).
     session : Session or None
         Draw what it shows, whenever that changes.
+
+    Notes
+    -----
+    The plot (pyqtgraph's widget and items: :attr:`plot`, :attr:`item`, :attr:`view_box`,
+    :attr:`drag`, :attr:`glide` …) is made by :meth:`make_plot`, or when one of them is
+    first asked for, or when a schedule is first shown. Until then the widget shows its
+    controls and the "no schedule" note, and pyqtgraph is not imported: the main window
+    goes on screen without it and makes the plot right after its first paint.
     """
 
     task_clicked = QtCore.Signal(str)
@@ -99,62 +126,164 @@ class GanttView(QtWidgets.QWidget):
         self._worker_lanes: tuple[GanttGeometry, list[tuple[str, float]]] | None = None
         #: the pins drawn on bars (``None``: those of the shown graph)
         self._pins: dict[str, str] | None = None
-        self._build_plot()
+        self._plot: _Plot | None = None
         self._build_controls()
         self.construction = Construction(self)
         self.construction.finished.connect(self.construction_finished)
-        self.glide = Glide(self.item, self)
-        self.drag = BarDrag(self)
+        self.playback.time_changed.connect(self._on_playback_time_changed)
+        self.playback.state_changed.connect(lambda _p: self._on_playback_time_changed(self.playback.time))
         #: what the chart follows (``None``: schedules are set with :meth:`set_schedules`)
         self.session = session
         if session is not None:
             session.shown_changed.connect(self._on_session_shown_changed)
 
+    # ------------------------------------------------------------------ the plot
+    @property
+    def plot_made(self) -> bool:
+        """Whether the plot exists yet (see :meth:`make_plot`)."""
+        return self._plot is not None
+
+    def make_plot(self) -> None:
+        """Make the plot now if it is not made yet: import pyqtgraph, build its widget, the
+        bars item, the time grid, the lines, the legend, bar dragging and gliding."""
+        if self._plot is None:
+            self._build_plot()
+
+    def _parts(self) -> _Plot:
+        if self._plot is None:
+            self._build_plot()
+        assert self._plot is not None
+        return self._plot
+
+    @property
+    def plot(self) -> pg.PlotWidget:
+        """The pyqtgraph plot widget (made on first use)."""
+        return self._parts().plot
+
+    @property
+    def plot_item(self) -> pg.PlotItem:
+        """The plot's axes, title and items (made on first use)."""
+        return self._parts().plot_item
+
+    @property
+    def view_box(self) -> pg.ViewBox:
+        """The plot's view box: the time and lane range shown (made on first use)."""
+        return self._parts().view_box
+
+    @property
+    def item(self) -> GanttBarsItem:
+        """The item drawing every bar (made on first use)."""
+        return self._parts().item
+
+    @property
+    def grid(self) -> TimeGrid:
+        """The time grid behind the bars (made on first use)."""
+        return self._parts().grid
+
+    @property
+    def now_line(self) -> pg.InfiniteLine:
+        """The replay's "now" line (made on first use)."""
+        return self._parts().now_line
+
+    @property
+    def cursor_line(self) -> pg.InfiniteLine:
+        """The line following the mouse (made on first use)."""
+        return self._parts().cursor_line
+
+    @property
+    def separators(self) -> list[pg.InfiniteLine]:
+        """The lines between stacked schedules (made on first use)."""
+        return self._parts().separators
+
+    @property
+    def legend(self) -> Legend:
+        """The colour legend (made on first use)."""
+        return self._parts().legend
+
+    @property
+    def change_label(self) -> QtWidgets.QLabel:
+        """The banner saying what the last hand move did (made on first use)."""
+        return self._parts().change_label
+
+    @property
+    def glide(self) -> Glide:
+        """Moves the bars to their new places after a hand move (made on first use)."""
+        return self._parts().glide
+
+    @property
+    def drag(self) -> BarDrag:
+        """Dragging bars by mouse (made on first use)."""
+        return self._parts().drag
+
     def _build_plot(self) -> None:
+        import pyqtgraph as pg
+
+        from gui.axes import HumanAxisItem
+
+        from .bars import GanttBarsItem
+        from .drag import BarDrag
+        from .glide import Glide
+        from .grid import TimeGrid
+
+        p = _Plot()
         pg.setConfigOptions(antialias=False)
         # times print as people read them ("10,990"), never SI-rescaled ("(x0.001)")
-        self.plot = pg.PlotWidget(background="w", axisItems={"bottom": HumanAxisItem("bottom")})
-        self.plot_item: pg.PlotItem = self.plot.getPlotItem()
-        self.plot_item.hideButtons()
-        self.plot_item.setMenuEnabled(False)
-        self.view_box: pg.ViewBox = self.plot_item.getViewBox()
-        self.view_box.invertY(True)
-        self.view_box.setMouseEnabled(x=True, y=False)
+        p.plot = pg.PlotWidget(background="w", axisItems={"bottom": HumanAxisItem("bottom")})
+        p.plot.setVisible(False)
+        p.plot_item = p.plot.getPlotItem()
+        p.plot_item.hideButtons()
+        p.plot_item.setMenuEnabled(False)
+        p.view_box = p.plot_item.getViewBox()
+        p.view_box.invertY(True)
+        p.view_box.setMouseEnabled(x=True, y=False)
         for name in ("left", "bottom"):
-            ax = self.plot_item.getAxis(name)
+            ax = p.plot_item.getAxis(name)
             # times are in the schedule's own unit: no "(x0.001)" rescaling of the labels
             ax.enableAutoSIPrefix(False)
             ax.setPen(pg.mkPen("#444444"))
             ax.setTextPen(pg.mkPen("#222222"))
-        self.plot_item.setLabel("bottom", "time")
-        self.plot_item.setLabel("left", "worker")
-        self.grid = TimeGrid()
-        self.plot_item.addItem(self.grid, ignoreBounds=True)
+        p.plot_item.setLabel("bottom", "time")
+        p.plot_item.setLabel("left", "worker")
+        p.grid = TimeGrid()
+        p.plot_item.addItem(p.grid, ignoreBounds=True)
         # bars above the grid lines the axes draw (axes sit at z 0.5)
-        self.view_box.setZValue(1)
-        self.item = GanttBarsItem()
-        self.plot_item.addItem(self.item)
-        self.now_line = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen("#d62728", width=2))
-        self.now_line.setZValue(20)
-        self.now_line.hide()
-        self.plot_item.addItem(self.now_line, ignoreBounds=True)
-        self.cursor_line = pg.InfiniteLine(
+        p.view_box.setZValue(1)
+        p.item = GanttBarsItem()
+        p.plot_item.addItem(p.item)
+        p.now_line = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen("#d62728", width=2))
+        p.now_line.setZValue(20)
+        p.now_line.hide()
+        p.plot_item.addItem(p.now_line, ignoreBounds=True)
+        p.cursor_line = pg.InfiniteLine(
             angle=90, movable=False, pen=pg.mkPen((90, 90, 90, 120), width=1, style=QtCore.Qt.PenStyle.DashLine)
         )
-        self.cursor_line.hide()
-        self.plot_item.addItem(self.cursor_line, ignoreBounds=True)
-        self.separators: list[pg.InfiniteLine] = []
-        self.legend = Legend()
-        self.plot_item.layout.addItem(self.legend, 2, 3)
-        scene = self.plot.scene()
+        p.cursor_line.hide()
+        p.plot_item.addItem(p.cursor_line, ignoreBounds=True)
+        p.legend = Legend()
+        p.plot_item.layout.addItem(p.legend, 2, 3)
+        #: a banner over the chart's top right corner: what the last hand move did, in green
+        #: (shorter) or red (longer); it floats over the plot, so it never widens the layout
+        p.change_label = QtWidgets.QLabel(p.plot)
+        p.change_label.setObjectName("change_label")
+        p.change_label.setAttribute(QtCore.Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        p.change_label.hide()
+        # in the place kept for it: between the "no schedule" note and the playback bar
+        self._layout.insertWidget(self._layout.indexOf(self.empty_label) + 1, p.plot, 1)
+        self._plot = p
+        p.glide = Glide(p.item, self)
+        p.drag = BarDrag(self)
+        scene = p.plot.scene()
         # the scene answers the tooltip event (after the wake-up delay) by hiding any tooltip,
         # since no item has one: the chart answers it with the bar's own
-        self.plot.viewport().installEventFilter(self)
-        self.view_box.sigResized.connect(self._on_view_box_resized)
+        p.plot.viewport().installEventFilter(self)
+        p.view_box.sigResized.connect(self._on_view_box_resized)
         scene.sigMouseMoved.connect(self._on_scene_mouse_moved)
         scene.sigMouseClicked.connect(self._on_scene_mouse_clicked)
-        self.playback.time_changed.connect(self._on_playback_time_changed)
-        self.playback.state_changed.connect(lambda _p: self._on_playback_time_changed(self.playback.time))
+        if not self.schedules:
+            # the colours and overlays set before the plot existed (schedules shown later, or
+            # now by whoever asked for the plot, are drawn by their own rebuild)
+            self._rebuild()
+            self.fit()
 
     def _build_controls(self) -> None:
         self.colour_box = QtWidgets.QComboBox()
@@ -176,7 +305,7 @@ class GanttView(QtWidgets.QWidget):
             top.addWidget(w)
         top.addStretch(1)
         top.addWidget(self.cursor_label)
-        lay = QtWidgets.QVBoxLayout(self)
+        self._layout = lay = QtWidgets.QVBoxLayout(self)
         lay.setContentsMargins(2, 2, 2, 2)
         lay.addLayout(top)
         self.empty_label = QtWidgets.QLabel(EMPTY_TEXT)
@@ -184,15 +313,8 @@ class GanttView(QtWidgets.QWidget):
         self.empty_label.setWordWrap(True)
         self.empty_label.setStyleSheet("color: #666; background: white; border: 1px solid #ddd;")
         lay.addWidget(self.empty_label, 1)
-        lay.addWidget(self.plot, 1)
+        # the plot goes here when made (make_plot)
         lay.addWidget(self.playback_bar)
-        #: a banner over the chart's top right corner: what the last hand move did, in green
-        #: (shorter) or red (longer); it floats over the plot, so it never widens the layout
-        self.change_label = QtWidgets.QLabel(self.plot)
-        self.change_label.setObjectName("change_label")
-        self.change_label.setAttribute(QtCore.Qt.WidgetAttribute.WA_TransparentForMouseEvents)
-        self.change_label.hide()
-        self.plot.setVisible(False)
         self.colour_box.currentIndexChanged.connect(lambda i: self.set_colour_mode(self.colour_box.itemData(i)))
         self.critical_box.toggled.connect(self.set_show_critical)
         self.deps_box.toggled.connect(self.set_show_dependencies)
@@ -224,15 +346,17 @@ class GanttView(QtWidgets.QWidget):
         """Show one schedule, or 2+ stacked on one shared time axis (``platforms``, one per
         schedule, and ``geometry``: see :meth:`set_schedule`)."""
         self.construction.stop()
-        self.glide.stop()
-        self.drag.cancel()
+        if self._plot is not None:
+            self.glide.stop()
+            self.drag.cancel()
         self.schedules = list(schedules)
         self.platforms = list(platforms) if platforms is not None else [None] * len(self.schedules)
         self.graph = graph
         self._pins = None
         self._stale_note = ""
         self._change_note = ""
-        self.plot.setVisible(bool(self.schedules))
+        if self.schedules or self._plot is not None:  # nothing to draw needs no plot
+            self.plot.setVisible(bool(self.schedules))
         self.empty_label.setVisible(not self.schedules)
         self._levels = None
         self._critical = None
@@ -341,6 +465,8 @@ class GanttView(QtWidgets.QWidget):
     def update_marks(self) -> None:
         """Hatch the bars of tasks moved by hand (``meta["moved"]`` of their schedule) and put
         a pin on the bars of pinned tasks (see :meth:`set_pins`)."""
+        if self._plot is None:  # no bars yet: the first rebuild marks them
+            return
         moved: list[int] = []
         for si, s in enumerate(self.schedules):
             tasks = s.meta.get("moved")
@@ -360,6 +486,8 @@ class GanttView(QtWidgets.QWidget):
             related.update(self._neighbours(t))
         related -= set(self._selected)
         rel = [i for t in related for i in self.bars_of(t)]
+        if self._plot is None:
+            return
         self.item.set_highlight("selected", sel)
         self.item.set_highlight("related", rel)
 
@@ -376,6 +504,8 @@ class GanttView(QtWidgets.QWidget):
             blocked = self.colour_box.blockSignals(True)
             self.colour_box.setCurrentIndex(i)
             self.colour_box.blockSignals(blocked)
+        if self._plot is None:  # the first rebuild colours the bars
+            return
         colour, colours = bar_colours(self.chart, mode, self._levels_map())
         self.item.set_colours(colour, colours)
         self._update_legend()
@@ -388,8 +518,9 @@ class GanttView(QtWidgets.QWidget):
     def set_show_dependencies(self, on: bool) -> None:
         self.show_dependencies = bool(on)
         self._sync_box(self.deps_box, on)
-        self.item.show_arrows = self.show_dependencies
-        self.item.update()
+        if self._plot is not None:
+            self.item.show_arrows = self.show_dependencies
+            self.item.update()
 
     def set_show_transfers(self, on: bool) -> None:
         on = bool(on)
@@ -401,6 +532,8 @@ class GanttView(QtWidgets.QWidget):
 
     def fit(self) -> None:
         """Show the whole time axis and as many lanes as fit readably (:data:`MIN_LANE_PX`)."""
+        if self._plot is None:  # nothing drawn yet
+            return
         b = self.item.boundingRect()
         if not self.item.x0.size:
             self.view_box.setRange(xRange=(0, 1), yRange=(-0.5, 0.5), padding=0)
@@ -537,9 +670,13 @@ class GanttView(QtWidgets.QWidget):
     def change_note(self) -> str:
         """What the last hand move did to the shown schedule, as the banner over the chart
         says it (empty: no banner)."""
+        if self._plot is None:
+            return ""
         return self._change_note if self.change_label.isVisibleTo(self) else ""
 
     def _set_title(self) -> None:
+        if self._plot is None:  # the first rebuild sets it
+            return
         self.plot_item.setTitle(self.chart_title(), size="9pt", color="#222222")
         note = self._change_note
         self.change_label.setText(note)
@@ -550,6 +687,8 @@ class GanttView(QtWidgets.QWidget):
         self._place_change_label()
 
     def _place_change_label(self) -> None:
+        if self._plot is None:
+            return
         lab = self.change_label
         if not lab.isVisible():
             return
@@ -585,6 +724,8 @@ class GanttView(QtWidgets.QWidget):
         if g is None:
             g = gantt_geometry(self.schedules, self.graph, self.platforms, show_transfers=transfers)
         self.chart = g
+        if self._plot is None and not self.schedules:  # nothing to draw: no plot needed yet
+            return
         colour, colours = bar_colours(g, self.colour_mode, self._levels_map())
         self.item.set_bars(g.x0, g.x1, g.y, g.h, colour, g.bar_task, colours)
         left = self.plot_item.getAxis("left")
@@ -593,7 +734,9 @@ class GanttView(QtWidgets.QWidget):
         self._set_title()
         for line in self.separators:
             self.plot_item.removeItem(line)
-        self.separators = []
+        self.separators.clear()
+        import pyqtgraph as pg
+
         for top in g.group_tops[1:]:
             line = pg.InfiniteLine(pos=top + 0.25, angle=0, movable=False, pen=pg.mkPen("#888888", width=1))
             self.plot_item.addItem(line, ignoreBounds=True)
@@ -633,6 +776,8 @@ class GanttView(QtWidgets.QWidget):
         return out
 
     def _apply_critical(self) -> None:
+        if self._plot is None:  # the first rebuild applies it
+            return
         if not self.show_critical or not self.schedules:
             self.item.set_highlight("critical", [])
             self.item.arrow_critical = np.zeros(len(self.item.arrow_a), dtype=bool)
@@ -682,6 +827,8 @@ class GanttView(QtWidgets.QWidget):
             self._set_title()
 
     def _on_playback_time_changed(self, t: float) -> None:
+        if self._plot is None:  # nothing drawn: no "now" line
+            return
         pb = self.playback
         active = pb.playing or t < pb.end
         if active and self.schedules:
@@ -718,7 +865,8 @@ class GanttView(QtWidgets.QWidget):
         return True
 
     def eventFilter(self, obj: QtCore.QObject, event: QtCore.QEvent) -> bool:
-        if event.type() == QtCore.QEvent.Type.ToolTip and obj is self.plot.viewport():
+        if (event.type() == QtCore.QEvent.Type.ToolTip and self._plot is not None
+                and obj is self.plot.viewport()):
             self._show_bar_tooltip(self.plot.mapToScene(event.pos()))  # type: ignore[attr-defined]
             return True
         return super().eventFilter(obj, event)

@@ -42,10 +42,11 @@ from model.schedule import Schedule, Slot
 if TYPE_CHECKING:
     from gui.session import Session
 
+    from .search_plot import SearchPlot
+
 from .frozen import FrozenColumn
 from .metrics_job import MetricsJob
 from .progress import RunProgress
-from .search_plot import SearchPlot
 from .table import COL, COLUMNS, SORT_ROLE, ResultsModel, ResultsProxy, RunRow, assign_bounds
 
 __all__ = ["DEFAULT_TIME_LIMIT", "ResultsPanel"]
@@ -58,6 +59,13 @@ DEFAULT_CHECKED = "heft"
 HAND_METRICS_DELAY_MS = 120
 #: progress rows in view at once while runs go (more scroll)
 PROGRESS_ROWS_SHOWN = 4
+
+
+def _make_search_plot() -> QtWidgets.QWidget:
+    # pyqtgraph is imported with the first plot, not with the window
+    from .search_plot import SearchPlot
+
+    return SearchPlot()
 
 
 class ResultsPanel(QtWidgets.QWidget):
@@ -223,7 +231,7 @@ class ResultsPanel(QtWidgets.QWidget):
         # the algorithm names stay in view when the figures scroll sideways
         self.frozen = FrozenColumn(self.table, COL["algorithm"])
         # the search plot is made when a search is first shown
-        self._plot_page = LazyPage(SearchPlot)
+        self._plot_page = LazyPage(_make_search_plot)
         self._plot_page.hide()
         self.splitter = QtWidgets.QSplitter(QtCore.Qt.Orientation.Vertical)
         self.splitter.setChildrenCollapsible(False)
@@ -678,7 +686,7 @@ class ResultsPanel(QtWidgets.QWidget):
     @property
     def search_plot(self) -> SearchPlot:
         """The plot of the shown search's best makespan and bound (made on first use)."""
-        return cast(SearchPlot, self._plot_page.content())
+        return cast("SearchPlot", self._plot_page.content())
 
     def _search_row(self) -> RunRow | None:
         """The run the search plot shows (``None``: none, or no plot made yet)."""

@@ -6,7 +6,8 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtWidgets
 
-from gui.numbers import HumanAxisItem, human
+from gui.axes import HumanAxisItem
+from gui.numbers import human
 from model.comparison import OPTIMAL_TOL, finite, search_curves
 
 from .table import RunRow
