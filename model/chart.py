@@ -314,7 +314,17 @@ def _slot_ranges(bar_sched: IntArray, bar_worker: IntArray, count: int) -> list[
 
 
 def _distinct(names: Sequence[str]) -> bool:
-    """Whether no name repeats (chunk by chunk, like :func:`_index`)."""
+    """Whether no name repeats.
+
+    Names with distinct hashes are distinct: their hashes are sorted as one integer array
+    (a set of a million names costs several times as much). Only when two hashes are equal
+    (a name that repeats, or a rare collision) are the names themselves compared in a set.
+    """
+    if len(names) < 2:
+        return True
+    hashes = np.sort(_column(hash, names, np.int64))
+    if not (hashes[1:] == hashes[:-1]).any():
+        return True
     seen: set[str] = set()
     for lo in range(0, len(names), _CHUNK):
         seen.update(names[lo:lo + _CHUNK])
@@ -377,11 +387,18 @@ def gantt_geometry(schedules: Sequence[Schedule], graph: TaskGraph | None = None
         if si:
             y += 0.5
         group_tops.append(y - 0.5)
+        slots = s.slots
+        worker_names = _mapped(_WORKER, slots)
         workers = list(s.workers)
-        known = set(workers)
-        for w in {sl.worker for sl in s.slots} - known:
-            workers.append(w)
         windex = {w: j for j, w in enumerate(workers)}
+        try:
+            widx = _column(windex.__getitem__, worker_names, np.int64)
+        except KeyError:  # slots on workers the schedule does not list: lanes after its own
+            got = _column(windex.get, worker_names, np.int64, -1)
+            for w in dict.fromkeys(worker_names[i] for i in np.flatnonzero(got < 0).tolist()):
+                windex[w] = len(workers)
+                workers.append(w)
+            widx = _column(windex.__getitem__, worker_names, np.int64)
         first_lane = y
         for w in workers:
             lanes.append(f"{label} · {w}" if multi else str(w))
@@ -400,11 +417,9 @@ def gantt_geometry(schedules: Sequence[Schedule], graph: TaskGraph | None = None
                 lane_y.append(y)
                 lane_worker.append((si, f"{pr[0]}->{pr[1]}"))
                 y += 1.0
-        slots = s.slots
         n = len(slots)
         offset = len(bar_task)
         # one pass of C-level attribute reads per column: no Python code per slot
-        widx = _column(windex.__getitem__, _mapped(_WORKER, slots), np.int64)
         tasks = _mapped(_TASK, slots)
         c_x0.append(_column(_START, slots, np.float64))
         c_x1.append(_column(_FINISH, slots, np.float64))
@@ -428,10 +443,15 @@ def gantt_geometry(schedules: Sequence[Schedule], graph: TaskGraph | None = None
             bar_slot.extend([None] * len(transfers))
             bar_transfer.extend(transfers)
 
+    # one chunk (one schedule without transfer lanes) is used as it is: no copy of 8 MB per column
     def floats(chunks: list[FloatArray]) -> FloatArray:
+        if len(chunks) == 1:
+            return chunks[0].astype(np.float64, copy=False)
         return np.concatenate(chunks).astype(np.float64, copy=False) if chunks else np.zeros(0, dtype=np.float64)
 
     def ints(chunks: list[IntArray]) -> IntArray:
+        if len(chunks) == 1:
+            return chunks[0].astype(np.int64, copy=False)
         return np.concatenate(chunks).astype(np.int64, copy=False) if chunks else np.zeros(0, dtype=np.int64)
 
     # codes: the graph's tasks in order, then names without a task in order of appearance

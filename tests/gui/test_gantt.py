@@ -329,3 +329,18 @@ def test_transfer_lanes_of_a_trace_come_from_the_platform_it_ran_on(qtbot, heft_
     want = trace.compute_transfers(heft_graph, plat)
     assert want and len(v.item.x0) == 10 + len(want)
     assert v.chart.transfers == [want] and v.chart.platforms == [plat]
+
+
+@pytest.mark.parametrize(("n", "rows"), [(0, 1), (1, 1), (50, 3), (20_000, 16), (5_000, 3_000)])
+def test_bar_rows_are_those_of_sorting_every_bar(qtbot, n, rows):
+    from gui.gantt.bars import GanttBarsItem
+
+    rng = np.random.default_rng(n)
+    y = rng.integers(0, rows, n).astype(float) + rng.choice([0.0, 0.25], n)
+    h = np.where(rng.random(n) < 0.05, 0.44, 0.72)
+    item = GanttBarsItem()
+    item.set_bars(np.zeros(n), np.ones(n), y, h, np.zeros(n, dtype=np.int32), [""] * n, [QtGui.QColor("red")])
+    keys = np.round(y * 1024).astype(np.int64) * (1 << 20) + np.round(h * 1024).astype(np.int64)
+    _, first, row = np.unique(keys, return_index=True, return_inverse=True)
+    assert item.row.tolist() == row.ravel().tolist()
+    assert item.row_y.tolist() == y[first].tolist() and item.row_h.tolist() == h[first].tolist()

@@ -65,3 +65,42 @@ def test_work_in_chunks_gives_the_same_geometry(monkeypatch):
                 continue
             a, b = getattr(w, f), getattr(got, f)
             assert (np.array_equal(a, b) if isinstance(a, np.ndarray) else a == b), f
+
+
+def test_the_repeat_check_finds_repeats_and_survives_equal_hashes():
+    from model.chart import _distinct
+
+    assert _distinct([]) and _distinct(["a"]) and _distinct([f"t{i}" for i in range(10_000)])
+    assert not _distinct(["a", "b", "a"])
+    assert not _distinct([f"t{i}" for i in range(10_000)] + ["t5"])
+
+    class Same:  # every one hashes alike: the hashes cannot tell them apart, the names can
+        def __init__(self, name: str) -> None:
+            self.name = name
+
+        def __hash__(self) -> int:
+            return 7
+
+        def __eq__(self, other: object) -> bool:
+            return isinstance(other, Same) and other.name == self.name
+
+    assert _distinct([Same("a"), Same("b")])  # type: ignore[list-item]
+    assert not _distinct([Same("a"), Same("a")])  # type: ignore[list-item]
+
+
+def test_a_schedule_of_distinct_tasks_codes_its_bars_by_number_and_repeats_do_not():
+    s = Schedule("m", ["P1"], [Slot("b", "P1", 0, 1), Slot("a", "P1", 1, 2), Slot("c", "P1", 2, 3)])
+    geo = gantt_geometry([s])
+    assert geo.bar_code.tolist() == [0, 1, 2] and geo.code_names == ["b", "a", "c"]
+    r = Schedule("m", ["P1"], [Slot("b", "P1", 0, 1), Slot("a", "P1", 1, 2), Slot("b", "P1", 2, 3)])
+    geo = gantt_geometry([r])
+    assert geo.bar_code.tolist() == [0, 1, 0] and geo.code_names == ["b", "a"]
+
+
+def test_slots_on_workers_the_schedule_does_not_list_get_lanes_after_its_own_in_order_of_appearance():
+    s = Schedule("m", ["P1"], [Slot("a", "Q", 0, 1), Slot("b", "P1", 0, 1), Slot("c", "R", 1, 2),
+                               Slot("d", "Q", 2, 3)])
+    geo = gantt_geometry([s])
+    assert geo.lanes == ["P1", "Q", "R"]
+    assert geo.y.tolist() == [1.0, 0.0, 2.0, 1.0]
+    assert geo.bar_worker.tolist() == [1, 0, 2, 1]
