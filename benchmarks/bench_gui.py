@@ -218,14 +218,14 @@ def main() -> int:
 
     from gui.gantt import GanttView
 
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     view = GanttView()
     view.resize(1400, 800)
     view.set_schedule(sched)
     view.show()
     while view.item.paint_count == 0 and time.perf_counter() - t0 < 30:
         app.processEvents()
-    t_first = time.perf_counter() - t0
+    t_first, c_first = time.perf_counter() - t0, time.process_time() - c0
     assert view.item.paint_count > 0, "no frame was painted"
     full_visible = view.item.last_visible
 
@@ -253,6 +253,8 @@ def main() -> int:
     print(f"{'build Schedule (model)':<32} {t_model * 1000:>8.0f} ms {'':>10}")
     print(f"{'first frame (view + paint)':<32} {t_first * 1000:>8.0f} ms {'< 1000 ms':>10}   "
           f"({full_visible:,} bars in view)")
+    # the processor time of the same span: on a shared machine the wall clock also counts waiting
+    print(f"{'first frame, CPU of the process':<32} {c_first * 1000:>8.0f} ms")
     print()
     print(f"{'repaint scenario':<32} {'median':>9} {'p90':>9} {'bars in view':>13} {'binned':>7}")
     for name, med, p90, vis, lod in rows:
