@@ -16,12 +16,13 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from model.decisions import MAX_DECISIONS, Decision, Decisions, decisions
 from model.explain import fmt
 from model.graph import GraphError, Platform, TaskGraph
 from model.schedule import Slot
 
 if TYPE_CHECKING:
+    from model.decisions import Decision, Decisions
+
     from .view import GanttView
 
 __all__ = ["SPEEDS", "Construction", "ConstructionPanel"]
@@ -138,6 +139,9 @@ class Construction(QtCore.QObject):
         Replays of more than :data:`~model.decisions.MAX_DECISIONS` placements, or of
         placements that do not fit the graph any more, go on without it; :attr:`note` says why.
         """
+        # the explanations (and the algorithm engines they replay) load when first asked for
+        from model.decisions import MAX_DECISIONS, decisions
+
         self.decisions, self.note = None, ""
         if len(self._slots) > MAX_DECISIONS:
             self.note = (f"{len(self._slots):,} placements: what each one weighed is shown up to "
