@@ -1,11 +1,14 @@
 """Gantt chart and graph editor speed, offscreen: time to first frame and pan / zoom repaint times.
 
 Run: ``.venv/bin/python benchmarks/bench_gui.py [--part gantt|editor|layout|all] [--bars 100000]
-[--workers 16] [--tasks 1000 10000] [--kinds layered montage]``.
+[--workers 16] [--tasks 1000 10000] [--kinds layered montage] [--positions no yes] [--before DIR]``.
 Prints tables. Gantt: first frame and median pan or zoom repaint (targets: 1,000,000 bars
 first frame under 1 s, pan under 20 ms). Editor: open a layered graph without positions
-(so it is laid out), draw the first frame, then median wheel-zoom and pan repaints, fitted
-(zoomed out) and at 1:1 (target: under 50 ms a frame at 10,000 tasks, drawn under 1 s).
+(so it is laid out) and with them (as the editor saves it), draw the first frame, then
+median wheel-zoom and pan repaints, fitted (zoomed out), the frame that zooms from the whole
+graph to 1:1, and at 1:1 (target: under 50 ms a frame at 10,000 tasks, drawn under 1 s).
+``--before DIR`` runs the checkout DIR and this one alternately in child processes and
+prints both tables.
 Layout: the layered layout alone, the list and the array computation side by side.
 """
 
@@ -20,7 +23,9 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+# the app of this tree, or of the one named by --tree (the "before" of a side-by-side run)
+sys.path.insert(0, sys.argv[sys.argv.index("--tree") + 1] if "--tree" in sys.argv[:-1]
+                else str(Path(__file__).resolve().parents[1]))
 
 import numpy as np
 from PySide6 import QtWidgets
@@ -78,66 +83,115 @@ def editor_frames(view, step, frames: int) -> list[float]:
     return out
 
 
-def bench_editor(sizes: list[int], frames: int) -> None:
+def _editor_case(n: int, frames: int, laid_out: bool) -> dict:
+    """Open a ``n``-task layered graph in a shown 1200x800 editor and time it (ms)."""
     import tempfile
+
+    from PySide6 import QtCore, QtGui
 
     from gui.document import Document
     from gui.editor import GraphEditorView
     from model import generators
     from model.formats import save_graph
+    from model.layout import apply_layout, layered_layout
 
     app = QtWidgets.QApplication.instance()
-    rows = []
-    for n in sizes:
-        g = generators.generate("layered", n=n, seed=1)
-        edges = g.nx.number_of_edges()
-        for t in g.tasks:  # no positions: opening lays the graph out
+    g = generators.generate("layered", n=n, seed=1)
+    if laid_out:  # as saved by the editor: positions and routes of its layout
+        apply_layout(g, layered_layout(g))
+    else:  # no positions: opening lays the graph out
+        for t in g.tasks:
             g.task_attrs(t).pop("x", None)
             g.task_attrs(t).pop("y", None)
-        with tempfile.TemporaryDirectory() as tmp:
-            path = Path(tmp) / "g.taskgraph.json"
-            save_graph(g, path)
-            doc = Document()
-            view = GraphEditorView(doc)
-            view.resize(1200, 800)
-            view.show()
-            app.processEvents()
-            t0 = time.perf_counter()
-            doc.load(str(path))
-            t_load = time.perf_counter() - t0
-            view.fit()
-            view.viewport().repaint()
-            app.processEvents()
-            t_open = time.perf_counter() - t0
+    row: dict = {"tasks": n, "edges": g.nx.number_of_edges(), "positions": laid_out}
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "g.taskgraph.json"
+        save_graph(g, path)
+        doc = Document()
+        view = GraphEditorView(doc)
+        view.resize(1200, 800)
+        view.show()
+        app.processEvents()
+        t0 = time.perf_counter()
+        doc.load(str(path))
+        row["load"] = (time.perf_counter() - t0) * 1000
+        view.fit()
+        view.viewport().repaint()
+        app.processEvents()
+        row["open"] = (time.perf_counter() - t0) * 1000
 
-            def wheel(k: int, view=view) -> None:
-                view.zoom(1.2 if k % 2 == 0 else 1 / 1.2)
+        def wheel(k: int, view=view) -> None:
+            view.zoom(1.2 if k % 2 == 0 else 1 / 1.2)
 
-            def pan(k: int, view=view) -> None:
-                bar = view.horizontalScrollBar()
-                bar.setValue(bar.value() + (40 if k % 20 < 10 else -40))
+        def pan(k: int, view=view) -> None:
+            bar = view.horizontalScrollBar()
+            bar.setValue(bar.value() + (40 if k % 20 < 10 else -40))
 
-            editor_frames(view, wheel, 4)  # warm-up
-            fitted_zoom = editor_frames(view, wheel, frames)
-            fitted_pan = editor_frames(view, pan, frames)
-            view.setTransform(view.transform().fromScale(1.0, 1.0))
-            view.centerOn(view.task_item(g.tasks[len(g) // 2]) or view.sceneRect().center())
-            editor_frames(view, wheel, 4)
-            near_zoom = editor_frames(view, wheel, frames)
-            near_pan = editor_frames(view, pan, frames)
-            rows.append((n, edges, t_load, t_open, fitted_zoom, fitted_pan, near_zoom, near_pan))
-            doc.undo_stack.setClean()
-            view.close()
-            view.deleteLater()
-            app.processEvents()
-    print(f"Graph editor: layered graphs without positions, 1200x800 offscreen, {frames} frames per scenario "
-          "(ms, median)")
-    print(f"{'tasks':>7} {'edges':>7} {'load+layout':>12} {'open->drawn':>12} {'zoom fitted':>12} "
-          f"{'pan fitted':>11} {'zoom 1:1':>9} {'pan 1:1':>8}")
-    for n, e, tl, to, fz, fp, nz, np_ in rows:
-        print(f"{n:>7,} {e:>7,} {tl * 1000:>12.0f} {to * 1000:>12.0f} {statistics.median(fz):>12.1f} "
-              f"{statistics.median(fp):>11.1f} {statistics.median(nz):>9.1f} {statistics.median(np_):>8.1f}")
+        editor_frames(view, wheel, 4)  # warm-up
+        row["zoom_fit"] = editor_frames(view, wheel, frames)
+        row["pan_fit"] = editor_frames(view, pan, frames)
+        # from the whole graph to 1:1 on its middle task (a big graph makes its items then)
+        view.fit()
+        view.viewport().repaint()
+        app.processEvents()
+        mid = doc.position(g.tasks[len(g) // 2])
+
+        def to_one(_k: int, view=view, mid=mid) -> None:
+            view.setTransform(QtGui.QTransform.fromScale(1.0, 1.0))
+            view.centerOn(QtCore.QPointF(*mid))
+
+        row["to_1to1"] = editor_frames(view, to_one, 1)
+        editor_frames(view, wheel, 4)
+        row["zoom_1"] = editor_frames(view, wheel, frames)
+        row["pan_1"] = editor_frames(view, pan, frames)
+        made = getattr(view, "items_made", None)
+        row["items"] = sum(made()) if made else len(view.scene().items())
+        doc.undo_stack.setClean()
+        view.close()
+        view.deleteLater()
+        app.processEvents()
+    return row
+
+
+def _print_editor_rows(rows: list[dict], label: str = "") -> None:
+    if label:
+        print(label)
+    print(f"{'tasks':>7} {'edges':>7} {'positions':>9} {'load':>6} {'open->drawn':>12} {'zoom fitted':>12} "
+          f"{'pan fitted':>11} {'to 1:1':>7} {'zoom 1:1':>9} {'pan 1:1':>8} {'items at 1:1':>13}")
+    med = statistics.median
+    for r in rows:
+        print(f"{r['tasks']:>7,} {r['edges']:>7,} {'yes' if r['positions'] else 'no':>9} {r['load']:>6.0f} "
+              f"{r['open']:>12.0f} {med(r['zoom_fit']):>12.1f} {med(r['pan_fit']):>11.1f} {r['to_1to1'][0]:>7.0f} "
+              f"{med(r['zoom_1']):>9.1f} {med(r['pan_1']):>8.1f} {r['items']:>13,}")
+
+
+def bench_editor(sizes: list[int], frames: int, positions: list[str]) -> None:
+    rows = [_editor_case(n, frames, p == "yes") for n in sizes for p in positions]
+    print(f"Graph editor: layered graphs, 1200x800 offscreen, {frames} frames per scenario (ms, median)")
+    _print_editor_rows(rows)
     print("target at 10,000 tasks: open->drawn < 1000 ms, every repaint < 50 ms")
+
+
+def bench_editor_pairs(before: str, sizes: list[int], frames: int, positions: list[str], pairs: int) -> None:
+    """The editor of another checkout (``before``) and of this one, in alternate child
+    processes on the same graphs (one pair after another, so the machine's load is shared)."""
+    import json
+    import subprocess
+
+    here = str(Path(__file__).resolve().parents[1])
+    out: dict[str, list[dict]] = {"before": [], "after": []}
+    for n in sizes:
+        for p in positions:
+            for _ in range(pairs):
+                for name, tree in (("before", before), ("after", here)):
+                    cmd = [sys.executable, __file__, "--part", "editor", "--tree", tree, "--tasks", str(n),
+                           "--positions", p, "--frames", str(frames), "--json"]
+                    res = subprocess.run(cmd, capture_output=True, text=True, check=True)
+                    out[name] += json.loads(res.stdout.strip().splitlines()[-1])
+    print(f"Graph editor: layered graphs, 1200x800 offscreen, {frames} frames per scenario (ms, median), "
+          f"{pairs} alternate pair(s) per row")
+    _print_editor_rows(out["before"], f"before ({before}):")
+    _print_editor_rows(out["after"], "after (this tree):")
 
 
 def bench_layout(sizes: list[int], kinds: list[str]) -> None:
@@ -194,7 +248,17 @@ def main() -> int:
     ap.add_argument("--workers", type=int, default=16)
     ap.add_argument("--tasks", type=int, nargs="+", default=[1000, 10_000], help="editor graph sizes")
     ap.add_argument("--frames", type=int, default=40, help="repaints per pan / zoom scenario")
+    ap.add_argument("--positions", nargs="+", choices=["yes", "no"], default=["no", "yes"],
+                    help="editor: open the graph without positions (laid out on opening) and/or with them")
+    ap.add_argument("--before", metavar="DIR",
+                    help="editor: also run the checkout DIR, alternately with this one, and print both")
+    ap.add_argument("--pairs", type=int, default=1, help="editor with --before: alternate runs per row")
+    ap.add_argument("--tree", metavar="DIR", help=argparse.SUPPRESS)  # import the app from DIR
+    ap.add_argument("--json", action="store_true", help=argparse.SUPPRESS)  # editor rows as JSON
     args = ap.parse_args()
+    if args.part == "editor" and args.before:
+        bench_editor_pairs(args.before, args.tasks, min(args.frames, 20), args.positions, args.pairs)
+        return 0
 
     if args.part == "layout":
         bench_layout(args.tasks, args.kinds)
@@ -207,8 +271,14 @@ def main() -> int:
         else:
             keep_big_buffers()
     app = QtWidgets.QApplication.instance() or QtWidgets.QApplication(sys.argv[:1])
+    if args.part == "editor" and args.json:
+        import json
+
+        rows = [_editor_case(n, min(args.frames, 20), p == "yes") for n in args.tasks for p in args.positions]
+        print(json.dumps(rows))
+        return 0
     if args.part in ("editor", "all"):
-        bench_editor(args.tasks, min(args.frames, 20))
+        bench_editor(args.tasks, min(args.frames, 20), args.positions)
         if args.part == "editor":
             return 0
         print()

@@ -38,6 +38,7 @@ class Gestures(_View):
         _connect_from: TaskItem | None
         _rubber: QtWidgets.QGraphicsLineItem | None
         _drag_start: dict[str, QtCore.QPointF]
+        _replacing_selection: bool
         task_menu_requested: QtCore.SignalInstance
 
         def zoom(self, factor: float) -> None: ...
@@ -73,6 +74,9 @@ class Gestures(_View):
             self._start_connect(item)
             event.accept()
             return
+        if btn == QtCore.Qt.MouseButton.LeftButton:
+            # a click or rubber band without Ctrl replaces the selection (see the view)
+            self._replacing_selection = not (event.modifiers() & QtCore.Qt.KeyboardModifier.ControlModifier)
         super().mousePressEvent(event)
         if btn == QtCore.Qt.MouseButton.LeftButton:
             self._drag_start = {it.task: it.pos() for it in self._scene.selectedItems() if isinstance(it, TaskItem)}
@@ -114,6 +118,8 @@ class Gestures(_View):
             event.accept()
             return
         super().mouseReleaseEvent(event)
+        if event.button() == QtCore.Qt.MouseButton.LeftButton:
+            self._replacing_selection = False
         if event.button() == QtCore.Qt.MouseButton.LeftButton and self._drag_start:
             start, self._drag_start = self._drag_start, {}
             new = {}
@@ -122,7 +128,15 @@ class Gestures(_View):
                 if it is not None and it.pos() != p0:
                     new[t] = (it.pos().x(), it.pos().y())
             if new:
-                self.document.move(new, {t: (start[t].x(), start[t].y()) for t in new})
+                old: dict[str, tuple[float, float] | None] = {t: (start[t].x(), start[t].y()) for t in new}
+                # the selected tasks without an item (a big graph, out of view) move as far
+                t0 = next(iter(new))
+                dx, dy = new[t0][0] - start[t0].x(), new[t0][1] - start[t0].y()
+                for t in self.document.selected():
+                    if t not in start and (p := self.document.position(t)) is not None:
+                        new[t] = (p[0] + dx, p[1] + dy)
+                        old[t] = p
+                self.document.move(new, old)
                 self._update_scene_rect()
 
     def mouseDoubleClickEvent(self, event: QtGui.QMouseEvent) -> None:

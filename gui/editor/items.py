@@ -1,24 +1,23 @@
 """The items of the graph editor: a box per task, an arrow per edge.
 
 One cheap item per task and per edge (no effects, no child items), drawn with a level of
-detail: labels and arrowheads disappear when zoomed out, so 1,000 tasks stay fluid. Far
-out on a big graph the view hides them and draws one :class:`OverviewItem` instead: every
-edge in one path and the tasks as flat rectangles, no per-item work in a frame.
+detail: labels and arrowheads disappear when zoomed out, so 1,000 tasks stay fluid. A big
+graph has items only for what is zoomed in on; seen whole it is drawn from arrays as one
+item (:mod:`gui.editor.overview`).
 """
 
 from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Iterable
 from typing import Any
 
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from model.layout import task_width
 
-__all__ = ["LOD_ARROW", "LOD_NAME", "LOD_SIMPLE", "LOD_TEXT", "EdgeItem", "OverviewItem", "TaskItem", "fmt_number",
-           "route_points"]
+__all__ = ["LOD_ARROW", "LOD_NAME", "LOD_SIMPLE", "LOD_TEXT", "TASK_H", "Anchor", "EdgeItem", "TaskItem", "fmt_number",
+           "line_style", "route_coords", "route_points"]
 
 Edge = tuple[str, str]
 
@@ -208,7 +207,47 @@ class TaskItem(QtWidgets.QGraphicsItem):
         return super().itemChange(change, value)
 
 
-def route_points(value: Any) -> list[QtCore.QPointF] | None:
+class Anchor:
+    """The end of an edge whose task has no item (a big graph: the task is away from the
+    view while the edge crosses it): where the task is, for the edge to be drawn to it."""
+
+    __slots__ = ("_pos", "edges", "hw", "task")
+
+    def __init__(self, task: str, hw: float, pos: QtCore.QPointF) -> None:
+        self.task = task
+        self.hw = hw
+        self._pos = pos
+        self.edges: list[EdgeItem] = []
+
+    def pos(self) -> QtCore.QPointF:
+        return self._pos
+
+    def setPos(self, pos: QtCore.QPointF) -> None:
+        if pos != self._pos:
+            self._pos = pos
+            for e in self.edges:
+                e.adjust()
+
+
+def line_style(selected: bool, emphasis: bool, crossing: bool, weight: float) -> tuple[QtGui.QColor, float]:
+    """The colour and width of an edge's line.
+
+    An edge crossing workers is orange, from a thin faint line for little data to a
+    wide opaque one for the largest volume of the graph (``weight``, 0..1).
+    """
+    if selected:
+        return QtGui.QColor(C_SELECT), 3.0
+    if emphasis:
+        return QtGui.QColor(C_CRIT), 3.0
+    if crossing:
+        w = max(0.0, min(1.0, weight))
+        c = QtGui.QColor(C_CROSS)
+        c.setAlpha(round(80 + 175 * w))
+        return c, 1.2 + 5.3 * w
+    return QtGui.QColor(C_EDGE), 1.3
+
+
+def route_coords(value: Any) -> list[tuple[float, float]] | None:
     """The points of an edge's optional ``route`` key (``[[x, y], ...]`` from the source's
     centre to the target's), or None when it is missing or not such a list."""
     if not isinstance(value, list) or len(value) < 3:
@@ -223,8 +262,14 @@ def route_points(value: Any) -> list[QtCore.QPointF] | None:
             return None
         if not (math.isfinite(x) and math.isfinite(y)):
             return None
-        pts.append(QtCore.QPointF(x, y))
+        pts.append((x, y))
     return pts
+
+
+def route_points(value: Any) -> list[QtCore.QPointF] | None:
+    """:func:`route_coords` as points."""
+    pts = route_coords(value)
+    return None if pts is None else [QtCore.QPointF(x, y) for x, y in pts]
 
 
 def _near(p: QtCore.QPointF, q: QtCore.QPointF) -> bool:
@@ -248,7 +293,8 @@ class EdgeItem(QtWidgets.QGraphicsItem):
     two tasks stay where the route was made for; moved, it is a straight line again.
     """
 
-    def __init__(self, source: TaskItem, target: TaskItem) -> None:
+    def __init__(self, source: TaskItem | Anchor, target: TaskItem | Anchor,
+                 route: list[QtCore.QPointF] | None = None) -> None:
         super().__init__()
         self.source, self.target = source, target
         self.data_text = ""
@@ -256,7 +302,7 @@ class EdgeItem(QtWidgets.QGraphicsItem):
         #: the edge's data relative to the largest of the graph (0..1): how wide a crossing is drawn
         self.weight = 1.0
         self.emphasis = False  # on the critical path
-        self.route: list[QtCore.QPointF] | None = None
+        self.route: list[QtCore.QPointF] | None = route
         self._p1 = QtCore.QPointF()
         self._p2 = QtCore.QPointF()
         self._curve: QtGui.QPainterPath | None = None  # set while the route is followed
@@ -345,21 +391,8 @@ class EdgeItem(QtWidgets.QGraphicsItem):
         return st.createStroke(self.path())
 
     def line_style(self) -> tuple[QtGui.QColor, float]:
-        """The colour and width the line is drawn with.
-
-        An edge crossing workers is orange, from a thin faint line for little data to a
-        wide opaque one for the largest volume of the graph.
-        """
-        if self.isSelected():
-            return QtGui.QColor(C_SELECT), 3.0
-        if self.emphasis:
-            return QtGui.QColor(C_CRIT), 3.0
-        if self.crossing:
-            w = max(0.0, min(1.0, self.weight))
-            c = QtGui.QColor(C_CROSS)
-            c.setAlpha(round(80 + 175 * w))
-            return c, 1.2 + 5.3 * w
-        return QtGui.QColor(C_EDGE), 1.3
+        """The colour and width the line is drawn with (see :func:`line_style`)."""
+        return line_style(self.isSelected(), self.emphasis, self.crossing, self.weight)
 
     def paint(self, painter: QtGui.QPainter, option: Any, widget: Any = None) -> None:
         lod = _lod(painter)
@@ -420,89 +453,13 @@ class EdgeItem(QtWidgets.QGraphicsItem):
             if self in t.edges:
                 t.edges.remove(self)
 
-
-class OverviewItem(QtWidgets.QGraphicsItem):
-    """The whole graph as one item, for a zoomed-out view of a big graph.
-
-    :meth:`build` reads the task and edge items (positions, colours, selection) once; a
-    frame then draws one path of all plain edges, one per highlighted kind (critical,
-    crossing, selected) and the tasks as rectangles, one call per fill colour, without
-    antialiasing and with cosmetic (one pixel) pens.
-    """
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._rect = QtCore.QRectF()
-        self._edge_lines: list[tuple[QtGui.QPen, list[QtCore.QLineF]]] = []
-        self._rects: list[tuple[QtGui.QColor, list[QtCore.QRectF]]] = []
-        self._outlined: list[tuple[QtGui.QPen, list[QtCore.QRectF]]] = []
-        self.setZValue(0.5)
-
-    def build(self, tasks: Iterable[TaskItem], edges: Iterable[EdgeItem], selected: Iterable[str] = ()) -> None:
-        """Take the drawing of these items, outlining the ``selected`` tasks (call again
-        after they change; hidden items cannot be selected, so the selection is given)."""
-        chosen = set(selected)
-        self.prepareGeometryChange()
-        paths: dict[tuple[int, float], list[QtCore.QLineF]] = {}
-        x0 = y0 = math.inf
-        x1 = y1 = -math.inf
-        for e in edges:
-            colour, width = e.line_style()
-            if colour == C_EDGE and not e.crossing:
-                colour = QtGui.QColor(178, 184, 190)  # the faint edge of the items, made opaque (no blending)
-            key = (colour.rgba(), 1.0 if width < 2 else 2.0)
-            lines = paths.get(key)
-            if lines is None:
-                lines = paths[key] = []
-            # straight lines, drawn by the fast one-pixel line rasteriser (a path of many
-            # pieces is stroked as a whole, about 40 times slower)
-            if e._bends:
-                lines.extend(QtCore.QLineF(p, q) for p, q in itertools.pairwise(e._bends))
-            else:
-                lines.append(QtCore.QLineF(e._p1, e._p2))
-            r = e._rect
-            x0, y0 = min(x0, r.left()), min(y0, r.top())
-            x1, y1 = max(x1, r.right()), max(y1, r.bottom())
-        self._edge_lines = []
-        for (rgba, w), lines in paths.items():
-            pen = QtGui.QPen(QtGui.QColor.fromRgba(rgba), w)
-            pen.setCosmetic(True)
-            self._edge_lines.append((pen, lines))
-        fills: dict[int, list[QtCore.QRectF]] = {}
-        outlined: dict[int, list[QtCore.QRectF]] = {}
-        for t in tasks:
-            p = t.pos()
-            x0, y0 = min(x0, p.x() - t.hw), min(y0, p.y() - _HH)
-            x1, y1 = max(x1, p.x() + t.hw), max(y1, p.y() + _HH)
-            r = QtCore.QRectF(p.x() - t.hw, p.y() - _HH, 2 * t.hw, TASK_H)
-            fills.setdefault(t.fill.darker(115).rgba(), []).append(r)
-            if t.task in chosen:
-                outlined.setdefault(C_SELECT.rgba(), []).append(r)
-            elif t.emphasis:
-                outlined.setdefault(C_CRIT.rgba(), []).append(r)
-        self._rects = [(QtGui.QColor.fromRgba(c), rs) for c, rs in fills.items()]
-        self._outlined = []
-        for c, rs in outlined.items():
-            pen = QtGui.QPen(QtGui.QColor.fromRgba(c), 2.0)
-            pen.setCosmetic(True)
-            self._outlined.append((pen, rs))
-        self._rect = QtCore.QRectF(x0 - 4, y0 - 4, x1 - x0 + 8, y1 - y0 + 8) if x1 >= x0 else QtCore.QRectF()
-        self.update()
-
-    def boundingRect(self) -> QtCore.QRectF:
-        return self._rect
-
-    def paint(self, painter: QtGui.QPainter, option: Any, widget: Any = None) -> None:
-        painter.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing, False)
-        painter.setBrush(QtCore.Qt.BrushStyle.NoBrush)
-        for pen, lines in self._edge_lines:
-            painter.setPen(pen)
-            painter.drawLines(lines)
-        painter.setPen(QtCore.Qt.PenStyle.NoPen)
-        for colour, rs in self._rects:
-            painter.setBrush(colour)
-            painter.drawRects(rs)
-        painter.setBrush(QtCore.Qt.BrushStyle.NoBrush)
-        for pen, rs in self._outlined:
-            painter.setPen(pen)
-            painter.drawRects(rs)
+    def reattach(self, old: TaskItem | Anchor, new: TaskItem | Anchor) -> None:
+        """Draw the edge to ``new`` instead of ``old`` (the same task given or losing its item)."""
+        if self.source is old:
+            self.source = new
+        if self.target is old:
+            self.target = new
+        if self in old.edges:
+            old.edges.remove(self)
+        new.edges.append(self)
+        self.adjust()

@@ -5,6 +5,13 @@ The view observes a :class:`~gui.document.Document`: it draws the graph's items
 replay state (:mod:`gui.editor.looks`), and turns mouse gestures and its actions
 (:mod:`gui.editor.actions`) into document edits.
 
+A big graph (:data:`OVERVIEW_MIN_ITEMS` tasks and edges or more) is read into arrays
+(:class:`~gui.editor.overview.Drawing`): seen whole or zoomed out it is drawn from them as
+one overview item, and zoomed in past :data:`OVERVIEW_SCALE` only the tasks and edges in
+and around the visible rectangle get items, made as the view moves and dropped when it
+zooms out again. The document holds the selection, so a selected task without an item
+(out of view) stays selected, is moved with the others and is deleted or copied with them.
+
 Mouse and keys
 --------------
 - double-click on empty space, Insert or N: add a task
@@ -19,8 +26,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+import numpy as np
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from gui.document import SNIPPET_FORMAT, Document
@@ -34,17 +42,25 @@ if TYPE_CHECKING:
 
 from .actions import make_actions
 from .gestures import Gestures
-from .items import LOD_NAME, LOD_SIMPLE, EdgeItem, OverviewItem, TaskItem, fmt_number, route_points
+from .items import (
+    C_CRIT,
+    C_SELECT,
+    LOD_NAME,
+    LOD_SIMPLE,
+    Anchor,
+    EdgeItem,
+    TaskItem,
+    fmt_number,
+    route_points,
+)
 from .legend import EditorLegend
-from .looks import EDITOR_OVERLAYS, legend, looks
+from .looks import EDITOR_OVERLAYS, Looks, legend, looks
+from .overview import Drawing, OverviewItem, OverviewLooks, edge_style
 
 __all__ = ["DRAW_LIMIT_EDGES", "DRAW_LIMIT_TASKS", "OVERVIEW_MIN_ITEMS", "OVERVIEW_SCALE", "GraphEditorView"]
 
 Edge = tuple[str, str]
 
-#: past these sizes the editor shows a note instead of one item per task and edge
-#: (measured: 10,000 tasks take about 4 s to open, most of it the layout; a frame then costs
-#: 25 ms zoomed out, see OVERVIEW_MIN_ITEMS, and 40 ms at 1:1)
 #: how far a paste lands from its original, in pixels on screen (at least as many scene units)
 PASTE_OFFSET_PX = 30.0
 #: selecting up to this many tasks elsewhere (the Gantt chart) zooms the editor in on them
@@ -52,13 +68,28 @@ PASTE_OFFSET_PX = 30.0
 FOCUS_AT_MOST = 5
 #: the scale the editor zooms to then (names and costs readable)
 READABLE_SCALE = 0.75
+#: past these sizes the editor shows a note instead of the graph
 DRAW_LIMIT_TASKS = 12_000
 DRAW_LIMIT_EDGES = 40_000
-#: a graph with this many tasks and edges together or more is drawn, zoomed out below
-#: :data:`OVERVIEW_SCALE`, as one overview item (all edges in one path, tasks as flat
-#: rectangles) with the task and edge items hidden: a frame then costs no work per item
+#: a graph with this many tasks and edges together or more is drawn from arrays: zoomed out
+#: below :data:`OVERVIEW_SCALE` as one overview item (all edges as lines, tasks as flat
+#: rectangles, no work per task in a frame), zoomed in with items only around the view
 OVERVIEW_MIN_ITEMS = 4_000
 OVERVIEW_SCALE = LOD_SIMPLE
+#: zoomed in on a big graph, items are made for the visible rectangle grown by this part of
+#: its size on every side, so a pan makes new items only every few frames
+MADE_MARGIN = 0.15
+#: past this many task items, those away from the view are dropped when new ones are made
+MADE_AT_MOST = 3_000
+
+
+def _cost_text(a: Mapping[str, Any]) -> str:
+    """A task's cost as its box prints it (a cost per worker: up to three, else their mean)."""
+    if "costs" in a:
+        cs = a["costs"]
+        return "[" + " ".join(fmt_number(c) for c in cs) + "]" if len(cs) <= 3 else \
+            f"≈{fmt_number(sum(cs) / len(cs))} ×{len(cs)}"
+    return fmt_number(float(a.get("cost", 0.0)))
 
 
 class GraphEditorView(Gestures, QtWidgets.QGraphicsView):
@@ -98,13 +129,27 @@ class GraphEditorView(Gestures, QtWidgets.QGraphicsView):
         self.setFocusPolicy(QtCore.Qt.FocusPolicy.StrongFocus)
         self.setMouseTracking(True)
 
+        #: the items made (every task and edge of a small graph; around the view of a big one)
         self._tasks: dict[str, TaskItem] = {}
         self._edges: dict[Edge, EdgeItem] = {}
+        #: where the edges with an item end at a task without one (out of view)
+        self._anchors: dict[str, Anchor] = {}
+        #: the graph's geometry as arrays (None past the drawing limit)
+        self._drawing: Drawing | None = None
+        #: a big graph: items only around the view, the overview when zoomed out
+        self._lazy = False
+        #: the scene rectangle whose tasks and edges have items (lazy, zoomed in), else None
+        self._made: QtCore.QRectF | None = None
         self._overlay = "none"
         self._schedule: Schedule | None = None
         self._states: dict[str, str] = {}
         self._overlay_data: GraphOverlay | None = None
+        self._look = Looks()
+        #: the overview's task colours, for these looks and this drawing
+        self._fills: tuple[Looks, Drawing, np.ndarray] | None = None
         self._syncing = False
+        #: a fit is under way (it passes through 1:1 before the fitted scale): no items then
+        self._settling = False
         self._drawn_fresh = False  # see _on_document_graph_reset
         self._overview_chosen: frozenset[str] = frozenset()  # the selection the overview outlines
         # interaction state
@@ -113,6 +158,9 @@ class GraphEditorView(Gestures, QtWidgets.QGraphicsView):
         self._connect_from: TaskItem | None = None
         self._rubber: QtWidgets.QGraphicsLineItem | None = None
         self._drag_start: dict[str, QtCore.QPointF] = {}
+        #: a click or rubber band without Ctrl is under way: it replaces the selection,
+        #: also of the selected tasks that have no item
+        self._replacing_selection = False
         self._paste_count = 0
         self._scene_rect_set = False
         #: the view shows the whole graph as :meth:`fit` left it (it refits on resize)
@@ -122,8 +170,6 @@ class GraphEditorView(Gestures, QtWidgets.QGraphicsView):
             bar.actionTriggered.connect(self._on_scroll_bar_action)
         # the zoomed-out drawing of a big graph (see OVERVIEW_MIN_ITEMS)
         self._overview: OverviewItem | None = None
-        self._overview_on = False
-        self._overview_dirty = False
 
         #: what the colours mean, over the bottom left corner
         self.legend = EditorLegend(self)
@@ -151,15 +197,16 @@ class GraphEditorView(Gestures, QtWidgets.QGraphicsView):
 
     # --------------------------------------------------------------- building
     def task_item(self, task: str) -> TaskItem | None:
-        """The item drawing ``task`` (for tests and other views)."""
+        """The item drawing ``task`` (None when it has none: a big graph seen whole, or the
+        task away from the view)."""
         return self._tasks.get(task)
 
     def edge_item(self, source: str, target: str) -> EdgeItem | None:
-        """The item drawing the edge ``source -> target``."""
+        """The item drawing the edge ``source -> target`` (None when it has none)."""
         return self._edges.get((source, target))
 
     def too_large(self) -> bool:
-        """Whether the graph is past what the editor draws (one item per task and edge)."""
+        """Whether the graph is past what the editor draws."""
         g = self.document.graph
         return len(g) > DRAW_LIMIT_TASKS or g.nx.number_of_edges() > DRAW_LIMIT_EDGES
 
@@ -176,14 +223,14 @@ class GraphEditorView(Gestures, QtWidgets.QGraphicsView):
             self._scene.clear()
             self._tasks.clear()
             self._edges.clear()
+            self._anchors.clear()
             self._rubber = None
-            g = self.document.graph
-            # a graph this big opens zoomed out, as the overview: its items start hidden
-            # (hiding 40,000 shown items one by one costs more than making them)
             self._overview = None
-            self._overview_on = len(g) + g.nx.number_of_edges() >= OVERVIEW_MIN_ITEMS
+            self._made = None
+            self._drawing = None
+            g = self.document.graph
             if self.too_large():
-                self._overview_on = False
+                self._lazy = False
                 note = self._scene.addText(
                     f"{g.name}: {len(g):,} tasks and {g.nx.number_of_edges():,} edges.\n\n"
                     f"Graphs past {DRAW_LIMIT_TASKS:,} tasks or {DRAW_LIMIT_EDGES:,} edges are not drawn here,\n"
@@ -191,21 +238,155 @@ class GraphEditorView(Gestures, QtWidgets.QGraphicsView):
                     "running for real and saving all work as usual.")
                 note.setDefaultTextColor(QtGui.QColor("#444444"))
                 return
-            self._sync_items()
+            self._drawing = Drawing.of(g)
+            self._lazy = len(g) + g.nx.number_of_edges() >= OVERVIEW_MIN_ITEMS
+            if self._lazy:
+                # no items yet: the level of detail makes those in view when zoomed in
+                self._overview = OverviewItem(self._overview_source)
+                self._overview.set_bounds(self._drawing.bounds())
+                self._scene.addItem(self._overview)
+            else:
+                self._make_items(None)
         finally:
             self._syncing = False
         self._apply_looks()
         self._select_items(self.document.selected(), self.document.selected_edges())
         self._update_scene_rect(shrink=True)
 
+    def _make_items(self, rect: QtCore.QRectF | None) -> None:
+        """Make the items missing for the tasks and edges meeting ``rect`` (None: all of
+        them), with their looks and selection."""
+        d = self._drawing
+        if d is None:
+            return
+        nxg = self.document.graph.nx
+        if rect is None:
+            tasks: Iterable[int] = range(len(d.tasks))
+            edges: Iterable[int] = range(len(d.edges))
+        else:
+            tasks = d.tasks_in(rect).tolist()
+            edges = d.edges_in(rect).tolist()
+        new_tasks: list[TaskItem] = []
+        new_edges: list[EdgeItem] = []
+        was = self._syncing
+        self._syncing = True
+        try:
+            lazy = self._lazy
+            for i in tasks:
+                t = d.tasks[i]
+                if t not in self._tasks:
+                    item = TaskItem(t)
+                    self._tasks[t] = item
+                    self._update_task_item(item, nxg.nodes[t], not lazy)
+                    self._scene.addItem(item)
+                    new_tasks.append(item)
+                    anchor = self._anchors.pop(t, None)
+                    if anchor is not None:  # its edges in view end at its item now
+                        for e in list(anchor.edges):
+                            e.reattach(anchor, item)
+            for k in edges:
+                edge = d.edges[k]
+                if edge not in self._edges:
+                    u, v = edge
+                    a = nxg.edges[u, v]
+                    e = EdgeItem(self._end(u), self._end(v), route_points(a.get("route")))
+                    self._edges[edge] = e
+                    self._update_edge_item(e, a)
+                    self._scene.addItem(e)
+                    new_edges.append(e)
+            if self._lazy and (new_tasks or new_edges):
+                look = self._look
+                weights, _top = self._edge_weights() if self._schedule is not None else ({}, 0.0)
+                chosen, chosen_edges = set(self.document.selected()), set(self.document.selected_edges())
+                for item in new_tasks:
+                    self._look_task_item(item, look)
+                    if item.task in chosen:
+                        item.setSelected(True)
+                for e in new_edges:
+                    edge = e.edge
+                    e.set_look(look.crosses(edge), edge in look.emphasised_edges, weights.get(edge, 0.0))
+                    if edge in chosen_edges:
+                        e.setSelected(True)
+        finally:
+            self._syncing = was
+
+    def _update_task_item(self, item: TaskItem, a: Mapping[str, Any], plain_tip: bool = True) -> None:
+        x, y = a.get("x", 0.0), a.get("y", 0.0)
+        try:
+            p = QtCore.QPointF(float(x), float(y))
+        except (TypeError, ValueError):
+            p = QtCore.QPointF()
+        if item.pos() != p:
+            item.setPos(p)
+        text = _cost_text(a)
+        if text != item.cost_text:
+            item.cost_text = text
+            if plain_tip:
+                item.setToolTip(f"{item.task}\ncost {text}")
+            item.update()
+        pin = a.get("pin")
+        item.set_pin(None if pin is None else str(pin))
+
+    def _update_edge_item(self, e: EdgeItem, a: Mapping[str, Any]) -> None:
+        e.set_route(route_points(a.get("route")))
+        d = float(a.get("data", 0.0))
+        text = fmt_number(d) if d else ""
+        if text != e.data_text:
+            e.data_text = text
+            u, v = e.edge
+            e.setToolTip(f"{u} -> {v}\ndata {fmt_number(d)}")
+            e.update()
+
+    def _end(self, task: str) -> TaskItem | Anchor:
+        """What an edge item ends at: the task's item, else an anchor where the task is."""
+        item = self._tasks.get(task)
+        if item is not None:
+            return item
+        anchor = self._anchors.get(task)
+        if anchor is None:
+            d = self._drawing
+            assert d is not None
+            i = d.index[task]
+            anchor = self._anchors[task] = Anchor(task, float(d.hw[i]), QtCore.QPointF(d.x[i], d.y[i]))
+        return anchor
+
+    def _drop_items(self, keep: QtCore.QRectF | None = None) -> None:
+        """Drop the items of the tasks and edges away from ``keep`` (None: every item)."""
+        d = self._drawing
+        kept_tasks: set[str] = set()
+        kept_edges: set[Edge] = set()
+        if keep is not None and d is not None:
+            kept_edges = {d.edges[k] for k in d.edges_in(keep).tolist()}
+            kept_tasks = {d.tasks[i] for i in d.tasks_in(keep).tolist()}
+        if self._connect_from is not None:
+            kept_tasks.add(self._connect_from.task)
+        self._syncing = True
+        try:
+            for edge in [e for e in self._edges if e not in kept_edges]:
+                self._remove_edge_item(self._edges[edge])
+            for t in [t for t in self._tasks if t not in kept_tasks]:
+                item = self._tasks.pop(t)
+                if item.edges:  # edges kept in view: they end at an anchor now
+                    anchor = self._anchors[t] = Anchor(t, item.hw, item.pos())
+                    for e in list(item.edges):
+                        e.reattach(item, anchor)
+                self._scene.removeItem(item)
+        finally:
+            self._syncing = False
+
     def _sync_items(self) -> None:
-        """Add/remove items so they match the graph, and refresh labels and positions."""
+        """Match the items to the graph (after an edit): read its arrays again, drop the
+        items of removed tasks and edges, refresh the others, make the new ones in view."""
         if self.too_large():
-            if self._tasks:
+            if self._drawing is not None:
                 self.rebuild()
             return
         g = self.document.graph
         nxg = g.nx
+        if self._drawing is None or self._lazy != (len(g) + nxg.number_of_edges() >= OVERVIEW_MIN_ITEMS):
+            self.rebuild()  # past the drawing limit before, or across the overview's size
+            return
+        self._drawing = Drawing.of(g)
         for t in [t for t in self._tasks if t not in nxg]:
             gone = self._tasks.pop(t)
             for old in list(gone.edges):
@@ -213,98 +394,72 @@ class GraphEditorView(Gestures, QtWidgets.QGraphicsView):
             self._scene.removeItem(gone)
         for edge in [edge for edge in self._edges if not nxg.has_edge(*edge)]:
             self._remove_edge_item(self._edges[edge])
-        for t, a in nxg.nodes(data=True):
-            item: TaskItem | None = self._tasks.get(t)
-            if item is None:
-                item = TaskItem(t)
-                self._tasks[t] = item
-                item.setVisible(not self._overview_on)
-                self._scene.addItem(item)
-            x, y = a.get("x", 0.0), a.get("y", 0.0)
-            try:
-                p = QtCore.QPointF(float(x), float(y))
-            except (TypeError, ValueError):
-                p = QtCore.QPointF()
-            if item.pos() != p:
-                item.setPos(p)
-            if "costs" in a:
-                cs = a["costs"]
-                text = "[" + " ".join(fmt_number(c) for c in cs) + "]" if len(cs) <= 3 else \
-                    f"≈{fmt_number(sum(cs) / len(cs))} ×{len(cs)}"
-            else:
-                text = fmt_number(float(a.get("cost", 0.0)))
-            if text != item.cost_text:
-                item.cost_text = text
-                item.setToolTip(f"{t}\ncost {text}")
-                item.update()
-            pin = a.get("pin")
-            item.set_pin(None if pin is None else str(pin))
-        for u, v, a in nxg.edges(data=True):
-            e: EdgeItem | None = self._edges.get((u, v))
-            if e is None:
-                e = EdgeItem(self._tasks[u], self._tasks[v])
-                self._edges[(u, v)] = e
-                e.setVisible(not self._overview_on)
-                self._scene.addItem(e)
-            e.set_route(route_points(a.get("route")))
-            d = float(a.get("data", 0.0))
-            text = fmt_number(d) if d else ""
-            if text != e.data_text:
-                e.data_text = text
-                e.setToolTip(f"{u} -> {v}\ndata {fmt_number(d)}")
-                e.update()
+        for t, item in self._tasks.items():
+            self._update_task_item(item, nxg.nodes[t])
+        for t, anchor in self._anchors.items():
+            i = self._drawing.index[t]
+            anchor.setPos(QtCore.QPointF(self._drawing.x[i], self._drawing.y[i]))
+        for (u, v), e in self._edges.items():
+            self._update_edge_item(e, nxg.edges[u, v])
+        if not self._lazy:
+            self._make_items(None)
+        elif self._made is not None:
+            self._make_items(self._made)
+        if self._overview is not None:
+            self._overview.set_bounds(self._drawing.bounds())
 
     # -------------------------------------------------------- level of detail
     def overview_shown(self) -> bool:
         """Whether the graph is drawn as one overview item (zoomed out on a big graph),
-        the task and edge items hidden."""
-        return self._overview_on
+        without task and edge items."""
+        return self._overview is not None and self._overview.in_view
 
-    def _wants_overview(self) -> bool:
-        return (len(self._tasks) + len(self._edges) >= OVERVIEW_MIN_ITEMS
-                and self.zoom_level() < OVERVIEW_SCALE)
+    def items_made(self) -> tuple[int, int]:
+        """How many task and edge items exist (for tests and benchmarks)."""
+        return len(self._tasks), len(self._edges)
 
     def _overview_changed(self) -> None:
-        """The items' drawing changed: the overview is drawn again before the next frame."""
-        if self._overview_on:
-            self._overview_dirty = True
-            self.viewport().update()
+        """The graph's drawing changed: the overview is drawn again before its next frame."""
+        if self._overview is not None:
+            self._overview.invalidate()
+
+    def _visible_rect(self) -> QtCore.QRectF:
+        return self.mapToScene(self.viewport().rect()).boundingRect()
 
     def _update_lod(self) -> None:
-        """Switch between the overview and the items when the zoom crosses the threshold."""
-        want = self._wants_overview()
-        if want != self._overview_on:
-            self._overview_on = want
-            self._syncing = True
-            try:
-                for it in self._tasks.values():
-                    it.setVisible(not want)
-                for e in self._edges.values():
-                    e.setVisible(not want)
-            finally:
-                self._syncing = False
-            if want:
-                if self._overview is None:
-                    self._overview = OverviewItem()
-                    self._scene.addItem(self._overview)
-                self._overview.setVisible(True)
-                self._overview_dirty = True
-            else:
-                if self._overview is not None:
-                    self._overview.setVisible(False)
-                self._select_items(self.document.selected(), self.document.selected_edges())
-        if self._overview_on and self._overview is None:  # items made hidden by a rebuild
-            self._overview = OverviewItem()
-            self._scene.addItem(self._overview)
-            self._overview_dirty = True
-        if self._overview_on and self._overview_dirty and self._overview is not None:
-            self._overview_dirty = False
-            self._overview_chosen = frozenset(self.document.selected())
-            self._overview.build(self._tasks.values(), self._edges.values(), self._overview_chosen)
+        """A big graph: below :data:`OVERVIEW_SCALE` the overview alone, above it items for
+        what is in and around the view (made as the view moves)."""
+        ov = self._overview
+        if not self._lazy or ov is None:
+            return
+        if self.zoom_level() < OVERVIEW_SCALE:
+            if self._made is not None or self._tasks:
+                self._made = None
+                self._drop_items()
+            if not ov.in_view:
+                ov.in_view = True
+                ov.update()
+            return
+        if ov.in_view:
+            ov.in_view = False
+            ov.update()
+        vis = self._visible_rect()
+        if self._made is not None and self._made.contains(vis):
+            return
+        mx, my = vis.width() * MADE_MARGIN, vis.height() * MADE_MARGIN
+        self._made = vis.adjusted(-mx, -my, mx, my)
+        if len(self._tasks) > MADE_AT_MOST and not QtWidgets.QApplication.mouseButtons():
+            self._drop_items(self._made)
+        self._make_items(self._made)
 
     def paintEvent(self, event: QtGui.QPaintEvent) -> None:
         self._update_lod()
         super().paintEvent(event)
+
+    def scrollContentsBy(self, dx: int, dy: int) -> None:
+        super().scrollContentsBy(dx, dy)
+        if not self._settling:
+            self._update_lod()  # the items of what comes into view, before anyone asks for them
 
     def setTransform(self, matrix: QtGui.QTransform, combine: bool = False) -> None:
         super().setTransform(matrix, combine)
@@ -314,6 +469,9 @@ class GraphEditorView(Gestures, QtWidgets.QGraphicsView):
         e.detach()
         self._edges.pop(e.edge, None)
         self._scene.removeItem(e)
+        for end in (e.source, e.target):
+            if isinstance(end, Anchor) and not end.edges:
+                self._anchors.pop(end.task, None)
 
     def _update_scene_rect(self, shrink: bool = False) -> None:
         """Keep room around the graph. While editing the rect only grows, so the view never jumps."""
@@ -328,6 +486,75 @@ class GraphEditorView(Gestures, QtWidgets.QGraphicsView):
             self._scene_rect_set = True
         elif not cur.contains(need):
             self._scene.setSceneRect(cur.united(r.adjusted(-m, -m, m, m)))
+
+    def viewportEvent(self, event: QtCore.QEvent) -> bool:
+        if event.type() == QtCore.QEvent.Type.ToolTip and self.overview_shown() and self._drawing is not None:
+            # the overview has no items to carry tooltips: the task under the mouse says its own
+            help_event: QtGui.QHelpEvent = event  # type: ignore[assignment]
+            p = self.mapToScene(help_event.pos())
+            i = self._drawing.task_at(p.x(), p.y())
+            if i is None:
+                QtWidgets.QToolTip.hideText()
+            else:
+                QtWidgets.QToolTip.showText(help_event.globalPos(), self.task_tooltip(self._drawing.tasks[i]),
+                                            self.viewport())
+            return True
+        return super().viewportEvent(event)
+
+    def task_tooltip(self, task: str) -> str:
+        """The tooltip of a task: its id and cost, with its slack and level when the overlay shows them."""
+        tip = f"{task}\ncost {_cost_text(self.document.graph.nx.nodes[task])}"
+        look = self._look
+        if task in look.slack:
+            tip += f"\nslack {fmt_number(look.slack[task])}"
+        if task in look.badge:
+            tip += f"\nlevel {look.badge[task][1:]}"
+        return tip
+
+    def _overview_source(self) -> tuple[Drawing, OverviewLooks]:
+        """The drawing and its colours, for the overview item."""
+        d = self._drawing
+        assert d is not None
+        look = self._look
+        if self._fills is not None and self._fills[0] is look and self._fills[1] is d:
+            fills = self._fills[2]  # a change of selection: the same colours
+        else:
+            cache: dict[int, int] = {}
+            fills = np.empty(len(d.tasks), dtype=np.uint32)
+            for i, t in enumerate(d.tasks):
+                c = look.fill(t)
+                key = c.rgba()
+                rgba = cache.get(key)
+                if rgba is None:
+                    rgba = cache[key] = c.darker(115).rgba()
+                fills[i] = rgba
+            self._fills = (look, d, fills)
+        self._overview_chosen = frozenset(self.document.selected())
+        outlines: dict[int, int] = {}
+        index = d.index
+        crit, sel = C_CRIT.rgba(), C_SELECT.rgba()
+        for t in look.emphasised:
+            if t in index:
+                outlines[index[t]] = crit
+        for t in self._overview_chosen:
+            outlines[index[t]] = sel
+        styles: dict[int, tuple[int, bool]] = {}
+        edges_at = {e: k for k, e in enumerate(d.edges)} if (look.mapping or look.emphasised_edges
+                                                             or self.document.selected_edges()) else {}
+        if look.mapping:
+            weights, _top = self._edge_weights()
+            for k, edge in enumerate(d.edges):
+                if look.crosses(edge):
+                    style = edge_style(False, False, True, weights.get(edge, 0.0))
+                    if style is not None:
+                        styles[k] = style
+        for edge in look.emphasised_edges:
+            if edge in edges_at:
+                styles[edges_at[edge]] = (crit, True)
+        for edge in self.document.selected_edges():
+            if edge in edges_at:
+                styles[edges_at[edge]] = (sel, True)
+        return d, OverviewLooks(fills, outlines, styles)
 
     # ------------------------------------------------------ document signals
     def _on_document_graph_reset(self) -> None:
@@ -359,8 +586,10 @@ class GraphEditorView(Gestures, QtWidgets.QGraphicsView):
 
     def _on_document_positions_changed(self, tasks: list[str]) -> None:
         nxg = self.document.graph.nx
+        if self._drawing is not None:
+            self._drawing = Drawing.of(self.document.graph)
         for t in tasks:
-            item = self._tasks.get(t)
+            item: TaskItem | Anchor | None = self._tasks.get(t) or self._anchors.get(t)
             pos = self.document.position(t) if t in self.document.graph else None
             if item is not None and pos is not None:
                 for e in item.edges:  # an automatic layout brings routes with the positions
@@ -370,6 +599,10 @@ class GraphEditorView(Gestures, QtWidgets.QGraphicsView):
                 p = QtCore.QPointF(*pos)
                 if item.pos() != p:
                     item.setPos(p)
+        if self._lazy and self._made is not None:
+            self._make_items(self._made)  # the tasks moved into view
+        if self._overview is not None and self._drawing is not None:
+            self._overview.set_bounds(self._drawing.bounds())
         self._update_scene_rect()
         self._overview_changed()
 
@@ -395,17 +628,24 @@ class GraphEditorView(Gestures, QtWidgets.QGraphicsView):
         if self._syncing:
             return
         self._select_items(tasks, self.document.selected_edges())
-        items = [self._tasks[t] for t in tasks if t in self._tasks]
-        if items:
-            self.bring_into_view(items, zoom=False)
+        r = self._tasks_rect(tasks)
+        if not r.isNull():
+            self._show_rect(r, len(tasks), zoom=False)
+
+    def _tasks_rect(self, tasks: Iterable[str]) -> QtCore.QRectF:
+        """The rectangle around the boxes of these tasks (null when none is drawn)."""
+        d = self._drawing
+        if d is None:
+            return QtCore.QRectF()
+        return d.rect_of([d.index[t] for t in tasks if t in d.index])
 
     def focus_tasks(self, tasks: Sequence[str]) -> None:
         """Select ``tasks`` and bring them into view, zoomed in to read them when the graph
         is seen whole (a click on a bar of the chart)."""
-        items = [self._tasks[t] for t in tasks if t in self._tasks]
-        if items:
-            # first: seen whole, a big graph hides its tasks, and a hidden item cannot be selected
-            self.bring_into_view(items)
+        r = self._tasks_rect(tasks)
+        if not r.isNull():
+            # first: zoomed in, a big graph makes the items of the tasks, then selected
+            self._show_rect(r, len(tasks))
         self.document.select(list(tasks))
         self._select_items(self.document.selected(), self.document.selected_edges())
 
@@ -415,18 +655,23 @@ class GraphEditorView(Gestures, QtWidgets.QGraphicsView):
         r = QtCore.QRectF()
         for it in items:
             r = r.united(it.sceneBoundingRect())
-        if zoom and len(items) <= FOCUS_AT_MOST and self.transform().m11() < LOD_NAME:
+        self._show_rect(r, len(items), zoom=zoom)
+
+    def _show_rect(self, r: QtCore.QRectF, count: int, *, zoom: bool = True) -> None:
+        if zoom and count <= FOCUS_AT_MOST and self.transform().m11() < LOD_NAME:
             self._fitted = False
             s = READABLE_SCALE / self.transform().m11()
             self.scale(s, s)
             self.centerOn(r.center())
-            self._update_lod()  # the tasks are drawn as items again, and can be selected
-        elif not self.mapToScene(self.viewport().rect()).boundingRect().contains(r):
+            self._update_lod()  # a big graph gets the items of the tasks in view
+        elif not self._visible_rect().contains(r):
             self.centerOn(r.center())
+            self._update_lod()
 
     def _select_items(self, tasks: Iterable[str], edges: Iterable[Edge] = ()) -> None:
         tasks = list(tasks)
         changed = False
+        was = self._syncing
         self._syncing = True
         try:
             want: set[QtWidgets.QGraphicsItem] = {self._tasks[t] for t in tasks if t in self._tasks}
@@ -440,29 +685,37 @@ class GraphEditorView(Gestures, QtWidgets.QGraphicsView):
                     it.setSelected(True)
                     changed = True
         finally:
-            self._syncing = False
+            self._syncing = was
         # the overview outlines the selected tasks: drawn again only when that changes
-        if changed or frozenset(tasks) != self._overview_chosen:
+        if self._overview is not None and (changed or frozenset(tasks) != self._overview_chosen):
             self._overview_changed()
 
     def _on_scene_selection_changed(self) -> None:
         if self._syncing:
             return
-        tasks, edges = self.selected_tasks(), self.selected_edges()
+        # the items say what the click or rubber band chose among them; the selected tasks
+        # without an item (out of view) stay selected unless the gesture replaces the selection
+        chosen = {it for it in self._scene.selectedItems()}
+        tasks = {it.task for it in chosen if isinstance(it, TaskItem)}
+        edges = [it.edge for it in chosen if isinstance(it, EdgeItem)]
+        if not self._replacing_selection:
+            tasks.update(t for t in self.document.selected() if t not in self._tasks)
+            edges += [e for e in self.document.selected_edges() if e not in self._edges]
         self._syncing = True
         try:
-            self.document.select(tasks, edges)
+            self.document.select([t for t in self.document.graph.nx.nodes if t in tasks], edges)
         finally:
             self._syncing = False
+        self._overview_changed()
 
     def selected_tasks(self) -> list[str]:
-        """Selected task ids, in graph order."""
-        sel = {it.task for it in self._scene.selectedItems() if isinstance(it, TaskItem)}
+        """Selected task ids, in graph order (those without an item too)."""
+        sel = set(self.document.selected())
         return [t for t in self.document.graph.nx.nodes if t in sel]
 
     def selected_edges(self) -> list[Edge]:
         """Selected edges."""
-        return [it.edge for it in self._scene.selectedItems() if isinstance(it, EdgeItem)]
+        return self.document.selected_edges()
 
     # ---------------------------------------------------------------- overlays
     def set_overlay(self, mode: str) -> None:
@@ -497,30 +750,36 @@ class GraphEditorView(Gestures, QtWidgets.QGraphicsView):
 
     def task_colour(self, task: str) -> QtGui.QColor:
         """The fill colour a task is drawn with (for tests)."""
-        return QtGui.QColor(self._tasks[task].fill)
+        return QtGui.QColor(self._look.fill(task))
 
     def legend_texts(self) -> list[str]:
         """Every text of the legend shown (empty when there is none)."""
         return self.legend.texts()
 
+    def _look_task_item(self, item: TaskItem, look: Looks) -> None:
+        t = item.task
+        item.set_look(look.fill(t), t in look.emphasised, look.worker_label.get(t, ""),
+                      look.worker_colour.get(t), look.badge.get(t, ""))
+        tip = f"{t}\ncost {item.cost_text}"
+        if t in look.slack:
+            tip += f"\nslack {fmt_number(look.slack[t])}"
+        if t in look.badge:
+            tip += f"\nlevel {look.badge[t][1:]}"
+        if tip != item.toolTip():
+            item.setToolTip(tip)
+
     def _apply_looks(self) -> None:
-        if not self._tasks:
+        if self._drawing is None or not len(self._drawing):
             # nothing drawn (empty, or past the drawing limit): skip the loops over every slot
+            self._look = Looks()
             self.legend.set_rows([])
             return
         overlay = self._overlay_of()
-        look = looks(self._overlay, overlay, self._schedule, self._states)
-        for t, item in self._tasks.items():
-            item.set_look(look.fill(t), t in look.emphasised, look.worker_label.get(t, ""),
-                          look.worker_colour.get(t), look.badge.get(t, ""))
-            tip = f"{t}\ncost {item.cost_text}"
-            if t in look.slack:
-                tip += f"\nslack {fmt_number(look.slack[t])}"
-            if t in look.badge:
-                tip += f"\nlevel {look.badge[t][1:]}"
-            if tip != item.toolTip():
-                item.setToolTip(tip)
-        weights, top = self._edge_weights()
+        look = self._look = looks(self._overlay, overlay, self._schedule, self._states)
+        for item in self._tasks.values():
+            self._look_task_item(item, look)
+        # the data volumes only matter to the edges crossing workers of a shown schedule
+        weights, top = self._edge_weights() if self._schedule is not None else ({}, 0.0)
         for edge, e in self._edges.items():
             e.set_look(look.crosses(edge), edge in look.emphasised_edges, weights.get(edge, 0.0))
         self.legend.set_rows(legend(self._overlay, overlay, self._schedule, max_data=top,
@@ -661,7 +920,11 @@ class GraphEditorView(Gestures, QtWidgets.QGraphicsView):
             self.centerOn(0, 0)
             return
         r = r.adjusted(-30, -30, 30, 30)
-        self.fitInView(r, QtCore.Qt.AspectRatioMode.KeepAspectRatio)
+        self._settling = True
+        try:
+            self.fitInView(r, QtCore.Qt.AspectRatioMode.KeepAspectRatio)
+        finally:
+            self._settling = False
         if self.transform().m11() > 1.5:
             self.setTransform(QtGui.QTransform.fromScale(1.5, 1.5))
             self.centerOn(r.center())

@@ -708,6 +708,18 @@ def big(qtbot):
     return doc, view
 
 
+def _task_items(view):
+    from gui.editor.items import TaskItem
+
+    return [it for it in view.scene().items() if isinstance(it, TaskItem)]
+
+
+def _zoom_on(view, doc, task, scale=1.0):
+    view.setTransform(QtGui.QTransform.fromScale(scale, scale))
+    view.centerOn(QtCore.QPointF(*doc.position(task)))
+    view.viewport().repaint()
+
+
 def test_zoomed_out_big_graph_is_one_overview_item(big):
     from gui.editor.view import OVERVIEW_MIN_ITEMS, OVERVIEW_SCALE
 
@@ -716,19 +728,18 @@ def test_zoomed_out_big_graph_is_one_overview_item(big):
     assert n_items >= OVERVIEW_MIN_ITEMS and view.zoom_level() < OVERVIEW_SCALE
     assert view.overview_shown()
     t = doc.graph.tasks[0]
-    assert not view.task_item(t).isVisible()
-    assert not any(view.edge_item(u, v).isVisible() for u, v in list(doc.graph.nx.edges)[:50])
+    assert view.task_item(t) is None and view.items_made() == (0, 0)
     view.viewport().repaint()
-    # the items are hidden, so a frame paints none of them: only the overview
-    visible = [it for it in view.items(view.viewport().rect()) if it.isVisible()]
+    # no item per task or edge: a frame paints only the overview
+    visible = [it for it in view.scene().items() if it.isVisible()]
     assert len(visible) == 1 and type(visible[0]).__name__ == "OverviewItem"
-    # zoomed in past the threshold the items are back and the overview is hidden
+    # zoomed in past the threshold the overview is hidden and the tasks in view have items
     view.setTransform(QtGui.QTransform.fromScale(OVERVIEW_SCALE * 1.05, OVERVIEW_SCALE * 1.05))
-    assert not view.overview_shown() and view.task_item(t).isVisible()
+    assert not view.overview_shown() and 0 < view.items_made()[0] < len(doc.graph)
     view.setTransform(QtGui.QTransform.fromScale(OVERVIEW_SCALE * 0.95, OVERVIEW_SCALE * 0.95))
-    assert view.overview_shown() and not view.task_item(t).isVisible()
+    assert view.overview_shown() and view.items_made() == (0, 0)
     view.zoom(1.0 / (OVERVIEW_SCALE * 0.95))  # the + / wheel path switches too
-    assert not view.overview_shown() and view.task_item(t).isVisible()
+    assert not view.overview_shown() and view.items_made()[0] > 0
 
 
 def test_overview_follows_edits_and_selection(big):
@@ -737,16 +748,16 @@ def test_overview_follows_edits_and_selection(big):
     ov = view._overview
     t = doc.graph.tasks[5]
     doc.select([t])
-    view.viewport().repaint()
-    outlined = [r for _pen, rs in ov._outlined for r in rs]
-    item = view.task_item(t)
-    assert len(outlined) == 1 and outlined[0].center() == item.pos()
-    before = sum(len(ls) for _pen, ls in ov._edge_lines)
+    outlined = [r for _c, rs in ov.outlined() for r in rs]
+    assert len(outlined) == 1 and outlined[0].center() == QtCore.QPointF(*doc.position(t))
+    before = sum(n for _c, n in ov.lines())
+    degree = doc.graph.nx.degree(t)
     doc.remove([t])
-    view.viewport().repaint()
-    after = sum(len(ls) for _pen, ls in ov._edge_lines)
-    assert after < before  # the task's edges are gone from the overview too
-    assert not [r for _pen, rs in ov._outlined for r in rs]
+    after = sum(n for _c, n in ov.lines())
+    assert after == before - degree  # the task's edges are gone from the overview too
+    assert not [r for _c, rs in ov.outlined() for r in rs]
+    doc.undo_stack.undo()
+    assert sum(n for _c, n in ov.lines()) == before
 
 
 def test_selection_works_after_zooming_in_from_the_overview(big, qtbot):
@@ -754,10 +765,11 @@ def test_selection_works_after_zooming_in_from_the_overview(big, qtbot):
     a, b = doc.graph.tasks[0], doc.graph.tasks[1]
     doc.select([a])
     assert view.overview_shown()
-    view.setTransform(QtGui.QTransform.fromScale(1.0, 1.0))
+    _zoom_on(view, doc, a)
     assert not view.overview_shown()
     assert view.task_item(a).isSelected() and doc.selected() == [a]  # kept through the switch
-    view.centerOn(view.task_item(b))
+    view.centerOn(QtCore.QPointF(*doc.position(b)))
+    view.viewport().repaint()
     QTest.mouseClick(view.viewport(), L, NOMOD, view.mapFromScene(view.task_item(b).pos()))
     assert doc.selected() == [b] and view.task_item(b).isSelected() and not view.task_item(a).isSelected()
 
@@ -769,9 +781,10 @@ def test_small_graph_keeps_its_items_zoomed_out(heft):
 
 
 def test_opening_a_big_graph_shows_the_overview_and_edits_still_sync(qtbot):
-    """Opened into a shown editor, a big graph's items are made hidden and the fit shows the
-    overview (no item shown then hidden); a small graph opened next shows its items; the
-    first edit after opening reaches the items (the reset's own change signal is the one skipped)."""
+    """Opened into a shown editor, a big graph makes no task item at all and the fit shows
+    the overview; a small graph opened next shows its items; the first edit after opening
+    reaches the drawing (the reset's own change signal is the one skipped)."""
+    from gui.editor.items import TaskItem
     from model import generators
 
     doc = Document()
@@ -780,26 +793,26 @@ def test_opening_a_big_graph_shows_the_overview_and_edits_still_sync(qtbot):
     view.resize(900, 700)
     view.show()
     qtbot.waitExposed(view)
-    from gui.editor.items import TaskItem
+    made: list[str] = []
+    real_init = TaskItem.__init__
 
-    shown: list[bool] = []
-    real_set_visible = TaskItem.setVisible
+    def spy(item, task):
+        made.append(task)
+        real_init(item, task)
 
-    def spy(item, on):
-        shown.append(bool(on))
-        real_set_visible(item, on)
-
-    TaskItem.setVisible = spy
+    TaskItem.__init__ = spy
     try:
         doc.set_graph(generators.generate("layered", n=1200, seed=3))
+        view.viewport().repaint()
     finally:
-        TaskItem.setVisible = real_set_visible
-    assert view.overview_shown() and True not in shown
+        TaskItem.__init__ = real_init
+    assert view.overview_shown() and made == []
     edges = doc.graph.nx.number_of_edges()
-    view.viewport().repaint()
-    assert sum(len(ls) for _pen, ls in view._overview._edge_lines) >= edges
+    assert sum(n for _c, n in view._overview.lines()) >= edges
     t = doc.graph.tasks[3]
     doc.rename(t, "renamed")
+    assert view._drawing.index.get("renamed") == 3 and t not in view._drawing.index
+    _zoom_on(view, doc, "renamed")
     assert view.task_item("renamed") is not None and view.task_item(t) is None
     small = TaskGraph("small")
     for name in "abc":
@@ -807,3 +820,156 @@ def test_opening_a_big_graph_shows_the_overview_and_edits_still_sync(qtbot):
     small.add_edge("a", "b")
     doc.set_graph(small)
     assert not view.overview_shown() and view.task_item("a").isVisible()
+
+
+# ------------------------------------------------ a 10,000-task graph, level of detail
+@pytest.fixture(scope="module")
+def graph_10k():
+    from model import generators
+
+    return generators.generate("layered", n=10_000, seed=1)
+
+
+@pytest.fixture
+def huge(qtbot, graph_10k):
+    doc = Document()
+    view = GraphEditorView(doc)
+    qtbot.addWidget(view)
+    view.resize(1000, 700)
+    view.show()
+    qtbot.waitExposed(view)
+    doc.set_graph(graph_10k.copy())
+    view.viewport().repaint()
+    return doc, view
+
+
+def _in_view(view):
+    d = view._drawing
+    vis = view.mapToScene(view.viewport().rect()).boundingRect()
+    return [d.tasks[i] for i in d.tasks_in(vis)], [d.edges[k] for k in d.edges_in(vis)]
+
+
+def test_10k_overview_makes_no_item_per_task_or_edge(huge):
+    doc, view = huge
+    assert len(doc.graph) == 10_000 and view.overview_shown()
+    assert view.items_made() == (0, 0) and _task_items(view) == []
+    assert [type(it).__name__ for it in view.scene().items()] == ["OverviewItem"]
+    img = view.viewport().grab().toImage()
+    # the overview draws the tasks: the middle of a task's box holds its flat fill colour
+    t = doc.graph.tasks[len(doc.graph) // 2]
+    p = view.mapFromScene(QtCore.QPointF(*doc.position(t)))
+    assert img.pixelColor(p) != view.scene().backgroundBrush().color()
+
+
+def test_10k_zoomed_in_items_are_made_for_the_visible_tasks_only(huge):
+    doc, view = huge
+    mid = doc.graph.tasks[len(doc.graph) // 2]
+    _zoom_on(view, doc, mid)
+    assert not view.overview_shown()
+    tasks, edges = _in_view(view)
+    assert mid in tasks and len(tasks) < 500
+    # every task and edge in view has its item, where the graph says
+    for t in tasks:
+        item = view.task_item(t)
+        assert item is not None and item.pos() == QtCore.QPointF(*doc.position(t))
+    assert all(view.edge_item(*e) is not None for e in edges)
+    n_tasks, n_edges = view.items_made()
+    assert n_tasks < len(doc.graph) / 10 and n_edges < doc.graph.nx.number_of_edges() / 5
+    assert len(_task_items(view)) == n_tasks
+    # an edge crossing the view between two tasks out of it is drawn to where they are
+    far = [e for e in edges if view.task_item(e[0]) is None and view.task_item(e[1]) is None]
+    for u, v in far[:5]:
+        e = view.edge_item(u, v)
+        assert e.source.pos() == QtCore.QPointF(*doc.position(u))
+    # panning makes the items of what comes into view
+    bar = view.horizontalScrollBar()
+    bar.setValue(bar.value() + view.viewport().width() * 2)
+    view.viewport().repaint()
+    tasks2, edges2 = _in_view(view)
+    assert set(tasks2) - set(tasks)
+    assert all(view.task_item(t) is not None for t in tasks2)
+    assert all(view.edge_item(*e) is not None for e in edges2)
+    # zooming out again drops them all
+    view.fit()
+    assert view.overview_shown() and view.items_made() == (0, 0) and not view._anchors
+
+
+def test_10k_selection_and_edits_round_trip_across_the_switch(huge, qtbot):
+    doc, view = huge
+    g = doc.graph
+    a = g.tasks[len(g) // 2]
+    far = g.tasks[-1]  # the last row, away from a
+    # a selection made elsewhere (the Gantt chart) zooms in, the task is selected in the items
+    view.focus_tasks([a])
+    assert not view.overview_shown() and view.task_item(a).isSelected() and doc.selected() == [a]
+    # Ctrl+click adds a task in view; a selected task out of view stays selected
+    doc.select([a, far])  # (the view scrolls to show both: back to a)
+    _zoom_on(view, doc, a)
+    assert view.task_item(far) is None
+    b = next(t for t in _in_view(view)[0] if t not in (a, far))
+    QTest.mouseClick(view.viewport(), L, CTRL, view.mapFromScene(view.task_item(b).pos()))
+    assert set(doc.selected()) == {a, b, far}
+    # dragging the selection moves the task without an item as far, in one undo step
+    pa, pfar = doc.position(a), doc.position(far)
+    start = view.mapFromScene(view.task_item(a).pos())
+    drag(view, start, start + QtCore.QPoint(40, 30))
+    dx, dy = doc.position(a)[0] - pa[0], doc.position(a)[1] - pa[1]
+    assert (dx, dy) != (0, 0)
+    assert doc.position(far) == pytest.approx((pfar[0] + dx, pfar[1] + dy))
+    doc.undo_stack.undo()
+    assert doc.position(a) == pa and doc.position(far) == pfar
+    assert view.task_item(a).pos() == QtCore.QPointF(*pa)
+    # a plain click replaces the whole selection, also the task out of view
+    QTest.mouseClick(view.viewport(), L, NOMOD, view.mapFromScene(view.task_item(b).pos()))
+    assert doc.selected() == [b]
+    # zoomed out: delete the selection (no item), the overview follows, undo brings it back
+    view.fit()
+    assert view.overview_shown() and view.selected_tasks() == [b]
+    before = sum(n for _c, n in view._overview.lines())
+    degree = g.nx.degree(b)
+    view.delete_selection()
+    assert b not in doc.graph and sum(n for _c, n in view._overview.lines()) == before - degree
+    doc.undo_stack.undo()
+    assert b in doc.graph
+    # zoomed in again the restored task has its item and edges, and an added task gets one
+    _zoom_on(view, doc, b)
+    assert view.task_item(b) is not None
+    assert all(view.edge_item(*e) is not None for e in _in_view(view)[1])
+    new = view.add_task(QtCore.QPointF(*doc.position(b)) + QtCore.QPointF(0, 60))
+    assert view.task_item(new) is not None and view.task_item(new).isSelected()
+    doc.undo_stack.undo()
+    assert view.task_item(new) is None and new not in doc.graph
+    doc.undo_stack.redo()
+    assert view.task_item(new) is not None
+    # select all, zoomed in: the items in view are selected, every task in the document
+    view.commands.select_all.trigger()
+    assert len(doc.selected()) == len(doc.graph)
+    assert all(it.isSelected() for it in _task_items(view))
+
+
+def test_10k_tooltip_colours_and_picture_without_items(huge, tmp_path):
+    from gui.export import export_scene_image
+
+    doc, view = huge
+    t = doc.graph.tasks[len(doc.graph) // 2]
+    assert t in view.task_tooltip(t) and "cost" in view.task_tooltip(t)
+    # the colour modes reach the overview: a critical path outlined in red
+    view.set_overlay("critical")
+    reds = [c for c, rs in view._overview.outlined() if c.red() > 200 and c.green() < 80]
+    assert reds
+    # a picture of the scene shows the whole graph, also while zoomed in on a part of it
+    _zoom_on(view, doc, t)
+    out = tmp_path / "g.png"
+    export_scene_image(view.scene(), out, scale=0.05)
+    img = QtGui.QImage(str(out))
+    assert img.width() > 100
+    d = view._drawing
+    bounds = d.bounds()
+    # a pixel at the first task's place (far from the part zoomed in on) is not background
+    first = QtCore.QPointF(d.x[0], d.y[0])
+    k = img.width() / (bounds.width() + 40)
+    px = round((first.x() - bounds.left() + 20) * k)
+    py = round((first.y() - bounds.top() + 20) * k)
+    near = [QtGui.QColor(img.pixel(x, y)) for x in range(max(0, px - 2), px + 3) for y in range(max(0, py - 2), py + 3)
+            if 0 <= x < img.width() and 0 <= y < img.height()]
+    assert any(c != QtGui.QColor("white") for c in near)
