@@ -42,6 +42,8 @@ class Gestures(_View):
         task_menu_requested: QtCore.SignalInstance
 
         def zoom(self, factor: float) -> None: ...
+        def overview_shown(self) -> bool: ...
+        def overview_task_at(self, pos: QtCore.QPoint) -> str | None: ...
         def add_task(self, scene_pos: QtCore.QPointF | None = None) -> str | None: ...
         def connect_tasks(self, source: str, target: str) -> bool: ...
         def _update_scene_rect(self, shrink: bool = False) -> None: ...
@@ -67,6 +69,26 @@ class Gestures(_View):
             self.viewport().setCursor(QtCore.Qt.CursorShape.ClosedHandCursor)
             event.accept()
             return
+        if self.overview_shown() and btn in (QtCore.Qt.MouseButton.LeftButton, QtCore.Qt.MouseButton.RightButton):
+            # a big graph zoomed out has no items: a click selects the task under it
+            task = self.overview_task_at(pos)
+            ctrl = bool(event.modifiers() & QtCore.Qt.KeyboardModifier.ControlModifier)
+            sel = self.document.selected()
+            if task is None:
+                if not ctrl:
+                    self.document.select([])
+            elif btn == QtCore.Qt.MouseButton.RightButton:
+                self.document.select([task])
+                self.task_menu_requested.emit(task, event.globalPosition().toPoint())
+                event.accept()
+                return
+            elif ctrl:
+                self.document.select([t for t in sel if t != task] if task in sel else [*sel, task])
+            else:
+                self.document.select([task])
+            if task is not None:
+                event.accept()
+                return
         item = self._task_at(pos)
         shift = bool(event.modifiers() & QtCore.Qt.KeyboardModifier.ShiftModifier)
         if item is not None and (btn == QtCore.Qt.MouseButton.RightButton

@@ -20,7 +20,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 from model.graph import TaskGraph
 from model.layout import task_width
 
-from .items import TASK_H, line_style, route_coords
+from .items import C_TEXT, LOD_NAME, TASK_H, line_style, route_coords
 
 __all__ = ["Drawing", "OverviewItem", "OverviewLooks", "edge_style"]
 
@@ -227,6 +227,8 @@ class OverviewItem(QtWidgets.QGraphicsItem):
         self._rects: list[tuple[QtGui.QColor, list[QtCore.QRectF]]] = []
         self._outlined: list[tuple[QtGui.QPen, list[QtCore.QRectF]]] = []
         self.setZValue(0.5)
+        # paint gets the exposed rectangle: the names are drawn for the tasks in it only
+        self.setFlag(QtWidgets.QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption, True)
 
     def set_bounds(self, rect: QtCore.QRectF) -> None:
         """The graph's extent (the drawing's :meth:`Drawing.bounds`)."""
@@ -338,6 +340,24 @@ class OverviewItem(QtWidgets.QGraphicsItem):
         for pen, rs in self._outlined:
             painter.setPen(pen)
             painter.drawRects(rs)
+        lod = QtWidgets.QStyleOptionGraphicsItem.levelOfDetailFromTransform(painter.worldTransform())
+        if lod >= LOD_NAME and self._made_for is not None:
+            self._paint_names(painter, option.exposedRect, lod)
+
+    def _paint_names(self, painter: QtGui.QPainter, exposed: QtCore.QRectF, lod: float) -> None:
+        """The names of the tasks in ``exposed``, about 8 pixels tall (as the items draw them
+        between LOD_NAME and LOD_TEXT): a few hundred texts, only those in view."""
+        d = self._made_for
+        assert d is not None
+        painter.setRenderHint(QtGui.QPainter.RenderHint.TextAntialiasing, True)
+        painter.setPen(C_TEXT)
+        f = QtGui.QFont(painter.font())
+        f.setPixelSize(max(1, round(min(TASK_H * 0.55, 8.0 / lod))))
+        f.setBold(True)
+        painter.setFont(f)
+        centre = QtCore.Qt.AlignmentFlag.AlignCenter
+        for i in d.tasks_in(exposed).tolist():
+            painter.drawText(self._all_rects[i], centre, d.tasks[i])
 
 
 def edge_style(selected: bool, emphasis: bool, crossing: bool, weight: float) -> tuple[int, bool] | None:

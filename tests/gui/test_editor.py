@@ -957,6 +957,40 @@ def test_10k_tooltip_colours_and_picture_without_items(huge, tmp_path):
     view.set_overlay("critical")
     reds = [c for c, rs in view._overview.outlined() if c.red() > 200 and c.green() < 80]
     assert reds
+    # a click on a task of the overview selects it, Ctrl+click adds one, a click beside clears
+    a, b = doc.graph.tasks[100], doc.graph.tasks[2000]
+    QTest.mouseClick(view.viewport(), L, NOMOD, view.mapFromScene(QtCore.QPointF(*doc.position(a))))
+    assert doc.selected() == [a] and view.overview_shown()
+    QTest.mouseClick(view.viewport(), L, CTRL, view.mapFromScene(QtCore.QPointF(*doc.position(b))))
+    assert doc.selected() == [a, b]
+    QTest.mouseClick(view.viewport(), L, NOMOD, view.mapFromScene(QtCore.QPointF(*doc.position(a)) +
+                                                                  QtCore.QPointF(0, 55)))
+    assert doc.selected() == []
+    # between the names' threshold and the items' the overview writes the names of the tasks in view
+    from gui.editor import LOD_NAME
+    from gui.editor.view import OVERVIEW_SCALE
+
+    s = (LOD_NAME + OVERVIEW_SCALE) / 2
+    _zoom_on(view, doc, t, s)
+    assert view.overview_shown() and view.items_made() == (0, 0)
+    texts: list[str] = []
+    ov = view._overview
+    painter_img = QtGui.QImage(view.viewport().size(), QtGui.QImage.Format.Format_ARGB32)
+    p = QtGui.QPainter(painter_img)
+    p.setTransform(view.viewportTransform())
+    vis = view.mapToScene(view.viewport().rect()).boundingRect()
+    opt = QtWidgets.QStyleOptionGraphicsItem()
+    opt.exposedRect = vis
+    original = ov._paint_names
+
+    def spy(painter, exposed, lod):
+        texts.extend(view._drawing.tasks[i] for i in view._drawing.tasks_in(exposed))
+        original(painter, exposed, lod)
+
+    ov._paint_names = spy
+    ov.paint(p, opt, None)
+    p.end()
+    assert t in texts and len(texts) < 1000
     # a picture of the scene shows the whole graph, also while zoomed in on a part of it
     _zoom_on(view, doc, t)
     out = tmp_path / "g.png"
