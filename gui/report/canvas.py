@@ -40,12 +40,33 @@ def check_output(path: str | os.PathLike[str], formats: tuple[str, ...] = FORMAT
     return p, ext
 
 
+#: the most pixels a PNG gets (256 MB as ARGB32); a bigger picture is drawn at a lower scale
+MAX_PNG_PIXELS = 64_000_000
+#: the longest side a PNG gets (Qt's raster painter works in 16-bit device coordinates)
+MAX_PNG_SIDE = 32_000
+
+
+def png_scale(width: float, height: float, scale: float) -> float:
+    """``scale``, lowered when needed so the picture stays within :data:`MAX_PNG_PIXELS` and :data:`MAX_PNG_SIDE`.
+
+    A 10,000-task graph seen whole spans tens of thousands of scene units: at scale 2 its
+    picture would be about 45,000 × 24,000 pixels (4 GB), which no PNG viewer opens; SVG and
+    PDF keep every detail at any size.
+    """
+    w, h = max(width, 1.0), max(height, 1.0)
+    return min(scale, (MAX_PNG_PIXELS / (w * h)) ** 0.5, MAX_PNG_SIDE / w, MAX_PNG_SIDE / h)
+
+
 def png_image(width: float, height: float, scale: float, image_format=None):
-    """A white ``QImage`` of ``width × height`` logical pixels at ``scale`` device pixels each (0 < scale ≤ 16)."""
+    """A white ``QImage`` of ``width × height`` logical pixels at ``scale`` device pixels each (0 < scale ≤ 16).
+
+    The scale is lowered for pictures beyond :data:`MAX_PNG_PIXELS` (see :func:`png_scale`).
+    """
     from PySide6 import QtGui
 
     if not (0 < scale <= 16):
         raise GraphError(f"scale must be between 0 and 16, got {scale!r}")
+    scale = png_scale(width, height, scale)
     img = QtGui.QImage(max(1, round(width * scale)), max(1, round(height * scale)),
                        image_format if image_format is not None else QtGui.QImage.Format.Format_RGB32)
     img.fill(QtGui.QColor("white"))

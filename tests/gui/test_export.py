@@ -99,6 +99,26 @@ def test_scene_export_has_title_and_scale(qtbot, tmp_path):
     assert pdf.read_bytes().startswith(b"%PDF")
 
 
+def test_scene_export_of_a_huge_scene_stays_within_the_pixel_cap(qtbot, tmp_path):
+    # a 10,000-task graph seen whole spans ~22,000 x 12,000 scene units: at scale 2 that was a
+    # 4 GB image; the picture is drawn smaller instead, whole, with its content in place
+    from gui.report.canvas import MAX_PNG_PIXELS, MAX_PNG_SIDE
+
+    scene = QtWidgets.QGraphicsScene()
+    scene.addRect(QtCore.QRectF(0, 0, 22_000, 12_000), QtGui.QPen(QtGui.QColor("black")), QtGui.QColor("#4e79a7"))
+    scene.addRect(QtCore.QRectF(21_000, 11_000, 1_000, 1_000), QtGui.QPen(), QtGui.QColor("#e15759"))
+    out = tmp_path / "big.png"
+    export_scene_image(scene, out, scale=2.0, margin=0)
+    img = QtGui.QImage(str(out))
+    assert not img.isNull()
+    assert img.width() * img.height() <= MAX_PNG_PIXELS * 1.001
+    assert max(img.width(), img.height()) <= MAX_PNG_SIDE
+    assert img.width() / img.height() == pytest.approx(22_001 / 12_001, rel=0.01)
+    # the whole scene is drawn: the far corner's red square is there
+    assert QtGui.QColor(img.pixel(img.width() - 5, img.height() - 5)).name() == "#e15759"
+    assert QtGui.QColor(img.pixel(img.width() // 2, img.height() // 2)).name() == "#4e79a7"
+
+
 def _cli(*args: str) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if k not in ("QT_QPA_PLATFORM", "DISPLAY", "WAYLAND_DISPLAY")}
     return subprocess.run([sys.executable, "-m", "cli", *args], cwd=ROOT, env=env,
