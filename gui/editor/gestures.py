@@ -39,11 +39,13 @@ class Gestures(_View):
         _rubber: QtWidgets.QGraphicsLineItem | None
         _drag_start: dict[str, QtCore.QPointF]
         _replacing_selection: bool
+        _band_from: QtCore.QPoint | None
         task_menu_requested: QtCore.SignalInstance
 
         def zoom(self, factor: float) -> None: ...
         def overview_shown(self) -> bool: ...
         def overview_task_at(self, pos: QtCore.QPoint) -> str | None: ...
+        def overview_select_in(self, rect: QtCore.QRectF, add: bool = False) -> list[str]: ...
         def add_task(self, scene_pos: QtCore.QPointF | None = None) -> str | None: ...
         def connect_tasks(self, source: str, target: str) -> bool: ...
         def _update_scene_rect(self, shrink: bool = False) -> None: ...
@@ -77,6 +79,9 @@ class Gestures(_View):
             if task is None:
                 if not ctrl:
                     self.document.select([])
+                if btn == QtCore.Qt.MouseButton.LeftButton:
+                    # a drag from here is a rubber band over the overview's boxes
+                    self._band_from = pos
             elif btn == QtCore.Qt.MouseButton.RightButton:
                 self.document.select([task])
                 self.task_menu_requested.emit(task, event.globalPosition().toPoint())
@@ -139,9 +144,15 @@ class Gestures(_View):
                 self.task_menu_requested.emit(source.task, event.globalPosition().toPoint())
             event.accept()
             return
+        band_from, self._band_from = self._band_from, None
         super().mouseReleaseEvent(event)
         if event.button() == QtCore.Qt.MouseButton.LeftButton:
             self._replacing_selection = False
+            end = event.position().toPoint()
+            if band_from is not None and (end - band_from).manhattanLength() >= QtWidgets.QApplication.startDragDistance():
+                band = QtCore.QRectF(self.mapToScene(band_from), self.mapToScene(end))
+                ctrl = bool(event.modifiers() & QtCore.Qt.KeyboardModifier.ControlModifier)
+                self.overview_select_in(band, add=ctrl)
         if event.button() == QtCore.Qt.MouseButton.LeftButton and self._drag_start:
             start, self._drag_start = self._drag_start, {}
             new = {}

@@ -165,6 +165,8 @@ class GraphEditorView(Gestures, QtWidgets.QGraphicsView):
         #: a click or rubber band without Ctrl is under way: it replaces the selection,
         #: also of the selected tasks that have no item
         self._replacing_selection = False
+        #: where a rubber band on the overview began (viewport point), while it is dragged
+        self._band_from: QtCore.QPoint | None = None
         self._paste_count = 0
         self._scene_rect_set = False
         #: the view shows the whole graph as :meth:`fit` left it (it refits on resize)
@@ -512,6 +514,19 @@ class GraphEditorView(Gestures, QtWidgets.QGraphicsView):
         p = self.mapToScene(pos)
         i = self._drawing.task_at(p.x(), p.y())
         return None if i is None else self._drawing.tasks[i]
+
+    def overview_select_in(self, rect: QtCore.QRectF, add: bool = False) -> list[str]:
+        """Select the tasks whose boxes meet the scene rectangle ``rect`` while the overview is
+        shown (a rubber band there has no items to choose); ``add`` keeps the selection (Ctrl).
+        Returns the tasks the band met."""
+        if not self.overview_shown() or self._drawing is None:
+            return []
+        met = [self._drawing.tasks[i] for i in self._drawing.tasks_in(rect.normalized())]
+        chosen = set(met)
+        if add:
+            chosen.update(self.document.selected())
+        self.document.select([t for t in self.document.graph.nx.nodes if t in chosen])
+        return met
 
     def task_tooltip(self, task: str) -> str:
         """The tooltip of a task: its id and cost, with its slack and level when the overlay shows them."""

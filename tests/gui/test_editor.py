@@ -1007,3 +1007,29 @@ def test_10k_tooltip_colours_and_picture_without_items(huge, tmp_path):
     near = [QtGui.QColor(img.pixel(x, y)) for x in range(max(0, px - 2), px + 3) for y in range(max(0, py - 2), py + 3)
             if 0 <= x < img.width() and 0 <= y < img.height()]
     assert any(c != QtGui.QColor("white") for c in near)
+
+
+def test_rubber_band_on_the_overview_selects_the_boxes_it_meets(big):
+    doc, view = big
+    assert view.overview_shown()
+    vp = view.viewport()
+    # a band over the left half of the view, from a point off every box
+    w, h = vp.width(), vp.height()
+    a, b = QtCore.QPoint(2, 2), QtCore.QPoint(w // 2, h - 3)
+    assert view.overview_task_at(a) is None
+    drag(view, a, b)
+    band = QtCore.QRectF(view.mapToScene(a), view.mapToScene(b)).normalized()
+    inside = [t for t in doc.graph.tasks
+              if band.intersects(QtCore.QRectF(view._drawing.task_rect(view._drawing.index[t])))]
+    assert inside and len(inside) < len(doc.graph)
+    assert doc.selected() == inside
+    # Ctrl keeps what was selected and adds the band's tasks; a plain band replaces it
+    far = next(t for t in doc.graph.tasks if t not in inside)
+    doc.select([far])
+    drag(view, a, b, mods=CTRL)
+    assert set(doc.selected()) == {far, *inside}
+    drag(view, a, b)
+    assert doc.selected() == inside
+    # a click on empty space (no drag) still clears
+    QTest.mouseClick(vp, L, NOMOD, a)
+    assert doc.selected() == []
