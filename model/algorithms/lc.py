@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from ..instance import Instance
 from .base import Algorithm, CancelToken, Placement, check_cancel, register
-from .engines import place_clusters, topo_position
+from .engines import compiled, place_clusters, topo_position
 
 
 def linear_clusters(inst: Instance, cancel: CancelToken | None = None) -> list[int]:
@@ -23,7 +23,9 @@ def linear_clusters(inst: Instance, cancel: CancelToken | None = None) -> list[i
     path ran through it, so those are only marked as bounded from above; a heap keeps the
     bounds, and a task's length is recomputed when it comes out on top (with just the
     successors whose bound could still make them the longest), so most tasks are
-    recomputed rarely or never while they wait.
+    recomputed rarely or never while they wait. From
+    :func:`~model.algorithms.engines.compiled.wanted`'s size on, the same steps run as a
+    compiled kernel (:mod:`~model.algorithms.engines.lc_kernel`), with the same clusters.
 
     Examples
     --------
@@ -35,6 +37,10 @@ def linear_clusters(inst: Instance, cancel: CancelToken | None = None) -> list[i
     >>> linear_clusters(compile_instance(g, Platform.homogeneous(2)))
     [0, 0, 1, 0]
     """
+    if compiled.wanted(inst.n, inst.m):
+        from .engines.lc_kernel import linear_clusters_compiled
+
+        return linear_clusters_compiled(inst, cancel)
     n = inst.n
     wbar = inst.mean_w().tolist()
     comm = inst.mean_comm_array(inst.succ_dat).tolist()
