@@ -8,7 +8,7 @@ import numpy as np
 
 from ..instance import Instance
 from .base import Algorithm, CancelToken, Placement, check_cancel, register
-from .engines import Timeline, below, candidates, placement_order, upward_rank, within
+from .engines import Timeline, below, candidates, compiled, placement_order, upward_rank, within
 from .engines.timeline import _EPS
 
 #: idle gaps remembered per worker by :class:`_Tails`
@@ -93,7 +93,9 @@ class Lookahead(Algorithm):
     :meth:`_children`): a child's start is its ready time when that is after the
     worker's last slot, the worker's end when no idle gap after the ready time can take
     it (:class:`_Tails`, and the gaps among the tentative slots), and only otherwise,
-    and only where it could still win, the gap search of the timeline.
+    and only where it could still win, the gap search of the timeline. From
+    :func:`~model.algorithms.engines.compiled.wanted`'s size on, the same placements
+    come from a compiled kernel (:mod:`~model.algorithms.engines.lookahead_kernel`).
 
     References
     ----------
@@ -118,6 +120,11 @@ class Lookahead(Algorithm):
     def place(
         self, inst: Instance, cancel: CancelToken | None
     ) -> Iterator[Placement]:
+        if compiled.wanted(inst.n, inst.m):
+            from .engines.lookahead_kernel import lookahead_place_compiled
+
+            yield from lookahead_place_compiled(inst, cancel)
+            return
         n, m, w = inst.n, inst.m, inst.w
         rank = upward_rank(inst)
         order = placement_order(inst, rank)

@@ -4,7 +4,8 @@ The references are the straightforward forms of the two heuristics (LC recomputi
 longest paths of every ancestor a peeled path may change, Lookahead trying every child
 on every worker with the general gap search). The fast versions must give exactly the
 same clusters and the same placements — task, worker, start and finish — on generated
-graphs with per-worker costs, with and without communication and pins.
+graphs with per-worker costs, with and without communication and pins — both the Python
+loops and the compiled kernels (``TASKMAPPER_COMPILED`` ``never`` and ``always``).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from model.algorithms.engines import (
     below,
     best_finish,
     candidates,
+    compiled,
     placement_order,
     topo_position,
     upward_rank,
@@ -31,6 +33,14 @@ from model.algorithms.lc import linear_clusters
 from model.generators import generate
 from model.graph import Platform, TaskGraph
 from model.instance import Instance, compile_instance
+
+
+@pytest.fixture(autouse=True, params=["never", "always"])
+def kernel_mode(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Every test here runs with the Python loops and again with the compiled kernels."""
+    mode: str = request.param
+    monkeypatch.setenv(compiled.ENV, mode)
+    return mode
 
 
 def reference_linear_clusters(inst: Instance) -> list[int]:
