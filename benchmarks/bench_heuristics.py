@@ -10,16 +10,26 @@ the algorithm's time to HEFT's and whether it is within ``--max-ratio`` of it.
 add /tmp/before <commit>``), interleaved with this one so both see the same machine
 load, and adds its times and the speed-up.
 
+``--compiled never,auto`` runs every algorithm once per value of ``TASKMAPPER_COMPILED``
+(the Python loops, the compiled kernels where they pay), interleaved as well: the first
+value gives the main columns (and HEFT's time, the yardstick of every ratio), each
+further one its own time, ratio to that HEFT, speed-up and whether the makespan is the
+same. A run's time includes loading numba and its kernels from numba's cache (set
+``NUMBA_CACHE_DIR`` to an empty directory to time the first compilation as well; the
+``schedule()`` column is then the second, compiled, run in the same process).
+
 Usage::
 
     .venv/bin/python benchmarks/bench_heuristics.py [--tasks 100000] [--workers 16]
         [--algorithms heft,etf,...] [--timeout 300] [--repeat 1] [--before DIR]
+        [--compiled never,auto]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -75,7 +85,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--max-ratio", type=float, default=3.0)
     ap.add_argument("--graph", help="use this graph file instead of generating one")
     ap.add_argument("--before", type=Path, help="another checkout to time beside this one")
+    ap.add_argument("--compiled", default="",
+                    help="comma-separated TASKMAPPER_COMPILED values to time side by side (never, auto, always)")
     args = ap.parse_args(argv)
+    modes = [m.strip() for m in args.compiled.split(",") if m.strip()]
+    for m in modes:
+        if m not in ("never", "auto", "always"):
+            ap.error(f"--compiled: {m!r} is not one of never, auto, always")
+    if args.before and len(modes) > 1:
+        ap.error("--before and several --compiled values cannot be combined")
     names = [a.strip() for a in args.algorithms.split(",") if a.strip()]
     if "heft" not in names:
         names.insert(0, "heft")
@@ -91,15 +109,22 @@ def main(argv: list[str] | None = None) -> int:
             save_graph(g, path)
         driver = Path(d) / "child.py"
         driver.write_text(CHILD)
-        trees = [("", ROOT)] + ([("before", args.before)] if args.before else [])
+        # (tag, checkout, TASKMAPPER_COMPILED value or None to inherit)
+        trees: list[tuple[str, Path, str | None]] = [("", ROOT, modes[0] if modes else None)]
+        trees += [(m, ROOT, m) for m in modes[1:]]
+        if args.before:
+            trees.append(("before", args.before, modes[0] if modes else None))
         rows: dict[str, dict[str, float] | None] = {}
         for name in names:
-            for tag, tree in trees:
+            for tag, tree, mode in trees:
                 key = f"{tag}:{name}" if tag else name
+                env = dict(os.environ)
+                if mode is not None:
+                    env["TASKMAPPER_COMPILED"] = mode
                 t0 = time.perf_counter()
                 try:
                     res = subprocess.run([sys.executable, str(driver), str(tree), str(path), name, str(args.repeat)],
-                                         capture_output=True, text=True, timeout=args.timeout)
+                                         capture_output=True, text=True, timeout=args.timeout, env=env)
                 except subprocess.TimeoutExpired:
                     rows[key] = None
                     print(f"  {key}: cut off after {args.timeout:.0f} s", file=sys.stderr, flush=True)
@@ -113,7 +138,12 @@ def main(argv: list[str] | None = None) -> int:
     assert heft is not None
     print(f"Heuristics, layered DAG: {args.tasks} tasks, {args.workers} workers, CCR 1 "
           f"(median of {args.repeat}; algorithm = place() on the compiled instance)")
+    if modes:
+        print(f"  TASKMAPPER_COMPILED={modes[0]} in the main columns"
+              + "".join(f", {m} in the '{m}' columns" for m in modes[1:]) + f" (x HEFT: HEFT with {modes[0]})")
     extra = f" {'before s':>9} {'speed-up':>8} {'same':>5}" if args.before else ""
+    for m in modes[1:]:
+        extra += f" {m + ' s':>9} {'x HEFT':>7} {'speed-up':>8} {'same':>5}"
     print(f"  {'algorithm':<12} {'algorithm s':>11} {'schedule() s':>12} {'x HEFT':>7} "
           f"{'<= ' + format(args.max_ratio, 'g') + 'x':>6} {'makespan':>12}{extra}")
     cut = f"> {args.timeout:.0f}"
@@ -128,6 +158,15 @@ def main(argv: list[str] | None = None) -> int:
                 same = r is not None and abs(r["makespan"] - old["makespan"]) <= 1e-9 * max(1.0, old["makespan"])
                 up = f"{old['place'] / r['place']:.1f}x" if r is not None else ""
                 tail = f" {old['place']:>9.2f} {up:>8} {'yes' if same else 'NO':>5}"
+        for m in modes[1:]:
+            alt = rows.get(f"{m}:{name}")
+            if alt is None:
+                tail += f" {cut:>9} {'':>7} {'':>8} {'':>5}"
+                continue
+            same = r is not None and abs(r["makespan"] - alt["makespan"]) <= 1e-9 * max(1.0, alt["makespan"])
+            up = f"{r['place'] / alt['place']:.1f}x" if r is not None else ""
+            tail += (f" {alt['place']:>9.2f} {alt['place'] / heft['place']:>7.2f} {up:>8}"
+                     f" {'yes' if same else 'NO':>5}")
         if r is None:
             print(f"  {name:<12} {cut:>11} {'':>12} {'':>7} {'no':>6} {'':>12}{tail}")
             continue

@@ -57,8 +57,12 @@ def _uneven_network(n: int, seed: int) -> tuple[TaskGraph, Platform]:
     g = generate("layered", n=n, seed=seed, ccr=2.0)
     rng = np.random.default_rng(seed)
     ws = tuple(Worker(f"P{i + 1}", speed=float(rng.choice([0.5, 1.0, 2.0, 3.0]))) for i in range(6))
-    links = {(a.id, b.id): (float(rng.uniform(0.2, 4.0)), float(rng.integers(0, 3)))
-             for a in ws for b in ws if a.id != b.id and rng.random() < 0.5}
+    links = {
+        (a.id, b.id): (float(rng.uniform(0.2, 4.0)), float(rng.integers(0, 3)))
+        for a in ws
+        for b in ws
+        if a.id != b.id and rng.random() < 0.5
+    }
     return g, Platform(ws, Network(bandwidth=1.0, latency=0.5, links=links))
 
 
@@ -134,8 +138,12 @@ def small_instances(draw: st.DrawFn) -> Instance:
     for i in draw(st.sets(st.integers(0, n - 1), max_size=n // 4)):
         g.set_pin(f"t{i}", f"P{draw(st.integers(1, m))}")
     ids = [f"P{k + 1}" for k in range(m)]
-    links = {(a, b): (draw(st.sampled_from([0.5, 1.0, 3.0])), draw(st.sampled_from([0.0, 1.0])))
-             for a in ids for b in ids if a != b and draw(st.booleans())}
+    links = {
+        (a, b): (draw(st.sampled_from([0.5, 1.0, 3.0])), draw(st.sampled_from([0.0, 1.0])))
+        for a in ids
+        for b in ids
+        if a != b and draw(st.booleans())
+    }
     speeds = [draw(st.sampled_from([1.0, 2.0, 0.5])) for _ in ids]
     plat = Platform(tuple(Worker(p, speed=s) for p, s in zip(ids, speeds)), Network(links=links))
     return compile_instance(g, plat)
@@ -144,8 +152,9 @@ def small_instances(draw: st.DrawFn) -> Instance:
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(inst=small_instances())
 def test_kernels_match_on_random_small_graphs(inst: Instance, monkeypatch: pytest.MonkeyPatch) -> None:
-    assert _placements("lookahead", inst, "always", monkeypatch) == _placements("lookahead", inst, "never",
-                                                                                monkeypatch)
+    assert _placements("lookahead", inst, "always", monkeypatch) == _placements(
+        "lookahead", inst, "never", monkeypatch
+    )
     assert _clusters(inst, "always", monkeypatch) == _clusters(inst, "never", monkeypatch)
 
 
@@ -161,8 +170,9 @@ def test_tiny_slots_out_of_order_take_the_same_gaps(monkeypatch: pytest.MonkeyPa
         for i in rng.choice(j, size=min(j, 2), replace=False).tolist():
             g.add_edge(f"t{i}", f"t{j}", float(rng.choice([0.0, 1e-10, 1.0])))
     inst = compile_instance(g, Platform.homogeneous(3))
-    assert _placements("lookahead", inst, "always", monkeypatch) == _placements("lookahead", inst, "never",
-                                                                                monkeypatch)
+    assert _placements("lookahead", inst, "always", monkeypatch) == _placements(
+        "lookahead", inst, "never", monkeypatch
+    )
 
 
 @pytest.mark.parametrize("name", ["lookahead", "lc"])
@@ -194,5 +204,7 @@ def test_small_graphs_never_load_numba() -> None:
         "print('numba' in sys.modules)\n"
     )
     env = {k: v for k, v in os.environ.items() if k != compiled.ENV}
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True
+    )
     assert out.stdout.strip() == "False"

@@ -30,7 +30,9 @@ CHUNK = 4096
 
 
 @numba.njit(cache=True)
-def _less(hd: np.ndarray, hp: np.ndarray, hi: np.ndarray, a: int, b: int) -> bool:  # pragma: no cover - compiled
+def _less(
+    hd: np.ndarray, hp: np.ndarray, hi: np.ndarray, a: int, b: int
+) -> bool:  # pragma: no cover - compiled
     """Whether heap entry ``a`` comes before entry ``b``: ``(-length, position, task)`` in order."""
     if hd[a] != hd[b]:
         return bool(hd[a] < hd[b])
@@ -40,14 +42,18 @@ def _less(hd: np.ndarray, hp: np.ndarray, hi: np.ndarray, a: int, b: int) -> boo
 
 
 @numba.njit(cache=True)
-def _swap(hd: np.ndarray, hp: np.ndarray, hi: np.ndarray, a: int, b: int) -> None:  # pragma: no cover - compiled
+def _swap(
+    hd: np.ndarray, hp: np.ndarray, hi: np.ndarray, a: int, b: int
+) -> None:  # pragma: no cover - compiled
     hd[a], hd[b] = hd[b], hd[a]
     hp[a], hp[b] = hp[b], hp[a]
     hi[a], hi[b] = hi[b], hi[a]
 
 
 @numba.njit(cache=True)
-def _sift_down(hd: np.ndarray, hp: np.ndarray, hi: np.ndarray, at: int, size: int) -> None:  # pragma: no cover
+def _sift_down(
+    hd: np.ndarray, hp: np.ndarray, hi: np.ndarray, at: int, size: int
+) -> None:  # pragma: no cover
     while True:
         c = 2 * at + 1
         if c >= size:
@@ -72,8 +78,17 @@ def _sift_up(hd: np.ndarray, hp: np.ndarray, hi: np.ndarray, at: int) -> None:  
 
 @numba.njit(cache=True)
 def _start(
-    wbar: np.ndarray, comm: np.ndarray, succ: np.ndarray, sptr: np.ndarray, topo: np.ndarray, pos: np.ndarray,
-    dist: np.ndarray, nxt: np.ndarray, hd: np.ndarray, hp: np.ndarray, hi: np.ndarray,
+    wbar: np.ndarray,
+    comm: np.ndarray,
+    succ: np.ndarray,
+    sptr: np.ndarray,
+    topo: np.ndarray,
+    pos: np.ndarray,
+    dist: np.ndarray,
+    nxt: np.ndarray,
+    hd: np.ndarray,
+    hp: np.ndarray,
+    hi: np.ndarray,
 ) -> None:  # pragma: no cover - compiled
     """The longest path of every task (nothing clustered yet), and the heap of all tasks."""
     n = len(wbar)
@@ -97,9 +112,22 @@ def _start(
 
 @numba.njit(cache=True)
 def _peel(
-    wbar: np.ndarray, comm: np.ndarray, succ: np.ndarray, sptr: np.ndarray, pred: np.ndarray, pptr: np.ndarray,
-    cluster: np.ndarray, dist: np.ndarray, nxt: np.ndarray, exact: np.ndarray,
-    hd: np.ndarray, hp: np.ndarray, hi: np.ndarray, state: np.ndarray, stack: np.ndarray, todo: np.ndarray,
+    wbar: np.ndarray,
+    comm: np.ndarray,
+    succ: np.ndarray,
+    sptr: np.ndarray,
+    pred: np.ndarray,
+    pptr: np.ndarray,
+    cluster: np.ndarray,
+    dist: np.ndarray,
+    nxt: np.ndarray,
+    exact: np.ndarray,
+    hd: np.ndarray,
+    hp: np.ndarray,
+    hi: np.ndarray,
+    state: np.ndarray,
+    stack: np.ndarray,
+    todo: np.ndarray,
     budget: int,
 ) -> int:  # pragma: no cover - compiled
     """Peel up to ``budget`` paths. ``state`` holds ``[heap size, next cluster id]``.
@@ -213,8 +241,28 @@ def linear_clusters_compiled(inst: Instance, cancel: CancelToken | None = None) 
     todo = np.empty(n + 1, dtype=np.int64)
     while True:
         check_cancel(cancel)
-        if _peel(wbar, comm, succ, sptr, pred, pptr, cluster, dist, nxt, exact, hd, hp, hi, state, stack, todo,
-                 CHUNK) == 0:
+        if (
+            _peel(
+                wbar,
+                comm,
+                succ,
+                sptr,
+                pred,
+                pptr,
+                cluster,
+                dist,
+                nxt,
+                exact,
+                hd,
+                hp,
+                hi,
+                state,
+                stack,
+                todo,
+                CHUNK,
+            )
+            == 0
+        ):
             break
     result: list[int] = cluster.tolist()
     return result

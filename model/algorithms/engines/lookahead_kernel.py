@@ -110,8 +110,17 @@ def _position(tl: np.ndarray, c: int, s: float, f: float) -> int:  # pragma: no 
 
 @numba.njit(cache=True)
 def _earliest_held(
-    tl: np.ndarray, c: int, unsorted: bool, hs: np.ndarray, hf: np.ndarray, nh: int, ready: float, d: float,
-    at: np.ndarray, ms: np.ndarray, mf: np.ndarray,
+    tl: np.ndarray,
+    c: int,
+    unsorted: bool,
+    hs: np.ndarray,
+    hf: np.ndarray,
+    nh: int,
+    ready: float,
+    d: float,
+    at: np.ndarray,
+    ms: np.ndarray,
+    mf: np.ndarray,
 ) -> float:  # pragma: no cover - compiled
     """``Timeline.earliest(ready, d)`` on a worker's ``c`` slots with the ``nh`` tentative slots
     ``hs``/``hf`` (sorted by ``(start, finish)``) booked as well, without booking them.
@@ -236,8 +245,16 @@ def _book(tl: np.ndarray, c: int, s: float, f: float) -> bool:  # pragma: no cov
 
 @numba.njit(cache=True)
 def _ready(
-    i: int, skip: int, pptr: np.ndarray, pred: np.ndarray, pdat: np.ndarray, proc: np.ndarray, finish: np.ndarray,
-    lat: np.ndarray, inv_bw: np.ndarray, out: np.ndarray,
+    i: int,
+    skip: int,
+    pptr: np.ndarray,
+    pred: np.ndarray,
+    pdat: np.ndarray,
+    proc: np.ndarray,
+    finish: np.ndarray,
+    lat: np.ndarray,
+    inv_bw: np.ndarray,
+    out: np.ndarray,
 ) -> None:  # pragma: no cover - compiled
     """Data-ready times of ``i`` on each worker from its placed predecessors other than ``skip``."""
     m = len(out)
@@ -258,11 +275,28 @@ def _ready(
 
 @numba.njit(cache=True)
 def _place(
-    order: np.ndarray, a: int, b: int, w: np.ndarray, rank: np.ndarray, pin: np.ndarray,
-    pptr: np.ndarray, pred: np.ndarray, pdat: np.ndarray, sptr: np.ndarray, succ: np.ndarray, sdat: np.ndarray,
-    lat: np.ndarray, inv_bw: np.ndarray, proc: np.ndarray, finish: np.ndarray,
-    lines: np.ndarray, count: np.ndarray, unsorted: np.ndarray,
-    out_p: np.ndarray, out_s: np.ndarray, out_f: np.ndarray,
+    order: np.ndarray,
+    a: int,
+    b: int,
+    w: np.ndarray,
+    rank: np.ndarray,
+    pin: np.ndarray,
+    pptr: np.ndarray,
+    pred: np.ndarray,
+    pdat: np.ndarray,
+    sptr: np.ndarray,
+    succ: np.ndarray,
+    sdat: np.ndarray,
+    lat: np.ndarray,
+    inv_bw: np.ndarray,
+    proc: np.ndarray,
+    finish: np.ndarray,
+    lines: np.ndarray,
+    count: np.ndarray,
+    unsorted: np.ndarray,
+    out_p: np.ndarray,
+    out_s: np.ndarray,
+    out_f: np.ndarray,
 ) -> np.ndarray:  # pragma: no cover - compiled
     """Place the tasks ``order[a:b]``; their workers, starts and finishes go to ``out_*[: b - a]``.
 
@@ -309,7 +343,9 @@ def _place(
             j = succ[e]
             dj = sdat[e]
             x = nk
-            while x > 0 and (rank[kids[x - 1]] < rank[j] or (rank[kids[x - 1]] == rank[j] and kids[x - 1] > j)):
+            while x > 0 and (
+                rank[kids[x - 1]] < rank[j] or (rank[kids[x - 1]] == rank[j] and kids[x - 1] > j)
+            ):
                 kids[x] = kids[x - 1]
                 kdat[x] = kdat[x - 1]
                 x -= 1
@@ -360,7 +396,9 @@ def _place(
                                 if hq[h] == q:
                                     # sorted by (start, finish), as the timeline keeps them
                                     y = n_
-                                    while y > 0 and (qs[y - 1] > hs[h] or (qs[y - 1] == hs[h] and qf[y - 1] > hf[h])):
+                                    while y > 0 and (
+                                        qs[y - 1] > hs[h] or (qs[y - 1] == hs[h] and qf[y - 1] > hf[h])
+                                    ):
                                         qs[y] = qs[y - 1]
                                         qf[y] = qf[y - 1]
                                         y -= 1
@@ -385,8 +423,10 @@ def _place(
             if (
                 best_p < 0
                 or metric < best_metric - 1e-9 * max(1.0, abs(best_metric))
-                or (metric <= best_metric + 1e-9 * max(1.0, abs(best_metric))
-                    and f < best_f - 1e-9 * max(1.0, abs(best_f)))
+                or (
+                    metric <= best_metric + 1e-9 * max(1.0, abs(best_metric))
+                    and f < best_f - 1e-9 * max(1.0, abs(best_f))
+                )
             ):
                 best_p, best_s, best_f, best_metric = p, s, f, metric
         if _book(lines[best_p], count[best_p], best_s, best_f):
@@ -439,7 +479,30 @@ def lookahead_place_compiled(inst: Instance, cancel: CancelToken | None) -> Iter
     for a in range(0, n, CHUNK):
         check_cancel(cancel)
         b = min(n, a + CHUNK)
-        lines = _place(order, a, b, w, rank, pin, pptr, pred, pdat, sptr, succ, sdat, lat, inv_bw, proc, finish,
-                       lines, count, unsorted, out_p, out_s, out_f)
-        yield from zip(order[a:b].tolist(), out_p[: b - a].tolist(), out_s[: b - a].tolist(),
-                       out_f[: b - a].tolist())
+        lines = _place(
+            order,
+            a,
+            b,
+            w,
+            rank,
+            pin,
+            pptr,
+            pred,
+            pdat,
+            sptr,
+            succ,
+            sdat,
+            lat,
+            inv_bw,
+            proc,
+            finish,
+            lines,
+            count,
+            unsorted,
+            out_p,
+            out_s,
+            out_f,
+        )
+        yield from zip(
+            order[a:b].tolist(), out_p[: b - a].tolist(), out_s[: b - a].tolist(), out_f[: b - a].tolist()
+        )
