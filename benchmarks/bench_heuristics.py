@@ -166,7 +166,7 @@ def main(argv: list[str] | None = None) -> int:
             same = r is not None and abs(r["makespan"] - alt["makespan"]) <= 1e-9 * max(1.0, alt["makespan"])
             up = f"{r['place'] / alt['place']:.1f}x" if r is not None else ""
             tail += (f" {alt['place']:>9.2f} {alt['place'] / heft['place']:>7.2f} {up:>8}"
-                     f" {'yes' if same else 'NO':>5}")
+                     f" {('yes' if same else 'NO') if r is not None else '-':>5}")
         if r is None:
             print(f"  {name:<12} {cut:>11} {'':>12} {'':>7} {'no':>6} {'':>12}{tail}")
             continue
