@@ -117,6 +117,14 @@ def load_graph_arg(path: str) -> TaskGraph:
     return load_graph(path)
 
 
+def load_run_graph_arg(path: str, workers: int | None) -> TaskGraph:
+    """Read a graph named on the command line for one run on ``workers`` workers (read
+    straight into the run's arrays when it can be, see :func:`model.formats.load_graph_for_run`)."""
+    from model.formats import load_graph_for_run
+
+    return load_graph_for_run(path, workers)
+
+
 def load_comparison_args(path: str, algorithms: list[str], out: str | None, formats: tuple[str, ...]) -> TaskGraph:
     """The graph of a command comparing ``algorithms``, read once the output name and every algorithm name
     are known to be right (a bad one fails before the graph is read)."""

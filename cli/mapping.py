@@ -16,6 +16,7 @@ from .common import (
     compute_schedule,
     has_pins,
     load_graph_arg,
+    load_run_graph_arg,
     platform_for,
     write_schedule,
 )
@@ -37,7 +38,7 @@ def cmd_schedule(args: argparse.Namespace) -> int:
     # one graph, one schedule, then the process ends: what it builds lives to the end,
     # and the cyclic collector would only rescan it (a tenth of the time at 100,000 tasks)
     with paused_collection():
-        graph = load_graph_arg(args.graph)
+        graph = load_run_graph_arg(args.graph, args.workers)
         if has_pins(args):
             apply_pins(graph, platform_for(graph, args.workers), args)
         sched = compute_schedule(graph, args.algorithm, args.workers, **algorithm_params(args))

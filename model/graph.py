@@ -23,6 +23,8 @@ from .gcpause import paused_collection
 
 if TYPE_CHECKING:
     import networkx as nx
+
+    from .instance import Instance
 else:
 
     class _Networkx(ModuleType):
@@ -772,6 +774,12 @@ class TaskGraph:
         if "costs" in a:
             return float(a["costs"][worker_index])
         return float(a.get("cost", 0.0)) / platform.workers[worker_index].speed
+
+    def precompiled(self, platform: Platform) -> Instance | None:
+        """The compiled instance on ``platform`` when the graph was read straight into
+        one (:mod:`model.formats.native_compiled`), else ``None``:
+        :func:`~model.instance.compile_instance` then builds it."""
+        return None
 
     def default_platform(self, workers: int | None = None) -> Platform:
         """The platform to map onto.

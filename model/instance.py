@@ -24,7 +24,7 @@ import numpy as np
 from .gcpause import paused_collection
 from .graph import GraphError, Platform, TaskGraph, shorten
 
-__all__ = ["Instance", "compile_instance"]
+__all__ = ["Instance", "assemble_instance", "compile_instance", "topological_order"]
 
 
 def _rows(ptr: np.ndarray, values: np.ndarray) -> list[list[Any]]:
@@ -215,6 +215,9 @@ def compile_instance(graph: TaskGraph, platform: Platform) -> Instance:
         When the graph or the platform is invalid, or a task is pinned to a worker
         the platform does not have (the message names the task and the worker).
     """
+    made = graph.precompiled(platform)
+    if made is not None:
+        return made
     # hundreds of thousands of small lists: the cyclic garbage collector would rescan the
     # whole graph again and again while they are made (half the time at 100,000 tasks)
     with paused_collection():
@@ -282,11 +285,10 @@ def _compile(graph: TaskGraph, platform: Platform) -> Instance:
     succ_ptr = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(outdeg, out=succ_ptr[1:])
     succ_idx = np.array(targets, dtype=np.int64)
-    src = np.repeat(np.arange(n, dtype=np.int64), outdeg)
 
     dat = _numbers(data)
     w = _costs(graph, attrs, speeds)
-    order = _topological_order(n, succ_ptr, succ_idx)
+    order = topological_order(n, succ_ptr, succ_idx)
     if dat is None or w is None or len(order) < n:
         # the validator names the first problem in its own order (cycle first)
         graph.validate(platform)
@@ -299,13 +301,6 @@ def _compile(graph: TaskGraph, platform: Platform) -> Instance:
             w[i] = [float(c) for c in a["costs"]] if "costs" in a else float(a.get("cost", 0.0)) / speeds
     succ_dat = dat
 
-    # predecessors: the same edges grouped by target, sources in edge order
-    by_target = np.argsort(succ_idx, kind="stable")
-    pred_idx = src[by_target]
-    pred_dat = succ_dat[by_target]
-    pred_ptr = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(np.bincount(succ_idx, minlength=n), out=pred_ptr[1:])
-
     windex = {wid: p for p, wid in enumerate(ids)}
     pin = np.full(n, -1, dtype=np.int64)
     get_pin = methodcaller("get", "pin")
@@ -313,12 +308,55 @@ def _compile(graph: TaskGraph, platform: Platform) -> Instance:
         if where is not None:
             p = windex.get(str(where), -1)
             if p < 0:
-                # the same words as TaskGraph.validate, whichever check meets it first
-                raise GraphError(
-                    f"task {shorten(tasks[i])} is pinned to unknown worker {shorten(str(where))}"
-                    f" (workers: {', '.join(ids[:8])}{', ...' if len(ids) > 8 else ''})"
-                )
+                raise GraphError(_unknown_pin(tasks[i], str(where), ids))
             pin[i] = p
+    return assemble_instance(tasks, platform, w, succ_ptr, succ_idx, succ_dat, order, pin)
+
+
+def _unknown_pin(task: str, worker: str, ids: list[str]) -> str:
+    """The message of a pin to a worker the platform lacks (the same words as
+    :meth:`TaskGraph.validate`, whichever check meets it first)."""
+    return (f"task {shorten(task)} is pinned to unknown worker {shorten(worker)}"
+            f" (workers: {', '.join(ids[:8])}{', ...' if len(ids) > 8 else ''})")
+
+
+def assemble_instance(
+    tasks: list[str],
+    platform: Platform,
+    w: np.ndarray,
+    succ_ptr: np.ndarray,
+    succ_idx: np.ndarray,
+    succ_dat: np.ndarray,
+    topo: list[int],
+    pin: np.ndarray,
+) -> Instance:
+    """The :class:`Instance` of checked arrays: the predecessor arrays and the network's
+    matrices are made here.
+
+    Parameters
+    ----------
+    tasks : list of str
+        Task ids.
+    platform : Platform
+        The workers and network.
+    w : numpy.ndarray
+        ``(n, m)`` execution times.
+    succ_ptr, succ_idx, succ_dat : numpy.ndarray
+        The edges in successor CSR form (see :class:`Instance`).
+    topo : list of int
+        A topological order.
+    pin : numpy.ndarray
+        Worker index of each task, ``-1`` when free.
+    """
+    n, m = len(tasks), len(platform)
+    ids = platform.ids
+    src = np.repeat(np.arange(n, dtype=np.int64), np.diff(succ_ptr))
+    # predecessors: the same edges grouped by target, sources in edge order
+    by_target = np.argsort(succ_idx, kind="stable")
+    pred_idx = src[by_target]
+    pred_dat = succ_dat[by_target]
+    pred_ptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(succ_idx, minlength=n), out=pred_ptr[1:])
 
     net = platform.network
     lat = np.full((m, m), float(net.latency))
@@ -339,7 +377,7 @@ def _compile(graph: TaskGraph, platform: Platform) -> Instance:
         succ_ptr=succ_ptr,
         succ_idx=succ_idx,
         succ_dat=succ_dat,
-        topo=order,
+        topo=topo,
         lat=lat,
         inv_bw=inv_bw,
         uniform_comm=not net.links,
@@ -347,8 +385,27 @@ def _compile(graph: TaskGraph, platform: Platform) -> Instance:
     )
 
 
-def _topological_order(n: int, succ_ptr: np.ndarray, succ_idx: np.ndarray) -> list[int]:
-    """Kahn's algorithm with a FIFO queue (stable and linear); shorter than ``n`` on a cycle."""
+def topological_order(n: int, succ_ptr: np.ndarray, succ_idx: np.ndarray) -> list[int]:
+    """Kahn's algorithm with a FIFO queue (stable and linear) on successor CSR arrays;
+    shorter than ``n`` on a cycle. Big graphs go through the compiled kernel
+    (:mod:`model.instance_kernels`), which gives the same order.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> topological_order(3, np.array([0, 0, 1, 1]), np.array([0]))
+    [1, 2, 0]
+    """
+    from .algorithms.engines.compiled import wanted
+
+    if wanted(n, 1):
+        from .instance_kernels import kahn_order
+
+        return kahn_order(n, succ_ptr, succ_idx).tolist()  # type: ignore[no-any-return]
+    return _kahn(n, succ_ptr, succ_idx)
+
+
+def _kahn(n: int, succ_ptr: np.ndarray, succ_idx: np.ndarray) -> list[int]:
     indeg = np.bincount(succ_idx, minlength=n).tolist()
     targets = succ_idx.tolist()
     ptr = succ_ptr.tolist()

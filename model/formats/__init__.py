@@ -27,6 +27,7 @@ __all__ = [
     "encode_json",
     "is_schedule_file",
     "load_graph",
+    "load_graph_for_run",
     "load_json",
     "load_schedule",
     "save_graph",
@@ -141,15 +142,7 @@ def load_graph(path: str | os.PathLike[str]) -> TaskGraph:
     p = Path(path)
     ext = p.suffix.lower()
     if ext == ".json":
-        d = load_json(p)
-        if isinstance(d, dict) and d.get("format") == "taskmapper-graph":
-            g = graph_from_dict(d)
-        elif isinstance(d, dict) and "workflow" in d:
-            g = importlib.import_module(f"{__name__}.wfformat").graph_from_dict(d)
-        elif isinstance(d, dict) and d.get("format") == "taskmapper-schedule":
-            raise GraphError(f"{str(p)!r} is a schedule, not a task graph")
-        else:
-            g = graph_from_dict(d)
+        g = _graph_from_json(load_json(p), p)
     else:
         if not p.exists():
             raise GraphError(f"no such file: {str(p)!r}")
@@ -157,6 +150,40 @@ def load_graph(path: str | os.PathLike[str]) -> TaskGraph:
     if g.name in ("", "untitled"):
         g.name = p.name.split(".")[0]
     return g
+
+
+def load_graph_for_run(path: str | os.PathLike[str], workers: int | None = None) -> TaskGraph:
+    """:func:`load_graph`, for one run on ``default_platform(workers)`` (``taskmapper schedule``).
+
+    A native JSON graph whose values are all plain is read straight into the arrays of
+    the run (:mod:`~model.formats.native_compiled`): its networkx graph is built only
+    if something asks for it. Any other file, and any value the reader has to name, is
+    read by :func:`load_graph` (the same graph, the same messages).
+    """
+    p = Path(path)
+    if p.suffix.lower() != ".json":
+        return load_graph(p)
+    d = load_json(p)
+    g: TaskGraph | None = None
+    if isinstance(d, dict) and d.get("format") == "taskmapper-graph":
+        from .native_compiled import compiled_graph_from_dict
+
+        g = compiled_graph_from_dict(d, workers)
+    if g is None:
+        g = _graph_from_json(d, p)
+    if g.name in ("", "untitled"):
+        g.name = p.name.split(".")[0]
+    return g
+
+
+def _graph_from_json(d: Any, p: Path) -> TaskGraph:
+    """The graph of a parsed ``.json`` file: native or WfFormat."""
+    if isinstance(d, dict) and "workflow" in d and d.get("format") != "taskmapper-graph":
+        wf: TaskGraph = importlib.import_module(f"{__name__}.wfformat").graph_from_dict(d)
+        return wf
+    if isinstance(d, dict) and d.get("format") == "taskmapper-schedule":
+        raise GraphError(f"{str(p)!r} is a schedule, not a task graph")
+    return graph_from_dict(d)
 
 
 def save_graph(graph: TaskGraph, path: str | os.PathLike[str]) -> None:
