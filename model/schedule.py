@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import math
 import numbers
+import operator
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from operator import attrgetter
@@ -18,7 +19,7 @@ if TYPE_CHECKING:
 
     from .instance import Instance
 
-__all__ = ["Schedule", "ScheduleError", "Slot", "Transfer"]
+__all__ = ["Schedule", "ScheduleColumns", "ScheduleError", "Slot", "Transfer"]
 
 #: Absolute tolerance on times when checking invariants (schedules read from files
 #: carry rounded decimals).
@@ -148,8 +149,22 @@ class Schedule:
         fast = None if inst is None else _Arrays.of(s, inst, platform)
         if fast is None or not fast.valid(check_durations=check_durations, partial=False, tol=TOLERANCE):
             s._check_slots(graph, platform, check_durations=check_durations, partial=False, tol=TOLERANCE)
-        s.transfers = fast.transfers() if fast is not None else s.compute_transfers(graph, platform)
+        if fast is not None:
+            # made on first use: a writer of the file needs only the columns
+            s.transfers = []
+            s.__dict__["_columns_of"] = fast
+        else:
+            s.transfers = s.compute_transfers(graph, platform)
         return s
+
+    def columns(self) -> ScheduleColumns | None:
+        """The slots and transfers as arrays, for a schedule made by :meth:`build` whose
+        transfers were never asked for and whose slots are those it was built with
+        (else ``None``: read :attr:`slots` and :attr:`transfers`)."""
+        fast = self.__dict__.get("_columns_of")
+        if fast is None or len(self.slots) != len(fast.slots) or not all(map(operator.is_, self.slots, fast.slots)):
+            return None
+        return fast.columns()  # type: ignore[no-any-return]
 
     def compute_transfers(
         self, graph: TaskGraph, platform: Platform, *, instance: Instance | None = None
@@ -293,6 +308,53 @@ class Schedule:
         )
 
 
+def _get_transfers(self: Schedule) -> list[Transfer]:
+    fast = self.__dict__.pop("_columns_of", None)
+    if fast is not None:
+        self.__dict__["_transfers"] = fast.transfers()
+    return self.__dict__["_transfers"]  # type: ignore[no-any-return]
+
+
+def _set_transfers(self: Schedule, value: list[Transfer]) -> None:
+    self.__dict__.pop("_columns_of", None)
+    self.__dict__["_transfers"] = value
+
+
+# Schedule.transfers, computed from the checked arrays on first use (millions of objects at
+# a million tasks that a run written straight to a file never needs); set as a property
+# after the dataclass is made, so that its __init__, __eq__ and replace() go through it
+setattr(Schedule, "transfers", property(_get_transfers, _set_transfers, doc="Data transfers between workers."))  # noqa: B010
+
+
+@dataclass(frozen=True, eq=False)
+class ScheduleColumns:
+    """A checked schedule as arrays (:meth:`Schedule.columns`).
+
+    Attributes
+    ----------
+    tasks, workers : list of str
+        Task and worker ids by index.
+    task, worker, start, finish : numpy.ndarray
+        Per slot, in slot order: task index, worker index, start and finish time.
+    source, source_slot, target_slot, arrival, data : numpy.ndarray
+        Per transfer, in :attr:`Schedule.transfers` order: the source task, the slots
+        of its source and target (by position), the time the data arrive (the transfer
+        starts when the source slot finishes) and the volume.
+    """
+
+    tasks: list[str]
+    workers: list[str]
+    task: np.ndarray
+    worker: np.ndarray
+    start: np.ndarray
+    finish: np.ndarray
+    source: np.ndarray
+    source_slot: np.ndarray
+    target_slot: np.ndarray
+    arrival: np.ndarray
+    data: np.ndarray
+
+
 def _compiled(graph: TaskGraph, platform: Platform) -> Instance | None:
     """``compile_instance(graph, platform)``, or ``None`` for a graph it refuses (checked slot by slot)."""
     from .instance import compile_instance
@@ -314,6 +376,8 @@ class _Arrays:
         import numpy as np
 
         self.sched, self.inst, self.platform = sched, inst, platform
+        self.slots = list(sched.slots)
+        self._edges: tuple[np.ndarray, ...] | None = None
         self.task, self.worker = task, worker
         self.start_values, self.finish_values = start, finish
         self.start = np.array(start, dtype=float)
@@ -414,20 +478,35 @@ class _Arrays:
         ready = finish[src_pos] + self._comm(inst.pred_dat[into], worker[src_pos], worker[dst_pos])
         return not (start[dst_pos] < ready - slack(ready)).any()
 
+    def _crossing(self) -> tuple[np.ndarray, ...]:
+        """The edges crossing workers in successor order: source task, source and target
+        slot positions, arrival time, data volume."""
+        if self._edges is None:
+            import numpy as np
+
+            inst = self.inst
+            pos = np.full(inst.n, -1, dtype=np.int64)
+            pos[self.task] = np.arange(len(self.task))
+            src_pos, dst_pos = pos[inst.succ_src], pos[inst.succ_idx]
+            keep = (src_pos >= 0) & (dst_pos >= 0)
+            keep[keep] = self.worker[src_pos[keep]] != self.worker[dst_pos[keep]]
+            edges = np.flatnonzero(keep)
+            sp, dp = src_pos[edges], dst_pos[edges]
+            data = inst.succ_dat[edges]
+            arrive = self.finish[sp] + self._comm(data, self.worker[sp], self.worker[dp])
+            self._edges = (inst.succ_src[edges], sp, dp, arrive, data)
+        return self._edges
+
+    def columns(self) -> ScheduleColumns:
+        """The :class:`ScheduleColumns` of the schedule."""
+        source, sp, dp, arrive, data = self._crossing()
+        return ScheduleColumns(self.inst.tasks, self.inst.workers, self.task, self.worker, self.start, self.finish,
+                               source, sp, dp, arrive, data)
+
     def transfers(self) -> list[Transfer]:
         """:meth:`Schedule.compute_transfers` from the arrays."""
-        import numpy as np
-
+        source, sp, dp, arrive, data = self._crossing()
         inst = self.inst
-        pos = np.full(inst.n, -1, dtype=np.int64)
-        pos[self.task] = np.arange(len(self.task))
-        src_pos, dst_pos = pos[inst.succ_src], pos[inst.succ_idx]
-        keep = (src_pos >= 0) & (dst_pos >= 0)
-        keep[keep] = self.worker[src_pos[keep]] != self.worker[dst_pos[keep]]
-        edges = np.flatnonzero(keep)
-        sp, dp = src_pos[edges], dst_pos[edges]
-        data = inst.succ_dat[edges]
-        arrive = (self.finish[sp] + self._comm(data, self.worker[sp], self.worker[dp])).tolist()
         tasks, workers = inst.tasks, inst.workers
         fin = self.finish_values
         wk = self.worker.tolist()
@@ -435,6 +514,6 @@ class _Arrays:
         with paused_collection():
             return [
                 Transfer(tasks[u], tasks[v], workers[wk[a]], workers[wk[b]], fin[a], t, d)
-                for u, v, a, b, t, d in zip(inst.succ_src[edges].tolist(), inst.succ_idx[edges].tolist(),
-                                            sp.tolist(), dp.tolist(), arrive, data.tolist())
+                for u, v, a, b, t, d in zip(source.tolist(), self.task[dp].tolist(),
+                                            sp.tolist(), dp.tolist(), arrive.tolist(), data.tolist())
             ]

@@ -349,8 +349,12 @@ def dumps_json(doc: Any, *, indent: int | None = None, rows: bool = False) -> st
     return encode_json(doc, indent=indent, rows=rows).decode()
 
 
-def encode_json(doc: Any, *, indent: int | None = None, rows: bool = False) -> bytes:
+def encode_json(doc: Any, *, indent: int | None = None, rows: bool = False,
+                given: dict[str, bytes] | None = None) -> bytes:
     """:func:`dumps_json` as UTF-8 bytes (what a file gets; no text copy made on the way).
+
+    ``given``, with ``rows``: members of ``doc`` whose JSON text the caller made already
+    (written in their place instead of ``doc``'s value).
 
     Examples
     --------
@@ -359,10 +363,12 @@ def encode_json(doc: Any, *, indent: int | None = None, rows: bool = False) -> b
     """
     try:
         if rows and isinstance(doc, dict):
-            data = _rows(doc)
+            data = _rows(doc, given or {})
         else:
             data = orjson.dumps(doc, option=orjson.OPT_INDENT_2 if indent is not None else 0) + b"\n"
     except TypeError:
+        if given:
+            raise  # (the standard library knows nothing of the given texts: the caller decides)
         # orjson's refusals (a key that is not a text, an integer beyond 64 bits, a float
         # subclass, very deep nesting) go through the standard library, which decides
         try:
@@ -397,14 +403,16 @@ def _lines(items: list[Any]) -> bytes:
     return b"[\n  " + data[1:-1].replace(_MARK_JSON, b",\n  ") + b"\n ]"
 
 
-def _rows(doc: dict[str, Any]) -> bytes:
-    """The layout of :func:`dumps_json` with ``rows``."""
+def _rows(doc: dict[str, Any], given: dict[str, bytes]) -> bytes:
+    """The layout of :func:`dumps_json` with ``rows`` (``given`` as in :func:`encode_json`)."""
     dumps = orjson.dumps
     parts = []
     for key, value in doc.items():
         if not isinstance(key, str):
             raise TypeError("keys must be texts")
-        if isinstance(value, list) and value and all(map(_is_container, map(type, value))):
+        if key in given:
+            parts.append(dumps(key) + b": " + given[key])
+        elif isinstance(value, list) and value and all(map(_is_container, map(type, value))):
             parts.append(dumps(key) + b": " + _lines(value))
         else:
             parts.append(dumps(key) + b": " + dumps(value))

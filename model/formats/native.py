@@ -12,6 +12,9 @@ import operator
 from itertools import chain, repeat
 from typing import Any
 
+import numpy as np
+import orjson
+
 from ..gcpause import paused_collection
 from ..graph import (
     MAX_TIME,
@@ -24,7 +27,7 @@ from ..graph import (
     check_number,
     shorten,
 )
-from ..schedule import Schedule, Slot, Transfer
+from ..schedule import Schedule, ScheduleColumns, Slot, Transfer
 from .jsonio import encode_json, finite_only, json_id, json_objects
 
 __all__ = [
@@ -284,14 +287,14 @@ def schedule_to_dict(s: Schedule) -> dict[str, Any]:
         return _schedule_to_dict(s)
 
 
-def _schedule_to_dict(s: Schedule) -> dict[str, Any]:
+def _schedule_to_dict(s: Schedule, slots: bool = True) -> dict[str, Any]:
     out: dict[str, Any] = {
         "format": SCHEDULE_FORMAT,
         "version": VERSION,
         "algorithm": s.algorithm,
         "makespan": _num(s.makespan),
         "workers": list(s.workers),
-        "slots": _slot_dicts(s),
+        "slots": _slot_dicts(s) if slots else [],
     }
     for k, v in finite_only(s.meta).items():
         if k not in out and _jsonable(v):
@@ -344,7 +347,46 @@ def schedule_json(s: Schedule) -> bytes:
      ]
     }
     """
+    cols = s.columns() if s.slots else None
+    if cols is not None:
+        lines = _slot_lines(cols)
+        if lines is not None:
+            # the dict without its slots, their text put in their place
+            try:
+                with paused_collection():
+                    return encode_json(_schedule_to_dict(s, slots=False), rows=True, given={"slots": lines})
+            except TypeError:
+                pass  # a note orjson refuses: the usual writer and the standard library decide
     return encode_json(schedule_to_dict(s), rows=True)
+
+
+def _slot_lines(c: ScheduleColumns) -> bytes | None:
+    """The slots' list as :func:`encode_json` writes it with ``rows`` (one slot a line, its
+    incoming transfers inside), made from the columns by a compiled kernel for a big
+    schedule; ``None`` for a small one, or when a time is not finite (the usual writer
+    names it)."""
+    from ..algorithms.engines.compiled import wanted
+
+    n = len(c.task)
+    if not wanted(n, len(c.workers)):
+        return None
+    numbers = np.concatenate((c.start, c.finish, c.finish[c.source_slot], c.arrival, c.data))
+    if not np.isfinite(numbers).all():
+        return None
+    from .schedule_kernels import slot_lines
+
+    # each transfer into the slot of its target, in the order of the schedule's transfers
+    order = np.argsort(c.target_slot, kind="stable")
+    k = len(order)
+    numbers[2 * n:2 * n + k] = numbers[2 * n:2 * n + k][order]
+    numbers[2 * n + k:2 * n + 2 * k] = numbers[2 * n + k:2 * n + 2 * k][order]
+    numbers[2 * n + 2 * k:] = numbers[2 * n + 2 * k:][order]
+    # whole numbers are written as integers (as _num does), the others as orjson writes a float
+    isint = (numbers == np.trunc(numbers)) & (np.abs(numbers) < 9007199254740992.0)
+    float_text = orjson.dumps(numbers[~isint].tolist())
+    count = np.bincount(c.target_slot, minlength=n)
+    return slot_lines(c.tasks, c.workers, c.task, c.worker,
+                      count, c.source[order], c.worker[c.source_slot[order]], numbers, isint, float_text)
 
 
 def _jsonable(v: Any) -> bool:
