@@ -211,7 +211,9 @@ REFERENCE_DRIVER = textwrap.dedent(
     """
 )
 
-#: Run in a child: one ``taskmapper schedule`` split into its phases.
+#: Run in a child: one ``taskmapper schedule`` split into its phases, as that tree's CLI runs it
+#: (a tree that reads a graph straight into the run's arrays reads and validates it in 'read';
+#: an older one builds the networkx graph there and validates it again in 'validate').
 PHASES_DRIVER = textwrap.dedent(
     """
     import json, sys, time
@@ -219,22 +221,33 @@ PHASES_DRIVER = textwrap.dedent(
     clock = lambda: (time.perf_counter(), time.process_time())
     t = [clock()]
     from model.algorithms import get_algorithm
+    from model.gcpause import paused_collection
     from model.formats import load_graph
-    from model.formats import dumps_json
-    from model.formats.native import schedule_to_dict
+    from model.formats.native import schedule_json
     from model.instance import compile_instance
     from model.schedule import Schedule, Slot
-    t.append(clock())
-    g = load_graph(sys.argv[2]); t.append(clock())
-    plat = g.default_platform()
-    g.validate(plat); t.append(clock())
-    inst = compile_instance(g, plat); t.append(clock())
-    alg = get_algorithm("heft")
-    pl = list(alg.place(inst, None)); t.append(clock())
-    slots = [Slot(inst.tasks[i], inst.workers[p], s, f) for i, p, s, f in pl]
-    sched = Schedule.build("heft", g, plat, slots, instance=inst); t.append(clock())
-    text = dumps_json(schedule_to_dict(sched), rows=True); t.append(clock())
+    try:
+        from model.formats import load_graph_for_run
+    except ImportError:
+        load_graph_for_run = None
     names = ["import", "read", "validate", "compile", "HEFT", "check", "write"]
+    t.append(clock())
+    with paused_collection():  # as the command does
+        if load_graph_for_run is not None:
+            g = load_graph_for_run(sys.argv[2]); t.append(clock())
+            plat = g.default_platform()
+            names.remove("validate")
+        else:
+            g = load_graph(sys.argv[2]); t.append(clock())
+            plat = g.default_platform()
+            g.validate(plat); t.append(clock())
+        inst = compile_instance(g, plat); t.append(clock())
+        alg = get_algorithm("heft")
+        pl = list(alg.place(inst, None)); t.append(clock())
+        slots = [Slot(inst.tasks[i], inst.workers[p], float(s), float(f)) for i, p, s, f in pl]
+        sched = Schedule.build("heft", g, plat, slots, meta={"graph": g.name, **alg.info}, instance=inst)
+        t.append(clock())
+        text = schedule_json(sched); t.append(clock())
     print(json.dumps({k: [b[0] - a[0], b[1] - a[1]] for k, a, b in zip(names, t, t[1:])}))
     """
 )
@@ -326,15 +339,26 @@ def bench_vs_saga(n: int, m: int, seed: int, venv: Path | None, tmp: Path) -> di
     return row
 
 
-def bench_big(n: int, m: int, seed: int, tmp: Path, repeat: int, before: Path | None) -> dict[str, object]:
-    """The large run: process (and ``before``'s), the reference HEFTs, the phases."""
+def bench_big(n: int, m: int, seed: int, tmp: Path, repeat: int, before: Path | None,
+              graph_file: Path | None = None, reference: bool = True) -> dict[str, object]:
+    """The large run: process (and ``before``'s), the reference HEFTs, the phases (of both trees)."""
+    from model.formats import load_json
     from model.generators import generate
 
     t0 = time.perf_counter()
-    # the graph of ``taskmapper generate layered -n N -p workers=M -p ccr=1.0``
-    g = generate("layered", n=n, seed=seed, workers=m, ccr=1.0)
-    path = tmp / f"layered-{n}.json"
-    save_graph(g, path)
+    if graph_file is not None:
+        path = graph_file
+        doc = load_json(path)
+        n, edges = len(doc["tasks"]), len(doc["edges"])
+        m = len(doc["tasks"][0].get("costs", [])) or m
+        del doc
+    else:
+        # the graph of ``taskmapper generate layered -n N -p workers=M -p ccr=1.0``
+        g = generate("layered", n=n, seed=seed, workers=m, ccr=1.0)
+        path = tmp / f"layered-{n}.json"
+        save_graph(g, path)
+        edges = g.nx.number_of_edges()
+        del g
     gen = time.perf_counter() - t0
     out = tmp / f"layered-{n}.schedule.json"
     trees = [("taskmapper schedule (process)", ROOT)]
@@ -348,20 +372,26 @@ def bench_big(n: int, m: int, seed: int, tmp: Path, repeat: int, before: Path | 
             if rc != 0:
                 raise SystemExit(f"{label} failed: {out.with_suffix('.err').read_text()}")
             runs[label].append((wall, cpu, rss, json.loads(out.read_text())["makespan"]))
-    driver = tmp / "reference.py"
-    driver.write_text(REFERENCE_DRIVER)
-    res = subprocess.run([sys.executable, str(driver), str(ROOT), str(path), str(repeat)], capture_output=True,
-                         text=True)
-    if res.returncode != 0:
-        raise SystemExit("reference failed: " + res.stderr[-2000:])
-    refs = json.loads(res.stdout)
+    refs: dict[str, Any] = {}
+    if reference:
+        driver = tmp / "reference.py"
+        driver.write_text(REFERENCE_DRIVER)
+        res = subprocess.run([sys.executable, str(driver), str(ROOT), str(path), str(repeat)], capture_output=True,
+                             text=True)
+        if res.returncode != 0:
+            raise SystemExit("reference failed: " + res.stderr[-2000:])
+        refs = json.loads(res.stdout)
     phases_py = tmp / "phases.py"
     phases_py.write_text(PHASES_DRIVER)
-    res = subprocess.run([sys.executable, str(phases_py), str(ROOT), str(path)], capture_output=True, text=True)
-    if res.returncode != 0:
-        raise SystemExit("phases failed: " + res.stderr[-2000:])
-    return {"tasks": n, "edges": g.nx.number_of_edges(), "workers": m, "generate_s": gen,
-            "process": runs, "reference": refs, "phases": json.loads(res.stdout)}
+    phases = {}
+    for label, tree in trees:
+        res = subprocess.run([sys.executable, str(phases_py), str(tree), str(path)], capture_output=True, text=True,
+                             cwd=tree)
+        if res.returncode != 0:
+            raise SystemExit("phases failed: " + res.stderr[-2000:])
+        phases[label] = json.loads(res.stdout)
+    return {"tasks": n, "edges": edges, "workers": m, "generate_s": gen,
+            "process": runs, "reference": refs, "phases": phases}
 
 
 def median_of(rows: list[tuple[float, ...]], k: int) -> float:
@@ -377,19 +407,27 @@ def print_big(b: dict[str, Any]) -> None:
               f" {rows[0][3]:>10.6g}")
     titles = {"plain": "plain HEFT, no insertion (compute)", "index": "index-list HEFT, no insertion (compute)"}
     for key, title in titles.items():
+        if key not in b["reference"]:
+            continue
         rows = b["reference"][key]
         print(f"  {title:<38} {median_of(rows, 0):>8.2f} {median_of(rows, 1):>8.2f} {'':>8} {rows[0][2]:>10.6g}")
     ours = b["process"]["taskmapper schedule (process)"]
     for key, title in titles.items():
+        if key not in b["reference"]:
+            continue
         rows = b["reference"][key]
         print(f"  process / {title.split(',')[0]}: wall {median_of(ours, 0) / median_of(rows, 0):.2f}x,"
               f" CPU {median_of(ours, 1) / median_of(rows, 1):.2f}x")
-    print("  phases of one run (in process; 'validate' is the graph's validation run again alone,"
-          " the reader does it inside 'read')")
-    total = sum(v[1] for k, v in b["phases"].items() if k != "validate")
-    for name, (wall, cpu) in b["phases"].items():
-        share = "" if name == "validate" else f"{100 * cpu / total:5.1f} %"
-        print(f"    {name:<10} wall {wall:6.2f} s  CPU {cpu:6.2f} s  {share}")
+    for label, phases in b["phases"].items():
+        print(f"  phases of one run of {label.replace(' (process)', '')} (in process; 'validate', where there is one,"
+              " is the graph's validation run again alone: the reader does it inside 'read')")
+        total = sum(v[1] for k, v in phases.items() if k != "validate")
+        for name, (wall, cpu) in phases.items():
+            share = "" if name == "validate" else f"{100 * cpu / total:5.1f} %"
+            print(f"    {name:<10} wall {wall:6.2f} s  CPU {cpu:6.2f} s  {share}")
+        around = sum(v[1] for k, v in phases.items() if k in ("read", "validate", "compile", "check", "write"))
+        around_wall = sum(v[0] for k, v in phases.items() if k in ("read", "validate", "compile", "check", "write"))
+        print(f"    read + compile + check + write (HEFT left out): wall {around_wall:6.2f} s  CPU {around:6.2f} s")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -404,6 +442,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--repeat", type=int, default=3, help="runs of the large process (median shown)")
     ap.add_argument("--before", type=Path, help="another checkout whose process is timed beside this one")
     ap.add_argument("--json", help="also write the results here")
+    ap.add_argument("--big-file", type=Path, help="an existing graph of the large run (instead of generating it)")
+    ap.add_argument("--skip-reference", action="store_true", help="leave out the plain-Python reference HEFTs")
     args = ap.parse_args(argv)
     results: dict[str, object] = {}
     with tempfile.TemporaryDirectory(prefix="taskmapper-bench-") as d:
@@ -424,7 +464,8 @@ def main(argv: list[str] | None = None) -> int:
                       " 'paper's mean' averages transfer times over pairs of distinct workers as Topcuoglu 2002"
                       " and taskmapper do; saga as shipped also averages the m zero-cost self links)")
         if args.big:
-            b = bench_big(args.big, args.big_workers, args.seed, tmp, args.repeat, args.before)
+            b = bench_big(args.big, args.big_workers, args.seed, tmp, args.repeat, args.before, args.big_file,
+                          not args.skip_reference)
             results["big"] = b
             print_big(b)
     if args.json:
