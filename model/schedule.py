@@ -151,8 +151,7 @@ class Schedule:
             s._check_slots(graph, platform, check_durations=check_durations, partial=False, tol=TOLERANCE)
         if fast is not None:
             # made on first use: a writer of the file needs only the columns
-            s.transfers = []
-            s.__dict__["_columns_of"] = fast
+            s.transfers = _PendingTransfers(fast)
         else:
             s.transfers = s.compute_transfers(graph, platform)
         return s
@@ -161,7 +160,8 @@ class Schedule:
         """The slots and transfers as arrays, for a schedule made by :meth:`build` whose
         transfers were never asked for and whose slots are those it was built with
         (else ``None``: read :attr:`slots` and :attr:`transfers`)."""
-        fast = self.__dict__.get("_columns_of")
+        pending = self.__dict__.get("transfers")
+        fast = pending.arrays if type(pending) is _PendingTransfers else None
         if fast is None or len(self.slots) != len(fast.slots) or not all(map(operator.is_, self.slots, fast.slots)):
             return None
         return fast.columns()  # type: ignore[no-any-return]
@@ -308,16 +308,31 @@ class Schedule:
         )
 
 
+class _PendingTransfers(list):  # type: ignore[type-arg]
+    """Stands, empty, for the transfers of a checked schedule until they are first read.
+
+    It sits in the instance's ``__dict__`` under ``transfers`` (so ``vars(s)`` still names
+    the dataclass's fields, and ``Schedule(**vars(s))`` keeps it pending) and holds the
+    checked arrays that make the transfers.
+    """
+
+    __slots__ = ("arrays",)
+
+    def __init__(self, arrays: Any) -> None:
+        super().__init__()
+        self.arrays = arrays
+
+
 def _get_transfers(self: Schedule) -> list[Transfer]:
-    fast = self.__dict__.pop("_columns_of", None)
-    if fast is not None:
-        self.__dict__["_transfers"] = fast.transfers()
-    return self.__dict__["_transfers"]  # type: ignore[no-any-return]
+    value = self.__dict__["transfers"]
+    if type(value) is _PendingTransfers:
+        value = value.arrays.transfers()
+        self.__dict__["transfers"] = value
+    return value  # type: ignore[no-any-return]
 
 
 def _set_transfers(self: Schedule, value: list[Transfer]) -> None:
-    self.__dict__.pop("_columns_of", None)
-    self.__dict__["_transfers"] = value
+    self.__dict__["transfers"] = value
 
 
 # Schedule.transfers, computed from the checked arrays on first use (millions of objects at
