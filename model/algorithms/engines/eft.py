@@ -17,6 +17,7 @@ import numpy as np
 
 from ...instance import Instance
 from ..base import CancelToken, Placement, check_cancel
+from . import compiled
 from .pins import candidates, forbidden
 from .ties import below, within
 from .timeline import _EPS, Timeline
@@ -73,8 +74,19 @@ def eft_place(
     the search for an idle gap, "none fits: after the last slot", is found here from the
     timeline's longest gap after the ready time; the other cases go to :meth:`Timeline.earliest
     <model.algorithms.engines.timeline.Timeline.earliest>`.
+
+    When :func:`compiled.wanted <model.algorithms.engines.compiled.wanted>` says so (big
+    instances), a compiled kernel (:mod:`~model.algorithms.engines.eft_kernel`) computes the
+    same placements, chunk by chunk.
     """
     m, n = inst.m, inst.n
+    # the kernel's work: the workers tried over all tasks (one each for a fixed mapping)
+    tried = m if allowed is None else -(-sum(map(len, allowed)) // max(len(allowed), 1))
+    if compiled.wanted(n, tried) and (allowed is None or all(allowed)):
+        from .eft_kernel import eft_place_compiled
+
+        yield from eft_place_compiled(inst, order, cancel, insertion=insertion, allowed=allowed, penalty=penalty)
+        return
     cands = candidates(inst, allowed)
     every = range(m)
     proc = np.full(n, -1, dtype=np.int64)
