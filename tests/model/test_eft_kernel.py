@@ -77,6 +77,8 @@ CASES = {
     "layered-no-comm": lambda: (generate("layered", n=1000, seed=4, ccr=0.0, workers=3), Platform.homogeneous(3)),
     "fork-join": lambda: (generate("fork-join", n=600, seed=5), Platform.homogeneous(4, latency=2.0)),
     "montage": lambda: (g := generate("montage", n=700, seed=6, workers=5), g.default_platform()),
+    # one worker gets nearly every task: its timeline region moves and the pool grows again and again
+    "chain": lambda: (generate("chain", n=700, seed=10, workers=3), Platform.homogeneous(3)),
     "independent": lambda: (generate("independent", n=800, seed=7, workers=4), Platform.homogeneous(4)),
     "gaussian-links": lambda: (generate("gaussian", size=14, seed=8), linked_platform(5, 8)),
     "layered-links-pins": lambda: (generate("layered", n=900, seed=9), linked_platform(6, 9)),
@@ -142,6 +144,19 @@ def test_kernel_across_chunks(monkeypatch):
     for name in ("heft", "met", "greedy"):
         python, kernel = both(monkeypatch, placements(name, inst))
         assert kernel == python
+
+
+@pytest.mark.parametrize("penalised", [False, True])
+def test_rounding_noise_is_a_tie(monkeypatch, penalised):
+    """0.1 + 0.2 on P1 and 0.3 on P2 tie (within 1e-12): the lower worker keeps the task."""
+    g = TaskGraph()
+    g.add_task("a", costs=[0.1, 100.0])
+    g.add_task("b", costs=[0.2, 0.3])
+    inst = compile_instance(g, Platform.homogeneous(2))
+    pen = np.zeros((2, 2)) if penalised else None
+    python, kernel = both(monkeypatch, lambda: list(eft_place(inst, [0, 1], None, penalty=pen)))
+    assert kernel == python
+    assert kernel[1][1] == 0 and kernel[1][3] == 0.1 + 0.2
 
 
 @st.composite
@@ -241,7 +256,7 @@ def test_big_heft_in_auto_mode_uses_the_kernel(monkeypatch):
     monkeypatch.delenv(compiled.ENV, raising=False)
     calls = []
     real = eft_kernel._place_chunk
-    monkeypatch.setattr(eft_kernel, "_place_chunk", lambda *a: (calls.append(a[2] - a[1]), real(*a)))
+    monkeypatch.setattr(eft_kernel, "_place_chunk", lambda *a: (calls.append(a[2] - a[1]), real(*a))[1])
     g = generate("independent", n=compiled.MIN_WORK // 4, seed=16, cost=3)
     inst = compile_instance(g, Platform.homogeneous(4))
     out = list(get_algorithm("mct").place(inst, None))

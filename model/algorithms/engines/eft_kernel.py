@@ -10,10 +10,15 @@ slot booked with that slack left the finish times out of order), the same bookin
 plus penalty, must beat the best one by more than ``1e-12``; workers tried in index
 order, a pinned task on its pin only, else on ``allowed[i]`` when given).
 
-Each worker's timeline is a ``(4, capacity)`` array: starts, finishes, idle gap before
-each slot and the longest gap from each slot on (kept as the Python timeline keeps it,
-and dropped by the same budget). A booking shifts the later slots by one place; in
-HEFT's order most bookings go at or near the end, so the shift is short.
+Each worker's timeline is a region of one ``(4, size)`` pool: starts, finishes, idle gap
+before each slot and the longest gap from each slot on (kept as the Python timeline keeps
+it, and dropped by the same budget). A booking shifts the later slots of its worker by one
+place (in HEFT's order most bookings go at or near the end, so the shift is short); a full
+region moves to the end of the pool with twice the room, and a full pool is copied, its
+regions packed, into one twice the size of what is in use. So memory follows the slots
+booked (a worker may get every task, as on a chain) rather than tasks × workers.
+Plain arrays only: a typed list of per-worker arrays cost seconds of compiling in every
+new process (typed containers are not cached).
 
 The kernel places tasks in chunks of :data:`CHUNK`; between chunks, and every 256
 placements while they are handed out, the cancel token is checked, at the same
@@ -27,7 +32,6 @@ from itertools import chain
 
 import numba
 import numpy as np
-from numba.typed import List
 
 from ...instance import Instance
 from ..base import CancelToken, Placement, check_cancel
@@ -38,16 +42,13 @@ __all__ = ["CHUNK", "eft_place_compiled"]
 #: tasks placed per kernel call (a multiple of 256, so cancel checks fall where the Python loop's do)
 CHUNK = 32_768
 
-_STARTS, _FINISHES, _GAPS, _LONGEST = 0, 1, 2, 3
-
-
 @numba.njit(cache=True)
-def _bisect_right(a: np.ndarray, n: int, x: float) -> int:  # pragma: no cover - compiled
-    """``bisect.bisect_right(a[:n], x)``, step for step (also on a row that is not quite sorted)."""
+def _bisect_right(a: np.ndarray, o: int, n: int, x: float) -> int:  # pragma: no cover - compiled
+    """``bisect.bisect_right(a[o:o + n], x)``, step for step (also on a row not quite sorted)."""
     lo, hi = 0, n
     while lo < hi:
         mid = (lo + hi) // 2
-        if x < a[mid]:
+        if x < a[o + mid]:
             hi = mid
         else:
             lo = mid + 1
@@ -55,34 +56,102 @@ def _bisect_right(a: np.ndarray, n: int, x: float) -> int:  # pragma: no cover -
 
 
 @numba.njit(cache=True)
-def _walk(tl: np.ndarray, c: int, ready: float, duration: float) -> float:  # pragma: no cover - compiled
+def _walk(starts: np.ndarray, fins: np.ndarray, o: int, c: int, ready: float, duration: float) -> float:  # pragma: no cover - compiled
     """``Timeline._walk``: the earliest start by walking the slots (finish times out of order)."""
-    starts, fins = tl[_STARTS], tl[_FINISHES]
-    k = _bisect_right(fins, c, ready)
+    k = _bisect_right(fins, o, c, ready)
     t = ready
-    if k > 0 and fins[k - 1] > ready:
-        t = fins[k - 1]
+    if k > 0 and fins[o + k - 1] > ready:
+        t = fins[o + k - 1]
     while k < c:
-        if t <= starts[k] and starts[k] - t >= duration - _EPS:
+        sk = starts[o + k]
+        if t <= sk and sk - t >= duration - _EPS:
             return t
-        if fins[k] > t:
-            t = fins[k]
+        if fins[o + k] > t:
+            t = fins[o + k]
         k += 1
     return t
 
 
 @numba.njit(cache=True)
-def _refresh(tl: np.ndarray, n: int, hi: int, lo: int, walked: np.ndarray, indexed: np.ndarray, p: int) -> None:  # pragma: no cover - compiled
-    """``Timeline._refresh``: the longest gaps from ``hi`` down, until a value is as it was."""
-    gaps, longest = tl[_GAPS], tl[_LONGEST]
-    after = longest[hi + 1] if hi + 1 < n else -1.0
+def _start_on(
+    starts: np.ndarray, fins: np.ndarray, gaps: np.ndarray, longest: np.ndarray, o: int, c: int,
+    rp: float, d: float, insertion: bool, indexed: bool, srt: bool,
+) -> float:  # pragma: no cover - compiled
+    """The start ``eft_place`` finds on one worker: its shortcuts, then ``Timeline.earliest``."""
+    if c == 0:
+        return rp
+    end = fins[o + c - 1]
+    if rp >= end:
+        return rp
+    if not insertion:
+        return float(end)
+    if not srt:
+        return _walk(starts, fins, o, c, rp, d)
+    k = _bisect_right(fins, o, c, rp)
+    need = d - _EPS
+    if need < 0.0:
+        need = 0.0
+    if indexed:
+        top = longest[o + k]
+    else:
+        top = gaps[o + k]
+        for j in range(o + k + 1, o + c):
+            if gaps[j] > top:
+                top = gaps[j]
+    if top < need:
+        return float(end)
+    sk = starts[o + k]
+    if rp <= sk and sk - rp >= d - _EPS:
+        return rp
+    for j in range(o + k + 1, o + c):
+        if gaps[j] >= need:
+            return float(fins[j - 1])
+    return float(end)
+
+
+@numba.njit(cache=True)
+def _book(
+    starts: np.ndarray, fins: np.ndarray, gaps: np.ndarray, longest: np.ndarray, o: int, c: int,
+    start: float, finish: float, indexed: np.ndarray, srt: np.ndarray, walked: np.ndarray, p: int,
+) -> None:  # pragma: no cover - compiled
+    """``Timeline.insert`` on worker ``p`` (``c`` slots from ``o``, room for one more): book ``[start, finish)``."""
+    k = _bisect_right(starts, o, c, start)
+    while k > 0 and starts[o + k - 1] == start and fins[o + k - 1] > finish:
+        k -= 1
+    keep = indexed[p]
+    for j in range(o + c, o + k, -1):
+        starts[j] = starts[j - 1]
+        fins[j] = fins[j - 1]
+        gaps[j] = gaps[j - 1]
+    if keep:
+        for j in range(o + c, o + k, -1):
+            longest[j] = longest[j - 1]
+    starts[o + k] = start
+    fins[o + k] = finish
+    n = c + 1
+    if k:
+        gaps[o + k] = start - fins[o + k - 1]
+        if fins[o + k - 1] > finish:
+            srt[p] = False
+    else:
+        gaps[o] = start
+    if k + 1 < n:
+        gaps[o + k + 1] = starts[o + k + 1] - finish
+        if finish > fins[o + k + 1]:
+            srt[p] = False
+    if not keep:
+        return
+    # Timeline._refresh: the longest gaps from hi down, until a value comes out as it was
+    longest[o + k] = 0.0
+    hi = min(k + 1, n - 1)
+    after = longest[o + hi + 1] if hi + 1 < n else -1.0
     j = hi
     while j >= 0:
-        g = gaps[j]
+        g = gaps[o + j]
         v = g if g > after else after
-        if j < lo and v == longest[j]:
+        if j < k and v == longest[o + j]:
             break
-        longest[j] = v
+        longest[o + j] = v
         after = v
         j -= 1
     walked[p] += hi - j - WALK_BUDGET
@@ -91,81 +160,36 @@ def _refresh(tl: np.ndarray, n: int, hi: int, lo: int, walked: np.ndarray, index
 
 
 @numba.njit(cache=True)
-def _book(
-    lines: List, cnt: np.ndarray, p: int, start: float, finish: float,
-    indexed: np.ndarray, srt: np.ndarray, walked: np.ndarray,
-) -> None:  # pragma: no cover - compiled
-    """``Timeline.insert`` on worker ``p``: book ``[start, finish)``, growing the row when full."""
-    tl = lines[p]
-    c = cnt[p]
-    if c == tl.shape[1]:
-        grown = np.empty((4, 2 * c), dtype=np.float64)
-        grown[:, :c] = tl[:, :c]
-        lines[p] = grown
-        tl = grown
-    starts, fins, gaps, longest = tl[_STARTS], tl[_FINISHES], tl[_GAPS], tl[_LONGEST]
-    k = _bisect_right(starts, c, start)
-    while k > 0 and starts[k - 1] == start and fins[k - 1] > finish:
-        k -= 1
-    keep = indexed[p]
-    for j in range(c, k, -1):
-        starts[j] = starts[j - 1]
-        fins[j] = fins[j - 1]
-        gaps[j] = gaps[j - 1]
-    if keep:
-        for j in range(c, k, -1):
-            longest[j] = longest[j - 1]
-        longest[k] = 0.0
-    starts[k] = start
-    fins[k] = finish
-    n = c + 1
-    cnt[p] = n
-    if k:
-        gaps[k] = start - fins[k - 1]
-        if fins[k - 1] > finish:
-            srt[p] = False
-    else:
-        gaps[0] = start
-    if k + 1 < n:
-        gaps[k + 1] = starts[k + 1] - finish
-        if finish > fins[k + 1]:
-            srt[p] = False
-    if keep:
-        _refresh(tl, n, min(k + 1, n - 1), k, walked, indexed, p)
-
-
-@numba.njit(cache=True)
-def _start_on(
-    tl: np.ndarray, c: int, rp: float, d: float, insertion: bool, indexed: bool, srt: bool
-) -> float:  # pragma: no cover - compiled
-    """The start ``eft_place`` finds on one worker: its shortcuts, then ``Timeline.earliest``."""
-    starts, fins, gaps = tl[_STARTS], tl[_FINISHES], tl[_GAPS]
-    if c == 0 or rp >= fins[c - 1]:
-        return rp
-    end = fins[c - 1]
-    if not insertion:
-        return float(end)
-    if not srt:
-        return _walk(tl, c, rp, d)
-    k = _bisect_right(fins, c, rp)
-    need = d - _EPS
-    if need < 0.0:
-        need = 0.0
-    if indexed:
-        top = tl[_LONGEST, k]
-    else:
-        top = gaps[k]
-        for j in range(k + 1, c):
-            if gaps[j] > top:
-                top = gaps[j]
-    if top < need:
-        return float(end)
-    if rp <= starts[k] and starts[k] - rp >= d - _EPS:
-        return rp
-    for j in range(k + 1, c):
-        if gaps[j] >= need:
-            return float(fins[j - 1])
-    return float(end)
+def _room(pool: np.ndarray, off: np.ndarray, cnt: np.ndarray, cap: np.ndarray, top: np.ndarray, p: int) -> np.ndarray:  # pragma: no cover - compiled
+    """The pool, with room for one more slot on worker ``p`` (a new pool when it had to grow)."""
+    want = 2 * cap[p]
+    m = len(cnt)
+    if top[0] + want <= pool.shape[1]:
+        src, dst = off[p], top[0]
+        for r in range(4):
+            for j in range(cnt[p]):
+                pool[r, dst + j] = pool[r, src + j]
+        off[p] = dst
+        cap[p] = want
+        top[0] = dst + want
+        return pool
+    used = want
+    for q in range(m):
+        if q != p:
+            used += cap[q]
+    grown = np.empty((4, 2 * used), dtype=np.float64)
+    at = 0
+    for q in range(m):
+        src = off[q]
+        for r in range(4):
+            for j in range(cnt[q]):
+                grown[r, at + j] = pool[r, src + j]
+        off[q] = at
+        if q == p:
+            cap[q] = want
+        at += cap[q]
+    top[0] = at
+    return grown
 
 
 @numba.njit(cache=True)
@@ -175,10 +199,11 @@ def _place_chunk(
     w: np.ndarray, lat: np.ndarray, inv_bw: np.ndarray,
     pin: np.ndarray, cand_ptr: np.ndarray, cand_idx: np.ndarray, restricted: bool,
     pen: np.ndarray, penalised: bool, insertion: bool,
-    lines: List, cnt: np.ndarray, indexed: np.ndarray, srt: np.ndarray, walked: np.ndarray,
+    pool: np.ndarray, off: np.ndarray, cnt: np.ndarray, cap: np.ndarray, top: np.ndarray,
+    indexed: np.ndarray, srt: np.ndarray, walked: np.ndarray,
     proc: np.ndarray, start: np.ndarray, finish: np.ndarray,
-) -> None:  # pragma: no cover - compiled
-    """Place ``seq[lo:hi]``, writing each task's worker, start and finish."""
+) -> np.ndarray:  # pragma: no cover - compiled
+    """Place ``seq[lo:hi]``, writing each task's worker, start and finish; returns the pool (it may have grown)."""
     m = w.shape[1]
     ready = np.zeros(m)
     inf = np.inf
@@ -201,22 +226,24 @@ def _place_chunk(
                     v = f if p == q else (lat[q, p] + dat * inv_bw[q, p]) + f
                     if v > ready[p]:
                         ready[p] = v
-        if pin[i] >= 0:
+        pi = pin[i]
+        if pi >= 0:
             c0, c1 = 0, 1
         elif restricted:
             c0, c1 = cand_ptr[i], cand_ptr[i + 1]
         else:
             c0, c1 = 0, m
+        starts, fins, gaps, longest = pool[0], pool[1], pool[2], pool[3]
         best_p, best_s, best_f, best_v = -1, 0.0, inf, inf
         for t in range(c0, c1):
-            if pin[i] >= 0:
-                p = pin[i]
+            if pi >= 0:
+                p = pi
             elif restricted:
                 p = cand_idx[t]
             else:
                 p = t
             d = w[i, p]
-            s = _start_on(lines[p], cnt[p], ready[p], d, insertion, indexed[p], srt[p])
+            s = _start_on(starts, fins, gaps, longest, off[p], cnt[p], ready[p], d, insertion, indexed[p], srt[p])
             f = s + d
             if penalised:
                 v = f + pen[i, p]
@@ -224,10 +251,15 @@ def _place_chunk(
                     best_p, best_s, best_f, best_v = p, s, f, v
             elif f < best_f - 1e-12:
                 best_p, best_s, best_f = p, s, f
-        _book(lines, cnt, best_p, best_s, best_f, indexed, srt, walked)
+        if cnt[best_p] == cap[best_p]:
+            pool = _room(pool, off, cnt, cap, top, best_p)
+            starts, fins, gaps, longest = pool[0], pool[1], pool[2], pool[3]
+        _book(starts, fins, gaps, longest, off[best_p], cnt[best_p], best_s, best_f, indexed, srt, walked, best_p)
+        cnt[best_p] += 1
         proc[i] = best_p
         start[i] = best_s
         finish[i] = best_f
+    return pool
 
 
 def _f64(a: np.ndarray) -> np.ndarray:
@@ -261,10 +293,12 @@ def eft_place_compiled(
         np.cumsum(np.fromiter(map(len, allowed), dtype=np.int64, count=len(allowed)), out=cand_ptr[1:])
         cand_idx = np.fromiter(chain.from_iterable(allowed), dtype=np.int64, count=int(cand_ptr[-1]))
     pen = _f64(penalty) if penalty is not None else np.zeros((0, 0))
-    lines = List()
-    for _ in range(m):
-        lines.append(np.empty((4, 16), dtype=np.float64))
+    room = 64
+    pool = np.empty((4, room * m))
+    off = np.arange(m, dtype=np.int64) * room
+    cap = np.full(m, room, dtype=np.int64)
     cnt = np.zeros(m, dtype=np.int64)
+    top = np.array([room * m], dtype=np.int64)
     # as in eft_place: the longest-gap index pays when each task picks its best worker
     indexed = np.full(m, allowed is None)
     srt = np.ones(m, dtype=bool)
@@ -277,14 +311,14 @@ def eft_place_compiled(
         _f64(inst.w), _f64(inst.lat), _f64(inst.inv_bw),
         _i64(inst.pin), cand_ptr, cand_idx, allowed is not None,
         pen, penalty is not None, bool(insertion),
-        lines, cnt, indexed, srt, walked, proc, start, finish,
     )
+    state = (off, cnt, cap, top, indexed, srt, walked, proc, start, finish)
     total = len(seq)
     done = 0
     for lo in range(0, total, CHUNK):
         hi = min(lo + CHUNK, total)
         check_cancel(cancel)
-        _place_chunk(seq, lo, hi, *args)
+        pool = _place_chunk(seq, lo, hi, *args, pool, *state)
         tasks = seq[lo:hi]
         for i, p, s, f in zip(tasks.tolist(), proc[tasks].tolist(), start[tasks].tolist(), finish[tasks].tolist()):
             if done & 255 == 0:
