@@ -265,3 +265,24 @@ def test_big_heft_in_auto_mode_uses_the_kernel(monkeypatch):
     small = compile_instance(generate("independent", n=100, seed=16), Platform.homogeneous(4))
     list(get_algorithm("mct").place(small, None))
     assert calls == []
+
+
+@pytest.mark.parametrize("small_round", [24, 10**9])
+@pytest.mark.parametrize("case", ["layered-real-ccr5", "layered-identical", "fork-join", "chain", "gaussian-links"])
+def test_rank_kernel_gives_the_same_ranks(monkeypatch, case, small_round):
+    """The task-by-task sweep compiled: the same b-levels, t-levels and ranks, to the last bit
+    (``small_round`` 10**9 sends the whole graph through it)."""
+    from model.algorithms.engines import b_level, downward_rank, ranks, t_level
+
+    monkeypatch.setattr(ranks, "_SMALL_ROUND", small_round)
+    g, plat = CASES[case]()
+    inst = compile_instance(g, plat)
+    w = inst.mean_w()
+
+    def run():
+        return [upward_rank(inst), downward_rank(inst), b_level(inst, w), t_level(inst, w),
+                b_level(inst, w, inst.mean_comm_array(inst.succ_dat)), t_level(inst, w, inst.mean_comm_array(inst.succ_dat))]
+
+    python, kernel = both(monkeypatch, run)
+    assert all(np.array_equal(a, b) for a, b in zip(python, kernel, strict=True))
+    assert python[0].max() > 0

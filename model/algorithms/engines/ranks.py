@@ -17,6 +17,7 @@ from collections.abc import Iterator
 import numpy as np
 
 from ...instance import Instance
+from . import compiled
 from .ties import topo_position
 
 __all__ = [
@@ -93,6 +94,17 @@ def _sweep(inst: Instance, w: np.ndarray, c: np.ndarray | None, up: bool, floor:
     if done.all():
         return out
     # the rest task by task, in (reverse) topological order
+    if compiled.wanted(n - int(np.count_nonzero(done)), 1):
+        from .ranks_kernel import sweep_rest
+
+        seq = np.asarray(inst.topo, dtype=np.int64)
+        sweep_rest(
+            seq[::-1].copy() if up else seq, np.ascontiguousarray(ptr, dtype=np.int64),
+            np.ascontiguousarray(nbr, dtype=np.int64),
+            np.zeros(0) if cost is None else np.ascontiguousarray(cost, dtype=np.float64), cost is not None,
+            np.ascontiguousarray(w, dtype=np.float64), out, done, up, float(floor),
+        )
+        return out
     vals_out = out.tolist()
     wl = w.tolist()
     pl, nl = ptr.tolist(), nbr.tolist()
