@@ -1,11 +1,13 @@
 """HEFT's phases on big layered graphs: ranks, order, and the placement loop compiled vs Python.
 
 For each size (one at a time) a layered DAG (HEFT-paper generator, CCR 1, per-worker
-costs) is compiled once; then, in this one process, the table gives the time of
-``upward_rank``, of ``placement_order`` and of ``eft_place`` run to the end with the
-Python loop (``TASKMAPPER_COMPILED=never``) and with the numba kernel (``always``;
-compiled beforehand, so its time is the placements alone), alternating ``--repeat``
-times, medians, and whether both gave the same placements.
+costs; ``--homogeneous``: one cost per task on identical workers, as ``taskmapper generate
+layered`` writes it) is compiled once; then, in this one process, the table gives the time
+of ``upward_rank`` with its Python sweep (``TASKMAPPER_COMPILED=never``) and its kernel
+(``always``), of ``placement_order``, and of ``eft_place`` run to the end with the Python
+loop and with the numba kernel (compiled beforehand, so its time is the placements
+alone), alternating ``--repeat`` times, medians, and whether both gave the same ranks and
+placements.
 
 The first-use cost is measured in fresh child processes with an empty numba cache
 (``NUMBA_CACHE_DIR`` in a temporary folder: import of numba, then the compile of the
@@ -14,7 +16,7 @@ kernel on its first call) and again with that cache filled (import, then load).
 Usage::
 
     .venv/bin/python benchmarks/bench_eft_kernel.py [--tasks 100000 1000000] [--workers 16]
-        [--repeat 1] [--first-use/--no-first-use]
+        [--repeat 1] [--homogeneous] [--first-use/--no-first-use]
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ sys.path.insert(0, str(ROOT))
 
 from model.algorithms.engines import compiled, eft_place, placement_order, upward_rank  # noqa: E402
 from model.generators import generate  # noqa: E402
+from model.graph import Platform  # noqa: E402
 from model.instance import compile_instance  # noqa: E402
 
 FIRST_USE = textwrap.dedent(
@@ -87,6 +90,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--workers", type=int, default=16)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--repeat", type=int, default=1, help="runs of each loop (medians are shown)")
+    ap.add_argument("--homogeneous", action="store_true", help="one cost per task, identical workers")
     ap.add_argument("--first-use", action=argparse.BooleanOptionalAction, default=True)
     args = ap.parse_args(argv)
     saved = os.environ.get(compiled.ENV)
@@ -98,17 +102,28 @@ def main(argv: list[str] | None = None) -> int:
     placements(si, list(si.topo), "always")
     rows = []
     for n in args.tasks:
-        g = generate("layered", n=n, seed=args.seed, workers=args.workers, ccr=1.0)
-        inst = compile_instance(g, g.default_platform())
+        if args.homogeneous:
+            g = generate("layered", n=n, seed=args.seed, ccr=1.0)
+            plat = Platform.homogeneous(args.workers)
+        else:
+            g = generate("layered", n=n, seed=args.seed, workers=args.workers, ccr=1.0)
+            plat = g.default_platform()
+        inst = compile_instance(g, plat)
         del g
-        gc.collect()
-        t0 = time.perf_counter()
-        rank = upward_rank(inst)
-        t1 = time.perf_counter()
-        order = placement_order(inst, rank)
-        t2 = time.perf_counter()
-        py, jit = [], []
+        rank_py, rank_jit, py, jit = [], [], [], []
         same = True
+        for _ in range(args.repeat):
+            ranks = []
+            for mode, times in (("never", rank_py), ("always", rank_jit)):
+                os.environ[compiled.ENV] = mode
+                gc.collect()
+                t0 = time.perf_counter()
+                ranks.append(upward_rank(inst))
+                times.append(time.perf_counter() - t0)
+            same = same and bool(np.array_equal(ranks[0], ranks[1]))
+        t1 = time.perf_counter()
+        order = placement_order(inst, ranks[0])
+        t2 = time.perf_counter()
         for _ in range(args.repeat):
             tp, a = placements(inst, order, "never")
             tk, b = placements(inst, order, "always")
@@ -116,19 +131,23 @@ def main(argv: list[str] | None = None) -> int:
             jit.append(tk)
             same = same and bool(np.array_equal(a, b))
             del a, b
-        rows.append((inst.n, inst.m, t1 - t0, t2 - t1, statistics.median(py), statistics.median(jit), same))
+        med = statistics.median
+        rows.append((inst.n, inst.m, med(rank_py), med(rank_jit), t2 - t1, med(py), med(jit), same))
         print(f"  {inst.n} tasks done", file=sys.stderr, flush=True)
     if saved is None:
         os.environ.pop(compiled.ENV, None)
     else:
         os.environ[compiled.ENV] = saved
-    print(f"HEFT phases, layered DAG, CCR 1, per-worker costs (median of {args.repeat})")
-    print(f"  {'tasks':>9} {'workers':>7} {'rank s':>7} {'order s':>7} {'python s':>9} {'kernel s':>9} "
-          f"{'speed-up':>8} {'same':>5}")
-    for n, m, tr, to, tp, tk, same in rows:
-        print(f"  {n:>9} {m:>7} {tr:>7.2f} {to:>7.2f} {tp:>9.2f} {tk:>9.2f} {tp / tk:>7.1f}x {'yes' if same else 'NO':>5}")
+    kind = "one cost per task, identical workers" if args.homogeneous else "per-worker costs"
+    print(f"HEFT phases, layered DAG, CCR 1, {kind} (median of {args.repeat}; python = TASKMAPPER_COMPILED=never)")
+    print(f"  {'tasks':>9} {'workers':>7} {'rank py s':>9} {'rank jit s':>10} {'order s':>7} "
+          f"{'place py s':>10} {'place jit s':>11} {'speed-up':>8} {'same':>5}")
+    for n, m, rp, rj, to, tp, tk, same in rows:
+        print(f"  {n:>9} {m:>7} {rp:>9.2f} {rj:>10.2f} {to:>7.2f} {tp:>10.2f} {tk:>11.2f} "
+              f"{(rp + tp) / (rj + tk):>7.1f}x {'yes' if same else 'NO':>5}")
+    print("  (speed-up: rank + placement, Python over compiled)")
     if args.first_use:
-        print("First use of the kernel in a fresh process (200-task graph)")
+        print("First use of the EFT kernel in a fresh process (200-task graph)")
         print(f"  {'numba cache':<24} {'import numba s':>14} {'first call s':>12}")
         for what, ti, tf in fu:
             print(f"  {what:<24} {ti:>14.2f} {tf:>12.2f}")
