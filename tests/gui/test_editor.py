@@ -31,14 +31,20 @@ SHIFT = QtCore.Qt.KeyboardModifier.ShiftModifier
 CTRL = QtCore.Qt.KeyboardModifier.ControlModifier
 
 
+def shown_editor(qtbot, doc, width: int, height: int) -> GraphEditorView:
+    """An editor of ``doc``, ``width`` x ``height``, shown and exposed."""
+    view = GraphEditorView(doc)
+    qtbot.addWidget(view)
+    view.resize(width, height)
+    view.show()
+    qtbot.waitExposed(view)
+    return view
+
+
 @pytest.fixture
 def editor(qtbot):
     doc = Document()
-    view = GraphEditorView(doc)
-    qtbot.addWidget(view)
-    view.resize(800, 600)
-    view.show()
-    qtbot.waitExposed(view)
+    view = shown_editor(qtbot, doc, 800, 600)
     view.resetTransform()
     view.centerOn(0, 0)
     return doc, view
@@ -48,11 +54,7 @@ def editor(qtbot):
 def heft(qtbot):
     doc = Document()
     doc.load(str(HEFT))
-    view = GraphEditorView(doc)
-    qtbot.addWidget(view)
-    view.resize(900, 700)
-    view.show()
-    qtbot.waitExposed(view)
+    view = shown_editor(qtbot, doc, 900, 700)
     view.fit()
     return doc, view
 
@@ -323,11 +325,7 @@ def test_thousand_tasks_open_and_layout(tmp_path, qtbot):
     path = tmp_path / "big.json"
     save_graph(random_graph(1000), path)
     doc = Document()
-    view = GraphEditorView(doc)
-    qtbot.addWidget(view)
-    view.resize(1000, 700)
-    view.show()
-    qtbot.waitExposed(view)
+    view = shown_editor(qtbot, doc, 1000, 700)
     t0 = time.perf_counter()
     doc.load(str(path))
     view.grab()
@@ -610,11 +608,7 @@ def test_long_edge_follows_its_route_until_a_task_moves(tmp_path, qtbot):
     g.add_edge("a", "c", 100)  # heavy data: a -> c is the critical path
     save_graph(g, tmp_path / "d.json")
     doc = Document()
-    view = GraphEditorView(doc)
-    qtbot.addWidget(view)
-    view.resize(600, 600)
-    view.show()
-    qtbot.waitExposed(view)
+    view = shown_editor(qtbot, doc, 600, 600)
     doc.load(str(tmp_path / "d.json"))
     view.fit()
     e = view.edge_item("a", "c")
@@ -699,11 +693,7 @@ def big(qtbot):
 
     doc = Document()
     doc.set_graph(generators.generate("layered", n=1200, seed=3))
-    view = GraphEditorView(doc)
-    qtbot.addWidget(view)
-    view.resize(900, 700)
-    view.show()
-    qtbot.waitExposed(view)
+    view = shown_editor(qtbot, doc, 900, 700)
     view.fit()
     return doc, view
 
@@ -788,11 +778,7 @@ def test_opening_a_big_graph_shows_the_overview_and_edits_still_sync(qtbot):
     from model import generators
 
     doc = Document()
-    view = GraphEditorView(doc)
-    qtbot.addWidget(view)
-    view.resize(900, 700)
-    view.show()
-    qtbot.waitExposed(view)
+    view = shown_editor(qtbot, doc, 900, 700)
     made: list[str] = []
     real_init = TaskItem.__init__
 
@@ -833,11 +819,7 @@ def graph_10k():
 @pytest.fixture
 def huge(qtbot, graph_10k):
     doc = Document()
-    view = GraphEditorView(doc)
-    qtbot.addWidget(view)
-    view.resize(1000, 700)
-    view.show()
-    qtbot.waitExposed(view)
+    view = shown_editor(qtbot, doc, 1000, 700)
     doc.set_graph(graph_10k.copy())
     view.viewport().repaint()
     return doc, view
