@@ -61,7 +61,7 @@ def legend_entries(geo: GanttGeometry, mode: str, levels: Mapping[str, int],
         tasks = geo.shown_tasks
         entries = [(pal[i % k], t) for i, t in enumerate(tasks[:limit])]
         if len(tasks) > limit:
-            entries.append((QtGui.QColor("#ffffff"), f"… {len(tasks) - limit} more"))
+            entries.append((QtGui.QColor("#ffffff"), f"… {len(tasks) - limit:,} more"))
     elif mode == "level":
         if levels:
             top = max(levels.values())
@@ -78,6 +78,8 @@ def legend_entries(geo: GanttGeometry, mode: str, levels: Mapping[str, int],
             if "->" not in w and w not in seen:
                 seen.append(w)
         entries = [(pal[i % k], w) for i, w in enumerate(seen[:limit])]
+        if len(seen) > limit:
+            entries.append((QtGui.QColor("#ffffff"), f"… {len(seen) - limit:,} more"))
     if (geo.bar_worker < 0).any():
         entries.append((QtGui.QColor(TRANSFER_COLOUR), "transfer"))
     if show_critical:

@@ -344,3 +344,31 @@ def test_bar_rows_are_those_of_sorting_every_bar(qtbot, n, rows):
     _, first, row = np.unique(keys, return_index=True, return_inverse=True)
     assert item.row.tolist() == row.ravel().tolist()
     assert item.row_y.tolist() == y[first].tolist() and item.row_h.tolist() == h[first].tolist()
+
+
+def test_a_cut_legend_keeps_the_count_of_every_name_and_its_keys():
+    from gui.gantt.legend import fitted
+
+    c = QtGui.QColor("#123456")
+    entries = [(c, f"t{i}") for i in range(14)] + [(c, "… 9,986 more"), (c, "transfer"), (c, "critical path")]
+    assert fitted(entries, 17) == entries  # everything fits: nothing is cut
+    lines = fitted(entries, 8)
+    texts = [t for _c, t in lines]
+    # 5 names, one line for the 9 names cut and the 9,986 they stood for, then the keys
+    assert texts == ["t0", "t1", "t2", "t3", "t4", "… 9,995 more", "transfer", "critical path"]
+    assert lines[5][0] is None and len(lines) == 8
+    assert [t for _c, t in fitted(entries, 2)] == ["… 10,000 more", "critical path"]
+    assert fitted(entries, 0) == []
+
+
+def test_the_worker_legend_says_how_many_workers_it_leaves_out(qtbot):
+    from gui.gantt.colours import LEGEND_LIMIT
+
+    workers = [f"w{i}" for i in range(LEGEND_LIMIT + 3)]
+    s = Schedule("heft", workers, [Slot(f"t{i}", w, 0.0, 1.0) for i, w in enumerate(workers)])
+    v = GanttView()
+    qtbot.addWidget(v)
+    v.set_schedules([s], None)
+    v.set_colour_mode("worker")
+    texts = [t for _c, t in v.legend_entries()]
+    assert texts[:LEGEND_LIMIT] == workers[:LEGEND_LIMIT] and texts[LEGEND_LIMIT] == "… 3 more"
