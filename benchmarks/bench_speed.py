@@ -350,7 +350,10 @@ def bench_big(n: int, m: int, seed: int, tmp: Path, repeat: int, before: Path | 
         path = graph_file
         doc = load_json(path)
         n, edges = len(doc["tasks"]), len(doc["edges"])
-        m = len(doc["tasks"][0].get("costs", [])) or m
+        # every run below uses the graph's own workers: its cost lists' length, else its
+        # worker list, else the default platform's 2 workers
+        m = len(doc["tasks"][0].get("costs", [])) or len(doc.get("workers") or []) or 2
+        costs = "per-worker costs" if "costs" in doc["tasks"][0] else "one cost per task"
         del doc
     else:
         # the graph of ``taskmapper generate layered -n N -p workers=M -p ccr=1.0``
@@ -358,6 +361,7 @@ def bench_big(n: int, m: int, seed: int, tmp: Path, repeat: int, before: Path | 
         path = tmp / f"layered-{n}.json"
         save_graph(g, path)
         edges = g.nx.number_of_edges()
+        costs = "per-worker costs, CCR 1"
         del g
     gen = time.perf_counter() - t0
     out = tmp / f"layered-{n}.schedule.json"
@@ -390,7 +394,7 @@ def bench_big(n: int, m: int, seed: int, tmp: Path, repeat: int, before: Path | 
         if res.returncode != 0:
             raise SystemExit("phases failed: " + res.stderr[-2000:])
         phases[label] = json.loads(res.stdout)
-    return {"tasks": n, "edges": edges, "workers": m, "generate_s": gen,
+    return {"tasks": n, "edges": edges, "workers": m, "costs": costs, "generate_s": gen,
             "process": runs, "reference": refs, "phases": phases}
 
 
@@ -399,8 +403,9 @@ def median_of(rows: list[tuple[float, ...]], k: int) -> float:
 
 
 def print_big(b: dict[str, Any]) -> None:
-    print(f"HEFT, layered DAG: {b['tasks']} tasks, {b['edges']} edges, {b['workers']} workers (per-worker costs, "
-          f"CCR 1); medians of {len(next(iter(b['process'].values())))} runs")
+    costs = b.get("costs", "per-worker costs, CCR 1")
+    print(f"HEFT, layered DAG: {b['tasks']} tasks, {b['edges']} edges, {b['workers']} workers ({costs}); "
+          f"medians of {len(next(iter(b['process'].values())))} runs")
     print(f"  {'':<38} {'wall s':>8} {'CPU s':>8} {'peak MB':>8} {'makespan':>10}")
     for label, rows in b["process"].items():
         print(f"  {label:<38} {median_of(rows, 0):>8.2f} {median_of(rows, 1):>8.2f} {median_of(rows, 2):>8.0f}"
