@@ -1,22 +1,31 @@
 """Building blocks of the algorithms, one module per kind of block.
 
-=================  =====================================================================
-``ties``           tie tolerance (:func:`within`, :func:`below`) and topological position
-``timeline``       :class:`Timeline`: a worker's busy intervals and its idle gaps
-``ranks``          longest paths (t-level, b-level), upward / downward rank, static level,
-                   priority orders
-``bounds``         :func:`lower_bound` on the makespan of an instance
-``budget``         :class:`Deadline` of the anytime algorithms, the schedule always in time
-``eft``            placement in a fixed order: earliest finish (HEFT's rule), a fixed
-                   mapping, earliest start
-``ready``          engines over the ready set: priority queue, best (task, worker) pair,
-                   :class:`ReadyBatch`
-``batch``          the Min-Min / Max-Min engine
-``clusters``       clusters merged onto workers and timed
-``localsearch``    re-timing of a mapping and the local search of ``improve`` / ``best``
-``cpsat``          the CP-SAT model of ``optimal`` / ``best`` (OR-Tools, imported lazily)
-``pins``           how every engine honours tasks pinned to a worker
-=================  =====================================================================
+======================  =====================================================================
+``ties``                tie tolerance (:func:`within`, :func:`below`) and topological position
+``timeline``            :class:`Timeline`: a worker's busy intervals and its idle gaps
+``ranks``               longest paths (t-level, b-level), upward / downward rank, static level,
+                        priority orders
+``bounds``              :func:`lower_bound` on the makespan of an instance
+``budget``              :class:`Deadline` of the anytime algorithms, the schedule always in time
+``eft``                 placement in a fixed order: earliest finish (HEFT's rule), a fixed
+                        mapping, earliest start
+``ready``               engines over the ready set: priority queue, best (task, worker) pair,
+                        :class:`ReadyBatch`
+``batch``               the Min-Min / Max-Min engine
+``clusters``            clusters merged onto workers and timed
+``localsearch``         re-timing of a mapping and the local search of ``improve`` / ``best``
+``cpsat``               the CP-SAT model of ``optimal`` / ``best`` (OR-Tools, imported lazily)
+``pins``                how every engine honours tasks pinned to a worker
+``compiled``            whether a run uses the compiled kernels below (from 200,000 task-worker
+                        pairs; ``TASKMAPPER_COMPILED=always|never`` overrides), numba loaded lazily
+``eft_kernel``          ``eft``'s placement loop compiled, the same rules step by step
+``ranks_kernel``        the task-by-task part of the upward-rank sweep compiled
+``lookahead_kernel``    Lookahead's placement loop compiled
+``lc_kernel``           linear clustering (LC) compiled
+======================  =====================================================================
+
+The kernels are not imported from here: each engine imports its kernel only when
+``compiled`` says a run wants it, so a small graph never loads numba.
 
 Everything listed in ``__all__`` is public: code outside :mod:`model.algorithms`
 (the analysis, the execution engine) imports it from here.
