@@ -13,7 +13,8 @@ Both go through orjson (a C parser and writer, much faster than the standard lib
 with the checks above kept: orjson by itself refuses ``NaN`` but keeps the last of
 duplicate keys without a word, turns integers beyond 64 bits into floats and writes
 ``NaN`` as ``null``. So a parsed document's object members are counted against the keys
-in the text, floats that may have been such integers send the text to the standard
+in the text (for text without a backslash, by counting the keys of orjson's text of the
+document; other text is walked), floats that may have been such integers send the text to the standard
 library's parser (as does any text orjson refuses, so that the message is the same
 either way), and a written document whose text holds a ``null`` is scanned for
 non-finite numbers (what orjson cannot write goes through the standard library).
@@ -30,6 +31,7 @@ from collections.abc import Iterator
 from itertools import chain, compress, repeat
 from typing import Any
 
+import numpy as np
 import orjson
 
 from ..gcpause import paused_collection
@@ -116,13 +118,56 @@ def _member_count(data: bytes) -> int:
     return data.count(b'":') + len(_SPACED_COLON.findall(data))
 
 
+#: every byte but a quote and the four brackets, dropped by :func:`_text_depth`
+_NOT_STRUCTURE = bytes(sorted(set(range(256)) - set(b'"[]{}')))
+#: +1 for a byte that opens an array or object, -1 for one that closes it, else 0
+_NESTING = np.zeros(256, dtype=np.int32)
+_NESTING[[ord("["), ord("{")]] = 1
+_NESTING[[ord("]"), ord("}")]] = -1
+#: digits to ``0``, every other byte to a space (:func:`_long_digits`)
+_DIGITS_ONLY = bytes(ord("0") if chr(c).isdigit() and c < 128 else ord(" ") for c in range(256))
+
+
+def _text_depth(data: bytes) -> int:
+    """How deep the arrays and objects of valid JSON text ``data`` nest, for text without
+    a backslash: every quote then opens or closes a string, so a bracket is outside
+    strings exactly when an even number of quotes comes before it."""
+    marks = np.frombuffer(data.translate(None, _NOT_STRUCTURE), dtype=np.uint8)
+    if not len(marks):
+        return 0
+    quote = marks == ord('"')
+    # the running count of quotes, modulo 2: int32 may wrap around, its lowest bit stays right
+    outside = (np.cumsum(quote, dtype=np.int32) & 1) == 0
+    step = _NESTING[marks[outside & ~quote]]
+    return int(np.cumsum(step).max()) if len(step) else 0
+
+
+def _long_digits(data: bytes) -> bool:
+    """Whether ``data`` holds 19 digits in a row: where an integer of 2**63 or more (which
+    orjson reads as a float) may be."""
+    return b"0" * 19 in data.translate(_DIGITS_ONLY)
+
+
 def _fast_parse(data: bytes, source: str) -> tuple[bool, Any]:
     """``(True, document)`` when orjson reads ``data`` exactly as the strict reader would,
-    else ``(False, None)`` (the standard library's parser then decides)."""
+    else ``(False, None)`` (the standard library's parser then decides).
+
+    Text without a backslash (every big file TaskMapper writes) is checked without a walk
+    over the document: its strings are written exactly as orjson writes them back, so
+    orjson's text of the document has as many key-and-colon marks (:func:`_member_count`)
+    as ``data`` unless a key given twice was dropped, which removes the key's mark and
+    adds none. Its nesting is counted on the bytes. Other text is walked (:func:`_scan`).
+    """
     try:
         doc = orjson.loads(data)
     except orjson.JSONDecodeError:
         return False, None
+    if b"\\" not in data:
+        if _text_depth(data) > MAX_DEPTH:
+            raise GraphError(f"{source} is nested too deeply (at most {MAX_DEPTH} levels)")
+        if _long_digits(data) or _member_count(orjson.dumps(doc)) != _member_count(data):
+            return False, None
+        return True, doc
     members, deep, _total, largest, _plain = _scan(doc, MAX_DEPTH)
     if deep:
         raise GraphError(f"{source} is nested too deeply (at most {MAX_DEPTH} levels)")

@@ -114,3 +114,65 @@ def test_graph_rows_round_trip(tmp_path):
     assert '  {"id":"a","cost":1.5,"label":"A","x":3.0},' in text.splitlines()
     h = load_graph(tmp_path / "g.json")
     assert h.tasks == ["a", "b"] and h.data("a", "b") == 2.5 and h.nx.edges["a", "b"]["note"] == {"k": [1, 2]}
+
+
+@pytest.mark.parametrize("text", [
+    '{"a":1,"a":":"}',  # the kept value starts with a colon, as the dropped key's mark did
+    '{"a" :1,"a": " :"}',
+    '{"k":{"a":[1,{"b":2,"b":2}]},"z":":"}',
+    '[{"x":"]]]]","x":"[[[["}]',
+])
+def test_duplicate_keys_are_refused_in_text_without_a_backslash(text):
+    assert "\\" not in text
+    with pytest.raises(GraphError, match="appears twice in one object"):
+        parse_json(text.encode(), "t")
+
+
+def test_nesting_is_counted_outside_strings_only():
+    brackets = '"' + "[{" * 200 + '"'
+    assert parse_json('{"a": ' + brackets + ', "b": [' + brackets + ']}', "t")["a"] == brackets[1:-1]
+    assert parse_json("[" * 100 + "]" * 100, "t") == json.loads("[" * 100 + "]" * 100)
+    with pytest.raises(GraphError, match="nested too deeply"):
+        parse_json('{"s": "]]]", "a": ' + "[" * 101 + "]" * 101 + "}", "t")
+    with pytest.raises(GraphError, match="nested too deeply"):
+        parse_json("[" * 60 + '{"a": ' * 41 + "1" + "}" * 41 + "]" * 60, "t")
+
+
+def test_integers_at_the_edge_of_64_bits_read_exactly():
+    for text in ["[9223372036854775807, 9223372036854775808, -9223372036854775808]",
+                 '{"a": 123456789012345678901234567890}', "[1234567890123456789.5]"]:
+        assert json.dumps(parse_json(text, "t")) == json.dumps(strict_stdlib(text))
+
+
+def test_random_texts_without_a_backslash_read_as_the_standard_library_reads():
+    """Hand-written texts (random white space, keys that may repeat, strings full of colons
+    and brackets): refused exactly when a key repeats, else read as the standard library reads."""
+    rnd = random.Random(11)
+    words = ["a", "b", ":", ": x", " :", "[", "]}", "{", "é", "", '":']
+
+    def ws():
+        return rnd.choice(["", " ", "\n", "\t ", "  "])
+
+    def value(depth):
+        r = rnd.random()
+        if depth > 5 or r < 0.35:
+            return rnd.choice(["1", "-0.5", "1e19", "12345678901234567890", "true", "null",
+                               '"' + rnd.choice(words).replace('"', "") + '"'])
+        if r < 0.6:
+            return "[" + ",".join(ws() + value(depth + 1) + ws() for _ in range(rnd.randint(0, 4))) + "]"
+        keys = [rnd.choice(words).replace('"', "") for _ in range(rnd.randint(0, 4))]
+        return "{" + ",".join(f'{ws()}"{k}"{ws()}:{ws()}{value(depth + 1)}' for k in keys) + "}"
+
+    refused = read = 0
+    for _ in range(600):
+        text = value(0)
+        try:
+            want = strict_stdlib(text)
+        except AssertionError:  # a key given twice
+            with pytest.raises(GraphError, match="appears twice in one object"):
+                parse_json(text.encode(), "t")
+            refused += 1
+            continue
+        assert json.dumps(parse_json(text.encode(), "t")) == json.dumps(want)
+        read += 1
+    assert refused > 50 and read > 50
