@@ -128,6 +128,11 @@ _NESTING[[ord("]"), ord("}")]] = -1
 _DIGITS_ONLY = bytes(ord("0") if chr(c).isdigit() and c < 128 else ord(" ") for c in range(256))
 
 
+def _too_deep(source: str) -> GraphError:
+    """The error for JSON text ``source`` nested deeper than :data:`MAX_DEPTH`."""
+    return GraphError(f"{source} is nested too deeply (at most {MAX_DEPTH} levels)")
+
+
 def _text_depth(data: bytes) -> int:
     """How deep the arrays and objects of valid JSON text ``data`` nest, for text without
     a backslash: every quote then opens or closes a string, so a bracket is outside
@@ -164,13 +169,13 @@ def _fast_parse(data: bytes, source: str) -> tuple[bool, Any]:
         return False, None
     if b"\\" not in data:
         if _text_depth(data) > MAX_DEPTH:
-            raise GraphError(f"{source} is nested too deeply (at most {MAX_DEPTH} levels)")
+            raise _too_deep(source)
         if _long_digits(data) or _member_count(orjson.dumps(doc)) != _member_count(data):
             return False, None
         return True, doc
     members, deep, _total, largest, _plain = _scan(doc, MAX_DEPTH)
     if deep:
-        raise GraphError(f"{source} is nested too deeply (at most {MAX_DEPTH} levels)")
+        raise _too_deep(source)
     if largest >= _BIG_FLOAT or members != _member_count(data):
         return False, None
     return True, doc
@@ -225,11 +230,11 @@ def parse_json(text: str | bytes, source: str) -> Any:
     except _Constant as e:
         raise GraphError(f"{source} is not valid JSON: {e.args[0]} is not a JSON number") from None
     except RecursionError:
-        raise GraphError(f"{source} is nested too deeply (at most {MAX_DEPTH} levels)") from None
+        raise _too_deep(source) from None
     except json.JSONDecodeError as e:
         raise GraphError(f"{source} is not valid JSON: {e.msg} at line {e.lineno} column {e.colno}") from None
     if _scan(doc, MAX_DEPTH)[1]:
-        raise GraphError(f"{source} is nested too deeply (at most {MAX_DEPTH} levels)")
+        raise _too_deep(source)
     return doc
 
 
