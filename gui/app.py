@@ -7,6 +7,8 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
+from model.allocator import keep_big_buffers
+
 
 def _ensure_platform() -> None:
     """Pick Qt's offscreen platform when there is no display at all (instead of aborting)."""
@@ -15,34 +17,6 @@ def _ensure_platform() -> None:
             print("taskmapper: no display found; starting offscreen (set DISPLAY to see the window)",
                   file=sys.stderr)
             os.environ["QT_QPA_PLATFORM"] = "offscreen"
-
-
-#: glibc ``mallopt`` parameters: blocks up to this size come from the heap and freed ones stay
-#: there (above the trim threshold free memory goes back to the system)
-_M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3
-KEEP_BLOCKS_UP_TO = 32 << 20  # the most glibc allows on 64-bit systems
-TRIM_ABOVE = 128 << 20
-
-
-def keep_big_buffers() -> bool:
-    """Let the C allocator reuse the large buffers a frame of a big chart needs (Linux, glibc).
-
-    Painting a million Gantt bars makes some twenty numpy temporaries of 8 MB per frame. By
-    default glibc maps each block past its (moving) threshold fresh from the system and
-    unmaps it when freed, so every frame pays page faults on 160 MB: a pan frame measured
-    about 60 ms instead of 23 ms. Returns whether the setting was made.
-    """
-    if not sys.platform.startswith("linux"):
-        return False
-    try:
-        import ctypes
-
-        libc = ctypes.CDLL("libc.so.6")
-        ok = libc.mallopt(_M_MMAP_THRESHOLD, KEEP_BLOCKS_UP_TO) == 1
-        ok = libc.mallopt(_M_TRIM_THRESHOLD, TRIM_ABOVE) == 1 and ok
-    except (OSError, AttributeError):  # another C library: leave its defaults
-        return False
-    return bool(ok)
 
 
 def install_excepthook() -> None:
