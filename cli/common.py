@@ -243,19 +243,20 @@ def write_schedule(sched: Schedule, out: str | None) -> None:
 
         save_schedule(sched, out)
     else:
-        from model.formats.native import schedule_json
+        from model.formats.native import schedule_json_parts
 
-        write_text(schedule_json(sched), out)
+        write_text(schedule_json_parts(sched), out)
     print(schedule_summary(sched, out), file=sys.stderr)
 
 
-def write_text(text: str | bytes, out: str | None) -> None:
-    """Write ``text`` (or UTF-8 bytes) to ``out`` atomically, or to stdout when ``out`` is
-    missing or ``-``."""
+def write_text(text: str | bytes | list[bytes | memoryview], out: str | None) -> None:
+    """Write ``text`` (or UTF-8 bytes, or a list of byte pieces) to ``out`` atomically, or to
+    stdout when ``out`` is missing or ``-``."""
     if out is None or out == "-":
-        if isinstance(text, bytes):
+        if not isinstance(text, str):
             sys.stdout.flush()
-            sys.stdout.buffer.write(text)
+            for piece in [text] if isinstance(text, bytes) else text:
+                sys.stdout.buffer.write(piece)
             sys.stdout.buffer.flush()
         else:
             sys.stdout.write(text)

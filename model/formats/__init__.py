@@ -11,6 +11,7 @@ import importlib
 import os
 import stat
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -76,8 +77,10 @@ def _kind(mode: int) -> str:
     return "not a regular file"
 
 
-def atomic_write(path: str | os.PathLike[str], data: str | bytes) -> None:
+def atomic_write(path: str | os.PathLike[str], data: str | bytes | Sequence[bytes | memoryview]) -> None:
     """Write a file so a crash never leaves it truncated: write a temporary file, then rename.
+
+    ``data`` is a text, bytes, or a list of byte pieces written one after the other.
 
     A symbolic link is written through: its target is replaced and the link kept. An
     existing target that is not a regular file (a folder, a device such as
@@ -111,9 +114,10 @@ def atomic_write(path: str | os.PathLike[str], data: str | bytes) -> None:
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(tmp, (mode & 0o777) if mode is not None else 0o666 & ~umask)
-        raw = data if isinstance(data, bytes) else data.encode("utf-8")
+        pieces = [data.encode("utf-8")] if isinstance(data, str) else [data] if isinstance(data, bytes) else data
         with os.fdopen(fd, "wb") as f:
-            f.write(raw)
+            for piece in pieces:
+                f.write(piece)
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, p)

@@ -37,7 +37,10 @@ import orjson
 from ..gcpause import paused_collection
 from ..graph import GraphError, shorten
 
-__all__ = ["MAX_DEPTH", "dumps_json", "encode_json", "finite_only", "json_id", "json_objects", "load_json", "parse_json"]
+#: a piece of written text: bytes, or a view of a buffer made elsewhere (a kernel's output)
+Buffer = bytes | memoryview
+
+__all__ = ["MAX_DEPTH", "Buffer", "dumps_json", "encode_json", "encode_json_parts", "finite_only", "json_id", "json_objects", "load_json", "parse_json"]
 
 #: deepest nesting of arrays and objects accepted in a JSON file
 MAX_DEPTH = 100
@@ -401,7 +404,7 @@ def dumps_json(doc: Any, *, indent: int | None = None, rows: bool = False) -> st
 
 
 def encode_json(doc: Any, *, indent: int | None = None, rows: bool = False,
-                given: dict[str, bytes] | None = None) -> bytes:
+                given: dict[str, Buffer] | None = None) -> bytes:
     """:func:`dumps_json` as UTF-8 bytes (what a file gets; no text copy made on the way).
 
     ``given``, with ``rows``: members of ``doc`` whose JSON text the caller made already
@@ -412,29 +415,40 @@ def encode_json(doc: Any, *, indent: int | None = None, rows: bool = False,
     >>> encode_json({"a": "é"})
     b'{"a":"\\xc3\\xa9"}\\n'
     """
+    parts = encode_json_parts(doc, indent=indent, rows=rows, given=given)
+    return parts[0] if len(parts) == 1 and isinstance(parts[0], bytes) else b"".join(parts)
+
+
+def encode_json_parts(doc: Any, *, indent: int | None = None, rows: bool = False,
+                      given: dict[str, Buffer] | None = None) -> list[Buffer]:
+    """:func:`encode_json`'s text as pieces to be written one after the other: the texts in
+    ``given`` are among them as they are (a big schedule's slots, hundreds of megabytes,
+    are then never copied into one ``bytes``)."""
     try:
         if rows and isinstance(doc, dict):
-            data = _rows(doc, given or {})
+            parts = _rows(doc, given or {})
         else:
-            data = orjson.dumps(doc, option=orjson.OPT_INDENT_2 if indent is not None else 0) + b"\n"
+            parts = [orjson.dumps(doc, option=orjson.OPT_INDENT_2 if indent is not None else 0) + b"\n"]
     except TypeError:
         if given:
             raise  # (the standard library knows nothing of the given texts: the caller decides)
         # orjson's refusals (a key that is not a text, an integer beyond 64 bits, a float
         # subclass, very deep nesting) go through the standard library, which decides
         try:
-            return (json.dumps(doc, indent=indent, allow_nan=False) + "\n").encode()
+            return [(json.dumps(doc, indent=indent, allow_nan=False) + "\n").encode()]
         except ValueError:
             _refuse_non_finite(doc)
             raise
         except (TypeError, RecursionError) as e:
             raise GraphError(f"cannot write the document as JSON: {e}") from None
-    if b"null" in data:
-        # orjson writes NaN and infinities as null: look for them when a null is there
+    # orjson writes NaN and infinities as null: look for them when a null is there (the
+    # given texts are the caller's, made of finite numbers)
+    mine = (p for p in parts if isinstance(p, bytes))
+    if any(b"null" in p for p in mine):
         _members, _deep, total, _largest, plain = _scan(doc, 1 << 30)
         if not (plain and math.isfinite(total)):
             _refuse_non_finite(doc)  # (or the sum of finite numbers overflowed: nothing to refuse)
-    return data
+    return parts
 
 
 #: put between the items of a list written one item a line (see :func:`_lines`)
@@ -454,22 +468,24 @@ def _lines(items: list[Any]) -> bytes:
     return b"[\n  " + data[1:-1].replace(_MARK_JSON, b",\n  ") + b"\n ]"
 
 
-def _rows(doc: dict[str, Any], given: dict[str, bytes]) -> bytes:
-    """The layout of :func:`dumps_json` with ``rows`` (``given`` as in :func:`encode_json`)."""
+def _rows(doc: dict[str, Any], given: dict[str, Buffer]) -> list[Buffer]:
+    """The layout of :func:`dumps_json` with ``rows``, in pieces (``given`` as in :func:`encode_json`)."""
     dumps = orjson.dumps
-    parts = []
+    parts: list[Buffer] = []
     for key, value in doc.items():
         if not isinstance(key, str):
             raise TypeError("keys must be texts")
+        parts.append((b"{\n " if not parts else b",\n ") + dumps(key) + b": ")
         if key in given:
-            parts.append(dumps(key) + b": " + given[key])
+            parts.append(given[key])
         elif isinstance(value, list) and value and all(map(_is_container, map(type, value))):
-            parts.append(dumps(key) + b": " + _lines(value))
+            parts.append(_lines(value))
         else:
-            parts.append(dumps(key) + b": " + dumps(value))
+            parts.append(dumps(value))
     if not parts:
-        return b"{}\n"
-    return b"{\n " + b",\n ".join(parts) + b"\n}\n"
+        return [b"{}\n"]
+    parts.append(b"\n}\n")
+    return parts
 
 
 def _refuse_non_finite(doc: Any) -> None:

@@ -28,13 +28,14 @@ from ..graph import (
     shorten,
 )
 from ..schedule import Schedule, ScheduleColumns, Slot, Transfer
-from .jsonio import encode_json, finite_only, json_id, json_objects
+from .jsonio import Buffer, encode_json, encode_json_parts, finite_only, json_id, json_objects
 
 __all__ = [
     "graph_from_dict",
     "graph_to_dict",
     "schedule_from_dict",
     "schedule_json",
+    "schedule_json_parts",
     "schedule_to_dict",
 ]
 
@@ -347,6 +348,13 @@ def schedule_json(s: Schedule) -> bytes:
      ]
     }
     """
+    parts = schedule_json_parts(s)
+    return parts[0] if len(parts) == 1 and isinstance(parts[0], bytes) else b"".join(parts)
+
+
+def schedule_json_parts(s: Schedule) -> list[Buffer]:
+    """:func:`schedule_json`'s text in pieces to be written one after the other: a big
+    schedule's slots (hundreds of megabytes at a million tasks) are not copied into one text."""
     cols = s.columns() if s.slots else None
     if cols is not None:
         lines = _slot_lines(cols)
@@ -354,13 +362,13 @@ def schedule_json(s: Schedule) -> bytes:
             # the dict without its slots, their text put in their place
             try:
                 with paused_collection():
-                    return encode_json(_schedule_to_dict(s, slots=False), rows=True, given={"slots": lines})
+                    return encode_json_parts(_schedule_to_dict(s, slots=False), rows=True, given={"slots": lines})
             except TypeError:
                 pass  # a note orjson refuses: the usual writer and the standard library decide
-    return encode_json(schedule_to_dict(s), rows=True)
+    return [encode_json(schedule_to_dict(s), rows=True)]
 
 
-def _slot_lines(c: ScheduleColumns) -> bytes | None:
+def _slot_lines(c: ScheduleColumns) -> memoryview | None:
     """The slots' list as :func:`encode_json` writes it with ``rows`` (one slot a line, its
     incoming transfers inside), made from the columns by a compiled kernel for a big
     schedule; ``None`` for a small one, or when a time is not finite (the usual writer

@@ -187,8 +187,9 @@ def _id_blob(ids: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 def slot_lines(tasks: list[str], workers: list[str], task: np.ndarray, worker: np.ndarray,
                count: np.ndarray, source: np.ndarray, source_worker: np.ndarray, numbers: np.ndarray,
-               isint: np.ndarray, float_text: bytes) -> bytes:
-    """The slots' list as one slot a line (see :func:`model.formats.native.schedule_json`).
+               isint: np.ndarray, float_text: bytes) -> memoryview:
+    """The slots' list as one slot a line (see :func:`model.formats.native.schedule_json`), as a
+    view of the kernel's buffer (hundreds of megabytes for a million slots: not copied).
 
     Parameters
     ----------
@@ -223,4 +224,4 @@ def slot_lines(tasks: list[str], workers: list[str], task: np.ndarray, worker: n
                  np.ascontiguousarray(worker, dtype=np.int64), np.ascontiguousarray(count, dtype=np.int64),
                  np.ascontiguousarray(source, dtype=np.int64), np.ascontiguousarray(source_worker, dtype=np.int64),
                  isint, ival, fidx, fblob, foff)
-    return out.tobytes()
+    return out.data
