@@ -178,6 +178,7 @@ def test_a_run_failing_before_it_starts_prints_only_the_error(tmp_path):
 
 # ------------------------------------------------------------------------- Ctrl-C
 @pytest.mark.slow
+@pytest.mark.serial  # timed against the wall clock
 @pytest.mark.parametrize(("executor", "call"), [
     (["threads"], "exec_helpers:forever"),
     (["threads"], "exec_helpers:spin"),  # holds the GIL between switches

@@ -313,6 +313,7 @@ def test_run_all_runs_exact_solvers_on_small_graphs_and_says_why_it_leaves_them_
     ("best", {"time_limit": 60, "max_iterations": 30}, True),  # short local search, then CP-SAT
     ("optimal", {"time_limit": 60}, True),
 ])
+@pytest.mark.serial  # the cancel's latency is timed against the wall clock
 def test_cancel_mid_search(qtbot, manager, layered, name, params, in_cp_sat):
     if in_cp_sat:
         pytest.importorskip("ortools")

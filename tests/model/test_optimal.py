@@ -215,6 +215,7 @@ def test_optimal_proves_communication_cases_with_real_valued_costs(path):
     assert alg.info["lower_bound"] == pytest.approx(s.makespan, rel=1e-9)
 
 
+@pytest.mark.serial  # timed against the wall clock
 def test_optimal_holds_its_time_limit_and_a_valid_gap_on_real_valued_costs():
     import time
 

@@ -17,6 +17,8 @@ from model.algorithms import ALGORITHMS, get_algorithm, load_all
 from model.generators import generate
 
 load_all()
+#: timed against the wall clock: run alone, after the parallel part of the suite (scripts/test.sh)
+pytestmark = pytest.mark.serial
 ANYTIME = sorted(name for name, cls in ALGORITHMS.items() if cls.anytime and cls.available())
 
 
