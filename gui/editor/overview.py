@@ -10,6 +10,7 @@ tasks and edges lie in the visible rectangle, and only those get items.
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -200,6 +201,26 @@ class OverviewLooks:
     edge_styles: Mapping[int, tuple[int, bool]]
 
 
+#: how far past the view a cached picture of the overview reaches, each side (share of the view)
+PICTURE_MARGIN = 0.25
+#: how many zoom levels keep their picture (a wheel zooming in and back out finds them)
+PICTURE_LEVELS = 3
+
+
+@dataclass
+class _Picture:
+    """The overview drawn at one zoom: ``rect`` in pixels of that zoom (scene times scale)."""
+
+    sx: float
+    sy: float
+    dpr: float
+    rect: QtCore.QRectF
+    image: QtGui.QPixmap
+
+    def same_zoom(self, sx: float, sy: float, dpr: float) -> bool:
+        return abs(sx - self.sx) <= 1e-9 * abs(sx) and abs(sy - self.sy) <= 1e-9 * abs(sy) and dpr == self.dpr
+
+
 class OverviewItem(QtWidgets.QGraphicsItem):
     """The whole graph as one item, drawn from a :class:`Drawing`.
 
@@ -207,6 +228,12 @@ class OverviewItem(QtWidgets.QGraphicsItem):
     at the next paint after an edit, a change of selection or of colours. A frame draws
     one ``drawLines`` per edge colour and one ``drawRects`` per task colour, without
     antialiasing and with cosmetic (one pixel) pens: no work per task or edge.
+
+    In the view that drawing is made once per zoom level into a picture (a pixmap) of the
+    visible part and a margin (:data:`PICTURE_MARGIN`) around it; a pan within the margin,
+    or a zoom back to one of the last :data:`PICTURE_LEVELS` levels, only lays that picture
+    again. Every change of what it shows (:meth:`invalidate`: an edit, a move, the selection,
+    the colours) drops the pictures.
 
     In the editor's view it paints only while :attr:`in_view` (the graph zoomed out); a
     picture of the scene (``QGraphicsScene.render``, no widget) always shows it, so an
@@ -218,8 +245,13 @@ class OverviewItem(QtWidgets.QGraphicsItem):
         self._source = source
         self._rect = QtCore.QRectF()
         self._stale = True
-        self.in_view = True
+        self._in_view = True
         self.build_count = 0
+        #: pictures drawn and pictures laid on the view (a frame from a cached picture)
+        self.draw_count = 0
+        self.blit_count = 0
+        #: the drawing at the last few zoom levels, each of the view and a margin around it
+        self._pictures: list[_Picture] = []
         self._made_for: Drawing | None = None
         self._all_lines: list[QtCore.QLineF] = []
         self._all_rects: list[QtCore.QRectF] = []
@@ -239,9 +271,29 @@ class OverviewItem(QtWidgets.QGraphicsItem):
         self.invalidate()
 
     def invalidate(self) -> None:
-        """Read the drawing and its looks again before the next frame that shows the overview."""
+        """Read the drawing and its looks again before the next frame that shows the overview
+        (the cached pictures are dropped)."""
         self._stale = True
+        self._pictures.clear()
         self.update()
+
+    @property
+    def in_view(self) -> bool:
+        """Whether the editor's view shows the overview (zoomed out); its cached pictures are
+        dropped when it stops showing it."""
+        return self._in_view
+
+    @in_view.setter
+    def in_view(self, shown: bool) -> None:
+        if shown != self._in_view:
+            self._in_view = shown
+            if not shown:
+                self._pictures.clear()
+            self.update()
+
+    def pictures(self) -> int:
+        """How many zoom levels have a cached picture (for tests)."""
+        return len(self._pictures)
 
     def shape(self) -> QtGui.QPainterPath:
         # the overview takes no click nor hover: a double-click on empty space still adds a
@@ -323,10 +375,72 @@ class OverviewItem(QtWidgets.QGraphicsItem):
         return self._rect
 
     def paint(self, painter: QtGui.QPainter, option: Any, widget: Any = None) -> None:
-        if widget is not None and not self.in_view:
+        if widget is None:
+            # a picture of the scene (an export): drawn straight onto it, whatever the view shows
+            if self._stale:
+                self.build()
+            self._draw(painter, option.exposedRect)
+            return
+        if not self.in_view:
             return
         if self._stale:
             self.build()
+        t = painter.worldTransform()
+        if t.type().value > QtGui.QTransform.TransformationType.TxScale.value:
+            self._draw(painter, option.exposedRect)  # never in the editor (no rotation), but correct
+            return
+        sx, sy, dx, dy = t.m11(), t.m22(), t.dx(), t.dy()
+        dpr = painter.device().devicePixelRatioF()
+        # the part to show, in pixels of this zoom (scene coordinates times the scale)
+        e = option.exposedRect
+        need = QtCore.QRectF(e.left() * sx, e.top() * sy, e.width() * sx, e.height() * sy)
+        need &= QtCore.QRectF(widget.rect()).translated(-dx, -dy)
+        picture = self._picture_for(sx, sy, dpr, need, widget.rect(), dx, dy)
+        if picture is None:
+            self._draw(painter, option.exposedRect)
+            return
+        # the picture is laid on whole pixels (a zoom's pictures share its pixel grid)
+        painter.save()
+        painter.setWorldTransform(QtGui.QTransform())
+        painter.drawPixmap(QtCore.QPointF(round(picture.rect.left() + dx), round(picture.rect.top() + dy)),
+                           picture.image)
+        painter.restore()
+        self.blit_count += 1
+
+    def _picture_for(self, sx: float, sy: float, dpr: float, need: QtCore.QRectF, view: QtCore.QRect,
+                     dx: float, dy: float) -> _Picture | None:
+        """The cached picture of this zoom holding ``need`` (drawn now when there is none)."""
+        for k, pic in enumerate(self._pictures):
+            if pic.same_zoom(sx, sy, dpr) and pic.rect.contains(need):
+                if k:
+                    self._pictures.insert(0, self._pictures.pop(k))  # the most recently used first
+                return pic
+        # a new picture: the view grown by PICTURE_MARGIN each side (a pan within it only
+        # lays the picture again), limited to the graph
+        r = self._rect
+        mx, my = view.width() * PICTURE_MARGIN, view.height() * PICTURE_MARGIN
+        area = QtCore.QRectF(view).translated(-dx, -dy).adjusted(-mx, -my, mx, my)
+        area &= QtCore.QRectF(r.left() * sx, r.top() * sy, r.width() * sx, r.height() * sy)
+        area = QtCore.QRectF(QtCore.QPointF(math.floor(area.left()), math.floor(area.top())),
+                             QtCore.QPointF(math.ceil(area.right()), math.ceil(area.bottom())))
+        if area.isEmpty() or not area.contains(need):
+            return None
+        image = QtGui.QPixmap(math.ceil(area.width() * dpr), math.ceil(area.height() * dpr))
+        image.setDevicePixelRatio(dpr)
+        image.fill(QtCore.Qt.GlobalColor.transparent)
+        p = QtGui.QPainter(image)
+        p.setRenderHint(QtGui.QPainter.RenderHint.TextAntialiasing, True)
+        p.setWorldTransform(QtGui.QTransform(sx, 0, 0, sy, -area.left(), -area.top()))
+        self._draw(p, QtCore.QRectF(area.left() / sx, area.top() / sy, area.width() / sx, area.height() / sy))
+        p.end()
+        self.draw_count += 1
+        pic = _Picture(sx, sy, dpr, area, image)
+        self._pictures.insert(0, pic)
+        del self._pictures[PICTURE_LEVELS:]
+        return pic
+
+    def _draw(self, painter: QtGui.QPainter, exposed: QtCore.QRectF) -> None:
+        """Every line and box (and, zoomed in enough, the names of the tasks in ``exposed``)."""
         painter.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing, False)
         painter.setBrush(QtCore.Qt.BrushStyle.NoBrush)
         for pen, lines in self._edge_lines:
@@ -342,7 +456,7 @@ class OverviewItem(QtWidgets.QGraphicsItem):
             painter.drawRects(rs)
         lod = QtWidgets.QStyleOptionGraphicsItem.levelOfDetailFromTransform(painter.worldTransform())
         if lod >= LOD_NAME and self._made_for is not None:
-            self._paint_names(painter, option.exposedRect, lod)
+            self._paint_names(painter, exposed, lod)
 
     def _paint_names(self, painter: QtGui.QPainter, exposed: QtCore.QRectF, lod: float) -> None:
         """The names of the tasks in ``exposed``, about 8 pixels tall (as the items draw them
