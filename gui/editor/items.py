@@ -16,7 +16,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 
 from model.layout import task_width
 
-__all__ = ["LOD_ARROW", "LOD_NAME", "LOD_SIMPLE", "LOD_TEXT", "TASK_H", "Anchor", "EdgeItem", "TaskItem", "fmt_number",
+__all__ = ["LOD_ARROW", "LOD_NAME", "LOD_SIMPLE", "LOD_TEXT", "TASK_H", "Anchor", "EdgeItem", "EdgeScene", "TaskItem", "fmt_number",
            "line_style", "route_coords", "route_points"]
 
 Edge = tuple[str, str]
@@ -285,6 +285,101 @@ def _clip(centre: QtCore.QPointF, hw: float, towards: QtCore.QPointF) -> QtCore.
     return QtCore.QPointF(centre.x() + dx * t, centre.y() + dy * t)
 
 
+class EdgeScene(QtWidgets.QGraphicsScene):
+    """A scene whose background draws its plain batched edges (:attr:`EdgeItem.batched`).
+
+    A big graph zoomed in has hundreds of edges in view; painted as items they cost a
+    Python call each every frame. Drawn on the background instead, a view caching its
+    background (``QGraphicsView.CacheBackground``) draws them once per zoom, and a pan
+    only scrolls that picture and draws the strip coming into view. Each change of such
+    an edge (a move, a new look, a label, added or removed) redraws its rectangle of the
+    background (:meth:`redraw_below`); a selected, critical or crossing edge paints
+    itself as an item, above the plain ones.
+    """
+
+    def __init__(self, parent: QtCore.QObject | None = None) -> None:
+        super().__init__(parent)
+        self._pending: QtCore.QRectF | None = None
+        #: how many times the background drew its edges (for tests)
+        self.below_draws = 0
+
+    def redraw_below(self, rect: QtCore.QRectF) -> None:
+        """The background under ``rect`` is drawn again before the next frame (the
+        rectangles of many changes are drawn once, as one)."""
+        if self._pending is None:
+            self._pending = QtCore.QRectF(rect)
+            QtCore.QTimer.singleShot(0, self.flush_below)
+        else:
+            self._pending = self._pending.united(rect)
+
+    def flush_below(self) -> None:
+        """Hand the rectangles waiting (:meth:`redraw_below`) to the views (called before a frame)."""
+        if self._pending is not None:
+            rect, self._pending = self._pending, None
+            self.invalidate(rect, QtWidgets.QGraphicsScene.SceneLayer.BackgroundLayer)
+
+    def drawBackground(self, painter: QtGui.QPainter, rect: QtCore.QRectF) -> None:
+        super().drawBackground(painter, rect)
+        order = QtCore.Qt.SortOrder.AscendingOrder
+        edges = [it for it in self.items(rect, QtCore.Qt.ItemSelectionMode.IntersectsItemBoundingRect, order)
+                 if isinstance(it, EdgeItem) and it._below]
+        if not edges:
+            return
+        self.below_draws += 1
+        painter.save()
+        painter.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing, True)
+        painter.setRenderHint(QtGui.QPainter.RenderHint.TextAntialiasing, True)
+        lod = _lod(painter)
+        if lod < LOD_TEXT:
+            for e in edges:  # a picture of the whole scene: each edge as its item draws it zoomed out
+                e.draw(painter, lod)
+        else:
+            _draw_plain_edges(painter, edges)
+        painter.restore()
+
+
+#: the white behind an edge's data label
+_C_LABEL = QtGui.QColor(255, 255, 255, 225)
+
+
+def _draw_plain_edges(painter: QtGui.QPainter, edges: list[EdgeItem]) -> None:
+    """Plain edges as :meth:`EdgeItem.draw` draws them zoomed in, one kind of stroke at a
+    time: every line, then every arrowhead, then the labels' boxes and their texts."""
+    colour, width = line_style(False, False, False, 0.0)
+    painter.setPen(QtGui.QPen(colour, width))
+    painter.setBrush(QtCore.Qt.BrushStyle.NoBrush)
+    draw_line, draw_path = painter.drawLine, painter.drawPath
+    for e in edges:
+        if e._curve is None:
+            draw_line(e._p1, e._p2)
+        else:
+            draw_path(e._curve)
+    painter.setPen(QtCore.Qt.PenStyle.NoPen)
+    painter.setBrush(colour)
+    draw_polygon = painter.drawPolygon
+    for e in edges:
+        head = e._arrow_head(width)
+        if head is not None:
+            draw_polygon(head)
+    labelled = [e for e in edges if e.data_text]
+    if not labelled:
+        return
+    f = painter.font()
+    f.setPointSizeF(7.5)
+    painter.setFont(f)
+    fm = QtGui.QFontMetricsF(f)
+    key = f.key()
+    boxes = [e._label_box(fm, key) for e in labelled]
+    painter.setBrush(_C_LABEL)
+    draw_rounded = painter.drawRoundedRect
+    for box in boxes:
+        draw_rounded(box, 3, 3)
+    painter.setPen(C_TEXT)
+    draw_text, centre = painter.drawText, QtCore.Qt.AlignmentFlag.AlignCenter
+    for e, box in zip(labelled, boxes, strict=True):
+        draw_text(box, centre, e.data_text)
+
+
 class EdgeItem(QtWidgets.QGraphicsItem):
     """A dependency: a line with an arrowhead and the data volume near its start.
 
@@ -294,7 +389,7 @@ class EdgeItem(QtWidgets.QGraphicsItem):
     """
 
     def __init__(self, source: TaskItem | Anchor, target: TaskItem | Anchor,
-                 route: list[QtCore.QPointF] | None = None) -> None:
+                 route: list[QtCore.QPointF] | None = None, *, batched: bool = False) -> None:
         super().__init__()
         self.source, self.target = source, target
         self.data_text = ""
@@ -310,11 +405,19 @@ class EdgeItem(QtWidgets.QGraphicsItem):
         self._tip = (0.0, 1.0)  # direction of the arrowhead
         self._label = QtCore.QPointF()
         self._rect = QtCore.QRectF()
+        #: drawn by its scene's background (an :class:`EdgeScene`) while its look is plain
+        self.batched = batched
+        self._below = False
+        #: the arrowhead (for a line width) and the label's box (for a text and font), kept
+        #: between frames for the background's drawing; reset by adjust
+        self._head: tuple[float, QtGui.QPolygonF | None] | None = None
+        self._box: tuple[str, str, QtCore.QRectF] | None = None
         self.setFlag(QtWidgets.QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
         self.setZValue(0.0)
         source.edges.append(self)
         target.edges.append(self)
         self.adjust()
+        self._restyle()
 
     @property
     def edge(self) -> Edge:
@@ -343,6 +446,7 @@ class EdgeItem(QtWidgets.QGraphicsItem):
         """Recompute the drawing (clipped to the task boxes) after a move or a new route."""
         a, b = self.source.pos(), self.target.pos()
         r = self.route
+        old = self._rect
         self.prepareGeometryChange()
         if r is not None and _near(r[0], a) and _near(r[-1], b):
             bends = r[1:-1]
@@ -381,6 +485,10 @@ class EdgeItem(QtWidgets.QGraphicsItem):
         self._tip = (dx / n, dy / n) if n > 1e-9 else (0.0, 0.0)
         self._p1, self._p2 = p1, p2
         self._rect = rect.adjusted(-30, -12, 30, 12)
+        self._head = self._box = None
+        if self._below:
+            self._redraw_below(old)
+            self._redraw_below(self._rect)
 
     def boundingRect(self) -> QtCore.QRectF:
         return self._rect
@@ -395,7 +503,10 @@ class EdgeItem(QtWidgets.QGraphicsItem):
         return line_style(self.isSelected(), self.emphasis, self.crossing, self.weight)
 
     def paint(self, painter: QtGui.QPainter, option: Any, widget: Any = None) -> None:
-        lod = _lod(painter)
+        self.draw(painter, _lod(painter))
+
+    def draw(self, painter: QtGui.QPainter, lod: float) -> None:
+        """Draw the edge (its line, arrowhead and data label, by the level of detail)."""
         colour, width = self.line_style()
         pen = QtGui.QPen(colour, width)
         simple = lod < LOD_SIMPLE
@@ -416,37 +527,93 @@ class EdgeItem(QtWidgets.QGraphicsItem):
             painter.drawPath(self._curve)
         if lod < LOD_ARROW:
             return
-        ux, uy = self._tip
-        if ux or uy:
-            size = ARROW + width
-            back = QtCore.QPointF(p2.x() - ux * size, p2.y() - uy * size)
-            left = QtCore.QPointF(back.x() - uy * size * 0.45, back.y() + ux * size * 0.45)
-            right = QtCore.QPointF(back.x() + uy * size * 0.45, back.y() - ux * size * 0.45)
+        head = self._arrow_head(width)
+        if head is not None:
             painter.setPen(QtCore.Qt.PenStyle.NoPen)
             painter.setBrush(colour)
-            painter.drawPolygon(QtGui.QPolygonF([p2, left, right]))
+            painter.drawPolygon(head)
         if lod < LOD_TEXT or not self.data_text:
             return
         f = painter.font()
         f.setPointSizeF(7.5)
         painter.setFont(f)
-        fm = QtGui.QFontMetricsF(f)
-        w = fm.horizontalAdvance(self.data_text) + 6
-        h = fm.height()
-        mid = self._label
-        box = QtCore.QRectF(mid.x() - w / 2, mid.y() - h / 2, w, h)
+        box = self._label_box(QtGui.QFontMetricsF(f), f.key())
         painter.setPen(QtCore.Qt.PenStyle.NoPen)
-        painter.setBrush(QtGui.QColor(255, 255, 255, 225))
+        painter.setBrush(_C_LABEL)
         painter.drawRoundedRect(box, 3, 3)
         text_colour = QtGui.QColor(colour)
         text_colour.setAlpha(255)
         painter.setPen(text_colour.darker(140) if colour != C_EDGE else C_TEXT)
         painter.drawText(box, QtCore.Qt.AlignmentFlag.AlignCenter, self.data_text)
 
+    def _arrow_head(self, width: float) -> QtGui.QPolygonF | None:
+        """The arrowhead at the target's end for a line ``width`` wide (None: no direction)."""
+        if self._head is not None and self._head[0] == width:
+            return self._head[1]
+        ux, uy = self._tip
+        head = None
+        if ux or uy:
+            p2 = self._p2
+            size = ARROW + width
+            back = QtCore.QPointF(p2.x() - ux * size, p2.y() - uy * size)
+            left = QtCore.QPointF(back.x() - uy * size * 0.45, back.y() + ux * size * 0.45)
+            right = QtCore.QPointF(back.x() + uy * size * 0.45, back.y() - ux * size * 0.45)
+            head = QtGui.QPolygonF([p2, left, right])
+        self._head = (width, head)
+        return head
+
+    def _label_box(self, fm: QtGui.QFontMetricsF, font_key: str) -> QtCore.QRectF:
+        """The box of the data label around its place, for the label's font."""
+        text = self.data_text
+        if self._box is not None and self._box[0] == text and self._box[1] == font_key:
+            return self._box[2]
+        w = fm.horizontalAdvance(text) + 6
+        h = fm.height()
+        mid = self._label
+        box = QtCore.QRectF(mid.x() - w / 2, mid.y() - h / 2, w, h)
+        self._box = (text, font_key, box)
+        return box
+
     def set_look(self, crossing: bool, emphasis: bool, weight: float = 1.0) -> None:
         if (crossing, emphasis, weight) != (self.crossing, self.emphasis, self.weight):
             self.crossing, self.emphasis, self.weight = crossing, emphasis, weight
+            self._restyle()
+
+    def is_below(self) -> bool:
+        """Whether the scene's background draws the edge (batched, and plain: neither
+        selected, on the critical path nor crossing workers); else the item paints itself."""
+        return self._below
+
+    def refresh(self) -> None:
+        """Draw the edge again (after a change of its label)."""
+        if self._below:
+            self._redraw_below(self._rect)
+        else:
             self.update()
+
+    def _restyle(self) -> None:
+        """Draw the edge again after a change of look; a plain batched edge goes to the
+        background, any other paints itself (on top of the plain ones)."""
+        below = self.batched and not (self.isSelected() or self.emphasis or self.crossing)
+        if below != self._below:
+            self._below = below
+            self.setFlag(QtWidgets.QGraphicsItem.GraphicsItemFlag.ItemHasNoContents, below)
+            self._redraw_below(self._rect)  # drawn into or taken out of the background
+        if not below:
+            self.update()
+
+    def _redraw_below(self, rect: QtCore.QRectF) -> None:
+        scene = self.scene()
+        if isinstance(scene, EdgeScene) and not rect.isNull():
+            scene.redraw_below(rect)
+
+    def itemChange(self, change: QtWidgets.QGraphicsItem.GraphicsItemChange, value: Any) -> Any:
+        Change = QtWidgets.QGraphicsItem.GraphicsItemChange
+        if change == Change.ItemSelectedHasChanged:
+            self._restyle()
+        elif self._below and change in (Change.ItemSceneChange, Change.ItemSceneHasChanged):
+            self._redraw_below(self._rect)  # leaving a scene (value: the new one, None) or entering one
+        return super().itemChange(change, value)
 
     def detach(self) -> None:
         for t in (self.source, self.target):
