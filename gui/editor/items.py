@@ -289,13 +289,17 @@ class EdgeScene(QtWidgets.QGraphicsScene):
     """A scene whose background draws its plain batched edges (:attr:`EdgeItem.batched`).
 
     A big graph zoomed in has hundreds of edges in view; painted as items they cost a
-    Python call each every frame. Drawn on the background instead, a view caching its
-    background (``QGraphicsView.CacheBackground``) draws them once per zoom, and a pan
-    only scrolls that picture and draws the strip coming into view. Each change of such
-    an edge (a move, a new look, a label, added or removed) redraws its rectangle of the
-    background (:meth:`redraw_below`); a selected, critical or crossing edge paints
-    itself as an item, above the plain ones.
+    Python call each every frame. Drawn on the background instead, one kind of stroke at
+    a time, the editor's view keeps that background as pictures (one per zoom level, see
+    :mod:`gui.editor.pictures`): a pan copies what stays in view and draws the strip
+    coming in. Each change of such an edge (a move, a new look, a label, added or removed)
+    redraws its rectangle of the background (:meth:`redraw_below`, announced once per
+    frame by :attr:`below_changed`); a selected, critical or crossing edge paints itself
+    as an item, above the plain ones.
     """
+
+    #: a scene rectangle of the background to draw again (its plain edges changed)
+    below_changed = QtCore.Signal(QtCore.QRectF)
 
     def __init__(self, parent: QtCore.QObject | None = None) -> None:
         super().__init__(parent)
@@ -316,7 +320,8 @@ class EdgeScene(QtWidgets.QGraphicsScene):
         """Hand the rectangles waiting (:meth:`redraw_below`) to the views (called before a frame)."""
         if self._pending is not None:
             rect, self._pending = self._pending, None
-            self.invalidate(rect, QtWidgets.QGraphicsScene.SceneLayer.BackgroundLayer)
+            self.below_changed.emit(rect)
+            self.update(rect)
 
     def drawBackground(self, painter: QtGui.QPainter, rect: QtCore.QRectF) -> None:
         super().drawBackground(painter, rect)

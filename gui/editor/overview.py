@@ -10,7 +10,6 @@ tasks and edges lie in the visible rectangle, and only those get items.
 from __future__ import annotations
 
 import itertools
-import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -22,6 +21,7 @@ from model.graph import TaskGraph
 from model.layout import task_width
 
 from .items import C_TEXT, LOD_NAME, TASK_H, line_style, route_coords
+from .pictures import PictureCache
 
 __all__ = ["Drawing", "OverviewItem", "OverviewLooks", "edge_style"]
 
@@ -207,20 +207,6 @@ PICTURE_MARGIN = 0.25
 PICTURE_LEVELS = 3
 
 
-@dataclass
-class _Picture:
-    """The overview drawn at one zoom: ``rect`` in pixels of that zoom (scene times scale)."""
-
-    sx: float
-    sy: float
-    dpr: float
-    rect: QtCore.QRectF
-    image: QtGui.QPixmap
-
-    def same_zoom(self, sx: float, sy: float, dpr: float) -> bool:
-        return abs(sx - self.sx) <= 1e-9 * abs(sx) and abs(sy - self.sy) <= 1e-9 * abs(sy) and dpr == self.dpr
-
-
 class OverviewItem(QtWidgets.QGraphicsItem):
     """The whole graph as one item, drawn from a :class:`Drawing`.
 
@@ -247,11 +233,8 @@ class OverviewItem(QtWidgets.QGraphicsItem):
         self._stale = True
         self._in_view = True
         self.build_count = 0
-        #: pictures drawn and pictures laid on the view (a frame from a cached picture)
-        self.draw_count = 0
-        self.blit_count = 0
         #: the drawing at the last few zoom levels, each of the view and a margin around it
-        self._pictures: list[_Picture] = []
+        self._pictures = PictureCache(PICTURE_LEVELS, PICTURE_MARGIN)
         self._made_for: Drawing | None = None
         self._all_lines: list[QtCore.QLineF] = []
         self._all_rects: list[QtCore.QRectF] = []
@@ -291,9 +274,10 @@ class OverviewItem(QtWidgets.QGraphicsItem):
                 self._pictures.clear()
             self.update()
 
-    def pictures(self) -> int:
-        """How many zoom levels have a cached picture (for tests)."""
-        return len(self._pictures)
+    @property
+    def pictures(self) -> PictureCache:
+        """The cached pictures (for tests: how many, how often drawn and laid)."""
+        return self._pictures
 
     def shape(self) -> QtGui.QPainterPath:
         # the overview takes no click nor hover: a double-click on empty space still adds a
@@ -385,59 +369,8 @@ class OverviewItem(QtWidgets.QGraphicsItem):
             return
         if self._stale:
             self.build()
-        t = painter.worldTransform()
-        if t.type().value > QtGui.QTransform.TransformationType.TxScale.value:
-            self._draw(painter, option.exposedRect)  # never in the editor (no rotation), but correct
-            return
-        sx, sy, dx, dy = t.m11(), t.m22(), t.dx(), t.dy()
-        dpr = painter.device().devicePixelRatioF()
-        # the part to show, in pixels of this zoom (scene coordinates times the scale)
-        e = option.exposedRect
-        need = QtCore.QRectF(e.left() * sx, e.top() * sy, e.width() * sx, e.height() * sy)
-        need &= QtCore.QRectF(widget.rect()).translated(-dx, -dy)
-        picture = self._picture_for(sx, sy, dpr, need, widget.rect(), dx, dy)
-        if picture is None:
+        if not self._pictures.paint(painter, option.exposedRect, widget.rect(), self._rect, self._draw):
             self._draw(painter, option.exposedRect)
-            return
-        # the picture is laid on whole pixels (a zoom's pictures share its pixel grid)
-        painter.save()
-        painter.setWorldTransform(QtGui.QTransform())
-        painter.drawPixmap(QtCore.QPointF(round(picture.rect.left() + dx), round(picture.rect.top() + dy)),
-                           picture.image)
-        painter.restore()
-        self.blit_count += 1
-
-    def _picture_for(self, sx: float, sy: float, dpr: float, need: QtCore.QRectF, view: QtCore.QRect,
-                     dx: float, dy: float) -> _Picture | None:
-        """The cached picture of this zoom holding ``need`` (drawn now when there is none)."""
-        for k, pic in enumerate(self._pictures):
-            if pic.same_zoom(sx, sy, dpr) and pic.rect.contains(need):
-                if k:
-                    self._pictures.insert(0, self._pictures.pop(k))  # the most recently used first
-                return pic
-        # a new picture: the view grown by PICTURE_MARGIN each side (a pan within it only
-        # lays the picture again), limited to the graph
-        r = self._rect
-        mx, my = view.width() * PICTURE_MARGIN, view.height() * PICTURE_MARGIN
-        area = QtCore.QRectF(view).translated(-dx, -dy).adjusted(-mx, -my, mx, my)
-        area &= QtCore.QRectF(r.left() * sx, r.top() * sy, r.width() * sx, r.height() * sy)
-        area = QtCore.QRectF(QtCore.QPointF(math.floor(area.left()), math.floor(area.top())),
-                             QtCore.QPointF(math.ceil(area.right()), math.ceil(area.bottom())))
-        if area.isEmpty() or not area.contains(need):
-            return None
-        image = QtGui.QPixmap(math.ceil(area.width() * dpr), math.ceil(area.height() * dpr))
-        image.setDevicePixelRatio(dpr)
-        image.fill(QtCore.Qt.GlobalColor.transparent)
-        p = QtGui.QPainter(image)
-        p.setRenderHint(QtGui.QPainter.RenderHint.TextAntialiasing, True)
-        p.setWorldTransform(QtGui.QTransform(sx, 0, 0, sy, -area.left(), -area.top()))
-        self._draw(p, QtCore.QRectF(area.left() / sx, area.top() / sy, area.width() / sx, area.height() / sy))
-        p.end()
-        self.draw_count += 1
-        pic = _Picture(sx, sy, dpr, area, image)
-        self._pictures.insert(0, pic)
-        del self._pictures[PICTURE_LEVELS:]
-        return pic
 
     def _draw(self, painter: QtGui.QPainter, exposed: QtCore.QRectF) -> None:
         """Every line and box (and, zoomed in enough, the names of the tasks in ``exposed``)."""

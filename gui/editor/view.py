@@ -57,6 +57,7 @@ from .items import (
 from .legend import EditorLegend
 from .looks import EDITOR_OVERLAYS, Looks, legend, looks
 from .overview import Drawing, OverviewItem, OverviewLooks, edge_style
+from .pictures import PictureCache
 
 __all__ = ["DRAW_LIMIT_EDGES", "DRAW_LIMIT_TASKS", "OVERVIEW_MIN_ITEMS", "OVERVIEW_SCALE", "GraphEditorView"]
 
@@ -86,6 +87,8 @@ OVERVIEW_SCALE = LOD_TEXT
 MADE_MARGIN = 0.15
 #: past this many task and edge items, those away from the view are dropped when new ones are made
 MADE_AT_MOST = 12_000
+#: how many zoom levels keep a picture of the background (the plain edges zoomed in)
+BELOW_LEVELS = 3
 
 
 def _cost_text(a: Mapping[str, Any]) -> str:
@@ -123,12 +126,13 @@ class GraphEditorView(Gestures, QtWidgets.QGraphicsView):
         # drag step costs 7 ms against 18 ms
         self._scene.setItemIndexMethod(QtWidgets.QGraphicsScene.ItemIndexMethod.BspTreeIndex)
         self._scene.setBackgroundBrush(QtGui.QColor("#fbfcfd"))
+        #: the background (holding the plain edges of a big graph zoomed in, see EdgeScene)
+        #: as pictures of the view at the last zoom levels: a pan copies what stays in view
+        self._below_pictures = PictureCache(BELOW_LEVELS, 0.0, opaque=True)
+        self._scene.below_changed.connect(self._below_pictures.dirty)
         self.setScene(self._scene)
         self.setRenderHints(QtGui.QPainter.RenderHint.Antialiasing | QtGui.QPainter.RenderHint.TextAntialiasing)
         self.setViewportUpdateMode(QtWidgets.QGraphicsView.ViewportUpdateMode.SmartViewportUpdate)
-        # the background holds the plain edges of a big graph zoomed in (see EdgeScene): a
-        # pan scrolls it and draws the strip coming into view only
-        self.setCacheMode(QtWidgets.QGraphicsView.CacheModeFlag.CacheBackground)
         self.setOptimizationFlag(QtWidgets.QGraphicsView.OptimizationFlag.DontSavePainterState, True)
         self.setTransformationAnchor(QtWidgets.QGraphicsView.ViewportAnchor.AnchorUnderMouse)
         self.setResizeAnchor(QtWidgets.QGraphicsView.ViewportAnchor.AnchorViewCenter)
@@ -231,6 +235,7 @@ class GraphEditorView(Gestures, QtWidgets.QGraphicsView):
         self._syncing = True
         try:
             self._scene.clear()
+            self._below_pictures.clear()
             self._tasks.clear()
             self._edges.clear()
             self._anchors.clear()
@@ -448,11 +453,10 @@ class GraphEditorView(Gestures, QtWidgets.QGraphicsView):
                 self._drop_items()
             if not ov.in_view:
                 ov.in_view = True
-                ov.update()
+                self._below_pictures.clear()
             return
         if ov.in_view:
             ov.in_view = False
-            ov.update()
         vis = self._visible_rect()
         if self._made is not None and self._made.contains(vis):
             return
@@ -461,6 +465,12 @@ class GraphEditorView(Gestures, QtWidgets.QGraphicsView):
         if len(self._tasks) + len(self._edges) > MADE_AT_MOST and not QtWidgets.QApplication.mouseButtons():
             self._drop_items(self._made)
         self._make_items(self._made)
+
+    def drawBackground(self, painter: QtGui.QPainter, rect: QtCore.QRectF) -> None:
+        if self._lazy and not self.overview_shown() and self._below_pictures.paint(
+                painter, rect, self.viewport().rect(), None, self._scene.drawBackground):
+            return
+        super().drawBackground(painter, rect)
 
     def paintEvent(self, event: QtGui.QPaintEvent) -> None:
         self._update_lod()
