@@ -323,7 +323,8 @@ class EdgeScene(QtWidgets.QGraphicsScene):
             self.below_changed.emit(rect)
             self.update(rect)
 
-    def drawBackground(self, painter: QtGui.QPainter, rect: QtCore.QRectF) -> None:
+    def drawBackground(self, painter: QtGui.QPainter, rect: QtCore.QRectF | QtCore.QRect) -> None:
+        rect = QtCore.QRectF(rect)
         super().drawBackground(painter, rect)
         order = QtCore.Qt.SortOrder.AscendingOrder
         edges = [it for it in self.items(rect, QtCore.Qt.ItemSelectionMode.IntersectsItemBoundingRect, order)
@@ -348,41 +349,39 @@ _C_LABEL = QtGui.QColor(255, 255, 255, 225)
 
 
 def _draw_plain_edges(painter: QtGui.QPainter, edges: list[EdgeItem]) -> None:
-    """Plain edges as :meth:`EdgeItem.draw` draws them zoomed in, one kind of stroke at a
-    time: every line, then every arrowhead, then the labels' boxes and their texts."""
+    """Plain edges as :meth:`EdgeItem.draw` draws them zoomed in (each its line, arrowhead
+    and label, in the items' order), with the pens, brushes and label boxes made once."""
     colour, width = line_style(False, False, False, 0.0)
-    painter.setPen(QtGui.QPen(colour, width))
-    painter.setBrush(QtCore.Qt.BrushStyle.NoBrush)
-    draw_line, draw_path = painter.drawLine, painter.drawPath
-    for e in edges:
-        if e._curve is None:
-            draw_line(e._p1, e._p2)
-        else:
-            draw_path(e._curve)
-    painter.setPen(QtCore.Qt.PenStyle.NoPen)
-    painter.setBrush(colour)
-    draw_polygon = painter.drawPolygon
-    for e in edges:
-        head = e._arrow_head(width)
-        if head is not None:
-            draw_polygon(head)
-    labelled = [e for e in edges if e.data_text]
-    if not labelled:
-        return
+    line_pen = QtGui.QPen(colour, width)
+    no_pen, no_brush = QtCore.Qt.PenStyle.NoPen, QtCore.Qt.BrushStyle.NoBrush
     f = painter.font()
     f.setPointSizeF(7.5)
     painter.setFont(f)
     fm = QtGui.QFontMetricsF(f)
     key = f.key()
-    boxes = [e._label_box(fm, key) for e in labelled]
-    painter.setBrush(_C_LABEL)
-    draw_rounded = painter.drawRoundedRect
-    for box in boxes:
-        draw_rounded(box, 3, 3)
-    painter.setPen(C_TEXT)
-    draw_text, centre = painter.drawText, QtCore.Qt.AlignmentFlag.AlignCenter
-    for e, box in zip(labelled, boxes, strict=True):
-        draw_text(box, centre, e.data_text)
+    set_pen, set_brush = painter.setPen, painter.setBrush
+    draw_line, draw_path, draw_polygon = painter.drawLine, painter.drawPath, painter.drawPolygon
+    draw_rounded, draw_text, centre = painter.drawRoundedRect, painter.drawText, QtCore.Qt.AlignmentFlag.AlignCenter
+    for e in edges:
+        set_pen(line_pen)
+        set_brush(no_brush)
+        if e._curve is None:
+            draw_line(e._p1, e._p2)
+        else:
+            draw_path(e._curve)
+        head = e._arrow_head(width)
+        if head is not None:
+            set_pen(no_pen)
+            set_brush(colour)
+            draw_polygon(head)
+        text = e.data_text
+        if text:
+            box = e._label_box(fm, key)
+            set_pen(no_pen)
+            set_brush(_C_LABEL)
+            draw_rounded(box, 3, 3)
+            set_pen(C_TEXT)
+            draw_text(box, centre, text)
 
 
 class EdgeItem(QtWidgets.QGraphicsItem):

@@ -75,6 +75,8 @@ class PictureCache:
         #: how many rectangles were drawn into pictures, and how many frames laid one (for tests)
         self.draws = 0
         self.blits = 0
+        #: how many pixels (of the zoom) were drawn into pictures in all (for tests)
+        self.drawn_pixels = 0
 
     def __len__(self) -> int:
         return len(self._pictures)
@@ -204,3 +206,4 @@ class PictureCache:
         draw(p, QtCore.QRectF(r.left() / pic.sx, r.top() / pic.sy, r.width() / pic.sx, r.height() / pic.sy))
         p.restore()
         self.draws += 1
+        self.drawn_pixels += r.width() * r.height()

@@ -466,9 +466,9 @@ class GraphEditorView(Gestures, QtWidgets.QGraphicsView):
             self._drop_items(self._made)
         self._make_items(self._made)
 
-    def drawBackground(self, painter: QtGui.QPainter, rect: QtCore.QRectF) -> None:
+    def drawBackground(self, painter: QtGui.QPainter, rect: QtCore.QRectF | QtCore.QRect) -> None:
         if self._lazy and not self.overview_shown() and self._below_pictures.paint(
-                painter, rect, self.viewport().rect(), None, self._scene.drawBackground):
+                painter, QtCore.QRectF(rect), self.viewport().rect(), None, self._scene.drawBackground):
             return
         super().drawBackground(painter, rect)
 
@@ -979,7 +979,12 @@ class GraphEditorView(Gestures, QtWidgets.QGraphicsView):
         self._fitted = False
         s = self.transform().m11()
         factor = max(0.02 / s, min(8.0 / s, factor))
-        self.scale(factor, factor)
+        # the scroll bars move as the scale changes: no items for the places passed through
+        self._settling = True
+        try:
+            self.scale(factor, factor)
+        finally:
+            self._settling = False
         self._update_lod()
 
     def _on_scroll_bar_action(self, _action: int) -> None:
