@@ -292,18 +292,22 @@ class EdgeScene(QtWidgets.QGraphicsScene):
     Python call each every frame. Drawn on the background instead, one kind of stroke at
     a time, the editor's view keeps that background as pictures (one per zoom level, see
     :mod:`gui.editor.pictures`): a pan copies what stays in view and draws the strip
-    coming in. Each change of such an edge (a move, a new look, a label, added or removed)
-    redraws its rectangle of the background (:meth:`redraw_below`, announced once per
-    frame by :attr:`below_changed`); a selected, critical or crossing edge paints itself
-    as an item, above the plain ones.
+    coming in. Each change of such an edge (a move, a new look, a label, removed) redraws
+    its rectangle of the background (:meth:`redraw_below`, announced once per frame by
+    :attr:`below_changed`); an edge added comes last in the drawing order, so it is only
+    drawn over what is there (:attr:`below_added`). A selected, critical or crossing edge
+    paints itself as an item, above the plain ones.
     """
 
     #: a scene rectangle of the background to draw again (its plain edges changed)
     below_changed = QtCore.Signal(QtCore.QRectF)
+    #: plain edges added to the scene (a list): drawn over the background as it is
+    below_added = QtCore.Signal(object)
 
     def __init__(self, parent: QtCore.QObject | None = None) -> None:
         super().__init__(parent)
         self._pending: QtCore.QRectF | None = None
+        self._added: list[EdgeItem] = []
         #: how many times the background drew its edges (for tests)
         self.below_draws = 0
 
@@ -316,19 +320,31 @@ class EdgeScene(QtWidgets.QGraphicsScene):
         else:
             self._pending = self._pending.united(rect)
 
+    def add_below(self, edge: EdgeItem) -> None:
+        """A plain edge came into the scene: drawn over the background before the next frame."""
+        if not self._added and self._pending is None:
+            QtCore.QTimer.singleShot(0, self.flush_below)
+        self._added.append(edge)
+
     def flush_below(self) -> None:
-        """Hand the rectangles waiting (:meth:`redraw_below`) to the views (called before a frame)."""
+        """Hand the changes waiting (:meth:`redraw_below`, :meth:`add_below`) to the views
+        (called before a frame)."""
         if self._pending is not None:
             rect, self._pending = self._pending, None
             self.below_changed.emit(rect)
             self.update(rect)
+        if self._added:
+            added = [e for e in self._added if e.scene() is self and e._below]
+            self._added = []
+            if added:
+                self.below_added.emit(added)
+                rect = QtCore.QRectF()
+                for e in added:
+                    rect = rect.united(e._rect)
+                self.update(rect)
 
-    def drawBackground(self, painter: QtGui.QPainter, rect: QtCore.QRectF | QtCore.QRect) -> None:
-        rect = QtCore.QRectF(rect)
-        super().drawBackground(painter, rect)
-        order = QtCore.Qt.SortOrder.AscendingOrder
-        edges = [it for it in self.items(rect, QtCore.Qt.ItemSelectionMode.IntersectsItemBoundingRect, order)
-                 if isinstance(it, EdgeItem) and it._below]
+    def draw_edges(self, painter: QtGui.QPainter, edges: list[EdgeItem]) -> None:
+        """Draw these plain edges as the background does (in this order)."""
         if not edges:
             return
         self.below_draws += 1
@@ -342,6 +358,13 @@ class EdgeScene(QtWidgets.QGraphicsScene):
         else:
             _draw_plain_edges(painter, edges)
         painter.restore()
+
+    def drawBackground(self, painter: QtGui.QPainter, rect: QtCore.QRectF | QtCore.QRect) -> None:
+        rect = QtCore.QRectF(rect)
+        super().drawBackground(painter, rect)
+        order = QtCore.Qt.SortOrder.AscendingOrder
+        self.draw_edges(painter, [it for it in self.items(rect, QtCore.Qt.ItemSelectionMode.IntersectsItemBoundingRect,
+                                                          order) if isinstance(it, EdgeItem) and it._below])
 
 
 #: the white behind an edge's data label
@@ -450,7 +473,7 @@ class EdgeItem(QtWidgets.QGraphicsItem):
         """Recompute the drawing (clipped to the task boxes) after a move or a new route."""
         a, b = self.source.pos(), self.target.pos()
         r = self.route
-        old = self._rect
+        old = (self._rect, self._p1, self._p2, self._bends)
         self.prepareGeometryChange()
         if r is not None and _near(r[0], a) and _near(r[-1], b):
             bends = r[1:-1]
@@ -490,8 +513,8 @@ class EdgeItem(QtWidgets.QGraphicsItem):
         self._p1, self._p2 = p1, p2
         self._rect = rect.adjusted(-30, -12, 30, 12)
         self._head = self._box = None
-        if self._below:
-            self._redraw_below(old)
+        if self._below and old != (self._rect, self._p1, self._p2, self._bends):
+            self._redraw_below(old[0])
             self._redraw_below(self._rect)
 
     def boundingRect(self) -> QtCore.QRectF:
@@ -615,8 +638,10 @@ class EdgeItem(QtWidgets.QGraphicsItem):
         Change = QtWidgets.QGraphicsItem.GraphicsItemChange
         if change == Change.ItemSelectedHasChanged:
             self._restyle()
-        elif self._below and change in (Change.ItemSceneChange, Change.ItemSceneHasChanged):
-            self._redraw_below(self._rect)  # leaving a scene (value: the new one, None) or entering one
+        elif self._below and change == Change.ItemSceneChange:
+            self._redraw_below(self._rect)  # leaving its scene (value: the new one, or None)
+        elif self._below and change == Change.ItemSceneHasChanged and isinstance(value, EdgeScene):
+            value.add_below(self)  # last in the drawing order: drawn over what is there
         return super().itemChange(change, value)
 
     def detach(self) -> None:

@@ -72,6 +72,7 @@ class PictureCache:
         self.margin = margin
         self.opaque = opaque
         self._pictures: list[_Picture] = []
+        self._font = QtGui.QFont()
         #: how many rectangles were drawn into pictures, and how many frames laid one (for tests)
         self.draws = 0
         self.blits = 0
@@ -94,6 +95,27 @@ class PictureCache:
             r = QtCore.QRectF(rect.left() * p.sx, rect.top() * p.sy, rect.width() * p.sx, rect.height() * p.sy)
             p.dirty = r if p.dirty is None else p.dirty.united(r)
 
+    def add(self, rect: QtCore.QRectF, draw: Draw) -> None:
+        """Something new lies on top of the drawing within the scene rectangle ``rect``
+        (it comes last in its order): ``draw`` draws it over the latest picture; the
+        pictures of other zoom levels are dropped."""
+        del self._pictures[1:]
+        if not self._pictures or rect.isEmpty():
+            return
+        pic = self._pictures[0]
+        r = QtCore.QRectF(rect.left() * pic.sx, rect.top() * pic.sy, rect.width() * pic.sx, rect.height() * pic.sy)
+        if pic.dirty is not None:  # drawn again there anyway: the new part with the rest
+            pic.dirty = pic.dirty.united(r)
+            return
+        px = _outward(r) & pic.rect
+        if px.isEmpty():
+            return
+        p = QtGui.QPainter(pic.image)
+        try:
+            self._draw(p, pic, px, draw, self._font)
+        finally:
+            p.end()
+
     def paint(self, painter: QtGui.QPainter, exposed: QtCore.QRectF, view: QtCore.QRect,
               bounds: QtCore.QRectF | None, draw: Draw) -> bool:
         """Lay the picture of the painter's zoom over ``exposed`` (a scene rectangle) of a
@@ -112,6 +134,7 @@ class PictureCache:
         if need.isEmpty():
             return True
         need_px = _outward(need)
+        self._font = painter.font()
         pic = self._picture(sx, sy, dpr, need_px, shown, bounds, draw, painter.font())
         if pic is None:
             return False

@@ -130,6 +130,7 @@ class GraphEditorView(Gestures, QtWidgets.QGraphicsView):
         #: as pictures of the view at the last zoom levels: a pan copies what stays in view
         self._below_pictures = PictureCache(BELOW_LEVELS, 0.0, opaque=True)
         self._scene.below_changed.connect(self._below_pictures.dirty)
+        self._scene.below_added.connect(self._on_below_added)
         self.setScene(self._scene)
         self.setRenderHints(QtGui.QPainter.RenderHint.Antialiasing | QtGui.QPainter.RenderHint.TextAntialiasing)
         self.setViewportUpdateMode(QtWidgets.QGraphicsView.ViewportUpdateMode.SmartViewportUpdate)
@@ -465,6 +466,13 @@ class GraphEditorView(Gestures, QtWidgets.QGraphicsView):
         if len(self._tasks) + len(self._edges) > MADE_AT_MOST and not QtWidgets.QApplication.mouseButtons():
             self._drop_items(self._made)
         self._make_items(self._made)
+
+    def _on_below_added(self, edges: list[EdgeItem]) -> None:
+        """Plain edges made (the view moved on): drawn over the background's picture."""
+        rect = QtCore.QRectF()
+        for e in edges:
+            rect = rect.united(e.sceneBoundingRect())
+        self._below_pictures.add(rect, lambda p, _r: self._scene.draw_edges(p, edges))
 
     def drawBackground(self, painter: QtGui.QPainter, rect: QtCore.QRectF | QtCore.QRect) -> None:
         if self._lazy and not self.overview_shown() and self._below_pictures.paint(
