@@ -307,7 +307,8 @@ class EdgeScene(QtWidgets.QGraphicsScene):
     def __init__(self, parent: QtCore.QObject | None = None) -> None:
         super().__init__(parent)
         self._pending: QtCore.QRectF | None = None
-        self._added: list[EdgeItem] = []
+        #: edges added since the last frame (a dict for its order and quick removal)
+        self._added: dict[EdgeItem, None] = {}
         #: how many times the background drew its edges (for tests)
         self.below_draws = 0
 
@@ -324,7 +325,17 @@ class EdgeScene(QtWidgets.QGraphicsScene):
         """A plain edge came into the scene: drawn over the background before the next frame."""
         if not self._added and self._pending is None:
             QtCore.QTimer.singleShot(0, self.flush_below)
-        self._added.append(edge)
+        self._added[edge] = None
+
+    def forget_below(self, edge: EdgeItem) -> None:
+        """An edge left the scene (before it was drawn over the background)."""
+        self._added.pop(edge, None)
+
+    def clear(self) -> None:
+        """Remove and delete every item (and forget the edges waiting to be drawn)."""
+        self._added.clear()
+        self._pending = None
+        super().clear()
 
     def flush_below(self) -> None:
         """Hand the changes waiting (:meth:`redraw_below`, :meth:`add_below`) to the views
@@ -334,8 +345,8 @@ class EdgeScene(QtWidgets.QGraphicsScene):
             self.below_changed.emit(rect)
             self.update(rect)
         if self._added:
-            added = [e for e in self._added if e.scene() is self and e._below]
-            self._added = []
+            added = [e for e in self._added if e._below]
+            self._added = {}
             if added:
                 self.below_added.emit(added)
                 rect = QtCore.QRectF()
@@ -638,8 +649,12 @@ class EdgeItem(QtWidgets.QGraphicsItem):
         Change = QtWidgets.QGraphicsItem.GraphicsItemChange
         if change == Change.ItemSelectedHasChanged:
             self._restyle()
-        elif self._below and change == Change.ItemSceneChange:
-            self._redraw_below(self._rect)  # leaving its scene (value: the new one, or None)
+        elif change == Change.ItemSceneChange and self.batched:
+            scene = self.scene()
+            if isinstance(scene, EdgeScene):
+                scene.forget_below(self)
+            if self._below:
+                self._redraw_below(self._rect)  # leaving its scene (value: the new one, or None)
         elif self._below and change == Change.ItemSceneHasChanged and isinstance(value, EdgeScene):
             value.add_below(self)  # last in the drawing order: drawn over what is there
         return super().itemChange(change, value)
