@@ -42,6 +42,12 @@ C_CROSS = QtGui.QColor("#f08c00")
 C_PIN = QtGui.QColor("#c2255c")
 
 
+_POSITION_HAS_CHANGED = QtWidgets.QGraphicsItem.GraphicsItemChange.ItemPositionHasChanged
+_SELECTED_HAS_CHANGED = QtWidgets.QGraphicsItem.GraphicsItemChange.ItemSelectedHasChanged
+_SCENE_CHANGE = QtWidgets.QGraphicsItem.GraphicsItemChange.ItemSceneChange
+_SCENE_HAS_CHANGED = QtWidgets.QGraphicsItem.GraphicsItemChange.ItemSceneHasChanged
+
+
 def fmt_number(v: float) -> str:
     """A cost or data volume as the editor prints it."""
     return f"{v:g}" if abs(v) < 1e6 else f"{v:.3g}"
@@ -201,10 +207,11 @@ class TaskItem(QtWidgets.QGraphicsItem):
             self.update()
 
     def itemChange(self, change: QtWidgets.QGraphicsItem.GraphicsItemChange, value: Any) -> Any:
-        if change == QtWidgets.QGraphicsItem.GraphicsItemChange.ItemPositionHasChanged:
+        # called for every change of every item: QGraphicsItem's own returns the value as is
+        if change == _POSITION_HAS_CHANGED:
             for e in self.edges:
                 e.adjust()
-        return super().itemChange(change, value)
+        return value
 
 
 class Anchor:
@@ -646,18 +653,18 @@ class EdgeItem(QtWidgets.QGraphicsItem):
             scene.redraw_below(rect)
 
     def itemChange(self, change: QtWidgets.QGraphicsItem.GraphicsItemChange, value: Any) -> Any:
-        Change = QtWidgets.QGraphicsItem.GraphicsItemChange
-        if change == Change.ItemSelectedHasChanged:
+        # called for every change of every item: QGraphicsItem's own returns the value as is
+        if change == _SELECTED_HAS_CHANGED:
             self._restyle()
-        elif change == Change.ItemSceneChange and self.batched:
+        elif change == _SCENE_CHANGE and self.batched:
             scene = self.scene()
             if isinstance(scene, EdgeScene):
                 scene.forget_below(self)
             if self._below:
                 self._redraw_below(self._rect)  # leaving its scene (value: the new one, or None)
-        elif self._below and change == Change.ItemSceneHasChanged and isinstance(value, EdgeScene):
+        elif change == _SCENE_HAS_CHANGED and self._below and isinstance(value, EdgeScene):
             value.add_below(self)  # last in the drawing order: drawn over what is there
-        return super().itemChange(change, value)
+        return value
 
     def detach(self) -> None:
         for t in (self.source, self.target):

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from PySide6 import QtCore, QtGui
 
@@ -34,6 +34,9 @@ class _Picture:
     rect: QtCore.QRect
     image: QtGui.QPixmap
     dirty: QtCore.QRectF | None = None
+    #: things added on top since it was drawn (their pixels and how to draw them), drawn
+    #: over it before its next use
+    added: list[tuple[QtCore.QRect, Draw]] = field(default_factory=list)
 
     def same_zoom(self, sx: float, sy: float, dpr: float) -> bool:
         return abs(sx - self.sx) <= 1e-9 * abs(sx) and abs(sy - self.sy) <= 1e-9 * abs(sy) and dpr == self.dpr
@@ -72,7 +75,6 @@ class PictureCache:
         self.margin = margin
         self.opaque = opaque
         self._pictures: list[_Picture] = []
-        self._font = QtGui.QFont()
         #: how many rectangles were drawn into pictures, and how many frames laid one (for tests)
         self.draws = 0
         self.blits = 0
@@ -93,12 +95,15 @@ class PictureCache:
         if self._pictures and not rect.isEmpty():
             p = self._pictures[0]
             r = QtCore.QRectF(rect.left() * p.sx, rect.top() * p.sy, rect.width() * p.sx, rect.height() * p.sy)
+            for px, _draw in p.added:  # drawn again with the rest
+                r = r.united(QtCore.QRectF(px))
+            p.added.clear()
             p.dirty = r if p.dirty is None else p.dirty.united(r)
 
     def add(self, rect: QtCore.QRectF, draw: Draw) -> None:
         """Something new lies on top of the drawing within the scene rectangle ``rect``
-        (it comes last in its order): ``draw`` draws it over the latest picture; the
-        pictures of other zoom levels are dropped."""
+        (it comes last in its order): ``draw`` draws it over the latest picture at its next
+        use; the pictures of other zoom levels are dropped."""
         del self._pictures[1:]
         if not self._pictures or rect.isEmpty():
             return
@@ -108,13 +113,8 @@ class PictureCache:
             pic.dirty = pic.dirty.united(r)
             return
         px = _outward(r) & pic.rect
-        if px.isEmpty():
-            return
-        p = QtGui.QPainter(pic.image)
-        try:
-            self._draw(p, pic, px, draw, self._font)
-        finally:
-            p.end()
+        if not px.isEmpty():
+            pic.added.append((px, draw))  # drawn at the picture's next use, if it has one
 
     def paint(self, painter: QtGui.QPainter, exposed: QtCore.QRectF, view: QtCore.QRect,
               bounds: QtCore.QRectF | None, draw: Draw) -> bool:
@@ -134,7 +134,6 @@ class PictureCache:
         if need.isEmpty():
             return True
         need_px = _outward(need)
-        self._font = painter.font()
         pic = self._picture(sx, sy, dpr, need_px, shown, bounds, draw, painter.font())
         if pic is None:
             return False
@@ -203,7 +202,15 @@ class PictureCache:
             self._draw(p, pic, r, draw, font)
 
     def _patch(self, pic: _Picture, draw: Draw, font: QtGui.QFont) -> None:
-        """Draw the picture's dirty rectangle again."""
+        """Draw the picture's dirty rectangle again, and what was added over it."""
+        if pic.added:
+            added, pic.added = pic.added, []
+            p = QtGui.QPainter(pic.image)
+            try:
+                for px, draw_added in added:
+                    self._draw(p, pic, px, draw_added, font)
+            finally:
+                p.end()
         if pic.dirty is None:
             return
         r = _outward(pic.dirty) & pic.rect
