@@ -206,6 +206,22 @@ def test_zoomed_in_background_is_drawn_again_after_moves_selection_and_labels(bi
     _as_fresh(view)
     doc.undo_stack.undo()
     _as_fresh(view)
+    # a new edge between two tasks in view: made as an item and drawn over the picture
+    from gui.editor.items import TaskItem
+
+    vis = view.mapToScene(view.viewport().rect()).boundingRect()
+    shown = sorted((it for it in view.items() if isinstance(it, TaskItem) and vis.contains(it.pos())),
+                   key=lambda it: (it.pos().y(), it.pos().x()))
+    a, b = shown[0].task, shown[-1].task
+    assert doc.position(a)[1] < doc.position(b)[1] and not doc.graph.nx.has_edge(a, b)
+    before = _grab(view)
+    doc.connect(a, b)
+    added = view.edge_item(a, b)
+    assert added is not None and added.is_below()
+    assert _changed(before, _as_fresh(view))
+    doc.undo_stack.undo()  # and removed again: gone from the picture
+    assert view.edge_item(a, b) is None
+    _as_fresh(view)
     # the critical path: its edges paint themselves in red, the rest stays below
     view.set_overlay("critical")
     assert _changed(first, _as_fresh(view))
