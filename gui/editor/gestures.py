@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from .items import C_SELECT, TaskItem
+from .items import C_SELECT, EdgeScene, TaskItem
 
 if TYPE_CHECKING:
     from gui.document import Document
@@ -31,7 +31,7 @@ class Gestures(_View):
 
     if TYPE_CHECKING:  # provided by GraphEditorView
         document: Document
-        _scene: QtWidgets.QGraphicsScene
+        _scene: EdgeScene
         _tasks: dict[str, TaskItem]
         _pan_from: QtCore.QPointF | None
         _space: bool

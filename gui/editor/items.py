@@ -16,7 +16,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 
 from model.layout import task_width
 
-__all__ = ["LOD_ARROW", "LOD_NAME", "LOD_SIMPLE", "LOD_TEXT", "TASK_H", "Anchor", "EdgeItem", "TaskItem", "fmt_number",
+__all__ = ["LOD_ARROW", "LOD_NAME", "LOD_SIMPLE", "LOD_TEXT", "TASK_H", "Anchor", "EdgeItem", "EdgeScene", "TaskItem", "fmt_number",
            "line_style", "route_coords", "route_points"]
 
 Edge = tuple[str, str]
@@ -40,6 +40,12 @@ C_CRIT = QtGui.QColor("#d62828")
 C_CROSS = QtGui.QColor("#f08c00")
 #: the pin of a task fixed to a worker (the Gantt chart draws pinned bars' pins in the same colour)
 C_PIN = QtGui.QColor("#c2255c")
+
+
+_POSITION_HAS_CHANGED = QtWidgets.QGraphicsItem.GraphicsItemChange.ItemPositionHasChanged
+_SELECTED_HAS_CHANGED = QtWidgets.QGraphicsItem.GraphicsItemChange.ItemSelectedHasChanged
+_SCENE_CHANGE = QtWidgets.QGraphicsItem.GraphicsItemChange.ItemSceneChange
+_SCENE_HAS_CHANGED = QtWidgets.QGraphicsItem.GraphicsItemChange.ItemSceneHasChanged
 
 
 def fmt_number(v: float) -> str:
@@ -201,10 +207,11 @@ class TaskItem(QtWidgets.QGraphicsItem):
             self.update()
 
     def itemChange(self, change: QtWidgets.QGraphicsItem.GraphicsItemChange, value: Any) -> Any:
-        if change == QtWidgets.QGraphicsItem.GraphicsItemChange.ItemPositionHasChanged:
+        # called for every change of every item: QGraphicsItem's own returns the value as is
+        if change == _POSITION_HAS_CHANGED:
             for e in self.edges:
                 e.adjust()
-        return super().itemChange(change, value)
+        return value
 
 
 class Anchor:
@@ -285,6 +292,139 @@ def _clip(centre: QtCore.QPointF, hw: float, towards: QtCore.QPointF) -> QtCore.
     return QtCore.QPointF(centre.x() + dx * t, centre.y() + dy * t)
 
 
+class EdgeScene(QtWidgets.QGraphicsScene):
+    """A scene whose background draws its plain batched edges (:attr:`EdgeItem.batched`).
+
+    A big graph zoomed in has hundreds of edges in view; painted as items they cost a
+    Python call each every frame. Drawn on the background instead, one kind of stroke at
+    a time, the editor's view keeps that background as pictures (one per zoom level, see
+    :mod:`gui.editor.pictures`): a pan copies what stays in view and draws the strip
+    coming in. Each change of such an edge (a move, a new look, a label, removed) redraws
+    its rectangle of the background (:meth:`redraw_below`, announced once per frame by
+    :attr:`below_changed`); an edge added comes last in the drawing order, so it is only
+    drawn over what is there (:attr:`below_added`). A selected, critical or crossing edge
+    paints itself as an item, above the plain ones.
+    """
+
+    #: a scene rectangle of the background to draw again (its plain edges changed)
+    below_changed = QtCore.Signal(QtCore.QRectF)
+    #: plain edges added to the scene (a list): drawn over the background as it is
+    below_added = QtCore.Signal(object)
+
+    def __init__(self, parent: QtCore.QObject | None = None) -> None:
+        super().__init__(parent)
+        self._pending: QtCore.QRectF | None = None
+        #: edges added since the last frame (a dict for its order and quick removal)
+        self._added: dict[EdgeItem, None] = {}
+        #: how many times the background drew its edges (for tests)
+        self.below_draws = 0
+
+    def redraw_below(self, rect: QtCore.QRectF) -> None:
+        """The background under ``rect`` is drawn again before the next frame (the
+        rectangles of many changes are drawn once, as one)."""
+        if self._pending is None:
+            self._pending = QtCore.QRectF(rect)
+            QtCore.QTimer.singleShot(0, self.flush_below)
+        else:
+            self._pending = self._pending.united(rect)
+
+    def add_below(self, edge: EdgeItem) -> None:
+        """A plain edge came into the scene: drawn over the background before the next frame."""
+        if not self._added and self._pending is None:
+            QtCore.QTimer.singleShot(0, self.flush_below)
+        self._added[edge] = None
+
+    def forget_below(self, edge: EdgeItem) -> None:
+        """An edge left the scene (before it was drawn over the background)."""
+        self._added.pop(edge, None)
+
+    def clear(self) -> None:
+        """Remove and delete every item (and forget the edges waiting to be drawn)."""
+        self._added.clear()
+        self._pending = None
+        super().clear()
+
+    def flush_below(self) -> None:
+        """Hand the changes waiting (:meth:`redraw_below`, :meth:`add_below`) to the views
+        (called before a frame)."""
+        if self._pending is not None:
+            rect, self._pending = self._pending, None
+            self.below_changed.emit(rect)
+            self.update(rect)
+        if self._added:
+            added = [e for e in self._added if e._below]
+            self._added = {}
+            if added:
+                self.below_added.emit(added)
+                rect = QtCore.QRectF()
+                for e in added:
+                    rect = rect.united(e._rect)
+                self.update(rect)
+
+    def draw_edges(self, painter: QtGui.QPainter, edges: list[EdgeItem]) -> None:
+        """Draw these plain edges as the background does (in this order)."""
+        if not edges:
+            return
+        self.below_draws += 1
+        painter.save()
+        painter.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing, True)
+        painter.setRenderHint(QtGui.QPainter.RenderHint.TextAntialiasing, True)
+        lod = _lod(painter)
+        if lod < LOD_TEXT:
+            for e in edges:  # a picture of the whole scene: each edge as its item draws it zoomed out
+                e.draw(painter, lod)
+        else:
+            _draw_plain_edges(painter, edges)
+        painter.restore()
+
+    def drawBackground(self, painter: QtGui.QPainter, rect: QtCore.QRectF | QtCore.QRect) -> None:
+        rect = QtCore.QRectF(rect)
+        super().drawBackground(painter, rect)
+        order = QtCore.Qt.SortOrder.AscendingOrder
+        self.draw_edges(painter, [it for it in self.items(rect, QtCore.Qt.ItemSelectionMode.IntersectsItemBoundingRect,
+                                                          order) if isinstance(it, EdgeItem) and it._below])
+
+
+#: the white behind an edge's data label
+_C_LABEL = QtGui.QColor(255, 255, 255, 225)
+
+
+def _draw_plain_edges(painter: QtGui.QPainter, edges: list[EdgeItem]) -> None:
+    """Plain edges as :meth:`EdgeItem.draw` draws them zoomed in (each its line, arrowhead
+    and label, in the items' order), with the pens, brushes and label boxes made once."""
+    colour, width = line_style(False, False, False, 0.0)
+    line_pen = QtGui.QPen(colour, width)
+    no_pen, no_brush = QtCore.Qt.PenStyle.NoPen, QtCore.Qt.BrushStyle.NoBrush
+    f = painter.font()
+    f.setPointSizeF(7.5)
+    painter.setFont(f)
+    fm = QtGui.QFontMetricsF(f)
+    key = f.key()
+    set_pen, set_brush = painter.setPen, painter.setBrush
+    draw_line, draw_path, draw_polygon = painter.drawLine, painter.drawPath, painter.drawPolygon
+    draw_rounded, draw_text, centre = painter.drawRoundedRect, painter.drawText, QtCore.Qt.AlignmentFlag.AlignCenter
+    for e in edges:
+        set_pen(line_pen)
+        set_brush(no_brush)
+        if e._curve is None:
+            draw_line(e._p1, e._p2)
+        else:
+            draw_path(e._curve)
+        head = e._arrow_head(width)
+        if head is not None:
+            set_pen(no_pen)
+            set_brush(colour)
+            draw_polygon(head)
+        text = e.data_text
+        if text:
+            box = e._label_box(fm, key)
+            set_pen(no_pen)
+            set_brush(_C_LABEL)
+            draw_rounded(box, 3, 3)
+            set_pen(C_TEXT)
+            draw_text(box, centre, text)
+
+
 class EdgeItem(QtWidgets.QGraphicsItem):
     """A dependency: a line with an arrowhead and the data volume near its start.
 
@@ -294,7 +434,7 @@ class EdgeItem(QtWidgets.QGraphicsItem):
     """
 
     def __init__(self, source: TaskItem | Anchor, target: TaskItem | Anchor,
-                 route: list[QtCore.QPointF] | None = None) -> None:
+                 route: list[QtCore.QPointF] | None = None, *, batched: bool = False) -> None:
         super().__init__()
         self.source, self.target = source, target
         self.data_text = ""
@@ -310,11 +450,19 @@ class EdgeItem(QtWidgets.QGraphicsItem):
         self._tip = (0.0, 1.0)  # direction of the arrowhead
         self._label = QtCore.QPointF()
         self._rect = QtCore.QRectF()
+        #: drawn by its scene's background (an :class:`EdgeScene`) while its look is plain
+        self.batched = batched
+        self._below = False
+        #: the arrowhead (for a line width) and the label's box (for a text and font), kept
+        #: between frames for the background's drawing; reset by adjust
+        self._head: tuple[float, QtGui.QPolygonF | None] | None = None
+        self._box: tuple[str, str, QtCore.QRectF] | None = None
         self.setFlag(QtWidgets.QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
         self.setZValue(0.0)
         source.edges.append(self)
         target.edges.append(self)
         self.adjust()
+        self._restyle()
 
     @property
     def edge(self) -> Edge:
@@ -343,6 +491,7 @@ class EdgeItem(QtWidgets.QGraphicsItem):
         """Recompute the drawing (clipped to the task boxes) after a move or a new route."""
         a, b = self.source.pos(), self.target.pos()
         r = self.route
+        old = (self._rect, self._p1, self._p2, self._bends)
         self.prepareGeometryChange()
         if r is not None and _near(r[0], a) and _near(r[-1], b):
             bends = r[1:-1]
@@ -381,6 +530,10 @@ class EdgeItem(QtWidgets.QGraphicsItem):
         self._tip = (dx / n, dy / n) if n > 1e-9 else (0.0, 0.0)
         self._p1, self._p2 = p1, p2
         self._rect = rect.adjusted(-30, -12, 30, 12)
+        self._head = self._box = None
+        if self._below and old != (self._rect, self._p1, self._p2, self._bends):
+            self._redraw_below(old[0])
+            self._redraw_below(self._rect)
 
     def boundingRect(self) -> QtCore.QRectF:
         return self._rect
@@ -395,7 +548,10 @@ class EdgeItem(QtWidgets.QGraphicsItem):
         return line_style(self.isSelected(), self.emphasis, self.crossing, self.weight)
 
     def paint(self, painter: QtGui.QPainter, option: Any, widget: Any = None) -> None:
-        lod = _lod(painter)
+        self.draw(painter, _lod(painter))
+
+    def draw(self, painter: QtGui.QPainter, lod: float) -> None:
+        """Draw the edge (its line, arrowhead and data label, by the level of detail)."""
         colour, width = self.line_style()
         pen = QtGui.QPen(colour, width)
         simple = lod < LOD_SIMPLE
@@ -416,37 +572,99 @@ class EdgeItem(QtWidgets.QGraphicsItem):
             painter.drawPath(self._curve)
         if lod < LOD_ARROW:
             return
-        ux, uy = self._tip
-        if ux or uy:
-            size = ARROW + width
-            back = QtCore.QPointF(p2.x() - ux * size, p2.y() - uy * size)
-            left = QtCore.QPointF(back.x() - uy * size * 0.45, back.y() + ux * size * 0.45)
-            right = QtCore.QPointF(back.x() + uy * size * 0.45, back.y() - ux * size * 0.45)
+        head = self._arrow_head(width)
+        if head is not None:
             painter.setPen(QtCore.Qt.PenStyle.NoPen)
             painter.setBrush(colour)
-            painter.drawPolygon(QtGui.QPolygonF([p2, left, right]))
+            painter.drawPolygon(head)
         if lod < LOD_TEXT or not self.data_text:
             return
         f = painter.font()
         f.setPointSizeF(7.5)
         painter.setFont(f)
-        fm = QtGui.QFontMetricsF(f)
-        w = fm.horizontalAdvance(self.data_text) + 6
-        h = fm.height()
-        mid = self._label
-        box = QtCore.QRectF(mid.x() - w / 2, mid.y() - h / 2, w, h)
+        box = self._label_box(QtGui.QFontMetricsF(f), f.key())
         painter.setPen(QtCore.Qt.PenStyle.NoPen)
-        painter.setBrush(QtGui.QColor(255, 255, 255, 225))
+        painter.setBrush(_C_LABEL)
         painter.drawRoundedRect(box, 3, 3)
         text_colour = QtGui.QColor(colour)
         text_colour.setAlpha(255)
         painter.setPen(text_colour.darker(140) if colour != C_EDGE else C_TEXT)
         painter.drawText(box, QtCore.Qt.AlignmentFlag.AlignCenter, self.data_text)
 
+    def _arrow_head(self, width: float) -> QtGui.QPolygonF | None:
+        """The arrowhead at the target's end for a line ``width`` wide (None: no direction)."""
+        if self._head is not None and self._head[0] == width:
+            return self._head[1]
+        ux, uy = self._tip
+        head = None
+        if ux or uy:
+            p2 = self._p2
+            size = ARROW + width
+            back = QtCore.QPointF(p2.x() - ux * size, p2.y() - uy * size)
+            left = QtCore.QPointF(back.x() - uy * size * 0.45, back.y() + ux * size * 0.45)
+            right = QtCore.QPointF(back.x() + uy * size * 0.45, back.y() - ux * size * 0.45)
+            head = QtGui.QPolygonF([p2, left, right])
+        self._head = (width, head)
+        return head
+
+    def _label_box(self, fm: QtGui.QFontMetricsF, font_key: str) -> QtCore.QRectF:
+        """The box of the data label around its place, for the label's font."""
+        text = self.data_text
+        if self._box is not None and self._box[0] == text and self._box[1] == font_key:
+            return self._box[2]
+        w = fm.horizontalAdvance(text) + 6
+        h = fm.height()
+        mid = self._label
+        box = QtCore.QRectF(mid.x() - w / 2, mid.y() - h / 2, w, h)
+        self._box = (text, font_key, box)
+        return box
+
     def set_look(self, crossing: bool, emphasis: bool, weight: float = 1.0) -> None:
         if (crossing, emphasis, weight) != (self.crossing, self.emphasis, self.weight):
             self.crossing, self.emphasis, self.weight = crossing, emphasis, weight
+            self._restyle()
+
+    def is_below(self) -> bool:
+        """Whether the scene's background draws the edge (batched, and plain: neither
+        selected, on the critical path nor crossing workers); else the item paints itself."""
+        return self._below
+
+    def refresh(self) -> None:
+        """Draw the edge again (after a change of its label)."""
+        if self._below:
+            self._redraw_below(self._rect)
+        else:
             self.update()
+
+    def _restyle(self) -> None:
+        """Draw the edge again after a change of look; a plain batched edge goes to the
+        background, any other paints itself (on top of the plain ones)."""
+        below = self.batched and not (self.isSelected() or self.emphasis or self.crossing)
+        if below != self._below:
+            self._below = below
+            self.setFlag(QtWidgets.QGraphicsItem.GraphicsItemFlag.ItemHasNoContents, below)
+            self._redraw_below(self._rect)  # drawn into or taken out of the background
+        if not below:
+            self.update()
+
+    def _redraw_below(self, rect: QtCore.QRectF) -> None:
+        scene = self.scene()
+        if isinstance(scene, EdgeScene) and not rect.isNull():
+            scene.redraw_below(rect)
+
+    def itemChange(self, change: QtWidgets.QGraphicsItem.GraphicsItemChange, value: Any) -> Any:
+        # called for every change of every item: QGraphicsItem's own returns the value as is
+        if change == _SELECTED_HAS_CHANGED:
+            self._restyle()
+        elif change == _SCENE_CHANGE and self.batched:
+            scene = self.scene()
+            if isinstance(scene, EdgeScene):
+                scene.forget_below(self)
+            if self._below:
+                self._redraw_below(self._rect)  # leaving its scene (value: the new one, or None)
+        elif change == _SCENE_HAS_CHANGED and self._below and isinstance(value, EdgeScene):
+            value.add_below(self)  # last in the drawing order: drawn over what is there
+        return value
 
     def detach(self) -> None:
         for t in (self.source, self.target):

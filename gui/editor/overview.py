@@ -21,6 +21,7 @@ from model.graph import TaskGraph
 from model.layout import task_width
 
 from .items import C_TEXT, LOD_NAME, TASK_H, line_style, route_coords
+from .pictures import PictureCache
 
 __all__ = ["Drawing", "OverviewItem", "OverviewLooks", "edge_style"]
 
@@ -200,6 +201,12 @@ class OverviewLooks:
     edge_styles: Mapping[int, tuple[int, bool]]
 
 
+#: how far past the view a cached picture of the overview reaches, each side (share of the view)
+PICTURE_MARGIN = 0.25
+#: how many zoom levels keep their picture (a wheel zooming in and back out finds them)
+PICTURE_LEVELS = 3
+
+
 class OverviewItem(QtWidgets.QGraphicsItem):
     """The whole graph as one item, drawn from a :class:`Drawing`.
 
@@ -207,6 +214,12 @@ class OverviewItem(QtWidgets.QGraphicsItem):
     at the next paint after an edit, a change of selection or of colours. A frame draws
     one ``drawLines`` per edge colour and one ``drawRects`` per task colour, without
     antialiasing and with cosmetic (one pixel) pens: no work per task or edge.
+
+    In the view that drawing is made once per zoom level into a picture (a pixmap) of the
+    visible part and a margin (:data:`PICTURE_MARGIN`) around it; a pan within the margin,
+    or a zoom back to one of the last :data:`PICTURE_LEVELS` levels, only lays that picture
+    again. Every change of what it shows (:meth:`invalidate`: an edit, a move, the selection,
+    the colours) drops the pictures.
 
     In the editor's view it paints only while :attr:`in_view` (the graph zoomed out); a
     picture of the scene (``QGraphicsScene.render``, no widget) always shows it, so an
@@ -218,8 +231,10 @@ class OverviewItem(QtWidgets.QGraphicsItem):
         self._source = source
         self._rect = QtCore.QRectF()
         self._stale = True
-        self.in_view = True
+        self._in_view = True
         self.build_count = 0
+        #: the drawing at the last few zoom levels, each of the view and a margin around it
+        self._pictures = PictureCache(PICTURE_LEVELS, PICTURE_MARGIN)
         self._made_for: Drawing | None = None
         self._all_lines: list[QtCore.QLineF] = []
         self._all_rects: list[QtCore.QRectF] = []
@@ -239,9 +254,30 @@ class OverviewItem(QtWidgets.QGraphicsItem):
         self.invalidate()
 
     def invalidate(self) -> None:
-        """Read the drawing and its looks again before the next frame that shows the overview."""
+        """Read the drawing and its looks again before the next frame that shows the overview
+        (the cached pictures are dropped)."""
         self._stale = True
+        self._pictures.clear()
         self.update()
+
+    @property
+    def in_view(self) -> bool:
+        """Whether the editor's view shows the overview (zoomed out); its cached pictures are
+        dropped when it stops showing it."""
+        return self._in_view
+
+    @in_view.setter
+    def in_view(self, shown: bool) -> None:
+        if shown != self._in_view:
+            self._in_view = shown
+            if not shown:
+                self._pictures.clear()
+            self.update()
+
+    @property
+    def pictures(self) -> PictureCache:
+        """The cached pictures (for tests: how many, how often drawn and laid)."""
+        return self._pictures
 
     def shape(self) -> QtGui.QPainterPath:
         # the overview takes no click nor hover: a double-click on empty space still adds a
@@ -323,10 +359,21 @@ class OverviewItem(QtWidgets.QGraphicsItem):
         return self._rect
 
     def paint(self, painter: QtGui.QPainter, option: Any, widget: Any = None) -> None:
-        if widget is not None and not self.in_view:
+        if widget is None:
+            # a picture of the scene (an export): drawn straight onto it, whatever the view shows
+            if self._stale:
+                self.build()
+            self._draw(painter, option.exposedRect)
+            return
+        if not self.in_view:
             return
         if self._stale:
             self.build()
+        if not self._pictures.paint(painter, option.exposedRect, widget.rect(), self._rect, self._draw):
+            self._draw(painter, option.exposedRect)
+
+    def _draw(self, painter: QtGui.QPainter, exposed: QtCore.QRectF) -> None:
+        """Every line and box (and, zoomed in enough, the names of the tasks in ``exposed``)."""
         painter.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing, False)
         painter.setBrush(QtCore.Qt.BrushStyle.NoBrush)
         for pen, lines in self._edge_lines:
@@ -342,7 +389,7 @@ class OverviewItem(QtWidgets.QGraphicsItem):
             painter.drawRects(rs)
         lod = QtWidgets.QStyleOptionGraphicsItem.levelOfDetailFromTransform(painter.worldTransform())
         if lod >= LOD_NAME and self._made_for is not None:
-            self._paint_names(painter, option.exposedRect, lod)
+            self._paint_names(painter, exposed, lod)
 
     def _paint_names(self, painter: QtGui.QPainter, exposed: QtCore.QRectF, lod: float) -> None:
         """The names of the tasks in ``exposed``, about 8 pixels tall (as the items draw them

@@ -49,6 +49,7 @@ from .items import (
     LOD_TEXT,
     Anchor,
     EdgeItem,
+    EdgeScene,
     TaskItem,
     fmt_number,
     route_points,
@@ -56,6 +57,7 @@ from .items import (
 from .legend import EditorLegend
 from .looks import EDITOR_OVERLAYS, Looks, legend, looks
 from .overview import Drawing, OverviewItem, OverviewLooks, edge_style
+from .pictures import PictureCache
 
 __all__ = ["DRAW_LIMIT_EDGES", "DRAW_LIMIT_TASKS", "OVERVIEW_MIN_ITEMS", "OVERVIEW_SCALE", "GraphEditorView"]
 
@@ -85,6 +87,8 @@ OVERVIEW_SCALE = LOD_TEXT
 MADE_MARGIN = 0.15
 #: past this many task and edge items, those away from the view are dropped when new ones are made
 MADE_AT_MOST = 12_000
+#: how many zoom levels keep a picture of the background (the plain edges zoomed in)
+BELOW_LEVELS = 3
 
 
 def _cost_text(a: Mapping[str, Any]) -> str:
@@ -116,12 +120,17 @@ class GraphEditorView(Gestures, QtWidgets.QGraphicsView):
                  session: Session | None = None) -> None:
         super().__init__(parent)
         self.document = document
-        self._scene = QtWidgets.QGraphicsScene(self)
+        self._scene = EdgeScene(self)
         # the default BSP index is kept: measured with 1,000 tasks / 2,000 edges it paints
         # faster than NoIndex both fitted (46 vs 57 ms) and at 1:1 (13 vs 19 ms), and a
         # drag step costs 7 ms against 18 ms
         self._scene.setItemIndexMethod(QtWidgets.QGraphicsScene.ItemIndexMethod.BspTreeIndex)
         self._scene.setBackgroundBrush(QtGui.QColor("#fbfcfd"))
+        #: the background (holding the plain edges of a big graph zoomed in, see EdgeScene)
+        #: as pictures of the view at the last zoom levels: a pan copies what stays in view
+        self._below_pictures = PictureCache(BELOW_LEVELS, 0.0, opaque=True)
+        self._scene.below_changed.connect(self._below_pictures.dirty)
+        self._scene.below_added.connect(self._on_below_added)
         self.setScene(self._scene)
         self.setRenderHints(QtGui.QPainter.RenderHint.Antialiasing | QtGui.QPainter.RenderHint.TextAntialiasing)
         self.setViewportUpdateMode(QtWidgets.QGraphicsView.ViewportUpdateMode.SmartViewportUpdate)
@@ -227,6 +236,7 @@ class GraphEditorView(Gestures, QtWidgets.QGraphicsView):
         self._syncing = True
         try:
             self._scene.clear()
+            self._below_pictures.clear()
             self._tasks.clear()
             self._edges.clear()
             self._anchors.clear()
@@ -295,7 +305,7 @@ class GraphEditorView(Gestures, QtWidgets.QGraphicsView):
                 if edge not in self._edges:
                     u, v = edge
                     a = nxg.edges[u, v]
-                    e = EdgeItem(self._end(u), self._end(v), route_points(a.get("route")))
+                    e = EdgeItem(self._end(u), self._end(v), route_points(a.get("route")), batched=lazy)
                     self._edges[edge] = e
                     self._update_edge_item(e, a)
                     self._scene.addItem(e)
@@ -341,7 +351,7 @@ class GraphEditorView(Gestures, QtWidgets.QGraphicsView):
             e.data_text = text
             u, v = e.edge
             e.setToolTip(f"{u} -> {v}\ndata {fmt_number(d)}")
-            e.update()
+            e.refresh()
 
     def _end(self, task: str) -> TaskItem | Anchor:
         """What an edge item ends at: the task's item, else an anchor where the task is."""
@@ -444,11 +454,10 @@ class GraphEditorView(Gestures, QtWidgets.QGraphicsView):
                 self._drop_items()
             if not ov.in_view:
                 ov.in_view = True
-                ov.update()
+                self._below_pictures.clear()
             return
         if ov.in_view:
             ov.in_view = False
-            ov.update()
         vis = self._visible_rect()
         if self._made is not None and self._made.contains(vis):
             return
@@ -458,8 +467,22 @@ class GraphEditorView(Gestures, QtWidgets.QGraphicsView):
             self._drop_items(self._made)
         self._make_items(self._made)
 
+    def _on_below_added(self, edges: list[EdgeItem]) -> None:
+        """Plain edges made (the view moved on): drawn over the background's picture."""
+        rect = QtCore.QRectF()
+        for e in edges:
+            rect = rect.united(e.sceneBoundingRect())
+        self._below_pictures.add(rect, lambda p, _r: self._scene.draw_edges(p, edges))
+
+    def drawBackground(self, painter: QtGui.QPainter, rect: QtCore.QRectF | QtCore.QRect) -> None:
+        if self._lazy and not self.overview_shown() and self._below_pictures.paint(
+                painter, QtCore.QRectF(rect), self.viewport().rect(), None, self._scene.drawBackground):
+            return
+        super().drawBackground(painter, rect)
+
     def paintEvent(self, event: QtGui.QPaintEvent) -> None:
         self._update_lod()
+        self._scene.flush_below()  # the plain edges changed since the last frame
         super().paintEvent(event)
 
     def scrollContentsBy(self, dx: int, dy: int) -> None:
@@ -964,7 +987,12 @@ class GraphEditorView(Gestures, QtWidgets.QGraphicsView):
         self._fitted = False
         s = self.transform().m11()
         factor = max(0.02 / s, min(8.0 / s, factor))
-        self.scale(factor, factor)
+        # the scroll bars move as the scale changes: no items for the places passed through
+        self._settling = True
+        try:
+            self.scale(factor, factor)
+        finally:
+            self._settling = False
         self._update_lod()
 
     def _on_scroll_bar_action(self, _action: int) -> None:
