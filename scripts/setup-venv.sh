@@ -24,6 +24,10 @@ if ! { .venv/bin/python -m pip install --upgrade pip && .venv/bin/python -m pip 
     echo "Install failed; the whole log is in $log" >&2
     exit 1
 fi
+# numba compiles each kernel the first time a process needs it (10-60 s on 2 cores) and caches it:
+# done here once, so that a user's first big graph does not wait for it mid-run
+echo "Compiling the placement kernels once (about half a minute)..." >&2
+.venv/bin/python -m model.algorithms.engines.warm || echo "(they will be compiled on first use instead)" >&2
 for e in ${extras//,/ }; do echo "$hash $e"; done >> "$stamp"
 sort -u -o "$stamp" "$stamp"
 echo "Installed." >&2
