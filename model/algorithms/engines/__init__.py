@@ -22,6 +22,7 @@
 ``ranks_kernel``        the task-by-task part of the upward-rank sweep compiled
 ``lookahead_kernel``    Lookahead's placement loop compiled
 ``lc_kernel``           linear clustering (LC) compiled
+``warm``                every kernel compiled once ahead of its first use (run by the install)
 ======================  =====================================================================
 
 The kernels are not imported from here: each engine imports its kernel only when
