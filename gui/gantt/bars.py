@@ -199,7 +199,7 @@ class GanttBarsItem(pg.GraphicsObject):  # type: ignore[misc]  # pyqtgraph ships
         self.x1 = np.maximum(np.asarray(x1, dtype=np.float64), self.x0)
         self.y = np.asarray(y, dtype=np.float64)
         self.h = np.asarray(h, dtype=np.float64)
-        self.labels = list(labels)
+        self.labels = labels if isinstance(labels, list) else list(labels)  # only read
         self._set_rows()
         self._moved(settled=True)
         self.visible_mask = None
@@ -228,6 +228,18 @@ class GanttBarsItem(pg.GraphicsObject):  # type: ignore[misc]  # pyqtgraph ships
         self._by_length = None
         self._settled = settled
         self._longest = float((self.x1 - self.x0).max()) if len(self.x0) else 0.0
+        self._extent: tuple[float, float, float, float] | None = None
+
+    def extent(self) -> tuple[float, float, float, float]:
+        """Where the bars are: earliest start, latest end, top and bottom edge (zeros without bars)."""
+        if self._extent is None:
+            if len(self.x0):
+                half = self.h / 2
+                self._extent = (float(self.x0.min()), float(self.x1.max()),
+                                float((self.y - half).min()), float((self.y + half).max()))
+            else:
+                self._extent = (0.0, 0.0, 0.0, 0.0)
+        return self._extent
 
     def _lane_index(self) -> _LaneIndex | None:
         """The lane index of a big chart at rest (``None``: small, or gliding)."""
@@ -257,7 +269,7 @@ class GanttBarsItem(pg.GraphicsObject):  # type: ignore[misc]  # pyqtgraph ships
         else:
             row = np.zeros(0, dtype=np.intp)
         first = np.full(rows.size, n, dtype=np.intp)
-        np.minimum.at(first, row, np.arange(n, dtype=np.intp))
+        first[row[::-1]] = np.arange(n - 1, -1, -1, dtype=np.intp)  # the last write wins: each row's first bar
         self.row = row
         self.row_y = self.y[first]
         self.row_h = self.h[first]
@@ -268,8 +280,10 @@ class GanttBarsItem(pg.GraphicsObject):  # type: ignore[misc]  # pyqtgraph ships
                          h=np.concatenate((self.h, self.h)))
 
     def _set_bounds(self, x0: np.ndarray, x1: np.ndarray, y: np.ndarray, h: np.ndarray | None = None) -> None:
-        h = self.h if h is None else h
-        if len(x0):
+        if x0 is self.x0 and h is None:
+            x_lo, x_hi, y_lo, y_hi = self.extent()
+        elif len(x0):
+            h = self.h if h is None else h
             x_lo, x_hi = float(x0.min()), float(x1.max())
             y_lo, y_hi = float((y - h / 2).min()), float((y + h / 2).max())
         else:
@@ -345,9 +359,8 @@ class GanttBarsItem(pg.GraphicsObject):  # type: ignore[misc]  # pyqtgraph ships
     def dataBounds(self, ax: int, frac: float = 1.0, orthoRange=None):
         if not len(self.x0):
             return None
-        if ax == 0:
-            return (float(self.x0.min()), float(self.x1.max()))
-        return (float((self.y - self.h / 2).min()), float((self.y + self.h / 2).max()))
+        x_lo, x_hi, y_lo, y_hi = self.extent()
+        return (x_lo, x_hi) if ax == 0 else (y_lo, y_hi)
 
     def shape(self) -> QtGui.QPainterPath:
         path = QtGui.QPainterPath()

@@ -179,6 +179,20 @@ def test_step_over_unsorted_repeated_event_times(qtbot):
     assert pb.time == 1.0
 
 
+def test_step_over_event_columns_handed_over_as_they_are(qtbot):
+    pb = Playback()
+    starts, finishes = np.array([4.0, 1.0, 6.0]), np.array([5.0, 3.0, 9.0])
+    pb.set_range(0.0, 10.0, event_columns=(np.array([2.0, 7.0]),))  # replaced before any step
+    pb.set_range(0.0, 10.0, events=[8.0], event_columns=(starts, finishes))
+    pb.rewind()
+    stops = []
+    for _ in range(8):
+        pb.step()
+        stops.append(pb.time)
+    assert stops == [1.0, 3.0, 4.0, 5.0, 6.0, 8.0, 9.0, 10.0]
+    assert starts.tolist() == [4.0, 1.0, 6.0] and finishes.tolist() == [5.0, 3.0, 9.0]  # not reordered
+
+
 def test_title_makespan_counts_a_trace_from_its_earliest_start(qtbot):
     trace = Schedule("trace", ["P1", "P2"], [Slot("a", "P1", -2.0, 3.0), Slot("b", "P2", 1.0, 6.5)])
     v = GanttView()
