@@ -20,7 +20,7 @@ import math
 from collections.abc import Callable, Container, Sequence
 from dataclasses import dataclass, field
 from operator import attrgetter
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -253,7 +253,9 @@ class GanttGeometry:
     lane_worker: list[tuple[int, str]]
     #: the transfers drawn, per schedule
     transfers: list[list[Transfer]]
-    #: the label of each bar (task id, or "source→target" for a transfer)
+    #: the label of each bar (task id, or "source→target" for a transfer); like the other
+    #: lists here only read (one schedule alone shares its slot list, and its task names
+    #: serve as :attr:`code_names` and :attr:`shown_tasks` too when none repeats)
     bar_task: list[str]
     bar_slot: list[Slot | None]
     bar_transfer: list[Transfer | None]
@@ -427,8 +429,14 @@ def gantt_geometry(schedules: Sequence[Schedule], graph: TaskGraph | None = None
         c_h.append(np.full(n, TASK_HEIGHT))
         c_sched.append(np.full(n, si, dtype=np.int64))
         c_worker.append(widx)
-        bar_task.extend(tasks)
-        bar_slot.extend(slots)
+        if len(schedules) == 1 and not transfers:
+            # the one schedule's task list as it is, and its own slot list (only read): a
+            # fresh list of a million slots costs every young collection a walk over them
+            bar_task = tasks
+            bar_slot = cast("list[Slot | None]", slots) if type(slots) is list else list(slots)
+        else:
+            bar_task.extend(tasks)
+            bar_slot.extend(slots)
         bar_transfer.extend([None] * n)
         ranges.append((offset, offset + n))
         if transfers:
@@ -464,10 +472,11 @@ def gantt_geometry(schedules: Sequence[Schedule], graph: TaskGraph | None = None
         return made[0]
 
     if graph is None and len(ranges) == 1 and ranges[0] == (0, len(bar_task)) and _distinct(bar_task):
-        # one schedule, a different task on every bar: the codes are the bar numbers
-        code_names = list(bar_task)
+        # one schedule, a different task on every bar: the codes are the bar numbers (the
+        # names in code order, and the shown ones, are the bars' list itself: only read)
+        code_names = bar_task
         bar_code = np.arange(len(bar_task), dtype=np.int64)
-        shown_tasks = list(code_names)
+        shown_tasks = bar_task
     else:
         code_names = list(graph.tasks) if graph is not None else []
         codes = _index(code_names)
