@@ -341,10 +341,20 @@ class GanttBarsItem(pg.GraphicsObject):  # type: ignore[misc]  # pyqtgraph ships
         """Index of the bar under data point ``(x, y)``, or ``None``."""
         if not len(self.x0):
             return None
-        m = (np.abs(self.y - y) <= self.h / 2) & (self.x0 - tol_x <= x) & (x <= self.x1 + tol_x)
-        if self.visible_mask is not None:
-            m &= self.visible_mask
-        idx = np.flatnonzero(m)
+        index = self._lane_index()
+        if index is not None:  # a big chart: only the bars of the rows at y that may reach x
+            near = QtCore.QRectF(QtCore.QPointF(x - tol_x, y), QtCore.QPointF(x + tol_x, y))
+            cand = index.gather(*index.in_view(self.row_y, self.row_h, near)[1:])
+            m = (np.abs(self.y[cand] - y) <= self.h[cand] / 2)
+            m &= (self.x0[cand] - tol_x <= x) & (x <= self.x1[cand] + tol_x)
+            if self.visible_mask is not None:
+                m &= self.visible_mask[cand]
+            idx = cand[m]
+        else:
+            m = (np.abs(self.y - y) <= self.h / 2) & (self.x0 - tol_x <= x) & (x <= self.x1 + tol_x)
+            if self.visible_mask is not None:
+                m &= self.visible_mask
+            idx = np.flatnonzero(m)
         if not idx.size:
             return None
         inside = idx[(self.x0[idx] <= x) & (x <= self.x1[idx])]

@@ -172,3 +172,30 @@ def test_the_image_of_cells_has_the_pixels_of_a_rectangle_per_cell(qtbot):
     p.end()
     assert np.array_equal(_pixels(got), _pixels(want))
     assert len(np.unique(_pixels(got))) == 7  # six colours and the background
+
+
+def test_the_bar_under_the_mouse_is_found_from_the_lane_index_as_among_every_bar(qtbot, monkeypatch):
+    v = _view(qtbot, _schedule(30_000, 5, seed=9, shuffled=True))
+    item = v.item
+    rng = np.random.default_rng(1)
+    xs = rng.uniform(float(item.x0.min()) - 5, float(item.x1.max()) + 5, 400)
+    ys = rng.uniform(-0.6, 4.6, 400)
+    tols = rng.choice([0.0, 0.3, 4.0], 400)
+
+    def hits() -> list[int | None]:
+        return [item.bar_at(float(x), float(y), float(t)) for x, y, t in zip(xs, ys, tols)]
+
+    fast = hits()
+    assert item._index is not None
+    with monkeypatch.context() as m:
+        m.setattr(bars_mod, "CELL_LIMIT", 10**12)
+        item._index = None
+        slow = hits()
+        assert item._index is None
+    assert fast == slow and sum(h is not None for h in fast) > 100
+    item.set_visible_mask(np.arange(len(item.x0)) % 3 > 0)
+    fast = hits()
+    with monkeypatch.context() as m:
+        m.setattr(bars_mod, "CELL_LIMIT", 10**12)
+        item._index = None
+        assert hits() == fast
