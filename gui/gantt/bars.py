@@ -636,12 +636,35 @@ class GanttBarsItem(pg.GraphicsObject):  # type: ignore[misc]  # pyqtgraph ships
         one image of a pixel per cell, each row stretched over its height (the same pixels
         as a filled rectangle per cell, for a fraction of the painter's calls)."""
         nrows, ncol = grid.shape
+        engine = p.paintEngine()
+        if engine is None or engine.type() != QtGui.QPaintEngine.Type.Raster:
+            # a vector file (SVG, PDF) or a recorded picture: rectangles, one per run of equal cells
+            self._paint_runs(p, grid, c0, row_top, row_h)
+            return
         lut = np.array([b.color().rgba() for b in self._brushes] + [0], dtype=np.uint32)
         pixels = np.ascontiguousarray(lut[grid])  # -1 picks the last entry: transparent
         image = QtGui.QImage(pixels.data, ncol, nrows, ncol * 4, QtGui.QImage.Format.Format_ARGB32)
         used = np.flatnonzero((grid >= 0).any(axis=1))
         for r, top, h in zip(used.tolist(), row_top[used].tolist(), row_h[used].tolist()):
             p.drawImage(QtCore.QRectF(c0, top, ncol, h), image, QtCore.QRectF(0, r, ncol, 1))
+
+    def _paint_runs(self, p: QtGui.QPainter, grid: np.ndarray, c0: int, row_top: np.ndarray,
+                    row_h: np.ndarray) -> None:
+        """:meth:`_paint_grid` as rectangles: the runs of equal cells in each row."""
+        ncol = grid.shape[1]
+        flat = grid.ravel()
+        new_run = np.ones(flat.size, dtype=bool)
+        new_run[1:] = flat[1:] != flat[:-1]
+        new_run[::ncol] = True
+        starts = np.flatnonzero(new_run)
+        ends = np.append(starts[1:], flat.size)
+        vals = flat[starts]
+        keep = vals >= 0
+        starts, ends, vals = starts[keep], ends[keep], vals[keep]
+        r = starts // ncol
+        X = (starts % ncol + c0).astype(np.float64)
+        W = (ends - starts).astype(np.float64)
+        self._draw_rects(p, X, row_top[r], W, row_h[r], vals, None)
 
     def _paint_arrows(self, p: QtGui.QPainter, sx, sy, dx, dy, vr) -> None:
         if not self.show_arrows or not len(self.arrow_a):

@@ -199,3 +199,29 @@ def test_the_bar_under_the_mouse_is_found_from_the_lane_index_as_among_every_bar
         m.setattr(bars_mod, "CELL_LIMIT", 10**12)
         item._index = None
         assert hits() == fast
+
+
+def test_a_vector_file_gets_what_the_binned_paint_gave_it(qtbot, monkeypatch):
+    from PySide6 import QtSvg
+
+    v = _view(qtbot, _schedule(30_000, 4, seed=6))
+
+    def svg() -> str:
+        buf = QtCore.QBuffer()
+        buf.open(QtCore.QIODevice.OpenModeFlag.WriteOnly)
+        gen = QtSvg.QSvgGenerator()
+        gen.setOutputDevice(buf)
+        gen.setSize(v.plot.size())
+        p = QtGui.QPainter(gen)
+        v.item._index = None
+        v.plot.render(p)
+        p.end()
+        return bytes(buf.data()).decode()
+
+    new = svg()
+    assert v.item.last_lod and v.item._index is not None and v.item.last_visible == 30_000
+    with monkeypatch.context() as m:
+        m.setattr(bars_mod, "CELL_LIMIT", 10**12)
+        old = svg()
+        assert v.item._index is None
+    assert "<image" not in new and new == old
