@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Callable, Container, Sequence
+from collections.abc import Callable, Container, Iterator, Sequence
 from dataclasses import dataclass, field
 from operator import attrgetter
 from typing import Any, cast
@@ -62,20 +62,26 @@ _CHUNK = 1 << 16
 
 def _column(fn: Callable[..., Any], items: Sequence[Any], dtype: type, default: Any = _NO_DEFAULT) -> npt.NDArray[Any]:
     """``np.fromiter(map(fn, items))`` (``fn(item, default)`` when given), chunk by chunk."""
-    n = len(items)
+    # one iterator read chunk by chunk (a slice per chunk would copy the items first)
+    it = map(fn, items) if default is _NO_DEFAULT else map(fn, items, itertools.repeat(default))
+    return _read(it, len(items), dtype)
+
+
+def _read(it: Iterator[Any], n: int, dtype: type) -> npt.NDArray[Any]:
+    """The ``n`` values of ``it`` as an array, read chunk by chunk."""
     out: npt.NDArray[Any] = np.empty(n, dtype=dtype)
     for lo in range(0, n, _CHUNK):
-        part = items[lo:lo + _CHUNK]
-        it = map(fn, part) if default is _NO_DEFAULT else map(fn, part, itertools.repeat(default))
-        out[lo:lo + len(part)] = np.fromiter(it, dtype=dtype, count=len(part))
+        m = min(_CHUNK, n - lo)
+        out[lo:lo + m] = np.fromiter(it, dtype=dtype, count=m)
     return out
 
 
 def _mapped(fn: Callable[[Any], Any], items: Sequence[Any]) -> list[Any]:
     """``list(map(fn, items))``, chunk by chunk."""
     out: list[Any] = []
-    for lo in range(0, len(items), _CHUNK):
-        out.extend(map(fn, items[lo:lo + _CHUNK]))
+    it = map(fn, items)
+    for _ in range(0, len(items), _CHUNK):
+        out.extend(itertools.islice(it, _CHUNK))
     return out
 
 
@@ -390,12 +396,12 @@ def gantt_geometry(schedules: Sequence[Schedule], graph: TaskGraph | None = None
             y += 0.5
         group_tops.append(y - 0.5)
         slots = s.slots
-        worker_names = _mapped(_WORKER, slots)
         workers = list(s.workers)
         windex = {w: j for j, w in enumerate(workers)}
-        try:
-            widx = _column(windex.__getitem__, worker_names, np.int64)
+        try:  # each slot's worker looked up as it is read (no list of a million names)
+            widx = _read(map(windex.__getitem__, map(_WORKER, slots)), len(slots), np.int64)
         except KeyError:  # slots on workers the schedule does not list: lanes after its own
+            worker_names = _mapped(_WORKER, slots)
             got = _column(windex.get, worker_names, np.int64, -1)
             for w in dict.fromkeys(worker_names[i] for i in np.flatnonzero(got < 0).tolist()):
                 windex[w] = len(workers)
