@@ -2,7 +2,7 @@
 
 Run: ``.venv/bin/python benchmarks/bench_gui.py [--part gantt|editor|layout|all] [--bars 100000]
 [--workers 16] [--tasks 1000 10000] [--kinds layered montage] [--positions no yes] [--before DIR]``.
-Prints tables. Gantt: first frame and median pan or zoom repaint (targets: 1,000,000 bars
+Prints tables. Gantt: first frame and median pan or zoom repaint, a replay step and a mouse move over every bar (targets: 1,000,000 bars
 first frame under 1 s, pan under 20 ms). Editor: open a layered graph without positions
 (so it is laid out) and with them (as the editor saves it), draw the first frame, then
 median wheel-zoom and pan repaints, fitted (zoomed out), the frame that zooms from the whole
@@ -67,6 +67,24 @@ def repaint_times(view, ranges, repeats: int = 1) -> list[float]:
                 app.processEvents()
             out.append((time.perf_counter() - t0) * 1000)
             assert item.paint_count > before, "the range change was not painted"
+    return out
+
+
+def step_times(view, steps) -> list[float]:
+    """Milliseconds from each call of ``steps`` (a replay seek, a mouse move) to the end of
+    the frame that shows it."""
+    app = QtWidgets.QApplication.instance()
+    vp, item = view.plot.viewport(), view.item
+    out = []
+    for step in steps:
+        before = item.paint_count
+        t0 = time.perf_counter()
+        step()
+        app.processEvents()
+        if item.paint_count == before:
+            vp.repaint()
+        out.append((time.perf_counter() - t0) * 1000)
+        assert item.paint_count > before, "the step was not painted"
     return out
 
 
@@ -330,6 +348,28 @@ def main() -> int:
     scenario("pan at 1/20 of the time", [(k * w / 10, k * w / 10 + w) for k in range(f)])
     w = end / 2000
     scenario("pan at 1/2000 (labels)", [(end / 3 + k * w / 10, end / 3 + k * w / 10 + w) for k in range(f)])
+
+    # everything in view again: a replay moving "now", and the mouse moving over the bars
+    from PySide6 import QtCore
+
+    view.view_box.setXRange(-0.05 * end, end * 1.05, padding=0)
+    repaint_times(view, [(-0.05 * end, end * 1.05)])
+
+    def steps_scenario(name: str, steps) -> None:
+        step_times(view, steps[:3])  # warm-up
+        ts = step_times(view, steps[3:])
+        rows.append((name, statistics.median(ts), float(np.percentile(ts, 90)), view.item.last_visible,
+                     "yes" if view.item.last_lod else "no"))
+
+    pb = view.playback
+    steps_scenario("replay step, all bars in view",
+                   [lambda t=t: pb.seek(t) for t in np.linspace(0.3 * end, 0.6 * end, f + 3)])
+    view.playback.seek(pb.end)
+    lanes = max(len(view.lanes), 1)
+    steps_scenario("mouse move, all bars in view",
+                   [lambda k=k: view._on_scene_mouse_moved(view.view_box.mapViewToScene(
+                       QtCore.QPointF(end * (0.2 + 0.6 * k / (f + 3)), (k * 7) % lanes)))
+                    for k in range(f + 3)])
 
     print(f"Gantt benchmark: {args.bars:,} bars on {args.workers} workers, 1400x800 offscreen, "
           f"{f} frames per scenario")
