@@ -251,11 +251,15 @@ class GanttBarsItem(pg.GraphicsObject):  # type: ignore[misc]  # pyqtgraph ships
         """Bars sharing a centre and height form a row (a lane, or a sub-row of a link lane):
         :attr:`row` of each bar, and each row's centre and height (its first bar's), rows in
         order of (centre, height)."""
-        # whole numbers held exactly in floats (below 2**53): no integer copies of every column
-        keys = np.rint(self.y * 1024.0)
-        keys *= float(1 << 20)
-        keys += np.rint(self.h * 1024.0)
+        # whole numbers held exactly in floats (below 2**53): no integer copies of every column;
+        # bars of one height (no transfer lanes) are told apart by their centre alone
+        keys = self.y * 1024.0
+        np.rint(keys, out=keys)
         n = len(keys)
+        if n and self.h.min() != self.h.max():
+            keys *= float(1 << 20)
+            hk = self.h * 1024.0
+            keys += np.rint(hk, out=hk)
         # a chart has few rows among many bars: the rows of a sample, completed by the bars
         # that are in none of them, instead of sorting every bar (np.unique: ~0.1 s a million)
         # (sampled at random places: a regular stride can step over lanes, e.g. 16 round-robin lanes)
