@@ -138,7 +138,6 @@ class _LaneIndex:
         return np.sort(self.order[pos])
 
 
-
 class GanttBarsItem(pg.GraphicsObject):  # type: ignore[misc]  # pyqtgraph ships no types
     """Every bar of a chart in one item, painted with culling and level of detail.
 
@@ -178,6 +177,8 @@ class GanttBarsItem(pg.GraphicsObject):  # type: ignore[misc]  # pyqtgraph ships
         #: the bars by length, longest first, and those lengths (made when a frame needs them)
         self._by_length: tuple[np.ndarray, np.ndarray] | None = None
         self._longest = 0.0
+        #: where the bars are (see :meth:`extent`), once computed
+        self._extent: tuple[float, float, float, float] | None = None
         self.paint_count = 0
         self.last_visible = 0
         self.last_lod = False
@@ -228,7 +229,7 @@ class GanttBarsItem(pg.GraphicsObject):  # type: ignore[misc]  # pyqtgraph ships
         self._by_length = None
         self._settled = settled
         self._longest = float((self.x1 - self.x0).max()) if len(self.x0) else 0.0
-        self._extent: tuple[float, float, float, float] | None = None
+        self._extent = None
 
     def extent(self) -> tuple[float, float, float, float]:
         """Where the bars are: earliest start, latest end, top and bottom edge (zeros without bars)."""
@@ -482,7 +483,7 @@ class GanttBarsItem(pg.GraphicsObject):  # type: ignore[misc]  # pyqtgraph ships
         p.save()
         p.resetTransform()
         if cells is not None and index is not None:
-            self._paint_cells(p, index, *cells, vr, sx, dx, sy, dy)
+            self._paint_cells(p, index, *cells, idx, vr, sx, dx, sy, dy)
         x0v, x1v = (self.x0, self.x1) if m is None else (self.x0[idx], self.x1[idx])
         X0 = x0v * sx + dx
         X1 = x1v * sx + dx
@@ -558,10 +559,12 @@ class GanttBarsItem(pg.GraphicsObject):  # type: ignore[misc]  # pyqtgraph ships
         return np.sort(cand[keep])
 
     def _paint_cells(self, p: QtGui.QPainter, index: _LaneIndex, rows: np.ndarray, lo: np.ndarray,
-                     hi: np.ndarray, vr: QtCore.QRectF, sx: float, dx: float, sy: float, dy: float) -> None:
+                     hi: np.ndarray, wide: np.ndarray, vr: QtCore.QRectF, sx: float, dx: float, sy: float,
+                     dy: float) -> None:
         """Bars under two pixels wide in a view of many: one cell per (row, pixel column)
         coloured as the last such bar starting in that column (as :meth:`_paint_binned`),
-        found by searching each row's sorted starts for the columns' edges."""
+        found by searching each row's sorted starts for the columns' edges (``rows``, ``lo``,
+        ``hi``: :meth:`_LaneIndex.in_view`; ``wide``: the bars in view drawn as rectangles)."""
         c_lo = math.floor(vr.left() * sx + dx)
         c_hi = math.floor(vr.right() * sx + dx)
         ncol = c_hi - c_lo + 1
@@ -577,7 +580,6 @@ class GanttBarsItem(pg.GraphicsObject):  # type: ignore[misc]  # pyqtgraph ships
         end[:, -1] = hi
         first, last = end[:, :-1], end[:, 1:] - 1
         full = last >= first
-        wide = self._wide_in_view(vr, sx, dx)
         if not index.in_time_order:
             # a cell shows its last bar in bar order: the greatest bar number among its bars
             # (the bars two pixels wide or more drawn as rectangles left out)
