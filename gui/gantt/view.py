@@ -230,6 +230,10 @@ class GanttView(QtWidgets.QWidget):
         # times print as people read them ("10,990"), never SI-rescaled ("(x0.001)")
         p.plot = pg.PlotWidget(background="w", axisItems={"bottom": HumanAxisItem("bottom")})
         p.plot.setVisible(False)
+        # repaint the one rectangle around what changed: a replay step moves the "now" line and
+        # refills the bars, and the region of both as several rectangles made each of the time
+        # grid's lines a clipped draw (4-8 ms a step against 0.3 ms)
+        p.plot.setViewportUpdateMode(QtWidgets.QGraphicsView.ViewportUpdateMode.BoundingRectViewportUpdate)
         p.plot_item = p.plot.getPlotItem()
         p.plot_item.hideButtons()
         p.plot_item.setMenuEnabled(False)

@@ -386,3 +386,31 @@ def test_the_worker_legend_says_how_many_workers_it_leaves_out(qtbot):
     v.set_colour_mode("worker")
     texts = [t for _c, t in v.legend_entries()]
     assert texts[:LEGEND_LIMIT] == workers[:LEGEND_LIMIT] and texts[LEGEND_LIMIT] == "… 3 more"
+
+
+def test_a_replay_step_repaints_the_chart_as_one_rectangle(qtbot, monkeypatch):
+    # the "now" line moving and the bars refilling: as several rectangles, every line of the
+    # time grid was drawn clipped to each (4-8 ms a step at a million bars)
+    from gui.gantt import grid
+
+    clips: list[int] = []
+    real = grid.TimeGrid.paint
+
+    def spy(self, p, *args):
+        clips.append(p.paintEngine().systemClip().rectCount())
+        real(self, p, *args)
+
+    monkeypatch.setattr(grid.TimeGrid, "paint", spy)
+    s = Schedule("m", ["P1", "P2"], [Slot(f"t{i}", f"P{i % 2 + 1}", float(i), i + 1.5) for i in range(40)])
+    v = GanttView()
+    qtbot.addWidget(v)
+    v.resize(900, 400)
+    v.set_schedule(s)
+    v.show()
+    qtbot.waitExposed(v)
+    QtWidgets.QApplication.processEvents()
+    clips.clear()
+    for t in (10.0, 12.5, 15.0):
+        v.playback.seek(t)
+        QtWidgets.QApplication.processEvents()
+    assert len(clips) >= 3 and set(clips) == {1}
