@@ -17,10 +17,10 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Callable, Container, Sequence
+from collections.abc import Callable, Container, Iterator, Sequence
 from dataclasses import dataclass, field
 from operator import attrgetter
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -62,20 +62,26 @@ _CHUNK = 1 << 16
 
 def _column(fn: Callable[..., Any], items: Sequence[Any], dtype: type, default: Any = _NO_DEFAULT) -> npt.NDArray[Any]:
     """``np.fromiter(map(fn, items))`` (``fn(item, default)`` when given), chunk by chunk."""
-    n = len(items)
+    # one iterator read chunk by chunk (a slice per chunk would copy the items first)
+    it = map(fn, items) if default is _NO_DEFAULT else map(fn, items, itertools.repeat(default))
+    return _read(it, len(items), dtype)
+
+
+def _read(it: Iterator[Any], n: int, dtype: type) -> npt.NDArray[Any]:
+    """The ``n`` values of ``it`` as an array, read chunk by chunk."""
     out: npt.NDArray[Any] = np.empty(n, dtype=dtype)
     for lo in range(0, n, _CHUNK):
-        part = items[lo:lo + _CHUNK]
-        it = map(fn, part) if default is _NO_DEFAULT else map(fn, part, itertools.repeat(default))
-        out[lo:lo + len(part)] = np.fromiter(it, dtype=dtype, count=len(part))
+        m = min(_CHUNK, n - lo)
+        out[lo:lo + m] = np.fromiter(it, dtype=dtype, count=m)
     return out
 
 
 def _mapped(fn: Callable[[Any], Any], items: Sequence[Any]) -> list[Any]:
     """``list(map(fn, items))``, chunk by chunk."""
     out: list[Any] = []
-    for lo in range(0, len(items), _CHUNK):
-        out.extend(map(fn, items[lo:lo + _CHUNK]))
+    it = map(fn, items)
+    for _ in range(0, len(items), _CHUNK):
+        out.extend(itertools.islice(it, _CHUNK))
     return out
 
 
@@ -253,7 +259,9 @@ class GanttGeometry:
     lane_worker: list[tuple[int, str]]
     #: the transfers drawn, per schedule
     transfers: list[list[Transfer]]
-    #: the label of each bar (task id, or "source→target" for a transfer)
+    #: the label of each bar (task id, or "source→target" for a transfer); like the other
+    #: lists here only read (one schedule alone shares its slot list, and its task names
+    #: serve as :attr:`code_names` and :attr:`shown_tasks` too when none repeats)
     bar_task: list[str]
     bar_slot: list[Slot | None]
     bar_transfer: list[Transfer | None]
@@ -388,12 +396,12 @@ def gantt_geometry(schedules: Sequence[Schedule], graph: TaskGraph | None = None
             y += 0.5
         group_tops.append(y - 0.5)
         slots = s.slots
-        worker_names = _mapped(_WORKER, slots)
         workers = list(s.workers)
         windex = {w: j for j, w in enumerate(workers)}
-        try:
-            widx = _column(windex.__getitem__, worker_names, np.int64)
+        try:  # each slot's worker looked up as it is read (no list of a million names)
+            widx = _read(map(windex.__getitem__, map(_WORKER, slots)), len(slots), np.int64)
         except KeyError:  # slots on workers the schedule does not list: lanes after its own
+            worker_names = _mapped(_WORKER, slots)
             got = _column(windex.get, worker_names, np.int64, -1)
             for w in dict.fromkeys(worker_names[i] for i in np.flatnonzero(got < 0).tolist()):
                 windex[w] = len(workers)
@@ -427,8 +435,14 @@ def gantt_geometry(schedules: Sequence[Schedule], graph: TaskGraph | None = None
         c_h.append(np.full(n, TASK_HEIGHT))
         c_sched.append(np.full(n, si, dtype=np.int64))
         c_worker.append(widx)
-        bar_task.extend(tasks)
-        bar_slot.extend(slots)
+        if len(schedules) == 1 and not transfers:
+            # the one schedule's task list as it is, and its own slot list (only read): a
+            # fresh list of a million slots costs every young collection a walk over them
+            bar_task = tasks
+            bar_slot = cast("list[Slot | None]", slots) if type(slots) is list else list(slots)
+        else:
+            bar_task.extend(tasks)
+            bar_slot.extend(slots)
         bar_transfer.extend([None] * n)
         ranges.append((offset, offset + n))
         if transfers:
@@ -464,10 +478,11 @@ def gantt_geometry(schedules: Sequence[Schedule], graph: TaskGraph | None = None
         return made[0]
 
     if graph is None and len(ranges) == 1 and ranges[0] == (0, len(bar_task)) and _distinct(bar_task):
-        # one schedule, a different task on every bar: the codes are the bar numbers
-        code_names = list(bar_task)
+        # one schedule, a different task on every bar: the codes are the bar numbers (the
+        # names in code order, and the shown ones, are the bars' list itself: only read)
+        code_names = bar_task
         bar_code = np.arange(len(bar_task), dtype=np.int64)
-        shown_tasks = list(code_names)
+        shown_tasks = bar_task
     else:
         code_names = list(graph.tasks) if graph is not None else []
         codes = _index(code_names)

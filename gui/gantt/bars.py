@@ -21,13 +21,17 @@ try:  # the fast path pyqtgraph's own BarGraphItem uses: QRectF arrays backed by
 except ImportError:  # pragma: no cover - older / newer pyqtgraph
     _PrimitiveArray = None
 
-__all__ = ["ARROW_LIMIT", "LABEL_LIMIT", "LOD_LIMIT", "MOVED_COLOUR", "PIN_COLOUR", "GanttBarsItem"]
+__all__ = ["ARROW_LIMIT", "CELL_LIMIT", "LABEL_LIMIT", "LOD_LIMIT", "MOVED_COLOUR", "PIN_COLOUR", "GanttBarsItem"]
 
 #: beyond this many visible bars, sub-2-pixel bars are binned per pixel column
 LOD_LIMIT = 3000
 #: draw labels only when at most this many bars are visible
 LABEL_LIMIT = 2500
 ARROW_LIMIT = 20000
+#: beyond this many bars in view (of a chart with more bars than this), the bars narrower
+#: than two pixels are found lane by lane and pixel column by pixel column from each lane's
+#: sorted starts: a frame costs a search per lane and column, not passes over every bar
+CELL_LIMIT = 10_000
 #: outline of a bar placed by hand, and the pin head of a pinned task's bar
 MOVED_COLOUR = QtGui.QColor("#e8590c")
 PIN_COLOUR = QtGui.QColor("#c2255c")
@@ -56,6 +60,82 @@ def _distinct_sorted(a: np.ndarray) -> np.ndarray:
     ``numpy.ma``, which a first frame would pay)."""
     a = np.sort(a)
     return a[np.concatenate(([True], a[1:] != a[:-1]))] if a.size else a
+
+
+class _LaneIndex:
+    """The bars of each row (lane or sub-row) sorted by start, for the frames with many bars in view.
+
+    ``order`` lists the bars row by row (rows in :attr:`GanttBarsItem.row` order), each row's
+    bars by start (a tie keeps bar order); row ``r`` is ``order[starts[r]:starts[r + 1]]``.
+    ``x0`` are their starts in that order, ``reach`` the running maximum of their ends within
+    the row (a bar at position ``j`` or before ends at ``reach[j]`` at the latest).
+    """
+
+    def __init__(self, x0: np.ndarray, x1: np.ndarray, row: np.ndarray, nrows: int) -> None:
+        n = len(x0)
+        # rows are few small numbers: a stable radix sort of 16-bit keys (13 ms a million),
+        # then by start only if some row is not in time order already (a lexsort: 65 ms)
+        keys = row.astype(np.uint16) if nrows <= 1 << 16 else row
+        order = np.argsort(keys, kind="stable")
+        sx0 = x0[order]
+        counts = np.bincount(row, minlength=nrows)
+        self.starts = np.zeros(nrows + 1, dtype=np.intp)
+        np.cumsum(counts, out=self.starts[1:])
+        back = sx0[1:] < sx0[:-1]
+        cut = self.starts[1:-1]
+        back[cut[(cut > 0) & (cut < n)] - 1] = False  # a row's first bar may start before the previous row's last
+        #: whether each row's bars are in time order already: then the last bar of a row
+        #: starting in a pixel column is also its last bar in bar order
+        self.in_time_order = not back.any()
+        if not self.in_time_order:
+            order = np.lexsort((x0, row))
+            sx0 = x0[order]
+        self.order = order
+        self.x0 = sx0
+        reach = x1[order]
+        for r in range(nrows):
+            lo, hi = self.starts[r], self.starts[r + 1]
+            if hi - lo > 1:
+                np.maximum.accumulate(reach[lo:hi], out=reach[lo:hi])
+        self.reach = reach
+        self.n = n
+        self._where: np.ndarray | None = None
+
+    @property
+    def where(self) -> np.ndarray:
+        """The position of each bar in :attr:`order` (made on first use)."""
+        if self._where is None:
+            self._where = np.empty(self.n, dtype=np.intp)
+            self._where[self.order] = np.arange(self.n, dtype=np.intp)
+        return self._where
+
+    def in_view(self, row_y: np.ndarray, row_h: np.ndarray, vr: QtCore.QRectF) -> tuple[np.ndarray, ...]:
+        """The rows crossing the view, and per row the positions ``lo .. hi - 1`` of the bars
+        that may be in it (those starting at or before its right edge, from the first one
+        whose row reaches its left edge: a bar among them can end before the left edge
+        only when a longer bar before it in its row does not)."""
+        tol = 1e-3  # the bars of a row share centre and height to 1/1024 of a lane
+        half = row_h / 2
+        rows = np.flatnonzero((row_y + half >= vr.top() - tol) & (row_y - half <= vr.bottom() + tol))
+        lo = np.empty(len(rows), dtype=np.intp)
+        hi = np.empty(len(rows), dtype=np.intp)
+        left, right = vr.left(), vr.right()
+        for j, r in enumerate(rows.tolist()):
+            a, b = int(self.starts[r]), int(self.starts[r + 1])
+            lo[j] = a + int(np.searchsorted(self.reach[a:b], left, "left"))
+            hi[j] = max(int(lo[j]), a + int(np.searchsorted(self.x0[a:b], right, "right")))
+        return rows, lo, hi
+
+    def gather(self, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+        """The bars at positions ``lo[j] .. hi[j] - 1`` of every row, in bar order."""
+        lengths = hi - lo
+        total = int(lengths.sum())
+        if not total:
+            return np.zeros(0, dtype=np.intp)
+        # one arange shifted per run: position = run start + offset within the run
+        shift = np.repeat(lo - (np.cumsum(lengths) - lengths), lengths)
+        pos = np.arange(total, dtype=np.intp) + shift
+        return np.sort(self.order[pos])
 
 
 class GanttBarsItem(pg.GraphicsObject):  # type: ignore[misc]  # pyqtgraph ships no types
@@ -90,6 +170,15 @@ class GanttBarsItem(pg.GraphicsObject):  # type: ignore[misc]  # pyqtgraph ships
         self._bounds = QtCore.QRectF()
         self._rects = _PrimitiveArray(QtCore.QRectF, 4) if _PrimitiveArray is not None else None
         self._lines = _PrimitiveArray(QtCore.QLineF, 4) if _PrimitiveArray is not None else None
+        #: the bars sorted lane by lane (see :class:`_LaneIndex`), made on the first frame that needs it
+        self._index: _LaneIndex | None = None
+        #: whether the bars are at rest (not in a glide): only then is the index made
+        self._settled = True
+        #: the bars by length, longest first, and those lengths (made when a frame needs them)
+        self._by_length: tuple[np.ndarray, np.ndarray] | None = None
+        self._longest = 0.0
+        #: where the bars are (see :meth:`extent`), once computed
+        self._extent: tuple[float, float, float, float] | None = None
         self.paint_count = 0
         self.last_visible = 0
         self.last_lod = False
@@ -111,8 +200,9 @@ class GanttBarsItem(pg.GraphicsObject):  # type: ignore[misc]  # pyqtgraph ships
         self.x1 = np.maximum(np.asarray(x1, dtype=np.float64), self.x0)
         self.y = np.asarray(y, dtype=np.float64)
         self.h = np.asarray(h, dtype=np.float64)
-        self.labels = list(labels)
+        self.labels = labels if isinstance(labels, list) else list(labels)  # only read
         self._set_rows()
+        self._moved(settled=True)
         self.visible_mask = None
         self.highlights = {}
         self.arrow_a = self.arrow_b = np.zeros(0, dtype=np.int64)
@@ -127,20 +217,50 @@ class GanttBarsItem(pg.GraphicsObject):  # type: ignore[misc]  # pyqtgraph ships
         self.x0 = np.asarray(x0, dtype=np.float64)
         self.x1 = np.maximum(np.asarray(x1, dtype=np.float64), self.x0)
         self.y = np.asarray(y, dtype=np.float64)
+        self._moved(settled=settle)
         if settle:
             self._set_rows()
             self._set_bounds(self.x0, self.x1, self.y)
         self.update()
 
+    def _moved(self, *, settled: bool) -> None:
+        """The bars changed place: the lane index and the lengths are made again when needed."""
+        self._index = None
+        self._by_length = None
+        self._settled = settled
+        self._longest = float((self.x1 - self.x0).max()) if len(self.x0) else 0.0
+        self._extent = None
+
+    def extent(self) -> tuple[float, float, float, float]:
+        """Where the bars are: earliest start, latest end, top and bottom edge (zeros without bars)."""
+        if self._extent is None:
+            if len(self.x0):
+                half = self.h / 2
+                self._extent = (float(self.x0.min()), float(self.x1.max()),
+                                float((self.y - half).min()), float((self.y + half).max()))
+            else:
+                self._extent = (0.0, 0.0, 0.0, 0.0)
+        return self._extent
+
+    def _lane_index(self) -> _LaneIndex | None:
+        """The lane index of a big chart at rest (``None``: small, or gliding)."""
+        if self._index is None and self._settled and len(self.x0) > CELL_LIMIT:
+            self._index = _LaneIndex(self.x0, self.x1, self.row, len(self.row_y))
+        return self._index
+
     def _set_rows(self) -> None:
         """Bars sharing a centre and height form a row (a lane, or a sub-row of a link lane):
         :attr:`row` of each bar, and each row's centre and height (its first bar's), rows in
         order of (centre, height)."""
-        # whole numbers held exactly in floats (below 2**53): no integer copies of every column
-        keys = np.rint(self.y * 1024.0)
-        keys *= float(1 << 20)
-        keys += np.rint(self.h * 1024.0)
+        # whole numbers held exactly in floats (below 2**53): no integer copies of every column;
+        # bars of one height (no transfer lanes) are told apart by their centre alone
+        keys = self.y * 1024.0
+        np.rint(keys, out=keys)
         n = len(keys)
+        if n and self.h.min() != self.h.max():
+            keys *= float(1 << 20)
+            hk = self.h * 1024.0
+            keys += np.rint(hk, out=hk)
         # a chart has few rows among many bars: the rows of a sample, completed by the bars
         # that are in none of them, instead of sorting every bar (np.unique: ~0.1 s a million)
         # (sampled at random places: a regular stride can step over lanes, e.g. 16 round-robin lanes)
@@ -154,7 +274,7 @@ class GanttBarsItem(pg.GraphicsObject):  # type: ignore[misc]  # pyqtgraph ships
         else:
             row = np.zeros(0, dtype=np.intp)
         first = np.full(rows.size, n, dtype=np.intp)
-        np.minimum.at(first, row, np.arange(n, dtype=np.intp))
+        first[row[::-1]] = np.arange(n - 1, -1, -1, dtype=np.intp)  # the last write wins: each row's first bar
         self.row = row
         self.row_y = self.y[first]
         self.row_h = self.h[first]
@@ -165,8 +285,10 @@ class GanttBarsItem(pg.GraphicsObject):  # type: ignore[misc]  # pyqtgraph ships
                          h=np.concatenate((self.h, self.h)))
 
     def _set_bounds(self, x0: np.ndarray, x1: np.ndarray, y: np.ndarray, h: np.ndarray | None = None) -> None:
-        h = self.h if h is None else h
-        if len(x0):
+        if x0 is self.x0 and h is None:
+            x_lo, x_hi, y_lo, y_hi = self.extent()
+        elif len(x0):
+            h = self.h if h is None else h
             x_lo, x_hi = float(x0.min()), float(x1.max())
             y_lo, y_hi = float((y - h / 2).min()), float((y + h / 2).max())
         else:
@@ -224,10 +346,20 @@ class GanttBarsItem(pg.GraphicsObject):  # type: ignore[misc]  # pyqtgraph ships
         """Index of the bar under data point ``(x, y)``, or ``None``."""
         if not len(self.x0):
             return None
-        m = (np.abs(self.y - y) <= self.h / 2) & (self.x0 - tol_x <= x) & (x <= self.x1 + tol_x)
-        if self.visible_mask is not None:
-            m &= self.visible_mask
-        idx = np.flatnonzero(m)
+        index = self._lane_index()
+        if index is not None:  # a big chart: only the bars of the rows at y that may reach x
+            near = QtCore.QRectF(QtCore.QPointF(x - tol_x, y), QtCore.QPointF(x + tol_x, y))
+            cand = index.gather(*index.in_view(self.row_y, self.row_h, near)[1:])
+            m = (np.abs(self.y[cand] - y) <= self.h[cand] / 2)
+            m &= (self.x0[cand] - tol_x <= x) & (x <= self.x1[cand] + tol_x)
+            if self.visible_mask is not None:
+                m &= self.visible_mask[cand]
+            idx = cand[m]
+        else:
+            m = (np.abs(self.y - y) <= self.h / 2) & (self.x0 - tol_x <= x) & (x <= self.x1 + tol_x)
+            if self.visible_mask is not None:
+                m &= self.visible_mask
+            idx = np.flatnonzero(m)
         if not idx.size:
             return None
         inside = idx[(self.x0[idx] <= x) & (x <= self.x1[idx])]
@@ -242,9 +374,8 @@ class GanttBarsItem(pg.GraphicsObject):  # type: ignore[misc]  # pyqtgraph ships
     def dataBounds(self, ax: int, frac: float = 1.0, orthoRange=None):
         if not len(self.x0):
             return None
-        if ax == 0:
-            return (float(self.x0.min()), float(self.x1.max()))
-        return (float((self.y - self.h / 2).min()), float((self.y + self.h / 2).max()))
+        x_lo, x_hi, y_lo, y_hi = self.extent()
+        return (x_lo, x_hi) if ax == 0 else (y_lo, y_hi)
 
     def shape(self) -> QtGui.QPainterPath:
         path = QtGui.QPainterPath()
@@ -305,37 +436,60 @@ class GanttBarsItem(pg.GraphicsObject):  # type: ignore[misc]  # pyqtgraph ships
         sx, sy, dx, dy = t.m11(), t.m22(), t.dx(), t.dy()
         if sx == 0 or sy == 0 or t.m12() != 0 or t.m21() != 0:
             return
-        # cull: whole-array tests only for the sides the view cuts (a pan with every bar in
-        # view, or the full height of the chart, skips them)
-        b = self._bounds
-        m: np.ndarray | None = None
-        if vr.left() > b.left():
-            m = self.x1 >= vr.left()
-        if vr.right() < b.right():
-            m = (self.x0 <= vr.right()) if m is None else m & (self.x0 <= vr.right())
-        if vr.top() > b.top() or vr.bottom() < b.bottom():
-            half = self.h / 2
-            my = (self.y + half >= vr.top()) & (self.y - half <= vr.bottom())
-            m = my if m is None else m & my
-        if self.visible_mask is not None:
-            m = self.visible_mask if m is None else m & self.visible_mask
-        idx = np.arange(n) if m is None else np.flatnonzero(m)
-        self.last_visible = len(idx)
-        if not len(idx):
-            return
         # device pixels per view pixel: 1 on screen, the scale factor when exported
         dt = self.deviceTransform_()
         ratio = abs(sx / dt.m11()) if dt is not None and dt.m11() else 1.0
+        now = self.now
+        k = self._k
+        index = self._lane_index() if sx > 0 else None
+        cells: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+        if index is not None:
+            # the bars in view, lane by lane, from the lanes' sorted starts (no pass over every bar)
+            rows, lo, hi = index.in_view(self.row_y, self.row_h, vr)
+            count = int((hi - lo).sum())
+            if count > CELL_LIMIT and self.visible_mask is None:
+                self.last_visible = count
+                cells = (rows, lo, hi)
+                idx = self._wide_in_view(vr, sx, dx)
+            else:
+                idx = index.gather(lo, hi)
+                keep = (self.x1[idx] >= vr.left()) & (self.x0[idx] <= vr.right())
+                half = self.h[idx] / 2
+                keep &= (self.y[idx] + half >= vr.top()) & (self.y[idx] - half <= vr.bottom())
+                if self.visible_mask is not None:
+                    keep &= self.visible_mask[idx]
+                idx = idx[keep]
+                self.last_visible = len(idx)
+            m: np.ndarray | None = idx
+        else:
+            # cull: whole-array tests only for the sides the view cuts (a pan with every bar in
+            # view, or the full height of the chart, skips them)
+            b = self._bounds
+            m = None
+            if vr.left() > b.left():
+                m = self.x1 >= vr.left()
+            if vr.right() < b.right():
+                m = (self.x0 <= vr.right()) if m is None else m & (self.x0 <= vr.right())
+            if vr.top() > b.top() or vr.bottom() < b.bottom():
+                half = self.h / 2
+                my = (self.y + half >= vr.top()) & (self.y - half <= vr.bottom())
+                m = my if m is None else m & my
+            if self.visible_mask is not None:
+                m = self.visible_mask if m is None else m & self.visible_mask
+            idx = np.arange(n) if m is None else np.flatnonzero(m)
+            self.last_visible = len(idx)
+        if not len(idx) and cells is None:
+            return
         p.save()
         p.resetTransform()
+        if cells is not None and index is not None:
+            self._paint_cells(p, index, *cells, idx, vr, sx, dx, sy, dy)
         x0v, x1v = (self.x0, self.x1) if m is None else (self.x0[idx], self.x1[idx])
         X0 = x0v * sx + dx
         X1 = x1v * sx + dx
         if sx < 0:
             X0, X1 = X1, X0
         col = self.colour if m is None else self.colour[idx]
-        k = self._k
-        now = self.now
         if now is not None:
             nowx = now * sx + dx
             done = x1v <= now
@@ -345,9 +499,9 @@ class GanttBarsItem(pg.GraphicsObject):  # type: ignore[misc]  # pyqtgraph ships
             done = np.ones(len(idx), dtype=bool)
             started = done
 
-        lod = len(idx) > LOD_LIMIT
+        lod = cells is not None or len(idx) > LOD_LIMIT
         self.last_lod = lod
-        if lod:
+        if lod and cells is None:
             small = (X1 - X0) < 2.0
             if small.any():
                 rows = self.row if m is None else self.row[idx]
@@ -386,8 +540,86 @@ class GanttBarsItem(pg.GraphicsObject):  # type: ignore[misc]  # pyqtgraph ships
             self._paint_labels(p, idx, X0, Yt, W, Hh, col, done | (now is None), ratio)
         p.restore()
 
+    def _wide_in_view(self, vr: QtCore.QRectF, sx: float, dx: float) -> np.ndarray:
+        """The bars in view two pixels wide or more, in bar order (found among the longest
+        bars: in a view of many bars they are few or none)."""
+        if self._longest * sx < 1.999:
+            return np.zeros(0, dtype=np.intp)
+        if self._by_length is None:
+            by = np.argsort(self.x0 - self.x1, kind="stable")  # longest first
+            self._by_length = (by, (self.x1 - self.x0)[by])
+        by, length = self._by_length
+        # a bar's width in pixels is its length times sx, to rounding: test the exact width below
+        cand = by[: int(np.searchsorted(-length, -1.999 / sx, "right"))]
+        x0, x1 = self.x0[cand], self.x1[cand]
+        half = self.h[cand] / 2
+        keep = (x1 >= vr.left()) & (x0 <= vr.right())
+        keep &= (self.y[cand] + half >= vr.top()) & (self.y[cand] - half <= vr.bottom())
+        keep &= (x1 * sx + dx) - (x0 * sx + dx) >= 2.0
+        return np.sort(cand[keep])
+
+    def _paint_cells(self, p: QtGui.QPainter, index: _LaneIndex, rows: np.ndarray, lo: np.ndarray,
+                     hi: np.ndarray, wide: np.ndarray, vr: QtCore.QRectF, sx: float, dx: float, sy: float,
+                     dy: float) -> None:
+        """Bars under two pixels wide in a view of many: one cell per (row, pixel column)
+        coloured as the last such bar starting in that column (as :meth:`_paint_binned`),
+        found by searching each row's sorted starts for the columns' edges (``rows``, ``lo``,
+        ``hi``: :meth:`_LaneIndex.in_view`; ``wide``: the bars in view drawn as rectangles)."""
+        c_lo = math.floor(vr.left() * sx + dx)
+        c_hi = math.floor(vr.right() * sx + dx)
+        ncol = c_hi - c_lo + 1
+        if ncol <= 0 or not len(rows):
+            return
+        edges = (np.arange(c_lo, c_hi + 2, dtype=np.float64) - dx) / sx
+        # end[j, c]: the first position of row j past the bars starting in column c_lo + c
+        end = np.empty((len(rows), ncol + 1), dtype=np.intp)
+        for j, r in enumerate(rows.tolist()):
+            a, b = int(index.starts[r]), int(index.starts[r + 1])
+            end[j] = a + np.searchsorted(index.x0[a:b], edges, "left")
+        np.clip(end, lo[:, None], hi[:, None], out=end)
+        end[:, -1] = hi
+        first, last = end[:, :-1], end[:, 1:] - 1
+        full = last >= first
+        if not index.in_time_order:
+            # a cell shows its last bar in bar order: the greatest bar number among its bars
+            # (the bars two pixels wide or more drawn as rectangles left out)
+            bar_of = index.order.copy() if len(wide) else index.order
+            if len(wide):
+                bar_of[index.where[wide]] = -1
+            top = np.full(full.shape, -1, dtype=np.intp)
+            for j in range(len(rows)):
+                a, b = int(lo[j]), int(hi[j])
+                cut = np.flatnonzero(full[j])
+                if b > a and len(cut):
+                    top[j, cut] = np.maximum.reduceat(bar_of[a:b], end[j, cut] - a)
+            full = top >= 0
+            bar = top[full]
+        elif len(wide):
+            # a cell's last bar wider than two pixels is drawn as a rectangle: step back past it
+            is_wide = np.zeros(index.n, dtype=bool)
+            is_wide[index.where[wide]] = True
+            todo = np.flatnonzero(full.ravel())
+            lastf, firstf, fullf = last.ravel(), first.ravel(), full.ravel()
+            while len(todo):
+                todo = todo[is_wide[lastf[todo]]]
+                lastf[todo] -= 1
+                gone = lastf[todo] < firstf[todo]
+                fullf[todo[gone]] = False
+                todo = todo[~gone]
+            bar = index.order[last[full]]
+        else:
+            bar = index.order[last[full]]
+        val = self.colour[bar]
+        if self.now is not None:
+            val = np.where(self.x1[bar] <= self.now, val, val + self._k)
+        grid = np.full(full.shape, -1, dtype=np.int64)
+        grid[full] = val
+        row_h = self.row_h[rows] * abs(sy)
+        row_top = self.row_y[rows] * sy + dy - row_h / 2
+        self._paint_grid(p, grid, c_lo, row_top, row_h)
+
     def _paint_binned(self, p: QtGui.QPainter, X0, rows, cidx, sy, dy) -> None:
-        """Bars under two pixels wide: one cell per (row, pixel column), merged into runs."""
+        """Bars under two pixels wide: one cell per (row, pixel column), the last bar starting in it."""
         used = np.flatnonzero(np.bincount(rows, minlength=len(self.row_y)))
         if len(used) != len(self.row_y):
             remap = np.full(len(self.row_y), -1, dtype=np.int64)
@@ -402,6 +634,30 @@ class GanttBarsItem(pg.GraphicsObject):  # type: ignore[misc]  # pyqtgraph ships
         grid[inv * ncol + (cols - c0)] = cidx
         row_h = self.row_h[used] * abs(sy)
         row_top = self.row_y[used] * sy + dy - row_h / 2
+        self._paint_grid(p, grid.reshape(len(used), ncol), c0, row_top, row_h)
+
+    def _paint_grid(self, p: QtGui.QPainter, grid: np.ndarray, c0: int, row_top: np.ndarray,
+                    row_h: np.ndarray) -> None:
+        """Draw a (row, pixel column) grid of brush numbers (-1: empty), columns from ``c0``:
+        one image of a pixel per cell, each row stretched over its height (the same pixels
+        as a filled rectangle per cell, for a fraction of the painter's calls)."""
+        nrows, ncol = grid.shape
+        engine = p.paintEngine()
+        if engine is None or engine.type() != QtGui.QPaintEngine.Type.Raster:
+            # a vector file (SVG, PDF) or a recorded picture: rectangles, one per run of equal cells
+            self._paint_runs(p, grid, c0, row_top, row_h)
+            return
+        lut = np.array([b.color().rgba() for b in self._brushes] + [0], dtype=np.uint32)
+        pixels = np.ascontiguousarray(lut[grid])  # -1 picks the last entry: transparent
+        image = QtGui.QImage(pixels.data, ncol, nrows, ncol * 4, QtGui.QImage.Format.Format_ARGB32)
+        used = np.flatnonzero((grid >= 0).any(axis=1))
+        for r, top, h in zip(used.tolist(), row_top[used].tolist(), row_h[used].tolist()):
+            p.drawImage(QtCore.QRectF(c0, top, ncol, h), image, QtCore.QRectF(0, r, ncol, 1))
+
+    def _paint_runs(self, p: QtGui.QPainter, grid: np.ndarray, c0: int, row_top: np.ndarray,
+                    row_h: np.ndarray) -> None:
+        """:meth:`_paint_grid` as rectangles: the runs of equal cells in each row."""
+        ncol = grid.shape[1]
         flat = grid.ravel()
         new_run = np.ones(flat.size, dtype=bool)
         new_run[1:] = flat[1:] != flat[:-1]

@@ -43,7 +43,9 @@ def bar_colours(geo: GanttGeometry, mode: str,
         out = geo.bar_sched % k
     else:
         out = geo.bar_worker % k
-    out = np.where(geo.bar_worker < 0, k, out).astype(np.int32)
+    out = out.astype(np.int32)
+    if any(geo.transfers):  # the transfer bars (bars past the slots) in the transfer colour
+        out[geo.bar_worker < 0] = k
     # translucent, so transfers overlapping on one link show as darker bands
     tc = QtGui.QColor(TRANSFER_COLOUR)
     tc.setAlpha(170)

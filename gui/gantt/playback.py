@@ -7,7 +7,7 @@ and draw the state of the schedule at that time (see :func:`model.replay.task_st
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from operator import attrgetter
 from typing import Any
 
@@ -57,6 +57,7 @@ class Playback(QtCore.QObject):
         self._speed = 1.0
         self.play_seconds = 10.0
         self._events = np.zeros(0)
+        self._columns: tuple[np.ndarray, ...] = ()
         self._sorted = True
         self._timer = QtCore.QTimer(self)
         self._timer.setInterval(interval_ms)
@@ -93,15 +94,20 @@ class Playback(QtCore.QObject):
         return self._time >= self.end
 
     # ---------------------------------------------------------------- set-up
-    def set_range(self, start: float, duration: float, *, events: Iterable[float] = ()) -> None:
-        """Set the time range (and the event times :meth:`step` jumps between).
+    def set_range(self, start: float, duration: float, *, events: Iterable[float] = (),
+                  event_columns: Sequence[np.ndarray] = ()) -> None:
+        """Set the time range (and the event times :meth:`step` jumps between: ``events``,
+        and the times in the arrays ``event_columns``, which are only read).
 
         The time moves to the end, so a freshly loaded chart shows the whole schedule.
         """
         self._start = float(start)
         self._duration = max(0.0, float(duration))
-        # sorted on the first step (sorting 2 million times of a big chart is not paid by its first frame)
-        self._events = np.array(events if isinstance(events, np.ndarray) else list(events), dtype=np.float64)
+        # joined and sorted on the first step (copying and sorting 2 million times of a big
+        # chart is not paid by its first frame); the caller's arrays stay as they are
+        first = np.array(events if isinstance(events, np.ndarray) else list(events), dtype=np.float64)
+        self._events = first
+        self._columns = tuple(event_columns)
         self._sorted = False
         self.range_changed.emit()
         self.pause()
@@ -117,11 +123,14 @@ class Playback(QtCore.QObject):
         finishes = np.fromiter(map(_FINISH, slots), dtype=np.float64, count=len(slots))
         origin = min(0.0, float(starts.min()))
         end = float(finishes.max())
-        self.set_range(origin, end - origin, events=np.concatenate((starts, finishes)))
+        self.set_range(origin, end - origin, event_columns=(starts, finishes))
 
     def events(self) -> np.ndarray:
         """The times :meth:`step` and :meth:`step_back` stop at, sorted (repeats kept)."""
         if not self._sorted:
+            if self._columns:
+                self._events = np.concatenate((self._events, *self._columns)).astype(np.float64, copy=False)
+                self._columns = ()
             self._events.sort()
             self._sorted = True
         return self._events

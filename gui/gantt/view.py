@@ -230,6 +230,10 @@ class GanttView(QtWidgets.QWidget):
         # times print as people read them ("10,990"), never SI-rescaled ("(x0.001)")
         p.plot = pg.PlotWidget(background="w", axisItems={"bottom": HumanAxisItem("bottom")})
         p.plot.setVisible(False)
+        # repaint the one rectangle around what changed: a replay step moves the "now" line and
+        # refills the bars, and the region of both as several rectangles made each of the time
+        # grid's lines a clipped draw (4-8 ms a step against 0.3 ms)
+        p.plot.setViewportUpdateMode(QtWidgets.QGraphicsView.ViewportUpdateMode.BoundingRectViewportUpdate)
         p.plot_item = p.plot.getPlotItem()
         p.plot_item.hideButtons()
         p.plot_item.setMenuEnabled(False)
@@ -411,12 +415,17 @@ class GanttView(QtWidgets.QWidget):
             self.view_box.setXRange(x_lo, end + 0.02 * (end - x_lo), padding=0)
 
     def _set_playback_range(self) -> None:
-        # from the bar arrays: a loop over 100,000 slots costs the GUI thread ~50 ms
-        is_slot = self.chart.is_slot()
-        starts, finishes = self.chart.x0[is_slot], self.chart.x1[is_slot]
+        # from the bar arrays: a loop over 100,000 slots costs the GUI thread ~50 ms; without
+        # transfer bars every bar is a slot, and the columns are handed over as they are
+        chart = self.chart
+        if any(chart.transfers):
+            is_slot = chart.is_slot()
+            starts, finishes = chart.x0[is_slot], chart.x1[is_slot]
+        else:
+            starts, finishes = chart.x0, chart.x1
         start = min(0.0, float(starts.min())) if starts.size else 0.0
         end = float(finishes.max()) if finishes.size else 0.0
-        self.playback.set_range(start, end - start, events=np.concatenate((starts, finishes)))
+        self.playback.set_range(start, end - start, event_columns=(starts, finishes))
 
     # ------------------------------------------------------------ hand moves
     def set_mover(self, mover: Mover | None) -> None:
@@ -657,6 +666,8 @@ class GanttView(QtWidgets.QWidget):
         if chart is None or len(chart.schedules) != len(self.schedules) or any(
                 a is not b for a, b in zip(chart.schedules, self.schedules)):
             return [s.makespan for s in self.schedules]
+        if len(self.schedules) == 1 and not any(chart.transfers) and len(chart.x0):  # every bar a slot
+            return [float(chart.x1.max() - min(0.0, float(chart.x0.min())))]
         is_slot = chart.is_slot()
         out = []
         for si, s in enumerate(self.schedules):

@@ -179,6 +179,20 @@ def test_step_over_unsorted_repeated_event_times(qtbot):
     assert pb.time == 1.0
 
 
+def test_step_over_event_columns_handed_over_as_they_are(qtbot):
+    pb = Playback()
+    starts, finishes = np.array([4.0, 1.0, 6.0]), np.array([5.0, 3.0, 9.0])
+    pb.set_range(0.0, 10.0, event_columns=(np.array([2.0, 7.0]),))  # replaced before any step
+    pb.set_range(0.0, 10.0, events=[8.0], event_columns=(starts, finishes))
+    pb.rewind()
+    stops = []
+    for _ in range(8):
+        pb.step()
+        stops.append(pb.time)
+    assert stops == [1.0, 3.0, 4.0, 5.0, 6.0, 8.0, 9.0, 10.0]
+    assert starts.tolist() == [4.0, 1.0, 6.0] and finishes.tolist() == [5.0, 3.0, 9.0]  # not reordered
+
+
 def test_title_makespan_counts_a_trace_from_its_earliest_start(qtbot):
     trace = Schedule("trace", ["P1", "P2"], [Slot("a", "P1", -2.0, 3.0), Slot("b", "P2", 1.0, 6.5)])
     v = GanttView()
@@ -372,3 +386,31 @@ def test_the_worker_legend_says_how_many_workers_it_leaves_out(qtbot):
     v.set_colour_mode("worker")
     texts = [t for _c, t in v.legend_entries()]
     assert texts[:LEGEND_LIMIT] == workers[:LEGEND_LIMIT] and texts[LEGEND_LIMIT] == "… 3 more"
+
+
+def test_a_replay_step_repaints_the_chart_as_one_rectangle(qtbot, monkeypatch):
+    # the "now" line moving and the bars refilling: as several rectangles, every line of the
+    # time grid was drawn clipped to each (4-8 ms a step at a million bars)
+    from gui.gantt import grid
+
+    clips: list[int] = []
+    real = grid.TimeGrid.paint
+
+    def spy(self, p, *args):
+        clips.append(p.paintEngine().systemClip().rectCount())
+        real(self, p, *args)
+
+    monkeypatch.setattr(grid.TimeGrid, "paint", spy)
+    s = Schedule("m", ["P1", "P2"], [Slot(f"t{i}", f"P{i % 2 + 1}", float(i), i + 1.5) for i in range(40)])
+    v = GanttView()
+    qtbot.addWidget(v)
+    v.resize(900, 400)
+    v.set_schedule(s)
+    v.show()
+    qtbot.waitExposed(v)
+    QtWidgets.QApplication.processEvents()
+    clips.clear()
+    for t in (10.0, 12.5, 15.0):
+        v.playback.seek(t)
+        QtWidgets.QApplication.processEvents()
+    assert len(clips) >= 3 and set(clips) == {1}
