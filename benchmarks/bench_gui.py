@@ -54,27 +54,14 @@ def synthetic_schedule(n: int, workers: int, seed: int = 0) -> Schedule:
 
 def repaint_times(view, ranges, repeats: int = 1) -> list[float]:
     """Milliseconds from a range change to the end of the frame that shows it."""
-    app = QtWidgets.QApplication.instance()
-    vb, vp, item = view.view_box, view.plot.viewport(), view.item
-    out = []
-    for _ in range(repeats):
-        for lo, hi in ranges:
-            before = item.paint_count
-            t0 = time.perf_counter()
-            vb.setXRange(lo, hi, padding=0)
-            app.processEvents()  # the scene collects dirty items, the view schedules its update
-            if item.paint_count == before:
-                vp.repaint()
-            if item.paint_count == before:
-                app.processEvents()
-            out.append((time.perf_counter() - t0) * 1000)
-            assert item.paint_count > before, "the range change was not painted"
-    return out
+    vb = view.view_box
+    return step_times(view, [lambda lo=lo, hi=hi: vb.setXRange(lo, hi, padding=0)
+                             for _ in range(repeats) for lo, hi in ranges])
 
 
 def step_times(view, steps) -> list[float]:
-    """Milliseconds from each call of ``steps`` (a replay seek, a mouse move) to the end of
-    the frame that shows it."""
+    """Milliseconds from each call of ``steps`` (a range change, a replay seek, a mouse move)
+    to the end of the frame that shows it."""
     app = QtWidgets.QApplication.instance()
     vp, item = view.plot.viewport(), view.item
     out = []
@@ -82,9 +69,11 @@ def step_times(view, steps) -> list[float]:
         before = item.paint_count
         t0 = time.perf_counter()
         step()
-        app.processEvents()
+        app.processEvents()  # the scene collects dirty items, the view schedules its update
         if item.paint_count == before:
             vp.repaint()
+        if item.paint_count == before:
+            app.processEvents()
         out.append((time.perf_counter() - t0) * 1000)
         assert item.paint_count > before, "the step was not painted"
     return out

@@ -8,21 +8,12 @@ import pytest
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from gui.document import Document
-from gui.editor import GraphEditorView
 from gui.editor.items import C_SELECT
+from tests.gui.test_editor import shown_editor
 
 #: a pixel differs when a channel moves by more than this (pictures patched in place may
 #: round the anti-aliased edge of a line by a few levels)
 CHANNEL_TOLERANCE = 16
-
-
-def shown_editor(qtbot, doc, width: int, height: int) -> GraphEditorView:
-    view = GraphEditorView(doc)
-    qtbot.addWidget(view)
-    view.resize(width, height)
-    view.show()
-    qtbot.waitExposed(view)
-    return view
 
 
 @pytest.fixture
