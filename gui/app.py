@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import os
 import sys
 from collections.abc import Sequence
 from typing import Any
 
 from model.allocator import keep_big_buffers
+from model.gcpause import paused_collection
 
 
 def _ensure_platform() -> None:
@@ -125,6 +128,18 @@ def main(files: Sequence[str] = ()) -> int:
     _ensure_platform()
     keep_big_buffers()
     os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")
+    with contextlib.ExitStack() as start:
+        # the start imports and builds what lives on (modules, the window: some 140,000 objects,
+        # a few hundred of them garbage): the cyclic garbage collector would scan it all again
+        # and again, to free nothing. It is paused until the window is ready, and what the start
+        # made is then left out of its later passes (as a big graph is, gui.memory)
+        start.enter_context(paused_collection())
+        start.callback(gc.freeze)  # runs first: before the collector is on again
+        return _run(files, start)
+
+
+def _run(files: Sequence[str], start: contextlib.ExitStack) -> int:
+    """:func:`main` once the collector is paused; ``start.close()`` ends the pause."""
     import_model_first()
     from PySide6 import QtWidgets
 
@@ -143,6 +158,7 @@ def main(files: Sequence[str] = ()) -> int:
         win.open_path(f)
     if restored and files:
         win.show_status("Restored the autosaved graph; the files given were opened after it", 8000)
+    win.ready.connect(start.close)
     if os.environ.get("TASKMAPPER_QUIT_AFTER_START"):
         # used by start-up checks: leave once the window is on screen and complete
         win.ready.connect(app.quit)

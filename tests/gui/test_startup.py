@@ -167,3 +167,37 @@ def test_a_schedule_shown_before_the_plot_exists_is_drawn_once(qtbot, heft_sched
     assert sorted(v.item.highlights["critical"].tolist()) == sorted(v.bars_of(t)[0] for t in path)
     assert v.legend_entries() and v.colour_box.currentData() == "worker"
     assert "makespan 80" in v.chart_title()
+
+
+#: ``gui.app.main`` on the example, leaving once the window is ready: whether the garbage
+#: collector runs while the window makes its deferred parts, and once it is ready
+_GC_CHILD = r"""
+import gc, json, sys
+from gui import main_window
+from gui.app import main
+
+seen = {}
+finish = main_window.MainWindow._finish_start
+
+def watched(self):
+    seen["before ready"] = gc.isenabled()
+    finish(self)
+    seen["ready"] = {"enabled": gc.isenabled(), "frozen": gc.get_freeze_count()}
+
+main_window.MainWindow._finish_start = watched
+seen["status"] = main([sys.argv[1]])
+print(json.dumps(seen))
+"""
+
+
+def test_the_garbage_collector_waits_for_the_window_and_then_skips_what_the_start_made(tmp_path):
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", TASKMAPPER_NO_DIALOGS="1", HOME=str(tmp_path),
+               TASKMAPPER_AUTOSAVE_DIR=str(tmp_path / "autosave"), TASKMAPPER_QUIT_AFTER_START="1")
+    example = ROOT / "assets" / "examples" / "heft-paper.taskgraph.json"
+    r = subprocess.run([sys.executable, "-c", _GC_CHILD, str(example)], cwd=ROOT, env=env,
+                       capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    seen = json.loads(r.stdout.strip().splitlines()[-1])
+    assert seen["status"] == 0 and seen["before ready"] is False
+    # on again once ready, the modules and the window (over 50,000 objects) out of its passes
+    assert seen["ready"]["enabled"] is True and seen["ready"]["frozen"] > 50_000
