@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import os
 import resource
+import runpy
 import statistics
 import subprocess
 import sys
@@ -22,51 +23,10 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+#: the child process of a start (``app_probe.py TREE FILE...``)
+PROBE = Path(__file__).resolve().parent / "app_probe.py"
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-
-
-def _probe(tree: str, files: list[str]) -> None:
-    """In the child process: start ``tree``'s app on ``files`` and leave after its window's
-    first paint, or once it is ready too (``BENCH_APP_READY``: its deferred parts made),
-    printing the clock time (``time.time()``) of each."""
-    sys.path.insert(0, tree)
-    from PySide6 import QtCore, QtWidgets
-
-    marks: dict[str, float] = {}
-
-    class FirstPaint(QtCore.QObject):
-        def eventFilter(self, obj: QtCore.QObject, event: QtCore.QEvent) -> bool:
-            if (event.type() == QtCore.QEvent.Type.Paint and isinstance(obj, QtWidgets.QMainWindow)
-                    and "painted" not in marks):
-                # the children paint in the same pass: a queued call runs after it
-                QtCore.QTimer.singleShot(0, lambda: on_painted(obj))
-            return False
-
-    def on_painted(win: QtWidgets.QMainWindow) -> None:
-        marks["painted"] = time.time()
-        app = QtWidgets.QApplication.instance()
-        if os.environ.get("BENCH_APP_READY") and not getattr(win, "is_ready", True):
-            win.ready.connect(lambda: on_ready(app))  # type: ignore[attr-defined]
-        else:
-            on_ready(app)
-
-    def on_ready(app: QtWidgets.QApplication) -> None:
-        marks["ready"] = time.time()
-        print(f"painted {marks['painted']:.6f} ready {marks['ready']:.6f}")
-        app.quit()
-
-    flt = FirstPaint()
-    exec_ = QtWidgets.QApplication.exec
-
-    def exec_with_probe() -> int:
-        QtWidgets.QApplication.instance().installEventFilter(flt)
-        return exec_()
-
-    QtWidgets.QApplication.exec = staticmethod(exec_with_probe)  # type: ignore[method-assign]
-    from gui.app import main
-
-    sys.exit(main(files))
 
 
 def startup_seconds(tree: Path, example: Path, ready: bool = False) -> tuple[float, float, float]:
@@ -78,7 +38,7 @@ def startup_seconds(tree: Path, example: Path, ready: bool = False) -> tuple[flo
         env["BENCH_APP_READY"] = "1"
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.time()
-    r = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--probe", str(tree), str(example)],
+    r = subprocess.run([sys.executable, str(PROBE), str(tree), str(example)],
                        cwd=tree, env=env, capture_output=True, text=True, timeout=120)
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if r.returncode != 0 or "painted" not in r.stdout:
@@ -124,7 +84,8 @@ def main() -> None:
     ap.add_argument("--probe", nargs="+", help=argparse.SUPPRESS)  # the child process: TREE FILE...
     args = ap.parse_args()
     if args.probe:
-        _probe(args.probe[0], args.probe[1:])
+        sys.argv = [str(PROBE), *args.probe]
+        runpy.run_path(str(PROBE), run_name="__main__")
         return
 
     trees = ([("before", args.before.resolve())] if args.before else []) + [("now", ROOT)]

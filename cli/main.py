@@ -17,6 +17,7 @@ import warnings
 from collections.abc import Sequence
 from pathlib import Path
 
+from model.gcpause import paused_collection
 from model.graph import GraphError
 from model.schedule import ScheduleError
 
@@ -99,7 +100,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     # numpy reports overflow (e.g. costs near 1e308) as a warning of several lines; the
     # checks that follow name the infinite value in one line
     warnings.filterwarnings("ignore", category=RuntimeWarning, module="numpy")
-    parser = build_parser()
+    # the command modules' imports make only long-lived objects: no collection meanwhile
+    with paused_collection():
+        parser = build_parser()
     commands = set(parser._subparsers._group_actions[0].choices)  # type: ignore[union-attr,arg-type]
     if not argv or (argv[0] not in commands and argv[0] not in ("-h", "--help")):
         if any(a.startswith("-") for a in argv):

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import os
 import sys
 from collections.abc import Sequence
 from typing import Any
 
 from model.allocator import keep_big_buffers
+from model.gcpause import paused_collection
 
 
 def _ensure_platform() -> None:
@@ -95,6 +98,27 @@ def fit_to_screen(win: Any) -> None:
         win.move(free.topLeft())
 
 
+#: the modules outside Qt that the window's modules import (networkx, the graph of every document;
+#: numpy; the model's parts the window uses), loaded before PySide6 by :func:`import_model_first`
+MODEL_FIRST = ("networkx", "numpy", "numpy.typing", "model.algorithms", "model.analysis", "model.chart",
+               "model.comparison", "model.editing", "model.explain", "model.formats", "model.hand",
+               "model.layout", "model.profile", "model.replay", "model.schedule")
+
+
+def import_model_first() -> None:
+    """Import :data:`MODEL_FIRST` before PySide6 is: PySide6 hooks the import of every module that
+    follows its own and reads that module's source (to see whether it uses PySide6), which for
+    networkx's ~290 modules, numpy's and the model's cost 0.1-0.2 s of the start. The
+    algorithms' modules too (the mapping panel lists them)."""
+    import importlib
+
+    for name in MODEL_FIRST:
+        importlib.import_module(name)
+    from model.algorithms import load_all
+
+    load_all()
+
+
 def main(files: Sequence[str] = ()) -> int:
     """Open the main window, load ``files`` into it, and run the event loop.
 
@@ -104,10 +128,19 @@ def main(files: Sequence[str] = ()) -> int:
     _ensure_platform()
     keep_big_buffers()
     os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")
-    # networkx (the graph of every document) before PySide6: PySide6 hooks the import of every
-    # module that follows it and reads its source, which for networkx's ~290 modules cost
-    # about 0.1 s of the start
-    import networkx  # noqa: F401
+    with contextlib.ExitStack() as start:
+        # the start imports and builds what lives on (modules, the window: some 140,000 objects,
+        # a few hundred of them garbage): the cyclic garbage collector would scan it all again
+        # and again, to free nothing. It is paused until the window is ready, and what the start
+        # made is then left out of its later passes (as a big graph is, gui.memory)
+        start.enter_context(paused_collection())
+        start.callback(gc.freeze)  # runs first: before the collector is on again
+        return _run(files, start)
+
+
+def _run(files: Sequence[str], start: contextlib.ExitStack) -> int:
+    """:func:`main` once the collector is paused; ``start.close()`` ends the pause."""
+    import_model_first()
     from PySide6 import QtWidgets
 
     from gui.main_window import MainWindow
@@ -125,6 +158,7 @@ def main(files: Sequence[str] = ()) -> int:
         win.open_path(f)
     if restored and files:
         win.show_status("Restored the autosaved graph; the files given were opened after it", 8000)
+    win.ready.connect(start.close)
     if os.environ.get("TASKMAPPER_QUIT_AFTER_START"):
         # used by start-up checks: leave once the window is on screen and complete
         win.ready.connect(app.quit)

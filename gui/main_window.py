@@ -26,10 +26,8 @@ from gui.lazy import LazyPage
 from gui.numbers import human
 from gui.overlay_state import OverlayState, bind_views
 from gui.panels import PlatformPanel, PropertyPanel
-from gui.panels.analysis import AnalysisPanel
 from gui.report_export import ReportExport
 from gui.results import ResultsPanel
-from gui.runs import ExecutionPanel
 from gui.session import Session
 from model.chart import GanttGeometry, gantt_geometry
 from model.graph import Platform, TaskGraph
@@ -37,6 +35,8 @@ from model.replay import task_states
 from model.schedule import Schedule
 
 if TYPE_CHECKING:
+    from gui.panels.analysis import AnalysisPanel
+    from gui.runs import ExecutionPanel
     from gui.views import ProfileView, ScalingView
 
 __all__ = ["MainWindow"]
@@ -105,11 +105,14 @@ class MainWindow(QtWidgets.QMainWindow):
         self.results = ResultsPanel(self.document, self.manager, session=self.session)
         self.mapping_dock = mapping_dock = self._dock(self.results, "Mapping",
                                                       QtCore.Qt.DockWidgetArea.RightDockWidgetArea)
-        self.analysis = AnalysisPanel(self.document, self.live_analysis)
-        self.analysis_dock = self._dock(self.analysis, "Analysis", QtCore.Qt.DockWidgetArea.RightDockWidgetArea)
+        # the analysis and run panels lie under the mapping one: made when first shown (or asked for)
+        self._analysis_page = LazyPage(self._make_analysis_panel, on_show=False)
+        self.analysis_dock = self._dock(self._analysis_page, "Analysis", QtCore.Qt.DockWidgetArea.RightDockWidgetArea)
+        self._analysis_page.make_when_in_front(self.analysis_dock)
         self.tabifyDockWidget(mapping_dock, self.analysis_dock)
-        self.execution = ExecutionPanel(self.document, results_provider=lambda: self.session.results)
-        self.run_dock = self._dock(self.execution, "Run for real", QtCore.Qt.DockWidgetArea.RightDockWidgetArea)
+        self._run_page = LazyPage(self._make_execution_panel, on_show=False)
+        self.run_dock = self._dock(self._run_page, "Run for real", QtCore.Qt.DockWidgetArea.RightDockWidgetArea)
+        self._run_page.make_when_in_front(self.run_dock)
         self.tabifyDockWidget(self.analysis_dock, self.run_dock)
         # the construction replay explains each step in a dock of its own, shown while it runs
         self.construction_dock = self._dock(self.gantt.construction.panel, "Construction",
@@ -185,6 +188,29 @@ class MainWindow(QtWidgets.QMainWindow):
         """The speed-up tab (made on first use)."""
         return cast("ScalingView", self._scaling_page.content())
 
+    @property
+    def analysis(self) -> AnalysisPanel:
+        """The Analysis dock's panel (made on first use)."""
+        return cast("AnalysisPanel", self._analysis_page.content())
+
+    @property
+    def execution(self) -> ExecutionPanel:
+        """The "Run for real" dock's panel (made on first use)."""
+        return cast("ExecutionPanel", self._run_page.content())
+
+    def _make_analysis_panel(self) -> QtWidgets.QWidget:
+        from gui.panels.analysis import AnalysisPanel
+
+        return AnalysisPanel(self.document, self.live_analysis)
+
+    def _make_execution_panel(self) -> QtWidgets.QWidget:
+        from gui.runs import ExecutionPanel
+
+        panel = ExecutionPanel(self.document, results_provider=lambda: self.session.results)
+        panel.trace_ready.connect(self._on_execution_trace_ready)
+        panel.comparison_requested.connect(self.show_comparison)
+        return panel
+
     def _make_profile_view(self) -> QtWidgets.QWidget:
         from gui.views import ProfileView
 
@@ -221,8 +247,6 @@ class MainWindow(QtWidgets.QMainWindow):
         d.graph_changed.connect(self._on_document_graph_changed)
         d.platform_changed.connect(self._on_document_platform_changed)
         d.version_changed.connect(self._on_document_version_changed)
-        self.execution.trace_ready.connect(self._on_execution_trace_ready)
-        self.execution.comparison_requested.connect(self.show_comparison)
 
     # ------------------------------------------------------------------ commands
     def open_path(self, path: str, *, background: bool | None = None) -> bool:
@@ -490,10 +514,11 @@ class MainWindow(QtWidgets.QMainWindow):
     def wait_for_background(self, ms: int = 3000) -> None:
         """Wait (up to about ``ms`` each) for the window's background work: analysis, the
         speed-up curves (if that tab was ever built), report export, mapping runs and a real
-        run (which gets at least 5 s: its tasks get time to finish)."""
+        run (if that panel was ever built; it gets at least 5 s: its tasks get time to finish)."""
         self.live_analysis.wait(ms)
         if self._scaling_page.made:
             self.scaling_view.wait(ms)
         self.report_export.wait(ms)
         self.manager.wait_all(ms)
-        self.execution.wait_all(max(ms, 5000))
+        if self._run_page.made:
+            self.execution.wait_all(max(ms, 5000))
