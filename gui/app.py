@@ -159,6 +159,10 @@ def _run(files: Sequence[str], start: contextlib.ExitStack) -> int:
     if restored and files:
         win.show_status("Restored the autosaved graph; the files given were opened after it", 8000)
     win.ready.connect(start.close)
+    # and at the latest after 10 s, should the window never be painted (started minimised)
+    from PySide6 import QtCore
+
+    QtCore.QTimer.singleShot(10_000, start.close)
     if os.environ.get("TASKMAPPER_QUIT_AFTER_START"):
         # used by start-up checks: leave once the window is on screen and complete
         win.ready.connect(app.quit)
