@@ -361,8 +361,11 @@ class EdgeScene(QtWidgets.QGraphicsScene):
                     rect = rect.united(e._rect)
                 self.update(rect)
 
-    def draw_edges(self, painter: QtGui.QPainter, edges: list[EdgeItem]) -> None:
-        """Draw these plain edges as the background does (in this order)."""
+    def draw_edges(self, painter: QtGui.QPainter, edges: list[EdgeItem],
+                   rect: QtCore.QRectF | None = None) -> None:
+        """Draw these plain edges as the background does (in this order); with ``rect``
+        (the scene rectangle being drawn, the painter clipped to it) the arrowheads and
+        labels outside it are left out."""
         if not edges:
             return
         self.below_draws += 1
@@ -374,7 +377,7 @@ class EdgeScene(QtWidgets.QGraphicsScene):
             for e in edges:  # a picture of the whole scene: each edge as its item draws it zoomed out
                 e.draw(painter, lod)
         else:
-            _draw_plain_edges(painter, edges)
+            _draw_plain_edges(painter, edges, rect)
         painter.restore()
 
     def drawBackground(self, painter: QtGui.QPainter, rect: QtCore.QRectF | QtCore.QRect) -> None:
@@ -382,16 +385,22 @@ class EdgeScene(QtWidgets.QGraphicsScene):
         super().drawBackground(painter, rect)
         order = QtCore.Qt.SortOrder.AscendingOrder
         self.draw_edges(painter, [it for it in self.items(rect, QtCore.Qt.ItemSelectionMode.IntersectsItemBoundingRect,
-                                                          order) if isinstance(it, EdgeItem) and it._below])
+                                                          order) if isinstance(it, EdgeItem) and it._below], rect)
 
 
 #: the white behind an edge's data label
 _C_LABEL = QtGui.QColor(255, 255, 255, 225)
 
 
-def _draw_plain_edges(painter: QtGui.QPainter, edges: list[EdgeItem]) -> None:
+def _draw_plain_edges(painter: QtGui.QPainter, edges: list[EdgeItem], rect: QtCore.QRectF | None = None) -> None:
     """Plain edges as :meth:`EdgeItem.draw` draws them zoomed in (each its line, arrowhead
-    and label, in the items' order), with the pens, brushes and label boxes made once."""
+    and label, in the items' order), with the pens, brushes and label boxes made once.
+    Arrowheads and labels wholly outside ``rect`` (the part being drawn) are skipped: the
+    painter's clip would drop them (a strip of a pan is crossed by many long edges)."""
+    if rect is not None:  # a pixel more on each side (anti-aliasing)
+        m = 1.5 / max(_lod(painter), 1e-6)
+        rect = rect.adjusted(-m, -m, m, m)
+    meets = rect.intersects if rect is not None else None
     colour, width = line_style(False, False, False, 0.0)
     line_pen = QtGui.QPen(colour, width)
     no_pen, no_brush = QtCore.Qt.PenStyle.NoPen, QtCore.Qt.BrushStyle.NoBrush
@@ -411,13 +420,15 @@ def _draw_plain_edges(painter: QtGui.QPainter, edges: list[EdgeItem]) -> None:
         else:
             draw_path(e._curve)
         head = e._arrow_head(width)
-        if head is not None:
+        if head is not None and (meets is None or meets(head.boundingRect())):
             set_pen(no_pen)
             set_brush(colour)
             draw_polygon(head)
         text = e.data_text
         if text:
             box = e._label_box(fm, key)
+            if meets is not None and not meets(box):
+                continue
             set_pen(no_pen)
             set_brush(_C_LABEL)
             draw_rounded(box, 3, 3)
