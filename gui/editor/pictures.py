@@ -203,7 +203,7 @@ class PictureCache:
             scaled_from = next((q for q in self._pictures if q.dpr == dpr), None)
         p = QtGui.QPainter(image)
         try:
-            if scaled_from is not None and scaled_from.dirty is None:
+            if scaled_from is not None and (scaled_from.dirty is None or self.opaque):
                 self._scale(p, pic, scaled_from, todo)
             self._fill(p, pic, old, todo, draw, font)
         finally:
@@ -254,6 +254,13 @@ class PictureCache:
         p.restore()
         pic.provisional = True
         todo[:] = _minus(area, inner)
+        if src.dirty is not None:  # changed since src was drawn: drawn exactly (over it: opaque)
+            d = src.dirty
+            r = QtCore.QRectF(d.left() / src.sx * pic.sx, d.top() / src.sy * pic.sy,
+                              d.width() / src.sx * pic.sx, d.height() / src.sy * pic.sy)
+            changed = _outward(r) & inner
+            if not changed.isEmpty():
+                todo.append(changed)
         # what was added over src since it was drawn: drawn over the new picture, at its zoom
         for px, draw_added in src.added:
             r = QtCore.QRectF(px.left() / src.sx * pic.sx, px.top() / src.sy * pic.sy,
