@@ -396,7 +396,9 @@ def _draw_plain_edges(painter: QtGui.QPainter, edges: list[EdgeItem], rect: QtCo
     """Plain edges as :meth:`EdgeItem.draw` draws them zoomed in (each its line, arrowhead
     and label, in the items' order), with the pens, brushes and label boxes made once.
     Arrowheads and labels wholly outside ``rect`` (the part being drawn) are skipped: the
-    painter's clip would drop them (a strip of a pan is crossed by many long edges)."""
+    painter's clip would drop them (a strip of a pan is crossed by many long edges). The
+    straight lines of edges in a row that show nothing else there are drawn in one call
+    (the same pixels, in the same order)."""
     if rect is not None:  # a pixel more on each side (anti-aliasing)
         m = 1.5 / max(_lod(painter), 1e-6)
         rect = rect.adjusted(-m, -m, m, m)
@@ -410,30 +412,44 @@ def _draw_plain_edges(painter: QtGui.QPainter, edges: list[EdgeItem], rect: QtCo
     fm = QtGui.QFontMetricsF(f)
     key = f.key()
     set_pen, set_brush = painter.setPen, painter.setBrush
-    draw_line, draw_path, draw_polygon = painter.drawLine, painter.drawPath, painter.drawPolygon
+    draw_line, draw_lines, draw_path, draw_polygon = painter.drawLine, painter.drawLines, painter.drawPath, painter.drawPolygon
     draw_rounded, draw_text, centre = painter.drawRoundedRect, painter.drawText, QtCore.Qt.AlignmentFlag.AlignCenter
+    lines: list[QtCore.QPointF] = []  # the end points of straight lines still to draw, in order
     for e in edges:
-        set_pen(line_pen)
-        set_brush(no_brush)
-        if e._curve is None:
-            draw_line(e._p1, e._p2)
-        else:
-            draw_path(e._curve)
         head = e._arrow_head(width)
-        if head is not None and (meets is None or meets(head.boundingRect())):
-            set_pen(no_pen)
-            set_brush(colour)
-            draw_polygon(head)
+        if head is not None and meets is not None and not meets(head.boundingRect()):
+            head = None
         text = e.data_text
+        box = None
         if text:
             box = e._label_box(fm, key)
             if meets is not None and not meets(box):
-                continue
+                box = None
+        if head is None and box is None and e._curve is None:
+            lines += (e._p1, e._p2)
+            continue
+        set_pen(line_pen)
+        if lines:
+            draw_lines(lines)
+            lines = []
+        if e._curve is None:
+            draw_line(e._p1, e._p2)
+        else:
+            set_brush(no_brush)
+            draw_path(e._curve)
+        if head is not None:
+            set_pen(no_pen)
+            set_brush(colour)
+            draw_polygon(head)
+        if box is not None:
             set_pen(no_pen)
             set_brush(_C_LABEL)
             draw_rounded(box, 3, 3)
             set_pen(C_TEXT)
             draw_text(box, centre, text)
+    if lines:
+        set_pen(line_pen)
+        draw_lines(lines)
 
 
 class EdgeItem(QtWidgets.QGraphicsItem):

@@ -25,6 +25,9 @@ from PySide6 import QtCore, QtGui
 
 __all__ = ["PictureCache"]
 
+#: a preview is scaled from an exact picture of a zoom up to this ratio away, when there is one
+PREVIEW_RATIO = 1.5
+
 #: draws the scene rectangle given on the painter (its transform and clip already set)
 Draw = Callable[[QtGui.QPainter, QtCore.QRectF], None]
 
@@ -200,7 +203,7 @@ class PictureCache:
         todo = [area]
         scaled_from = None
         if old is None and preview:
-            scaled_from = next((q for q in self._pictures if q.dpr == dpr), None)
+            scaled_from = self._scale_source(sx, dpr)
         p = QtGui.QPainter(image)
         try:
             if scaled_from is not None and (scaled_from.dirty is None or self.opaque):
@@ -233,6 +236,18 @@ class PictureCache:
             self._pictures.remove(old)
         for r in todo:
             self._draw(p, pic, r, draw, font)
+
+    def _scale_source(self, sx: float, dpr: float) -> _Picture | None:
+        """The picture a preview at the zoom ``sx`` is scaled from: among those within
+        :data:`PREVIEW_RATIO` of it, first one zoomed out from it (scaled up, it covers the
+        view: nothing left to draw), an exact one (scaled once, it stays sharper) before a
+        preview; else the latest (zooming out, the one of the last step: what it does not
+        cover, drawn exactly, is a thin border)."""
+        same = [q for q in self._pictures if q.dpr == dpr]
+        near = [q for q in same if 1 / PREVIEW_RATIO <= sx / q.sx <= PREVIEW_RATIO]
+        if near:  # (min is stable: the latest first among equals)
+            return min(near, key=lambda q: (q.sx > sx, q.provisional and q.sx <= sx))
+        return same[0] if same else None
 
     def _scale(self, p: QtGui.QPainter, pic: _Picture, src: _Picture, todo: list[QtCore.QRect]) -> None:
         """Lay ``src`` (a picture of another zoom) scaled into the new ``pic``, which

@@ -12,6 +12,13 @@ and around the visible rectangle get items, made as the view moves and dropped w
 zooms out again. The document holds the selection, so a selected task without an item
 (out of view) stays selected, is moved with the others and is deleted or copied with them.
 
+Zoomed in on a big graph, the plain edges are drawn on the scene's background and kept as
+pictures, one per zoom level (:mod:`gui.editor.pictures`). While a zoom goes on (wheel
+steps, + or -), a zoom level never drawn shows a *preview*: the picture of a near level
+scaled (the edges a little soft; the tasks, the selected, critical and crossing edges are
+drawn exactly, and so is what the scaled picture does not cover). :data:`ZOOM_REST_MS` after
+the last step the whole view is always drawn again, exactly.
+
 Mouse and keys
 --------------
 - double-click on empty space, Insert or N: add a task
