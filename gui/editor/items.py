@@ -12,6 +12,7 @@ import itertools
 import math
 from typing import Any
 
+import numpy as np
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from model.layout import task_width
@@ -318,6 +319,10 @@ class EdgeScene(QtWidgets.QGraphicsScene):
         self._added: dict[EdgeItem, None] = {}
         #: how many times the background drew its edges (for tests)
         self.below_draws = 0
+        #: the batched edges in the scene, in the order they were added (the items' order)
+        self._batched: dict[EdgeItem, None] = {}
+        #: their bounding rectangles (x0, y0, x1, y1) as rows, in that order; None: to list again
+        self._boxes: tuple[list[EdgeItem], np.ndarray] | None = None
 
     def redraw_below(self, rect: QtCore.QRectF) -> None:
         """The background under ``rect`` is drawn again before the next frame (the
@@ -337,11 +342,37 @@ class EdgeScene(QtWidgets.QGraphicsScene):
     def forget_below(self, edge: EdgeItem) -> None:
         """An edge left the scene (before it was drawn over the background)."""
         self._added.pop(edge, None)
+        if self._batched.pop(edge, 0) is None:
+            self._boxes = None
+
+    def list_batched(self, edge: EdgeItem) -> None:
+        """A batched edge came into the scene (last in the items' order)."""
+        self._batched[edge] = None
+        self._boxes = None
+
+    def moved_batched(self) -> None:
+        """A batched edge's rectangle changed."""
+        self._boxes = None
+
+    def below_in(self, rect: QtCore.QRectF) -> list[EdgeItem]:
+        """The plain batched edges whose rectangles meet ``rect``, in the items' order (as
+        ``items(rect)`` ascending, without a Python call per item for its rectangle)."""
+        if self._boxes is None:
+            listed = list(self._batched)
+            boxes = np.array([(r.left(), r.top(), r.right(), r.bottom()) for r in (e._rect for e in listed)],
+                             dtype=np.float64).reshape(-1, 4)
+            self._boxes = (listed, boxes)
+        listed, boxes = self._boxes
+        hit = np.flatnonzero((boxes[:, 0] <= rect.right()) & (boxes[:, 2] >= rect.left())
+                             & (boxes[:, 1] <= rect.bottom()) & (boxes[:, 3] >= rect.top()))
+        return [e for e in map(listed.__getitem__, hit.tolist()) if e._below]
 
     def clear(self) -> None:
         """Remove and delete every item (and forget the edges waiting to be drawn)."""
         self._added.clear()
         self._pending = None
+        self._batched.clear()
+        self._boxes = None
         super().clear()
 
     def flush_below(self) -> None:
@@ -383,9 +414,7 @@ class EdgeScene(QtWidgets.QGraphicsScene):
     def drawBackground(self, painter: QtGui.QPainter, rect: QtCore.QRectF | QtCore.QRect) -> None:
         rect = QtCore.QRectF(rect)
         super().drawBackground(painter, rect)
-        order = QtCore.Qt.SortOrder.AscendingOrder
-        self.draw_edges(painter, [it for it in self.items(rect, QtCore.Qt.ItemSelectionMode.IntersectsItemBoundingRect,
-                                                          order) if isinstance(it, EdgeItem) and it._below], rect)
+        self.draw_edges(painter, self.below_in(rect), rect)
 
 
 #: the white behind an edge's data label
@@ -558,6 +587,10 @@ class EdgeItem(QtWidgets.QGraphicsItem):
         self._p1, self._p2 = p1, p2
         self._rect = rect.adjusted(-30, -12, 30, 12)
         self._head = self._box = None
+        if self.batched and old[0] != self._rect:
+            scene = self.scene()
+            if isinstance(scene, EdgeScene):
+                scene.moved_batched()
         if self._below and old != (self._rect, self._p1, self._p2, self._bends):
             self._redraw_below(old[0])
             self._redraw_below(self._rect)
@@ -689,8 +722,10 @@ class EdgeItem(QtWidgets.QGraphicsItem):
                 scene.forget_below(self)
             if self._below:
                 self._redraw_below(self._rect)  # leaving its scene (value: the new one, or None)
-        elif change == _SCENE_HAS_CHANGED and self._below and isinstance(value, EdgeScene):
-            value.add_below(self)  # last in the drawing order: drawn over what is there
+        elif change == _SCENE_HAS_CHANGED and self.batched and isinstance(value, EdgeScene):
+            value.list_batched(self)
+            if self._below:
+                value.add_below(self)  # last in the drawing order: drawn over what is there
         return value
 
     def detach(self) -> None:

@@ -66,8 +66,23 @@ def _changed(a: np.ndarray, b: np.ndarray) -> bool:
     return a.shape != b.shape or _differing(a, b) > 0
 
 
+def _listed_as_the_scene_has_them(view) -> None:
+    """The background's list of plain edges meeting a rectangle is the scene's own (same
+    edges, same order) for the view and parts of it."""
+    from gui.editor.items import EdgeItem
+
+    scene = view.scene()
+    vis = view.mapToScene(view.viewport().rect()).boundingRect()
+    w, h = vis.width(), vis.height()
+    for r in (vis, vis.adjusted(0, 0, -0.9 * w, 0), vis.adjusted(0.3 * w, 0.6 * h, 0, 0), vis.adjusted(-w, -h, w, h)):
+        mode, order = QtCore.Qt.ItemSelectionMode.IntersectsItemBoundingRect, QtCore.Qt.SortOrder.AscendingOrder
+        want = [it for it in scene.items(r, mode, order) if isinstance(it, EdgeItem) and it.is_below()]
+        assert scene.below_in(r) == want
+
+
 def _as_fresh(view) -> np.ndarray:
     """The frame from the cached pictures, checked against a fresh drawing; returns it."""
+    _listed_as_the_scene_has_them(view)
     cached = _grab(view)
     fresh = _fresh(view)
     if cached.shape != fresh.shape:  # the legend took its room below the graph meanwhile
@@ -389,3 +404,31 @@ def test_a_preview_shows_the_changes_and_the_edges_made_meanwhile(qtbot, big):
     crop = (slice(box.top(), box.bottom()), slice(box.left(), box.right()))
 
     assert _near_the_same_lines(preview[crop], exact[crop], least=200)
+
+
+def test_the_backgrounds_list_of_plain_edges_follows_moves_removals_and_the_items_order(qtbot):
+    from gui.editor.items import EdgeItem, EdgeScene, TaskItem
+
+    scene = EdgeScene()
+    a, b, c = TaskItem("a"), TaskItem("b"), TaskItem("c")
+    for t, (x, y) in zip((a, b, c), ((0, 0), (0, 200), (300, 200)), strict=True):
+        t.setPos(x, y)
+        scene.addItem(t)
+    ab, bc = EdgeItem(a, b, batched=True), EdgeItem(b, c, batched=True)
+    scene.addItem(ab)
+    scene.addItem(bc)
+    everything = QtCore.QRectF(-1000, -1000, 3000, 3000)
+    assert scene.below_in(everything) == [ab, bc]
+    left = QtCore.QRectF(-20, 50, 40, 100)  # crossed by a -> b only
+    assert scene.below_in(left) == [ab]
+    a.setPos(600, 200)  # a -> b now runs level with b, below that rectangle
+    assert scene.below_in(left) == []
+    assert scene.below_in(QtCore.QRectF(400, 190, 20, 20)) == [ab]
+    scene.removeItem(ab)
+    assert scene.below_in(everything) == [bc]
+    scene.addItem(ab)  # back in, last in the items' order
+    mode, order = QtCore.Qt.ItemSelectionMode.IntersectsItemBoundingRect, QtCore.Qt.SortOrder.AscendingOrder
+    assert [it for it in scene.items(everything, mode, order) if isinstance(it, EdgeItem)] == [bc, ab]
+    assert scene.below_in(everything) == [bc, ab]
+    ab.setSelected(True)  # selected: it paints itself, the background leaves it out
+    assert scene.below_in(everything) == [bc]
