@@ -8,7 +8,10 @@ move with every bar in view (targets: 1,000,000 bars first frame under 1 s, pan 
 median wheel-zoom and pan repaints, fitted (zoomed out), the frame that zooms from the whole
 graph to 1:1 and the one past the overview's threshold (``to items``), and at 1:1 (target: under 50 ms a frame at 10,000 tasks, drawn under 1 s).
 The zoom columns step in and out between two levels (as a wheel back and forth); the
-``new zoom`` columns zoom in by 6 % a frame, so each frame is at a zoom not drawn before.
+``new zoom`` columns zoom in by 6 % a frame, so each frame is at a zoom not drawn before
+(``new zoom out 1:1``: out by 6 % a frame from 1:1); while a zoom goes on, the editor may lay
+such a frame as a scaled preview and draw it exactly once the zoom rests: ``exact new 1:1``
+times the frames of the zoom in drawn exactly (the frame after the rest).
 ``--before DIR`` runs the checkout DIR and this one alternately in child processes and
 prints both tables.
 Layout: the layered layout alone, the list and the array computation side by side.
@@ -177,6 +180,24 @@ def _editor_case(n: int, frames: int, laid_out: bool) -> dict:
         made = getattr(view, "items_made", None)
         row["items"] = sum(made()) if made else len(view.scene().items())
         row["new_1"] = editor_frames(view, zoom_in, frames)
+        # the same zoom in from 1:1, each frame drawn as once the zoom has rested (exactly)
+
+        def zoom_in_exact(_k: int, view=view) -> None:
+            view.zoom(1.06)
+            if hasattr(view, "_zoom_preview"):
+                view._zoom_preview = False
+
+        def zoom_out(_k: int, view=view) -> None:
+            view.zoom(1 / 1.06)
+
+        for name, step in (("new_1_exact", zoom_in_exact), ("new_out_1", zoom_out)):
+            QtCore.QThread.msleep(250)
+            to_one(0)
+            view.viewport().repaint()
+            app.processEvents()
+            QtCore.QThread.msleep(250)
+            app.processEvents()
+            row[name] = editor_frames(view, step, frames)
         doc.undo_stack.setClean()
         view.close()
         view.deleteLater()
@@ -189,13 +210,14 @@ def _print_editor_rows(rows: list[dict], label: str = "") -> None:
         print(label)
     print(f"{'tasks':>7} {'edges':>7} {'positions':>9} {'load':>6} {'open->drawn':>12} {'zoom fitted':>12} "
           f"{'pan fitted':>11} {'to items':>9} {'to 1:1':>7} {'zoom 1:1':>9} {'pan 1:1':>8} {'items at 1:1':>13} "
-          f"{'new zoom fitted':>16} {'new zoom 1:1':>13}")
+          f"{'new zoom fitted':>16} {'new zoom 1:1':>13} {'exact new 1:1':>14} {'new zoom out 1:1':>17}")
     med = statistics.median
     for r in rows:
         print(f"{r['tasks']:>7,} {r['edges']:>7,} {'yes' if r['positions'] else 'no':>9} {r['load']:>6.0f} "
               f"{r['open']:>12.0f} {med(r['zoom_fit']):>12.1f} {med(r['pan_fit']):>11.1f} {r['to_items'][0]:>9.0f} {r['to_1to1'][0]:>7.0f} "
               f"{med(r['zoom_1']):>9.1f} {med(r['pan_1']):>8.1f} {r['items']:>13,} "
-              f"{med(r['new_fit']):>16.1f} {med(r['new_1']):>13.1f}")
+              f"{med(r['new_fit']):>16.1f} {med(r['new_1']):>13.1f} {med(r['new_1_exact']):>14.1f} "
+              f"{med(r['new_out_1']):>17.1f}")
 
 
 def bench_editor(sizes: list[int], frames: int, positions: list[str]) -> None:

@@ -12,6 +12,7 @@ import itertools
 import math
 from typing import Any
 
+import numpy as np
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from model.layout import task_width
@@ -318,6 +319,10 @@ class EdgeScene(QtWidgets.QGraphicsScene):
         self._added: dict[EdgeItem, None] = {}
         #: how many times the background drew its edges (for tests)
         self.below_draws = 0
+        #: the batched edges in the scene, in the order they were added (the items' order)
+        self._batched: dict[EdgeItem, None] = {}
+        #: their bounding rectangles (x0, y0, x1, y1) as rows, in that order; None: to list again
+        self._boxes: tuple[list[EdgeItem], np.ndarray] | None = None
 
     def redraw_below(self, rect: QtCore.QRectF) -> None:
         """The background under ``rect`` is drawn again before the next frame (the
@@ -337,11 +342,37 @@ class EdgeScene(QtWidgets.QGraphicsScene):
     def forget_below(self, edge: EdgeItem) -> None:
         """An edge left the scene (before it was drawn over the background)."""
         self._added.pop(edge, None)
+        if self._batched.pop(edge, 0) is None:
+            self._boxes = None
+
+    def list_batched(self, edge: EdgeItem) -> None:
+        """A batched edge came into the scene (last in the items' order)."""
+        self._batched[edge] = None
+        self._boxes = None
+
+    def moved_batched(self) -> None:
+        """A batched edge's rectangle changed."""
+        self._boxes = None
+
+    def below_in(self, rect: QtCore.QRectF) -> list[EdgeItem]:
+        """The plain batched edges whose rectangles meet ``rect``, in the items' order (as
+        ``items(rect)`` ascending, without a Python call per item for its rectangle)."""
+        if self._boxes is None:
+            listed = list(self._batched)
+            boxes = np.array([(r.left(), r.top(), r.right(), r.bottom()) for r in (e._rect for e in listed)],
+                             dtype=np.float64).reshape(-1, 4)
+            self._boxes = (listed, boxes)
+        listed, boxes = self._boxes
+        hit = np.flatnonzero((boxes[:, 0] <= rect.right()) & (boxes[:, 2] >= rect.left())
+                             & (boxes[:, 1] <= rect.bottom()) & (boxes[:, 3] >= rect.top()))
+        return [e for e in map(listed.__getitem__, hit.tolist()) if e._below]
 
     def clear(self) -> None:
         """Remove and delete every item (and forget the edges waiting to be drawn)."""
         self._added.clear()
         self._pending = None
+        self._batched.clear()
+        self._boxes = None
         super().clear()
 
     def flush_below(self) -> None:
@@ -361,8 +392,11 @@ class EdgeScene(QtWidgets.QGraphicsScene):
                     rect = rect.united(e._rect)
                 self.update(rect)
 
-    def draw_edges(self, painter: QtGui.QPainter, edges: list[EdgeItem]) -> None:
-        """Draw these plain edges as the background does (in this order)."""
+    def draw_edges(self, painter: QtGui.QPainter, edges: list[EdgeItem],
+                   rect: QtCore.QRectF | None = None) -> None:
+        """Draw these plain edges as the background does (in this order); with ``rect``
+        (the scene rectangle being drawn, the painter clipped to it) the arrowheads and
+        labels outside it are left out."""
         if not edges:
             return
         self.below_draws += 1
@@ -374,24 +408,30 @@ class EdgeScene(QtWidgets.QGraphicsScene):
             for e in edges:  # a picture of the whole scene: each edge as its item draws it zoomed out
                 e.draw(painter, lod)
         else:
-            _draw_plain_edges(painter, edges)
+            _draw_plain_edges(painter, edges, rect)
         painter.restore()
 
     def drawBackground(self, painter: QtGui.QPainter, rect: QtCore.QRectF | QtCore.QRect) -> None:
         rect = QtCore.QRectF(rect)
         super().drawBackground(painter, rect)
-        order = QtCore.Qt.SortOrder.AscendingOrder
-        self.draw_edges(painter, [it for it in self.items(rect, QtCore.Qt.ItemSelectionMode.IntersectsItemBoundingRect,
-                                                          order) if isinstance(it, EdgeItem) and it._below])
+        self.draw_edges(painter, self.below_in(rect), rect)
 
 
 #: the white behind an edge's data label
 _C_LABEL = QtGui.QColor(255, 255, 255, 225)
 
 
-def _draw_plain_edges(painter: QtGui.QPainter, edges: list[EdgeItem]) -> None:
+def _draw_plain_edges(painter: QtGui.QPainter, edges: list[EdgeItem], rect: QtCore.QRectF | None = None) -> None:
     """Plain edges as :meth:`EdgeItem.draw` draws them zoomed in (each its line, arrowhead
-    and label, in the items' order), with the pens, brushes and label boxes made once."""
+    and label, in the items' order), with the pens, brushes and label boxes made once.
+    Arrowheads and labels wholly outside ``rect`` (the part being drawn) are skipped: the
+    painter's clip would drop them (a strip of a pan is crossed by many long edges). The
+    straight lines of edges in a row that show nothing else there are drawn in one call
+    (the same pixels, in the same order)."""
+    if rect is not None:  # a pixel more on each side (anti-aliasing)
+        m = 1.5 / max(_lod(painter), 1e-6)
+        rect = rect.adjusted(-m, -m, m, m)
+    meets = rect.intersects if rect is not None else None
     colour, width = line_style(False, False, False, 0.0)
     line_pen = QtGui.QPen(colour, width)
     no_pen, no_brush = QtCore.Qt.PenStyle.NoPen, QtCore.Qt.BrushStyle.NoBrush
@@ -401,28 +441,44 @@ def _draw_plain_edges(painter: QtGui.QPainter, edges: list[EdgeItem]) -> None:
     fm = QtGui.QFontMetricsF(f)
     key = f.key()
     set_pen, set_brush = painter.setPen, painter.setBrush
-    draw_line, draw_path, draw_polygon = painter.drawLine, painter.drawPath, painter.drawPolygon
+    draw_line, draw_lines, draw_path, draw_polygon = painter.drawLine, painter.drawLines, painter.drawPath, painter.drawPolygon
     draw_rounded, draw_text, centre = painter.drawRoundedRect, painter.drawText, QtCore.Qt.AlignmentFlag.AlignCenter
+    lines: list[QtCore.QPointF] = []  # the end points of straight lines still to draw, in order
     for e in edges:
+        head = e._arrow_head(width)
+        if head is not None and meets is not None and not meets(head.boundingRect()):
+            head = None
+        text = e.data_text
+        box = None
+        if text:
+            box = e._label_box(fm, key)
+            if meets is not None and not meets(box):
+                box = None
+        if head is None and box is None and e._curve is None:
+            lines += (e._p1, e._p2)
+            continue
         set_pen(line_pen)
-        set_brush(no_brush)
+        if lines:
+            draw_lines(lines)
+            lines = []
         if e._curve is None:
             draw_line(e._p1, e._p2)
         else:
+            set_brush(no_brush)
             draw_path(e._curve)
-        head = e._arrow_head(width)
         if head is not None:
             set_pen(no_pen)
             set_brush(colour)
             draw_polygon(head)
-        text = e.data_text
-        if text:
-            box = e._label_box(fm, key)
+        if box is not None:
             set_pen(no_pen)
             set_brush(_C_LABEL)
             draw_rounded(box, 3, 3)
             set_pen(C_TEXT)
             draw_text(box, centre, text)
+    if lines:
+        set_pen(line_pen)
+        draw_lines(lines)
 
 
 class EdgeItem(QtWidgets.QGraphicsItem):
@@ -531,6 +587,10 @@ class EdgeItem(QtWidgets.QGraphicsItem):
         self._p1, self._p2 = p1, p2
         self._rect = rect.adjusted(-30, -12, 30, 12)
         self._head = self._box = None
+        if self.batched and old[0] != self._rect:
+            scene = self.scene()
+            if isinstance(scene, EdgeScene):
+                scene.moved_batched()
         if self._below and old != (self._rect, self._p1, self._p2, self._bends):
             self._redraw_below(old[0])
             self._redraw_below(self._rect)
@@ -662,8 +722,10 @@ class EdgeItem(QtWidgets.QGraphicsItem):
                 scene.forget_below(self)
             if self._below:
                 self._redraw_below(self._rect)  # leaving its scene (value: the new one, or None)
-        elif change == _SCENE_HAS_CHANGED and self._below and isinstance(value, EdgeScene):
-            value.add_below(self)  # last in the drawing order: drawn over what is there
+        elif change == _SCENE_HAS_CHANGED and self.batched and isinstance(value, EdgeScene):
+            value.list_batched(self)
+            if self._below:
+                value.add_below(self)  # last in the drawing order: drawn over what is there
         return value
 
     def detach(self) -> None:

@@ -7,6 +7,12 @@ picture still in view and draws only the strips coming in; zooming back to one o
 few levels finds its picture. A change of the drawing either drops every picture
 (:meth:`PictureCache.clear`) or redraws its rectangle of the latest one
 (:meth:`PictureCache.dirty`).
+
+While a zoom goes on (the wheel turning), a frame at a zoom never drawn may be laid as a
+*preview* (``paint(..., preview=True)``): the latest picture scaled to the new zoom, with
+what it does not cover drawn exactly. Such a picture is provisional: :meth:`PictureCache.settle`
+drops every provisional picture, and the caller draws the view again then, exactly (the
+editor does it when the wheel has rested for ``ZOOM_REST_MS``).
 """
 
 from __future__ import annotations
@@ -18,6 +24,9 @@ from dataclasses import dataclass, field
 from PySide6 import QtCore, QtGui
 
 __all__ = ["PictureCache"]
+
+#: a preview is scaled from an exact picture of a zoom up to this ratio away, when there is one
+PREVIEW_RATIO = 1.5
 
 #: draws the scene rectangle given on the painter (its transform and clip already set)
 Draw = Callable[[QtGui.QPainter, QtCore.QRectF], None]
@@ -37,6 +46,8 @@ class _Picture:
     #: things added on top since it was drawn (their pixels and how to draw them), drawn
     #: over it before its next use
     added: list[tuple[QtCore.QRect, Draw]] = field(default_factory=list)
+    #: laid from a picture of another zoom, scaled (a preview): dropped by settle
+    provisional: bool = False
 
     def same_zoom(self, sx: float, sy: float, dpr: float) -> bool:
         return abs(sx - self.sx) <= 1e-9 * abs(sx) and abs(sy - self.sy) <= 1e-9 * abs(sy) and dpr == self.dpr
@@ -88,6 +99,18 @@ class PictureCache:
         """Drop every picture (the drawing changed)."""
         self._pictures.clear()
 
+    def settle(self) -> bool:
+        """Drop the provisional pictures (previews scaled from another zoom); whether there
+        were any (then the view is to be drawn again, exactly)."""
+        kept = [p for p in self._pictures if not p.provisional]
+        dropped = len(kept) < len(self._pictures)
+        self._pictures[:] = kept
+        return dropped
+
+    def provisional(self) -> bool:
+        """Whether some picture is a preview scaled from another zoom (see :meth:`settle`)."""
+        return any(p.provisional for p in self._pictures)
+
     def dirty(self, rect: QtCore.QRectF) -> None:
         """What lies under the scene rectangle ``rect`` changed: it is drawn again in the
         latest picture before its next use; the pictures of other zoom levels are dropped."""
@@ -117,10 +140,13 @@ class PictureCache:
             pic.added.append((px, draw))  # drawn at the picture's next use, if it has one
 
     def paint(self, painter: QtGui.QPainter, exposed: QtCore.QRectF, view: QtCore.QRect,
-              bounds: QtCore.QRectF | None, draw: Draw) -> bool:
+              bounds: QtCore.QRectF | None, draw: Draw, *, preview: bool = False) -> bool:
         """Lay the picture of the painter's zoom over ``exposed`` (a scene rectangle) of a
         view ``view`` pixels wide and tall, drawing what it lacks first. False when the
-        painter's transform is more than a scale and a shift (then nothing is drawn)."""
+        painter's transform is more than a scale and a shift (then nothing is drawn).
+
+        With ``preview``, a zoom without a picture gets a provisional one: the latest
+        picture scaled, what that does not cover drawn exactly (see :meth:`settle`)."""
         t = painter.worldTransform()
         if t.type().value > QtGui.QTransform.TransformationType.TxScale.value:
             return False
@@ -134,7 +160,7 @@ class PictureCache:
         if need.isEmpty():
             return True
         need_px = _outward(need)
-        pic = self._picture(sx, sy, dpr, need_px, shown, bounds, draw, painter.font())
+        pic = self._picture(sx, sy, dpr, need_px, shown, bounds, draw, painter.font(), preview)
         if pic is None:
             return False
         part = need_px & pic.rect
@@ -150,9 +176,11 @@ class PictureCache:
         return True
 
     def _picture(self, sx: float, sy: float, dpr: float, need: QtCore.QRect, shown: QtCore.QRectF,
-                 bounds: QtCore.QRectF | None, draw: Draw, font: QtGui.QFont) -> _Picture | None:
+                 bounds: QtCore.QRectF | None, draw: Draw, font: QtGui.QFont,
+                 preview: bool = False) -> _Picture | None:
         """The picture of this zoom holding ``need`` (made now, reusing what an earlier
-        picture of the zoom already holds)."""
+        picture of the zoom already holds; with ``preview`` and none of this zoom, scaled
+        from the latest picture)."""
         old: _Picture | None = None
         for k, pic in enumerate(self._pictures):
             if pic.same_zoom(sx, sy, dpr):
@@ -173,11 +201,18 @@ class PictureCache:
             image.fill(QtCore.Qt.GlobalColor.transparent)
         pic = _Picture(sx, sy, dpr, area, image)
         todo = [area]
+        scaled_from = None
+        if old is None and preview:
+            scaled_from = self._scale_source(sx, dpr)
         p = QtGui.QPainter(image)
         try:
+            if scaled_from is not None and (scaled_from.dirty is None or self.opaque):
+                self._scale(p, pic, scaled_from, todo)
             self._fill(p, pic, old, todo, draw, font)
         finally:
             p.end()
+        if pic.added:
+            self._patch(pic, draw, font)
         self._pictures.insert(0, pic)
         del self._pictures[self.levels:]
         return pic
@@ -197,9 +232,57 @@ class PictureCache:
                                            keep.width(), keep.height()), old.image, src)
                 p.setCompositionMode(QtGui.QPainter.CompositionMode.CompositionMode_SourceOver)
                 todo[:] = _minus(area, keep)
+                pic.provisional = old.provisional  # a preview panned stays one
             self._pictures.remove(old)
         for r in todo:
             self._draw(p, pic, r, draw, font)
+
+    def _scale_source(self, sx: float, dpr: float) -> _Picture | None:
+        """The picture a preview at the zoom ``sx`` is scaled from: among those within
+        :data:`PREVIEW_RATIO` of it, first one zoomed out from it (scaled up, it covers the
+        view: nothing left to draw), an exact one (scaled once, it stays sharper) before a
+        preview; else the latest (zooming out, the one of the last step: what it does not
+        cover, drawn exactly, is a thin border)."""
+        same = [q for q in self._pictures if q.dpr == dpr]
+        near = [q for q in same if 1 / PREVIEW_RATIO <= sx / q.sx <= PREVIEW_RATIO]
+        if near:  # (min is stable: the latest first among equals)
+            return min(near, key=lambda q: (q.sx > sx, q.provisional and q.sx <= sx))
+        return same[0] if same else None
+
+    def _scale(self, p: QtGui.QPainter, pic: _Picture, src: _Picture, todo: list[QtCore.QRect]) -> None:
+        """Lay ``src`` (a picture of another zoom) scaled into the new ``pic``, which
+        becomes provisional; ``todo`` keeps the parts of it left to draw."""
+        area = pic.rect
+        # what src holds, in pixels of the new zoom
+        held = QtCore.QRectF(src.rect.left() / src.sx * pic.sx, src.rect.top() / src.sy * pic.sy,
+                             src.rect.width() / src.sx * pic.sx, src.rect.height() / src.sy * pic.sy)
+        x0, y0 = math.ceil(held.left()), math.ceil(held.top())
+        inner = QtCore.QRect(x0, y0, math.floor(held.right()) - x0, math.floor(held.bottom()) - y0) & area
+        if inner.isEmpty():
+            return
+        p.save()
+        p.setRenderHint(QtGui.QPainter.RenderHint.SmoothPixmapTransform, True)
+        p.setClipRect(inner.translated(-area.topLeft()))
+        p.setCompositionMode(QtGui.QPainter.CompositionMode.CompositionMode_Source)
+        p.drawPixmap(held.translated(-area.left(), -area.top()), src.image,
+                     QtCore.QRectF(0, 0, src.image.width(), src.image.height()))
+        p.restore()
+        pic.provisional = True
+        todo[:] = _minus(area, inner)
+        if src.dirty is not None:  # changed since src was drawn: drawn exactly (over it: opaque)
+            d = src.dirty
+            r = QtCore.QRectF(d.left() / src.sx * pic.sx, d.top() / src.sy * pic.sy,
+                              d.width() / src.sx * pic.sx, d.height() / src.sy * pic.sy)
+            changed = _outward(r) & inner
+            if not changed.isEmpty():
+                todo.append(changed)
+        # what was added over src since it was drawn: drawn over the new picture, at its zoom
+        for px, draw_added in src.added:
+            r = QtCore.QRectF(px.left() / src.sx * pic.sx, px.top() / src.sy * pic.sy,
+                              px.width() / src.sx * pic.sx, px.height() / src.sy * pic.sy)
+            moved = _outward(r) & inner
+            if not moved.isEmpty():
+                pic.added.append((moved, draw_added))
 
     def _patch(self, pic: _Picture, draw: Draw, font: QtGui.QFont) -> None:
         """Draw the picture's dirty rectangle again, and what was added over it."""

@@ -12,6 +12,13 @@ and around the visible rectangle get items, made as the view moves and dropped w
 zooms out again. The document holds the selection, so a selected task without an item
 (out of view) stays selected, is moved with the others and is deleted or copied with them.
 
+Zoomed in on a big graph, the plain edges are drawn on the scene's background and kept as
+pictures, one per zoom level (:mod:`gui.editor.pictures`). While a zoom goes on (wheel
+steps, + or -), a zoom level never drawn shows a *preview*: the picture of a near level
+scaled (the edges a little soft; the tasks, the selected, critical and crossing edges are
+drawn exactly, and so is what the scaled picture does not cover). :data:`ZOOM_REST_MS` after
+the last step the whole view is always drawn again, exactly.
+
 Mouse and keys
 --------------
 - double-click on empty space, Insert or N: add a task
@@ -89,6 +96,11 @@ MADE_MARGIN = 0.15
 MADE_AT_MOST = 12_000
 #: how many zoom levels keep a picture of the background (the plain edges zoomed in)
 BELOW_LEVELS = 3
+#: while a zoom goes on (wheel steps or zoom commands less than this many milliseconds
+#: apart), a frame at a zoom whose background was never drawn lays the last zoom's picture
+#: scaled (a preview, drawing exactly only what it does not cover); this long after the last
+#: step the whole view is always drawn again, exactly
+ZOOM_REST_MS = 100
 
 
 def _cost_text(a: Mapping[str, Any]) -> str:
@@ -131,6 +143,12 @@ class GraphEditorView(Gestures, QtWidgets.QGraphicsView):
         self._below_pictures = PictureCache(BELOW_LEVELS, 0.0, opaque=True)
         self._scene.below_changed.connect(self._below_pictures.dirty)
         self._scene.below_added.connect(self._on_below_added)
+        #: a zoom is under way (see ZOOM_REST_MS): new zoom levels are laid as previews
+        self._zoom_preview = False
+        self._zoom_rest = QtCore.QTimer(self)
+        self._zoom_rest.setSingleShot(True)
+        self._zoom_rest.setInterval(ZOOM_REST_MS)
+        self._zoom_rest.timeout.connect(self._on_zoom_rest)
         self.setScene(self._scene)
         self.setRenderHints(QtGui.QPainter.RenderHint.Antialiasing | QtGui.QPainter.RenderHint.TextAntialiasing)
         self.setViewportUpdateMode(QtWidgets.QGraphicsView.ViewportUpdateMode.SmartViewportUpdate)
@@ -476,7 +494,8 @@ class GraphEditorView(Gestures, QtWidgets.QGraphicsView):
 
     def drawBackground(self, painter: QtGui.QPainter, rect: QtCore.QRectF | QtCore.QRect) -> None:
         if self._lazy and not self.overview_shown() and self._below_pictures.paint(
-                painter, QtCore.QRectF(rect), self.viewport().rect(), None, self._scene.drawBackground):
+                painter, QtCore.QRectF(rect), self.viewport().rect(), None, self._scene.drawBackground,
+                preview=self._zoom_preview):
             return
         super().drawBackground(painter, rect)
 
@@ -994,6 +1013,15 @@ class GraphEditorView(Gestures, QtWidgets.QGraphicsView):
         finally:
             self._settling = False
         self._update_lod()
+        # a zoom to a level never drawn is laid scaled from the last one until the zoom rests
+        self._zoom_preview = True
+        self._zoom_rest.start()
+
+    def _on_zoom_rest(self) -> None:
+        """The zoom rested: every preview is dropped and the view drawn again, exactly."""
+        self._zoom_preview = False
+        if self._below_pictures.settle():
+            self.viewport().update()
 
     def _on_scroll_bar_action(self, _action: int) -> None:
         self._fitted = False  # the user scrolled: keep their view on resize

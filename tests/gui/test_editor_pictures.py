@@ -57,8 +57,23 @@ def _changed(a: np.ndarray, b: np.ndarray) -> bool:
     return a.shape != b.shape or _differing(a, b) > 0
 
 
+def _listed_as_the_scene_has_them(view) -> None:
+    """The background's list of plain edges meeting a rectangle is the scene's own (same
+    edges, same order) for the view and parts of it."""
+    from gui.editor.items import EdgeItem
+
+    scene = view.scene()
+    vis = view.mapToScene(view.viewport().rect()).boundingRect()
+    w, h = vis.width(), vis.height()
+    for r in (vis, vis.adjusted(0, 0, -0.9 * w, 0), vis.adjusted(0.3 * w, 0.6 * h, 0, 0), vis.adjusted(-w, -h, w, h)):
+        mode, order = QtCore.Qt.ItemSelectionMode.IntersectsItemBoundingRect, QtCore.Qt.SortOrder.AscendingOrder
+        want = [it for it in scene.items(r, mode, order) if isinstance(it, EdgeItem) and it.is_below()]
+        assert scene.below_in(r) == want
+
+
 def _as_fresh(view) -> np.ndarray:
     """The frame from the cached pictures, checked against a fresh drawing; returns it."""
+    _listed_as_the_scene_has_them(view)
     cached = _grab(view)
     fresh = _fresh(view)
     if cached.shape != fresh.shape:  # the legend took its room below the graph meanwhile
@@ -219,3 +234,192 @@ def test_zoomed_in_background_is_drawn_again_after_moves_selection_and_labels(bi
     view.set_overlay("none")
     _as_fresh(view)  # (the legend's room changed: the view may have moved)
     assert not view.overview_shown()
+
+
+class _Paints(QtCore.QObject):
+    """Counts the paint events of a widget."""
+
+    def __init__(self, widget: QtWidgets.QWidget) -> None:
+        super().__init__(widget)
+        self.count = 0
+        widget.installEventFilter(self)
+
+    def eventFilter(self, obj, event) -> bool:
+        if event.type() == QtCore.QEvent.Type.Paint:
+            self.count += 1
+        return False
+
+
+def _rested(qtbot, view) -> None:
+    """Wait until the zoom rested and the frame that follows was painted."""
+    from gui.editor.view import ZOOM_REST_MS
+
+    paints = _Paints(view.viewport())
+    qtbot.waitUntil(lambda: not view._zoom_preview, timeout=10 * ZOOM_REST_MS)
+    qtbot.waitUntil(lambda: paints.count > 0, timeout=10 * ZOOM_REST_MS)
+
+
+def _near(mask: np.ndarray, reach: int) -> np.ndarray:
+    """The pixels at most ``reach`` pixels (along rows and columns) from one in ``mask``."""
+    out = mask.copy()
+    for d in range(1, reach + 1):
+        out[d:] |= mask[:-d]
+        out[:-d] |= mask[d:]
+        out[:, d:] |= mask[:, :-d]
+        out[:, :-d] |= mask[:, d:]
+    return out
+
+
+def _near_the_same_lines(preview: np.ndarray, exact: np.ndarray, least: int = 1000) -> bool:
+    """Every dark pixel (line, text, border) of either frame lies within 2 pixels of a
+    darkened one of the other (but for one in a thousand): the preview is the exact
+    drawing, blurred and no more."""
+    dark_exact, dark_preview = exact.mean(axis=2) < 190, preview.mean(axis=2) < 190
+    shaded_exact, shaded_preview = exact.mean(axis=2) < 235, preview.mean(axis=2) < 235
+    assert dark_exact.sum() > least and dark_preview.sum() > least
+    missing = (dark_exact & ~_near(shaded_preview, 2)).sum() / dark_exact.sum()
+    stale = (dark_preview & ~_near(shaded_exact, 2)).sum() / dark_preview.sum()
+    return bool(missing < 0.001 and stale < 0.001)
+
+
+def test_a_zoom_to_new_levels_is_a_scaled_preview_until_it_rests_then_drawn_exactly(qtbot, big):
+    doc, view = big
+    _zoomed_in(view, doc)
+    _rested(qtbot, view)
+    _as_fresh(view)
+    pictures = view._below_pictures
+    view.setTransformationAnchor(view.ViewportAnchor.AnchorViewCenter)
+    view_area = view.viewport().width() * view.viewport().height()
+    drawn = pictures.drawn_pixels
+    for _ in range(4):  # the wheel turning: each step a zoom never drawn
+        view.zoom(1.06)
+        preview = _grab(view)
+    # zooming in, the last picture scaled covers the view: next to nothing drawn
+    assert pictures.drawn_pixels - drawn < view_area / 20
+    assert pictures.provisional() and view._zoom_preview
+    # the zoom rests: the preview is dropped and the view painted again, exactly
+    paints = _Paints(view.viewport())
+    _rested(qtbot, view)
+    assert not pictures.provisional() and paints.count > 0
+    exact = _grab(view)
+    assert pictures.drawn_pixels - drawn >= view_area  # the whole view drawn at this zoom
+    assert _differing(exact, _fresh(view)) == 0
+    # the preview showed the same lines, a little softer: nothing missing, nothing stale
+    assert _differing(preview, exact) > 0  # (it was scaled)
+    assert _near_the_same_lines(preview, exact)
+
+
+def test_a_zoom_out_preview_draws_exactly_what_the_scaled_picture_lacks(qtbot, big):
+    doc, view = big
+    _zoomed_in(view, doc)
+    view.zoom(1.5)
+    _rested(qtbot, view)
+    _as_fresh(view)
+    view.setTransformationAnchor(view.ViewportAnchor.AnchorViewCenter)
+    view.zoom(1 / 1.1)
+    preview = _grab(view)
+    assert view._below_pictures.provisional()
+    _rested(qtbot, view)
+    exact = _as_fresh(view)
+    # the border the last picture did not cover (about 4.5 % of each side) is drawn exactly
+    h, w = exact.shape[:2]
+    ring = np.ones((h, w), bool)
+    ring[12:h - 12, 12:w - 12] = False
+    assert (np.abs(preview - exact) > CHANNEL_TOLERANCE).any(axis=2)[ring].sum() == 0
+    assert (exact.sum(axis=2) < 3 * 200)[ring].sum() > 20  # (and it holds some edges)
+    assert _differing(preview, exact) > 0  # the inside was scaled
+
+
+def test_a_pan_during_the_preview_is_drawn_exactly_once_the_zoom_rests(qtbot, big):
+    doc, view = big
+    _zoomed_in(view, doc)
+    _rested(qtbot, view)
+    view.setTransformationAnchor(view.ViewportAnchor.AnchorViewCenter)
+    view.zoom(1.08)
+    _grab(view)
+    bar = view.horizontalScrollBar()
+    for _ in range(3):
+        bar.setValue(bar.value() + 40)
+        _grab(view)
+    assert view._below_pictures.provisional()  # the picture panned is still the preview
+    _rested(qtbot, view)
+    assert not view._below_pictures.provisional()
+    _as_fresh(view)
+
+
+def _label_font(view) -> QtGui.QFont:
+    """The font of the edges' data labels (see EdgeItem.draw)."""
+    f = QtGui.QFont(view.font())
+    f.setPointSizeF(7.5)
+    return f
+
+
+def test_a_preview_shows_the_changes_and_the_edges_made_meanwhile(qtbot, big):
+    doc, view = big
+    _zoomed_in(view, doc)
+    view.zoom(1.5)
+    _rested(qtbot, view)
+    _as_fresh(view)
+    e = _plain_edge_in_view(view, doc)
+    doc.set_data([e.edge], 123456789)  # a new label, and at once a zoom
+    view.setTransformationAnchor(view.ViewportAnchor.AnchorViewCenter)
+    view.zoom(1 / 1.06)
+    preview = _grab(view)
+    assert view._below_pictures.provisional()
+    _rested(qtbot, view)
+    exact = _as_fresh(view)
+    label = view.mapFromScene(e._label_box(QtGui.QFontMetricsF(_label_font(view)), _label_font(view).key()))
+    box = label.boundingRect().adjusted(-2, -2, 2, 2) & view.viewport().rect()
+    assert box.width() > 20
+    crop = (slice(box.top(), box.bottom()), slice(box.left(), box.right()))
+    assert _near_the_same_lines(preview[crop], exact[crop], least=50)  # the new label, not the old one
+    # an edge added during the zoom is in the next preview too (scaled from the one it was drawn over)
+    from gui.editor.items import TaskItem
+
+    view.zoom(1.06)
+    _grab(view)
+    vis = view.mapToScene(view.viewport().rect()).boundingRect()
+    shown = sorted((it for it in view.items() if isinstance(it, TaskItem) and vis.contains(it.pos())),
+                   key=lambda it: (it.pos().y(), it.pos().x()))
+    a, b = shown[0].task, shown[-1].task
+    assert not doc.graph.nx.has_edge(a, b)
+    doc.connect(a, b)
+    view.zoom(1.06)
+    preview = _grab(view)
+    assert view._below_pictures.provisional()
+    _rested(qtbot, view)
+    exact = _as_fresh(view)
+    added = view.edge_item(a, b)
+    assert added is not None and added.is_below()
+    box = view.mapFromScene(added.sceneBoundingRect()).boundingRect() & view.viewport().rect()
+    crop = (slice(box.top(), box.bottom()), slice(box.left(), box.right()))
+
+    assert _near_the_same_lines(preview[crop], exact[crop], least=200)
+
+
+def test_the_backgrounds_list_of_plain_edges_follows_moves_removals_and_the_items_order(qtbot):
+    from gui.editor.items import EdgeItem, EdgeScene, TaskItem
+
+    scene = EdgeScene()
+    a, b, c = TaskItem("a"), TaskItem("b"), TaskItem("c")
+    for t, (x, y) in zip((a, b, c), ((0, 0), (0, 200), (300, 200)), strict=True):
+        t.setPos(x, y)
+        scene.addItem(t)
+    ab, bc = EdgeItem(a, b, batched=True), EdgeItem(b, c, batched=True)
+    scene.addItem(ab)
+    scene.addItem(bc)
+    everything = QtCore.QRectF(-1000, -1000, 3000, 3000)
+    assert scene.below_in(everything) == [ab, bc]
+    left = QtCore.QRectF(-20, 50, 40, 100)  # crossed by a -> b only
+    assert scene.below_in(left) == [ab]
+    a.setPos(600, 200)  # a -> b now runs level with b, below that rectangle
+    assert scene.below_in(left) == []
+    assert scene.below_in(QtCore.QRectF(400, 190, 20, 20)) == [ab]
+    scene.removeItem(ab)
+    assert scene.below_in(everything) == [bc]
+    scene.addItem(ab)  # back in, last in the items' order
+    mode, order = QtCore.Qt.ItemSelectionMode.IntersectsItemBoundingRect, QtCore.Qt.SortOrder.AscendingOrder
+    assert [it for it in scene.items(everything, mode, order) if isinstance(it, EdgeItem)] == [bc, ab]
+    assert scene.below_in(everything) == [bc, ab]
+    ab.setSelected(True)  # selected: it paints itself, the background leaves it out
+    assert scene.below_in(everything) == [bc]
