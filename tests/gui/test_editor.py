@@ -686,9 +686,9 @@ def test_every_editor_key_is_the_shortcut_of_exactly_one_action(heft, qtbot):
     assert doc.selected() == doc.graph.tasks
 
 
-@pytest.fixture
-def big(qtbot):
-    """A graph past OVERVIEW_MIN_ITEMS (tasks and edges together), laid out."""
+def big_editor(qtbot):
+    """A graph past OVERVIEW_MIN_ITEMS (tasks and edges together), laid out, fitted in a shown
+    900 x 700 editor: ``(document, view)``."""
     from model import generators
 
     doc = Document()
@@ -696,6 +696,12 @@ def big(qtbot):
     view = shown_editor(qtbot, doc, 900, 700)
     view.fit()
     return doc, view
+
+
+@pytest.fixture
+def big(qtbot):
+    """:func:`big_editor`."""
+    return big_editor(qtbot)
 
 
 def _task_items(view):
