@@ -322,13 +322,20 @@ def test_a_zoom_to_new_levels_is_a_scaled_preview_until_it_rests_then_drawn_exac
     assert _near_the_same_lines(preview, exact)
 
 
-def test_a_zoom_out_preview_draws_exactly_what_the_scaled_picture_lacks(qtbot, big):
+def _held_at_1_5(qtbot, big):
+    """The big editor held (:func:`_hold`), zoomed in past the overview and 1.5 times more, rested
+    and checked against a fresh drawing: ``(document, view)``."""
     doc, view = big
     _hold(view)
     _zoomed_in(view, doc)
     view.zoom(1.5)
     _rested(qtbot, view)
     _as_fresh(view)
+    return doc, view
+
+
+def test_a_zoom_out_preview_draws_exactly_what_the_scaled_picture_lacks(qtbot, big):
+    _doc, view = _held_at_1_5(qtbot, big)
     view.setTransformationAnchor(view.ViewportAnchor.AnchorViewCenter)
     view.zoom(1 / 1.1)
     preview = _grab(view)
@@ -370,12 +377,7 @@ def _label_font(view) -> QtGui.QFont:
 
 
 def test_a_preview_shows_the_changes_and_the_edges_made_meanwhile(qtbot, big):
-    doc, view = big
-    _hold(view)
-    _zoomed_in(view, doc)
-    view.zoom(1.5)
-    _rested(qtbot, view)
-    _as_fresh(view)
+    doc, view = _held_at_1_5(qtbot, big)
     e = _plain_edge_in_view(view, doc)
     doc.set_data([e.edge], 123456789)  # a new label, and at once a zoom
     view.setTransformationAnchor(view.ViewportAnchor.AnchorViewCenter)
