@@ -80,16 +80,22 @@ print(json.dumps({"status": status, **seen}))
 """
 
 
-def test_the_model_numpy_and_networkx_are_imported_before_pyside6(tmp_path):
-    """PySide6 reads the source of every module imported after it: the window's modules outside
-    Qt come first (:data:`gui.app.MODEL_FIRST`)."""
+def _app_child(tmp_path, code: str) -> dict:
+    """Run ``code`` (one of the children here) on the HEFT example in a fresh process that
+    quits once the window is ready; what it printed last, as JSON."""
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", TASKMAPPER_NO_DIALOGS="1", HOME=str(tmp_path),
                TASKMAPPER_AUTOSAVE_DIR=str(tmp_path / "autosave"), TASKMAPPER_QUIT_AFTER_START="1")
     example = ROOT / "assets" / "examples" / "heft-paper.taskgraph.json"
-    r = subprocess.run([sys.executable, "-c", _ORDER_CHILD, str(example)], cwd=ROOT, env=env,
+    r = subprocess.run([sys.executable, "-c", code, str(example)], cwd=ROOT, env=env,
                        capture_output=True, text=True, timeout=120)
     assert r.returncode == 0, r.stderr
-    seen = json.loads(r.stdout.strip().splitlines()[-1])
+    return json.loads(r.stdout.strip().splitlines()[-1])
+
+
+def test_the_model_numpy_and_networkx_are_imported_before_pyside6(tmp_path):
+    """PySide6 reads the source of every module imported after it: the window's modules outside
+    Qt come first (:data:`gui.app.MODEL_FIRST`)."""
+    seen = _app_child(tmp_path, _ORDER_CHILD)
     assert seen["status"] == 0
     at_pyside, at_paint = set(seen["PySide6"]), set(seen["pyqtgraph"])
     later = at_paint - at_pyside
@@ -191,13 +197,7 @@ print(json.dumps(seen))
 
 
 def test_the_garbage_collector_waits_for_the_window_and_then_skips_what_the_start_made(tmp_path):
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", TASKMAPPER_NO_DIALOGS="1", HOME=str(tmp_path),
-               TASKMAPPER_AUTOSAVE_DIR=str(tmp_path / "autosave"), TASKMAPPER_QUIT_AFTER_START="1")
-    example = ROOT / "assets" / "examples" / "heft-paper.taskgraph.json"
-    r = subprocess.run([sys.executable, "-c", _GC_CHILD, str(example)], cwd=ROOT, env=env,
-                       capture_output=True, text=True, timeout=120)
-    assert r.returncode == 0, r.stderr
-    seen = json.loads(r.stdout.strip().splitlines()[-1])
+    seen = _app_child(tmp_path, _GC_CHILD)
     assert seen["status"] == 0 and seen["before ready"] is False
     # on again once ready, the modules and the window (over 50,000 objects) out of its passes
     assert seen["ready"]["enabled"] is True and seen["ready"]["frozen"] > 50_000
