@@ -334,14 +334,20 @@ def _held_at_1_5(qtbot, big):
     return doc, view
 
 
-def test_a_zoom_out_preview_draws_exactly_what_the_scaled_picture_lacks(qtbot, big):
-    _doc, view = _held_at_1_5(qtbot, big)
+def _preview_then_exact(qtbot, view, factor: float):
+    """Zoom a held view by ``factor`` about its centre: the frame grabbed at once (a preview),
+    then the frame once the zoom rested, checked against a fresh drawing."""
     view.setTransformationAnchor(view.ViewportAnchor.AnchorViewCenter)
-    view.zoom(1 / 1.1)
+    view.zoom(factor)
     preview = _grab(view)
     assert view._below_pictures.provisional()
     _rested(qtbot, view)
-    exact = _as_fresh(view)
+    return preview, _as_fresh(view)
+
+
+def test_a_zoom_out_preview_draws_exactly_what_the_scaled_picture_lacks(qtbot, big):
+    _doc, view = _held_at_1_5(qtbot, big)
+    preview, exact = _preview_then_exact(qtbot, view, 1 / 1.1)
     # the border the last picture did not cover (about 4.5 % of each side) is drawn exactly
     h, w = exact.shape[:2]
     ring = np.ones((h, w), bool)
@@ -380,12 +386,7 @@ def test_a_preview_shows_the_changes_and_the_edges_made_meanwhile(qtbot, big):
     doc, view = _held_at_1_5(qtbot, big)
     e = _plain_edge_in_view(view, doc)
     doc.set_data([e.edge], 123456789)  # a new label, and at once a zoom
-    view.setTransformationAnchor(view.ViewportAnchor.AnchorViewCenter)
-    view.zoom(1 / 1.06)
-    preview = _grab(view)
-    assert view._below_pictures.provisional()
-    _rested(qtbot, view)
-    exact = _as_fresh(view)
+    preview, exact = _preview_then_exact(qtbot, view, 1 / 1.06)
     label = view.mapFromScene(e._label_box(QtGui.QFontMetricsF(_label_font(view)), _label_font(view).key()))
     box = label.boundingRect().adjusted(-2, -2, 2, 2) & view.viewport().rect()
     assert box.width() > 20
@@ -402,11 +403,7 @@ def test_a_preview_shows_the_changes_and_the_edges_made_meanwhile(qtbot, big):
     a, b = shown[0].task, shown[-1].task
     assert not doc.graph.nx.has_edge(a, b)
     doc.connect(a, b)
-    view.zoom(1.06)
-    preview = _grab(view)
-    assert view._below_pictures.provisional()
-    _rested(qtbot, view)
-    exact = _as_fresh(view)
+    preview, exact = _preview_then_exact(qtbot, view, 1.06)
     added = view.edge_item(a, b)
     assert added is not None and added.is_below()
     box = view.mapFromScene(added.sceneBoundingRect()).boundingRect() & view.viewport().rect()
