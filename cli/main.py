@@ -60,22 +60,17 @@ def _prepare_memory(args: argparse.Namespace) -> bool:
     of 48 MB or more starts again with huge pages for its heap, one of 8 MB or more keeps its
     big blocks (``TASKMAPPER_HUGE_PAGES=MB`` lowers both sizes to its own when smaller). Small
     inputs (and commands without one) change nothing. Returns whether the inputs count as big."""
-    paths = [v for v in (getattr(args, a, None) for a in _INPUTS) if isinstance(v, str) and v != "-"]
+    paths = [v for v in (getattr(args, a, None) for a in _INPUTS) if isinstance(v, str)]
     if not paths:
         return False
-    total = 0
-    for p in paths:
-        try:
-            total += os.stat(p).st_size
-        except (OSError, ValueError):
-            pass
-    from model.allocator import huge_pages_from, keep_big_buffers, restart_with_huge_pages
+    from model.allocator import huge_pages_from, input_bytes, keep_big_buffers, restart_with_huge_pages
 
+    total = input_bytes(paths)
     restart_from = huge_pages_from(os.environ)
-    if total < min(KEEP_BUFFERS_FROM, restart_from if restart_from is not None else KEEP_BUFFERS_FROM):
+    big_from = KEEP_BUFFERS_FROM if restart_from is None else min(KEEP_BUFFERS_FROM, restart_from)
+    if total < big_from:
         return False
-
-    restart_with_huge_pages(paths)
+    restart_with_huge_pages(total)
     keep_big_buffers(trim_above=1 << 30)
     return True
 

@@ -26,8 +26,8 @@ import sys
 from collections.abc import Iterable, Mapping
 
 __all__ = [
-    "HUGE_PAGES_FROM", "KEEP_BLOCKS_UP_TO", "TRIM_ABOVE", "huge_page_environment", "huge_pages_from", "keep_big_buffers",
-    "restart_with_huge_pages", "transparent_huge_pages",
+    "HUGE_PAGES_FROM", "KEEP_BLOCKS_UP_TO", "TRIM_ABOVE", "huge_page_environment", "huge_pages_from", "input_bytes",
+    "keep_big_buffers", "restart_with_huge_pages", "transparent_huge_pages",
 ]
 
 #: glibc ``mallopt`` parameters: blocks up to this size come from the heap and freed ones stay
@@ -134,24 +134,30 @@ def huge_page_environment(env: Mapping[str, str], input_bytes: int, thp_mode: st
     return new
 
 
-def _size(path: str) -> int:
-    try:
-        return os.stat(path).st_size
-    except (OSError, ValueError):
-        return 0
+def input_bytes(paths: Iterable[str]) -> int:
+    """The size of the files ``paths`` together (standard input ``-`` and missing files count 0)."""
+    total = 0
+    for p in paths:
+        if p and p != "-":
+            try:
+                total += os.stat(p).st_size
+            except (OSError, ValueError):
+                pass
+    return total
 
 
-def restart_with_huge_pages(paths: Iterable[str]) -> None:
-    """Start this process's command again with huge pages for the heap when ``paths`` (its input
-    files) are big enough (:func:`huge_page_environment`); return when no restart is made.
+def restart_with_huge_pages(input_size: int) -> None:
+    """Start this process's command again with huge pages for the heap when its input files
+    hold ``input_size`` bytes or more (:func:`huge_page_environment`); return when no restart
+    is made.
 
     The new process is the same interpreter with the same arguments (``sys.orig_argv``), the
     same open files and the same process id: what it prints and the exit status are the
     command's. Call it before anything is printed or written. When the restart cannot be
     made (``os.execve`` fails) the command goes on in this process.
     """
-    total = sum(_size(p) for p in paths if p and p != "-")
-    env = huge_page_environment(os.environ, total, transparent_huge_pages(), glibc=_glibc()) if total else None
+    env = (huge_page_environment(os.environ, input_size, transparent_huge_pages(), glibc=_glibc())
+           if input_size else None)
     if env is None:
         return
     argv = list(getattr(sys, "orig_argv", ()))

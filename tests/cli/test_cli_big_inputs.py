@@ -55,14 +55,15 @@ def test_a_big_input_restarts_the_same_command_with_the_tunable(tmp_path, monkey
     monkeypatch.setattr(allocator, "transparent_huge_pages", lambda path=None: "madvise")
     monkeypatch.delenv("GLIBC_TUNABLES", raising=False)
     monkeypatch.setenv("TASKMAPPER_HUGE_PAGES", "0.001")  # from 1,048 bytes on
-    allocator.restart_with_huge_pages([str(big)])
+    allocator.restart_with_huge_pages(allocator.input_bytes([str(big)]))
     assert len(calls) == 1
     path, argv, env = calls[0]
     assert path == sys.executable and argv == list(sys.orig_argv)
     assert env["GLIBC_TUNABLES"] == "glibc.malloc.hugetlb=1" and env["TASKMAPPER_HUGE_PAGES"] == "0.001"
     big.write_bytes(b" " * 100)  # below the size: no restart
-    allocator.restart_with_huge_pages([str(big)])
-    allocator.restart_with_huge_pages(["-", str(tmp_path / "missing")])
+    allocator.restart_with_huge_pages(allocator.input_bytes([str(big)]))
+    assert allocator.input_bytes(["-", str(tmp_path / "missing")]) == 0
+    allocator.restart_with_huge_pages(0)
     assert len(calls) == 1
 
 
@@ -70,8 +71,8 @@ def test_the_restart_really_happens_where_the_system_allows_it(tmp_path):
     """A real process: what it finds in its environment after the call tells whether it was started again."""
     big = tmp_path / "big.json"
     big.write_bytes(b" " * 4096)
-    code = ("import os, sys; from model.allocator import restart_with_huge_pages; "
-            f"restart_with_huge_pages([{str(big)!r}]); print(os.environ.get('GLIBC_TUNABLES'))")
+    code = ("import os, sys; from model.allocator import input_bytes, restart_with_huge_pages; "
+            f"restart_with_huge_pages(input_bytes([{str(big)!r}])); print(os.environ.get('GLIBC_TUNABLES'))")
     env = {k: v for k, v in os.environ.items() if k != "GLIBC_TUNABLES"}
     env.update(PYTHONPATH=str(ROOT), TASKMAPPER_HUGE_PAGES="0.001")
     res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, env=env, cwd=ROOT)
@@ -119,7 +120,7 @@ def test_the_quick_end_flushes_and_keeps_the_status(tmp_path, monkeypatch, capsy
         raise SystemExit(status)
 
     monkeypatch.setattr(cli_main.os, "_exit", fake_exit)
-    monkeypatch.setattr(allocator, "restart_with_huge_pages", lambda paths: None)
+    monkeypatch.setattr(allocator, "restart_with_huge_pages", lambda size: None)
     monkeypatch.setenv("TASKMAPPER_HUGE_PAGES", "0.0001")
     monkeypatch.setattr(sys, "argv", ["taskmapper", "schedule", str(HEFT_PAPER), "-a", "heft"])
     with pytest.raises(SystemExit):
