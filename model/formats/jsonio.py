@@ -13,8 +13,8 @@ Both go through orjson (a C parser and writer, much faster than the standard lib
 with the checks above kept: orjson by itself refuses ``NaN`` but keeps the last of
 duplicate keys without a word, turns integers beyond 64 bits into floats and writes
 ``NaN`` as ``null``. So a parsed document's object members are counted against the keys
-in the text (for text without a backslash, by counting the keys of orjson's text of the
-document; other text is walked), floats that may have been such integers send the text to the standard
+in the text (for text without a backslash, by counting the colons of orjson's text of the
+document against the file's; other text is walked), floats that may have been such integers send the text to the standard
 library's parser (as does any text orjson refuses, so that the message is the same
 either way), and a written document whose text holds a ``null`` is scanned for
 non-finite numbers (what orjson cannot write goes through the standard library).
@@ -40,7 +40,7 @@ from ..graph import GraphError, shorten
 #: a piece of written text: bytes, or a view of a buffer made elsewhere (a kernel's output)
 Buffer = bytes | memoryview
 
-__all__ = ["MAX_DEPTH", "Buffer", "dumps_json", "encode_json", "encode_json_parts", "finite_only", "json_id", "json_objects", "load_json", "parse_json"]
+__all__ = ["MAX_DEPTH", "Buffer", "dumps_json", "encode_json", "encode_json_parts", "finite_only", "joined", "json_id", "json_objects", "load_json", "parse_json"]
 
 #: deepest nesting of arrays and objects accepted in a JSON file
 MAX_DEPTH = 100
@@ -415,7 +415,11 @@ def encode_json(doc: Any, *, indent: int | None = None, rows: bool = False,
     >>> encode_json({"a": "é"})
     b'{"a":"\\xc3\\xa9"}\\n'
     """
-    parts = encode_json_parts(doc, indent=indent, rows=rows, given=given)
+    return joined(encode_json_parts(doc, indent=indent, rows=rows, given=given))
+
+
+def joined(parts: list[Buffer]) -> bytes:
+    """The pieces of :func:`encode_json_parts` as one text (a lone ``bytes`` piece as it is)."""
     return parts[0] if len(parts) == 1 and isinstance(parts[0], bytes) else b"".join(parts)
 
 

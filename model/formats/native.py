@@ -28,7 +28,7 @@ from ..graph import (
     shorten,
 )
 from ..schedule import Schedule, ScheduleColumns, Slot, Transfer
-from .jsonio import Buffer, encode_json, encode_json_parts, finite_only, json_id, json_objects
+from .jsonio import Buffer, encode_json, encode_json_parts, finite_only, joined, json_id, json_objects
 
 __all__ = [
     "graph_from_dict",
@@ -348,8 +348,7 @@ def schedule_json(s: Schedule) -> bytes:
      ]
     }
     """
-    parts = schedule_json_parts(s)
-    return parts[0] if len(parts) == 1 and isinstance(parts[0], bytes) else b"".join(parts)
+    return joined(schedule_json_parts(s))
 
 
 def schedule_json_parts(s: Schedule) -> list[Buffer]:
